@@ -1,0 +1,226 @@
+package org.mobilenet.engine.arch;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A MobileNet v1 architecture: width multiplier, input resolution, classes, variant and padding
+ * convention. {@link #layers()} expands it into the paper's Table 1.
+ *
+ * <h2>Width rule</h2>
+ * A layer whose base width (Table 1, alpha = 1) is {@code d} gets {@code max(8, floor(d * alpha))}
+ * channels, as TF-slim's {@code mobilenet_v1} does ({@code min_depth = 8}).
+ *
+ * @param alpha      width multiplier, in (0, 4]
+ * @param resolution input height and width (the resolution multiplier given as a size), >= 32
+ * @param classes    classifier outputs (1000, or 1001 with background at index 0; any count >= 1),
+ *                   or 0 for a headless body that ends at the pooled feature vector
+ * @param variant    separable (Table 1), conv (Table 4) or shallow (Table 5)
+ * @param padding    where the 3x3 convs put their zero padding
+ * @param softmax    whether the network ends with a softmax (ignored when classes is 0)
+ */
+public record ModelSpec(double alpha, int resolution, int classes, Variant variant, Padding padding, boolean softmax) {
+
+    /** Table 1's first conv: 3x3, stride 2, 32 filters. */
+    public static final int STEM_WIDTH = 32;
+
+    /** Table 1's 13 depthwise-separable blocks as {stride, output base width}; the last has stride 1. */
+    private static final int[][] BLOCKS = {
+        {1, 64}, {2, 128}, {1, 128}, {2, 256}, {1, 256}, {2, 512},
+        {1, 512}, {1, 512}, {1, 512}, {1, 512}, {1, 512},
+        {2, 1024}, {1, 1024},
+    };
+
+    /** Indices into {@link #BLOCKS} of the five 14x14x512 blocks that the shallow variant removes. */
+    private static final int SHALLOW_FIRST = 6;
+    private static final int SHALLOW_COUNT = 5;
+
+    public ModelSpec {
+        Objects.requireNonNull(variant, "variant");
+        Objects.requireNonNull(padding, "padding");
+        if (!(alpha > 0 && alpha <= 4) || Double.isNaN(alpha)) {
+            throw new IllegalArgumentException("alpha must be in (0, 4], got " + alpha);
+        }
+        if (resolution < 32 || resolution > 4096) {
+            throw new IllegalArgumentException("resolution must be between 32 and 4096, got " + resolution);
+        }
+        if (classes < 0) {
+            throw new IllegalArgumentException("classes must be >= 0 (0 = no classifier), got " + classes);
+        }
+        if (classes == 0) {
+            softmax = false;
+        }
+    }
+
+    /** The paper's MobileNet-224: alpha 1, 224, 1000 classes, separable, with softmax. */
+    public static ModelSpec paper() {
+        return new ModelSpec(1.0, 224, 1000, Variant.SEPARABLE, Padding.TF_SAME, true);
+    }
+
+    public ModelSpec withAlpha(double a) {
+        return new ModelSpec(a, resolution, classes, variant, padding, softmax);
+    }
+
+    public ModelSpec withResolution(int r) {
+        return new ModelSpec(alpha, r, classes, variant, padding, softmax);
+    }
+
+    public ModelSpec withClasses(int c) {
+        return new ModelSpec(alpha, resolution, c, variant, padding, softmax || (classes == 0 && c > 0));
+    }
+
+    public ModelSpec withVariant(Variant v) {
+        return new ModelSpec(alpha, resolution, classes, v, padding, softmax);
+    }
+
+    public ModelSpec withPadding(Padding p) {
+        return new ModelSpec(alpha, resolution, classes, variant, p, softmax);
+    }
+
+    public ModelSpec withSoftmax(boolean s) {
+        return new ModelSpec(alpha, resolution, classes, variant, padding, s);
+    }
+
+    /** True when the network has a classifier (FC layer). */
+    public boolean hasClassifier() {
+        return classes > 0;
+    }
+
+    /** Channels of a layer whose base width is {@code base}: {@code max(8, floor(base * alpha))}. */
+    public int width(int base) {
+        return width(base, alpha);
+    }
+
+    /** The width rule for any alpha. */
+    public static int width(int base, double alpha) {
+        // The small epsilon keeps products such as 0.3 * 320 = 95.99999999999999 at 96.
+        return Math.max(8, (int) Math.floor(base * alpha + 1e-9));
+    }
+
+    /** The base widths of the separable blocks kept by a variant, in order. */
+    public static List<int[]> blocks(Variant variant) {
+        List<int[]> out = new ArrayList<>();
+        for (int i = 0; i < BLOCKS.length; i++) {
+            if (variant == Variant.SHALLOW && i >= SHALLOW_FIRST && i < SHALLOW_FIRST + SHALLOW_COUNT) {
+                continue;
+            }
+            out.add(BLOCKS[i].clone());
+        }
+        return out;
+    }
+
+    /** The width of the final feature map (the pooled feature vector's length). */
+    public int featureWidth() {
+        return width(BLOCKS[BLOCKS.length - 1][1]);
+    }
+
+    /** Number of blocks (separable pairs, or full convs for the conv variant) after the stem. */
+    public int blockCount() {
+        return blocks(variant).size();
+    }
+
+    /**
+     * The layers in order: {@code conv1}, then per block {@code blocks.i.dw} and {@code blocks.i.pw}
+     * (or {@code blocks.i.conv} for the conv variant), {@code pool}, and when there is a classifier
+     * {@code fc} and (if enabled) {@code softmax}.
+     */
+    public List<LayerSpec> layers() {
+        List<LayerSpec> layers = new ArrayList<>();
+        Shape in = new Shape(resolution, resolution, 3);
+        in = add(layers, conv("conv1", LayerKind.CONV, 3, 2, in, width(STEM_WIDTH)));
+        List<int[]> blocks = blocks(variant);
+        for (int i = 0; i < blocks.size(); i++) {
+            int stride = blocks.get(i)[0];
+            int outC = width(blocks.get(i)[1]);
+            String p = "blocks." + i;
+            if (variant == Variant.CONV) {
+                in = add(layers, conv(p + ".conv", LayerKind.CONV, 3, stride, in, outC));
+            } else {
+                in = add(layers, conv(p + ".dw", LayerKind.DEPTHWISE, 3, stride, in, in.c()));
+                in = add(layers, conv(p + ".pw", LayerKind.POINTWISE, 1, 1, in, outC));
+            }
+        }
+        Shape pooled = new Shape(1, 1, in.c());
+        layers.add(new LayerSpec("pool", LayerKind.AVG_POOL, in.h(), 1, Pads.NONE, in, pooled));
+        if (hasClassifier()) {
+            Shape logits = new Shape(1, 1, classes);
+            layers.add(new LayerSpec("fc", LayerKind.FC, 1, 1, Pads.NONE, pooled, logits));
+            if (softmax) {
+                layers.add(new LayerSpec("softmax", LayerKind.SOFTMAX, 1, 1, Pads.NONE, logits, logits));
+            }
+        }
+        return Collections.unmodifiableList(layers);
+    }
+
+    /** The layers that carry weights, in order. */
+    public List<LayerSpec> weightedLayers() {
+        return layers().stream().filter(l -> l.kind().hasWeights()).toList();
+    }
+
+    /** The shape of the network's output for one image: classes, or the feature width when headless. */
+    public int outputSize() {
+        return hasClassifier() ? classes : featureWidth();
+    }
+
+    private LayerSpec conv(String name, LayerKind kind, int k, int stride, Shape in, int outC) {
+        Pads pads = k == 1 ? Pads.NONE : padding.pads(in.h(), in.w(), k, stride);
+        int oh = (in.h() + pads.top() + pads.bottom() - k) / stride + 1;
+        int ow = (in.w() + pads.left() + pads.right() - k) / stride + 1;
+        return new LayerSpec(name, kind, k, stride, pads, in, new Shape(oh, ow, outC));
+    }
+
+    private static Shape add(List<LayerSpec> layers, LayerSpec l) {
+        layers.add(l);
+        return l.out();
+    }
+
+    /**
+     * The alpha whose width rule gives these output channel counts for the stem and each block
+     * (in {@link #layers()} order of the weighted conv layers), or empty if none does. Tries the
+     * final width / 1024 first, then the stem.
+     */
+    public static java.util.OptionalDouble inferAlpha(Variant variant, int[] convOutChannels) {
+        List<int[]> blocks = blocks(variant);
+        double[] candidates = {
+            convOutChannels[convOutChannels.length - 1] / (double) BLOCKS[BLOCKS.length - 1][1],
+            convOutChannels[0] / (double) STEM_WIDTH,
+        };
+        for (double a : candidates) {
+            if (a <= 0 || a > 4) {
+                continue;
+            }
+            if (matches(a, variant, blocks, convOutChannels)) {
+                return java.util.OptionalDouble.of(a);
+            }
+        }
+        return java.util.OptionalDouble.empty();
+    }
+
+    private static boolean matches(double a, Variant variant, List<int[]> blocks, int[] got) {
+        List<Integer> want = new ArrayList<>();
+        want.add(width(STEM_WIDTH, a));
+        for (int[] b : blocks) {
+            if (variant != Variant.CONV) {
+                want.add(want.get(want.size() - 1)); // depthwise keeps its channels
+            }
+            want.add(width(b[1], a));
+        }
+        if (want.size() != got.length) {
+            return false;
+        }
+        for (int i = 0; i < got.length; i++) {
+            if (want.get(i) != got[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "MobileNet v1 (alpha " + alpha + ", " + resolution + "x" + resolution + ", "
+                + (classes == 0 ? "no classifier" : classes + " classes") + ", " + variant.id() + ")";
+    }
+}
