@@ -1,0 +1,53 @@
+package org.mobilenet.engine.cost;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.mobilenet.engine.arch.ModelSpec;
+
+/** Per-layer costs of a network, with totals and the paper's Table 2 breakdown by layer type. */
+public record CostReport(ModelSpec spec, List<LayerCost> layers) {
+
+    /** One row of Table 2. */
+    public record TypeShare(LayerType type, long multAdds, long params, double multAddsPercent, double paramsPercent) {
+    }
+
+    public CostReport {
+        layers = List.copyOf(layers);
+    }
+
+    public long totalMultAdds() {
+        return layers.stream().mapToLong(LayerCost::multAdds).sum();
+    }
+
+    /** Total params by the paper's convention (weights only). */
+    public long totalParams() {
+        return totalParams(false);
+    }
+
+    /** Total params, with biases and BN when {@code includeExtra}. */
+    public long totalParams(boolean includeExtra) {
+        return layers.stream().mapToLong(c -> c.params(includeExtra)).sum();
+    }
+
+    /** Table 2: Mult-Adds and params per layer type, with shares of the totals, in percent. */
+    public Map<LayerType, TypeShare> byType(boolean includeExtra) {
+        Map<LayerType, long[]> sums = new EnumMap<>(LayerType.class);
+        for (LayerType t : LayerType.values()) {
+            sums.put(t, new long[2]);
+        }
+        for (LayerCost c : layers) {
+            LayerType t = c.type();
+            if (t != null) {
+                sums.get(t)[0] += c.multAdds();
+                sums.get(t)[1] += c.params(includeExtra);
+            }
+        }
+        double ma = totalMultAdds();
+        double pa = totalParams(includeExtra);
+        Map<LayerType, TypeShare> out = new EnumMap<>(LayerType.class);
+        sums.forEach((t, v) -> out.put(t, new TypeShare(t, v[0], v[1],
+                ma == 0 ? 0 : 100.0 * v[0] / ma, pa == 0 ? 0 : 100.0 * v[1] / pa)));
+        return out;
+    }
+}

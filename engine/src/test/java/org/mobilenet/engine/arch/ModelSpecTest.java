@@ -1,0 +1,63 @@
+package org.mobilenet.engine.arch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ModelSpecTest {
+
+    @Test
+    void table1HasAStemThirteenSeparableBlocksPoolFcAndSoftmax() {
+        List<LayerSpec> l = ModelSpec.paper().layers();
+        assertEquals(1 + 26 + 3, l.size());
+        assertEquals(new Shape(112, 112, 32), l.get(0).out());
+        assertEquals(new Shape(7, 7, 1024), l.get(26).out());
+        // The last depthwise conv has stride 1 (Table 1's "s2" there is a known error).
+        assertEquals(1, l.get(25).stride());
+        assertEquals(new Shape(7, 7, 1024), l.get(25).in());
+    }
+
+    @Test
+    void widthRuleRoundsDownWithAFloorOfEight() {
+        assertEquals(24, ModelSpec.width(32, 0.75));
+        assertEquals(8, ModelSpec.width(32, 0.25));
+        assertEquals(8, ModelSpec.width(16, 0.1));
+        assertEquals(96, ModelSpec.width(320, 0.3));
+        assertEquals(716, ModelSpec.width(1024, 0.7));
+    }
+
+    @Test
+    void tensorflowSamePaddingPutsTheExtraRowAtTheBottom() {
+        assertEquals(new Pads(0, 0, 1, 1), Padding.TF_SAME.pads(224, 224, 3, 2));
+        assertEquals(new Pads(1, 1, 1, 1), Padding.TF_SAME.pads(7, 7, 3, 2));
+        assertEquals(new Pads(1, 1, 1, 1), Padding.TF_SAME.pads(14, 14, 3, 1));
+        assertEquals(new Pads(1, 1, 1, 1), Padding.SYMMETRIC.pads(224, 224, 3, 2));
+    }
+
+    @Test
+    void oddResolutionsKeepTensorflowOutputSizes() {
+        ModelSpec s = ModelSpec.paper().withResolution(225);
+        assertEquals(new Shape(113, 113, 32), s.layers().get(0).out());
+        assertEquals(new Shape(8, 8, 1024), s.layers().get(26).out());
+    }
+
+    @Test
+    void alphaIsInferredFromChannelCounts() {
+        for (double a : new double[] {0.25, 0.5, 0.75, 1.0}) {
+            ModelSpec s = ModelSpec.paper().withAlpha(a);
+            int[] widths = s.weightedLayers().stream().filter(l -> l.kind() != LayerKind.FC)
+                    .mapToInt(LayerSpec::outChannels).toArray();
+            assertEquals(a, ModelSpec.inferAlpha(Variant.SEPARABLE, widths).orElseThrow(), 1e-12);
+        }
+        assertEquals(true, ModelSpec.inferAlpha(Variant.SEPARABLE, new int[] {3, 3, 5}).isEmpty());
+    }
+
+    @Test
+    void invalidSpecsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> ModelSpec.paper().withResolution(31));
+        assertThrows(IllegalArgumentException.class, () -> ModelSpec.paper().withAlpha(0));
+        assertThrows(IllegalArgumentException.class, () -> ModelSpec.paper().withClasses(-1));
+    }
+}
