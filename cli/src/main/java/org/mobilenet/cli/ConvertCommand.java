@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code mobilenet convert IN OUT}: between ONNX and safetensors. */
 @Command(name = "convert", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {
-            "Convert a MobileNet v1 between ONNX and safetensors; the formats follow the file extensions.",
+            "Convert a MobileNet v1 between ONNX and safetensors (or from TFLite); formats follow the file extensions.",
             "ONNX is written NCHW with BatchNorm folded, ReLU6 as Clip, a symbolic batch dimension N and the",
             "architecture, preprocessing and labels in its metadata. The output is written atomically.",
         })
@@ -26,13 +26,13 @@ public final class ConvertCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "The model to read (.onnx or .safetensors).")
+    @Parameters(index = "0", paramLabel = "IN", description = "The model to read (.onnx, .safetensors or .tflite).")
     Path in;
 
     @Parameters(index = "1", paramLabel = "OUT", description = "The file to write (.onnx or .safetensors).")
     Path out;
 
-    @Option(names = "--from", paramLabel = "FORMAT", description = "Input format (onnx, safetensors), overriding IN's extension.")
+    @Option(names = "--from", paramLabel = "FORMAT", description = "Input format (onnx, safetensors, tflite), overriding IN's extension.")
     String from;
 
     @Option(names = "--to", paramLabel = "FORMAT", description = "Output format (onnx, safetensors), overriding OUT's extension.")
@@ -80,7 +80,7 @@ public final class ConvertCommand implements Callable<Integer> {
         }
         ModelFiles.Format f = ModelFiles.Format.of(file);
         if (f == null) {
-            throw new IllegalArgumentException(param + " '" + file + "' has no .onnx or .safetensors extension; give "
+            throw new IllegalArgumentException(param + " '" + file + "' has no .onnx, .safetensors or .tflite extension; give "
                     + option);
         }
         return f;

@@ -36,7 +36,7 @@ public final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "An .onnx or .safetensors model.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "An .onnx, .safetensors or .tflite model.")
     Path file;
 
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
@@ -46,7 +46,7 @@ public final class InfoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelFiles.Format f = ModelFiles.Format.of(file);
         if (f == null) {
-            throw new BadInputException(file, "has an unknown extension; expected .onnx or .safetensors");
+            throw new BadInputException(file, "has an unknown extension; expected .onnx, .safetensors or .tflite");
         }
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("model", file.toString());

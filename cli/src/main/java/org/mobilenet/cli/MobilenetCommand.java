@@ -9,7 +9,8 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionInfo.class,
         description = "Run, convert, check, measure and shrink MobileNet v1 models.",
-        subcommands = {ProfileCommand.class, ConvertCommand.class, InfoCommand.class, VerifyCommand.class},
+        subcommands = {ProfileCommand.class, ConvertCommand.class, InfoCommand.class, VerifyCommand.class,
+            ShrinkCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  success",

@@ -8,12 +8,13 @@ import org.mobilenet.io.onnx.OnnxExportOptions;
 import org.mobilenet.io.onnx.OnnxExporter;
 import org.mobilenet.io.onnx.OnnxImporter;
 import org.mobilenet.io.safetensors.SafetensorsModels;
+import org.mobilenet.io.tflite.TfliteImporter;
 
 /** Loads and saves engine models, choosing the format from the file extension (or an explicit format). */
 public final class ModelFiles {
     /** The model file formats. */
     public enum Format {
-        ONNX("onnx"), SAFETENSORS("safetensors");
+        ONNX("onnx"), SAFETENSORS("safetensors"), TFLITE("tflite");
 
         private final String id;
 
@@ -36,7 +37,7 @@ public final class ModelFiles {
                     return f;
                 }
             }
-            throw new IllegalArgumentException("unknown model format '" + s + "': expected onnx or safetensors");
+            throw new IllegalArgumentException("unknown model format '" + s + "': expected onnx, safetensors or tflite");
         }
 
         /** The format a file's extension names, or null. */
@@ -69,11 +70,11 @@ public final class ModelFiles {
     private ModelFiles() {
     }
 
-    /** Loads a model by its extension (.onnx, .safetensors). */
+    /** Loads a model by its extension (.onnx, .safetensors, .tflite). */
     public static Model load(Path file) throws IOException {
         Format f = Format.of(file);
         if (f == null) {
-            throw new BadInputException(file, "has an unknown extension; expected .onnx or .safetensors");
+            throw new BadInputException(file, "has an unknown extension; expected .onnx, .safetensors or .tflite");
         }
         return load(file, f);
     }
@@ -82,6 +83,7 @@ public final class ModelFiles {
         return switch (format) {
             case ONNX -> OnnxImporter.read(file).model();
             case SAFETENSORS -> SafetensorsModels.read(file);
+            case TFLITE -> TfliteImporter.load(file);
         };
     }
 
@@ -98,7 +100,7 @@ public final class ModelFiles {
         switch (format) {
             case ONNX -> OnnxExporter.write(model, options.onnx(), file, options.overwrite());
             case SAFETENSORS -> SafetensorsModels.write(model, file, options.overwrite());
-            default -> throw new IllegalStateException();
+            case TFLITE -> throw new IllegalArgumentException(file + ": writing TFLite is not supported; write .onnx or .safetensors");
         }
     }
 }
