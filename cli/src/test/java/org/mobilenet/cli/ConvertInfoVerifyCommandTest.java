@@ -146,6 +146,22 @@ class ConvertInfoVerifyCommandTest {
     }
 
     @Test
+    void aRealTfliteModelConvertedToOnnxVerifiesOnPhotos() throws Exception {
+        Path out = dir.resolve("real.onnx");
+        CliRun c = CliRun.of("convert", CliRun.shared().resolve("models/mobilenet_v1_0.25_128_quant.tflite").toString(),
+                out.toString());
+        assertEquals(0, c.code(), c.err());
+        Path images = CliRun.shared().resolve("images");
+        CliRun r = CliRun.of("verify", out.toString(), "--images",
+                images.resolve("cat.bmp") + "," + images.resolve("parrot.jpg"), "--format", "json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(2, o.get("inputs").getAsInt());
+        assertEquals(1.0, o.get("top1Agreement").getAsDouble());
+        assertEquals(1001, ModelFiles.load(out).labels().size());
+    }
+
+    @Test
     void verifyOfAMissingFileExitsThree() {
         CliRun r = CliRun.of("verify", dir.resolve("none.onnx").toString());
         assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
