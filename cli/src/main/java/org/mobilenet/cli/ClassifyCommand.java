@@ -124,7 +124,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         BatchClassifier bc = new BatchClassifier(new ImagePreprocessor(p, m.spec().resolution()),
                 new ImageLoader(maxPixels), backends, batch, threads, classes, topK,
                 threshold, features);
-        boolean showProgress = files.size() >= PROGRESS_MIN_IMAGES && System.console() != null;
+        boolean showProgress = files.size() >= PROGRESS_MIN_IMAGES && stderrIsTerminal();
         ProgressReporter progress = showProgress ? ProgressReporter.bar(err, files.size()) : ProgressReporter.NONE;
         List<ImageResult> results = bc.run(files, progress::update);
         progress.finish();
@@ -140,6 +140,12 @@ public final class ClassifyCommand implements Callable<Integer> {
         out.print(new ClassifyReport(names, classes > 0, features || classes == 0).render(results, format));
         out.flush();
         return failed > 0 ? ExitCode.BAD_INPUT : ExitCode.OK;
+    }
+
+    /** The launcher says whether stderr is a terminal (-Dmobilenet.stderr.tty); else ask the JVM. */
+    private static boolean stderrIsTerminal() {
+        String tty = System.getProperty("mobilenet.stderr.tty");
+        return tty != null ? Boolean.parseBoolean(tty) : System.console() != null;
     }
 
     private Preprocessing preprocessing(Preprocessing p) {
