@@ -181,6 +181,16 @@ class TfliteHostileFileTest {
     }
 
     @Test
+    void operatorVectorLongerThanAnyMobileNetIsRefused() throws Exception {
+        int subgraph = element(real, ref(real, root(real), 2), 0);
+        int operators = ref(real, subgraph, 3);
+        byte[] b = real.clone();
+        le(b).putInt(operators, TfliteFile.MAX_OPERATORS + 1);
+        BadInputException e = refused(b, "operator count");
+        assertTrue(e.getMessage().contains((TfliteFile.MAX_OPERATORS + 1) + " operators"), e.getMessage());
+    }
+
+    @Test
     void randomlyDamagedModelsLoadOrAreRefusedButNeverCrash() throws Exception {
         SplittableRandom rnd = new SplittableRandom(2024);
         int structureEnd = Math.min(real.length, 4096);
