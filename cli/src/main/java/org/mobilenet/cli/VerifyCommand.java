@@ -52,7 +52,8 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--rtol", defaultValue = "0", paramLabel = "X", description = "Relative tolerance (default: ${DEFAULT-VALUE}).")
     double rtol;
 
-    @Option(names = "--per-layer", description = "Compare every layer's output and name the first that diverges.")
+    @Option(names = "--per-layer", description = {"Compare every layer's output and name the first that diverges",
+        "(per layer, atol is scaled by the layer's largest magnitude, at least 1)."})
     boolean perLayer;
 
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report.")

@@ -111,7 +111,7 @@ public final class Verifier {
                 if (value == null || e == null) {
                     continue;
                 }
-                VerifyReport.LayerDiff d = new VerifyReport.LayerDiff(l.name(), DiffStats.of(ort.get(value), e, o.atol(), o.rtol()));
+                VerifyReport.LayerDiff d = new VerifyReport.LayerDiff(l.name(), DiffStats.ofLayer(ort.get(value), e, o.atol(), o.rtol()));
                 layers.add(d);
                 if (first == null && !d.diff().within()) {
                     first = d;
