@@ -162,6 +162,14 @@ class ConvertInfoVerifyCommandTest {
     }
 
     @Test
+    void verifyRunsATfliteModelThroughAnInMemoryOnnxExport() {
+        CliRun r = CliRun.of("verify", CliRun.shared().resolve("models/mobilenet_v1_0.5_160_quant.tflite").toString(),
+                "--count", "1");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("PASS"), r.out());
+    }
+
+    @Test
     void verifyOfAMissingFileExitsThree() {
         CliRun r = CliRun.of("verify", dir.resolve("none.onnx").toString());
         assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());

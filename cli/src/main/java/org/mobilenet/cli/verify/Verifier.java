@@ -18,7 +18,9 @@ import org.mobilenet.engine.model.Preprocessing;
 import org.mobilenet.engine.preprocess.ImagePreprocessor;
 import org.mobilenet.engine.run.Network;
 import org.mobilenet.io.image.ImageLoader;
+import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.onnx.Layout;
+import org.mobilenet.io.onnx.OnnxExportOptions;
 import org.mobilenet.io.onnx.OnnxExporter;
 import org.mobilenet.io.onnx.OnnxFile;
 import org.mobilenet.io.onnx.OnnxImport;
@@ -55,8 +57,20 @@ public final class Verifier {
     private Verifier() {
     }
 
+    /**
+     * Verifies a model file. An .onnx file runs as it is in ONNX Runtime; another format (.tflite,
+     * .safetensors) is exported to ONNX in memory first, which checks the engine against ONNX Runtime
+     * on the same weights.
+     */
     public static VerifyReport verify(Path file, Options o) throws IOException, OrtException {
-        ModelProto proto = OnnxFile.read(file);
+        ModelFiles.Format format = ModelFiles.Format.of(file);
+        ModelProto proto;
+        if (format == null || format == ModelFiles.Format.ONNX) {
+            proto = OnnxFile.read(file);
+        } else {
+            Model loaded = ModelFiles.load(file, format);
+            proto = OnnxExporter.toProto(loaded, OnnxExportOptions.defaults().withSoftmax(loaded.spec().softmax()));
+        }
         OnnxImport imp = OnnxImporter.importModel(file, proto);
         Model model = imp.model();
         int res = model.spec().resolution();
