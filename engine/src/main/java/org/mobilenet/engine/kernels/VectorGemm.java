@@ -1,0 +1,191 @@
+package org.mobilenet.engine.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The register-blocked matrix product behind the pointwise, standard conv and FC kernels:
+ * {@code C[rows, cols] = act(A[rows, k] * B[k, cols] + bias)} with B prepacked into panels of
+ * {@link #NR} columns. A micro-kernel keeps a tile of up to {@link #MR} rows by two vectors of
+ * output channels in registers for the whole k loop; bias and the activation clamp are applied
+ * in its epilogue before the single store.
+ *
+ * <p>Packed B: {@code [panels][k][NR]}, panel {@code p} holding columns {@code p*NR .. p*NR+NR-1},
+ * zero-padded past the last column. Padded bias: {@code [panels * NR]}.
+ */
+final class VectorGemm {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    /** Output channels per panel: two vectors. */
+    static final int NR = 2 * L;
+    /** Rows per full micro-kernel tile. */
+    static final int MR = 6;
+
+    private VectorGemm() {
+    }
+
+    static int panels(int cols) {
+        return (cols + NR - 1) / NR;
+    }
+
+    /** Packs {@code w [k, cols]} (row-major) into panels. */
+    static float[] pack(float[] w, int k, int cols) {
+        int panels = panels(cols);
+        float[] p = new float[panels * k * NR];
+        for (int pa = 0; pa < panels; pa++) {
+            for (int kk = 0; kk < k; kk++) {
+                for (int j = 0; j < NR; j++) {
+                    int col = pa * NR + j;
+                    if (col < cols) {
+                        p[(pa * k + kk) * NR + j] = w[kk * cols + col];
+                    }
+                }
+            }
+        }
+        return p;
+    }
+
+    /** The bias padded to whole panels (zeros for null). */
+    static float[] padBias(float[] bias, int cols) {
+        float[] b = new float[panels(cols) * NR];
+        if (bias != null) {
+            System.arraycopy(bias, 0, b, 0, cols);
+        }
+        return b;
+    }
+
+    static float low(Activation act) {
+        return act == Activation.NONE ? Float.NEGATIVE_INFINITY : 0f;
+    }
+
+    static float high(Activation act) {
+        return act == Activation.RELU6 ? 6f : Float.POSITIVE_INFINITY;
+    }
+
+    /**
+     * One panel for {@code rows} rows of A. A rows start at {@code aOff + r * lda}; C rows at
+     * {@code cOff + r * ldc}; {@code cols <= NR} valid columns are stored. tmp: at least NR floats.
+     */
+    static void panel(float[] a, int aOff, int lda, int rows, float[] b, int bOff, int k,
+                      float[] bias, int biasOff, float lo, float hi,
+                      float[] c, int cOff, int ldc, int cols, float[] tmp) {
+        int r = 0;
+        for (; rows - r >= MR; r += MR) {
+            kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc, cols, tmp);
+        }
+        if (rows - r >= 4) {
+            kernel4(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc, cols, tmp);
+            r += 4;
+        }
+        for (; r < rows; r++) {
+            kernel1(a, aOff + r * lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, cols, tmp);
+        }
+    }
+
+    private static void kernel6(float[] a, int a0, int lda, float[] b, int bOff, int k,
+                                float[] bias, int biasOff, float lo, float hi,
+                                float[] c, int c0, int ldc, int cols, float[] tmp) {
+        FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
+        FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
+        FloatVector c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1;
+        FloatVector c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1;
+        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int kk = 0, bi = bOff; kk < k; kk++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + kk]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + kk]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + kk]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + kk]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + kk]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + kk]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        store(c00, c01, lo, hi, c, c0, cols, tmp);
+        store(c10, c11, lo, hi, c, c0 + ldc, cols, tmp);
+        store(c20, c21, lo, hi, c, c0 + 2 * ldc, cols, tmp);
+        store(c30, c31, lo, hi, c, c0 + 3 * ldc, cols, tmp);
+        store(c40, c41, lo, hi, c, c0 + 4 * ldc, cols, tmp);
+        store(c50, c51, lo, hi, c, c0 + 5 * ldc, cols, tmp);
+    }
+
+    private static void kernel4(float[] a, int a0, int lda, float[] b, int bOff, int k,
+                                float[] bias, int biasOff, float lo, float hi,
+                                float[] c, int c0, int ldc, int cols, float[] tmp) {
+        FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
+        FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
+        FloatVector c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1;
+        FloatVector c30 = bias0, c31 = bias1;
+        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int kk = 0, bi = bOff; kk < k; kk++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + kk]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + kk]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + kk]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + kk]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        store(c00, c01, lo, hi, c, c0, cols, tmp);
+        store(c10, c11, lo, hi, c, c0 + ldc, cols, tmp);
+        store(c20, c21, lo, hi, c, c0 + 2 * ldc, cols, tmp);
+        store(c30, c31, lo, hi, c, c0 + 3 * ldc, cols, tmp);
+    }
+
+    /** One row; k split into even and odd halves so the two FMA chains per vector overlap. */
+    private static void kernel1(float[] a, int a0, float[] b, int bOff, int k,
+                                float[] bias, int biasOff, float lo, float hi,
+                                float[] c, int c0, int cols, float[] tmp) {
+        FloatVector c00 = FloatVector.fromArray(S, bias, biasOff);
+        FloatVector c01 = FloatVector.fromArray(S, bias, biasOff + L);
+        FloatVector e00 = FloatVector.zero(S);
+        FloatVector e01 = FloatVector.zero(S);
+        int kk = 0;
+        int bi = bOff;
+        for (; kk + 1 < k; kk += 2, bi += 2 * NR) {
+            FloatVector x = FloatVector.broadcast(S, a[a0 + kk]);
+            c00 = x.fma(FloatVector.fromArray(S, b, bi), c00);
+            c01 = x.fma(FloatVector.fromArray(S, b, bi + L), c01);
+            FloatVector y = FloatVector.broadcast(S, a[a0 + kk + 1]);
+            e00 = y.fma(FloatVector.fromArray(S, b, bi + NR), e00);
+            e01 = y.fma(FloatVector.fromArray(S, b, bi + NR + L), e01);
+        }
+        if (kk < k) {
+            FloatVector x = FloatVector.broadcast(S, a[a0 + kk]);
+            c00 = x.fma(FloatVector.fromArray(S, b, bi), c00);
+            c01 = x.fma(FloatVector.fromArray(S, b, bi + L), c01);
+        }
+        store(c00.add(e00), c01.add(e01), lo, hi, c, c0, cols, tmp);
+    }
+
+    private static void store(FloatVector v0, FloatVector v1, float lo, float hi, float[] c, int off, int cols, float[] tmp) {
+        v0 = v0.max(lo).min(hi);
+        v1 = v1.max(lo).min(hi);
+        if (cols >= NR) {
+            v0.intoArray(c, off);
+            v1.intoArray(c, off + L);
+        } else {
+            v0.intoArray(tmp, 0);
+            v1.intoArray(tmp, L);
+            System.arraycopy(tmp, 0, c, off, cols);
+        }
+    }
+}
