@@ -50,7 +50,7 @@ public final class VectorConv implements RangeTask {
             float[][] t = new float[parallel.threads()][];
             for (int i = 0; i < c.length; i++) {
                 c[i] = new float[VectorGemm.MR * depth];
-                t[i] = new float[VectorGemm.NR];
+                t[i] = new float[VectorGemm.MR * VectorGemm.NR];
             }
             cols = c;
             tmp = t;

@@ -145,23 +145,31 @@ public final class VectorDepthwise implements RangeTask {
             int outBase = ((b * oh + oy) * ow + ox) * c;
             int iy0 = oy * s.stride() - s.pads().top();
             int ix0 = ox * s.stride() - s.pads().left();
+            // Accumulates in out itself: no vector is carried around a loop, so nothing is boxed.
             for (int cb = 0; cb < cVec; cb += L) {
-                FloatVector a = FloatVector.fromArray(S, bias, cb);
-                for (int ky = 0; ky < k; ky++) {
-                    int iy = iy0 + ky;
-                    if (iy < 0 || iy >= s.inH()) {
+                FloatVector.fromArray(S, bias, cb).intoArray(out, outBase + cb);
+            }
+            for (int ky = 0; ky < k; ky++) {
+                int iy = iy0 + ky;
+                if (iy < 0 || iy >= s.inH()) {
+                    continue;
+                }
+                for (int kx = 0; kx < k; kx++) {
+                    int ix = ix0 + kx;
+                    if (ix < 0 || ix >= s.inW()) {
                         continue;
                     }
-                    for (int kx = 0; kx < k; kx++) {
-                        int ix = ix0 + kx;
-                        if (ix < 0 || ix >= s.inW()) {
-                            continue;
-                        }
-                        FloatVector x = FloatVector.fromArray(S, in, ((b * s.inH() + iy) * s.inW() + ix) * c + cb);
-                        a = x.fma(FloatVector.fromArray(S, w, (ky * k + kx) * c + cb), a);
+                    int inBase = ((b * s.inH() + iy) * s.inW() + ix) * c;
+                    int wBase = (ky * k + kx) * c;
+                    for (int cb = 0; cb < cVec; cb += L) {
+                        FloatVector.fromArray(S, in, inBase + cb)
+                                .fma(FloatVector.fromArray(S, w, wBase + cb), FloatVector.fromArray(S, out, outBase + cb))
+                                .intoArray(out, outBase + cb);
                     }
                 }
-                a.max(lo).min(hi).intoArray(out, outBase + cb);
+            }
+            for (int cb = 0; cb < cVec; cb += L) {
+                FloatVector.fromArray(S, out, outBase + cb).max(lo).min(hi).intoArray(out, outBase + cb);
             }
             for (int ch = cVec; ch < c; ch++) {
                 float acc = bias[ch];

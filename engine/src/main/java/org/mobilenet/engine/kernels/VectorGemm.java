@@ -64,27 +64,41 @@ final class VectorGemm {
 
     /**
      * One panel for {@code rows} rows of A. A rows start at {@code aOff + r * lda}; C rows at
-     * {@code cOff + r * ldc}; {@code cols <= NR} valid columns are stored. tmp: at least NR floats.
+     * {@code cOff + r * ldc}; {@code cols <= NR} valid columns are stored. tmp: at least
+     * {@code MR * NR} floats (a partial panel is computed there, then its valid columns copied).
      */
     static void panel(float[] a, int aOff, int lda, int rows, float[] b, int bOff, int k,
                       float[] bias, int biasOff, float lo, float hi,
                       float[] c, int cOff, int ldc, int cols, float[] tmp) {
+        if (cols < NR) {
+            for (int r = 0; r < rows; r += MR) {
+                int m = Math.min(MR, rows - r);
+                panel(a, aOff + r * lda, lda, m, b, bOff, k, bias, biasOff, lo, hi, tmp, 0, NR, NR, tmp);
+                for (int i = 0; i < m; i++) {
+                    System.arraycopy(tmp, i * NR, c, cOff + (r + i) * ldc, cols);
+                }
+            }
+            return;
+        }
         int r = 0;
         for (; rows - r >= MR; r += MR) {
-            kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc, cols, tmp);
+            kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, c, cOff + r * ldc, ldc);
+            clamp(c, cOff + r * ldc, ldc, MR, lo, hi);
         }
         if (rows - r >= 4) {
-            kernel4(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc, cols, tmp);
+            kernel4(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, c, cOff + r * ldc, ldc);
+            clamp(c, cOff + r * ldc, ldc, 4, lo, hi);
             r += 4;
         }
         for (; r < rows; r++) {
-            kernel1(a, aOff + r * lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, cols, tmp);
+            kernel1(a, aOff + r * lda, b, bOff, k, bias, biasOff, c, cOff + r * ldc);
+            clamp(c, cOff + r * ldc, ldc, 1, lo, hi);
         }
     }
 
     private static void kernel6(float[] a, int a0, int lda, float[] b, int bOff, int k,
-                                float[] bias, int biasOff, float lo, float hi,
-                                float[] c, int c0, int ldc, int cols, float[] tmp) {
+                                float[] bias, int biasOff,
+                                float[] c, int c0, int ldc) {
         FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
         FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
         FloatVector c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1;
@@ -112,17 +126,17 @@ final class VectorGemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        store(c00, c01, lo, hi, c, c0, cols, tmp);
-        store(c10, c11, lo, hi, c, c0 + ldc, cols, tmp);
-        store(c20, c21, lo, hi, c, c0 + 2 * ldc, cols, tmp);
-        store(c30, c31, lo, hi, c, c0 + 3 * ldc, cols, tmp);
-        store(c40, c41, lo, hi, c, c0 + 4 * ldc, cols, tmp);
-        store(c50, c51, lo, hi, c, c0 + 5 * ldc, cols, tmp);
+        store(c00, c01, c, c0);
+        store(c10, c11, c, c0 + ldc);
+        store(c20, c21, c, c0 + 2 * ldc);
+        store(c30, c31, c, c0 + 3 * ldc);
+        store(c40, c41, c, c0 + 4 * ldc);
+        store(c50, c51, c, c0 + 5 * ldc);
     }
 
     private static void kernel4(float[] a, int a0, int lda, float[] b, int bOff, int k,
-                                float[] bias, int biasOff, float lo, float hi,
-                                float[] c, int c0, int ldc, int cols, float[] tmp) {
+                                float[] bias, int biasOff,
+                                float[] c, int c0, int ldc) {
         FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
         FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
         FloatVector c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1;
@@ -144,16 +158,16 @@ final class VectorGemm {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        store(c00, c01, lo, hi, c, c0, cols, tmp);
-        store(c10, c11, lo, hi, c, c0 + ldc, cols, tmp);
-        store(c20, c21, lo, hi, c, c0 + 2 * ldc, cols, tmp);
-        store(c30, c31, lo, hi, c, c0 + 3 * ldc, cols, tmp);
+        store(c00, c01, c, c0);
+        store(c10, c11, c, c0 + ldc);
+        store(c20, c21, c, c0 + 2 * ldc);
+        store(c30, c31, c, c0 + 3 * ldc);
     }
 
     /** One row; k split into even and odd halves so the two FMA chains per vector overlap. */
     private static void kernel1(float[] a, int a0, float[] b, int bOff, int k,
-                                float[] bias, int biasOff, float lo, float hi,
-                                float[] c, int c0, int cols, float[] tmp) {
+                                float[] bias, int biasOff,
+                                float[] c, int c0) {
         FloatVector c00 = FloatVector.fromArray(S, bias, biasOff);
         FloatVector c01 = FloatVector.fromArray(S, bias, biasOff + L);
         FloatVector e00 = FloatVector.zero(S);
@@ -173,19 +187,25 @@ final class VectorGemm {
             c00 = x.fma(FloatVector.fromArray(S, b, bi), c00);
             c01 = x.fma(FloatVector.fromArray(S, b, bi + L), c01);
         }
-        store(c00.add(e00), c01.add(e01), lo, hi, c, c0, cols, tmp);
+        store(c00.add(e00), c01.add(e01), c, c0);
     }
 
-    private static void store(FloatVector v0, FloatVector v1, float lo, float hi, float[] c, int off, int cols, float[] tmp) {
-        v0 = v0.max(lo).min(hi);
-        v1 = v1.max(lo).min(hi);
-        if (cols >= NR) {
-            v0.intoArray(c, off);
-            v1.intoArray(c, off + L);
-        } else {
-            v0.intoArray(tmp, 0);
-            v1.intoArray(tmp, L);
-            System.arraycopy(tmp, 0, c, off, cols);
+    private static void store(FloatVector v0, FloatVector v1, float[] c, int off) {
+        v0.intoArray(c, off);
+        v1.intoArray(c, off + L);
+    }
+
+    /** Applies the activation clamp to {@code rows} rows of one full panel of C. */
+    private static void clamp(float[] c, int off, int ldc, int rows, float lo, float hi) {
+        if (lo == Float.NEGATIVE_INFINITY && hi == Float.POSITIVE_INFINITY) {
+            return;
+        }
+        FloatVector vlo = FloatVector.broadcast(S, lo);
+        FloatVector vhi = FloatVector.broadcast(S, hi);
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * ldc;
+            FloatVector.fromArray(S, c, o).max(vlo).min(vhi).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).max(vlo).min(vhi).intoArray(c, o + L);
         }
     }
 }

@@ -21,7 +21,7 @@ public final class VectorPointwise implements RangeTask {
     private final float[] bias;
     private final float lo;
     private final float hi;
-    private float[][] tmp = new float[1][VectorGemm.NR];
+    private float[][] tmp = new float[1][VectorGemm.MR * VectorGemm.NR];
 
     private float[] in;
     private float[] out;
@@ -49,7 +49,7 @@ public final class VectorPointwise implements RangeTask {
         if (tmp.length < parallel.threads()) {
             float[][] t = new float[parallel.threads()][];
             for (int i = 0; i < t.length; i++) {
-                t[i] = new float[VectorGemm.NR];
+                t[i] = new float[VectorGemm.MR * VectorGemm.NR];
             }
             tmp = t;
         }
