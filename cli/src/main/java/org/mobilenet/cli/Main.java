@@ -1,0 +1,82 @@
+package org.mobilenet.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import org.mobilenet.io.BadInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Entry point. Maps failures to the documented exit codes and prints them as one line on stderr;
+ * stack traces only with {@code --debug}.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (for tests and the shell). */
+    public static int run(String... args) {
+        return commandLine(Arrays.asList(args).contains("--debug")).execute(args);
+    }
+
+    /** The configured command tree. */
+    public static CommandLine commandLine(boolean debug) {
+        CommandLine cl = new CommandLine(new MobilenetCommand());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> handle(ex, cmd, debug));
+        cl.setParameterExceptionHandler(Main::usage);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    private static int usage(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getCommandName().equals("mobilenet") ? "mobilenet: " + ex.getMessage()
+                : "mobilenet " + cmd.getCommandName() + ": " + ex.getMessage());
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return ExitCode.USAGE;
+    }
+
+    private static int handle(Exception ex, CommandLine cmd, boolean debug) {
+        PrintWriter err = cmd.getErr();
+        int code;
+        String message;
+        if (ex instanceof BadInputException) {
+            code = ExitCode.BAD_INPUT;
+            message = ex.getMessage();
+        } else if (ex instanceof OutputException) {
+            code = ExitCode.OUTPUT;
+            message = ex.getMessage();
+        } else if (ex instanceof java.nio.file.NoSuchFileException e) {
+            code = ExitCode.BAD_INPUT;
+            message = e.getFile() + ": no such file";
+        } else if (ex instanceof java.nio.file.AccessDeniedException e) {
+            code = ExitCode.BAD_INPUT;
+            message = e.getFile() + ": permission denied";
+        } else if (ex instanceof java.io.IOException) {
+            code = ExitCode.BAD_INPUT;
+            message = ex.getMessage();
+        } else if (ex instanceof ParameterException || ex instanceof IllegalArgumentException) {
+            code = ExitCode.USAGE;
+            message = ex.getMessage();
+        } else {
+            code = ExitCode.INTERNAL;
+            message = "internal error: " + ex + " (please report it; run with --debug for the stack trace)";
+        }
+        err.println("mobilenet " + cmd.getCommandName() + ": " + oneLine(message));
+        if (debug) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "(no message)" : s.replace('\n', ' ').replace('\r', ' ');
+    }
+}

@@ -1,0 +1,184 @@
+package org.mobilenet.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mobilenet.cli.format.Json;
+import org.mobilenet.cli.format.OutputFormat;
+import org.mobilenet.cli.format.TextTable;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Variant;
+import org.mobilenet.engine.cost.CostModel;
+import org.mobilenet.engine.cost.CostReport;
+import org.mobilenet.engine.cost.LayerCost;
+import org.mobilenet.engine.cost.LayerType;
+import org.mobilenet.engine.model.SeededInit;
+import org.mobilenet.engine.run.Network;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code mobilenet profile}: the paper's Tables 1 and 2 (per-layer and per-type cost) for any architecture. */
+@Command(name = "profile", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+        description = {
+            "Print Mult-Adds and parameters per layer (the paper's Table 1) and by layer type (Table 2).",
+            "Several comma-separated values for --alpha, --resolution or --variant print one row per combination.",
+        })
+public final class ProfileCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ArchitectureOptions arch;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+            description = "table, csv, json or markdown (default: ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Option(names = "--include-bias-bn",
+            description = "Count biases and BatchNorm parameters too (the paper counts weights only).")
+    boolean includeExtra;
+
+    @Option(names = "--measure", description = "Run the engine and add each layer's measured time and share.")
+    boolean measure;
+
+    @Option(names = "--runs", defaultValue = "10", paramLabel = "N",
+            description = "Timed forward passes for --measure (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--warmup", defaultValue = "3", paramLabel = "N",
+            description = "Untimed forward passes before measuring (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Override
+    public Integer call() {
+        List<ModelSpec> specs = arch.specs();
+        if (runs < 1 || warmup < 0) {
+            throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (specs.size() > 1) {
+            printGrid(out, specs);
+        } else {
+            ModelSpec s = specs.get(0);
+            CostReport report = CostModel.of(s);
+            Map<String, Double> times = measure ? LayerTimer.medianMillis(Network.compile(SeededInit.create(s, 1)), warmup, runs) : null;
+            printOne(out, report, times);
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private void printOne(PrintWriter out, CostReport r, Map<String, Double> times) {
+        if (format == OutputFormat.JSON) {
+            out.println(Json.write(ProfileJson.report(r, includeExtra, true, times)));
+            return;
+        }
+        long totalMa = r.totalMultAdds();
+        long totalParams = r.totalParams(includeExtra);
+        double totalTime = times == null ? 0 : times.values().stream().mapToDouble(Double::doubleValue).sum();
+        List<String> head = new ArrayList<>(List.of("Layer", "Type / Stride", "Filter Shape", "Input Size",
+                "Output Size", "Mult-Adds", "Params", "% Mult-Adds", "% Params"));
+        if (times != null) {
+            head.addAll(List.of("Time (ms)", "% Time"));
+        }
+        TextTable t1 = new TextTable(head.toArray(String[]::new)).rightAlign(5, 6, 7, 8);
+        if (times != null) {
+            t1.rightAlign(9, 10);
+        }
+        boolean numbersRaw = format == OutputFormat.CSV;
+        for (LayerCost c : r.layers()) {
+            LayerSpec l = c.layer();
+            List<Object> row = new ArrayList<>(List.of(l.name(), Describe.typeAndStride(l), Describe.filter(l),
+                    l.in().toString(), l.out().toString(), count(c.multAdds(), numbersRaw),
+                    count(c.params(includeExtra), numbersRaw), pct(c.multAdds(), totalMa), pct(c.params(includeExtra), totalParams)));
+            if (times != null) {
+                double ms = times.getOrDefault(l.name(), 0.0);
+                row.add(String.format(Locale.ROOT, "%.3f", ms));
+                row.add(String.format(Locale.ROOT, "%.2f%%", 100 * ms / totalTime));
+            }
+            t1.add(row.toArray());
+        }
+        if (format == OutputFormat.CSV) {
+            out.print(t1.csv());
+            return;
+        }
+        boolean md = format == OutputFormat.MARKDOWN;
+        out.println((md ? "### " : "") + "Table 1: " + r.spec());
+        out.println();
+        out.print(t1.render(format));
+        out.println();
+        out.println((md ? "### " : "") + "Table 2: resources per layer type");
+        out.println();
+        List<String> head2 = new ArrayList<>(List.of("Type", "Mult-Adds", "Params", "% Mult-Adds", "% Params"));
+        if (times != null) {
+            head2.add("% Time");
+        }
+        TextTable t2 = new TextTable(head2.toArray(String[]::new)).rightAlign(1, 2, 3, 4);
+        Map<LayerType, Double> timeByType = new LinkedHashMap<>();
+        if (times != null) {
+            for (LayerCost c : r.layers()) {
+                LayerType t = c.type();
+                timeByType.merge(t, times.getOrDefault(c.layer().name(), 0.0), Double::sum);
+            }
+        }
+        r.byType(includeExtra).values().forEach(s -> {
+            List<Object> row = new ArrayList<>(List.of(s.type().title(), count(s.multAdds(), false), count(s.params(), false),
+                    String.format(Locale.ROOT, "%.2f%%", s.multAddsPercent()),
+                    String.format(Locale.ROOT, "%.2f%%", s.paramsPercent())));
+            if (times != null) {
+                row.add(String.format(Locale.ROOT, "%.2f%%", 100 * timeByType.getOrDefault(s.type(), 0.0) / totalTime));
+            }
+            t2.add(row.toArray());
+        });
+        out.print(t2.render(format));
+        out.println();
+        out.printf(Locale.ROOT, "Total: %s Mult-Adds (%.1fM), %s params (%.2fM)%s%n", count(totalMa, false), totalMa / 1e6,
+                count(totalParams, false), totalParams / 1e6, includeExtra ? " including biases and BN" : "");
+        if (times != null) {
+            out.printf(Locale.ROOT, "Measured: %.3f ms per image (median of %d runs, %s kernels); "
+                    + "1x1 convolutions took %.1f%% of the time (the paper: 95%%), pooling and softmax %.2f%%.%n",
+                    totalTime, runs, Network.compile(SeededInit.create(r.spec(), 1)).kernels().name(),
+                    100 * timeByType.getOrDefault(LayerType.CONV_1X1, 0.0) / totalTime,
+                    100 * timeByType.getOrDefault(null, 0.0) / totalTime);
+        }
+    }
+
+    private void printGrid(PrintWriter out, List<ModelSpec> specs) {
+        if (format == OutputFormat.JSON) {
+            List<Object> all = new ArrayList<>();
+            for (ModelSpec s : specs) {
+                all.add(ProfileJson.report(CostModel.of(s), includeExtra, false, null));
+            }
+            out.println(Json.write(all));
+            return;
+        }
+        boolean raw = format == OutputFormat.CSV;
+        TextTable t = new TextTable("Alpha", "Resolution", "Variant", "Mult-Adds", "Params", "Mult-Adds (M)", "Params (M)")
+                .rightAlign(0, 1, 3, 4, 5, 6);
+        for (ModelSpec s : specs) {
+            CostReport r = CostModel.of(s);
+            t.add(Describe.number(s.alpha()), s.resolution(), s.variant().id(), count(r.totalMultAdds(), raw),
+                    count(r.totalParams(includeExtra), raw),
+                    String.format(Locale.ROOT, "%.1f", r.totalMultAdds() / 1e6),
+                    String.format(Locale.ROOT, "%.2f", r.totalParams(includeExtra) / 1e6));
+        }
+        out.print(t.render(format));
+    }
+
+    private static String count(long v, boolean raw) {
+        return raw ? Long.toString(v) : String.format(Locale.ROOT, "%,d", v);
+    }
+
+    private static String pct(long part, long total) {
+        return total == 0 ? "0.00%" : String.format(Locale.ROOT, "%.2f%%", 100.0 * part / total);
+    }
+}

@@ -1,0 +1,18 @@
+package org.mobilenet.cli.format;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+
+/** JSON output for scripts: pretty-printed, NaN/Infinity allowed as-is only where a value can be one. */
+public final class Json {
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+            .serializeSpecialFloatingPointValues().create();
+
+    private Json() {
+    }
+
+    /** Serializes maps, lists, records' accessor-built maps, numbers and strings. */
+    public static String write(Object value) {
+        return GSON.toJson(value);
+    }
+}
