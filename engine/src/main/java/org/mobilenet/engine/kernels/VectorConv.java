@@ -106,7 +106,16 @@ public final class VectorConv implements RangeTask {
                 java.util.Arrays.fill(col, dst, dst + kxLo * inC, 0f);
             }
             if (kxHi > kxLo) {
-                System.arraycopy(in, (rowBase + ix0 + kxLo) * inC, col, dst + kxLo * inC, (kxHi - kxLo) * inC);
+                int from = (rowBase + ix0 + kxLo) * inC;
+                int to = dst + kxLo * inC;
+                int len = (kxHi - kxLo) * inC;
+                if (len < 32) {
+                    for (int i = 0; i < len; i++) {
+                        col[to + i] = in[from + i];
+                    }
+                } else {
+                    System.arraycopy(in, from, col, to, len);
+                }
             }
             if (kxHi < k) {
                 java.util.Arrays.fill(col, dst + Math.max(kxHi, kxLo) * inC, dst + k * inC, 0f);

@@ -70,29 +70,40 @@ final class VectorGemm {
     static void panel(float[] a, int aOff, int lda, int rows, float[] b, int bOff, int k,
                       float[] bias, int biasOff, float lo, float hi,
                       float[] c, int cOff, int ldc, int cols, float[] tmp) {
-        if (cols < NR) {
-            for (int r = 0; r < rows; r += MR) {
-                int m = Math.min(MR, rows - r);
-                panel(a, aOff + r * lda, lda, m, b, bOff, k, bias, biasOff, lo, hi, tmp, 0, NR, NR, tmp);
-                for (int i = 0; i < m; i++) {
-                    System.arraycopy(tmp, i * NR, c, cOff + (r + i) * ldc, cols);
-                }
-            }
+        if (cols != NR) {
+            partialPanel(a, aOff, lda, rows, b, bOff, k, bias, biasOff, lo, hi, c, cOff, ldc, cols, tmp);
             return;
         }
         int r = 0;
         for (; rows - r >= MR; r += MR) {
             kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, c, cOff + r * ldc, ldc);
-            clamp(c, cOff + r * ldc, ldc, MR, lo, hi);
+            clamp(c, cOff + r * ldc, ldc, MR, 2, lo, hi);
         }
         if (rows - r >= 4) {
             kernel4(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, c, cOff + r * ldc, ldc);
-            clamp(c, cOff + r * ldc, ldc, 4, lo, hi);
+            clamp(c, cOff + r * ldc, ldc, 4, 2, lo, hi);
             r += 4;
         }
         for (; r < rows; r++) {
             kernel1(a, aOff + r * lda, b, bOff, k, bias, biasOff, c, cOff + r * ldc);
-            clamp(c, cOff + r * ldc, ldc, 1, lo, hi);
+            clamp(c, cOff + r * ldc, ldc, 1, 2, lo, hi);
+        }
+    }
+
+    /**
+     * A panel with fewer than NR valid columns: whole panels are computed into tmp and the valid
+     * columns copied. Kept out of {@link #panel} so that method stays small enough for C2 to
+     * inline its micro-kernels completely (a cut-off inlining would box the vectors).
+     */
+    private static void partialPanel(float[] a, int aOff, int lda, int rows, float[] b, int bOff, int k,
+                                     float[] bias, int biasOff, float lo, float hi,
+                                     float[] c, int cOff, int ldc, int cols, float[] tmp) {
+        for (int r = 0; r < rows; r += MR) {
+            int m = Math.min(MR, rows - r);
+            panel(a, aOff + r * lda, lda, m, b, bOff, k, bias, biasOff, lo, hi, tmp, 0, NR, NR, tmp);
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(tmp, i * NR, c, cOff + (r + i) * ldc, cols);
+            }
         }
     }
 
@@ -182,12 +193,14 @@ final class VectorGemm {
             e00 = y.fma(FloatVector.fromArray(S, b, bi + NR), e00);
             e01 = y.fma(FloatVector.fromArray(S, b, bi + NR + L), e01);
         }
-        if (kk < k) {
+        // The odd last step as a loop, not an if: C2 keeps vectors unboxed through loop phis.
+        for (; kk < k; kk++, bi += NR) {
             FloatVector x = FloatVector.broadcast(S, a[a0 + kk]);
             c00 = x.fma(FloatVector.fromArray(S, b, bi), c00);
             c01 = x.fma(FloatVector.fromArray(S, b, bi + L), c01);
         }
-        store(c00.add(e00), c01.add(e01), c, c0);
+        c00.add(e00).intoArray(c, c0);
+        c01.add(e01).intoArray(c, c0 + L);
     }
 
     private static void store(FloatVector v0, FloatVector v1, float[] c, int off) {
@@ -195,8 +208,8 @@ final class VectorGemm {
         v1.intoArray(c, off + L);
     }
 
-    /** Applies the activation clamp to {@code rows} rows of one full panel of C. */
-    private static void clamp(float[] c, int off, int ldc, int rows, float lo, float hi) {
+    /** Applies the activation clamp to {@code rows} rows of {@code vectors} vectors of C. */
+    private static void clamp(float[] c, int off, int ldc, int rows, int vectors, float lo, float hi) {
         if (lo == Float.NEGATIVE_INFINITY && hi == Float.POSITIVE_INFINITY) {
             return;
         }
@@ -204,8 +217,9 @@ final class VectorGemm {
         FloatVector vhi = FloatVector.broadcast(S, hi);
         for (int r = 0; r < rows; r++) {
             int o = off + r * ldc;
-            FloatVector.fromArray(S, c, o).max(vlo).min(vhi).intoArray(c, o);
-            FloatVector.fromArray(S, c, o + L).max(vlo).min(vhi).intoArray(c, o + L);
+            for (int v = 0; v < vectors; v++) {
+                FloatVector.fromArray(S, c, o + v * L).max(vlo).min(vhi).intoArray(c, o + v * L);
+            }
         }
     }
 }
