@@ -10,7 +10,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionInfo.class,
         description = "Run, convert, check, measure and shrink MobileNet v1 models.",
         subcommands = {ClassifyCommand.class, ProfileCommand.class, ShrinkCommand.class, ConvertCommand.class,
-            VerifyCommand.class, InfoCommand.class},
+            VerifyCommand.class, InfoCommand.class, BenchCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  success",

@@ -196,7 +196,7 @@ public final class Verifier {
     }
 
     /** Shape: {@code [n, h, w, c]} to {@code [n, c, h, w]}. */
-    static float[] toNchw(float[] nhwc, int n, int h, int w, int c) {
+    public static float[] toNchw(float[] nhwc, int n, int h, int w, int c) {
         float[] out = new float[n * c * h * w];
         for (int b = 0; b < n; b++) {
             for (int y = 0; y < h; y++) {
