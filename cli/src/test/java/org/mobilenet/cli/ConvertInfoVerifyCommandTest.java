@@ -81,6 +81,23 @@ class ConvertInfoVerifyCommandTest {
     }
 
     @Test
+    void convertChecksTheOpsetAndCanExposeLayerOutputs() throws Exception {
+        Path in = tf2onnxModel();
+        Path out = dir.resolve("layers.onnx");
+        CliRun bad = CliRun.of("convert", in.toString(), out.toString(), "--opset", "9");
+        assertEquals(ExitCode.USAGE, bad.code(), bad.err());
+        assertFalse(Files.exists(out));
+        CliRun r = CliRun.of("convert", in.toString(), out.toString(), "--layer-outputs", "--opset", "21");
+        assertEquals(0, r.code(), r.err());
+        var proto = org.mobilenet.io.onnx.proto.Onnx.ModelProto.parseFrom(Files.readAllBytes(out));
+        Model m = ModelFiles.load(out);
+        assertEquals(m.spec().layers().size(), proto.getGraph().getOutputCount());
+        assertEquals(21, proto.getOpsetImport(0).getVersion());
+        CliRun v = CliRun.of("verify", out.toString(), "--count", "1");
+        assertEquals(0, v.code(), v.out() + v.err());
+    }
+
+    @Test
     void convertToAnUnwritableFolderExitsFour() throws Exception {
         Path in = tf2onnxModel();
         CliRun r = CliRun.of("convert", in.toString(), dir.resolve("no/such/dir/m.onnx").toString());

@@ -96,7 +96,13 @@ public final class Verifier {
         } else if (OnnxFile.hasExternalData(proto)) {
             runProto = OnnxFile.inlineExternalData(file, proto);
         }
-        Map<String, float[]> ort = runOrt(runProto.toByteArray(), imp, input, n, res, outputs);
+        Map<String, float[]> ort;
+        try {
+            ort = runOrt(runProto.toByteArray(), imp, input, n, res, outputs);
+        } catch (OrtException e) {
+            throw new org.mobilenet.io.BadInputException(file, "ONNX Runtime cannot run this model: "
+                    + String.valueOf(e.getMessage()).replace('\n', ' '));
+        }
         float[] ref = ort.get(imp.outputName());
         DiffStats out = DiffStats.of(ref, engine, o.atol(), o.rtol());
         int classes = net.outputSize();
