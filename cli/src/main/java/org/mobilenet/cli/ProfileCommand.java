@@ -30,6 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Print Mult-Adds and parameters per layer (the paper's Table 1) and by layer type (Table 2).",
             "Several comma-separated values for --alpha, --resolution or --variant print one row per combination.",
+            "In the shell, the loaded model's architecture is profiled unless an architecture option is given.",
         })
 public final class ProfileCommand implements Callable<Integer> {
 
@@ -60,7 +61,8 @@ public final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<ModelSpec> specs = arch.specs();
+        List<ModelSpec> specs = Session.of(spec).model().filter(m -> !arch.anyGiven(spec))
+                .map(m -> List.of(m.spec())).orElseGet(arch::specs);
         if (runs < 1 || warmup < 0) {
             throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
         }
