@@ -64,6 +64,15 @@ public final class Main {
         } else if (ex instanceof OutputException) {
             code = ExitCode.OUTPUT;
             message = ex.getMessage();
+        } else if (ex instanceof java.nio.file.NoSuchFileException e) {
+            code = ExitCode.BAD_INPUT;
+            message = e.getFile() + ": no such file";
+        } else if (ex instanceof java.nio.file.AccessDeniedException e) {
+            code = ExitCode.BAD_INPUT;
+            message = e.getFile() + ": permission denied";
+        } else if (ex instanceof java.io.IOException) {
+            code = ExitCode.BAD_INPUT;
+            message = ex.getMessage();
         } else if (ex instanceof ParameterException || ex instanceof IllegalArgumentException) {
             code = ExitCode.USAGE;
             message = ex.getMessage();

@@ -1,6 +1,8 @@
 package org.mobilenet.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +19,7 @@ import org.mobilenet.engine.cost.CostModel;
 import org.mobilenet.engine.cost.CostReport;
 import org.mobilenet.engine.cost.LayerCost;
 import org.mobilenet.engine.cost.LayerType;
+import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.SeededInit;
 import org.mobilenet.engine.run.Network;
 import picocli.CommandLine.Command;
@@ -30,7 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Print Mult-Adds and parameters per layer (the paper's Table 1) and by layer type (Table 2).",
             "Several comma-separated values for --alpha, --resolution or --variant print one row per combination.",
-            "In the shell, the loaded model's architecture is profiled unless an architecture option is given.",
+            "With --model, the file's architecture is profiled (and --measure times its weights); in the shell, the "
+                + "loaded model is profiled unless --model or an architecture option is given.",
         })
 public final class ProfileCommand implements Callable<Integer> {
 
@@ -39,6 +43,11 @@ public final class ProfileCommand implements Callable<Integer> {
 
     @Mixin
     ArchitectureOptions arch;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE",
+            description = "Profile this model file's architecture (.onnx, .safetensors or .tflite) instead of the "
+                    + "architecture options; in the shell the loaded model is the default.")
+    Path modelFile;
 
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
             description = "table, csv, json or markdown (default: ${DEFAULT-VALUE}).")
@@ -60,9 +69,9 @@ public final class ProfileCommand implements Callable<Integer> {
     int warmup;
 
     @Override
-    public Integer call() {
-        List<ModelSpec> specs = Session.of(spec).model().filter(m -> !arch.anyGiven(spec))
-                .map(m -> List.of(m.spec())).orElseGet(arch::specs);
+    public Integer call() throws IOException {
+        Model model = model();
+        List<ModelSpec> specs = model != null ? List.of(model.spec()) : arch.specs();
         if (runs < 1 || warmup < 0) {
             throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
         }
@@ -72,11 +81,23 @@ public final class ProfileCommand implements Callable<Integer> {
         } else {
             ModelSpec s = specs.get(0);
             CostReport report = CostModel.of(s);
-            Map<String, Double> times = measure ? LayerTimer.medianMillis(Network.compile(SeededInit.create(s, 1)), warmup, runs) : null;
+            Model weights = model != null ? model : SeededInit.create(s, 1);
+            Map<String, Double> times = measure ? LayerTimer.medianMillis(Network.compile(weights), warmup, runs) : null;
             printOne(out, report, times);
         }
         out.flush();
         return ExitCode.OK;
+    }
+
+    /** The model to profile: --model, else (without architecture options) the shell's loaded model, else none. */
+    private Model model() throws IOException {
+        if (modelFile != null) {
+            if (arch.anyGiven(spec)) {
+                throw new IllegalArgumentException("give either --model or --alpha/--resolution/--classes/--variant");
+            }
+            return Session.of(spec).model(modelFile);
+        }
+        return arch.anyGiven(spec) ? null : Session.of(spec).model().orElse(null);
     }
 
     private void printOne(PrintWriter out, CostReport r, Map<String, Double> times) {

@@ -1,17 +1,20 @@
 package org.mobilenet.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import org.mobilenet.engine.model.Model;
+import org.mobilenet.io.ModelFiles;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * What stays alive between commands: in {@code mobilenet shell}, the model loaded with {@code load FILE}.
  * A one-shot command line has an empty session.
  *
- * <p>A subcommand finds its session with {@link #of(CommandSpec)} from its injected {@code @Spec}, and uses
- * {@link #model()} when no {@code --model} was given.
+ * <p>A subcommand finds its session with {@link #of(CommandSpec)} from its injected {@code @Spec}:
+ * {@code Session.of(spec).model(modelOption)} reads {@code --model} when given and otherwise returns the
+ * loaded model; {@link #model()} is the loaded model alone.
  */
 public final class Session {
     private Model model;
@@ -31,6 +34,18 @@ public final class Session {
     /** The file the loaded model came from, if any. */
     public Optional<Path> modelFile() {
         return Optional.ofNullable(modelFile);
+    }
+
+    /**
+     * The model a command works on: the file given with {@code --model} ({@code option}, read now), else the
+     * loaded model; neither is a usage error.
+     */
+    public Model model(Path option) throws IOException {
+        if (option != null) {
+            return ModelFiles.load(option);
+        }
+        return model().orElseThrow(() -> new IllegalArgumentException(
+                "missing --model FILE (in the shell, 'load FILE' keeps one for all commands)"));
     }
 
     /** Keeps {@code model}, read from {@code file}, for the following commands; replaces any earlier one. */

@@ -49,12 +49,16 @@ class ShellTest {
     }
 
     private Result run(String input) throws IOException {
+        return run(input, loader);
+    }
+
+    private Result run(String input, ModelLoader modelLoader) throws IOException {
         Session session = new Session();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
         try (Terminal t = new DumbTerminal("test", Terminal.TYPE_DUMB,
                 new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, StandardCharsets.UTF_8)) {
-            new Shell(t, session, loader, dir.resolve("history"), new PrintWriter(err, true), false).run();
+            new Shell(t, session, modelLoader, dir.resolve("history"), new PrintWriter(err, true), false).run();
         }
         return new Result(out.toString(StandardCharsets.UTF_8), err.toString(), session);
     }
@@ -100,6 +104,19 @@ class ShellTest {
         String afterUnload = r.out().substring(r.out().indexOf("unloaded "));
         assertEquals(1.0, firstJson(afterUnload).getAsJsonObject("model").get("alpha").getAsDouble());
         assertTrue(r.session().model().isEmpty());
+    }
+
+    @Test
+    void realModelFileLoadsOnceForSeveralCommands() throws IOException {
+        String shared = System.getProperty("mobilenet.shared", System.getenv("MOBILENET_SHARED"));
+        Path tflite = Path.of(shared == null ? "../shared" : shared).resolve("models/mobilenet_v1_0.25_128_quant.tflite");
+        assertTrue(Files.isRegularFile(tflite), "shared model missing: " + tflite);
+        Result r = run("load " + tflite + "\nprofile --format json\n", ModelLoader.files());
+        assertEquals("", r.err());
+        JsonObject model = firstJson(r.out()).getAsJsonObject("model");
+        assertEquals(0.25, model.get("alpha").getAsDouble());
+        assertEquals(1001, model.get("classes").getAsInt());
+        assertEquals(tflite, r.session().modelFile().orElseThrow());
     }
 
     @Test

@@ -99,14 +99,22 @@ public record ModelSpec(double alpha, int resolution, int classes, Variant varia
         return Math.max(8, (int) Math.floor(base * alpha + 1e-9));
     }
 
-    /** The base widths of the separable blocks kept by a variant, in order. */
+    /** The base widths of the separable blocks kept by a variant, in order, as {stride, base width}. */
     public static List<int[]> blocks(Variant variant) {
         List<int[]> out = new ArrayList<>();
-        for (int i = 0; i < BLOCKS.length; i++) {
-            if (variant == Variant.SHALLOW && i >= SHALLOW_FIRST && i < SHALLOW_FIRST + SHALLOW_COUNT) {
-                continue;
-            }
+        for (int i : blockIndices(variant)) {
             out.add(BLOCKS[i].clone());
+        }
+        return out;
+    }
+
+    /** For each block a variant keeps, its index among Table 1's 13 blocks (shallow skips 6..10). */
+    public static List<Integer> blockIndices(Variant variant) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < BLOCKS.length; i++) {
+            if (variant != Variant.SHALLOW || i < SHALLOW_FIRST || i >= SHALLOW_FIRST + SHALLOW_COUNT) {
+                out.add(i);
+            }
         }
         return out;
     }

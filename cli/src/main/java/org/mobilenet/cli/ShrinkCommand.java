@@ -1,0 +1,144 @@
+package org.mobilenet.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mobilenet.cli.format.Json;
+import org.mobilenet.cli.format.OutputFormat;
+import org.mobilenet.cli.format.TextTable;
+import org.mobilenet.engine.eval.Agreement;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.shrink.Criterion;
+import org.mobilenet.engine.shrink.ShrinkOptions;
+import org.mobilenet.engine.shrink.ShrinkReport;
+import org.mobilenet.engine.shrink.Shrinker;
+import org.mobilenet.io.ModelFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code mobilenet shrink}: a thinner (alpha), lower-resolution (rho) or shallow model from a trained one. */
+@Command(name = "shrink", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+        description = {
+            "Make a smaller MobileNet from a trained one by the paper's width multiplier (alpha) and resolution",
+            "multiplier (rho), keeping each layer's most important channels. The result must be retrained to recover",
+            "accuracy: --eval-images shows how much the shrunk model still agrees with the source.",
+        })
+public final class ShrinkCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "The trained source model.")
+    Path model;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Where to write the shrunk model (.onnx or .safetensors); not needed with --dry-run.")
+    Path output;
+
+    @Option(names = "--alpha", paramLabel = "A",
+            description = "Target width multiplier, absolute (against the paper's widths); at most the source's. Default: the source's.")
+    Double alpha;
+
+    @Option(names = "--resolution", paramLabel = "R", description = "Target input resolution (>= 32). Default: the source's.")
+    Integer resolution;
+
+    @Option(names = "--shallow", description = "Remove the five 14x14x512 separable blocks (Table 5).")
+    boolean shallow;
+
+    @Option(names = "--criterion", defaultValue = "l1", paramLabel = "C",
+            description = "Channel ranking: l1 (L1 norm of each channel's filter), l2, or random (a baseline). Default: ${DEFAULT-VALUE}.")
+    String criterion;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of --criterion random.")
+    long seed;
+
+    @Option(names = "--eval-images", paramLabel = "DIR",
+            description = "Report top-1 / top-5 agreement of the shrunk model with the source on these images.")
+    Path evalImages;
+
+    @Option(names = "--dry-run", description = "Print the report without writing a model.")
+    boolean dryRun;
+
+    @Option(names = "--force", description = "Overwrite an existing output file.")
+    boolean force;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json.")
+    OutputFormat format;
+
+    @Override
+    public Integer call() throws Exception {
+        if (output == null && !dryRun) {
+            throw new IllegalArgumentException("give --output FILE, or --dry-run");
+        }
+        if (output != null && !dryRun && !force && output.toFile().exists()) {
+            throw new OutputException(output, "already exists (use --force to overwrite)");
+        }
+        Model source = ModelFiles.load(model);
+        ShrinkOptions o = new ShrinkOptions(alpha == null ? source.spec().alpha() : alpha,
+                resolution == null ? source.spec().resolution() : resolution, shallow, Criterion.parse(criterion), seed);
+        Model shrunk = Shrinker.shrink(source, o);
+        ShrinkReport report = ShrinkReport.of(source, shrunk);
+        Agreement agreement = evalImages == null ? null : ShrinkEvaluation.agreement(source, shrunk, evalImages);
+        if (!dryRun) {
+            try {
+                ModelFiles.save(shrunk, output, new ModelFiles.SaveOptions(
+                        org.mobilenet.io.onnx.OnnxExportOptions.defaults(), force));
+            } catch (org.mobilenet.io.BadInputException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new OutputException(output, "cannot write: " + e.getMessage(), e);
+            }
+        }
+        print(spec.commandLine().getOut(), report, agreement, o);
+        return ExitCode.OK;
+    }
+
+    private void print(PrintWriter out, ShrinkReport r, Agreement a, ShrinkOptions o) {
+        if (format == OutputFormat.JSON) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("source", ProfileJson.model(r.before().spec()));
+            m.put("target", ProfileJson.model(r.after().spec()));
+            m.put("criterion", o.criterion().id());
+            m.put("before", Map.of("multAdds", r.before().totalMultAdds(), "params", r.before().totalParams()));
+            m.put("after", Map.of("multAdds", r.after().totalMultAdds(), "params", r.after().totalParams()));
+            m.put("multAddsRatio", r.multAddsRatio());
+            m.put("paramsRatio", r.paramsRatio());
+            m.put("predictedMultAddsRatio", r.predictedMultAddsRatio());
+            m.put("predictedParamsRatio", r.predictedParamsRatio());
+            if (a != null) {
+                m.put("evalImages", a.images());
+                m.put("top1Agreement", a.top1Rate());
+                m.put("top5Agreement", a.top5Rate());
+            }
+            m.put("output", dryRun ? null : output.toString());
+            out.println(Json.write(m));
+            out.flush();
+            return;
+        }
+        out.println("Shrink " + r.before().spec() + "\n    -> " + r.after().spec() + " (criterion " + o.criterion().id() + ")");
+        out.println();
+        TextTable t = new TextTable("", "Before", "After", "Ratio", "Predicted (alpha^2 rho^2)").rightAlign(1, 2, 3, 4);
+        t.add("Mult-Adds", String.format(Locale.ROOT, "%,d", r.before().totalMultAdds()),
+                String.format(Locale.ROOT, "%,d", r.after().totalMultAdds()), ratio(r.multAddsRatio()), ratio(r.predictedMultAddsRatio()));
+        t.add("Params", String.format(Locale.ROOT, "%,d", r.before().totalParams()),
+                String.format(Locale.ROOT, "%,d", r.after().totalParams()), ratio(r.paramsRatio()), ratio(r.predictedParamsRatio()));
+        out.print(t.text());
+        if (a != null) {
+            out.println();
+            out.printf(Locale.ROOT, "Agreement with the source on %d images: top-1 %.1f%%, top-5 %.1f%% (retrain to recover accuracy)%n",
+                    a.images(), 100 * a.top1Rate(), 100 * a.top5Rate());
+        }
+        out.println(dryRun ? "Dry run: nothing written." : "Wrote " + output);
+        out.flush();
+    }
+
+    private static String ratio(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+}

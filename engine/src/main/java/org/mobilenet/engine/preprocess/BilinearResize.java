@@ -1,0 +1,85 @@
+package org.mobilenet.engine.preprocess;
+
+/**
+ * Bilinear resampling of a rectangle of an {@link RgbImage} to {@code outW x outH}, without
+ * antialiasing, with <b>half-pixel centers</b> (TensorFlow 2 {@code tf.image.resize(method="bilinear",
+ * antialias=False)}, OpenCV {@code INTER_LINEAR}, PyTorch {@code align_corners=False}):
+ *
+ * <pre>
+ *   sx = x0 + (ox + 0.5) * (w / outW) - 0.5      (likewise sy)
+ *   sx clamped to [0, width - 1]
+ *   value = lerp(lerp(p[y0', x0'], p[y0', x1']), lerp(p[y1', x0'], p[y1', x1'])) with x0' = floor(sx), x1' = min(x0' + 1, width - 1)
+ * </pre>
+ *
+ * where {@code (x0, y0, w, h)} is the source rectangle in pixel-edge coordinates (the whole image is
+ * {@code (0, 0, width, height)}). Results are floats in 0..255, not rounded. Computed in double.
+ */
+public final class BilinearResize {
+    private BilinearResize() {
+    }
+
+    /**
+     * Resamples the rectangle {@code (x0, y0, w, h)} of {@code src}. Returns {@code [outH, outW, 3]}
+     * RGB floats in 0..255.
+     */
+    public static float[] resize(RgbImage src, double x0, double y0, double w, double h, int outW, int outH) {
+        if (outW < 1 || outH < 1) {
+            throw new IllegalArgumentException("output size must be >= 1, got " + outW + "x" + outH);
+        }
+        if (!(w > 0) || !(h > 0)) {
+            throw new IllegalArgumentException("source rectangle must have a positive size, got " + w + "x" + h);
+        }
+        int[] xLo = new int[outW];
+        int[] xHi = new int[outW];
+        double[] xT = new double[outW];
+        axis(x0, w, outW, src.width(), xLo, xHi, xT);
+        int[] yLo = new int[outH];
+        int[] yHi = new int[outH];
+        double[] yT = new double[outH];
+        axis(y0, h, outH, src.height(), yLo, yHi, yT);
+        float[] out = new float[outW * outH * 3];
+        int[] p = src.pixels();
+        int sw = src.width();
+        for (int oy = 0; oy < outH; oy++) {
+            int rowLo = yLo[oy] * sw;
+            int rowHi = yHi[oy] * sw;
+            double ty = yT[oy];
+            for (int ox = 0; ox < outW; ox++) {
+                int a = p[rowLo + xLo[ox]];
+                int b = p[rowLo + xHi[ox]];
+                int c = p[rowHi + xLo[ox]];
+                int d = p[rowHi + xHi[ox]];
+                double tx = xT[ox];
+                int base = (oy * outW + ox) * 3;
+                for (int ch = 0; ch < 3; ch++) {
+                    int shift = 16 - 8 * ch;
+                    double top = lerp((a >> shift) & 0xFF, (b >> shift) & 0xFF, tx);
+                    double bottom = lerp((c >> shift) & 0xFF, (d >> shift) & 0xFF, tx);
+                    out[base + ch] = (float) lerp(top, bottom, ty);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The whole image to {@code outW x outH}. */
+    public static float[] resize(RgbImage src, int outW, int outH) {
+        return resize(src, 0, 0, src.width(), src.height(), outW, outH);
+    }
+
+    private static void axis(double start, double len, int out, int size, int[] lo, int[] hi, double[] t) {
+        double scale = len / out;
+        for (int o = 0; o < out; o++) {
+            double s = start + (o + 0.5) * scale - 0.5;
+            s = Math.max(0, Math.min(size - 1, s));
+            int l = (int) Math.floor(s);
+            lo[o] = l;
+            hi[o] = Math.min(l + 1, size - 1);
+            t[o] = s - l;
+        }
+    }
+
+    private static double lerp(double a, double b, double t) {
+        return a + (b - a) * t;
+    }
+}

@@ -1,0 +1,38 @@
+package org.mobilenet.engine.shrink;
+
+import org.mobilenet.engine.cost.CostModel;
+import org.mobilenet.engine.cost.CostReport;
+import org.mobilenet.engine.model.Model;
+
+/**
+ * The cost of a shrink in the style of the paper's Tables 3, 6 and 7: Mult-Adds and params before
+ * and after, their ratios, and the paper's prediction beside them: Mult-Adds scale by roughly
+ * {@code (alpha' / alpha)^2 (rho' / rho)^2} and params by {@code (alpha' / alpha)^2}.
+ */
+public record ShrinkReport(CostReport before, CostReport after) {
+
+    public static ShrinkReport of(Model source, Model shrunk) {
+        return new ShrinkReport(CostModel.of(source.spec()), CostModel.of(shrunk.spec()));
+    }
+
+    public double multAddsRatio() {
+        return (double) after.totalMultAdds() / before.totalMultAdds();
+    }
+
+    public double paramsRatio() {
+        return (double) after.totalParams() / before.totalParams();
+    }
+
+    /** The alpha^2 rho^2 prediction of the Mult-Adds ratio. */
+    public double predictedMultAddsRatio() {
+        double a = after.spec().alpha() / before.spec().alpha();
+        double r = (double) after.spec().resolution() / before.spec().resolution();
+        return a * a * r * r;
+    }
+
+    /** The alpha^2 prediction of the params ratio. */
+    public double predictedParamsRatio() {
+        double a = after.spec().alpha() / before.spec().alpha();
+        return a * a;
+    }
+}

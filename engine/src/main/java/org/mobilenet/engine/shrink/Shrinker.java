@@ -1,0 +1,144 @@
+package org.mobilenet.engine.shrink;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Variant;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.Tensor;
+import org.mobilenet.engine.model.TensorNames;
+
+/**
+ * Makes a thinner (alpha) and/or lower-resolution (rho) and/or shallow MobileNet from a trained one
+ * by keeping, in every layer, the output channels ranked highest by a {@link Criterion}, so that
+ * each layer ends with exactly the width {@code ModelSpec.width(base, alpha)} gives.
+ *
+ * <p>The coupling of the network is kept: the channels a layer keeps fix the next depthwise conv's
+ * channels and the next pointwise (or full) conv's input channels; the classifier keeps the matching
+ * input columns; biases and BatchNorm statistics travel with their channels. Channels are ranked on
+ * the BN-folded filter of a layer after its input channels were cut, so the score is of what remains.
+ * A different resolution leaves the weights unchanged (global pooling covers any final map).
+ */
+public final class Shrinker {
+    private Shrinker() {
+    }
+
+    public static Model shrink(Model source, ShrinkOptions o) {
+        ModelSpec src = source.spec();
+        if (o.alpha() > src.alpha() + 1e-9) {
+            throw new IllegalArgumentException("target alpha " + o.alpha() + " is larger than the source's " + src.alpha()
+                    + ": shrinking cannot add channels");
+        }
+        if (src.variant() == Variant.SHALLOW && !o.shallow()) {
+            throw new IllegalArgumentException("the source is already shallow: its removed blocks cannot be restored");
+        }
+        Variant variant = o.shallow() ? shallowOf(src.variant()) : src.variant();
+        ModelSpec target = new ModelSpec(o.alpha(), o.resolution(), src.classes(), variant, src.padding(), src.softmax());
+        Map<String, String> sourceLayer = layerMapping(src, target);
+        Model folded = source.foldBatchNorm();
+        SplittableRandom rnd = new SplittableRandom(o.seed());
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        int[] inKept = ChannelSelection.all(3);
+        for (LayerSpec t : target.weightedLayers()) {
+            String from = sourceLayer.get(t.name());
+            LayerSpec s = find(src, from);
+            int[] outKept;
+            if (t.kind() == LayerKind.DEPTHWISE) {
+                outKept = inKept;
+            } else if (t.kind() == LayerKind.FC) {
+                outKept = ChannelSelection.all(s.outChannels());
+            } else {
+                float[] scored = sliceInputs(s, folded.tensor(TensorNames.weight(from)), inKept).data();
+                outKept = ChannelSelection.select(scored, s.outChannels(), t.outChannels(), o.criterion(), rnd);
+            }
+            copyLayer(source, s, from, t.name(), inKept, outKept, out);
+            inKept = outKept;
+        }
+        return new Model(target, out, source.bnEpsilon(), source.preprocessing(), source.labels(), source.metadata());
+    }
+
+    private static Variant shallowOf(Variant v) {
+        if (v == Variant.CONV) {
+            throw new IllegalArgumentException("--shallow applies to separable models, not the conv variant");
+        }
+        return Variant.SHALLOW;
+    }
+
+    /** Target layer name to source layer name: the same blocks in order, skipping those the target drops. */
+    private static Map<String, String> layerMapping(ModelSpec src, ModelSpec target) {
+        List<Integer> srcBlocks = ModelSpec.blockIndices(src.variant());
+        List<Integer> tgtBlocks = ModelSpec.blockIndices(target.variant());
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("conv1", "conv1");
+        m.put("fc", "fc");
+        for (int ti = 0; ti < tgtBlocks.size(); ti++) {
+            int si = srcBlocks.indexOf(tgtBlocks.get(ti));
+            for (String part : new String[] {".dw", ".pw", ".conv"}) {
+                m.put("blocks." + ti + part, "blocks." + si + part);
+            }
+        }
+        return m;
+    }
+
+    private static LayerSpec find(ModelSpec spec, String name) {
+        for (LayerSpec l : spec.weightedLayers()) {
+            if (l.name().equals(name)) {
+                return l;
+            }
+        }
+        throw new IllegalStateException("no layer " + name + " in " + spec);
+    }
+
+    /** The weight tensor with only the kept input channels (all for depthwise). */
+    private static Tensor sliceInputs(LayerSpec s, Tensor w, int[] inKept) {
+        if (s.kind() == LayerKind.DEPTHWISE) {
+            return w;
+        }
+        int cout = s.outChannels();
+        int cin = s.inChannels();
+        int k2 = s.kind() == LayerKind.FC ? 1 : s.kernel() * s.kernel();
+        float[] src = w.data();
+        float[] dst = new float[cout * inKept.length * k2];
+        for (int o = 0; o < cout; o++) {
+            for (int i = 0; i < inKept.length; i++) {
+                System.arraycopy(src, (o * cin + inKept[i]) * k2, dst, (o * inKept.length + i) * k2, k2);
+            }
+        }
+        int[] shape = w.shape();
+        shape[1] = inKept.length;
+        return new Tensor(shape, dst);
+    }
+
+    private static Tensor sliceOutputs(Tensor t, int[] outKept) {
+        int cout = t.dim(0);
+        int per = t.data().length / cout;
+        float[] dst = new float[outKept.length * per];
+        for (int i = 0; i < outKept.length; i++) {
+            System.arraycopy(t.data(), outKept[i] * per, dst, i * per, per);
+        }
+        int[] shape = t.shape();
+        shape[0] = outKept.length;
+        return new Tensor(shape, dst);
+    }
+
+    /** Copies a layer's weight, bias and BN tensors (as the source has them) with the kept channels. */
+    private static void copyLayer(Model source, LayerSpec s, String from, String to, int[] inKept, int[] outKept,
+            Map<String, Tensor> out) {
+        Tensor w = sliceInputs(s, source.tensor(TensorNames.weight(from)), inKept);
+        out.put(TensorNames.weight(to), sliceOutputs(w, outKept));
+        if (source.has(TensorNames.bias(from))) {
+            out.put(TensorNames.bias(to), sliceOutputs(source.tensor(TensorNames.bias(from)), outKept));
+        }
+        if (source.has(TensorNames.bnGamma(from))) {
+            String[] src = TensorNames.bn(from);
+            String[] dst = TensorNames.bn(to);
+            for (int i = 0; i < src.length; i++) {
+                out.put(dst[i], sliceOutputs(source.tensor(src[i]), outKept));
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package org.mobilenet.engine.preprocess;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.mobilenet.engine.model.Preprocessing;
+import org.mobilenet.engine.model.Preprocessing.ChannelOrder;
+import org.mobilenet.engine.model.Preprocessing.Resize;
+
+class ImagePreprocessorTest {
+    private static final Preprocessing RAW = Preprocessing.uniform(0, 1);
+
+    @Test
+    void normalizesWithMeanAndStd() {
+        RgbImage img = new RgbImage(1, 1, new int[] {0x00FF80});
+        float[] x = new ImagePreprocessor(Preprocessing.uniform(128, 128), 1).apply(img);
+        assertArrayEquals(new float[] {-1f, 127f / 128, 0f}, x, 1e-7f);
+    }
+
+    @Test
+    void perChannelMeanAndStdFollowRgb() {
+        RgbImage img = new RgbImage(1, 1, new int[] {0x0A141E}); // 10, 20, 30
+        Preprocessing p = new Preprocessing(new float[] {10, 10, 0}, new float[] {1, 2, 3}, ChannelOrder.RGB,
+                Resize.STRETCH, 1f);
+        assertArrayEquals(new float[] {0, 5, 10}, new ImagePreprocessor(p, 1).apply(img), 1e-6f);
+    }
+
+    @Test
+    void bgrOrderSwapsRedAndBlueAfterNormalizing() {
+        RgbImage img = new RgbImage(1, 1, new int[] {0x0A141E});
+        Preprocessing p = new Preprocessing(new float[] {10, 0, 0}, new float[] {1, 1, 1}, ChannelOrder.BGR,
+                Resize.STRETCH, 1f);
+        assertArrayEquals(new float[] {30, 20, 0}, new ImagePreprocessor(p, 1).apply(img), 1e-6f);
+    }
+
+    @Test
+    void stretchUsesTheWholeImage() {
+        // 4x1 red row 0, 40, 80, 120 to 2x2: each row samples x = 0.5 and 2.5.
+        RgbImage img = new RgbImage(4, 1, new int[] {0, 40 << 16, 80 << 16, 120 << 16});
+        float[] x = new ImagePreprocessor(RAW, 2).apply(img);
+        assertArrayEquals(new float[] {20, 0, 0, 100, 0, 0, 20, 0, 0, 100, 0, 0}, x);
+    }
+
+    @Test
+    void centerCropTakesTheCentralSquareOfTheShorterSide() {
+        // 4 wide, 2 high, red = 10 * column: the central 2x2 holds columns 1 and 2.
+        int[] p = new int[8];
+        for (int i = 0; i < 8; i++) {
+            p[i] = (10 * (i % 4)) << 16;
+        }
+        RgbImage img = new RgbImage(4, 2, p);
+        float[] x = new ImagePreprocessor(RAW.withResize(Resize.CENTER_CROP, 1f), 2).apply(img);
+        assertArrayEquals(new float[] {10, 0, 0, 20, 0, 0, 10, 0, 0, 20, 0, 0}, x);
+    }
+
+    @Test
+    void cropFractionShrinksTheSquare() {
+        // 4x4 with red = 10 * (4y + x); fraction 0.5 keeps the central 2x2: pixels 5, 6, 9, 10.
+        int[] p = new int[16];
+        for (int i = 0; i < 16; i++) {
+            p[i] = (10 * i) << 16;
+        }
+        float[] x = new ImagePreprocessor(RAW.withResize(Resize.CENTER_CROP, 0.5f), 2).apply(new RgbImage(4, 4, p));
+        assertArrayEquals(new float[] {50, 0, 0, 60, 0, 0, 90, 0, 0, 100, 0, 0}, x);
+    }
+
+    @Test
+    void writesIntoABatchAtAnOffset() {
+        float[] batch = new float[6];
+        new ImagePreprocessor(RAW, 1).apply(new RgbImage(1, 1, new int[] {0x010203}), batch, 3);
+        assertArrayEquals(new float[] {0, 0, 0, 1, 2, 3}, batch);
+        assertEquals(12, new ImagePreprocessor(RAW, 2).inputSize());
+    }
+
+    @Test
+    void imageNeedsOnePixelPerPosition() {
+        assertThrows(IllegalArgumentException.class, () -> new RgbImage(2, 2, new int[3]));
+        assertThrows(IllegalArgumentException.class, () -> new RgbImage(0, 1, new int[0]));
+    }
+}

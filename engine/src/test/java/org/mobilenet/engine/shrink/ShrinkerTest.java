@@ -1,0 +1,181 @@
+package org.mobilenet.engine.shrink;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Padding;
+import org.mobilenet.engine.arch.Variant;
+import org.mobilenet.engine.cost.CostModel;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.SeededInit;
+import org.mobilenet.engine.model.Tensor;
+import org.mobilenet.engine.model.TensorNames;
+import org.mobilenet.engine.run.Network;
+
+class ShrinkerTest {
+    private static final ModelSpec SOURCE = new ModelSpec(1.0, 32, 10, Variant.SEPARABLE, Padding.TF_SAME, true);
+
+    private static float[] image(int res, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[res * res * 3];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+
+    @Test
+    void shrunkModelHasExactlyTheCostOfTheTargetArchitecture() {
+        Model src = SeededInit.create(SOURCE.withResolution(64), 3);
+        Model m = Shrinker.shrink(src, new ShrinkOptions(0.5, 64, false, Criterion.L1, 0));
+        ModelSpec want = SOURCE.withResolution(64).withAlpha(0.5);
+        assertEquals(want, m.spec());
+        assertEquals(CostModel.of(want).totalMultAdds(), CostModel.of(m).totalMultAdds());
+        assertEquals(CostModel.of(want).totalParams(), CostModel.of(m).totalParams());
+    }
+
+    @Test
+    void keepingEveryChannelReproducesTheSourceExactly() {
+        Model src = SeededInit.create(SOURCE, 4);
+        Model same = Shrinker.shrink(src, new ShrinkOptions(1.0, 32, false, Criterion.L1, 0));
+        float[] in = image(32, 1);
+        assertArrayEquals(Network.compile(src).forward(in, 1), Network.compile(same).forward(in, 1), 0f);
+    }
+
+    @Test
+    void removingDeadChannelsKeepsTheOutputsAndHonoursTheCoupling() {
+        // Kill half the channels of every conv (weights and bias zero, so ReLU6 outputs 0 there);
+        // L1 must find exactly the live ones, and the shrunk network must compute the same function.
+        Model src = withDeadChannels(SeededInit.create(SOURCE, 5).foldBatchNorm(), 0.5, 9);
+        for (Criterion c : new Criterion[] {Criterion.L1, Criterion.L2}) {
+            Model m = Shrinker.shrink(src, new ShrinkOptions(0.5, 32, false, c, 0));
+            float[] in = image(32, 2);
+            assertArrayEquals(Network.compile(src).forward(in, 1), Network.compile(m).forward(in, 1), 1e-5f, c.id());
+        }
+    }
+
+    @Test
+    void batchNormStatisticsTravelWithTheirChannels() {
+        Model src = withDeadChannels(SeededInit.create(SOURCE, 5).foldBatchNorm(), 0.5, 9);
+        // Re-express the folded biases as unfolded BN whose statistics differ per channel.
+        Map<String, Tensor> t = new LinkedHashMap<>(src.tensors());
+        for (LayerSpec l : SOURCE.weightedLayers()) {
+            if (l.kind() == LayerKind.FC) {
+                continue;
+            }
+            int c = l.outChannels();
+            float[] g = new float[c];
+            float[] b = new float[c];
+            float[] mean = new float[c];
+            float[] var = new float[c];
+            float[] bias = t.get(TensorNames.bias(l.name())).data();
+            for (int i = 0; i < c; i++) {
+                var[i] = 1 + i;
+                g[i] = (float) Math.sqrt(var[i] + 1e-3);
+                mean[i] = i * 0.01f;
+                // g = sqrt(var + eps) makes BN(x) = x - mean + beta; beta = bias + mean gives x + bias.
+                b[i] = bias[i] + mean[i];
+            }
+            t.remove(TensorNames.bias(l.name()));
+            t.put(TensorNames.bnGamma(l.name()), new Tensor(new int[] {c}, g));
+            t.put(TensorNames.bnBeta(l.name()), new Tensor(new int[] {c}, b));
+            t.put(TensorNames.bnMean(l.name()), new Tensor(new int[] {c}, mean));
+            t.put(TensorNames.bnVar(l.name()), new Tensor(new int[] {c}, var));
+        }
+        Model bn = new Model(SOURCE, t, 1e-3f, src.preprocessing());
+        Model m = Shrinker.shrink(bn, new ShrinkOptions(0.5, 32, false, Criterion.L1, 0));
+        assertTrue(m.hasBatchNorm());
+        float[] in = image(32, 3);
+        assertArrayEquals(Network.compile(src).forward(in, 1), Network.compile(m).forward(in, 1), 1e-4f);
+    }
+
+    @Test
+    void randomCriterionIsSeededAndDiffersFromL1() {
+        Model src = SeededInit.create(SOURCE, 6);
+        Model a = Shrinker.shrink(src, new ShrinkOptions(0.5, 32, false, Criterion.RANDOM, 1));
+        Model b = Shrinker.shrink(src, new ShrinkOptions(0.5, 32, false, Criterion.RANDOM, 1));
+        Model l1 = Shrinker.shrink(src, new ShrinkOptions(0.5, 32, false, Criterion.L1, 1));
+        assertEquals(a.tensors(), b.tensors());
+        assertTrue(!Arrays.equals(a.tensor("conv1.weight").data(), l1.tensor("conv1.weight").data()));
+    }
+
+    @Test
+    void resolutionChangesMultAddsButNotParams() {
+        Model src = SeededInit.create(SOURCE.withResolution(192).withAlpha(0.75), 7);
+        Model m = Shrinker.shrink(src, new ShrinkOptions(0.75, 128, false, Criterion.L1, 0));
+        assertEquals(CostModel.of(src).totalParams(), CostModel.of(m).totalParams());
+        assertEquals(CostModel.of(SOURCE.withResolution(128).withAlpha(0.75)).totalMultAdds(), CostModel.of(m).totalMultAdds());
+        assertEquals(src.tensors(), m.tensors());
+    }
+
+    @Test
+    void shallowDropsTheFive14x14Blocks() {
+        Model src = SeededInit.create(SOURCE, 8);
+        Model m = Shrinker.shrink(src, new ShrinkOptions(1.0, 32, true, Criterion.L1, 0));
+        assertEquals(Variant.SHALLOW, m.spec().variant());
+        assertEquals(src.tensor("blocks.11.dw.weight"), m.tensor("blocks.6.dw.weight"));
+        assertEquals(src.tensor("blocks.12.pw.weight"), m.tensor("blocks.7.pw.weight"));
+        assertEquals(src.tensor("fc.weight"), m.tensor("fc.weight"));
+    }
+
+    @Test
+    void growingIsRefused() {
+        Model src = SeededInit.create(SOURCE.withAlpha(0.5), 8);
+        assertThrows(IllegalArgumentException.class,
+                () -> Shrinker.shrink(src, new ShrinkOptions(0.75, 32, false, Criterion.L1, 0)));
+    }
+
+    /** Zeroes the weights and bias of all but {@code width(base, keepAlpha)} output channels of every conv. */
+    private static Model withDeadChannels(Model folded, double keepAlpha, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Map<String, Tensor> t = new LinkedHashMap<>(folded.tensors());
+        boolean[] deadIn = null;
+        for (LayerSpec l : folded.spec().weightedLayers()) {
+            if (l.kind() == LayerKind.FC) {
+                break;
+            }
+            int c = l.outChannels();
+            boolean[] dead;
+            if (l.kind() == LayerKind.DEPTHWISE) {
+                dead = deadIn;
+            } else {
+                dead = new boolean[c];
+                int kill = c - ModelSpec.width(baseOf(l, folded.spec()), keepAlpha);
+                while (kill > 0) {
+                    int i = r.nextInt(c);
+                    if (!dead[i]) {
+                        dead[i] = true;
+                        kill--;
+                    }
+                }
+            }
+            float[] w = t.get(TensorNames.weight(l.name())).data().clone();
+            float[] b = t.get(TensorNames.bias(l.name())).data().clone();
+            int per = w.length / c;
+            for (int o = 0; o < c; o++) {
+                if (dead[o]) {
+                    Arrays.fill(w, o * per, (o + 1) * per, 0f);
+                    b[o] = 0;
+                }
+            }
+            t.put(TensorNames.weight(l.name()), new Tensor(t.get(TensorNames.weight(l.name())).shape(), w));
+            t.put(TensorNames.bias(l.name()), new Tensor(new int[] {c}, b));
+            deadIn = dead;
+        }
+        return new Model(folded.spec(), t, folded.bnEpsilon(), folded.preprocessing());
+    }
+
+    private static int baseOf(LayerSpec l, ModelSpec s) {
+        return (int) Math.round(l.outChannels() / s.alpha());
+    }
+}

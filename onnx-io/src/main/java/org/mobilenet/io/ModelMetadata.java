@@ -1,0 +1,162 @@
+package org.mobilenet.io;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.mobilenet.engine.arch.Padding;
+import org.mobilenet.engine.arch.Variant;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.Preprocessing;
+import org.mobilenet.io.json.Json;
+
+/**
+ * The string key/value metadata mobilenet writes into model files (ONNX {@code metadata_props},
+ * safetensors {@code __metadata__}) and reads back: architecture, preprocessing and labels.
+ */
+public final class ModelMetadata {
+    public static final String ALPHA = "alpha";
+    public static final String RESOLUTION = "resolution";
+    public static final String CLASSES = "classes";
+    public static final String VARIANT = "variant";
+    public static final String PADDING = "padding";
+    public static final String SOFTMAX = "softmax";
+    public static final String BN_EPSILON = "bn_epsilon";
+    public static final String MEAN = "preprocessing.mean";
+    public static final String STD = "preprocessing.std";
+    public static final String LAYOUT = "preprocessing.layout";
+    public static final String CHANNEL_ORDER = "preprocessing.channel_order";
+    public static final String RESIZE = "preprocessing.resize";
+    public static final String CROP_FRACTION = "preprocessing.crop_fraction";
+    /** Labels as a JSON array of strings. */
+    public static final String LABELS = "labels";
+
+    private ModelMetadata() {
+    }
+
+    /** The entries describing a model; {@code layout} is the input layout to record (null to leave out). */
+    public static Map<String, String> describe(Model m, String layout) {
+        Map<String, String> md = new LinkedHashMap<>();
+        md.put(ALPHA, Double.toString(m.spec().alpha()));
+        md.put(RESOLUTION, Integer.toString(m.spec().resolution()));
+        md.put(CLASSES, Integer.toString(m.spec().classes()));
+        md.put(VARIANT, m.spec().variant().id());
+        md.put(PADDING, m.spec().padding().id());
+        md.put(SOFTMAX, Boolean.toString(m.spec().softmax()));
+        md.put(BN_EPSILON, Float.toString(m.bnEpsilon()));
+        Preprocessing p = m.preprocessing();
+        md.put(MEAN, floats(p.mean()));
+        md.put(STD, floats(p.std()));
+        if (layout != null) {
+            md.put(LAYOUT, layout);
+        }
+        md.put(CHANNEL_ORDER, p.order().name());
+        md.put(RESIZE, p.resize().id());
+        md.put(CROP_FRACTION, Float.toString(p.cropFraction()));
+        if (!m.labels().isEmpty()) {
+            md.put(LABELS, Json.write(m.labels()));
+        }
+        return md;
+    }
+
+    /** The preprocessing recorded in metadata, or {@code dflt} when there is none. */
+    public static Preprocessing preprocessing(Path file, Map<String, String> md, Preprocessing dflt)
+            throws BadInputException {
+        if (!md.containsKey(MEAN) && !md.containsKey(STD)) {
+            return dflt;
+        }
+        try {
+            Preprocessing p = dflt;
+            if (md.containsKey(MEAN)) {
+                p = p.withMean(parseFloats(md.get(MEAN)));
+            }
+            if (md.containsKey(STD)) {
+                p = p.withStd(parseFloats(md.get(STD)));
+            }
+            Preprocessing.ChannelOrder order = md.containsKey(CHANNEL_ORDER)
+                    ? Preprocessing.ChannelOrder.valueOf(md.get(CHANNEL_ORDER).trim().toUpperCase(Locale.ROOT))
+                    : p.order();
+            Preprocessing.Resize resize = md.containsKey(RESIZE) ? Preprocessing.Resize.parse(md.get(RESIZE)) : p.resize();
+            float crop = md.containsKey(CROP_FRACTION) ? Float.parseFloat(md.get(CROP_FRACTION)) : p.cropFraction();
+            return new Preprocessing(p.mean(), p.std(), order, resize, crop);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file, "has malformed preprocessing metadata: " + e.getMessage());
+        }
+    }
+
+    /** The labels recorded in metadata, or an empty list. */
+    public static List<String> labels(Path file, Map<String, String> md) throws BadInputException {
+        String s = md.get(LABELS);
+        if (s == null) {
+            return List.of();
+        }
+        try {
+            Object v = Json.parse(s);
+            if (v instanceof List<?> l) {
+                List<String> out = new ArrayList<>();
+                for (Object o : l) {
+                    if (!(o instanceof String str)) {
+                        throw new Json.JsonException("expected strings");
+                    }
+                    out.add(str);
+                }
+                return out;
+            }
+            throw new Json.JsonException("expected an array");
+        } catch (Json.JsonException e) {
+            throw new BadInputException(file, "has malformed labels metadata (expected a JSON array of strings): "
+                    + e.getMessage());
+        }
+    }
+
+    /** A double entry, or NaN when absent. */
+    public static double number(Path file, Map<String, String> md, String key) throws BadInputException {
+        String s = md.get(key);
+        if (s == null) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+            throw new BadInputException(file, "has metadata " + key + " = '" + s + "'; expected a number");
+        }
+    }
+
+    public static Variant variant(Path file, Map<String, String> md, Variant dflt) throws BadInputException {
+        try {
+            return md.containsKey(VARIANT) ? Variant.parse(md.get(VARIANT)) : dflt;
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file, "has metadata " + VARIANT + ": " + e.getMessage());
+        }
+    }
+
+    public static Padding padding(Path file, Map<String, String> md, Padding dflt) throws BadInputException {
+        try {
+            return md.containsKey(PADDING) ? Padding.parse(md.get(PADDING)) : dflt;
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file, "has metadata " + PADDING + ": " + e.getMessage());
+        }
+    }
+
+    static String floats(float[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < v.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(v[i]);
+        }
+        return sb.toString();
+    }
+
+    static float[] parseFloats(String s) {
+        String[] parts = s.replace("[", "").replace("]", "").split(",");
+        float[] v = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            v[i] = Float.parseFloat(parts[i].trim());
+        }
+        return v;
+    }
+}

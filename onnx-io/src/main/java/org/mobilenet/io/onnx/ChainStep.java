@@ -1,0 +1,42 @@
+package org.mobilenet.io.onnx;
+
+import java.io.IOException;
+import org.mobilenet.io.onnx.proto.Onnx.NodeProto;
+
+/** Reads the next node of the chain, passing over nodes that do nothing at inference (Identity, Dropout). */
+final class ChainStep {
+    private ChainStep() {
+    }
+
+    /** The next node that does something, or null at the end of the chain; marks skipped nodes visited. */
+    static NodeProto next(OnnxGraph g, Cursor cur) throws IOException {
+        while (true) {
+            NodeProto n = g.next(cur.value);
+            if (n == null) {
+                return null;
+            }
+            if (n.getOpType().equals("Identity") || n.getOpType().equals("Dropout")) {
+                if (!n.getInput(0).equals(cur.value)) {
+                    throw g.bad(n, "expected the chain value '" + cur.value + "' as its first input");
+                }
+                if (n.getOpType().equals("Dropout") && n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()
+                        && !g.dataConsumers(n.getOutput(1)).isEmpty()) {
+                    throw g.bad(n, "uses its mask output; expected an inference graph");
+                }
+                g.markVisited(n);
+                cur.value = n.getOutput(0);
+                continue;
+            }
+            if (n.getInputCount() == 0 || !n.getInput(0).equals(cur.value)) {
+                throw g.bad(n, "reads '" + cur.value + "' as a later input; expected it as the first (data) input");
+            }
+            return n;
+        }
+    }
+
+    /** Moves the cursor to a node's first output and marks the node visited. */
+    static void advance(OnnxGraph g, Cursor cur, NodeProto n) {
+        g.markVisited(n);
+        cur.value = n.getOutput(0);
+    }
+}

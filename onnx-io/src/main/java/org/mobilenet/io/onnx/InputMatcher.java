@@ -1,0 +1,88 @@
+package org.mobilenet.io.onnx;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.onnx.proto.Onnx.NodeProto;
+import org.mobilenet.io.onnx.proto.Onnx.TensorProto;
+import org.mobilenet.io.onnx.proto.Onnx.TensorShapeProto;
+import org.mobilenet.io.onnx.proto.Onnx.ValueInfoProto;
+
+/**
+ * Finds the image input: the one graph input that is not an initializer, a float tensor
+ * [N, 3, H, W] (or [N, H, W, 3] followed by a Transpose to NCHW). N may be symbolic.
+ */
+final class InputMatcher {
+    private InputMatcher() {
+    }
+
+    /** The input as found: name, layout and its dims as written (symbolic ones as their names). */
+    record Input(String name, Layout layout, List<String> dims, int height, int width) {
+    }
+
+    static Input find(OnnxGraph g) throws BadInputException {
+        List<ValueInfoProto> inputs = new ArrayList<>();
+        for (ValueInfoProto v : g.graph().getInputList()) {
+            if (!g.isConstant(v.getName())) {
+                inputs.add(v);
+            }
+        }
+        if (inputs.size() != 1) {
+            throw new BadInputException(g.file(), "has " + inputs.size() + " graph inputs besides initializers; "
+                    + "expected exactly one image input");
+        }
+        ValueInfoProto in = inputs.get(0);
+        if (!in.getType().hasTensorType() || in.getType().getTensorType().getElemType() != TensorProto.DataType.FLOAT_VALUE) {
+            throw new BadInputException(g.file(), "input '" + in.getName() + "' is "
+                    + (in.getType().hasTensorType() ? TensorData.typeName(in.getType().getTensorType().getElemType())
+                    : "not a tensor") + "; expected a float tensor");
+        }
+        TensorShapeProto shape = in.getType().getTensorType().getShape();
+        List<String> dims = new ArrayList<>();
+        long[] v = new long[shape.getDimCount()];
+        for (int i = 0; i < v.length; i++) {
+            TensorShapeProto.Dimension d = shape.getDim(i);
+            v[i] = d.hasDimValue() ? d.getDimValue() : -1;
+            dims.add(d.hasDimValue() ? Long.toString(d.getDimValue()) : (d.hasDimParam() ? d.getDimParam() : "?"));
+        }
+        String expected = "; expected [N, 3, H, W] or [N, H, W, 3] with fixed H and W";
+        if (v.length != 4) {
+            throw new BadInputException(g.file(), "input '" + in.getName() + "' has shape " + dims + expected);
+        }
+        Layout layout;
+        if (v[1] == 3 && v[2] > 0 && v[3] > 0) {
+            layout = Layout.NCHW;
+        } else if (v[3] == 3 && v[1] > 0 && v[2] > 0) {
+            layout = Layout.NHWC;
+        } else {
+            throw new BadInputException(g.file(), "input '" + in.getName() + "' has shape " + dims + expected);
+        }
+        int h = (int) (layout == Layout.NCHW ? v[2] : v[1]);
+        int w = (int) (layout == Layout.NCHW ? v[3] : v[2]);
+        if (h > 4096 || w > 4096) {
+            throw new BadInputException(g.file(), "input '" + in.getName() + "' has shape " + dims
+                    + "; expected a height and width up to 4096");
+        }
+        return new Input(in.getName(), layout, List.copyOf(dims), h, w);
+    }
+
+    /** A cursor at the first NCHW value: the input itself, or the output of its Transpose. */
+    static Cursor start(OnnxGraph g, Input in) throws IOException {
+        Cursor cur = new Cursor(in.name(), in.layout(), 3, in.height(), in.width());
+        if (in.layout() == Layout.NHWC) {
+            NodeProto t = ChainStep.next(g, cur);
+            long[] perm = t == null ? null : g.intsAttr(t, "perm");
+            if (t == null || !t.getOpType().equals("Transpose") || !Arrays.equals(perm, new long[] {0, 3, 1, 2})) {
+                throw new BadInputException(g.file(), "NHWC input '" + in.name() + "' is followed by "
+                        + (t == null ? "nothing" : OnnxGraph.describe(t))
+                        + "; expected a Transpose with perm [0, 3, 1, 2] to NCHW");
+            }
+            ChainStep.advance(g, cur, t);
+            cur.layout = Layout.NCHW;
+            cur.after = OnnxGraph.describe(t);
+        }
+        return cur;
+    }
+}

@@ -1,0 +1,243 @@
+package org.mobilenet.io.onnx;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.TreeSet;
+import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Padding;
+import org.mobilenet.engine.arch.Pads;
+import org.mobilenet.engine.arch.Variant;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.Preprocessing;
+import org.mobilenet.engine.model.SeededInit;
+import org.mobilenet.engine.model.Tensor;
+import org.mobilenet.engine.model.TensorNames;
+import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.ModelMetadata;
+import org.mobilenet.io.onnx.proto.Onnx.StringStringEntryProto;
+
+/**
+ * Turns the matched layers into an engine {@link Model}: decides the variant, alpha and padding
+ * convention, checks every layer against {@link ModelSpec#layers()}, and names the tensors.
+ * BatchNorms stay unfolded when they share one epsilon and are folded at import otherwise.
+ */
+final class ModelAssembler {
+    private ModelAssembler() {
+    }
+
+    static OnnxImport assemble(OnnxGraph g, InputMatcher.Input input, List<ConvUnit> units, String poolValue,
+            ClassifierMatcher.Fc fc, boolean softmax, String softmaxValue, String output) throws BadInputException {
+        Path file = g.file();
+        Map<String, String> md = new HashMap<>();
+        for (StringStringEntryProto e : g.model().getMetadataPropsList()) {
+            md.put(e.getKey(), e.getValue());
+        }
+        Variant variant = variant(file, units);
+        if (input.height() != input.width()) {
+            throw new BadInputException(file, "input '" + input.name() + "' is " + input.height() + "x" + input.width()
+                    + "; expected a square image");
+        }
+        int[] outC = units.stream().mapToInt(ConvUnit::outC).toArray();
+        double alpha = alpha(file, md, variant, outC);
+        Padding padding = padding(g, units, md, input.layout());
+        int classes = fc == null ? 0 : fc.classes();
+        ModelSpec spec;
+        try {
+            spec = new ModelSpec(alpha, input.height(), classes, variant, padding, softmax);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file, "does not describe a MobileNet v1: " + e.getMessage());
+        }
+        List<LayerSpec> convs = spec.weightedLayers().stream().filter(l -> l.kind() != LayerKind.FC).toList();
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, String> layerValues = new LinkedHashMap<>();
+        TreeSet<Float> epsilons = new TreeSet<>();
+        for (ConvUnit u : units) {
+            if (u.bn() != null) {
+                epsilons.add(u.bn().epsilon());
+            }
+        }
+        boolean fold = epsilons.size() > 1;
+        for (int i = 0; i < units.size(); i++) {
+            ConvUnit u = units.get(i);
+            LayerSpec l = convs.get(i);
+            check(file, u, l);
+            String name = l.name();
+            float[] w = u.weight();
+            float[] b = u.bias();
+            ConvUnit.BatchNorm bn = u.bn();
+            if (bn != null && fold) {
+                float[][] wb = fold(w, b, bn);
+                w = wb[0];
+                b = wb[1];
+                bn = null;
+            }
+            tensors.put(TensorNames.weight(name), new Tensor(l.weightShape(), w));
+            if (b != null) {
+                tensors.put(TensorNames.bias(name), new Tensor(new int[] {u.outC()}, b));
+            }
+            if (bn != null) {
+                int[] s = {u.outC()};
+                tensors.put(TensorNames.bnGamma(name), new Tensor(s, bn.gamma()));
+                tensors.put(TensorNames.bnBeta(name), new Tensor(s, bn.beta()));
+                tensors.put(TensorNames.bnMean(name), new Tensor(s, bn.mean()));
+                tensors.put(TensorNames.bnVar(name), new Tensor(s, bn.var()));
+            }
+            layerValues.put(name, u.output());
+        }
+        layerValues.put("pool", poolValue);
+        if (fc != null) {
+            tensors.put(TensorNames.weight("fc"), new Tensor(new int[] {classes, spec.featureWidth()}, fc.weight()));
+            tensors.put(TensorNames.bias("fc"), new Tensor(new int[] {classes}, fc.bias()));
+            layerValues.put("fc", fc.output());
+            if (softmax) {
+                layerValues.put("softmax", softmaxValue);
+            }
+        }
+        float eps = epsilons.size() == 1 ? epsilons.first() : (float) numberOr(file, md, ModelMetadata.BN_EPSILON,
+                SeededInit.BN_EPSILON);
+        Preprocessing dflt = input.layout() == Layout.NHWC || padding == Padding.TF_SAME
+                ? Preprocessing.tensorflow() : Preprocessing.torchvision();
+        Preprocessing pre = ModelMetadata.preprocessing(file, md, dflt);
+        List<String> labels = ModelMetadata.labels(file, md);
+        if (!labels.isEmpty() && labels.size() != classes) {
+            throw new BadInputException(file, "has " + labels.size() + " labels in its metadata for " + classes + " classes");
+        }
+        Activation act = units.get(0).activation();
+        for (ConvUnit u : units) {
+            if (u.activation() != act) {
+                throw new BadInputException(file, "node " + u.node() + " uses " + u.activation().id + " after "
+                        + units.get(0).node() + " used " + act.id + "; expected one activation throughout");
+            }
+        }
+        String producer = (g.model().getProducerName() + " " + g.model().getProducerVersion()).trim();
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "onnx");
+        meta.put("onnx.opset", Integer.toString(g.opset()));
+        meta.put("onnx.producer", producer);
+        meta.put("onnx.input_layout", input.layout().name());
+        meta.put("activation", act.id);
+        Model model;
+        try {
+            model = new Model(spec, tensors, eps, pre, labels, meta);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file, "does not describe a MobileNet v1: " + e.getMessage());
+        }
+        return new OnnxImport(model, g.opset(), g.model().getIrVersion(), producer, input.name(), input.layout(),
+                input.dims(), output, layerValues, act.id);
+    }
+
+    private static Variant variant(Path file, List<ConvUnit> units) throws BadInputException {
+        int n = units.size();
+        boolean anyDw = units.stream().anyMatch(u -> u.kind() == LayerKind.DEPTHWISE);
+        Variant v;
+        if (!anyDw && n == 1 + ModelSpec.blocks(Variant.CONV).size()) {
+            v = Variant.CONV;
+        } else if (anyDw && n == 1 + 2 * ModelSpec.blocks(Variant.SEPARABLE).size()) {
+            v = Variant.SEPARABLE;
+        } else if (anyDw && n == 1 + 2 * ModelSpec.blocks(Variant.SHALLOW).size()) {
+            v = Variant.SHALLOW;
+        } else {
+            throw new BadInputException(file, "has " + n + " conv layers" + (anyDw ? " with depthwise convs" : "")
+                    + "; expected a MobileNet v1 with 27 (separable), 17 (shallow) or 14 (conv variant)");
+        }
+        return v;
+    }
+
+    private static double alpha(Path file, Map<String, String> md, Variant variant, int[] outC) throws BadInputException {
+        double meta = ModelMetadata.number(file, md, ModelMetadata.ALPHA);
+        if (!Double.isNaN(meta) && meta > 0 && meta <= 4 && widthsMatch(meta, variant, outC)) {
+            return meta;
+        }
+        OptionalDouble a = ModelSpec.inferAlpha(variant, outC);
+        if (a.isEmpty()) {
+            throw new BadInputException(file, "has conv widths " + Arrays.toString(outC)
+                    + "; expected MobileNet v1 widths for some width multiplier alpha");
+        }
+        return a.getAsDouble();
+    }
+
+    private static boolean widthsMatch(double alpha, Variant variant, int[] outC) {
+        OptionalDouble a = ModelSpec.inferAlpha(variant, outC);
+        if (a.isEmpty()) {
+            return false;
+        }
+        List<int[]> blocks = ModelSpec.blocks(variant);
+        int i = 0;
+        if (outC[i++] != ModelSpec.width(ModelSpec.STEM_WIDTH, alpha)) {
+            return false;
+        }
+        for (int[] b : blocks) {
+            if (variant != Variant.CONV) {
+                i++;
+            }
+            if (outC[i++] != ModelSpec.width(b[1], alpha)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** SYMMETRIC or TF_SAME from the first 3x3 conv whose pads tell them apart; refuses pads matching neither. */
+    private static Padding padding(OnnxGraph g, List<ConvUnit> units, Map<String, String> md, Layout inputLayout)
+            throws BadInputException {
+        for (ConvUnit u : units) {
+            if (u.kernel() != 3) {
+                continue;
+            }
+            Pads sym = Padding.SYMMETRIC.pads(u.inH(), u.inW(), 3, u.stride());
+            Pads same = Padding.TF_SAME.pads(u.inH(), u.inW(), 3, u.stride());
+            boolean isSym = u.pads().equals(sym);
+            boolean isSame = u.pads().equals(same);
+            if (!isSym && !isSame) {
+                throw new BadInputException(g.file(), "node " + u.node() + " pads its " + u.inH() + "x" + u.inW()
+                        + " input by " + u.pads() + " (top, left, bottom, right) at stride " + u.stride()
+                        + "; expected " + sym + " (symmetric) or " + same + " (TensorFlow SAME)");
+            }
+            if (isSym != isSame) {
+                return isSym ? Padding.SYMMETRIC : Padding.TF_SAME;
+            }
+        }
+        return ModelMetadata.padding(g.file(), md, inputLayout == Layout.NHWC ? Padding.TF_SAME : Padding.SYMMETRIC);
+    }
+
+    private static void check(Path file, ConvUnit u, LayerSpec l) throws BadInputException {
+        boolean ok = u.kind() == l.kind() && u.kernel() == l.kernel() && u.stride() == l.stride()
+                && u.pads().equals(l.pads()) && u.inC() == l.in().c() && u.inH() == l.in().h() && u.inW() == l.in().w()
+                && u.outC() == l.out().c() && u.outH() == l.out().h();
+        if (!ok) {
+            throw new BadInputException(file, "node " + u.node() + " is a " + u.kind().id() + " " + u.kernel() + "x"
+                    + u.kernel() + " stride " + u.stride() + " pads " + u.pads() + " from " + u.inH() + "x" + u.inW()
+                    + "x" + u.inC() + " to " + u.outH() + "x" + u.outW() + "x" + u.outC() + "; expected " + l.name()
+                    + ": " + l.kind().id() + " " + l.kernel() + "x" + l.kernel() + " stride " + l.stride() + " pads "
+                    + l.pads() + " from " + l.in() + " to " + l.out());
+        }
+    }
+
+    /** Folds BN into the conv in double. Shape: w {@code [Cout, ...]}, b {@code [Cout]} or null. */
+    private static float[][] fold(float[] w, float[] b, ConvUnit.BatchNorm bn) {
+        int cout = bn.gamma().length;
+        int per = w.length / cout;
+        float[] fw = new float[w.length];
+        float[] fb = new float[cout];
+        for (int o = 0; o < cout; o++) {
+            double scale = bn.gamma()[o] / Math.sqrt((double) bn.var()[o] + bn.epsilon());
+            for (int i = 0; i < per; i++) {
+                fw[o * per + i] = (float) (w[o * per + i] * scale);
+            }
+            fb[o] = (float) (((b == null ? 0 : b[o]) - bn.mean()[o]) * scale + bn.beta()[o]);
+        }
+        return new float[][] {fw, fb};
+    }
+
+    private static double numberOr(Path file, Map<String, String> md, String key, double dflt) throws BadInputException {
+        double v = ModelMetadata.number(file, md, key);
+        return Double.isNaN(v) ? dflt : v;
+    }
+}

@@ -1,0 +1,211 @@
+package org.mobilenet.io.onnx;
+
+import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.TensorNames;
+import org.mobilenet.io.AtomicFiles;
+import org.mobilenet.io.ModelMetadata;
+import org.mobilenet.io.onnx.proto.Onnx.AttributeProto;
+import org.mobilenet.io.onnx.proto.Onnx.GraphProto;
+import org.mobilenet.io.onnx.proto.Onnx.ModelProto;
+import org.mobilenet.io.onnx.proto.Onnx.NodeProto;
+import org.mobilenet.io.onnx.proto.Onnx.OperatorSetIdProto;
+import org.mobilenet.io.onnx.proto.Onnx.StringStringEntryProto;
+import org.mobilenet.io.onnx.proto.Onnx.TensorProto;
+import org.mobilenet.io.onnx.proto.Onnx.TensorShapeProto;
+import org.mobilenet.io.onnx.proto.Onnx.TypeProto;
+import org.mobilenet.io.onnx.proto.Onnx.ValueInfoProto;
+
+/**
+ * Writes an engine model as ONNX: NCHW float input {@code input [N, 3, R, R]} with a symbolic batch
+ * {@code N}, BatchNorm folded into each Conv, ReLU6 as Clip(0, 6) (bounds as inputs from opset 11),
+ * stride-2 padding as Conv pads, GlobalAveragePool + Flatten + Gemm (transB 1) and an optional
+ * Softmax. Each layer's output value is named after the layer ({@code conv1}, {@code blocks.0.dw},
+ * ..., {@code pool}, {@code fc}); the graph output is {@code probabilities}, {@code logits} or
+ * {@code features}. Architecture, preprocessing and labels go into {@code metadata_props}.
+ */
+public final class OnnxExporter {
+    public static final String INPUT = "input";
+    public static final String BATCH = "N";
+    private static final String CLIP_MIN = "relu6.min";
+    private static final String CLIP_MAX = "relu6.max";
+
+    private OnnxExporter() {
+    }
+
+    /** Writes the model to {@code file} atomically; refuses to replace an existing file unless {@code overwrite}. */
+    public static void write(Model model, OnnxExportOptions options, Path file, boolean overwrite) throws IOException {
+        ModelProto proto = toProto(model, options);
+        AtomicFiles.write(file, overwrite, proto::writeTo);
+    }
+
+    /** The ONNX model for an engine model. */
+    public static ModelProto toProto(Model model, OnnxExportOptions options) {
+        Model m = model.foldBatchNorm();
+        ModelSpec spec = m.spec();
+        boolean softmax = options.softmax() && spec.hasClassifier();
+        boolean relu = "relu".equals(m.metadata().get("activation"));
+        GraphProto.Builder g = GraphProto.newBuilder().setName("mobilenet_v1");
+        g.addInput(valueInfo(INPUT, BATCH, 3, spec.resolution(), spec.resolution()));
+        if (!relu) {
+            g.addInitializer(scalarOrVector(CLIP_MIN, 0f));
+            g.addInitializer(scalarOrVector(CLIP_MAX, 6f));
+        }
+        String finalName = spec.hasClassifier() ? (softmax ? "probabilities" : "logits") : "features";
+        List<ValueInfoProto> layerOutputs = new ArrayList<>();
+        String x = INPUT;
+        List<LayerSpec> layers = spec.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec l = layers.get(i);
+            boolean last = i == layers.size() - 1 || (!softmax && layers.get(i + 1).kind() == LayerKind.SOFTMAX);
+            String out = last ? finalName : l.name();
+            switch (l.kind()) {
+                case CONV, DEPTHWISE, POINTWISE -> {
+                    String w = TensorNames.weight(l.name());
+                    String b = TensorNames.bias(l.name());
+                    g.addInitializer(tensor(w, l.weightShape(), m.tensor(w).data()));
+                    NodeProto.Builder conv = NodeProto.newBuilder().setOpType("Conv").setName(l.name())
+                            .addInput(x).addInput(w).addOutput(l.name() + ".conv")
+                            .addAttribute(ints("kernel_shape", l.kernel(), l.kernel()))
+                            .addAttribute(ints("strides", l.stride(), l.stride()))
+                            .addAttribute(ints("pads", l.pads().top(), l.pads().left(), l.pads().bottom(), l.pads().right()))
+                            .addAttribute(ints("dilations", 1, 1))
+                            .addAttribute(intAttr("group", l.kind() == LayerKind.DEPTHWISE ? l.inChannels() : 1));
+                    if (m.has(b)) {
+                        g.addInitializer(tensor(b, new int[] {l.outChannels()}, m.tensor(b).data()));
+                        conv.addInput(b);
+                    }
+                    g.addNode(conv);
+                    NodeProto.Builder act = NodeProto.newBuilder().setName(l.name() + ".relu").addInput(l.name() + ".conv")
+                            .addOutput(out);
+                    if (relu) {
+                        act.setOpType("Relu");
+                    } else {
+                        act.setOpType("Clip");
+                        if (options.opset() >= 11) {
+                            act.addInput(CLIP_MIN).addInput(CLIP_MAX);
+                        }
+                    }
+                    g.addNode(act);
+                    layerOutputs.add(valueInfo(out, BATCH, l.outChannels(), l.out().h(), l.out().w()));
+                }
+                case AVG_POOL -> {
+                    g.addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").setName("pool.gap").addInput(x)
+                            .addOutput("pool.gap"));
+                    g.addNode(NodeProto.newBuilder().setOpType("Flatten").setName(l.name()).addInput("pool.gap")
+                            .addOutput(out).addAttribute(intAttr("axis", 1)));
+                    layerOutputs.add(valueInfo(out, BATCH, l.outChannels()));
+                }
+                case FC -> {
+                    String w = TensorNames.weight(l.name());
+                    String b = TensorNames.bias(l.name());
+                    g.addInitializer(tensor(w, l.weightShape(), m.tensor(w).data()));
+                    g.addInitializer(tensor(b, new int[] {l.outChannels()}, m.tensor(b).data()));
+                    g.addNode(NodeProto.newBuilder().setOpType("Gemm").setName(l.name()).addInput(x).addInput(w)
+                            .addInput(b).addOutput(out).addAttribute(intAttr("transB", 1)));
+                    layerOutputs.add(valueInfo(out, BATCH, l.outChannels()));
+                }
+                case SOFTMAX -> {
+                    if (!softmax) {
+                        continue;
+                    }
+                    g.addNode(NodeProto.newBuilder().setOpType("Softmax").setName(l.name()).addInput(x).addOutput(out)
+                            .addAttribute(intAttr("axis", options.opset() >= 13 ? -1 : 1)));
+                    layerOutputs.add(valueInfo(out, BATCH, l.outChannels()));
+                }
+                default -> throw new IllegalStateException("unknown layer kind " + l.kind());
+            }
+            x = out;
+        }
+        ValueInfoProto finalOut = layerOutputs.remove(layerOutputs.size() - 1);
+        g.addOutput(finalOut);
+        if (options.exposeLayerOutputs()) {
+            g.addAllOutput(layerOutputs);
+        }
+        // Clip's bounds are attributes before opset 11; the exporter only writes 11 and later.
+        ModelProto.Builder mp = ModelProto.newBuilder().setIrVersion(options.irVersion())
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(options.opset()))
+                .setProducerName("mobilenet").setProducerVersion(producerVersion())
+                .setDocString("MobileNet v1: " + spec).setGraph(g);
+        Map<String, String> md = ModelMetadata.describe(m, "NCHW");
+        md.put(ModelMetadata.SOFTMAX, Boolean.toString(softmax));
+        for (Map.Entry<String, String> e : md.entrySet()) {
+            mp.addMetadataProps(StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
+        }
+        return mp.build();
+    }
+
+    private static String producerVersion() {
+        String v = OnnxExporter.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** A float tensor, raw little-endian. Shape: {@code dims}, row-major {@code data}. */
+    static TensorProto tensor(String name, int[] dims, float[] data) {
+        ByteBuffer b = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(data);
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .setRawData(ByteString.copyFrom(b.array()));
+        for (int d : dims) {
+            t.addDims(d);
+        }
+        return t.build();
+    }
+
+    private static TensorProto scalarOrVector(String name, float v) {
+        return tensor(name, new int[0], new float[] {v});
+    }
+
+    /** A float tensor value with the given dims; an Integer is a fixed dim, a String a symbolic one. */
+    static ValueInfoProto valueInfo(String name, Object... dims) {
+        TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
+        for (Object d : dims) {
+            if (d instanceof String p) {
+                s.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(p));
+            } else {
+                s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) d).longValue()));
+            }
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(s))).build();
+    }
+
+    static AttributeProto ints(String name, long... v) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long x : v) {
+            a.addInts(x);
+        }
+        return a.build();
+    }
+
+    static AttributeProto intAttr(String name, long v) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+    }
+
+    /**
+     * A copy of a model that also lists the given values as graph outputs (float tensors of unknown
+     * shape), so a runtime returns them; for per-layer comparison.
+     */
+    public static ModelProto withOutputs(ModelProto model, List<String> values) {
+        GraphProto.Builder g = model.getGraph().toBuilder();
+        java.util.Set<String> have = new java.util.HashSet<>();
+        g.getOutputList().forEach(o -> have.add(o.getName()));
+        for (String v : values) {
+            if (have.add(v)) {
+                g.addOutput(ValueInfoProto.newBuilder().setName(v).setType(TypeProto.newBuilder().setTensorType(
+                        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
+            }
+        }
+        return model.toBuilder().setGraph(g).build();
+    }
+}

@@ -1,0 +1,26 @@
+package org.mobilenet.io.onnx;
+
+import java.util.List;
+import java.util.Map;
+import org.mobilenet.engine.model.Model;
+
+/**
+ * The result of importing an ONNX MobileNet: the engine model and what the ONNX file says about
+ * itself, including which ONNX value holds each engine layer's output (for per-layer comparison).
+ *
+ * @param model        the engine model (tensors in PyTorch layout)
+ * @param opset        default-domain opset
+ * @param irVersion    ONNX IR version
+ * @param producer     producer name and version, e.g. "pytorch 2.1"
+ * @param inputName    the image input
+ * @param inputLayout  NCHW or NHWC as the graph takes it
+ * @param inputDims    the input dims as written (symbolic ones by name)
+ * @param outputName   the graph output at the end of the chain
+ * @param layerValues  engine layer name (conv1, blocks.0.dw, ..., pool, fc, softmax) to ONNX value;
+ *                     conv layer values are NCHW, pool/fc/softmax values hold C values per image
+ * @param activation   "relu6" or "relu" (what the ONNX graph applies after each conv)
+ */
+public record OnnxImport(Model model, int opset, long irVersion, String producer, String inputName,
+        Layout inputLayout, List<String> inputDims, String outputName, Map<String, String> layerValues,
+        String activation) {
+}

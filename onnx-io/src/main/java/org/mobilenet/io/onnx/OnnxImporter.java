@@ -1,0 +1,96 @@
+package org.mobilenet.io.onnx;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.onnx.proto.Onnx.ModelProto;
+import org.mobilenet.io.onnx.proto.Onnx.NodeProto;
+
+/**
+ * Imports a MobileNet v1 from an ONNX graph as PyTorch, tf2onnx, Keras and older exporters write
+ * it. A small pattern matcher walks the chain from the image input: conv layers
+ * ({@link ConvUnitMatcher}), global pooling ({@link PoolMatcher}), shape-only nodes
+ * ({@link ReshapeMatcher}), the classifier ({@link ClassifierMatcher}) and softmax
+ * ({@link SoftmaxMatcher}); {@link ModelAssembler} then checks the layers against the architecture
+ * and builds the engine model. Anything else is refused with a {@link BadInputException} naming the
+ * node, its op type and what was expected.
+ */
+public final class OnnxImporter {
+    /** Nodes that may sit off the chain: they only compute the shape input of a Reshape. */
+    private static final Set<String> SHAPE_HELPERS =
+            Set.of("Shape", "Gather", "Unsqueeze", "Concat", "Cast", "Slice", "Constant", "Squeeze", "ConstantOfShape");
+
+    private OnnxImporter() {
+    }
+
+    /** Reads and imports an ONNX file (external data is read from the file's folder). */
+    public static OnnxImport read(Path file) throws IOException {
+        return importModel(file, OnnxFile.read(file));
+    }
+
+    /** Imports a parsed model; {@code file} names it in messages and locates external data. */
+    public static OnnxImport importModel(Path file, ModelProto model) throws IOException {
+        OnnxGraph g = new OnnxGraph(file, model);
+        InputMatcher.Input input = InputMatcher.find(g);
+        Cursor cur = InputMatcher.start(g, input);
+        List<ConvUnit> units = new ArrayList<>();
+        NodeProto n = ChainStep.next(g, cur);
+        while (n != null && ConvUnitMatcher.starts(n)) {
+            units.add(ConvUnitMatcher.match(g, cur, n));
+            n = ChainStep.next(g, cur);
+        }
+        if (units.isEmpty()) {
+            throw unexpected(g, cur, n, "Conv (or Pad before a Conv)");
+        }
+        if (n == null || !PoolMatcher.starts(n)) {
+            throw unexpected(g, cur, n, "Conv, Pad, GlobalAveragePool, ReduceMean or AveragePool");
+        }
+        PoolMatcher.match(g, cur, n);
+        String poolValue = cur.value;
+        ClassifierMatcher.Fc fc = null;
+        boolean softmax = false;
+        String softmaxValue = null;
+        n = ChainStep.next(g, cur);
+        while (n != null) {
+            if (ReshapeMatcher.starts(n)) {
+                ReshapeMatcher.match(g, cur, n);
+            } else if (fc == null && !softmax && ClassifierMatcher.starts(n)) {
+                fc = ClassifierMatcher.match(g, cur, n);
+            } else if (fc != null && !softmax && SoftmaxMatcher.starts(n)) {
+                SoftmaxMatcher.match(g, cur, n);
+                softmax = true;
+                softmaxValue = cur.value;
+            } else {
+                String want = fc == null ? "Flatten, Reshape, Squeeze, Gemm, MatMul or a 1x1 Conv"
+                        : (softmax ? "the graph output (or Flatten, Reshape, Squeeze)" : "Softmax, Flatten, Reshape, Squeeze or the graph output");
+                throw unexpected(g, cur, n, want);
+            }
+            n = ChainStep.next(g, cur);
+        }
+        if (!g.isGraphOutput(cur.value)) {
+            throw new BadInputException(file, "the chain ends at '" + cur.value + "' after " + cur.after
+                    + ", which is not a graph output");
+        }
+        checkAllNodesUsed(g);
+        return ModelAssembler.assemble(g, input, units, poolValue, fc, softmax, softmaxValue, cur.value);
+    }
+
+    private static BadInputException unexpected(OnnxGraph g, Cursor cur, NodeProto n, String want) {
+        if (n == null) {
+            return new BadInputException(g.file(), "the graph ends after " + cur.after + " at '" + cur.value
+                    + "'; expected " + want);
+        }
+        return g.bad(n, "after " + cur.after + " is not part of a MobileNet v1; expected " + want);
+    }
+
+    private static void checkAllNodesUsed(OnnxGraph g) throws BadInputException {
+        for (NodeProto n : g.graph().getNodeList()) {
+            if (!g.visited(n) && !SHAPE_HELPERS.contains(n.getOpType())) {
+                throw g.bad(n, "is not part of the MobileNet v1 chain from the input to the output");
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package org.mobilenet.io.safetensors;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Padding;
+import org.mobilenet.engine.arch.Variant;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.Preprocessing;
+import org.mobilenet.engine.model.SeededInit;
+import org.mobilenet.engine.model.Tensor;
+import org.mobilenet.engine.model.TensorNames;
+import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.ModelMetadata;
+
+/**
+ * Engine models in safetensors files: the engine's tensor names and PyTorch layouts as they are,
+ * F32, with the architecture, BN epsilon, preprocessing and labels in {@code __metadata__}
+ * ({@link ModelMetadata} keys; the model's free metadata under {@code meta.}). A file without
+ * architecture metadata (a bare PyTorch state dict) is read with alpha, variant and classes
+ * inferred from the tensor shapes, resolution 224 and symmetric padding.
+ */
+public final class SafetensorsModels {
+    /** Prefix of the model's free metadata entries. */
+    public static final String FREE = "meta.";
+
+    private SafetensorsModels() {
+    }
+
+    public static void write(Model model, Path file, boolean overwrite) throws IOException {
+        Map<String, String> md = ModelMetadata.describe(model, null);
+        for (Map.Entry<String, String> e : model.metadata().entrySet()) {
+            md.put(FREE + e.getKey(), e.getValue());
+        }
+        new SafetensorsFile(model.tensors(), md).write(file, overwrite);
+    }
+
+    public static Model read(Path file) throws IOException {
+        SafetensorsFile f = SafetensorsFile.read(file);
+        Map<String, String> md = f.metadata();
+        Map<String, Tensor> t = f.tensors();
+        Variant variant = ModelMetadata.variant(file, md, inferVariant(t));
+        double alpha = ModelMetadata.number(file, md, ModelMetadata.ALPHA);
+        if (Double.isNaN(alpha)) {
+            alpha = inferAlpha(file, t, variant);
+        }
+        double res = ModelMetadata.number(file, md, ModelMetadata.RESOLUTION);
+        double classes = ModelMetadata.number(file, md, ModelMetadata.CLASSES);
+        if (Double.isNaN(classes)) {
+            Tensor fc = t.get(TensorNames.weight("fc"));
+            classes = fc == null || fc.rank() != 2 ? 0 : fc.dim(0);
+        }
+        String sm = md.get(ModelMetadata.SOFTMAX);
+        boolean softmax = sm == null || Boolean.parseBoolean(sm.trim());
+        Padding padding = ModelMetadata.padding(file, md, Padding.SYMMETRIC);
+        double eps = ModelMetadata.number(file, md, ModelMetadata.BN_EPSILON);
+        Preprocessing pre = ModelMetadata.preprocessing(file, md, padding == Padding.TF_SAME
+                ? Preprocessing.tensorflow() : Preprocessing.torchvision());
+        List<String> labels = ModelMetadata.labels(file, md);
+        Map<String, String> free = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : md.entrySet()) {
+            if (e.getKey().startsWith(FREE)) {
+                free.put(e.getKey().substring(FREE.length()), e.getValue());
+            }
+        }
+        try {
+            ModelSpec spec = new ModelSpec(alpha, Double.isNaN(res) ? 224 : (int) res, (int) classes, variant, padding,
+                    softmax);
+            return new Model(spec, t, Double.isNaN(eps) ? SeededInit.BN_EPSILON : (float) eps, pre, labels, free);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file, "does not hold a MobileNet v1: " + e.getMessage());
+        }
+    }
+
+    private static Variant inferVariant(Map<String, Tensor> t) {
+        if (t.containsKey(TensorNames.weight("blocks.0.conv"))) {
+            return Variant.CONV;
+        }
+        int blocks = 0;
+        while (t.containsKey(TensorNames.weight("blocks." + blocks + ".dw"))) {
+            blocks++;
+        }
+        return blocks == ModelSpec.blocks(Variant.SHALLOW).size() ? Variant.SHALLOW : Variant.SEPARABLE;
+    }
+
+    private static double inferAlpha(Path file, Map<String, Tensor> t, Variant variant) throws BadInputException {
+        ModelSpec probe = new ModelSpec(1, 224, 0, variant, Padding.SYMMETRIC, false);
+        List<LayerSpec> convs = probe.weightedLayers().stream().filter(l -> l.kind() != LayerKind.FC).toList();
+        int[] out = new int[convs.size()];
+        for (int i = 0; i < out.length; i++) {
+            Tensor w = t.get(TensorNames.weight(convs.get(i).name()));
+            if (w == null || w.rank() != 4) {
+                throw new BadInputException(file, "has no 4-D tensor '" + TensorNames.weight(convs.get(i).name())
+                        + "'; expected MobileNet v1 tensors (" + variant.id() + " variant)");
+            }
+            out[i] = w.dim(0);
+        }
+        OptionalDouble a = ModelSpec.inferAlpha(variant, out);
+        if (a.isEmpty()) {
+            throw new BadInputException(file, "has conv widths " + java.util.Arrays.toString(out)
+                    + " that fit no width multiplier; expected MobileNet v1 widths");
+        }
+        return a.getAsDouble();
+    }
+}

@@ -1,0 +1,159 @@
+package org.mobilenet.io.tflite;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Turns a constant TFLite tensor into float values in its own (TFLite) layout. Float32 is copied;
+ * uint8 and int8 are dequantized, {@code w = scale[c] * (q - zeroPoint[c])} per tensor or per channel
+ * along the quantized dimension; int32 biases use their own scale when the file gives one and
+ * otherwise {@code inputScale * weightScale[c]} (TFLite's bias convention, zero point 0).
+ */
+final class TensorDecoder {
+    private final TfliteFile file;
+
+    TensorDecoder(TfliteFile file) {
+        this.file = file;
+    }
+
+    /** Float values of a weight tensor (float32, uint8 or int8). Shape line: same as the tensor. */
+    float[] weights(TfliteTensor t) {
+        ByteBuffer b = data(t);
+        return switch (typeOf(t)) {
+            case FLOAT32 -> floats(b, t);
+            case UINT8, INT8 -> dequantize(b, t, t.quantization());
+            default -> throw new FlatBufferException(t.describe() + " has type " + t.type()
+                    + ", expected FLOAT32, UINT8 or INT8 weights");
+        };
+    }
+
+    /**
+     * Float values of a bias tensor {@code [C]}: float32, or int32 with its own scale, or int32 with
+     * the scale {@code inputScale * weightScale[c]} from the conv's input and weight tensors.
+     */
+    float[] bias(TfliteTensor t, TfliteTensor input, TfliteTensor weight, int channels) {
+        if (t.shape().length != 1 || t.shape()[0] != channels) {
+            throw new FlatBufferException(t.describe() + ": expected a bias of shape [" + channels + "]");
+        }
+        ByteBuffer b = data(t);
+        TensorType type = typeOf(t);
+        if (type == TensorType.FLOAT32) {
+            return floats(b, t);
+        }
+        if (type != TensorType.INT32) {
+            throw new FlatBufferException(t.describe() + " has type " + type + ", expected a FLOAT32 or INT32 bias");
+        }
+        Quantization q = t.quantization();
+        if (!q.present()) {
+            Quantization in = input.quantization();
+            Quantization w = weight.quantization();
+            if (!in.present() || !in.perTensor() || !w.present()) {
+                throw new FlatBufferException(t.describe() + " is an INT32 bias without a scale, and its input or"
+                        + " weights are not quantized to give one");
+            }
+            float[] s = new float[channels];
+            checkLength(w, channels, weight);
+            for (int c = 0; c < channels; c++) {
+                s[c] = in.scale()[0] * w.scaleAt(c);
+            }
+            q = new Quantization(s, new long[0], 0);
+        }
+        return dequantize(b, t, q);
+    }
+
+    /** The int32 values of a small constant tensor (e.g. MEAN axes, RESHAPE shape). */
+    int[] ints(TfliteTensor t) {
+        if (typeOf(t) != TensorType.INT32) {
+            throw new FlatBufferException(t.describe() + " has type " + t.type() + ", expected INT32");
+        }
+        ByteBuffer b = data(t);
+        int[] out = new int[b.remaining() / 4];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = b.getInt(i * 4);
+        }
+        return out;
+    }
+
+    boolean isConstant(TfliteTensor t) {
+        return file.tensorBytes(t) != null;
+    }
+
+    private ByteBuffer data(TfliteTensor t) {
+        ByteBuffer b = file.tensorBytes(t);
+        if (b == null) {
+            throw new FlatBufferException(t.describe() + " should be a constant but has no data");
+        }
+        return b;
+    }
+
+    private static TensorType typeOf(TfliteTensor t) {
+        if (t.type() == null) {
+            throw new FlatBufferException(t.describe() + " has unknown type code " + t.typeCode());
+        }
+        return t.type();
+    }
+
+    private static float[] floats(ByteBuffer b, TfliteTensor t) {
+        float[] out = new float[b.remaining() / 4];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = b.getFloat(i * 4);
+            if (!Float.isFinite(out[i])) {
+                throw new FlatBufferException(t.describe() + " holds a non-finite value at element " + i);
+            }
+        }
+        return out;
+    }
+
+    private static float[] dequantize(ByteBuffer b, TfliteTensor t, Quantization q) {
+        if (!q.present()) {
+            throw new FlatBufferException(t.describe() + " is " + t.type() + " but has no quantization scale");
+        }
+        int[] shape = t.shape();
+        int n = (int) t.elementCount();
+        int channels = 1;
+        int inner = n;
+        if (!q.perTensor()) {
+            int dim = q.dimension();
+            if (dim < 0 || dim >= shape.length) {
+                throw new FlatBufferException(t.describe() + " has quantized dimension " + dim + " outside its rank");
+            }
+            channels = shape[dim];
+            inner = 1;
+            for (int i = dim + 1; i < shape.length; i++) {
+                inner *= shape[i];
+            }
+        }
+        checkLength(q, channels, t);
+        for (float s : q.scale()) {
+            if (!(s > 0) || !Float.isFinite(s)) {
+                throw new FlatBufferException(t.describe() + " has an invalid quantization scale " + s
+                        + " (expected finite and > 0)");
+            }
+        }
+        float[] out = new float[n];
+        TensorType type = t.type();
+        for (int i = 0; i < n; i++) {
+            int c = q.perTensor() ? 0 : (i / inner) % channels;
+            long v = switch (type) {
+                case UINT8 -> b.get(i) & 0xFF;
+                case INT8 -> b.get(i);
+                case INT32 -> b.getInt(i * 4);
+                default -> throw new FlatBufferException(t.describe() + ": cannot dequantize " + type);
+            };
+            out[i] = (float) ((double) q.scaleAt(c) * (v - q.zeroPointAt(c)));
+        }
+        return out;
+    }
+
+    private static void checkLength(Quantization q, int channels, TfliteTensor t) {
+        if (q.scale().length != 1 && q.scale().length != channels) {
+            throw new FlatBufferException(t.describe() + " has " + q.scale().length + " quantization scales, expected 1 or "
+                    + channels);
+        }
+        int z = q.zeroPoint().length;
+        if (z != 0 && z != 1 && z != q.scale().length) {
+            throw new FlatBufferException(t.describe() + " has " + z + " zero points for " + q.scale().length
+                    + " scales " + Arrays.toString(t.shape()));
+        }
+    }
+}
