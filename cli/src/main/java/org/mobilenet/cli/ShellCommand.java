@@ -27,14 +27,19 @@ public final class ShellCommand implements Callable<Integer> {
 
     @Option(names = "--history", paramLabel = "FILE",
             description = "The history file (default: ~/.mobilenet_history).")
-    Path history = Path.of(System.getProperty("user.home"), ".mobilenet_history");
+    Path history = Path.of(System.getenv().getOrDefault("HOME", System.getProperty("user.home")), ".mobilenet_history");
 
     @Override
     public Integer call() throws Exception {
         boolean debug = spec.root().userObject() instanceof MobilenetCommand m && m.debug;
-        try (Terminal terminal = TerminalBuilder.builder().system(true).name("mobilenet").build()) {
-            PrintWriter err = new PrintWriter(System.err, true);
-            new Shell(terminal, Session.of(spec), ModelLoader.files(), history, err, debug).run();
+        boolean interactive = System.console() != null;
+        try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).name("mobilenet").build()) {
+            // Interactive: errors go to the terminal so they appear before the next prompt (the launcher filters
+            // stderr through a pipe, which would deliver them late); piped input keeps stderr for scripts.
+            PrintWriter err = interactive ? terminal.writer() : new PrintWriter(System.err, true);
+            Shell shell = new Shell(terminal, Session.of(spec), ModelLoader.files(), history, err, debug);
+            shell.showPrompt(interactive); // piped input: output only, no prompts
+            shell.run();
         }
         return ExitCode.OK;
     }

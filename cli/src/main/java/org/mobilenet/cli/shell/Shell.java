@@ -30,6 +30,7 @@ public final class Shell {
     private final PrintWriter err;
     private final boolean debug;
     private int lastExitCode;
+    private boolean showPrompt = true;
 
     /**
      * @param terminal    where lines are read and command output is written
@@ -96,6 +97,11 @@ public final class Shell {
         }
     }
 
+    /** Whether to print a prompt before each line (off when reading a script from a pipe). */
+    public void showPrompt(boolean show) {
+        this.showPrompt = show;
+    }
+
     /** The exit code of the last command run. */
     public int lastExitCode() {
         return lastExitCode;
@@ -112,6 +118,9 @@ public final class Shell {
     }
 
     private String prompt() {
+        if (!showPrompt) {
+            return "";
+        }
         return session.modelFile().map(f -> "mobilenet [" + f.getFileName() + "]> ").orElse("mobilenet> ");
     }
 }
