@@ -103,7 +103,7 @@ final class ManPage {
     }
 
     private static String synopsis(CommandSpec spec) {
-        spec.usageMessage().width(Integer.MAX_VALUE / 2); // one line: troff does the wrapping
+        spec.usageMessage().width(4000); // one line (wider than any synopsis): troff does the wrapping
         String plain = new Help(spec, Help.defaultColorScheme(Help.Ansi.OFF)).synopsis(0).trim().replaceAll("\\s+", " ");
         String command = spec.qualifiedName();
         String rest = plain.startsWith(command) ? plain.substring(command.length()).trim() : plain;

@@ -42,7 +42,8 @@ class ManPagesTest {
         assertTrue(pages.containsKey("mobilenet-completion.1"));
         String root = pages.get("mobilenet.1");
         assertTrue(root.startsWith(".TH MOBILENET 1 "), root);
-        assertTrue(root.contains(".SH COMMANDS\n.TP\n\\fBprofile\\fR\n"), root);
+        assertTrue(root.contains(".SH COMMANDS\n.TP\n"), root);
+        assertTrue(root.contains(".TP\n\\fBprofile\\fR\n"), root);
     }
 
     @Test

@@ -106,11 +106,28 @@ class ShellTest {
         assertTrue(r.session().model().isEmpty());
     }
 
+    private static Path shared(String file) {
+        String shared = System.getProperty("mobilenet.shared", System.getenv("MOBILENET_SHARED"));
+        Path p = Path.of(shared == null ? "../shared" : shared).resolve(file);
+        assertTrue(Files.isRegularFile(p), "shared file missing: " + p + " (set -Dmobilenet.shared)");
+        return p;
+    }
+
+    @Test
+    void classifyAndInfoUseTheLoadedModel() throws IOException {
+        Path tflite = shared("models/mobilenet_v1_0.25_128_quant.tflite");
+        Path cat = shared("images/cat.bmp");
+        Result r = run("load " + tflite + "\nclassify " + cat + " -k 1 --format csv\ninfo --format json\n"
+                + "unload\nclassify " + cat + "\n", ModelLoader.files());
+        assertTrue(r.out().contains(cat + ",1,283,tiger cat,"), r.out());
+        assertEquals(tflite.toString(), firstJson(r.out()).get("model").getAsString());
+        assertEquals("mobilenet classify: missing --model FILE (in the shell, 'load FILE' keeps one for all commands)",
+                r.err().strip());
+    }
+
     @Test
     void realModelFileLoadsOnceForSeveralCommands() throws IOException {
-        String shared = System.getProperty("mobilenet.shared", System.getenv("MOBILENET_SHARED"));
-        Path tflite = Path.of(shared == null ? "../shared" : shared).resolve("models/mobilenet_v1_0.25_128_quant.tflite");
-        assertTrue(Files.isRegularFile(tflite), "shared model missing: " + tflite);
+        Path tflite = shared("models/mobilenet_v1_0.25_128_quant.tflite");
         Result r = run("load " + tflite + "\nprofile --format json\n", ModelLoader.files());
         assertEquals("", r.err());
         JsonObject model = firstJson(r.out()).getAsJsonObject("model");

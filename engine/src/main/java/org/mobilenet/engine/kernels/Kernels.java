@@ -1,5 +1,7 @@
 package org.mobilenet.engine.kernels;
 
+import org.mobilenet.engine.arch.LayerSpec;
+
 /**
  * The compute of a MobileNet forward pass. All activations are NHWC over a batch of {@code n}
  * images; every method writes {@code out} completely and never reads it. {@code bias} may be null.
@@ -36,4 +38,13 @@ public interface Kernels {
 
     /** Softmax over each row. in {@code [n, c]}, out {@code [n, c]} (may be the same array). */
     void softmax(float[] in, int n, int c, float[] out);
+
+    /**
+     * Prepares {@code layer} for repeated runs. weights and bias are in the layouts of the plain
+     * methods above (HWIO, {@code [k,k,C]}, {@code [I,O]}); {@code act} applies to conv, depthwise and
+     * pointwise layers. The default runs the plain methods on the calling thread.
+     */
+    default PreparedLayer prepare(LayerSpec layer, float[] weights, float[] bias, Activation act) {
+        return PlainLayers.prepare(this, layer, weights, bias, act);
+    }
 }

@@ -1,33 +1,38 @@
 package org.mobilenet.engine.run;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.kernels.Activation;
-import org.mobilenet.engine.kernels.ConvShape;
 import org.mobilenet.engine.kernels.Kernels;
+import org.mobilenet.engine.kernels.Parallel;
+import org.mobilenet.engine.kernels.PreparedLayer;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.TensorNames;
 
 /**
- * A model compiled for inference: BatchNorm folded, weights in the kernels' layouts, activation
- * buffers reused across calls. Input {@code [n, R, R, 3]} NHWC; output {@code [n, outputSize()]}.
- * Not thread-safe: use one Network per thread.
+ * A model compiled for inference: BatchNorm folded, weights in the kernels' layouts (prepacked by
+ * {@link Kernels#prepare}), activation buffers reused across calls, and optionally a persistent
+ * {@link WorkerPool} that splits every layer over several threads. Input {@code [n, R, R, 3]} NHWC;
+ * output {@code [n, outputSize()]}. After the first call at a batch size,
+ * {@link #forward(float[], int, float[])} allocates nothing. Not thread-safe: use one Network per
+ * calling thread. {@link #close()} stops the worker threads (they are daemons, so a forgotten
+ * close does not keep the JVM alive).
  */
-public final class Network {
+public final class Network implements AutoCloseable {
     private final ModelSpec spec;
     private final Kernels kernels;
-    private final List<Step> steps;
+    private final Step[] steps;
     private final int maxActivation;
+    private final Parallel parallel;
     private float[] bufA = new float[0];
     private float[] bufB = new float[0];
 
-    private record Step(LayerSpec layer, float[] weights, float[] bias) {
+    private record Step(LayerSpec layer, PreparedLayer run) {
     }
 
-    private Network(ModelSpec spec, Kernels kernels, List<Step> steps) {
+    private Network(ModelSpec spec, Kernels kernels, Step[] steps, int threads) {
         this.spec = spec;
         this.kernels = kernels;
         this.steps = steps;
@@ -36,27 +41,41 @@ public final class Network {
             max = (int) Math.max(max, s.layer.out().size());
         }
         this.maxActivation = max;
+        this.parallel = threads == 1 ? Parallel.SERIAL : new WorkerPool(threads);
     }
 
-    /** Compiles a model with the default kernels ({@link KernelChoice#defaultKernels()}). */
+    /** Compiles a model with the default kernels ({@link KernelChoice#defaultKernels()}), one thread. */
     public static Network compile(Model model) {
         return compile(model, KernelChoice.defaultKernels());
     }
 
-    /** Compiles a model with the given kernels. */
+    /** Compiles a model with the given kernels, one thread. */
     public static Network compile(Model model, Kernels kernels) {
+        return compile(model, kernels, 1);
+    }
+
+    /**
+     * Compiles a model with the given kernels, splitting each layer over {@code threads} threads
+     * (the caller plus {@code threads - 1} pooled daemon workers).
+     */
+    public static Network compile(Model model, Kernels kernels, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
         Model folded = model.foldBatchNorm();
-        List<Step> steps = new ArrayList<>();
-        for (LayerSpec l : folded.spec().layers()) {
+        List<LayerSpec> layers = folded.spec().layers();
+        Step[] steps = new Step[layers.size()];
+        for (int i = 0; i < steps.length; i++) {
+            LayerSpec l = layers.get(i);
             float[] w = null;
             float[] b = null;
             if (l.kind().hasWeights()) {
                 w = toKernelLayout(l, folded.tensor(TensorNames.weight(l.name())).data());
                 b = folded.has(TensorNames.bias(l.name())) ? folded.tensor(TensorNames.bias(l.name())).data().clone() : null;
             }
-            steps.add(new Step(l, w, b));
+            steps[i] = new Step(l, kernels.prepare(l, w, b, Activation.RELU6));
         }
-        return new Network(folded.spec(), kernels, List.copyOf(steps));
+        return new Network(folded.spec(), kernels, steps, threads);
     }
 
     public ModelSpec spec() {
@@ -65,6 +84,11 @@ public final class Network {
 
     public Kernels kernels() {
         return kernels;
+    }
+
+    /** The number of threads each layer is split over. */
+    public int threads() {
+        return parallel.threads();
     }
 
     /** Values per image in the output: classes, or the feature width of a headless model. */
@@ -79,11 +103,58 @@ public final class Network {
 
     /** Runs a batch. input {@code [n, R, R, 3]} NHWC; returns {@code [n, outputSize()]}. */
     public float[] forward(float[] input, int n) {
-        return forward(input, n, null);
+        return forward(input, n, (LayerObserver) null);
+    }
+
+    /**
+     * Runs a batch into a caller's buffer without allocating (after the first call at this batch
+     * size). input {@code [n, R, R, 3]} NHWC; out at least {@code [n, outputSize()]}; returns out.
+     */
+    public float[] forward(float[] input, int n, float[] out) {
+        if (out.length < (long) n * outputSize()) {
+            throw new IllegalArgumentException("output for a batch of " + n + " needs " + (long) n * outputSize()
+                    + " values, got " + out.length);
+        }
+        float[] result = run(input, n, null, null);
+        System.arraycopy(result, 0, out, 0, n * outputSize());
+        return out;
     }
 
     /** Runs a batch, telling {@code observer} (may be null) each layer's output. */
     public float[] forward(float[] input, int n, LayerObserver observer) {
+        float[] result = run(input, n, observer, null);
+        float[] copy = new float[n * outputSize()];
+        System.arraycopy(result, 0, copy, 0, copy.length);
+        return copy;
+    }
+
+    /**
+     * Times every layer: runs the batch {@code runs} times (after one warm-up run) and returns, for
+     * each layer of {@code spec().layers()} in order, the median wall-clock nanoseconds it took.
+     */
+    public long[] timeLayers(float[] input, int n, int runs) {
+        if (runs < 1) {
+            throw new IllegalArgumentException("runs must be >= 1, got " + runs);
+        }
+        long[][] times = new long[steps.length][runs];
+        long[] lap = new long[steps.length];
+        run(input, n, null, lap);
+        for (int r = 0; r < runs; r++) {
+            run(input, n, null, lap);
+            for (int i = 0; i < steps.length; i++) {
+                times[i][r] = lap[i];
+            }
+        }
+        long[] median = new long[steps.length];
+        for (int i = 0; i < steps.length; i++) {
+            java.util.Arrays.sort(times[i]);
+            median[i] = times[i][runs / 2];
+        }
+        return median;
+    }
+
+    /** Returns the buffer holding the result; lap (may be null) receives per-layer nanoseconds. */
+    private float[] run(float[] input, int n, LayerObserver observer, long[] lap) {
         if (n < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + n);
         }
@@ -101,34 +172,30 @@ public final class Network {
         }
         float[] cur = input;
         float[] next = bufA;
-        for (Step s : steps) {
-            run(s, cur, n, next);
+        long t0 = lap == null ? 0 : System.nanoTime();
+        for (int i = 0; i < steps.length; i++) {
+            Step s = steps[i];
+            s.run.run(cur, n, next, parallel);
+            if (lap != null) {
+                long t1 = System.nanoTime();
+                lap[i] = t1 - t0;
+                t0 = t1;
+            }
             if (observer != null) {
                 observer.onLayer(s.layer, next, n);
             }
             cur = next;
             next = cur == bufA ? bufB : bufA;
         }
-        float[] result = new float[n * outputSize()];
-        System.arraycopy(cur, 0, result, 0, result.length);
-        return result;
+        return cur;
     }
 
-    private void run(Step s, float[] in, int n, float[] out) {
-        LayerSpec l = s.layer;
-        switch (l.kind()) {
-            case CONV -> kernels.conv(in, n, shape(l), s.weights, s.bias, Activation.RELU6, out);
-            case DEPTHWISE -> kernels.depthwise(in, n, shape(l), s.weights, s.bias, Activation.RELU6, out);
-            case POINTWISE -> kernels.pointwise(in, n * l.in().h() * l.in().w(), l.inChannels(), l.outChannels(),
-                    s.weights, s.bias, Activation.RELU6, out);
-            case AVG_POOL -> kernels.averagePool(in, n, l.in().h(), l.in().w(), l.inChannels(), out);
-            case FC -> kernels.fullyConnected(in, n, l.inChannels(), l.outChannels(), s.weights, s.bias, out);
-            case SOFTMAX -> kernels.softmax(in, n, l.outChannels(), out);
+    /** Stops the worker threads; the network must not be used afterwards. */
+    @Override
+    public void close() {
+        if (parallel instanceof WorkerPool pool) {
+            pool.close();
         }
-    }
-
-    private static ConvShape shape(LayerSpec l) {
-        return new ConvShape(l.in().h(), l.in().w(), l.inChannels(), l.outChannels(), l.kernel(), l.stride(), l.pads());
     }
 
     /**

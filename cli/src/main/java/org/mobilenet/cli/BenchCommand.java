@@ -1,0 +1,222 @@
+package org.mobilenet.cli;
+
+import ai.onnxruntime.OrtException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.mobilenet.cli.format.Json;
+import org.mobilenet.cli.format.OutputFormat;
+import org.mobilenet.cli.format.TextTable;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.SeededInit;
+import org.mobilenet.engine.run.KernelChoice;
+import org.mobilenet.engine.run.Network;
+import org.mobilenet.io.ModelFiles;
+import org.mobilenet.io.onnx.OnnxExportOptions;
+import org.mobilenet.io.onnx.OnnxExporter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code mobilenet bench}: latency of the engine and of ONNX Runtime on the same model and the
+ * same seeded input batch, measured interleaved in one process so both see the same machine load.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+        description = {
+            "Measure forward-pass latency of the engine and of ONNX Runtime on the same model and inputs.",
+            "Runs alternate between the two (engine, ORT, ORT, engine, ...) so both see the same machine load;",
+            "compare the ratio, not absolute times, on a shared machine.",
+            "ONNX Runtime: CPU, intra-op threads = --threads, inter-op threads = 1, sequential, ALL_OPT,",
+            "input in a reused direct native-order FloatBuffer, intra-op spinning per --ort-spinning.",
+        })
+public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "Model file (any format 'mobilenet' reads). Without it: the architecture given by "
+                    + "--alpha/--resolution with seeded weights.")
+    Path model;
+
+    @Mixin
+    ArchitectureOptions arch;
+
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
+            description = "Threads for the engine and for ONNX Runtime's intra-op pool (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "B", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--runs", defaultValue = "50", paramLabel = "R", description = "Timed runs per engine (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--warmup", defaultValue = "20", paramLabel = "W",
+            description = "Untimed runs per engine first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--ort-spinning", defaultValue = "true", arity = "1", paramLabel = "BOOL",
+            description = "session.intra_op.allow_spinning for ONNX Runtime (default: ${DEFAULT-VALUE}, ORT's own default).")
+    boolean spinning;
+
+    @Option(names = "--no-ort", description = "Measure only the engine.")
+    boolean noOrt;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+            description = "table, csv, json or markdown (default: ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Override
+    public Integer call() throws IOException, OrtException {
+        if (threads < 1 || batch < 1 || runs < 1 || warmup < 0) {
+            throw new IllegalArgumentException("--threads, --batch and --runs must be >= 1 and --warmup >= 0");
+        }
+        Model m;
+        byte[] onnx = null;
+        String name;
+        if (model != null) {
+            m = ModelFiles.load(model);
+            name = model.getFileName().toString();
+            if (!noOrt) {
+                onnx = ModelFiles.Format.of(model) == ModelFiles.Format.ONNX ? Files.readAllBytes(model) : exported(m);
+            }
+        } else {
+            m = SeededInit.create(arch.single(), 1);
+            name = "seeded " + m.spec();
+            if (!noOrt) {
+                onnx = exported(m);
+            }
+        }
+        int r = m.spec().resolution();
+        float[] images = images(batch, r);
+        try (Network net = Network.compile(m, KernelChoice.defaultKernels(), threads);
+             OrtRunner ort = noOrt ? null : new OrtRunner(onnx, threads, spinning, images, batch, r)) {
+            float[] out = new float[batch * net.outputSize()];
+            Double maxDiff = null;
+            if (ort != null) {
+                float[] want = ort.run();
+                net.forward(images, batch, out);
+                maxDiff = maxAbsDiff(out, want);
+            }
+            for (int i = 0; i < warmup; i++) {
+                net.forward(images, batch, out);
+                if (ort != null) {
+                    ort.runTimed();
+                }
+            }
+            long[] engineNs = new long[runs];
+            long[] ortNs = new long[runs];
+            for (int i = 0; i < runs; i++) {
+                // Alternate who goes first so neither always runs right after the other's cache footprint.
+                if (ort != null && i % 2 == 1) {
+                    ortNs[i] = timeOrt(ort);
+                }
+                long t0 = System.nanoTime();
+                net.forward(images, batch, out);
+                engineNs[i] = System.nanoTime() - t0;
+                if (ort != null && i % 2 == 0) {
+                    ortNs[i] = timeOrt(ort);
+                }
+            }
+            LatencyStats e = LatencyStats.of(engineNs, batch);
+            LatencyStats o = ort == null ? null : LatencyStats.of(ortNs, batch);
+            print(name, net, e, o, maxDiff);
+        }
+        return ExitCode.OK;
+    }
+
+    private static long timeOrt(OrtRunner ort) throws OrtException {
+        long t0 = System.nanoTime();
+        ort.runTimed();
+        return System.nanoTime() - t0;
+    }
+
+    private static byte[] exported(Model m) {
+        return OnnxExporter.toProto(m, OnnxExportOptions.defaults().withSoftmax(m.spec().softmax())).toByteArray();
+    }
+
+    /** Seeded pixels in [-1, 1), NHWC. */
+    static float[] images(int batch, int r) {
+        SplittableRandom rnd = new SplittableRandom(7);
+        float[] v = new float[batch * r * r * 3];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+
+    private static double maxAbsDiff(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalStateException("engine gives " + a.length + " outputs, ONNX Runtime " + b.length);
+        }
+        double d = 0;
+        for (int i = 0; i < a.length; i++) {
+            d = Math.max(d, Math.abs(a[i] - b[i]));
+        }
+        return d;
+    }
+
+    private void print(String name, Network net, LatencyStats e, LatencyStats o, Double maxDiff) {
+        PrintWriter out = spec.commandLine().getOut();
+        Double ratio = o == null ? null : e.medianMs() / o.medianMs();
+        if (format == OutputFormat.JSON) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("model", name);
+            j.put("threads", threads);
+            j.put("batch", batch);
+            j.put("runs", runs);
+            j.put("warmup", warmup);
+            j.put("kernels", net.kernels().name());
+            j.put("java", Runtime.version().toString());
+            j.put("engine", e.toMap());
+            if (o != null) {
+                Map<String, Object> om = o.toMap();
+                om.put("intraOpThreads", threads);
+                om.put("interOpThreads", 1);
+                om.put("optimization", "ALL_OPT");
+                om.put("spinning", spinning);
+                j.put("ort", om);
+                j.put("ratio", ratio);
+                j.put("maxAbsDiff", maxDiff);
+            }
+            out.println(Json.write(j));
+        } else {
+            TextTable t = new TextTable("Runtime", "Min (ms)", "Median (ms)", "P90 (ms)", "Images/s").rightAlign(1, 2, 3, 4);
+            t.add(row("engine (" + net.kernels().name() + ")", e));
+            if (o != null) {
+                t.add(row("onnxruntime", o));
+            }
+            if (format == OutputFormat.CSV) {
+                out.print(t.csv());
+            } else {
+                out.printf(Locale.ROOT, "%s, batch %d, %d thread%s, %d runs after %d warm-up, Java %s%n", name, batch,
+                        threads, threads == 1 ? "" : "s", runs, warmup, Runtime.version());
+                out.print(t.render(format));
+                if (o != null) {
+                    out.printf(Locale.ROOT, "Ratio engine/ORT (median): %.3f; outputs differ by at most %.2e%n", ratio, maxDiff);
+                }
+            }
+        }
+        out.flush();
+    }
+
+    private static Object[] row(String who, LatencyStats s) {
+        return List.<Object>of(who, f(s.minMs()), f(s.medianMs()), f(s.p90Ms()), String.format(Locale.ROOT, "%.1f", s.imagesPerSecond()))
+                .toArray();
+    }
+
+    private static String f(double ms) {
+        return String.format(Locale.ROOT, "%.3f", ms);
+    }
+}

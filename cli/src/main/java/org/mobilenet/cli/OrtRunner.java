@@ -1,0 +1,93 @@
+package org.mobilenet.cli;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * One ONNX Runtime session set up for a fair latency comparison with the engine, CPU execution
+ * provider: intra-op threads = the engine's thread count, inter-op threads = 1, sequential
+ * execution, graph optimization level ALL_OPT, and intra-op spinning as chosen
+ * ({@code session.intra_op.allow_spinning}; ORT's default is on). The input lives in one reused
+ * direct, native-order FloatBuffer wrapped once by {@code OnnxTensor.createTensor(env, buffer, shape)},
+ * so a timed run copies no input. Accepts an NCHW ({@code [N,3,R,R]}) or NHWC ({@code [N,R,R,3]}) input.
+ */
+final class OrtRunner implements AutoCloseable {
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final String inputName;
+    private final boolean nchw;
+    private final OnnxTensor input;
+    private final Map<String, OnnxTensor> feed;
+
+    /**
+     * onnx: the model bytes. imagesNhwc {@code [batch, r, r, 3]}: the same input the engine gets.
+     */
+    OrtRunner(byte[] onnx, int threads, boolean spinning, float[] imagesNhwc, int batch, int r) throws OrtException {
+        env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setIntraOpNumThreads(threads);
+            o.setInterOpNumThreads(1);
+            o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            o.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
+            session = env.createSession(onnx, o);
+        }
+        inputName = session.getInputNames().iterator().next();
+        NodeInfo info = session.getInputInfo().get(inputName);
+        long[] shape = ((TensorInfo) info.getInfo()).getShape();
+        if (shape.length != 4 || (shape[1] != 3 && shape[3] != 3)) {
+            throw new IllegalArgumentException("ONNX model input " + inputName + " is not an image batch [N,3,R,R] or [N,R,R,3]");
+        }
+        nchw = shape[1] == 3;
+        long[] feedShape = nchw ? new long[] {batch, 3, r, r} : new long[] {batch, r, r, 3};
+        FloatBuffer buf = ByteBuffer.allocateDirect(imagesNhwc.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        if (nchw) {
+            for (int b = 0; b < batch; b++) {
+                for (int c = 0; c < 3; c++) {
+                    for (int i = 0; i < r * r; i++) {
+                        buf.put(imagesNhwc[(b * r * r + i) * 3 + c]);
+                    }
+                }
+            }
+        } else {
+            buf.put(imagesNhwc);
+        }
+        buf.rewind();
+        input = OnnxTensor.createTensor(env, buf, feedShape);
+        feed = Map.of(inputName, input);
+    }
+
+    /** Runs once and returns the first output flattened ({@code [batch * classes]}). */
+    float[] run() throws OrtException {
+        try (OrtSession.Result res = session.run(feed)) {
+            OnnxTensor t = (OnnxTensor) res.get(0);
+            FloatBuffer fb = t.getFloatBuffer();
+            float[] out = new float[fb.remaining()];
+            fb.get(out);
+            return out;
+        }
+    }
+
+    /** Runs once, keeping nothing: the timed call. */
+    void runTimed() throws OrtException {
+        try (OrtSession.Result res = session.run(feed)) {
+            if (res.size() == 0) {
+                throw new IllegalStateException("ONNX Runtime returned no output");
+            }
+        }
+    }
+
+    @Override
+    public void close() throws OrtException {
+        input.close();
+        session.close();
+    }
+}

@@ -1,0 +1,31 @@
+package org.mobilenet.engine.kernels;
+
+import org.mobilenet.engine.arch.LayerSpec;
+
+/** Wraps the plain {@link Kernels} methods as {@link PreparedLayer}s (serial, weights as given). */
+final class PlainLayers {
+    private PlainLayers() {
+    }
+
+    static ConvShape shape(LayerSpec l) {
+        return new ConvShape(l.in().h(), l.in().w(), l.inChannels(), l.outChannels(), l.kernel(), l.stride(), l.pads());
+    }
+
+    static PreparedLayer prepare(Kernels k, LayerSpec l, float[] w, float[] b, Activation act) {
+        return switch (l.kind()) {
+            case CONV -> {
+                ConvShape s = shape(l);
+                yield (in, n, out, par) -> k.conv(in, n, s, w, b, act, out);
+            }
+            case DEPTHWISE -> {
+                ConvShape s = shape(l);
+                yield (in, n, out, par) -> k.depthwise(in, n, s, w, b, act, out);
+            }
+            case POINTWISE -> (in, n, out, par) -> k.pointwise(in, n * l.in().h() * l.in().w(), l.inChannels(),
+                    l.outChannels(), w, b, act, out);
+            case AVG_POOL -> (in, n, out, par) -> k.averagePool(in, n, l.in().h(), l.in().w(), l.inChannels(), out);
+            case FC -> (in, n, out, par) -> k.fullyConnected(in, n, l.inChannels(), l.outChannels(), w, b, out);
+            case SOFTMAX -> (in, n, out, par) -> k.softmax(in, n, l.outChannels(), out);
+        };
+    }
+}

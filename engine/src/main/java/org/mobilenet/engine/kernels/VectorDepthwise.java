@@ -1,0 +1,192 @@
+package org.mobilenet.engine.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Depthwise convolution vectorized over channels, bias and activation fused. in
+ * {@code [n, inH, inW, C]}, weights {@code [k, k, C]}, out {@code [n, outH, outW, C]}.
+ *
+ * <p>Each work item is one output row. For 3x3 windows that lie wholly inside the input (the
+ * interior) the nine weight vectors of a channel block stay in registers while the row is swept
+ * without bounds checks; border pixels (padding, any stride, any kernel size) take a checked path.
+ * Channels past the last whole vector are done in scalar code. Not thread-safe: one caller at a time.
+ */
+public final class VectorDepthwise implements RangeTask {
+    private static final VectorSpecies<Float> S = VectorGemm.S;
+    private static final int L = VectorGemm.L;
+
+    private final ConvShape s;
+    private final int c;
+    private final int cVec;
+    private final int oh;
+    private final int ow;
+    private final float[] w;
+    private final float[] bias;
+    private final float lo;
+    private final float hi;
+    /** Interior output columns [oxLo, oxHi) for 3x3 windows. */
+    private final int oxLo;
+    private final int oxHi;
+
+    private float[] in;
+    private float[] out;
+
+    public ConvShape shape() {
+        return s;
+    }
+
+    public VectorDepthwise(ConvShape s, float[] weights, float[] bias, Activation act) {
+        if (s.inC() != s.outC()) {
+            throw new IllegalArgumentException("depthwise conv keeps its channels: " + s);
+        }
+        if (weights.length != s.kernel() * s.kernel() * s.inC() || (bias != null && bias.length != s.inC())) {
+            throw new IllegalArgumentException("depthwise weights for " + s + " have the wrong size");
+        }
+        this.s = s;
+        this.c = s.inC();
+        this.cVec = c / L * L;
+        this.oh = s.outH();
+        this.ow = s.outW();
+        this.w = weights.clone();
+        this.bias = bias == null ? new float[c] : bias.clone();
+        this.lo = VectorGemm.low(act);
+        this.hi = VectorGemm.high(act);
+        int st = s.stride();
+        int pl = s.pads().left();
+        int lo3 = (pl + st - 1) / st;
+        int last = s.inW() - 3 + pl; // ox * st <= last
+        int hi3 = last < 0 ? 0 : Math.min(ow, last / st + 1);
+        this.oxLo = Math.min(lo3, ow);
+        this.oxHi = Math.max(oxLo, hi3);
+    }
+
+    /** in {@code [n, inH, inW, C]} -> out {@code [n, outH, outW, C]}. */
+    public void run(float[] in, int n, float[] out, Parallel parallel) {
+        this.in = in;
+        this.out = out;
+        parallel.run(n * oh, this);
+        this.in = null;
+        this.out = null;
+    }
+
+    @Override
+    public void run(int from, int to, int worker) {
+        for (int row = from; row < to; row++) {
+            int b = row / oh;
+            int oy = row % oh;
+            int iy0 = oy * s.stride() - s.pads().top();
+            if (s.kernel() == 3 && iy0 >= 0 && iy0 + 3 <= s.inH() && oxLo < oxHi) {
+                border(b, oy, 0, oxLo);
+                interior3(b, oy, iy0);
+                border(b, oy, oxHi, ow);
+            } else {
+                border(b, oy, 0, ow);
+            }
+        }
+    }
+
+    private void interior3(int b, int oy, int iy0) {
+        final float[] in = this.in;
+        final float[] out = this.out;
+        final int c = this.c;
+        final int st = s.stride();
+        final int rs = s.inW() * c;
+        final int inRow = ((b * s.inH() + iy0) * s.inW() - s.pads().left()) * c;
+        final int outRow = (b * oh + oy) * ow * c;
+        for (int cb = 0; cb < cVec; cb += L) {
+            FloatVector w0 = FloatVector.fromArray(S, w, cb);
+            FloatVector w1 = FloatVector.fromArray(S, w, c + cb);
+            FloatVector w2 = FloatVector.fromArray(S, w, 2 * c + cb);
+            FloatVector w3 = FloatVector.fromArray(S, w, 3 * c + cb);
+            FloatVector w4 = FloatVector.fromArray(S, w, 4 * c + cb);
+            FloatVector w5 = FloatVector.fromArray(S, w, 5 * c + cb);
+            FloatVector w6 = FloatVector.fromArray(S, w, 6 * c + cb);
+            FloatVector w7 = FloatVector.fromArray(S, w, 7 * c + cb);
+            FloatVector w8 = FloatVector.fromArray(S, w, 8 * c + cb);
+            FloatVector bv = FloatVector.fromArray(S, bias, cb);
+            for (int ox = oxLo; ox < oxHi; ox++) {
+                int p = inRow + ox * st * c + cb;
+                FloatVector a = FloatVector.fromArray(S, in, p).fma(w0, bv);
+                a = FloatVector.fromArray(S, in, p + c).fma(w1, a);
+                a = FloatVector.fromArray(S, in, p + 2 * c).fma(w2, a);
+                int q = p + rs;
+                FloatVector m = FloatVector.fromArray(S, in, q).mul(w3);
+                m = FloatVector.fromArray(S, in, q + c).fma(w4, m);
+                m = FloatVector.fromArray(S, in, q + 2 * c).fma(w5, m);
+                int r = q + rs;
+                a = FloatVector.fromArray(S, in, r).fma(w6, a);
+                a = FloatVector.fromArray(S, in, r + c).fma(w7, a);
+                a = FloatVector.fromArray(S, in, r + 2 * c).fma(w8, a);
+                a.add(m).max(lo).min(hi).intoArray(out, outRow + ox * c + cb);
+            }
+        }
+        for (int ch = cVec; ch < c; ch++) {
+            for (int ox = oxLo; ox < oxHi; ox++) {
+                int p = inRow + ox * st * c + ch;
+                float acc = bias[ch];
+                for (int ky = 0; ky < 3; ky++) {
+                    for (int kx = 0; kx < 3; kx++) {
+                        acc += in[p + ky * rs + kx * c] * w[(ky * 3 + kx) * c + ch];
+                    }
+                }
+                out[outRow + ox * c + ch] = Math.min(Math.max(acc, lo), hi);
+            }
+        }
+    }
+
+    /** Output pixels [oxFrom, oxTo) of one row with every tap bounds-checked; any kernel size. */
+    private void border(int b, int oy, int oxFrom, int oxTo) {
+        final float[] in = this.in;
+        final float[] out = this.out;
+        final int k = s.kernel();
+        final int c = this.c;
+        for (int ox = oxFrom; ox < oxTo; ox++) {
+            int outBase = ((b * oh + oy) * ow + ox) * c;
+            int iy0 = oy * s.stride() - s.pads().top();
+            int ix0 = ox * s.stride() - s.pads().left();
+            // Accumulates in out itself: no vector is carried around a loop, so nothing is boxed.
+            for (int cb = 0; cb < cVec; cb += L) {
+                FloatVector.fromArray(S, bias, cb).intoArray(out, outBase + cb);
+            }
+            for (int ky = 0; ky < k; ky++) {
+                int iy = iy0 + ky;
+                if (iy < 0 || iy >= s.inH()) {
+                    continue;
+                }
+                for (int kx = 0; kx < k; kx++) {
+                    int ix = ix0 + kx;
+                    if (ix < 0 || ix >= s.inW()) {
+                        continue;
+                    }
+                    int inBase = ((b * s.inH() + iy) * s.inW() + ix) * c;
+                    int wBase = (ky * k + kx) * c;
+                    for (int cb = 0; cb < cVec; cb += L) {
+                        FloatVector.fromArray(S, in, inBase + cb)
+                                .fma(FloatVector.fromArray(S, w, wBase + cb), FloatVector.fromArray(S, out, outBase + cb))
+                                .intoArray(out, outBase + cb);
+                    }
+                }
+            }
+            for (int cb = 0; cb < cVec; cb += L) {
+                FloatVector.fromArray(S, out, outBase + cb).max(lo).min(hi).intoArray(out, outBase + cb);
+            }
+            for (int ch = cVec; ch < c; ch++) {
+                float acc = bias[ch];
+                for (int ky = 0; ky < k; ky++) {
+                    int iy = iy0 + ky;
+                    if (iy < 0 || iy >= s.inH()) {
+                        continue;
+                    }
+                    for (int kx = 0; kx < k; kx++) {
+                        int ix = ix0 + kx;
+                        if (ix >= 0 && ix < s.inW()) {
+                            acc += in[((b * s.inH() + iy) * s.inW() + ix) * c + ch] * w[(ky * k + kx) * c + ch];
+                        }
+                    }
+                }
+                out[outBase + ch] = Math.min(Math.max(acc, lo), hi);
+            }
+        }
+    }
+}

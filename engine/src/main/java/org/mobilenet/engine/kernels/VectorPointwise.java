@@ -1,0 +1,92 @@
+package org.mobilenet.engine.kernels;
+
+/**
+ * Pointwise (1x1) convolution and fully connected layers as a register-blocked matrix product
+ * with bias and activation fused: in {@code [pixels, inC]}, weights {@code [inC, outC]} (packed
+ * into panels at construction), out {@code [pixels, outC]}.
+ *
+ * <p>Work is split into (row block, panel) items. When the weights are larger than a typical
+ * input the items run panel-major, so each worker streams its own share of the weights once;
+ * otherwise row-block-major, so a block of input rows stays in cache while all panels pass.
+ * Not thread-safe: one caller at a time.
+ */
+public final class VectorPointwise implements RangeTask {
+    /** Target rows per block. */
+    private static final int BLOCK_ROWS = 48;
+
+    private final int inC;
+    private final int outC;
+    private final int panels;
+    private final float[] packed;
+    private final float[] bias;
+    private final float lo;
+    private final float hi;
+    private float[][] tmp = new float[1][VectorGemm.MR * VectorGemm.NR];
+
+    private float[] in;
+    private float[] out;
+    private int pixels;
+    private int blocks;
+    private int blockRows;
+    private boolean panelMajor;
+
+    public VectorPointwise(int inC, int outC, float[] weights, float[] bias, Activation act) {
+        if (inC < 1 || outC < 1 || weights.length != inC * outC || (bias != null && bias.length != outC)) {
+            throw new IllegalArgumentException("pointwise " + inC + " -> " + outC + " needs " + inC * outC
+                    + " weights, got " + weights.length);
+        }
+        this.inC = inC;
+        this.outC = outC;
+        this.panels = VectorGemm.panels(outC);
+        this.packed = VectorGemm.pack(weights, inC, outC);
+        this.bias = VectorGemm.padBias(bias, outC);
+        this.lo = VectorGemm.low(act);
+        this.hi = VectorGemm.high(act);
+    }
+
+    /** in {@code [pixels, inC]} -> out {@code [pixels, outC]}. */
+    public void run(float[] in, int pixels, float[] out, Parallel parallel) {
+        if (tmp.length < parallel.threads()) {
+            float[][] t = new float[parallel.threads()][];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = new float[VectorGemm.MR * VectorGemm.NR];
+            }
+            tmp = t;
+        }
+        this.in = in;
+        this.out = out;
+        this.pixels = pixels;
+        this.blocks = (pixels + BLOCK_ROWS - 1) / BLOCK_ROWS;
+        int perBlock = (pixels + blocks - 1) / blocks;
+        this.blockRows = (perBlock + VectorGemm.MR - 1) / VectorGemm.MR * VectorGemm.MR;
+        this.blocks = (pixels + blockRows - 1) / blockRows;
+        this.panelMajor = (long) inC * outC > (long) pixels * inC;
+        parallel.run(blocks * panels, this);
+        this.in = null;
+        this.out = null;
+    }
+
+    @Override
+    public void run(int from, int to, int worker) {
+        float[] t = tmp[worker];
+        for (int item = from; item < to; item++) {
+            int block;
+            int panel;
+            if (panelMajor) {
+                panel = item / blocks;
+                block = item % blocks;
+            } else {
+                block = item / panels;
+                panel = item % panels;
+            }
+            int r0 = block * blockRows;
+            int rows = Math.min(blockRows, pixels - r0);
+            if (rows <= 0) {
+                continue;
+            }
+            int c0 = panel * VectorGemm.NR;
+            VectorGemm.panel(in, r0 * inC, inC, rows, packed, panel * inC * VectorGemm.NR, inC,
+                    bias, c0, lo, hi, out, r0 * outC + c0, outC, Math.min(VectorGemm.NR, outC - c0), t);
+        }
+    }
+}

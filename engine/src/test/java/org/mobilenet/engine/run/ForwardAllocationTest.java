@@ -1,0 +1,64 @@
+package org.mobilenet.engine.run;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.kernels.VectorKernels;
+import org.mobilenet.engine.model.SeededInit;
+
+/**
+ * After warm-up, a forward pass of MobileNet 1.0/224 into a caller's buffer allocates nothing, on
+ * the caller or on the workers. The Vector API only stops allocating once C2 has compiled the
+ * kernels, so the test runs passes until three in a row allocate nothing, and fails if that never
+ * happens within a generous bound.
+ */
+class ForwardAllocationTest {
+    private static final int MAX_PASSES = 150;
+    private static final int CLEAN_IN_A_ROW = 3;
+
+    @Test
+    void forwardIntoCallerBufferAllocatesNothingAfterWarmUp() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assertTrue(mx.isThreadAllocatedMemorySupported());
+        mx.setThreadAllocatedMemoryEnabled(true);
+        for (int threads = 1; threads <= 2; threads++) {
+            try (Network net = Network.compile(SeededInit.create(ModelSpec.paper(), 1), new VectorKernels(), threads)) {
+                float[] in = new float[net.inputSize()];
+                for (int i = 0; i < in.length; i++) {
+                    in[i] = (i % 255) / 128f - 1;
+                }
+                float[] out = new float[net.outputSize()];
+                long[] workers = Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().startsWith("mobilenet-worker-") && t.isAlive())
+                        .mapToLong(Thread::getId)
+                        .toArray();
+                long self = Thread.currentThread().getId();
+                long[] before = new long[workers.length + 1];
+                long[] after = new long[workers.length + 1];
+                int clean = 0;
+                long lastBytes = -1;
+                int pass = 0;
+                for (; pass < MAX_PASSES && clean < CLEAN_IN_A_ROW; pass++) {
+                    for (int t = 0; t < workers.length; t++) {
+                        before[t + 1] = mx.getThreadAllocatedBytes(workers[t]);
+                    }
+                    before[0] = mx.getThreadAllocatedBytes(self); // last, so the reads above are not counted
+                    net.forward(in, 1, out);
+                    after[0] = mx.getThreadAllocatedBytes(self);
+                    for (int t = 0; t < workers.length; t++) {
+                        after[t + 1] = mx.getThreadAllocatedBytes(workers[t]);
+                    }
+                    lastBytes = 0;
+                    for (int t = 0; t < after.length; t++) {
+                        lastBytes += after[t] - before[t];
+                    }
+                    clean = lastBytes == 0 ? clean + 1 : 0;
+                }
+                assertTrue(clean == CLEAN_IN_A_ROW, "threads " + threads + ": after " + pass
+                        + " passes a forward pass still allocated " + lastBytes + " bytes");
+            }
+        }
+    }
+}
