@@ -1,6 +1,8 @@
 package org.mobilenet.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +19,9 @@ import org.mobilenet.engine.cost.CostModel;
 import org.mobilenet.engine.cost.CostReport;
 import org.mobilenet.engine.cost.LayerCost;
 import org.mobilenet.engine.cost.LayerType;
+import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.SeededInit;
+import org.mobilenet.io.ModelFiles;
 import org.mobilenet.engine.run.Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,6 +43,10 @@ public final class ProfileCommand implements Callable<Integer> {
     @Mixin
     ArchitectureOptions arch;
 
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE",
+            description = "Profile this model's own architecture (.tflite, .onnx, .safetensors) instead of --alpha/--resolution.")
+    Path model;
+
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
             description = "table, csv, json or markdown (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
@@ -59,12 +67,19 @@ public final class ProfileCommand implements Callable<Integer> {
     int warmup;
 
     @Override
-    public Integer call() {
-        List<ModelSpec> specs = arch.specs();
+    public Integer call() throws IOException {
         if (runs < 1 || warmup < 0) {
             throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (model != null) {
+            Model m = ModelFiles.load(model);
+            Map<String, Double> times = measure ? LayerTimer.medianMillis(Network.compile(m), warmup, runs) : null;
+            printOne(out, CostModel.of(m), times);
+            out.flush();
+            return ExitCode.OK;
+        }
+        List<ModelSpec> specs = arch.specs();
         if (specs.size() > 1) {
             printGrid(out, specs);
         } else {
@@ -146,7 +161,7 @@ public final class ProfileCommand implements Callable<Integer> {
         if (times != null) {
             out.printf(Locale.ROOT, "Measured: %.3f ms per image (median of %d runs, %s kernels); "
                     + "1x1 convolutions took %.1f%% of the time (the paper: 95%%), pooling and softmax %.2f%%.%n",
-                    totalTime, runs, Network.compile(SeededInit.create(r.spec(), 1)).kernels().name(),
+                    totalTime, runs, org.mobilenet.engine.run.KernelChoice.defaultKernels().name(),
                     100 * timeByType.getOrDefault(LayerType.CONV_1X1, 0.0) / totalTime,
                     100 * timeByType.getOrDefault(null, 0.0) / totalTime);
         }

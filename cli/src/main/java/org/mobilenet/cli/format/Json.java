@@ -5,7 +5,7 @@ import com.google.gson.GsonBuilder;
 
 /** JSON output for scripts: pretty-printed, NaN/Infinity allowed as-is only where a value can be one. */
 public final class Json {
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls()
             .serializeSpecialFloatingPointValues().create();
 
     private Json() {

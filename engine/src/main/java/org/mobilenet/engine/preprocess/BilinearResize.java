@@ -2,17 +2,21 @@ package org.mobilenet.engine.preprocess;
 
 /**
  * Bilinear resampling of a rectangle of an {@link RgbImage} to {@code outW x outH}, without
- * antialiasing, with <b>half-pixel centers</b> (TensorFlow 2 {@code tf.image.resize(method="bilinear",
- * antialias=False)}, OpenCV {@code INTER_LINEAR}, PyTorch {@code align_corners=False}):
+ * antialiasing, with <b>align-corners false and no half-pixel centers</b>: the sampling of TFLite's
+ * RESIZE_BILINEAR and TF1's {@code tf.image.resize_bilinear(align_corners=False,
+ * half_pixel_centers=False)}, the resize the Coral test suite fed these MobileNet models with (it
+ * reproduces their published top-1 results; half-pixel centers do not for the 0.75 model):
  *
  * <pre>
- *   sx = x0 + (ox + 0.5) * (w / outW) - 0.5      (likewise sy)
+ *   sx = x0 + ox * (w / outW)                      (likewise sy; ox, oy count from 0)
  *   sx clamped to [0, width - 1]
- *   value = lerp(lerp(p[y0', x0'], p[y0', x1']), lerp(p[y1', x0'], p[y1', x1'])) with x0' = floor(sx), x1' = min(x0' + 1, width - 1)
+ *   xa = floor(sx), xb = min(xa + 1, width - 1), t = sx - xa
+ *   value = lerp(lerp(p[ya][xa], p[ya][xb], tx), lerp(p[yb][xa], p[yb][xb], tx), ty)
  * </pre>
  *
- * where {@code (x0, y0, w, h)} is the source rectangle in pixel-edge coordinates (the whole image is
- * {@code (0, 0, width, height)}). Results are floats in 0..255, not rounded. Computed in double.
+ * where {@code (x0, y0, w, h)} is the source rectangle in pixel coordinates (the whole image is
+ * {@code (0, 0, width, height)}). Output pixel 0 samples the source pixel at the rectangle's corner
+ * exactly. Results are floats in 0..255, not rounded. Computed in double.
  */
 public final class BilinearResize {
     private BilinearResize() {
@@ -70,7 +74,7 @@ public final class BilinearResize {
     private static void axis(double start, double len, int out, int size, int[] lo, int[] hi, double[] t) {
         double scale = len / out;
         for (int o = 0; o < out; o++) {
-            double s = start + (o + 0.5) * scale - 0.5;
+            double s = start + o * scale;
             s = Math.max(0, Math.min(size - 1, s));
             int l = (int) Math.floor(s);
             lo[o] = l;

@@ -11,7 +11,8 @@ import org.mobilenet.engine.model.Preprocessing;
  *       {@code CENTER_CROP} takes the central square of side {@code min(width, height) * cropFraction}
  *       (the same as resizing the shorter side to {@code R / cropFraction} and cutting the central
  *       {@code R x R}, but in one resampling step).</li>
- *   <li>{@link BilinearResize} of that region to {@code R x R} (half-pixel centers, no antialiasing).</li>
+ *   <li>{@link BilinearResize} of that region to {@code R x R} (align-corners false, no half-pixel
+ *       offset, no antialiasing, as TFLite).</li>
  *   <li>{@code x = (pixel - mean[c]) / std[c]} with mean and std given per RGB channel.</li>
  *   <li>Channels written in the order the network expects (RGB or BGR).</li>
  * </ol>

@@ -32,22 +32,28 @@ class BilinearResizeTest {
     }
 
     @Test
-    void halvingAveragesNeighbourPairsWithHalfPixelCenters() {
-        // out x=0 samples source x = (0 + 0.5) * 2 - 0.5 = 0.5, out x=1 samples 2.5.
-        assertArrayEquals(new float[] {20, 100}, reds(BilinearResize.resize(redRow(0, 40, 80, 120), 2, 1)));
+    void halvingSamplesEveryOtherPixelFromTheCorner() {
+        // out x samples source x = 2 * ox: 0 and 2 (align-corners false, no half-pixel offset).
+        assertArrayEquals(new float[] {0, 80}, reds(BilinearResize.resize(redRow(0, 40, 80, 120), 2, 1)));
+        // 4 -> 3 samples x = 0, 4/3, 8/3: 0, 40 + 40/3, 80 + 80/3.
+        assertArrayEquals(new float[] {0, 160f / 3, 320f / 3},
+                reds(BilinearResize.resize(redRow(0, 40, 80, 120), 3, 1)), 1e-4f);
     }
 
     @Test
     void doublingInterpolatesAndClampsAtTheEdges() {
-        // source x = (o + 0.5) / 2 - 0.5 = -0.25, 0.25, 0.75, 1.25 -> clamped to [0, 1].
-        assertArrayEquals(new float[] {0, 25, 75, 100}, reds(BilinearResize.resize(redRow(0, 100), 4, 1)));
+        // source x = o / 2 = 0, 0.5, 1, 1.5 -> the last is clamped to 1.
+        assertArrayEquals(new float[] {0, 50, 100, 100}, reds(BilinearResize.resize(redRow(0, 100), 4, 1)));
     }
 
     @Test
     void interpolatesInBothDirections() {
-        // 2x2 -> 1x1 samples (0.5, 0.5): the mean of the four pixels.
+        // 2x2 -> 4x4: output (1, 1) samples (0.5, 0.5), the mean of the four green values.
         RgbImage img = new RgbImage(2, 2, new int[] {0, 40 << 8, 80 << 8, 120 << 8});
-        assertArrayEquals(new float[] {0, 60, 0}, BilinearResize.resize(img, 1, 1));
+        float[] out = BilinearResize.resize(img, 4, 4);
+        assertArrayEquals(new float[] {0, 60, 0}, java.util.Arrays.copyOfRange(out, (1 * 4 + 1) * 3, (1 * 4 + 1) * 3 + 3));
+        assertArrayEquals(new float[] {0, 20, 0}, java.util.Arrays.copyOfRange(out, 1 * 3, 1 * 3 + 3));
+        assertArrayEquals(new float[] {0, 120, 0}, java.util.Arrays.copyOfRange(out, 15 * 3, 15 * 3 + 3));
     }
 
     @Test

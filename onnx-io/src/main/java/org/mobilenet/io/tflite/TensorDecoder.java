@@ -104,7 +104,8 @@ final class TensorDecoder {
         return out;
     }
 
-    private static float[] dequantize(ByteBuffer b, TfliteTensor t, Quantization q) {
+    /** Dequantizes uint8, int8 or int32 data of {@code t} with {@code q}. Shape line: same as the tensor. */
+    static float[] dequantize(ByteBuffer b, TfliteTensor t, Quantization q) {
         if (!q.present()) {
             throw new FlatBufferException(t.describe() + " is " + t.type() + " but has no quantization scale");
         }

@@ -29,6 +29,13 @@ public final class TfliteFile {
     /** Files larger than this are refused (the reader holds the file in memory). */
     public static final long MAX_FILE_BYTES = 1L << 30;
 
+    /**
+     * More operators than any MobileNet v1 has (27 convs, pool, classifier, reshapes, softmax), checked
+     * before the operators are read: a file whose many operators share one large weight tensor cannot
+     * make the import dequantize it over and over.
+     */
+    public static final int MAX_OPERATORS = 64;
+
     private final Path path;
     private final FlatBuffer fb;
     private final long version;
@@ -66,6 +73,10 @@ public final class TfliteFile {
         this.inputs = require(g.vector(1, 4), "subgraph inputs").ints();
         this.outputs = require(g.vector(2, 4), "subgraph outputs").ints();
         FbVector ops = require(g.vector(3, 4), "operators");
+        if (ops.length() > MAX_OPERATORS) {
+            throw new FlatBufferException("has " + ops.length() + " operators; a MobileNet v1 has at most "
+                    + MAX_OPERATORS);
+        }
         List<TfliteOperator> ol = new ArrayList<>(ops.length());
         for (int i = 0; i < ops.length(); i++) {
             FbTable o = ops.table(i);

@@ -77,6 +77,30 @@ class TfliteImporterTest {
     }
 
     @Test
+    void labelsFallBackToAFileNextToTheModel(@TempDir Path tmp) throws Exception {
+        // Break the embedded zip's end-of-central-directory signature: only the sibling file is left.
+        byte[] b = Files.readAllBytes(SharedData.model("mobilenet_v1_0.25_128_quant.tflite"));
+        boolean broken = false;
+        for (int i = b.length - 22; i >= 0 && !broken; i--) {
+            if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 5 && b[i + 3] == 6) {
+                b[i] = 'X';
+                broken = true;
+            }
+        }
+        assertTrue(broken, "the model ends with a zip archive");
+        Path copy = tmp.resolve("m.tflite");
+        Files.write(copy, b);
+        Model none = TfliteImporter.load(copy);
+        assertTrue(none.labels().isEmpty());
+        java.util.List<String> lines = Files.readAllLines(SharedData.model("imagenet_labels.txt"));
+        Files.write(tmp.resolve("imagenet_labels.txt"), lines.subList(1, lines.size()));
+        Model m = TfliteImporter.load(copy);
+        assertEquals(1001, m.labels().size());
+        assertEquals("background", m.labels().get(0));
+        assertEquals("tiger cat", m.labels().get(283));
+    }
+
+    @Test
     void weightsAreDequantizedAndTransposedFromOhwi() throws Exception {
         Path path = SharedData.model("mobilenet_v1_0.25_128_quant.tflite");
         TfliteFile f = TfliteFile.read(path);

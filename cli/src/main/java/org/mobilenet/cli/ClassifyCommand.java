@@ -1,0 +1,169 @@
+package org.mobilenet.cli;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mobilenet.cli.classify.BackendFactory;
+import org.mobilenet.cli.classify.Backends;
+import org.mobilenet.cli.classify.BatchClassifier;
+import org.mobilenet.cli.classify.ClassifyReport;
+import org.mobilenet.cli.classify.ImageInputs;
+import org.mobilenet.cli.classify.ImageResult;
+import org.mobilenet.cli.classify.LabelsFile;
+import org.mobilenet.cli.classify.ProgressReporter;
+import org.mobilenet.cli.format.OutputFormat;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.Preprocessing;
+import org.mobilenet.engine.preprocess.ImagePreprocessor;
+import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.ModelFiles;
+import org.mobilenet.io.image.ImageLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mobilenet classify}: top-k classes (or feature vectors) for images. */
+@Command(name = "classify", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+        description = {
+            "Classify JPEG, PNG, BMP and GIF images with a model (.tflite, .onnx, .safetensors).",
+            "IMAGE may be a file, a directory (searched recursively) or '-' for a list of paths on standard input.",
+            "Images that cannot be read are reported on stderr and skipped; the exit code is then 3.",
+        })
+public final class ClassifyCommand implements Callable<Integer> {
+    /** Progress is shown on a terminal from this many images on. */
+    static final int PROGRESS_MIN_IMAGES = 20;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Standard input for '-' (tests replace it). */
+    InputStream stdin = System.in;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "The model file.")
+    Path model;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files, directories, or '-'.")
+    List<String> images;
+
+    @Option(names = {"-k", "--top-k"}, defaultValue = "5", paramLabel = "K",
+            description = "Classes to print per image. Default: ${DEFAULT-VALUE}.")
+    int topK;
+
+    @Option(names = "--threshold", defaultValue = "0", paramLabel = "P",
+            description = "Print only classes scoring at least P. Default: ${DEFAULT-VALUE}.")
+    float threshold;
+
+    @Option(names = "--labels", paramLabel = "FILE",
+            description = "Class names, one per line (1000 or 1001 lines; the background class is handled either way)."
+                    + " Default: the model's own labels.")
+    Path labels;
+
+    @Option(names = "--batch", defaultValue = "8", paramLabel = "N", description = "Images per forward pass. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "Worker threads. Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(names = "--mean", split = ",", paramLabel = "M", description = "Per-channel mean (1 or 3 values, RGB, pixel units). Default: the model's.")
+    float[] mean;
+
+    @Option(names = "--std", split = ",", paramLabel = "S", description = "Per-channel std (1 or 3 values, RGB, pixel units). Default: the model's.")
+    float[] std;
+
+    @Option(names = "--resize", paramLabel = "MODE", description = "stretch or center-crop. Default: the model's.")
+    String resize;
+
+    @Option(names = "--crop-fraction", paramLabel = "F", description = "Central fraction kept by center-crop, in (0, 1]. Default: the model's, or 0.875.")
+    Float cropFraction;
+
+    @Option(names = "--max-pixels", defaultValue = "100000000", paramLabel = "N",
+            description = "Refuse images with more pixels than this (checked before decoding). Default: ${DEFAULT-VALUE}.")
+    long maxPixels;
+
+    @Option(names = "--features", description = "Print each image's pooled feature vector.")
+    boolean features;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table, json or csv. Default: ${DEFAULT-VALUE}.")
+    OutputFormat format;
+
+    @Option(names = "--engine", defaultValue = "java", paramLabel = "E", description = "java or ort. Default: ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Override
+    public Integer call() throws Exception {
+        if (format == OutputFormat.MARKDOWN) {
+            throw new IllegalArgumentException("--format must be table, json or csv");
+        }
+        if (topK < 1 || batch < 1 || threads < 1 || maxPixels < 1) {
+            throw new IllegalArgumentException("--top-k, --batch, --threads and --max-pixels must be >= 1");
+        }
+        if (!Float.isFinite(threshold)) {
+            throw new IllegalArgumentException("--threshold must be a number");
+        }
+        Model m = ModelFiles.load(model);
+        Preprocessing p = preprocessing(m.preprocessing());
+        int classes = m.spec().classes();
+        List<String> names = m.labels();
+        if (labels != null && classes > 0) {
+            names = LabelsFile.load(labels, classes);
+        }
+        if (names.size() != classes) {
+            names = List.of();
+        }
+        List<Path> files = ImageInputs.expand(images, stdin);
+        PrintWriter err = spec.commandLine().getErr();
+        if (files.isEmpty()) {
+            throw new BadInputException(Path.of(String.join(" ", images)), "no JPEG, PNG, BMP or GIF images found");
+        }
+        boolean showProgress = files.size() >= PROGRESS_MIN_IMAGES && stderrIsTerminal();
+        ProgressReporter progress = showProgress ? ProgressReporter.bar(err, files.size()) : ProgressReporter.NONE;
+        List<ImageResult> results;
+        try (BackendFactory backends = Backends.factory(engine, m)) {
+            BatchClassifier bc = new BatchClassifier(new ImagePreprocessor(p, m.spec().resolution()),
+                    new ImageLoader(maxPixels), backends, batch, threads, classes, topK, threshold, features);
+            results = bc.run(files, progress::update);
+        }
+        progress.finish();
+        int failed = 0;
+        for (ImageResult r : results) {
+            if (r.failed()) {
+                failed++;
+                err.println("mobilenet classify: " + r.error().replace('\n', ' '));
+            }
+        }
+        err.flush();
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(new ClassifyReport(names, classes > 0, features || classes == 0).render(results, format));
+        out.flush();
+        return failed > 0 ? ExitCode.BAD_INPUT : ExitCode.OK;
+    }
+
+    /** The launcher says whether stderr is a terminal (-Dmobilenet.stderr.tty); else ask the JVM. */
+    private static boolean stderrIsTerminal() {
+        String tty = System.getProperty("mobilenet.stderr.tty");
+        return tty != null ? Boolean.parseBoolean(tty) : System.console() != null;
+    }
+
+    private Preprocessing preprocessing(Preprocessing p) {
+        if (mean != null) {
+            p = p.withMean(mean);
+        }
+        if (std != null) {
+            p = p.withStd(std);
+        }
+        Preprocessing.Resize r = resize == null ? p.resize() : Preprocessing.Resize.parse(resize);
+        float f;
+        if (cropFraction != null) {
+            f = cropFraction;
+        } else if (r == Preprocessing.Resize.CENTER_CROP && p.resize() != Preprocessing.Resize.CENTER_CROP) {
+            f = 0.875f;
+        } else {
+            f = p.cropFraction();
+        }
+        return p.withResize(r, f);
+    }
+}

@@ -1,0 +1,75 @@
+package org.mobilenet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.cost.CostModel;
+import org.mobilenet.engine.cost.CostReport;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.io.ModelFiles;
+
+class ShrinkCommandTest {
+    private static final Path SOURCE = CliRun.shared().resolve("models/mobilenet_v1_0.75_192_quant.tflite");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shrinkingToHalfWidthMatchesProfileExactly() throws Exception {
+        Path out = dir.resolve("half.onnx");
+        CliRun r = CliRun.of("shrink", "-m", SOURCE.toString(), "--alpha", "0.5", "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Model m = ModelFiles.load(out);
+        assertEquals(0.5, m.spec().alpha());
+        CostReport want = CostModel.of(ModelSpec.paper().withAlpha(0.5).withResolution(192).withClasses(1001));
+        assertEquals(want.totalMultAdds(), CostModel.of(m).totalMultAdds());
+        assertEquals(want.totalParams(), CostModel.of(m).totalParams());
+    }
+
+    @Test
+    void lowerResolutionChangesMultAddsByTheCostModelsRatioAndKeepsParams() {
+        CliRun r = CliRun.of("shrink", "-m", SOURCE.toString(), "--resolution", "128", "--dry-run", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        ModelSpec at192 = ModelSpec.paper().withAlpha(0.75).withResolution(192).withClasses(1001);
+        double want = (double) CostModel.of(at192.withResolution(128)).totalMultAdds() / CostModel.of(at192).totalMultAdds();
+        assertEquals(want, o.get("multAddsRatio").getAsDouble(), 1e-12);
+        assertEquals(1.0, o.get("paramsRatio").getAsDouble());
+        assertEquals(o.getAsJsonObject("before").get("params"), o.getAsJsonObject("after").get("params"));
+        assertTrue(o.get("output").isJsonNull());
+    }
+
+    @Test
+    void growingIsAUsageErrorAndWritesNothing() {
+        Path out = dir.resolve("big.onnx");
+        CliRun r = CliRun.of("shrink", "-m", SOURCE.toString(), "--alpha", "1.0", "-o", out.toString());
+        assertEquals(ExitCode.USAGE, r.code());
+        assertTrue(r.err().contains("larger than the source"), r.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void existingOutputIsKeptWithoutForce() throws Exception {
+        Path out = dir.resolve("exists.onnx");
+        Files.writeString(out, "keep me");
+        CliRun r = CliRun.of("shrink", "-m", SOURCE.toString(), "--alpha", "0.5", "-o", out.toString());
+        assertEquals(ExitCode.OUTPUT, r.code(), r.err());
+        assertEquals("keep me", Files.readString(out));
+    }
+
+    @Test
+    void missingModelIsBadInput() {
+        CliRun r = CliRun.of("shrink", "-m", dir.resolve("nope.tflite").toString(), "--dry-run");
+        assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("nope.tflite"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+}
