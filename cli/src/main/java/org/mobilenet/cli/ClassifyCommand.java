@@ -5,8 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
-import org.mobilenet.cli.classify.Backend;
+import org.mobilenet.cli.classify.BackendFactory;
 import org.mobilenet.cli.classify.Backends;
 import org.mobilenet.cli.classify.BatchClassifier;
 import org.mobilenet.cli.classify.ClassifyReport;
@@ -115,18 +114,19 @@ public final class ClassifyCommand implements Callable<Integer> {
         if (names.size() != classes) {
             names = List.of();
         }
-        Supplier<Backend> backends = Backends.factory(engine, m);
         List<Path> files = ImageInputs.expand(images, stdin);
         PrintWriter err = spec.commandLine().getErr();
         if (files.isEmpty()) {
             throw new BadInputException(Path.of(String.join(" ", images)), "no JPEG, PNG, BMP or GIF images found");
         }
-        BatchClassifier bc = new BatchClassifier(new ImagePreprocessor(p, m.spec().resolution()),
-                new ImageLoader(maxPixels), backends, batch, threads, classes, topK,
-                threshold, features);
         boolean showProgress = files.size() >= PROGRESS_MIN_IMAGES && stderrIsTerminal();
         ProgressReporter progress = showProgress ? ProgressReporter.bar(err, files.size()) : ProgressReporter.NONE;
-        List<ImageResult> results = bc.run(files, progress::update);
+        List<ImageResult> results;
+        try (BackendFactory backends = Backends.factory(engine, m)) {
+            BatchClassifier bc = new BatchClassifier(new ImagePreprocessor(p, m.spec().resolution()),
+                    new ImageLoader(maxPixels), backends, batch, threads, classes, topK, threshold, features);
+            results = bc.run(files, progress::update);
+        }
         progress.finish();
         int failed = 0;
         for (ImageResult r : results) {

@@ -33,8 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Print Mult-Adds and parameters per layer (the paper's Table 1) and by layer type (Table 2).",
             "Several comma-separated values for --alpha, --resolution or --variant print one row per combination.",
-            "With --model, the file's architecture is profiled (and --measure times its weights); in the shell, the "
-                + "loaded model is profiled unless --model or an architecture option is given.",
+            "With --model (or, in the shell, the loaded model when no architecture option is given) the model's own "
+                + "architecture is profiled, and --measure times its weights.",
         })
 public final class ProfileCommand implements Callable<Integer> {
 
@@ -45,9 +45,9 @@ public final class ProfileCommand implements Callable<Integer> {
     ArchitectureOptions arch;
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE",
-            description = "Profile this model file's architecture (.onnx, .safetensors or .tflite) instead of the "
-                    + "architecture options; in the shell the loaded model is the default.")
-    Path modelFile;
+            description = "Profile this model's own architecture (.tflite, .onnx, .safetensors) instead of --alpha/--resolution;"
+                    + " in the shell, the loaded model is the default.")
+    Path model;
 
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
             description = "table, csv, json or markdown (default: ${DEFAULT-VALUE}).")
@@ -70,19 +70,24 @@ public final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Model model = model();
-        List<ModelSpec> specs = model != null ? List.of(model.spec()) : arch.specs();
         if (runs < 1 || warmup < 0) {
             throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
         }
         PrintWriter out = spec.commandLine().getOut();
+        Model m = model();
+        if (m != null) {
+            Map<String, Double> times = measure ? LayerTimer.medianMillis(Network.compile(m), warmup, runs) : null;
+            printOne(out, CostModel.of(m), times);
+            out.flush();
+            return ExitCode.OK;
+        }
+        List<ModelSpec> specs = arch.specs();
         if (specs.size() > 1) {
             printGrid(out, specs);
         } else {
             ModelSpec s = specs.get(0);
             CostReport report = CostModel.of(s);
-            Model weights = model != null ? model : SeededInit.create(s, 1);
-            Map<String, Double> times = measure ? LayerTimer.medianMillis(Network.compile(weights), warmup, runs) : null;
+            Map<String, Double> times = measure ? LayerTimer.medianMillis(Network.compile(SeededInit.create(s, 1)), warmup, runs) : null;
             printOne(out, report, times);
         }
         out.flush();
@@ -91,11 +96,11 @@ public final class ProfileCommand implements Callable<Integer> {
 
     /** The model to profile: --model, else (without architecture options) the shell's loaded model, else none. */
     private Model model() throws IOException {
-        if (modelFile != null) {
+        if (model != null) {
             if (arch.anyGiven(spec)) {
                 throw new IllegalArgumentException("give either --model or --alpha/--resolution/--classes/--variant");
             }
-            return Session.of(spec).model(modelFile);
+            return Session.of(spec).model(model);
         }
         return arch.anyGiven(spec) ? null : Session.of(spec).model().orElse(null);
     }
@@ -169,7 +174,7 @@ public final class ProfileCommand implements Callable<Integer> {
         if (times != null) {
             out.printf(Locale.ROOT, "Measured: %.3f ms per image (median of %d runs, %s kernels); "
                     + "1x1 convolutions took %.1f%% of the time (the paper: 95%%), pooling and softmax %.2f%%.%n",
-                    totalTime, runs, Network.compile(SeededInit.create(r.spec(), 1)).kernels().name(),
+                    totalTime, runs, org.mobilenet.engine.run.KernelChoice.defaultKernels().name(),
                     100 * timeByType.getOrDefault(LayerType.CONV_1X1, 0.0) / totalTime,
                     100 * timeByType.getOrDefault(null, 0.0) / totalTime);
         }

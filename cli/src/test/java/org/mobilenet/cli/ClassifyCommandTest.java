@@ -184,9 +184,16 @@ class ClassifyCommandTest {
     void usageErrorsExitWith2() {
         assertEquals(ExitCode.USAGE, CliRun.of("classify", "-m", model(), "--top-k", "0", cat()).code());
         assertEquals(ExitCode.USAGE, CliRun.of("classify", "-m", model(), "--engine", "gpu", cat()).code());
-        assertEquals(ExitCode.USAGE, CliRun.of("classify", "-m", model(), "--engine", "ort", cat()).code());
         assertEquals(ExitCode.USAGE, CliRun.of("classify", "-m", model(), "--resize", "squash", cat()).code());
         assertEquals(ExitCode.USAGE, CliRun.of("classify", "-m", model()).code());
+    }
+
+    @Test
+    void ortEngineClassifiesTheCatLikeTheJavaEngine() {
+        CliRun java = CliRun.of("classify", "-m", model(), "--format", "csv", "--top-k", "3", cat());
+        CliRun ort = CliRun.of("classify", "-m", model(), "--engine", "ort", "--format", "csv", "--top-k", "3", cat());
+        assertEquals(0, ort.code(), ort.err());
+        assertEquals(java.out(), ort.out());
     }
 
     @Test

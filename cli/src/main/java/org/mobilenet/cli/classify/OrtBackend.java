@@ -1,0 +1,79 @@
+package org.mobilenet.cli.classify;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.mobilenet.cli.verify.OrtRunner;
+import org.mobilenet.cli.verify.Verifier;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.io.onnx.OnnxExportOptions;
+import org.mobilenet.io.onnx.OnnxExporter;
+import org.mobilenet.io.onnx.proto.Onnx.ModelProto;
+
+/**
+ * {@code --engine ort}: the model exported to ONNX (NCHW input, the engine's softmax setting) and
+ * run by one ONNX Runtime session shared by all worker threads (ORT sessions are thread-safe).
+ * The pooled features come from the exported graph's {@code pool} value.
+ */
+final class OrtBackend implements Backend {
+    private static final String POOL = "pool";
+
+    private final OrtRunner runner;
+    private final String output;
+    private final boolean headless;
+    private final int resolution;
+
+    private OrtBackend(OrtRunner runner, Model model) {
+        this.runner = runner;
+        this.headless = !model.spec().hasClassifier();
+        this.output = headless ? "features" : (model.spec().softmax() ? "probabilities" : "logits");
+        this.resolution = model.spec().resolution();
+    }
+
+    /** A factory whose backends share one session over the exported model; closing it closes the session. */
+    static BackendFactory factory(Model model) {
+        ModelProto proto = OnnxExporter.toProto(model, OnnxExportOptions.defaults().withSoftmax(model.spec().softmax()));
+        if (model.spec().hasClassifier()) {
+            proto = OnnxExporter.withOutputs(proto, List.of(POOL));
+        }
+        OrtRunner runner;
+        try {
+            runner = new OrtRunner(proto.toByteArray(), OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime could not load the exported model: " + e.getMessage(), e);
+        }
+        return new BackendFactory() {
+            @Override
+            public Backend get() {
+                return new OrtBackend(runner, model);
+            }
+
+            @Override
+            public void close() {
+                try {
+                    runner.close();
+                } catch (OrtException e) {
+                    throw new IllegalStateException("closing the ONNX Runtime session failed: " + e.getMessage(), e);
+                }
+            }
+        };
+    }
+
+    @Override
+    public Result run(float[] input, int n, boolean features) {
+        float[] nchw = Verifier.toNchw(input, n, resolution, resolution, 3);
+        List<String> names = new ArrayList<>(List.of(output));
+        boolean pooled = features && !headless;
+        if (pooled) {
+            names.add(POOL);
+        }
+        try {
+            Map<String, float[]> out = runner.run(OnnxExporter.INPUT, nchw, new long[] {n, 3, resolution, resolution}, names);
+            return new Result(out.get(output), pooled ? out.get(POOL) : null);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
+        }
+    }
+}
