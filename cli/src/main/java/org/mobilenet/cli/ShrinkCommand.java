@@ -25,9 +25,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code mobilenet shrink}: a thinner (alpha), lower-resolution (rho) or shallow model from a trained one. */
 @Command(name = "shrink", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {
-            "Make a smaller MobileNet from a trained one by the paper's width multiplier (alpha) and resolution",
-            "multiplier (rho), keeping each layer's most important channels. The result must be retrained to recover",
-            "accuracy: --eval-images shows how much the shrunk model still agrees with the source.",
+            "Make a smaller MobileNet from a trained one by the paper's width multiplier (alpha), resolution multiplier (rho) or shallow variant.",
+            "Each layer keeps its most important channels. The result must be retrained to recover accuracy: "
+                    + "--eval-images shows how much the shrunk model still agrees with the source.",
         })
 public final class ShrinkCommand implements Callable<Integer> {
 
