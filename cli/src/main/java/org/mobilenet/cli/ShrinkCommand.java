@@ -34,7 +34,8 @@ public final class ShrinkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "The trained source model.")
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE",
+            description = "The trained source model (in the shell, the loaded model by default).")
     Path model;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
@@ -79,7 +80,7 @@ public final class ShrinkCommand implements Callable<Integer> {
         if (output != null && !dryRun && !force && output.toFile().exists()) {
             throw new OutputException(output, "already exists (use --force to overwrite)");
         }
-        Model source = ModelFiles.load(model);
+        Model source = Session.of(spec).model(model);
         ShrinkOptions o = new ShrinkOptions(alpha == null ? source.spec().alpha() : alpha,
                 resolution == null ? source.spec().resolution() : resolution, shallow, Criterion.parse(criterion), seed);
         Model shrunk = Shrinker.shrink(source, o);
