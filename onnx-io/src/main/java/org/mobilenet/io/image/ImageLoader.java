@@ -88,6 +88,8 @@ public final class ImageLoader {
             } finally {
                 reader.dispose();
             }
+        } catch (BadInputException e) {
+            throw e;
         } catch (NoSuchFileException e) {
             throw new BadInputException(file, "no such file");
         } catch (IOException e) {
