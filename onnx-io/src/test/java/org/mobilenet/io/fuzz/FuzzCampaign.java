@@ -16,7 +16,8 @@ import org.mobilenet.io.BadInputException;
  *
  * <p>Iterations and seed come from the system properties {@code mobilenet.fuzz.iterations} and
  * {@code mobilenet.fuzz.seed}; iteration {@code i} uses its own generator derived from both, so a
- * failure reproduces with the same seed whatever the iteration count.
+ * failure reproduces with the same seed whatever the iteration count, and alone with
+ * {@code mobilenet.fuzz.first} (the first iteration to run).
  */
 final class FuzzCampaign {
     /** A reader under test. */
@@ -77,7 +78,8 @@ final class FuzzCampaign {
         int refused = 0;
         long maxAlloc = 0;
         long slowest = 0;
-        for (int i = 0; i < iterations; i++) {
+        int first = Integer.getInteger("mobilenet.fuzz.first", 0);
+        for (int i = first; i < iterations; i++) {
             SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + i);
             byte[] input = Mutator.mutate(corpus.get(rnd.nextInt(corpus.size())), rnd);
             Files.write(file, input);
@@ -104,7 +106,7 @@ final class FuzzCampaign {
                         + " bytes (allowed " + allowed + ")", null);
             }
         }
-        return new Result(iterations, loaded, refused, seed, maxAlloc, slowest);
+        return new Result(Math.max(0, iterations - first), loaded, refused, seed, maxAlloc, slowest);
     }
 
     private AssertionError failure(long seed, int iteration, byte[] input, String what, Throwable cause) {
@@ -115,7 +117,8 @@ final class FuzzCampaign {
             // the message below still reproduces it
         }
         return new AssertionError(name + " fuzz input failed: " + what + "; reproduce with -Dmobilenet.fuzz.seed="
-                + seed + " (iteration " + iteration + ", " + input.length + " bytes)", cause);
+                + seed + " -Dmobilenet.fuzz.first=" + iteration + " -Dmobilenet.fuzz.iterations=" + (iteration + 1)
+                + " (" + input.length + " bytes)", cause);
     }
 
     /** Bytes allocated by this thread so far (HotSpot's per-thread allocation counter). */
