@@ -1,6 +1,8 @@
 package org.mobilenet.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +19,9 @@ import org.mobilenet.engine.cost.CostModel;
 import org.mobilenet.engine.cost.CostReport;
 import org.mobilenet.engine.cost.LayerCost;
 import org.mobilenet.engine.cost.LayerType;
+import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.SeededInit;
+import org.mobilenet.io.ModelFiles;
 import org.mobilenet.engine.run.Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,6 +34,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Print Mult-Adds and parameters per layer (the paper's Table 1) and by layer type (Table 2).",
             "Several comma-separated values for --alpha, --resolution or --variant print one row per combination.",
+            "With --model, the file's architecture is profiled (and --measure times its weights); in the shell, the "
+                + "loaded model is profiled unless --model or an architecture option is given.",
         })
 public final class ProfileCommand implements Callable<Integer> {
 
@@ -38,6 +44,11 @@ public final class ProfileCommand implements Callable<Integer> {
 
     @Mixin
     ArchitectureOptions arch;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE",
+            description = "Profile this model file's architecture (.onnx, .safetensors or .tflite) instead of the "
+                    + "architecture options; in the shell the loaded model is the default.")
+    Path modelFile;
 
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
             description = "table, csv, json or markdown (default: ${DEFAULT-VALUE}).")
@@ -59,22 +70,38 @@ public final class ProfileCommand implements Callable<Integer> {
     int warmup;
 
     @Override
-    public Integer call() {
-        List<ModelSpec> specs = arch.specs();
+    public Integer call() throws IOException {
+        Model model = model();
         if (runs < 1 || warmup < 0) {
             throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (specs.size() > 1) {
-            printGrid(out, specs);
+        if (model != null) {
+            Map<String, Double> times = measure ? LayerTimer.medianMillis(Network.compile(model), warmup, runs) : null;
+            printOne(out, CostModel.of(model), times);
         } else {
-            ModelSpec s = specs.get(0);
-            CostReport report = CostModel.of(s);
-            Map<String, Double> times = measure ? LayerTimer.medianMillis(Network.compile(SeededInit.create(s, 1)), warmup, runs) : null;
-            printOne(out, report, times);
+            List<ModelSpec> specs = arch.specs();
+            if (specs.size() > 1) {
+                printGrid(out, specs);
+            } else {
+                ModelSpec s = specs.get(0);
+                Map<String, Double> times = measure ? LayerTimer.medianMillis(Network.compile(SeededInit.create(s, 1)), warmup, runs) : null;
+                printOne(out, CostModel.of(s), times);
+            }
         }
         out.flush();
         return ExitCode.OK;
+    }
+
+    /** The model to profile: --model, else (without architecture options) the shell's loaded model, else none. */
+    private Model model() throws IOException {
+        if (modelFile != null) {
+            if (arch.anyGiven(spec)) {
+                throw new IllegalArgumentException("give either --model or --alpha/--resolution/--classes/--variant");
+            }
+            return Session.of(spec).model(modelFile);
+        }
+        return arch.anyGiven(spec) ? null : Session.of(spec).model().orElse(null);
     }
 
     private void printOne(PrintWriter out, CostReport r, Map<String, Double> times) {
@@ -146,7 +173,7 @@ public final class ProfileCommand implements Callable<Integer> {
         if (times != null) {
             out.printf(Locale.ROOT, "Measured: %.3f ms per image (median of %d runs, %s kernels); "
                     + "1x1 convolutions took %.1f%% of the time (the paper: 95%%), pooling and softmax %.2f%%.%n",
-                    totalTime, runs, Network.compile(SeededInit.create(r.spec(), 1)).kernels().name(),
+                    totalTime, runs, org.mobilenet.engine.run.KernelChoice.defaultKernels().name(),
                     100 * timeByType.getOrDefault(LayerType.CONV_1X1, 0.0) / totalTime,
                     100 * timeByType.getOrDefault(null, 0.0) / totalTime);
         }

@@ -83,6 +83,19 @@ class ProfileCommandTest {
     }
 
     @Test
+    void modelFileIsProfiledByItsOwnArchitecture() {
+        String m = CliRun.shared().resolve("models/mobilenet_v1_0.5_160_quant.tflite").toString();
+        CliRun r = CliRun.of("profile", "--model", m, "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(0.5, o.getAsJsonObject("model").get("alpha").getAsDouble());
+        assertEquals(160, o.getAsJsonObject("model").get("resolution").getAsInt());
+        assertEquals(1001, o.getAsJsonObject("model").get("classes").getAsInt());
+        CliRun same = CliRun.of("profile", "--alpha", "0.5", "--resolution", "160", "--classes", "1001", "--format", "json");
+        assertEquals(JsonParser.parseString(same.out()).getAsJsonObject().get("total"), o.get("total"));
+    }
+
+    @Test
     void invalidValuesAreUsageErrorsOnOneLine() {
         CliRun r = CliRun.of("profile", "--resolution", "16");
         assertEquals(ExitCode.USAGE, r.code());

@@ -19,32 +19,26 @@ public class BadInputException extends IOException {
         this.problem = oneLine(problem);
     }
 
-    public BadInputException(Path file, String problem, Throwable cause) {
-        this(file, problem);
-        initCause(cause);
-    }
-
-    /**
-     * The problem with control characters (newlines, NULs, escapes; they may come from names inside a
-     * hostile file) written as {@code \xNN}, so the message stays one printable line.
-     */
-    static String oneLine(String s) {
+    /** Names and values quoted from a file may hold control characters: shown escaped, the message stays one line. */
+    private static String oneLine(String s) {
         if (s == null) {
             return "";
         }
-        StringBuilder b = null;
+        StringBuilder sb = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7F) {
-                if (b == null) {
-                    b = new StringBuilder(s.length() + 8).append(s, 0, i);
-                }
-                b.append(String.format("\\x%02x", (int) c));
-            } else if (b != null) {
-                b.append(c);
+            if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
             }
         }
-        return b == null ? s : b.toString();
+        return sb.toString();
+    }
+
+    public BadInputException(Path file, String problem, Throwable cause) {
+        this(file, problem);
+        initCause(cause);
     }
 
     /** The file that could not be read, or null when it was not a file (e.g. bytes in memory). */

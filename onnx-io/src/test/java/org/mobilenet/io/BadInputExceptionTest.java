@@ -9,8 +9,8 @@ class BadInputExceptionTest {
     @Test
     void controlCharactersFromHostileNamesAreEscapedSoTheMessageStaysOneLine() {
         BadInputException e = new BadInputException(Path.of("m.onnx"), "tensor 'a\nb\r\0\u001b[2J' is missing");
-        assertEquals("m.onnx: tensor 'a\\x0ab\\x0d\\x00\\x1b[2J' is missing", e.getMessage());
-        assertEquals("tensor 'a\\x0ab\\x0d\\x00\\x1b[2J' is missing", e.problem());
+        assertEquals("m.onnx: tensor 'a\\u000ab\\u000d\\u0000\\u001b[2J' is missing", e.getMessage());
+        assertEquals("tensor 'a\\u000ab\\u000d\\u0000\\u001b[2J' is missing", e.problem());
     }
 
     @Test

@@ -1,8 +1,10 @@
 package org.mobilenet.engine.kernels;
 
 /**
- * Runs a {@link RangeTask} over {@code [0, items)} split into {@link #threads()} contiguous ranges,
- * one per worker, and returns when all ranges are done. Worker 0 is the calling thread.
+ * Runs a {@link RangeTask} over {@code [0, items)} cut into contiguous ranges, each run exactly once
+ * by one of {@link #threads()} workers, and returns when all ranges are done. Worker 0 is the calling
+ * thread; which worker runs which range is unspecified, so a task's result must not depend on it
+ * (the worker index only selects per-worker scratch).
  */
 public interface Parallel {
 
@@ -24,10 +26,10 @@ public interface Parallel {
     /** The number of workers, including the caller. */
     int threads();
 
-    /** Runs {@code task} over {@code [0, items)}; worker {@code w} of {@code t} gets {@link #from}(items, w, t) to from(items, w + 1, t). */
+    /** Runs {@code task} over {@code [0, items)} and returns when every item is done. */
     void run(int items, RangeTask task);
 
-    /** The first item of worker {@code w}'s range when {@code items} are split over {@code t} workers. */
+    /** The first item of range {@code w} when {@code items} are cut into {@code t} near-equal ranges. */
     static int from(int items, int w, int t) {
         return (int) ((long) items * w / t);
     }

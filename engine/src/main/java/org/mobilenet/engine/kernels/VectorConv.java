@@ -1,10 +1,11 @@
 package org.mobilenet.engine.kernels;
 
 /**
- * Standard convolution (the stem, and every block of the conv variant) as a small matrix product:
- * each work item gathers the windows of {@link VectorGemm#MR} output pixels into a per-worker
- * scratch row block ({@code [MR, k*k*inC]}, zeros for padding) and multiplies it by the packed
- * weights, bias and activation fused. in {@code [n, inH, inW, inC]}, weights HWIO
+ * Standard convolution (the stem, and every block of the conv variant) as a small matrix product
+ * with the packed weights, bias and activation fused. Each work item is one output row. Runs of
+ * {@link VectorGemm#MR} pixels whose windows lie inside the input read it directly through an
+ * offset table ({@link IndirectGemm}); the other pixels (borders, row ends) have their windows
+ * gathered into a per-worker scratch block ({@code [MR, k*k*inC]}, zeros for padding) first. in {@code [n, inH, inW, inC]}, weights HWIO
  * {@code [k, k, inC, outC]}, out {@code [n, outH, outW, outC]}. Not thread-safe: one caller at a time.
  */
 public final class VectorConv implements RangeTask {
@@ -17,12 +18,16 @@ public final class VectorConv implements RangeTask {
     private final float[] bias;
     private final float lo;
     private final float hi;
+    /** Offsets of the window's (ky, kx, ic) values from its top-left input value. */
+    private final int[] off;
+    /** Output columns [oxLo, oxHi) whose windows lie inside the input horizontally. */
+    private final int oxLo;
+    private final int oxHi;
     private float[][] cols = new float[0][];
     private float[][] tmp = new float[0][];
 
     private float[] in;
     private float[] out;
-    private int pixels;
 
     public VectorConv(ConvShape s, float[] weights, float[] bias, Activation act) {
         this.s = s;
@@ -37,6 +42,20 @@ public final class VectorConv implements RangeTask {
         this.bias = VectorGemm.padBias(bias, s.outC());
         this.lo = VectorGemm.low(act);
         this.hi = VectorGemm.high(act);
+        int k = s.kernel();
+        this.off = new int[depth];
+        for (int ky = 0, t = 0; ky < k; ky++) {
+            for (int kx = 0; kx < k; kx++) {
+                for (int ic = 0; ic < s.inC(); ic++) {
+                    off[t++] = (ky * s.inW() + kx) * s.inC() + ic;
+                }
+            }
+        }
+        int st = s.stride();
+        int pl = s.pads().left();
+        int last = s.inW() - k + pl;
+        this.oxLo = Math.min(ow, (pl + st - 1) / st);
+        this.oxHi = Math.max(oxLo, last < 0 ? 0 : Math.min(ow, last / st + 1));
     }
 
     public ConvShape shape() {
@@ -57,8 +76,7 @@ public final class VectorConv implements RangeTask {
         }
         this.in = in;
         this.out = out;
-        this.pixels = n * oh * ow;
-        parallel.run((pixels + VectorGemm.MR - 1) / VectorGemm.MR, this);
+        parallel.run(n * oh, this);
         this.in = null;
         this.out = null;
     }
@@ -67,17 +85,65 @@ public final class VectorConv implements RangeTask {
     public void run(int from, int to, int worker) {
         float[] col = cols[worker];
         float[] t = tmp[worker];
+        int mr = VectorGemm.MR;
+        for (int row = from; row < to; row++) {
+            int b = row / oh;
+            int oy = row % oh;
+            int iy0 = oy * s.stride() - s.pads().top();
+            int p0 = row * ow;
+            if (iy0 < 0 || iy0 + s.kernel() > s.inH()) {
+                gathered(p0, 0, ow, col, t);
+                continue;
+            }
+            gathered(p0, 0, oxLo, col, t);
+            int ox = oxLo;
+            int rowBase = (b * s.inH() + iy0) * s.inW();
+            for (; ox + mr <= oxHi; ox += mr) {
+                direct((rowBase + ox * s.stride() - s.pads().left()) * s.inC(), p0 + ox, t);
+            }
+            gathered(p0, ox, ow, col, t);
+        }
+    }
+
+    /** Six interior pixels starting at output pixel p, whose first window starts at in[base]. */
+    private void direct(int base, int p, float[] t) {
         int outC = s.outC();
-        for (int tile = from; tile < to; tile++) {
-            int p0 = tile * VectorGemm.MR;
-            int rows = Math.min(VectorGemm.MR, pixels - p0);
+        int step = s.stride() * s.inC();
+        int nr = VectorGemm.NR;
+        for (int panel = 0; panel < panels; panel++) {
+            int c0 = panel * nr;
+            int cols = Math.min(nr, outC - c0);
+            int bOff = panel * depth * nr;
+            int o = p * outC + c0;
+            if (cols == nr) {
+                IndirectGemm.wide6(in, base, step, off, packed, bOff, depth, bias, c0, out, o, outC);
+                VectorGemm.clamp(out, o, outC, VectorGemm.MR, 2, lo, hi);
+            } else if (cols == VectorGemm.L) {
+                IndirectGemm.narrow6(in, base, step, off, packed, bOff, depth, bias, c0, out, o, outC);
+                VectorGemm.clamp(out, o, outC, VectorGemm.MR, 1, lo, hi);
+            } else {
+                IndirectGemm.wide6(in, base, step, off, packed, bOff, depth, bias, c0, t, 0, nr);
+                VectorGemm.clamp(t, 0, nr, VectorGemm.MR, 2, lo, hi);
+                for (int i = 0; i < VectorGemm.MR; i++) {
+                    System.arraycopy(t, i * nr, out, o + i * outC, cols);
+                }
+            }
+        }
+    }
+
+    /** Output pixels [p0 + oxFrom, p0 + oxTo) of one row via gathered windows, MR at a time. */
+    private void gathered(int p0, int oxFrom, int oxTo, float[] col, float[] t) {
+        int outC = s.outC();
+        for (int ox = oxFrom; ox < oxTo; ox += VectorGemm.MR) {
+            int rows = Math.min(VectorGemm.MR, oxTo - ox);
+            int p = p0 + ox;
             for (int r = 0; r < rows; r++) {
-                gather(p0 + r, col, r * depth);
+                gather(p + r, col, r * depth);
             }
             for (int panel = 0; panel < panels; panel++) {
                 int c0 = panel * VectorGemm.NR;
                 VectorGemm.panel(col, 0, depth, rows, packed, panel * depth * VectorGemm.NR, depth,
-                        bias, c0, lo, hi, out, p0 * outC + c0, outC, Math.min(VectorGemm.NR, outC - c0), t);
+                        bias, c0, lo, hi, out, p * outC + c0, outC, Math.min(VectorGemm.NR, outC - c0), t);
             }
         }
     }

@@ -209,7 +209,7 @@ final class VectorGemm {
     }
 
     /** Applies the activation clamp to {@code rows} rows of {@code vectors} vectors of C. */
-    private static void clamp(float[] c, int off, int ldc, int rows, int vectors, float lo, float hi) {
+    static void clamp(float[] c, int off, int ldc, int rows, int vectors, float lo, float hi) {
         if (lo == Float.NEGATIVE_INFINITY && hi == Float.POSITIVE_INFINITY) {
             return;
         }

@@ -105,28 +105,35 @@ class VectorKernelsTest {
 
     @Test
     void convMatchesScalarForBothStridesAndAsymmetricPads() {
+        // 7x5 has no run of six interior pixels; 5x29 has several (the direct, un-gathered path).
+        int[][] sizes = {{7, 5}, {5, 29}};
         try (WorkerPool two = new WorkerPool(2)) {
             for (int stride = 1; stride <= 2; stride++) {
                 for (Pads pads : PADS) {
                     for (int inC : CHANNELS) {
-                        for (int outC : new int[] {8, 13, 37}) {
-                            int n = 3;
-                            ConvShape s = new ConvShape(7, 5, inC, outC, 3, stride, pads);
-                            float[] in = random(n * s.inSize(), inC + outC);
-                            float[] w = random(9 * inC * outC, outC);
-                            float[] b = random(outC, 5);
-                            float[] want = new float[n * s.outSize()];
-                            scalar.conv(in, n, s, w, b, Activation.RELU6, want);
-                            VectorConv conv = new VectorConv(s, w, b, Activation.RELU6);
-                            for (Parallel par : new Parallel[] {Parallel.SERIAL, two}) {
-                                float[] got = new float[want.length];
-                                conv.run(in, n, got, par);
-                                assertClose(want, got, want.length, "conv " + s + " threads " + par.threads());
+                        for (int outC : new int[] {8, 13, 37, 40}) {
+                            for (int[] hw : sizes) {
+                                checkConv(new ConvShape(hw[0], hw[1], inC, outC, 3, stride, pads), two);
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    private void checkConv(ConvShape s, Parallel two) {
+        int n = 3;
+        float[] in = random(n * s.inSize(), s.inC() + s.outC());
+        float[] w = random(9 * s.inC() * s.outC(), s.outC());
+        float[] b = random(s.outC(), 5);
+        float[] want = new float[n * s.outSize()];
+        scalar.conv(in, n, s, w, b, Activation.RELU6, want);
+        VectorConv conv = new VectorConv(s, w, b, Activation.RELU6);
+        for (Parallel par : new Parallel[] {Parallel.SERIAL, two}) {
+            float[] got = new float[want.length];
+            conv.run(in, n, got, par);
+            assertClose(want, got, want.length, "conv " + s + " threads " + par.threads());
         }
     }
 
