@@ -109,6 +109,29 @@ final class HostileFiles {
         return model(g);
     }
 
+    /** A graph whose chain runs in a circle: x -> Identity -> y -> Identity -> x. */
+    static ModelProto identityCycle() {
+        GraphProto g = GraphProto.newBuilder().setName("cycle")
+                .addInput(value("x", 1, 3, 32, 32)).addOutput(value("z", 1, 10))
+                .addNode(node("Identity", "i0", "x", "y")).addNode(node("Identity", "i1", "y", "x"))
+                .build();
+        return model(g);
+    }
+
+    /** The tiny model with the stem's activation writing back into the graph input: conv1 runs in a circle. */
+    static ModelProto convCycle(ModelProto m) {
+        GraphProto.Builder g = m.getGraph().toBuilder();
+        String input = g.getInput(0).getName();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            NodeProto n = g.getNode(i);
+            if (n.getOpType().equals("Clip") || n.getOpType().equals("Relu")) {
+                g.setNode(i, n.toBuilder().setOutput(0, input).build());
+                return m.toBuilder().setGraph(g).build();
+            }
+        }
+        throw new IllegalStateException("the tiny model has no activation");
+    }
+
     /** A ResNet-style residual block: conv, relu, conv, add of the skip, relu, pool, classifier. */
     static ModelProto residualBlock() {
         GraphProto.Builder g = GraphProto.newBuilder().setName("resnet")

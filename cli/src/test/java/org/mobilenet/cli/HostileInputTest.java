@@ -75,6 +75,8 @@ class HostileInputTest {
 
         model("single-add.onnx", HostileFiles.singleAdd().toByteArray());
         model("residual-block.onnx", HostileFiles.residualBlock().toByteArray());
+        model("identity-cycle.onnx", HostileFiles.identityCycle().toByteArray());
+        model("conv-cycle.onnx", HostileFiles.convCycle(tiny).toByteArray());
         model("foreign-op.onnx", HostileFiles.foreignOp(tiny, "HardSwish").toByteArray());
 
         model("huge-header-length.safetensors", HostileFiles.safetensorsHugeHeaderLength());
@@ -136,6 +138,15 @@ class HostileInputTest {
     Stream<DynamicTest> hostileImagesExitThreeWithOneLine() {
         return IMAGES.entrySet().stream().map(e -> dynamicTest(e.getKey(),
                 () -> assertRefused(e.getValue(), "classify", "-m", realModel.toString(), e.getValue().toString())));
+    }
+
+    @Test
+    void graphsThatRunInACircleAreRefusedInsteadOfWalkedForever() {
+        for (String name : new String[] {"identity-cycle.onnx", "conv-cycle.onnx"}) {
+            CliRun r = CliRun.of("info", MODELS.get(name).toString());
+            assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
+            assertTrue(r.err().contains("acyclic"), r.err());
+        }
     }
 
     @Test
