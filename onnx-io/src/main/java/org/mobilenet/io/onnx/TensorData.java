@@ -209,6 +209,9 @@ final class TensorData {
             throw bad(t, "has dims " + t.getDimsList() + " (" + want + " bytes) but external length " + length);
         }
         long size = Files.size(file);
+        if (want > Integer.MAX_VALUE - 8) {
+            throw bad(t, "has dims " + t.getDimsList() + " (" + want + " bytes), more than one array can hold");
+        }
         if (offset > size || want > size - offset) {
             throw bad(t, "needs bytes " + offset + ".." + (offset + want) + " of external file '" + location
                     + "', which has only " + size + " bytes");
