@@ -302,6 +302,53 @@ final class HostileFiles {
         return Arrays.copyOf(b.array(), b.position());
     }
 
+    /** An 8-bit BMP of 1x1 pixel whose pixel data offset (and so its palette) claims 2 GB. */
+    static byte[] bmpHugePalette() {
+        ByteBuffer b = ByteBuffer.allocate(14 + 40 + 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'B').put((byte) 'M').putInt(b.capacity()).putInt(0).putInt(0x7FFFFFF0)
+                .putInt(40).putInt(1).putInt(1).putShort((short) 1).putShort((short) 8).putInt(0).putInt(4)
+                .putInt(2835).putInt(2835).putInt(0).putInt(0);
+        return b.array();
+    }
+
+    /** A 1x1 grey PNG with a zTXt chunk that inflates to 256 MB of zeros (a zip bomb in metadata). */
+    static byte[] pngTextBomb() throws IOException {
+        ByteArrayOutputStream z = new ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream d = new java.util.zip.DeflaterOutputStream(z,
+                new java.util.zip.Deflater(9))) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 256; i++) {
+                d.write(zeros);
+            }
+        }
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        text.write(new byte[] {'C', 'o', 'm', 'm', 'e', 'n', 't', 0, 0});
+        text.write(z.toByteArray());
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream d = new java.util.zip.DeflaterOutputStream(idat)) {
+            d.write(new byte[] {0, (byte) 128});
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(1).putInt(1).put((byte) 8).put((byte) 0).put((byte) 0)
+                .put((byte) 0).put((byte) 0).array());
+        chunk(png, "zTXt", text.toByteArray());
+        chunk(png, "IDAT", idat.toByteArray());
+        chunk(png, "IEND", new byte[0]);
+        return png.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+        CRC32 crc = new CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.write(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(t);
+        out.write(data);
+        out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
     static Path write(Path dir, String name, byte[] bytes) throws IOException {
         Path f = dir.resolve(name);
         Files.createDirectories(f.getParent());

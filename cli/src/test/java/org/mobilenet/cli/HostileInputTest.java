@@ -96,6 +96,7 @@ class HostileInputTest {
         image("bomb.bmp", HostileFiles.bmpDeclaring(100_000, 100_000));
         image("bomb.gif", HostileFiles.gifDeclaring(65_535, 65_535));
         image("bomb.jpg", HostileFiles.jpegDeclaring(65_000, 65_000));
+        image("huge-palette.bmp", HostileFiles.bmpHugePalette());
         image("truncated.png", HostileFiles.truncated(HostileFiles.encode(HostileFiles.picture(64, 64), "png")));
     }
 
@@ -156,6 +157,16 @@ class HostileInputTest {
     }
 
     @Test
+    void aZipBombInPngMetadataIsNotInflated() throws Exception {
+        Path bomb = HostileFiles.write(dir, "images/text-bomb.png", HostileFiles.pngTextBomb());
+        long before = allocatedBytes();
+        CliRun r = CliRun.of("classify", "-m", realModel.toString(), bomb.toString());
+        long used = allocatedBytes() - before;
+        assertEquals(0, r.code(), r.err());
+        assertBoundedAllocation(bomb, used, "classify");
+    }
+
+    @Test
     void pixelLimitOptionRefusesImagesAboveIt() throws Exception {
         // good.png is 24 x 16 = 384 pixels.
         assertRefused(goodImage, "classify", "-m", realModel.toString(), "--max-pixels", "383", goodImage.toString());
@@ -193,14 +204,20 @@ class HostileInputTest {
         CliRun r = CliRun.of(args);
         long used = allocatedBytes() - before;
         String what = String.join(" ", args);
+        assertBoundedAllocation(file, used, args);
         assertEquals(ExitCode.BAD_INPUT, r.code(), what + " -> " + r.err());
         List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
         assertEquals(1, lines.size(), what + " -> " + r.err());
         assertTrue(lines.get(0).contains(file.toString()), what + " -> " + r.err());
-        assertTrue(!r.err().contains("\tat ") && !r.err().contains("Exception"), what + " -> " + r.err());
+        assertTrue(!r.err().contains("\tat ") && !r.err().contains("Exception:") && !r.err().contains("Caused by"),
+                what + " -> " + r.err());
+        assertBoundedAllocation(file, used, args);
+    }
+
+    private static void assertBoundedAllocation(Path file, long used, String... args) throws IOException {
         long allowed = 64 * Math.min(Files.size(file), 1L << 20) + ALLOWED_BASE_BYTES
                 + (args[0].equals("classify") ? 64 * Files.size(realModel) : 0);
-        assertTrue(used < allowed, what + " allocated " + used + " bytes (allowed " + allowed + ")");
+        assertTrue(used < allowed, String.join(" ", args) + " allocated " + used + " bytes (allowed " + allowed + ")");
     }
 
     private static long allocatedBytes() {
