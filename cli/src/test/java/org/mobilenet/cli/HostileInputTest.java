@@ -72,6 +72,9 @@ class HostileInputTest {
         Path link = Files.createDirectories(dir.resolve("models/symlink")).resolve("weights.bin");
         Files.createSymbolicLink(link, outside);
         model("symlink/external-symlink.onnx", HostileFiles.external(tiny, "weights.bin").toByteArray());
+        Path linkedDir = Files.createDirectories(dir.resolve("models/symlink-dir")).resolve("escape");
+        Files.createSymbolicLink(linkedDir, dir.resolve("models"));
+        model("symlink-dir/external-symlink-dir.onnx", HostileFiles.external(tiny, "escape/outside.bin").toByteArray());
 
         model("single-add.onnx", HostileFiles.singleAdd().toByteArray());
         model("residual-block.onnx", HostileFiles.residualBlock().toByteArray());
