@@ -38,6 +38,7 @@ final class ManPage {
         StringBuilder p = new StringBuilder();
         String name = pageName(spec);
         p.append(".TH ").append(Troff.text(name.toUpperCase(Locale.ROOT))).append(" 1 \"\" \"mobilenet\" \"mobilenet manual\"\n");
+        p.append(".nh\n.ad l\n"); // no hyphenation (option names stay whole), ragged right
         p.append(".SH NAME\n").append(Troff.text(name)).append(" \\- ").append(Troff.text(summary(spec))).append('\n');
         p.append(".SH SYNOPSIS\n").append(synopsis(spec)).append('\n');
         p.append(".SH DESCRIPTION\n");
