@@ -62,7 +62,7 @@ class ReaderFuzzTest {
     @Test
     void mutatedOnnxModelsLoadOrAreRefused() throws Exception {
         FuzzCampaign c = new FuzzCampaign("onnx", tmp, "onnx", ModelFiles::load, 64, 16 * MB);
-        report("onnx", c.run(tinyModels("onnx"), FuzzCampaign.iterations(600), FuzzCampaign.seed()));
+        report("onnx", c.run(tinyModels("onnx"), FuzzCampaign.iterations(1000), FuzzCampaign.seed()));
     }
 
     @Test
@@ -75,7 +75,7 @@ class ReaderFuzzTest {
     void mutatedTfliteModelsLoadOrAreRefused() throws Exception {
         byte[] real = Files.readAllBytes(SharedData.model("mobilenet_v1_0.25_128_quant.tflite"));
         FuzzCampaign c = new FuzzCampaign("tflite", tmp, "tflite", ModelFiles::load, 64, 16 * MB);
-        report("tflite", c.run(List.of(real), FuzzCampaign.iterations(300), FuzzCampaign.seed()));
+        report("tflite", c.run(List.of(real), FuzzCampaign.iterations(1000), FuzzCampaign.seed()));
     }
 
     @Test
