@@ -61,12 +61,12 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--measure", description = "Run the engine and add each layer's measured time and share.")
     boolean measure;
 
-    @Option(names = "--runs", defaultValue = "10", paramLabel = "N",
+    @Option(names = "--runs", defaultValue = "20", paramLabel = "N",
             description = "Timed forward passes for --measure (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "3", paramLabel = "N",
-            description = "Untimed forward passes before measuring (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "30", paramLabel = "N",
+            description = "Untimed forward passes before measuring, so the JIT has compiled the kernels (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Override
