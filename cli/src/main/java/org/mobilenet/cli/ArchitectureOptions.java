@@ -5,7 +5,9 @@ import java.util.List;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.Variant;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /** The options that describe an architecture without a model file: alpha, resolution, classes, variant. */
 public final class ArchitectureOptions {
@@ -25,6 +27,13 @@ public final class ArchitectureOptions {
     @Option(names = "--variant", split = ",", paramLabel = "V",
             description = "separable (Table 1), conv (Table 4) or shallow (Table 5); several allowed (default: separable).")
     List<String> variants = new ArrayList<>(List.of("separable"));
+
+    /** Whether any of these options was given on the command line parsed for {@code command}. */
+    public boolean anyGiven(CommandSpec command) {
+        ParseResult parsed = command.commandLine().getParseResult();
+        return parsed != null && (parsed.hasMatchedOption("--alpha") || parsed.hasMatchedOption("--resolution")
+                || parsed.hasMatchedOption("--classes") || parsed.hasMatchedOption("--variant"));
+    }
 
     /** Every combination of the given values, alpha varying slowest. */
     public List<ModelSpec> specs() {

@@ -18,7 +18,6 @@ import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.Preprocessing;
 import org.mobilenet.engine.preprocess.ImagePreprocessor;
 import org.mobilenet.io.BadInputException;
-import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.image.ImageLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,7 +42,8 @@ public final class ClassifyCommand implements Callable<Integer> {
     /** Standard input for '-' (tests replace it). */
     InputStream stdin = System.in;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "The model file.")
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE",
+            description = "The model file (required, except in the shell after 'load FILE').")
     Path model;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files, directories, or '-'.")
@@ -104,7 +104,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         if (!Float.isFinite(threshold)) {
             throw new IllegalArgumentException("--threshold must be a number");
         }
-        Model m = ModelFiles.load(model);
+        Model m = Session.of(spec).model(model);
         Preprocessing p = preprocessing(m.preprocessing());
         int classes = m.spec().classes();
         List<String> names = m.labels();

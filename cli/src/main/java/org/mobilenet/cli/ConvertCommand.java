@@ -45,6 +45,9 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--no-softmax", description = "End at the logits: write no Softmax.")
     boolean noSoftmax;
 
+    @Option(names = "--layer-outputs", description = "ONNX: also list every layer's output (named after the layer) as a graph output.")
+    boolean layerOutputs;
+
     @Option(names = "--force", description = "Overwrite OUT if it exists.")
     boolean force;
 
@@ -52,7 +55,7 @@ public final class ConvertCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelFiles.Format inFormat = format(from, in, "--from", "IN");
         ModelFiles.Format outFormat = format(to, out, "--to", "OUT");
-        OnnxExportOptions onnx = new OnnxExportOptions(opset, !noSoftmax, false);
+        OnnxExportOptions onnx = new OnnxExportOptions(opset, !noSoftmax, layerOutputs);
         if (!force && Files.exists(out)) {
             throw new OutputException(out, "already exists (use --force to overwrite)");
         }

@@ -36,7 +36,8 @@ public final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "An .onnx, .safetensors or .tflite model.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+            description = "An .onnx, .safetensors or .tflite model (required, except in the shell after 'load FILE').")
     Path file;
 
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
@@ -44,6 +45,10 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (file == null) {
+            file = Session.of(spec).modelFile().orElseThrow(() -> new IllegalArgumentException(
+                    "missing MODEL (in the shell, 'load FILE' keeps one for all commands)"));
+        }
         ModelFiles.Format f = ModelFiles.Format.of(file);
         if (f == null) {
             throw new BadInputException(file, "has an unknown extension; expected .onnx, .safetensors or .tflite");

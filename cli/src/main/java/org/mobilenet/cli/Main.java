@@ -23,9 +23,21 @@ public final class Main {
         return commandLine(Arrays.asList(args).contains("--debug")).execute(args);
     }
 
-    /** The configured command tree. */
+    /** The configured command tree with an empty session. */
     public static CommandLine commandLine(boolean debug) {
-        CommandLine cl = new CommandLine(new MobilenetCommand());
+        return commandLine(debug, new Session());
+    }
+
+    /** The configured command tree whose commands share {@code session} (the shell builds one per line). */
+    public static CommandLine commandLine(boolean debug, Session session) {
+        return configure(new CommandLine(new MobilenetCommand(session)), debug);
+    }
+
+    /**
+     * Installs the one-line error handling and exit codes on {@code cl} and every subcommand it has now;
+     * call it again after adding subcommands.
+     */
+    public static CommandLine configure(CommandLine cl, boolean debug) {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> handle(ex, cmd, debug));
         cl.setParameterExceptionHandler(Main::usage);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -10,7 +10,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionInfo.class,
         description = "Run, convert, check, measure and shrink MobileNet v1 models.",
         subcommands = {ClassifyCommand.class, ProfileCommand.class, ShrinkCommand.class, ConvertCommand.class,
-            VerifyCommand.class, InfoCommand.class, BenchCommand.class},
+            VerifyCommand.class, InfoCommand.class, BenchCommand.class, CompletionCommand.class, ShellCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  success",
@@ -21,6 +21,23 @@ import picocli.CommandLine.ScopeType;
             " 70  internal error (please report it; --debug shows the stack trace)",
         })
 public final class MobilenetCommand implements Runnable {
+
+    private final Session session;
+
+    /** A one-shot command line: an empty session. */
+    public MobilenetCommand() {
+        this(new Session());
+    }
+
+    /** A command tree sharing {@code session} (the shell's). */
+    public MobilenetCommand(Session session) {
+        this.session = session;
+    }
+
+    /** What stays loaded between the shell's commands; subcommands reach it through {@link Session#of}. */
+    public Session session() {
+        return session;
+    }
 
     @Option(names = "--debug", scope = ScopeType.INHERIT,
             description = "Print stack traces for errors.")

@@ -34,6 +34,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Print Mult-Adds and parameters per layer (the paper's Table 1) and by layer type (Table 2).",
             "Several comma-separated values for --alpha, --resolution or --variant print one row per combination.",
+            "With --model, the file's architecture is profiled (and --measure times its weights); in the shell, the "
+                + "loaded model is profiled unless --model or an architecture option is given.",
         })
 public final class ProfileCommand implements Callable<Integer> {
 
@@ -44,8 +46,9 @@ public final class ProfileCommand implements Callable<Integer> {
     ArchitectureOptions arch;
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE",
-            description = "Profile this model's own architecture (.tflite, .onnx, .safetensors) instead of --alpha/--resolution.")
-    Path model;
+            description = "Profile this model file's architecture (.onnx, .safetensors or .tflite) instead of the "
+                    + "architecture options; in the shell the loaded model is the default.")
+    Path modelFile;
 
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
             description = "table, csv, json or markdown (default: ${DEFAULT-VALUE}).")
@@ -68,28 +71,37 @@ public final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Model model = model();
         if (runs < 1 || warmup < 0) {
             throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (model != null) {
-            Model m = ModelFiles.load(model);
-            Map<String, Double> times = measure ? LayerTimer.medianMillis(Network.compile(m), warmup, runs) : null;
-            printOne(out, CostModel.of(m), times);
-            out.flush();
-            return ExitCode.OK;
-        }
-        List<ModelSpec> specs = arch.specs();
-        if (specs.size() > 1) {
-            printGrid(out, specs);
+            Map<String, Double> times = measure ? LayerTimer.medianMillis(Network.compile(model), warmup, runs) : null;
+            printOne(out, CostModel.of(model), times);
         } else {
-            ModelSpec s = specs.get(0);
-            CostReport report = CostModel.of(s);
-            Map<String, Double> times = measure ? LayerTimer.medianMillis(Network.compile(SeededInit.create(s, 1)), warmup, runs) : null;
-            printOne(out, report, times);
+            List<ModelSpec> specs = arch.specs();
+            if (specs.size() > 1) {
+                printGrid(out, specs);
+            } else {
+                ModelSpec s = specs.get(0);
+                Map<String, Double> times = measure ? LayerTimer.medianMillis(Network.compile(SeededInit.create(s, 1)), warmup, runs) : null;
+                printOne(out, CostModel.of(s), times);
+            }
         }
         out.flush();
         return ExitCode.OK;
+    }
+
+    /** The model to profile: --model, else (without architecture options) the shell's loaded model, else none. */
+    private Model model() throws IOException {
+        if (modelFile != null) {
+            if (arch.anyGiven(spec)) {
+                throw new IllegalArgumentException("give either --model or --alpha/--resolution/--classes/--variant");
+            }
+            return Session.of(spec).model(modelFile);
+        }
+        return arch.anyGiven(spec) ? null : Session.of(spec).model().orElse(null);
     }
 
     private void printOne(PrintWriter out, CostReport r, Map<String, Double> times) {

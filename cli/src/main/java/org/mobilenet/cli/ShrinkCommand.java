@@ -25,16 +25,17 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code mobilenet shrink}: a thinner (alpha), lower-resolution (rho) or shallow model from a trained one. */
 @Command(name = "shrink", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {
-            "Make a smaller MobileNet from a trained one by the paper's width multiplier (alpha) and resolution",
-            "multiplier (rho), keeping each layer's most important channels. The result must be retrained to recover",
-            "accuracy: --eval-images shows how much the shrunk model still agrees with the source.",
+            "Make a smaller MobileNet from a trained one by the paper's width multiplier (alpha), resolution multiplier (rho) or shallow variant.",
+            "Each layer keeps its most important channels. The result must be retrained to recover accuracy: "
+                    + "--eval-images shows how much the shrunk model still agrees with the source.",
         })
 public final class ShrinkCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "The trained source model.")
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE",
+            description = "The trained source model (in the shell, the loaded model by default).")
     Path model;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
@@ -79,7 +80,7 @@ public final class ShrinkCommand implements Callable<Integer> {
         if (output != null && !dryRun && !force && output.toFile().exists()) {
             throw new OutputException(output, "already exists (use --force to overwrite)");
         }
-        Model source = ModelFiles.load(model);
+        Model source = Session.of(spec).model(model);
         ShrinkOptions o = new ShrinkOptions(alpha == null ? source.spec().alpha() : alpha,
                 resolution == null ? source.spec().resolution() : resolution, shallow, Criterion.parse(criterion), seed);
         Model shrunk = Shrinker.shrink(source, o);

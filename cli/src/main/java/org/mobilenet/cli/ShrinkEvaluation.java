@@ -1,11 +1,10 @@
 package org.mobilenet.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
+import org.mobilenet.cli.classify.ImageInputs;
 import org.mobilenet.engine.eval.Agreement;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.preprocess.ImagePreprocessor;
@@ -23,7 +22,7 @@ final class ShrinkEvaluation {
         if (!source.spec().hasClassifier()) {
             throw new IllegalArgumentException("--eval-images needs a classifier; " + source.spec() + " has none");
         }
-        List<Path> images = imagesIn(dir);
+        List<Path> images = ImageInputs.expand(List.of(dir.toString()), InputStream.nullInputStream());
         if (images.isEmpty()) {
             throw new BadInputException(dir, "contains no JPEG, PNG, BMP or GIF images");
         }
@@ -39,23 +38,5 @@ final class ShrinkEvaluation {
             total = total.plus(Agreement.of(a.forward(pa.apply(img), 1), b.forward(pb.apply(img), 1), 1, classes));
         }
         return total;
-    }
-
-    /** Image files under a folder (recursively) or the file itself, in a stable order. */
-    static List<Path> imagesIn(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            throw new BadInputException(dir, "no such file or directory");
-        }
-        if (!Files.isDirectory(dir)) {
-            return List.of(dir);
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).filter(ShrinkEvaluation::isImage).sorted().toList();
-        }
-    }
-
-    private static boolean isImage(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || n.endsWith(".bmp") || n.endsWith(".gif");
     }
 }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {
             "Run an ONNX MobileNet v1 in ONNX Runtime and in the engine on the same inputs and compare the outputs.",
+            "A .tflite or .safetensors model is exported to ONNX in memory first.",
             "Exits 0 when |engine - ort| <= atol + rtol * |ort| for every output value, 1 otherwise.",
         })
 public final class VerifyCommand implements Callable<Integer> {
@@ -33,7 +34,7 @@ public final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "An .onnx model.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "An .onnx model (or .tflite, .safetensors).")
     Path model;
 
     @Option(names = "--count", defaultValue = "4", paramLabel = "N", description = "Seeded random inputs (default: ${DEFAULT-VALUE}).")
@@ -52,7 +53,8 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--rtol", defaultValue = "0", paramLabel = "X", description = "Relative tolerance (default: ${DEFAULT-VALUE}).")
     double rtol;
 
-    @Option(names = "--per-layer", description = "Compare every layer's output and name the first that diverges.")
+    @Option(names = "--per-layer", description = {"Compare every layer's output and name the first that diverges",
+        "(per layer, atol is scaled by the layer's largest magnitude, at least 1)."})
     boolean perLayer;
 
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report.")

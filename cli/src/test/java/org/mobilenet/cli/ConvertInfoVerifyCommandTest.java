@@ -81,6 +81,23 @@ class ConvertInfoVerifyCommandTest {
     }
 
     @Test
+    void convertChecksTheOpsetAndCanExposeLayerOutputs() throws Exception {
+        Path in = tf2onnxModel();
+        Path out = dir.resolve("layers.onnx");
+        CliRun bad = CliRun.of("convert", in.toString(), out.toString(), "--opset", "9");
+        assertEquals(ExitCode.USAGE, bad.code(), bad.err());
+        assertFalse(Files.exists(out));
+        CliRun r = CliRun.of("convert", in.toString(), out.toString(), "--layer-outputs", "--opset", "21");
+        assertEquals(0, r.code(), r.err());
+        var proto = org.mobilenet.io.onnx.proto.Onnx.ModelProto.parseFrom(Files.readAllBytes(out));
+        Model m = ModelFiles.load(out);
+        assertEquals(m.spec().layers().size(), proto.getGraph().getOutputCount());
+        assertEquals(21, proto.getOpsetImport(0).getVersion());
+        CliRun v = CliRun.of("verify", out.toString(), "--count", "1");
+        assertEquals(0, v.code(), v.out() + v.err());
+    }
+
+    @Test
     void convertToAnUnwritableFolderExitsFour() throws Exception {
         Path in = tf2onnxModel();
         CliRun r = CliRun.of("convert", in.toString(), dir.resolve("no/such/dir/m.onnx").toString());
@@ -143,6 +160,30 @@ class ConvertInfoVerifyCommandTest {
         CliRun r = CliRun.of("verify", f.toString(), "--count", "1", "--per-layer", "--atol", "1e-9");
         assertEquals(ExitCode.CHECK_FAILED, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("First divergent layer: conv1"), r.out());
+    }
+
+    @Test
+    void aRealTfliteModelConvertedToOnnxVerifiesOnPhotos() throws Exception {
+        Path out = dir.resolve("real.onnx");
+        CliRun c = CliRun.of("convert", CliRun.shared().resolve("models/mobilenet_v1_0.25_128_quant.tflite").toString(),
+                out.toString());
+        assertEquals(0, c.code(), c.err());
+        Path images = CliRun.shared().resolve("images");
+        CliRun r = CliRun.of("verify", out.toString(), "--images",
+                images.resolve("cat.bmp") + "," + images.resolve("parrot.jpg"), "--format", "json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(2, o.get("inputs").getAsInt());
+        assertEquals(1.0, o.get("top1Agreement").getAsDouble());
+        assertEquals(1001, ModelFiles.load(out).labels().size());
+    }
+
+    @Test
+    void verifyRunsATfliteModelThroughAnInMemoryOnnxExport() {
+        CliRun r = CliRun.of("verify", CliRun.shared().resolve("models/mobilenet_v1_0.5_160_quant.tflite").toString(),
+                "--count", "1");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("PASS"), r.out());
     }
 
     @Test

@@ -32,6 +32,10 @@ class ShrinkCommandTest {
         CostReport want = CostModel.of(ModelSpec.paper().withAlpha(0.5).withResolution(192).withClasses(1001));
         assertEquals(want.totalMultAdds(), CostModel.of(m).totalMultAdds());
         assertEquals(want.totalParams(), CostModel.of(m).totalParams());
+
+        CliRun verify = CliRun.of("verify", out.toString(), "--format", "json");
+        assertEquals(0, verify.code(), verify.out() + verify.err());
+        assertTrue(JsonParser.parseString(verify.out()).getAsJsonObject().get("pass").getAsBoolean());
     }
 
     @Test

@@ -14,6 +14,13 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /** Temp files are created owner-only; the result gets the usual rw-r--r-- where POSIX permissions exist. */
+    private static void readableByAll(Path tmp) throws IOException {
+        if (Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
     /** Something that writes a file's bytes. */
     @FunctionalInterface
     public interface Writer {
@@ -39,6 +46,7 @@ public final class AtomicFiles {
             if (!overwrite && Files.exists(abs)) {
                 throw new FileAlreadyExistsException(target.toString(), null, "already exists");
             }
+            readableByAll(tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -14,9 +14,26 @@ public class BadInputException extends IOException {
     private final String problem;
 
     public BadInputException(Path file, String problem) {
-        super((file == null ? "" : file + ": ") + problem);
+        super((file == null ? "" : file + ": ") + oneLine(problem));
         this.file = file;
-        this.problem = problem;
+        this.problem = oneLine(problem);
+    }
+
+    /** Names and values quoted from a file may hold control characters: shown escaped, the message stays one line. */
+    private static String oneLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     public BadInputException(Path file, String problem, Throwable cause) {

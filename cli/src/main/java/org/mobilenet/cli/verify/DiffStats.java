@@ -12,6 +12,26 @@ public record DiffStats(double maxAbsDiff, double maxRelDiff, double cosine, dou
 
     /** Compares two equally long arrays under the tolerance |c - r| <= atol + rtol |r|. */
     public static DiffStats of(float[] reference, float[] candidate, double atol, double rtol) {
+        return of(reference, candidate, atol, rtol, false);
+    }
+
+    /**
+     * Compares one layer's outputs: as {@link #of(float[], float[], double, double)} with atol scaled
+     * by the layer's largest reference magnitude (at least 1), since float rounding grows with the
+     * values a layer sums.
+     */
+    public static DiffStats ofLayer(float[] reference, float[] candidate, double atol, double rtol) {
+        return of(reference, candidate, atol, rtol, true);
+    }
+
+    private static DiffStats of(float[] reference, float[] candidate, double atol, double rtol, boolean scaled) {
+        if (scaled) {
+            double max = 1;
+            for (float r : reference) {
+                max = Math.max(max, Math.abs(r));
+            }
+            atol *= max;
+        }
         if (reference.length != candidate.length) {
             throw new IllegalArgumentException("cannot compare " + reference.length + " values with " + candidate.length);
         }

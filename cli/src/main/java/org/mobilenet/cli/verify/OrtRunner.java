@@ -23,6 +23,7 @@ public final class OrtRunner implements AutoCloseable {
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setOptimizationLevel(level);
             opts.setIntraOpNumThreads(1);
+            opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             this.session = env.createSession(model, opts);
         }
     }

@@ -18,7 +18,9 @@ import org.mobilenet.engine.model.Preprocessing;
 import org.mobilenet.engine.preprocess.ImagePreprocessor;
 import org.mobilenet.engine.run.Network;
 import org.mobilenet.io.image.ImageLoader;
+import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.onnx.Layout;
+import org.mobilenet.io.onnx.OnnxExportOptions;
 import org.mobilenet.io.onnx.OnnxExporter;
 import org.mobilenet.io.onnx.OnnxFile;
 import org.mobilenet.io.onnx.OnnxImport;
@@ -55,8 +57,20 @@ public final class Verifier {
     private Verifier() {
     }
 
+    /**
+     * Verifies a model file. An .onnx file runs as it is in ONNX Runtime; another format (.tflite,
+     * .safetensors) is exported to ONNX in memory first, which checks the engine against ONNX Runtime
+     * on the same weights.
+     */
     public static VerifyReport verify(Path file, Options o) throws IOException, OrtException {
-        ModelProto proto = OnnxFile.read(file);
+        ModelFiles.Format format = ModelFiles.Format.of(file);
+        ModelProto proto;
+        if (format == null || format == ModelFiles.Format.ONNX) {
+            proto = OnnxFile.read(file);
+        } else {
+            Model loaded = ModelFiles.load(file, format);
+            proto = OnnxExporter.toProto(loaded, OnnxExportOptions.defaults().withSoftmax(loaded.spec().softmax()));
+        }
         OnnxImport imp = OnnxImporter.importModel(file, proto);
         Model model = imp.model();
         int res = model.spec().resolution();
@@ -82,7 +96,13 @@ public final class Verifier {
         } else if (OnnxFile.hasExternalData(proto)) {
             runProto = OnnxFile.inlineExternalData(file, proto);
         }
-        Map<String, float[]> ort = runOrt(runProto.toByteArray(), imp, input, n, res, outputs);
+        Map<String, float[]> ort;
+        try {
+            ort = runOrt(runProto.toByteArray(), imp, input, n, res, outputs);
+        } catch (OrtException e) {
+            throw new org.mobilenet.io.BadInputException(file, "ONNX Runtime cannot run this model: "
+                    + String.valueOf(e.getMessage()).replace('\n', ' '));
+        }
         float[] ref = ort.get(imp.outputName());
         DiffStats out = DiffStats.of(ref, engine, o.atol(), o.rtol());
         int classes = net.outputSize();
@@ -111,7 +131,7 @@ public final class Verifier {
                 if (value == null || e == null) {
                     continue;
                 }
-                VerifyReport.LayerDiff d = new VerifyReport.LayerDiff(l.name(), DiffStats.of(ort.get(value), e, o.atol(), o.rtol()));
+                VerifyReport.LayerDiff d = new VerifyReport.LayerDiff(l.name(), DiffStats.ofLayer(ort.get(value), e, o.atol(), o.rtol()));
                 layers.add(d);
                 if (first == null && !d.diff().within()) {
                     first = d;

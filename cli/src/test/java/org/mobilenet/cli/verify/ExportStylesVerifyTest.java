@@ -1,6 +1,7 @@
 package org.mobilenet.cli.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,9 +44,9 @@ class ExportStylesVerifyTest {
     }
 
     @Test
-    void perLayerNamesTheFirstLayerWhereReluAndRelu6Differ() throws Exception {
+    void plainReluGraphsRunWithReluAndPerLayerNamesTheFirstDivergence() throws Exception {
         Model m = ExportStyles.model(ExportStyles.Style.PYTORCH, 0.25, 128, 3);
-        // Scale the stem so its outputs pass 6: ONNX Runtime applies Relu, the engine ReLU6.
+        // Scale the stem so its outputs pass 6, where Relu and ReLU6 differ.
         var t = new java.util.LinkedHashMap<>(m.tensors());
         float[] w = m.tensor("conv1.weight").data();
         for (int i = 0; i < w.length; i++) {
@@ -56,10 +57,17 @@ class ExportStylesVerifyTest {
         ModelProto p = ExportStyles.build(big, ExportStyles.Style.PYTORCH, true);
         Path f = dir.resolve("relu.onnx");
         Files.write(f, p.toByteArray());
+        // Activations well above 6: the engine follows the graph's plain Relu, so nothing diverges...
         VerifyReport r = Verifier.verify(f, new Verifier.Options(1, 1, 1e-4, 0, true, List.of()));
-        assertNotNull(r.firstDivergentLayer());
-        assertEquals("conv1", r.firstDivergentLayer().layer());
+        assertTrue(r.pass());
+        assertNull(r.firstDivergentLayer());
         assertEquals(big.spec().layers().size(), r.layers().size());
+        // ...and at an impossible tolerance the first layer that rounds differently is named.
+        VerifyReport strict = Verifier.verify(f, new Verifier.Options(1, 1, 1e-12, 0, true, List.of()));
+        assertFalse(strict.pass());
+        assertNotNull(strict.firstDivergentLayer());
+        assertEquals(strict.layers().stream().filter(l -> !l.diff().within()).findFirst().orElseThrow().layer(),
+                strict.firstDivergentLayer().layer());
     }
 
     @Test

@@ -19,6 +19,12 @@ import org.mobilenet.engine.arch.ModelSpec;
  * architecture needs is present with the right shape and that there are no others.
  */
 public final class Model {
+    /**
+     * Metadata key naming the body's activation: {@code relu6} (the paper's, the default) or
+     * {@code relu} (some PyTorch ports); the forward pass follows it.
+     */
+    public static final String ACTIVATION_KEY = "activation";
+
     private final ModelSpec spec;
     private final Map<String, Tensor> tensors;
     private final float bnEpsilon;
@@ -79,6 +85,11 @@ public final class Model {
 
     public Map<String, String> metadata() {
         return metadata;
+    }
+
+    /** True when the body uses plain ReLU rather than ReLU6 ({@link #ACTIVATION_KEY} is {@code relu}). */
+    public boolean plainRelu() {
+        return "relu".equals(metadata.get(ACTIVATION_KEY));
     }
 
     /** True when any layer still carries an unfolded BatchNorm. */

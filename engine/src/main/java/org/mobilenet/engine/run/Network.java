@@ -64,6 +64,7 @@ public final class Network implements AutoCloseable {
         }
         Model folded = model.foldBatchNorm();
         List<LayerSpec> layers = folded.spec().layers();
+        Activation act = folded.plainRelu() ? Activation.RELU : Activation.RELU6;
         Step[] steps = new Step[layers.size()];
         for (int i = 0; i < steps.length; i++) {
             LayerSpec l = layers.get(i);
@@ -73,7 +74,7 @@ public final class Network implements AutoCloseable {
                 w = toKernelLayout(l, folded.tensor(TensorNames.weight(l.name())).data());
                 b = folded.has(TensorNames.bias(l.name())) ? folded.tensor(TensorNames.bias(l.name())).data().clone() : null;
             }
-            steps[i] = new Step(l, kernels.prepare(l, w, b, Activation.RELU6));
+            steps[i] = new Step(l, kernels.prepare(l, w, b, act));
         }
         return new Network(folded.spec(), kernels, steps, threads);
     }

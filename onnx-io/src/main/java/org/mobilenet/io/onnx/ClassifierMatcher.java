@@ -43,11 +43,11 @@ final class ClassifierMatcher {
         }
         boolean transB = g.intAttr(n, "transB", 0) != 0;
         int[] d = g.dims(n, 1, "B");
-        int k = transB ? d[0] : (d.length == 2 ? d[1] : -1);
         if (d.length != 2 || (transB ? d[1] : d[0]) != c) {
             throw g.bad(n, "has B of dims " + Arrays.toString(d) + " (transB " + (transB ? 1 : 0) + ") on " + c
                     + " features; expected " + (transB ? "[classes, " + c + "]" : "[" + c + ", classes]"));
         }
+        int k = transB ? d[0] : d[1];
         float[] b = g.floats(n, 1, "B");
         float[] w = transB ? b : transpose(b, c, k);
         float[] bias = g.hasInput(n, 2) ? bias(g, n, 2, k) : new float[k];

@@ -59,7 +59,7 @@ final class ConvUnitMatcher {
             }
         }
         long[] st = g.intsAttr(conv, "strides");
-        int stride = st == null ? 1 : (int) st[0];
+        int stride = st == null || st.length == 0 ? 1 : (int) st[0];
         if (st != null && (st.length != 2 || st[0] != st[1] || stride < 1 || stride > 2)) {
             throw g.bad(conv, "has strides " + java.util.Arrays.toString(st) + "; expected [1, 1] or [2, 2]");
         }

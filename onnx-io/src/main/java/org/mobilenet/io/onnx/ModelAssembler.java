@@ -122,7 +122,7 @@ final class ModelAssembler {
         meta.put("onnx.opset", Integer.toString(g.opset()));
         meta.put("onnx.producer", producer);
         meta.put("onnx.input_layout", input.layout().name());
-        meta.put("activation", act.id);
+        meta.put(Model.ACTIVATION_KEY, act.id);
         Model model;
         try {
             model = new Model(spec, tensors, eps, pre, labels, meta);

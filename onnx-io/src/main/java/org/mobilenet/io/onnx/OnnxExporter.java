@@ -54,7 +54,7 @@ public final class OnnxExporter {
         Model m = model.foldBatchNorm();
         boolean softmax = options.softmax() && m.spec().hasClassifier();
         ModelSpec spec = m.spec().withSoftmax(softmax);
-        boolean relu = "relu".equals(m.metadata().get("activation"));
+        boolean relu = m.plainRelu();
         GraphProto.Builder g = GraphProto.newBuilder().setName("mobilenet_v1");
         g.addInput(valueInfo(INPUT, BATCH, 3, spec.resolution(), spec.resolution()));
         if (!relu) {

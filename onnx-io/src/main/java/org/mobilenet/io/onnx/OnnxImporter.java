@@ -33,6 +33,16 @@ public final class OnnxImporter {
 
     /** Imports a parsed model; {@code file} names it in messages and locates external data. */
     public static OnnxImport importModel(Path file, ModelProto model) throws IOException {
+        try {
+            return match(file, model);
+        } catch (RuntimeException e) {
+            // A safety net: whatever a malformed graph trips over is reported as bad input, never a stack trace.
+            throw new BadInputException(file, "has a malformed graph (" + e.getClass().getSimpleName() + ": "
+                    + OnnxFile.firstLine(e.getMessage()) + ")", e);
+        }
+    }
+
+    private static OnnxImport match(Path file, ModelProto model) throws IOException {
         OnnxGraph g = new OnnxGraph(file, model);
         InputMatcher.Input input = InputMatcher.find(g);
         Cursor cur = InputMatcher.start(g, input);

@@ -22,7 +22,11 @@ final class PadMatcher {
             value = g.floatAttr(n, "value", 0f);
         } else {
             p = g.longs(n, 1, "pads");
-            value = g.hasInput(n, 2) ? g.floats(n, 2, "constant_value")[0] : 0f;
+            float[] v = g.hasInput(n, 2) ? g.floats(n, 2, "constant_value") : new float[] {0f};
+            if (v.length != 1) {
+                throw g.bad(n, "has a constant_value of " + v.length + " values; expected a scalar");
+            }
+            value = v[0];
         }
         if (value != 0f) {
             throw g.bad(n, "pads with " + value + "; expected zeros");

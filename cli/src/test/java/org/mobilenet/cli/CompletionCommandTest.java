@@ -1,0 +1,40 @@
+package org.mobilenet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class CompletionCommandTest {
+
+    @Test
+    void bashScriptCoversSubcommandsAndTheirOptions() {
+        CliRun r = CliRun.of("completion", "bash");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("complete -F _complete_mobilenet"), r.out());
+        assertTrue(r.out().contains("function _picocli_mobilenet_profile()"), r.out());
+        assertTrue(r.out().contains("--include-bias-bn"), r.out());
+        assertTrue(r.out().contains("\"TABLE\" \"JSON\" \"CSV\" \"MARKDOWN\""), r.out());
+    }
+
+    @Test
+    void bashIsTheDefault() {
+        assertEquals(CliRun.of("completion", "bash").out(), CliRun.of("completion").out());
+    }
+
+    @Test
+    void zshScriptLoadsBashCompletionThroughBashcompinit() {
+        CliRun r = CliRun.of("completion", "zsh");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("# zsh completion for mobilenet"), r.out());
+        assertTrue(r.out().contains("autoload -U +X bashcompinit && bashcompinit"), r.out());
+        assertTrue(r.out().contains("function _picocli_mobilenet_shell()"), r.out());
+    }
+
+    @Test
+    void unknownShellIsAUsageError() {
+        CliRun r = CliRun.of("completion", "fish");
+        assertEquals(ExitCode.USAGE, r.code());
+        assertTrue(r.err().startsWith("mobilenet completion: "), r.err());
+    }
+}
