@@ -37,7 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "The two take turns of --block timed runs (each turn opened by one untimed run) in one process, so",
             "both see the same machine load. Compare the ratio, not absolute times, on a shared machine.",
             "ONNX Runtime: CPU, intra-op threads = --threads, inter-op threads = 1, sequential, ALL_OPT,",
-            "input in a reused direct native-order FloatBuffer, intra-op spinning per --ort-spinning.",
+            "input in a reused direct native-order FloatBuffer, intra-op spinning per --ort-spinning (on), and",
+            "spinning stopped when a run returns per --ort-stop-spinning (on).",
         })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -75,6 +76,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + "run, so the worker threads the other runtime left spinning are idle again (default: ${DEFAULT-VALUE}).")
     int block;
 
+    @Option(names = "--ort-stop-spinning", defaultValue = "true", arity = "1", paramLabel = "BOOL",
+            description = "session.force_spinning_stop for ONNX Runtime: its pool threads stop spinning when a run "
+                    + "returns, instead of spinning on into the engine's turn (default: ${DEFAULT-VALUE}).")
+    boolean stopSpinning;
+
     @Option(names = "--no-ort", description = "Measure only the engine.")
     boolean noOrt;
 
@@ -106,7 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
         int r = m.spec().resolution();
         float[] images = images(batch, r);
         try (Network net = Network.compile(m, KernelChoice.defaultKernels(), threads);
-             OrtRunner ort = noOrt ? null : new OrtRunner(onnx, threads, spinning, images, batch, r)) {
+             OrtRunner ort = noOrt ? null : new OrtRunner(onnx, threads, spinning, stopSpinning, images, batch, r)) {
             float[] out = new float[batch * net.outputSize()];
             Double maxDiff = null;
             if (ort != null) {
@@ -201,6 +207,7 @@ public final class BenchCommand implements Callable<Integer> {
                 om.put("interOpThreads", 1);
                 om.put("optimization", "ALL_OPT");
                 om.put("spinning", spinning);
+                om.put("stopSpinningAfterRun", stopSpinning);
                 j.put("ort", om);
                 j.put("ratio", ratio);
                 j.put("maxAbsDiff", maxDiff);
