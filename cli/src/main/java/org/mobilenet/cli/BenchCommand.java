@@ -34,11 +34,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {
             "Measure forward-pass latency of the engine and of ONNX Runtime on the same model and inputs.",
-            "The two take turns of --block timed runs (each turn opened by one untimed run) in one process, so",
-            "both see the same machine load. Compare the ratio, not absolute times, on a shared machine.",
-            "ONNX Runtime: CPU, intra-op threads = --threads, inter-op threads = 1, sequential, ALL_OPT,",
-            "input in a reused direct native-order FloatBuffer, intra-op spinning per --ort-spinning (on), and",
-            "spinning stopped when a run returns per --ort-stop-spinning (on).",
+            "The two take turns of --block timed runs in one process, each turn opened by one untimed run, so both "
+                    + "see the same machine load. On a shared machine compare the ratio, not absolute times.",
+            "ONNX Runtime runs on the CPU with intra-op threads = --threads, inter-op threads = 1, sequential "
+                    + "execution, optimization level ALL_OPT and the input in a reused direct native-order "
+                    + "FloatBuffer; its pool threads spin during a run (--ort-spinning) and stop spinning when "
+                    + "it returns (--ort-stop-spinning).",
         })
 public final class BenchCommand implements Callable<Integer> {
 
