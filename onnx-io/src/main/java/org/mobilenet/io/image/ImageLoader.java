@@ -88,6 +88,8 @@ public final class ImageLoader {
             } finally {
                 reader.dispose();
             }
+        } catch (BadInputException e) {
+            throw e;
         } catch (NoSuchFileException e) {
             throw new BadInputException(file, "no such file");
         } catch (IOException e) {
@@ -111,7 +113,8 @@ public final class ImageLoader {
 
     private static String oneLine(Exception e) {
         String m = e.getMessage();
-        String s = m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        String s = m == null || m.isBlank()
+                ? (e instanceof java.io.EOFException ? "the file ends early" : e.getClass().getSimpleName()) : m;
         return s.replace('\n', ' ').replace('\r', ' ');
     }
 }

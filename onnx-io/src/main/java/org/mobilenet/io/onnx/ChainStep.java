@@ -8,12 +8,19 @@ final class ChainStep {
     private ChainStep() {
     }
 
-    /** The next node that does something, or null at the end of the chain; marks skipped nodes visited. */
+    /**
+     * The next node that does something, or null at the end of the chain; marks skipped nodes visited
+     * and refuses a node visited before (a cycle).
+     */
     static NodeProto next(OnnxGraph g, Cursor cur) throws IOException {
         while (true) {
             NodeProto n = g.next(cur.value);
             if (n == null) {
                 return null;
+            }
+            if (g.visited(n)) {
+                // A node reached twice: the graph runs in a circle and walking it would never end.
+                throw g.bad(n, "is reached again from '" + cur.value + "'; expected an acyclic MobileNet v1 chain");
             }
             if (n.getOpType().equals("Identity") || n.getOpType().equals("Dropout")) {
                 if (!n.getInput(0).equals(cur.value)) {

@@ -43,8 +43,13 @@ public final class OnnxFile {
             cis.setRecursionLimit(100);
             model = ModelProto.parseFrom(cis);
         } catch (InvalidProtocolBufferException e) {
+            String why = firstLine(e.getMessage());
+            if (why.startsWith("Protocol message was too large") || why.contains("truncated")) {
+                // The size limit is the file's size: a length field claims bytes the file does not have.
+                why = "the file is truncated or a length field claims more than its " + size + " bytes";
+            }
             throw new BadInputException(file, "expected an ONNX model (protobuf ModelProto), found bytes that do not "
-                    + "parse: " + firstLine(e.getMessage()));
+                    + "parse: " + why);
         }
         if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
             throw new BadInputException(file, "expected an ONNX model with a graph, found "

@@ -76,9 +76,9 @@ final class TensorData {
         }
         if (type == DataType.FLOAT16_VALUE || type == DataType.BFLOAT16_VALUE) {
             boolean half = type == DataType.FLOAT16_VALUE;
-            float[] v = new float[n];
             if (!isRawOrExternal(t)) {
                 requireCount(t, t.getInt32DataCount(), n, "int32_data");
+                float[] v = new float[n];
                 for (int i = 0; i < n; i++) {
                     int bits = t.getInt32Data(i) & 0xffff;
                     v[i] = half ? HalfFloats.fromHalf(bits) : HalfFloats.fromBfloat16(bits);
@@ -86,6 +86,7 @@ final class TensorData {
                 return v;
             }
             ByteBuffer b = bytes(t, n, 2);
+            float[] v = new float[n];
             for (int i = 0; i < n; i++) {
                 int bits = b.getShort(2 * i) & 0xffff;
                 v[i] = half ? HalfFloats.fromHalf(bits) : HalfFloats.fromBfloat16(bits);
@@ -93,15 +94,16 @@ final class TensorData {
             return v;
         }
         if (type == DataType.DOUBLE_VALUE) {
-            float[] v = new float[n];
             if (!isRawOrExternal(t)) {
                 requireCount(t, t.getDoubleDataCount(), n, "double_data");
+                float[] v = new float[n];
                 for (int i = 0; i < n; i++) {
                     v[i] = (float) t.getDoubleData(i);
                 }
                 return v;
             }
             ByteBuffer b = bytes(t, n, 8);
+            float[] v = new float[n];
             for (int i = 0; i < n; i++) {
                 v[i] = (float) b.getDouble(8 * i);
             }
@@ -114,16 +116,17 @@ final class TensorData {
     long[] longs(TensorProto t) throws IOException {
         int n = (int) count(dims(t));
         int type = t.getDataType();
-        long[] v = new long[n];
         if (type == DataType.INT64_VALUE) {
             if (!isRawOrExternal(t)) {
                 requireCount(t, t.getInt64DataCount(), n, "int64_data");
+                long[] v = new long[n];
                 for (int i = 0; i < n; i++) {
                     v[i] = t.getInt64Data(i);
                 }
                 return v;
             }
             ByteBuffer b = bytes(t, n, 8);
+            long[] v = new long[n];
             for (int i = 0; i < n; i++) {
                 v[i] = b.getLong(8 * i);
             }
@@ -132,12 +135,14 @@ final class TensorData {
         if (type == DataType.INT32_VALUE) {
             if (!isRawOrExternal(t)) {
                 requireCount(t, t.getInt32DataCount(), n, "int32_data");
+                long[] v = new long[n];
                 for (int i = 0; i < n; i++) {
                     v[i] = t.getInt32Data(i);
                 }
                 return v;
             }
             ByteBuffer b = bytes(t, n, 4);
+            long[] v = new long[n];
             for (int i = 0; i < n; i++) {
                 v[i] = b.getInt(4 * i);
             }
@@ -204,6 +209,9 @@ final class TensorData {
             throw bad(t, "has dims " + t.getDimsList() + " (" + want + " bytes) but external length " + length);
         }
         long size = Files.size(file);
+        if (want > Integer.MAX_VALUE - 8) {
+            throw bad(t, "has dims " + t.getDimsList() + " (" + want + " bytes), more than one array can hold");
+        }
         if (offset > size || want > size - offset) {
             throw bad(t, "needs bytes " + offset + ".." + (offset + want) + " of external file '" + location
                     + "', which has only " + size + " bytes");

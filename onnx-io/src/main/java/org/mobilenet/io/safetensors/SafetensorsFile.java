@@ -243,6 +243,10 @@ public record SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> m
                         + " needs " + (count == Long.MAX_VALUE ? "too many" : Long.toString(count * dtype.size))
                         + " bytes but data_offsets give " + (end - begin));
             }
+            if (end - begin > Integer.MAX_VALUE - 8) {
+                throw new BadInputException(file, "tensor '" + name + "' has " + (end - begin)
+                        + " bytes, more than one array can hold");
+            }
             return new Entry(name, dtype, shape, (int) count, begin, end);
         }
     }

@@ -201,7 +201,7 @@ public final class TfliteImporter {
                 meta.put("labels", "embedded " + name);
                 return fit(l, classes);
             }
-            if (dir != null && !name.contains("/") && !name.contains("\\")) {
+            if (dir != null && !name.contains("/") && !name.contains("\\") && !name.contains("\0")) {
                 l = LabelFile.fromFile(dir.resolve(name));
                 if (fit(l, classes) != null) {
                     meta.put("labels", dir.resolve(name).toString());
