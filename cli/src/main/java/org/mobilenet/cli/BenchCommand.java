@@ -34,10 +34,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {
             "Measure forward-pass latency of the engine and of ONNX Runtime on the same model and inputs.",
-            "Runs alternate between the two (engine, ORT, ORT, engine, ...) so both see the same machine load;",
-            "compare the ratio, not absolute times, on a shared machine.",
-            "ONNX Runtime: CPU, intra-op threads = --threads, inter-op threads = 1, sequential, ALL_OPT,",
-            "input in a reused direct native-order FloatBuffer, intra-op spinning per --ort-spinning.",
+            "The two take turns of --block timed runs in one process, each turn opened by one untimed run, so both "
+                    + "see the same machine load. On a shared machine compare the ratio, not absolute times.",
+            "ONNX Runtime runs on the CPU with intra-op threads = --threads, inter-op threads = 1, sequential "
+                    + "execution, optimization level ALL_OPT and the input in a reused direct native-order "
+                    + "FloatBuffer; its pool threads spin during a run (--ort-spinning) and stop spinning when "
+                    + "it returns (--ort-stop-spinning).",
         })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -70,6 +72,16 @@ public final class BenchCommand implements Callable<Integer> {
             description = "session.intra_op.allow_spinning for ONNX Runtime (default: ${DEFAULT-VALUE}, ORT's own default).")
     boolean spinning;
 
+    @Option(names = "--block", defaultValue = "5", paramLabel = "N",
+            description = "Timed runs per turn: the runtimes take turns of N runs, each turn after one untimed "
+                    + "run, so the worker threads the other runtime left spinning are idle again (default: ${DEFAULT-VALUE}).")
+    int block;
+
+    @Option(names = "--ort-stop-spinning", defaultValue = "true", arity = "1", paramLabel = "BOOL",
+            description = "session.force_spinning_stop for ONNX Runtime: its pool threads stop spinning when a run "
+                    + "returns, instead of spinning on into the engine's turn (default: ${DEFAULT-VALUE}).")
+    boolean stopSpinning;
+
     @Option(names = "--no-ort", description = "Measure only the engine.")
     boolean noOrt;
 
@@ -79,8 +91,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, OrtException {
-        if (threads < 1 || batch < 1 || runs < 1 || warmup < 0) {
-            throw new IllegalArgumentException("--threads, --batch and --runs must be >= 1 and --warmup >= 0");
+        if (threads < 1 || batch < 1 || runs < 1 || warmup < 0 || block < 1) {
+            throw new IllegalArgumentException("--threads, --batch, --runs and --block must be >= 1 and --warmup >= 0");
         }
         Model m;
         byte[] onnx = null;
@@ -101,7 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
         int r = m.spec().resolution();
         float[] images = images(batch, r);
         try (Network net = Network.compile(m, KernelChoice.defaultKernels(), threads);
-             OrtRunner ort = noOrt ? null : new OrtRunner(onnx, threads, spinning, images, batch, r)) {
+             OrtRunner ort = noOrt ? null : new OrtRunner(onnx, threads, spinning, stopSpinning, images, batch, r)) {
             float[] out = new float[batch * net.outputSize()];
             Double maxDiff = null;
             if (ort != null) {
@@ -117,16 +129,22 @@ public final class BenchCommand implements Callable<Integer> {
             }
             long[] engineNs = new long[runs];
             long[] ortNs = new long[runs];
-            for (int i = 0; i < runs; i++) {
-                // Alternate who goes first so neither always runs right after the other's cache footprint.
-                if (ort != null && i % 2 == 1) {
-                    ortNs[i] = timeOrt(ort);
+            // Turns of `block` timed runs each, engine and ORT alternating (ORT first every other
+            // round), every turn opened by one untimed run: both see the same machine load over the
+            // measurement, and neither is timed while the other's spinning pool threads still hold a core.
+            for (int done = 0, round = 0; done < runs; done += block, round++) {
+                int n = Math.min(block, runs - done);
+                if (ort != null && round % 2 == 1) {
+                    ortTurn(ort, ortNs, done, n);
                 }
-                long t0 = System.nanoTime();
                 net.forward(images, batch, out);
-                engineNs[i] = System.nanoTime() - t0;
-                if (ort != null && i % 2 == 0) {
-                    ortNs[i] = timeOrt(ort);
+                for (int i = done; i < done + n; i++) {
+                    long t0 = System.nanoTime();
+                    net.forward(images, batch, out);
+                    engineNs[i] = System.nanoTime() - t0;
+                }
+                if (ort != null && round % 2 == 0) {
+                    ortTurn(ort, ortNs, done, n);
                 }
             }
             LatencyStats e = LatencyStats.of(engineNs, batch);
@@ -136,10 +154,13 @@ public final class BenchCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private static long timeOrt(OrtRunner ort) throws OrtException {
-        long t0 = System.nanoTime();
+    private static void ortTurn(OrtRunner ort, long[] ns, int from, int n) throws OrtException {
         ort.runTimed();
-        return System.nanoTime() - t0;
+        for (int i = from; i < from + n; i++) {
+            long t0 = System.nanoTime();
+            ort.runTimed();
+            ns[i] = System.nanoTime() - t0;
+        }
     }
 
     private static byte[] exported(Model m) {
@@ -177,6 +198,7 @@ public final class BenchCommand implements Callable<Integer> {
             j.put("batch", batch);
             j.put("runs", runs);
             j.put("warmup", warmup);
+            j.put("block", block);
             j.put("kernels", net.kernels().name());
             j.put("java", Runtime.version().toString());
             j.put("engine", e.toMap());
@@ -186,6 +208,7 @@ public final class BenchCommand implements Callable<Integer> {
                 om.put("interOpThreads", 1);
                 om.put("optimization", "ALL_OPT");
                 om.put("spinning", spinning);
+                om.put("stopSpinningAfterRun", stopSpinning);
                 j.put("ort", om);
                 j.put("ratio", ratio);
                 j.put("maxAbsDiff", maxDiff);

@@ -14,8 +14,10 @@ import java.util.Map;
 /**
  * One ONNX Runtime session set up for a fair latency comparison with the engine, CPU execution
  * provider: intra-op threads = the engine's thread count, inter-op threads = 1, sequential
- * execution, graph optimization level ALL_OPT, and intra-op spinning as chosen
- * ({@code session.intra_op.allow_spinning}; ORT's default is on). The input lives in one reused
+ * execution, graph optimization level ALL_OPT, intra-op spinning as chosen
+ * ({@code session.intra_op.allow_spinning}; ORT's default is on) and, optionally, spinning stopped
+ * when a run returns ({@code session.force_spinning_stop}), so idle pool threads do not take cores
+ * from whatever runs next in the process. The input lives in one reused
  * direct, native-order FloatBuffer wrapped once by {@code OnnxTensor.createTensor(env, buffer, shape)},
  * so a timed run copies no input. Accepts an NCHW ({@code [N,3,R,R]}) or NHWC ({@code [N,R,R,3]}) input.
  */
@@ -30,7 +32,8 @@ final class OrtRunner implements AutoCloseable {
     /**
      * onnx: the model bytes. imagesNhwc {@code [batch, r, r, 3]}: the same input the engine gets.
      */
-    OrtRunner(byte[] onnx, int threads, boolean spinning, float[] imagesNhwc, int batch, int r) throws OrtException {
+    OrtRunner(byte[] onnx, int threads, boolean spinning, boolean stopSpinning, float[] imagesNhwc, int batch, int r)
+            throws OrtException {
         env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(threads);
@@ -38,6 +41,7 @@ final class OrtRunner implements AutoCloseable {
             o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             o.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
+            o.addConfigEntry("session.force_spinning_stop", stopSpinning ? "1" : "0");
             session = env.createSession(onnx, o);
         }
         inputName = session.getInputNames().iterator().next();

@@ -21,8 +21,8 @@ import org.mobilenet.engine.kernels.RangeTask;
 public final class WorkerPool implements Parallel, AutoCloseable {
     /** How long an idle worker spins before parking. */
     private static final long SPIN_NANOS = 100_000;
-    /** Chunks per thread: more balance dynamic load, fewer cost less synchronization. */
-    private static final int CHUNKS_PER_THREAD = 4;
+    /** Chunks per thread: more even out load, fewer cost less synchronization (2 measured best). */
+    private static final int CHUNKS_PER_THREAD = 2;
     private static final int BITS = 20;
     private static final long MASK = (1L << BITS) - 1;
 
@@ -30,6 +30,9 @@ public final class WorkerPool implements Parallel, AutoCloseable {
     private final Thread[] workers;
     private final AtomicIntegerArray parked;
     private final AtomicLong cursor = new AtomicLong();
+    /** Allocated between the two counters so they do not share a cache line. */
+    @SuppressWarnings("unused")
+    private final long[] padding = new long[16];
     private final AtomicInteger done = new AtomicInteger();
     private volatile boolean closed;
     private int generation;

@@ -1,0 +1,51 @@
+package org.mobilenet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.Test;
+
+class BenchCommandTest {
+
+    @Test
+    void jsonReportsBothRuntimesTheirRatioAndAgreeingOutputs() {
+        CliRun r = CliRun.of("bench", "--alpha", "0.25", "--resolution", "64", "--threads", "2", "--batch", "3",
+                "--runs", "5", "--warmup", "2", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(2, o.get("threads").getAsInt());
+        assertEquals(3, o.get("batch").getAsInt());
+        assertTrue(o.get("model").getAsString().contains("0.25"), o.get("model").getAsString());
+        JsonObject e = o.getAsJsonObject("engine");
+        JsonObject ort = o.getAsJsonObject("ort");
+        for (JsonObject s : new JsonObject[] {e, ort}) {
+            double min = s.get("minMs").getAsDouble();
+            double median = s.get("medianMs").getAsDouble();
+            double p90 = s.get("p90Ms").getAsDouble();
+            assertTrue(min > 0 && min <= median && median <= p90, s.toString());
+            assertEquals(3 * 1000 / median, s.get("imagesPerSecond").getAsDouble(), 1e-6 * s.get("imagesPerSecond").getAsDouble());
+        }
+        assertEquals(2, ort.get("intraOpThreads").getAsInt());
+        assertEquals(1, ort.get("interOpThreads").getAsInt());
+        assertEquals(e.get("medianMs").getAsDouble() / ort.get("medianMs").getAsDouble(), o.get("ratio").getAsDouble(), 1e-9);
+        assertTrue(o.get("maxAbsDiff").getAsDouble() < 1e-4, "engine and ONNX Runtime agree: " + o.get("maxAbsDiff"));
+    }
+
+    @Test
+    void tableNamesBothRuntimesAndTheRatio() {
+        CliRun r = CliRun.of("bench", "--alpha", "0.25", "--resolution", "64", "--runs", "3", "--warmup", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("engine ("), r.out());
+        assertTrue(r.out().contains("onnxruntime"), r.out());
+        assertTrue(r.out().contains("Ratio engine/ORT (median)"), r.out());
+    }
+
+    @Test
+    void zeroThreadsIsAUsageError() {
+        CliRun r = CliRun.of("bench", "--threads", "0");
+        assertEquals(ExitCode.USAGE, r.code());
+        assertTrue(r.err().startsWith("mobilenet bench: "), r.err());
+    }
+}
