@@ -1,6 +1,5 @@
 package org.mobilenet.cli;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,23 +22,11 @@ final class LayerTimer {
         for (int i = 0; i < warmup; i++) {
             net.forward(in, 1);
         }
+        long[] nanos = net.timeLayers(in, 1, runs);
         List<LayerSpec> layers = net.spec().layers();
-        long[][] samples = new long[layers.size()][runs];
-        for (int run = 0; run < runs; run++) {
-            final int k = run;
-            long[] last = {System.nanoTime()};
-            int[] idx = {0};
-            net.forward(in, 1, (layer, out, n) -> {
-                long now = System.nanoTime();
-                samples[idx[0]++][k] = now - last[0];
-                last[0] = now;
-            });
-        }
         Map<String, Double> out = new LinkedHashMap<>();
         for (int i = 0; i < layers.size(); i++) {
-            long[] s = samples[i];
-            Arrays.sort(s);
-            out.put(layers.get(i).name(), s[s.length / 2] / 1e6);
+            out.put(layers.get(i).name(), nanos[i] / 1e6);
         }
         return out;
     }

@@ -22,6 +22,7 @@ import org.mobilenet.engine.cost.LayerType;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.SeededInit;
 import org.mobilenet.io.ModelFiles;
+import org.mobilenet.engine.run.KernelChoice;
 import org.mobilenet.engine.run.Network;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,28 +70,37 @@ public final class ProfileCommand implements Callable<Integer> {
             description = "Untimed forward passes before measuring, so the JIT has compiled the kernels (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
+            description = "Threads the engine splits each layer over for --measure (default: ${DEFAULT-VALUE}).")
+    int threads;
+
     @Override
     public Integer call() throws IOException {
         Model model = model();
-        if (runs < 1 || warmup < 0) {
-            throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
+        if (runs < 1 || warmup < 0 || threads < 1) {
+            throw new IllegalArgumentException("--runs and --threads must be >= 1 and --warmup >= 0");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (model != null) {
-            Map<String, Double> times = measure ? LayerTimer.medianMillis(Network.compile(model), warmup, runs) : null;
-            printOne(out, CostModel.of(model), times);
+            printOne(out, CostModel.of(model), measure ? measure(model) : null);
         } else {
             List<ModelSpec> specs = arch.specs();
             if (specs.size() > 1) {
                 printGrid(out, specs);
             } else {
                 ModelSpec s = specs.get(0);
-                Map<String, Double> times = measure ? LayerTimer.medianMillis(Network.compile(SeededInit.create(s, 1)), warmup, runs) : null;
-                printOne(out, CostModel.of(s), times);
+                printOne(out, CostModel.of(s), measure ? measure(SeededInit.create(s, 1)) : null);
             }
         }
         out.flush();
         return ExitCode.OK;
+    }
+
+    /** Each layer's median time in milliseconds on one image. */
+    private Map<String, Double> measure(Model m) {
+        try (Network net = Network.compile(m, KernelChoice.defaultKernels(), threads)) {
+            return LayerTimer.medianMillis(net, warmup, runs);
+        }
     }
 
     /** The model to profile: --model, else (without architecture options) the shell's loaded model, else none. */
@@ -171,9 +181,9 @@ public final class ProfileCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Total: %s Mult-Adds (%.1fM), %s params (%.2fM)%s%n", count(totalMa, false), totalMa / 1e6,
                 count(totalParams, false), totalParams / 1e6, includeExtra ? " including biases and BN" : "");
         if (times != null) {
-            out.printf(Locale.ROOT, "Measured: %.3f ms per image (median of %d runs, %s kernels); "
+            out.printf(Locale.ROOT, "Measured: %.3f ms per image (median of %d runs, %s kernels, %d thread%s); "
                     + "1x1 convolutions took %.1f%% of the time (the paper: 95%%), pooling and softmax %.2f%%.%n",
-                    totalTime, runs, org.mobilenet.engine.run.KernelChoice.defaultKernels().name(),
+                    totalTime, runs, KernelChoice.defaultKernels().name(), threads, threads == 1 ? "" : "s",
                     100 * timeByType.getOrDefault(LayerType.CONV_1X1, 0.0) / totalTime,
                     100 * timeByType.getOrDefault(null, 0.0) / totalTime);
         }
