@@ -50,7 +50,7 @@ class ManPagesTest {
     void pagesListOptionsWithDefaultsAndTheExitCodes() {
         String profile = ManPages.generate().get("mobilenet-profile.1");
         assertTrue(profile.contains(".SH NAME\nmobilenet\\-profile \\- Print Mult\\-Adds"), profile);
-        assertTrue(profile.contains("\\fB\\-\\-runs\\fR=\\fIN\\fR\nTimed forward passes for \\-\\-measure (default: 10).\n"), profile);
+        assertTrue(profile.contains("\\fB\\-\\-runs\\fR=\\fIN\\fR\nTimed forward passes for \\-\\-measure (default: 20).\n"), profile);
         assertTrue(profile.contains("\\fB\\-\\-alpha\\fR=\\fIA\\fR[,\\fIA\\fR...]\n"), profile);
         assertTrue(profile.contains(".SH EXIT STATUS\n.TP\n\\fB0\\fR\nsuccess\n"), profile);
         assertTrue(profile.contains(".TP\n\\fB70\\fR\ninternal error"), profile);
