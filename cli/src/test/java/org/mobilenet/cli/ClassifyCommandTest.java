@@ -165,6 +165,23 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void featuresAsCsvAreOneRowOfFeaturesPerImage() {
+        CliRun r = CliRun.of("classify", "-m", model(), "--features", "--format", "csv", cat());
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals(2, lines.length, r.out());
+        assertTrue(lines[0].startsWith("path,f0,f1,"), lines[0]);
+        assertEquals(257, lines[1].split(",").length);
+    }
+
+    @Test
+    void nothingIsPrintedOnStdoutWhenEveryImageFails() {
+        CliRun r = CliRun.of("classify", "-m", model(), "--max-pixels", "100", cat());
+        assertEquals(ExitCode.BAD_INPUT, r.code());
+        assertEquals("", r.out());
+    }
+
+    @Test
     void pixelLimitRefusesLargeImages() {
         CliRun r = CliRun.of("classify", "-m", model(), "--max-pixels", "1000", cat());
         assertEquals(ExitCode.BAD_INPUT, r.code());

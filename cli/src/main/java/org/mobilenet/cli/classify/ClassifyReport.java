@@ -13,7 +13,7 @@ import org.mobilenet.cli.format.TextTable;
  * Prints classification results. JSON: {@code [{"path": "cat.bmp", "results": [{"rank": 1, "index": 283,
  * "label": "tiger cat", "score": 0.41}], "features": [...]}]} ("results" only for a classifier,
  * "features" only when asked for or for a headless model). CSV: {@code path,rank,index,label,score}, or
- * {@code path,f0,f1,...} for features. Table: the CSV columns aligned. Failed images are not listed.
+ * with features only {@code path,f0,f1,...}. Table: the CSV columns aligned. Failed images are not listed.
  */
 public final class ClassifyReport {
     private final List<String> labels;
@@ -36,8 +36,13 @@ public final class ClassifyReport {
         if (format == OutputFormat.JSON) {
             return json(ok) + "\n";
         }
+        if (ok.isEmpty()) {
+            return "";
+        }
+        // CSV holds one table: with --features it is the feature rows, not the ranking.
+        boolean ranking = classifier && !(features && format == OutputFormat.CSV);
         StringBuilder sb = new StringBuilder();
-        if (classifier) {
+        if (ranking) {
             TextTable t = new TextTable("path", "rank", "index", "label", "score").rightAlign(1, 2, 4);
             for (ImageResult r : ok) {
                 for (int k = 0; k < r.indices().length; k++) {
@@ -48,12 +53,10 @@ public final class ClassifyReport {
             sb.append(t.render(format));
         }
         if (features) {
-            if (classifier && format != OutputFormat.CSV) {
+            if (ranking) {
                 sb.append('\n');
             }
-            if (!classifier || format != OutputFormat.CSV) {
-                sb.append(featureTable(ok, format));
-            }
+            sb.append(featureTable(ok, format));
         }
         return sb.toString();
     }
