@@ -46,13 +46,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE",
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE",
             description = "Model file (any format 'mobilenet' reads). Without it: the architecture given by "
                     + "--alpha/--resolution with seeded weights.")
     Path model;
 
     @Mixin
     ArchitectureOptions arch;
+
+    @Option(names = "--max-ratio", paramLabel = "X",
+            description = "Exit with code 1 when the engine's median latency is more than X times ONNX Runtime's "
+                    + "(a CI performance check).")
+    Double maxRatio;
 
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
             description = "Threads for the engine and for ONNX Runtime's intra-op pool (default: ${DEFAULT-VALUE}).")
@@ -93,6 +98,9 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException, OrtException {
         if (threads < 1 || batch < 1 || runs < 1 || warmup < 0 || block < 1) {
             throw new IllegalArgumentException("--threads, --batch, --runs and --block must be >= 1 and --warmup >= 0");
+        }
+        if (maxRatio != null && (noOrt || !(maxRatio > 0))) {
+            throw new IllegalArgumentException("--max-ratio needs ONNX Runtime (not --no-ort) and a value > 0");
         }
         Model m;
         byte[] onnx = null;
@@ -150,6 +158,12 @@ public final class BenchCommand implements Callable<Integer> {
             LatencyStats e = LatencyStats.of(engineNs, batch);
             LatencyStats o = ort == null ? null : LatencyStats.of(ortNs, batch);
             print(name, net, e, o, maxDiff);
+            if (maxRatio != null && o != null && e.medianMs() / o.medianMs() > maxRatio) {
+                spec.commandLine().getErr().printf(Locale.ROOT, "mobilenet bench: the engine took %.3f times ONNX Runtime's "
+                        + "median latency, more than --max-ratio %s%n", e.medianMs() / o.medianMs(), maxRatio);
+                spec.commandLine().getErr().flush();
+                return ExitCode.CHECK_FAILED;
+            }
         }
         return ExitCode.OK;
     }

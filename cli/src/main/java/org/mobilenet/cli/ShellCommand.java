@@ -40,7 +40,8 @@ public final class ShellCommand implements Callable<Integer> {
             Shell shell = new Shell(terminal, Session.of(spec), ModelLoader.files(), history, err, debug);
             shell.showPrompt(interactive); // piped input: output only, no prompts
             shell.run();
+            // A piped script fails like a script: with the exit code of its first failing command.
+            return interactive ? ExitCode.OK : shell.firstFailure();
         }
-        return ExitCode.OK;
     }
 }

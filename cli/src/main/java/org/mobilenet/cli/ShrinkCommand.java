@@ -74,6 +74,9 @@ public final class ShrinkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (format != OutputFormat.TABLE && format != OutputFormat.JSON) {
+            throw new IllegalArgumentException("--format must be table or json");
+        }
         if (output == null && !dryRun) {
             throw new IllegalArgumentException("give --output FILE, or --dry-run");
         }
@@ -110,8 +113,8 @@ public final class ShrinkCommand implements Callable<Integer> {
             m.put("after", Map.of("multAdds", r.after().totalMultAdds(), "params", r.after().totalParams()));
             m.put("multAddsRatio", r.multAddsRatio());
             m.put("paramsRatio", r.paramsRatio());
-            m.put("predictedMultAddsRatio", r.predictedMultAddsRatio());
-            m.put("predictedParamsRatio", r.predictedParamsRatio());
+            m.put("predictedMultAddsRatio", orNull(r.predictedMultAddsRatio()));
+            m.put("predictedParamsRatio", orNull(r.predictedParamsRatio()));
             if (a != null) {
                 m.put("evalImages", a.images());
                 m.put("top1Agreement", a.top1Rate());
@@ -141,5 +144,14 @@ public final class ShrinkCommand implements Callable<Integer> {
 
     private static String ratio(double v) {
         return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    /** A prediction, or "n/a" where the variant changed. */
+    private static String ratio(java.util.OptionalDouble v) {
+        return v.isPresent() ? ratio(v.getAsDouble()) : "n/a (layers removed)";
+    }
+
+    private static Double orNull(java.util.OptionalDouble v) {
+        return v.isPresent() ? v.getAsDouble() : null;
     }
 }

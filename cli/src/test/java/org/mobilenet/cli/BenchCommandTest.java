@@ -43,6 +43,22 @@ class BenchCommandTest {
     }
 
     @Test
+    void maxRatioFailsTheRunWithExit1WhenExceeded() {
+        // Thresholds no real run can miss either way: the check, not the machine, is under test.
+        CliRun over = CliRun.of("bench", "-m", "x", "--alpha", "0.25", "--resolution", "64", "--runs", "3", "--warmup", "1",
+                "--max-ratio", "1e-6");
+        assertEquals(ExitCode.BAD_INPUT, over.code(), "a missing model file is bad input before any timing");
+        CliRun fail = CliRun.of("bench", "--alpha", "0.25", "--resolution", "64", "--runs", "3", "--warmup", "1",
+                "--max-ratio", "1e-6");
+        assertEquals(ExitCode.CHECK_FAILED, fail.code(), fail.err());
+        assertTrue(fail.err().contains("more than --max-ratio"), fail.err());
+        CliRun pass = CliRun.of("bench", "--alpha", "0.25", "--resolution", "64", "--runs", "3", "--warmup", "1",
+                "--max-ratio", "1e6");
+        assertEquals(ExitCode.OK, pass.code(), pass.err());
+        assertEquals(ExitCode.USAGE, CliRun.of("bench", "--no-ort", "--max-ratio", "2").code());
+    }
+
+    @Test
     void zeroThreadsIsAUsageError() {
         CliRun r = CliRun.of("bench", "--threads", "0");
         assertEquals(ExitCode.USAGE, r.code());

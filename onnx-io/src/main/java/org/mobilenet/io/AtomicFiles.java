@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
@@ -36,6 +38,12 @@ public final class AtomicFiles {
         Path dir = abs.getParent();
         if (!overwrite && Files.exists(abs)) {
             throw new FileAlreadyExistsException(target.toString(), null, "already exists");
+        }
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new NoSuchFileException(String.valueOf(dir), null, "the folder does not exist");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new AccessDeniedException(dir.toString(), null, "the folder is not writable");
         }
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         boolean done = false;

@@ -30,6 +30,7 @@ public final class Shell {
     private final PrintWriter err;
     private final boolean debug;
     private int lastExitCode;
+    private int firstFailure;
     private boolean showPrompt = true;
 
     /**
@@ -81,6 +82,7 @@ public final class Shell {
                     err.println("mobilenet: " + e.getMessage());
                     err.flush();
                     lastExitCode = ExitCode.USAGE;
+                    noteFailure();
                     continue;
                 }
                 if (words.isEmpty()) {
@@ -90,6 +92,7 @@ public final class Shell {
                     break;
                 }
                 lastExitCode = execute(words, out);
+                noteFailure();
             }
         } finally {
             reader.getHistory().save();
@@ -100,6 +103,17 @@ public final class Shell {
     /** Whether to print a prompt before each line (off when reading a script from a pipe). */
     public void showPrompt(boolean show) {
         this.showPrompt = show;
+    }
+
+    private void noteFailure() {
+        if (firstFailure == 0) {
+            firstFailure = lastExitCode;
+        }
+    }
+
+    /** The exit code of the first command that failed, or 0 when all succeeded (a script's result). */
+    public int firstFailure() {
+        return firstFailure;
     }
 
     /** The exit code of the last command run. */

@@ -21,6 +21,7 @@ import org.jline.terminal.impl.DumbTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobilenet.cli.ModelLoader;
+import org.mobilenet.cli.ExitCode;
 import org.mobilenet.cli.Session;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Padding;
@@ -45,7 +46,7 @@ class ShellTest {
         return SeededInit.create(HALF_128, 1);
     };
 
-    private record Result(String out, String err, Session session) {
+    private record Result(String out, String err, Session session, int firstFailure) {
     }
 
     private Result run(String input) throws IOException {
@@ -58,9 +59,10 @@ class ShellTest {
         StringWriter err = new StringWriter();
         try (Terminal t = new DumbTerminal("test", Terminal.TYPE_DUMB,
                 new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, StandardCharsets.UTF_8)) {
-            new Shell(t, session, modelLoader, dir.resolve("history"), new PrintWriter(err, true), false).run();
+            Shell shell = new Shell(t, session, modelLoader, dir.resolve("history"), new PrintWriter(err, true), false);
+            shell.run();
+            return new Result(out.toString(StandardCharsets.UTF_8), err.toString(), session, shell.firstFailure());
         }
-        return new Result(out.toString(StandardCharsets.UTF_8), err.toString(), session);
     }
 
     private static JsonObject firstJson(String out) {
@@ -75,6 +77,13 @@ class ShellTest {
         assertTrue(r.out().contains("conv1,"), r.out());
         assertFalse(r.out().contains("\"layers\""), r.out());
         assertEquals("", r.err());
+    }
+
+    @Test
+    void aScriptReportsItsFirstFailingExitCode() throws IOException {
+        assertEquals(0, run("profile --format csv\nexit\n").firstFailure());
+        assertEquals(ExitCode.USAGE, run("profile --format csv\nprofile --frobnicate\nload " + dir.resolve("none.model")
+                + "\nprofile --format csv\n").firstFailure());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.mobilenet.engine.shrink;
 
+import java.util.OptionalDouble;
 import org.mobilenet.engine.cost.CostModel;
 import org.mobilenet.engine.cost.CostReport;
 import org.mobilenet.engine.model.Model;
@@ -23,16 +24,30 @@ public record ShrinkReport(CostReport before, CostReport after) {
         return (double) after.totalParams() / before.totalParams();
     }
 
-    /** The alpha^2 rho^2 prediction of the Mult-Adds ratio. */
-    public double predictedMultAddsRatio() {
+    /**
+     * The alpha^2 rho^2 prediction of the Mult-Adds ratio; empty when the variant changed (the
+     * shallow variant removes layers, which the prediction does not cover).
+     */
+    public OptionalDouble predictedMultAddsRatio() {
+        if (variantChanged()) {
+            return OptionalDouble.empty();
+        }
         double a = after.spec().alpha() / before.spec().alpha();
         double r = (double) after.spec().resolution() / before.spec().resolution();
-        return a * a * r * r;
+        return OptionalDouble.of(a * a * r * r);
     }
 
-    /** The alpha^2 prediction of the params ratio. */
-    public double predictedParamsRatio() {
+    /** The alpha^2 prediction of the params ratio; empty when the variant changed. */
+    public OptionalDouble predictedParamsRatio() {
+        if (variantChanged()) {
+            return OptionalDouble.empty();
+        }
         double a = after.spec().alpha() / before.spec().alpha();
-        return a * a;
+        return OptionalDouble.of(a * a);
+    }
+
+    /** True when layers were removed (the shallow variant). */
+    public boolean variantChanged() {
+        return before.spec().variant() != after.spec().variant();
     }
 }

@@ -55,6 +55,9 @@ public final class ImageLoader {
         if (Files.isDirectory(file)) {
             throw new BadInputException(file, "expected an image file, found a directory");
         }
+        if (!Files.exists(file)) {
+            throw new BadInputException(file, "no such file");
+        }
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) {
                 throw new BadInputException(file, "cannot open the file for reading");
