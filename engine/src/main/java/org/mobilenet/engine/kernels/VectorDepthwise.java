@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Each work item is one output row. For 3x3 windows that lie wholly inside the input (the
  * interior) the nine weight vectors of a channel block stay in registers while the row is swept
- * without bounds checks; border pixels (padding, any stride, any kernel size) take a checked path.
+ * without padding checks, four pixels at a time by {@link Depthwise3x3Interior} for strides 1 and
+ * 2, the rest one at a time; border pixels (padding, any stride, any kernel size) take a checked path.
  * Channels past the last whole vector are done in scalar code. Not thread-safe: one caller at a time.
  */
 public final class VectorDepthwise implements RangeTask {
@@ -94,30 +95,26 @@ public final class VectorDepthwise implements RangeTask {
         final int rs = s.inW() * c;
         final int inRow = ((b * s.inH() + iy0) * s.inW() - s.pads().left()) * c;
         final int outRow = (b * oh + oy) * ow * c;
-        for (int cb = 0; cb < cVec; cb += L) {
-            FloatVector w0 = FloatVector.fromArray(S, w, cb);
-            FloatVector w1 = FloatVector.fromArray(S, w, c + cb);
-            FloatVector w2 = FloatVector.fromArray(S, w, 2 * c + cb);
-            FloatVector w3 = FloatVector.fromArray(S, w, 3 * c + cb);
-            FloatVector w4 = FloatVector.fromArray(S, w, 4 * c + cb);
-            FloatVector w5 = FloatVector.fromArray(S, w, 5 * c + cb);
-            FloatVector w6 = FloatVector.fromArray(S, w, 6 * c + cb);
-            FloatVector w7 = FloatVector.fromArray(S, w, 7 * c + cb);
-            FloatVector w8 = FloatVector.fromArray(S, w, 8 * c + cb);
-            FloatVector bv = FloatVector.fromArray(S, bias, cb);
-            for (int ox = oxLo; ox < oxHi; ox++) {
+        final int oxFrom = st <= 2
+                ? Depthwise3x3Interior.sweep(in, inRow, rs, c, cVec, st, w, bias, lo, hi, out, outRow, oxLo, oxHi)
+                : oxLo;
+        // Pixel-major, channels inner: NHWC pixels with many channels are a power of two apart,
+        // and a channel-major sweep would hit the same few cache sets on every load.
+        for (int ox = oxFrom; ox < oxHi; ox++) {
+            for (int cb = 0; cb < cVec; cb += L) {
                 int p = inRow + ox * st * c + cb;
-                FloatVector a = FloatVector.fromArray(S, in, p).fma(w0, bv);
-                a = FloatVector.fromArray(S, in, p + c).fma(w1, a);
-                a = FloatVector.fromArray(S, in, p + 2 * c).fma(w2, a);
+                FloatVector a = FloatVector.fromArray(S, in, p).fma(FloatVector.fromArray(S, w, cb),
+                        FloatVector.fromArray(S, bias, cb));
+                a = FloatVector.fromArray(S, in, p + c).fma(FloatVector.fromArray(S, w, c + cb), a);
+                a = FloatVector.fromArray(S, in, p + 2 * c).fma(FloatVector.fromArray(S, w, 2 * c + cb), a);
                 int q = p + rs;
-                FloatVector m = FloatVector.fromArray(S, in, q).mul(w3);
-                m = FloatVector.fromArray(S, in, q + c).fma(w4, m);
-                m = FloatVector.fromArray(S, in, q + 2 * c).fma(w5, m);
+                FloatVector m = FloatVector.fromArray(S, in, q).mul(FloatVector.fromArray(S, w, 3 * c + cb));
+                m = FloatVector.fromArray(S, in, q + c).fma(FloatVector.fromArray(S, w, 4 * c + cb), m);
+                m = FloatVector.fromArray(S, in, q + 2 * c).fma(FloatVector.fromArray(S, w, 5 * c + cb), m);
                 int r = q + rs;
-                a = FloatVector.fromArray(S, in, r).fma(w6, a);
-                a = FloatVector.fromArray(S, in, r + c).fma(w7, a);
-                a = FloatVector.fromArray(S, in, r + 2 * c).fma(w8, a);
+                a = FloatVector.fromArray(S, in, r).fma(FloatVector.fromArray(S, w, 6 * c + cb), a);
+                a = FloatVector.fromArray(S, in, r + c).fma(FloatVector.fromArray(S, w, 7 * c + cb), a);
+                a = FloatVector.fromArray(S, in, r + 2 * c).fma(FloatVector.fromArray(S, w, 8 * c + cb), a);
                 a.add(m).max(lo).min(hi).intoArray(out, outRow + ox * c + cb);
             }
         }

@@ -70,7 +70,7 @@ class VectorKernelsTest {
             for (int stride = 1; stride <= 2; stride++) {
                 for (Pads pads : PADS) {
                     for (int c : new int[] {3, 8, 13, 37}) {
-                        for (int[] hw : new int[][] {{7, 5}, {5, 7}, {3, 3}, {12, 9}}) {
+                        for (int[] hw : new int[][] {{7, 5}, {5, 7}, {3, 3}, {12, 9}, {4, 23}, {5, 30}}) {
                             int n = 2;
                             ConvShape s = new ConvShape(hw[0], hw[1], c, c, 3, stride, pads);
                             float[] in = random(n * s.inSize(), c * 31L + stride);

@@ -1,0 +1,215 @@
+package org.mobilenet.engine.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The interior of one output row of a 3x3 depthwise convolution, for whole channel vectors:
+ * output pixels whose windows lie wholly inside the input, swept four at a time. The four pixels
+ * share their input loads (stride 1: 6 columns for 4 windows; stride 2: 9 columns) and each window
+ * row has its own accumulator (twelve chains of at most three FMAs), so FMA latency is hidden.
+ * Pixels are the outer loop and channel vectors the inner one: NHWC pixels with many channels lie a
+ * power of two apart, and a channel-major sweep would hit the same few cache sets on every load. Weights {@code [3, 3, C]}; {@code in} and {@code out}
+ * NHWC with {@code c} channels.
+ *
+ * <p>Each sweep is one method with only local vectors, so nothing is boxed even when C2 does not
+ * inline it into its caller.
+ */
+final class Depthwise3x3Interior {
+    private static final VectorSpecies<Float> S = VectorGemm.S;
+    private static final int L = VectorGemm.L;
+
+    private Depthwise3x3Interior() {
+    }
+
+    /**
+     * Output pixels {@code [oxLo, oxHi)} of one row, channels {@code [0, cVec)}. inRow: the offset
+     * of input pixel (row iy0, column -padLeft), channel 0; rs: floats per input row; outRow: the
+     * offset of output pixel (row, column 0). Returns the first pixel not done (the caller finishes
+     * {@code [returned, oxHi)}).
+     */
+    static int sweep(float[] in, int inRow, int rs, int c, int cVec, int stride, float[] w, float[] bias,
+                     float lo, float hi, float[] out, int outRow, int oxLo, int oxHi) {
+        int groups = (oxHi - oxLo) / 4;
+        if (groups == 0) {
+            return oxLo;
+        }
+        if (stride == 1) {
+            stride1(in, inRow + oxLo * c, rs, c, cVec, w, bias, lo, hi, out, outRow + oxLo * c, groups);
+        } else {
+            stride2(in, inRow + 2 * oxLo * c, rs, c, cVec, w, bias, lo, hi, out, outRow + oxLo * c, groups);
+        }
+        return oxLo + 4 * groups;
+    }
+
+    private static void stride1(float[] in, int p0, int rs, int c, int cVec, float[] w, float[] bias,
+                                float lo, float hi, float[] out, int o0, int groups) {
+        int c4 = 4 * c;
+        for (int g = 0, pg = p0, og = o0; g < groups; g++, pg += c4, og += c4) {
+            for (int cb = 0; cb < cVec; cb += L) {
+                int p = pg + cb;
+                int o = og + cb;
+                FloatVector bv = FloatVector.fromArray(S, bias, cb);
+                FloatVector w0 = FloatVector.fromArray(S, w, cb);
+                FloatVector w1 = FloatVector.fromArray(S, w, c + cb);
+                FloatVector w2 = FloatVector.fromArray(S, w, 2 * c + cb);
+                FloatVector x = FloatVector.fromArray(S, in, p);
+                FloatVector a0 = x.fma(w0, bv);
+                x = FloatVector.fromArray(S, in, p + c);
+                a0 = x.fma(w1, a0);
+                FloatVector a1 = x.fma(w0, bv);
+                x = FloatVector.fromArray(S, in, p + 2 * c);
+                a0 = x.fma(w2, a0);
+                a1 = x.fma(w1, a1);
+                FloatVector a2 = x.fma(w0, bv);
+                x = FloatVector.fromArray(S, in, p + 3 * c);
+                a1 = x.fma(w2, a1);
+                a2 = x.fma(w1, a2);
+                FloatVector a3 = x.fma(w0, bv);
+                x = FloatVector.fromArray(S, in, p + 4 * c);
+                a2 = x.fma(w2, a2);
+                a3 = x.fma(w1, a3);
+                x = FloatVector.fromArray(S, in, p + 5 * c);
+                a3 = x.fma(w2, a3);
+                int q = p + rs;
+                FloatVector w3 = FloatVector.fromArray(S, w, 3 * c + cb);
+                FloatVector w4 = FloatVector.fromArray(S, w, 4 * c + cb);
+                FloatVector w5 = FloatVector.fromArray(S, w, 5 * c + cb);
+                x = FloatVector.fromArray(S, in, q);
+                FloatVector b0 = x.mul(w3);
+                x = FloatVector.fromArray(S, in, q + c);
+                b0 = x.fma(w4, b0);
+                FloatVector b1 = x.mul(w3);
+                x = FloatVector.fromArray(S, in, q + 2 * c);
+                b0 = x.fma(w5, b0);
+                b1 = x.fma(w4, b1);
+                FloatVector b2 = x.mul(w3);
+                x = FloatVector.fromArray(S, in, q + 3 * c);
+                b1 = x.fma(w5, b1);
+                b2 = x.fma(w4, b2);
+                FloatVector b3 = x.mul(w3);
+                x = FloatVector.fromArray(S, in, q + 4 * c);
+                b2 = x.fma(w5, b2);
+                b3 = x.fma(w4, b3);
+                x = FloatVector.fromArray(S, in, q + 5 * c);
+                b3 = x.fma(w5, b3);
+                q += rs;
+                FloatVector w6 = FloatVector.fromArray(S, w, 6 * c + cb);
+                FloatVector w7 = FloatVector.fromArray(S, w, 7 * c + cb);
+                FloatVector w8 = FloatVector.fromArray(S, w, 8 * c + cb);
+                x = FloatVector.fromArray(S, in, q);
+                FloatVector d0 = x.mul(w6);
+                x = FloatVector.fromArray(S, in, q + c);
+                d0 = x.fma(w7, d0);
+                FloatVector d1 = x.mul(w6);
+                x = FloatVector.fromArray(S, in, q + 2 * c);
+                d0 = x.fma(w8, d0);
+                d1 = x.fma(w7, d1);
+                FloatVector d2 = x.mul(w6);
+                x = FloatVector.fromArray(S, in, q + 3 * c);
+                d1 = x.fma(w8, d1);
+                d2 = x.fma(w7, d2);
+                FloatVector d3 = x.mul(w6);
+                x = FloatVector.fromArray(S, in, q + 4 * c);
+                d2 = x.fma(w8, d2);
+                d3 = x.fma(w7, d3);
+                x = FloatVector.fromArray(S, in, q + 5 * c);
+                d3 = x.fma(w8, d3);
+                a0.add(b0).add(d0).max(lo).min(hi).intoArray(out, o);
+                a1.add(b1).add(d1).max(lo).min(hi).intoArray(out, o + c);
+                a2.add(b2).add(d2).max(lo).min(hi).intoArray(out, o + 2 * c);
+                a3.add(b3).add(d3).max(lo).min(hi).intoArray(out, o + 3 * c);
+            }
+        }
+    }
+
+    private static void stride2(float[] in, int p0, int rs, int c, int cVec, float[] w, float[] bias,
+                                float lo, float hi, float[] out, int o0, int groups) {
+        int c4 = 4 * c;
+        for (int g = 0, pg = p0, og = o0; g < groups; g++, pg += 2 * c4, og += c4) {
+            for (int cb = 0; cb < cVec; cb += L) {
+                int p = pg + cb;
+                int o = og + cb;
+                FloatVector bv = FloatVector.fromArray(S, bias, cb);
+                FloatVector w0 = FloatVector.fromArray(S, w, cb);
+                FloatVector w1 = FloatVector.fromArray(S, w, c + cb);
+                FloatVector w2 = FloatVector.fromArray(S, w, 2 * c + cb);
+                FloatVector x = FloatVector.fromArray(S, in, p);
+                FloatVector a0 = x.fma(w0, bv);
+                x = FloatVector.fromArray(S, in, p + c);
+                a0 = x.fma(w1, a0);
+                x = FloatVector.fromArray(S, in, p + 2 * c);
+                a0 = x.fma(w2, a0);
+                FloatVector a1 = x.fma(w0, bv);
+                x = FloatVector.fromArray(S, in, p + 3 * c);
+                a1 = x.fma(w1, a1);
+                x = FloatVector.fromArray(S, in, p + 4 * c);
+                a1 = x.fma(w2, a1);
+                FloatVector a2 = x.fma(w0, bv);
+                x = FloatVector.fromArray(S, in, p + 5 * c);
+                a2 = x.fma(w1, a2);
+                x = FloatVector.fromArray(S, in, p + 6 * c);
+                a2 = x.fma(w2, a2);
+                FloatVector a3 = x.fma(w0, bv);
+                x = FloatVector.fromArray(S, in, p + 7 * c);
+                a3 = x.fma(w1, a3);
+                x = FloatVector.fromArray(S, in, p + 8 * c);
+                a3 = x.fma(w2, a3);
+                int q = p + rs;
+                FloatVector w3 = FloatVector.fromArray(S, w, 3 * c + cb);
+                FloatVector w4 = FloatVector.fromArray(S, w, 4 * c + cb);
+                FloatVector w5 = FloatVector.fromArray(S, w, 5 * c + cb);
+                x = FloatVector.fromArray(S, in, q);
+                FloatVector b0 = x.mul(w3);
+                x = FloatVector.fromArray(S, in, q + c);
+                b0 = x.fma(w4, b0);
+                x = FloatVector.fromArray(S, in, q + 2 * c);
+                b0 = x.fma(w5, b0);
+                FloatVector b1 = x.mul(w3);
+                x = FloatVector.fromArray(S, in, q + 3 * c);
+                b1 = x.fma(w4, b1);
+                x = FloatVector.fromArray(S, in, q + 4 * c);
+                b1 = x.fma(w5, b1);
+                FloatVector b2 = x.mul(w3);
+                x = FloatVector.fromArray(S, in, q + 5 * c);
+                b2 = x.fma(w4, b2);
+                x = FloatVector.fromArray(S, in, q + 6 * c);
+                b2 = x.fma(w5, b2);
+                FloatVector b3 = x.mul(w3);
+                x = FloatVector.fromArray(S, in, q + 7 * c);
+                b3 = x.fma(w4, b3);
+                x = FloatVector.fromArray(S, in, q + 8 * c);
+                b3 = x.fma(w5, b3);
+                q += rs;
+                FloatVector w6 = FloatVector.fromArray(S, w, 6 * c + cb);
+                FloatVector w7 = FloatVector.fromArray(S, w, 7 * c + cb);
+                FloatVector w8 = FloatVector.fromArray(S, w, 8 * c + cb);
+                x = FloatVector.fromArray(S, in, q);
+                FloatVector d0 = x.mul(w6);
+                x = FloatVector.fromArray(S, in, q + c);
+                d0 = x.fma(w7, d0);
+                x = FloatVector.fromArray(S, in, q + 2 * c);
+                d0 = x.fma(w8, d0);
+                FloatVector d1 = x.mul(w6);
+                x = FloatVector.fromArray(S, in, q + 3 * c);
+                d1 = x.fma(w7, d1);
+                x = FloatVector.fromArray(S, in, q + 4 * c);
+                d1 = x.fma(w8, d1);
+                FloatVector d2 = x.mul(w6);
+                x = FloatVector.fromArray(S, in, q + 5 * c);
+                d2 = x.fma(w7, d2);
+                x = FloatVector.fromArray(S, in, q + 6 * c);
+                d2 = x.fma(w8, d2);
+                FloatVector d3 = x.mul(w6);
+                x = FloatVector.fromArray(S, in, q + 7 * c);
+                d3 = x.fma(w7, d3);
+                x = FloatVector.fromArray(S, in, q + 8 * c);
+                d3 = x.fma(w8, d3);
+                a0.add(b0).add(d0).max(lo).min(hi).intoArray(out, o);
+                a1.add(b1).add(d1).max(lo).min(hi).intoArray(out, o + c);
+                a2.add(b2).add(d2).max(lo).min(hi).intoArray(out, o + 2 * c);
+                a3.add(b3).add(d3).max(lo).min(hi).intoArray(out, o + 3 * c);
+            }
+        }
+    }
+}
