@@ -16,7 +16,9 @@ import org.mobilenet.engine.model.TensorNames;
  * {@link Kernels#prepare}), activation buffers reused across calls, and optionally a persistent
  * {@link WorkerPool} that splits every layer over several threads. Input {@code [n, R, R, 3]} NHWC;
  * output {@code [n, outputSize()]}. After the first call at a batch size,
- * {@link #forward(float[], int, float[])} allocates nothing. Not thread-safe: use one Network per
+ * {@link #forward(float[], int, float[])} allocates nothing. For a batch, the leading layers with
+ * small weights run one image at a time (see {@link PerImagePrefix}) unless an observer or
+ * {@link #timeLayers} needs every layer's whole-batch output. Not thread-safe: use one Network per
  * calling thread. {@link #close()} stops the worker threads (they are daemons, so a forgotten
  * close does not keep the JVM alive).
  */
@@ -26,8 +28,14 @@ public final class Network implements AutoCloseable {
     private final Step[] steps;
     private final int maxActivation;
     private final Parallel parallel;
+    /** Leading layers run image by image for batches (see {@link PerImagePrefix}). */
+    private final int perImageLayers;
+    /** The largest per-image activation within those layers, input included. */
+    private final int maxPerImage;
     private float[] bufA = new float[0];
     private float[] bufB = new float[0];
+    private float[] imageA = new float[0];
+    private float[] imageB = new float[0];
 
     private record Step(LayerSpec layer, PreparedLayer run) {
     }
@@ -41,6 +49,13 @@ public final class Network implements AutoCloseable {
             max = (int) Math.max(max, s.layer.out().size());
         }
         this.maxActivation = max;
+        List<LayerSpec> layers = java.util.Arrays.stream(steps).map(Step::layer).toList();
+        this.perImageLayers = PerImagePrefix.length(layers);
+        int perImage = spec.resolution() * spec.resolution() * 3;
+        for (int i = 0; i < perImageLayers; i++) {
+            perImage = (int) Math.max(perImage, steps[i].layer.out().size());
+        }
+        this.maxPerImage = perImage;
         this.parallel = threads == 1 ? Parallel.SERIAL : new WorkerPool(threads);
     }
 
@@ -173,8 +188,15 @@ public final class Network implements AutoCloseable {
         }
         float[] cur = input;
         float[] next = bufA;
+        int first = 0;
+        if (n > 1 && perImageLayers > 0 && observer == null && lap == null) {
+            runImageByImage(input, n, bufA);
+            cur = bufA;
+            next = bufB;
+            first = perImageLayers;
+        }
         long t0 = lap == null ? 0 : System.nanoTime();
-        for (int i = 0; i < steps.length; i++) {
+        for (int i = first; i < steps.length; i++) {
             Step s = steps[i];
             s.run.run(cur, n, next, parallel);
             if (lap != null) {
@@ -189,6 +211,32 @@ public final class Network implements AutoCloseable {
             next = cur == bufA ? bufB : bufA;
         }
         return cur;
+    }
+
+    /**
+     * Runs the first {@link #perImageLayers} layers on each image of the batch in turn, in small
+     * per-image buffers that stay in cache. input {@code [n, R, R, 3]}; out receives the batch's
+     * output of the last of those layers.
+     */
+    private void runImageByImage(float[] input, int n, float[] out) {
+        if (imageA.length < maxPerImage) {
+            imageA = new float[maxPerImage];
+            imageB = new float[maxPerImage];
+        }
+        int inSize = inputSize();
+        int outSize = (int) steps[perImageLayers - 1].layer.out().size();
+        for (int b = 0; b < n; b++) {
+            System.arraycopy(input, b * inSize, imageA, 0, inSize);
+            float[] cur = imageA;
+            float[] next = imageB;
+            for (int i = 0; i < perImageLayers; i++) {
+                steps[i].run.run(cur, 1, next, parallel);
+                float[] t = cur;
+                cur = next;
+                next = t;
+            }
+            System.arraycopy(cur, 0, out, b * outSize, outSize);
+        }
     }
 
     /** Stops the worker threads; the network must not be used afterwards. */

@@ -64,6 +64,27 @@ class FastNetworkTest {
     }
 
     @Test
+    void aBatchRunImageByImageThroughTheEarlyLayersMatchesTheWholeBatchPathAndSingleImages() {
+        Model m = SeededInit.create(SMALL.withClasses(13), 8);
+        int n = 3;
+        float[] in = images(n, 64, 9);
+        for (int threads = 1; threads <= 2; threads++) {
+            try (Network net = Network.compile(m, new VectorKernels(), threads)) {
+                assertTrue(PerImagePrefix.length(net.spec().layers()) > 0, "the early layers run image by image");
+                float[] split = net.forward(in, n);
+                // An observer needs whole-batch layer outputs, so it forces the batched path.
+                float[] batched = net.forward(in, n, (layer, out, b) -> { });
+                assertClose(batched, split, "threads " + threads + " batched vs image by image");
+                for (int b = 0; b < n; b++) {
+                    float[] one = net.forward(java.util.Arrays.copyOfRange(in, b * net.inputSize(), (b + 1) * net.inputSize()), 1);
+                    float[] part = java.util.Arrays.copyOfRange(split, b * net.outputSize(), (b + 1) * net.outputSize());
+                    assertClose(one, part, "threads " + threads + " image " + b);
+                }
+            }
+        }
+    }
+
+    @Test
     void forwardIntoACallerBufferMatchesTheAllocatingForward() {
         try (Network net = Network.compile(SeededInit.create(SMALL, 5), new VectorKernels(), 2)) {
             float[] in = images(2, 64, 6);
