@@ -17,7 +17,8 @@ import org.mobilenet.engine.model.TensorNames;
  * {@link WorkerPool} that splits every layer over several threads. Input {@code [n, R, R, 3]} NHWC;
  * output {@code [n, outputSize()]}. After the first call at a batch size,
  * {@link #forward(float[], int, float[])} allocates nothing. For a batch, the leading layers with
- * small weights run one image at a time (see {@link PerImagePrefix}) unless an observer or
+ * small weights run one image at a time, whole images spread over the threads (see
+ * {@link PerImagePrefix} and {@link ImageByImage}), unless an observer or
  * {@link #timeLayers} needs every layer's whole-batch output. Not thread-safe: use one Network per
  * calling thread. {@link #close()} stops the worker threads (they are daemons, so a forgotten
  * close does not keep the JVM alive).
@@ -30,17 +31,15 @@ public final class Network implements AutoCloseable {
     private final Parallel parallel;
     /** Leading layers run image by image for batches (see {@link PerImagePrefix}). */
     private final int perImageLayers;
-    /** The largest per-image activation within those layers, input included. */
-    private final int maxPerImage;
+    /** Runs those layers; null when there are none. */
+    private final ImageByImage imageByImage;
     private float[] bufA = new float[0];
     private float[] bufB = new float[0];
-    private float[] imageA = new float[0];
-    private float[] imageB = new float[0];
 
     private record Step(LayerSpec layer, PreparedLayer run) {
     }
 
-    private Network(ModelSpec spec, Kernels kernels, Step[] steps, int threads) {
+    private Network(ModelSpec spec, Kernels kernels, Step[] steps, int threads, PreparedLayer[][] prefixCopies) {
         this.spec = spec;
         this.kernels = kernels;
         this.steps = steps;
@@ -49,13 +48,13 @@ public final class Network implements AutoCloseable {
             max = (int) Math.max(max, s.layer.out().size());
         }
         this.maxActivation = max;
-        List<LayerSpec> layers = java.util.Arrays.stream(steps).map(Step::layer).toList();
-        this.perImageLayers = PerImagePrefix.length(layers);
+        this.perImageLayers = prefixCopies[0].length;
         int perImage = spec.resolution() * spec.resolution() * 3;
         for (int i = 0; i < perImageLayers; i++) {
             perImage = (int) Math.max(perImage, steps[i].layer.out().size());
         }
-        this.maxPerImage = perImage;
+        this.imageByImage = perImageLayers == 0 ? null : new ImageByImage(prefixCopies, inputSize(),
+                (int) steps[perImageLayers - 1].layer.out().size(), perImage);
         this.parallel = threads == 1 ? Parallel.SERIAL : new WorkerPool(threads);
     }
 
@@ -91,7 +90,24 @@ public final class Network implements AutoCloseable {
             }
             steps[i] = new Step(l, kernels.prepare(l, w, b, act));
         }
-        return new Network(folded.spec(), kernels, steps, threads);
+        // Every worker gets its own prepared copy of the leading layers, which are run image by
+        // image on batches; prepared layers hold per-run state and serve one caller at a time.
+        int prefix = PerImagePrefix.length(layers);
+        PreparedLayer[][] copies = new PreparedLayer[threads][prefix];
+        for (int i = 0; i < prefix; i++) {
+            LayerSpec l = layers.get(i);
+            copies[0][i] = steps[i].run;
+            for (int t = 1; t < threads; t++) {
+                float[] w = null;
+                float[] b = null;
+                if (l.kind().hasWeights()) {
+                    w = toKernelLayout(l, folded.tensor(TensorNames.weight(l.name())).data());
+                    b = folded.has(TensorNames.bias(l.name())) ? folded.tensor(TensorNames.bias(l.name())).data().clone() : null;
+                }
+                copies[t][i] = kernels.prepare(l, w, b, act);
+            }
+        }
+        return new Network(folded.spec(), kernels, steps, threads, copies);
     }
 
     public ModelSpec spec() {
@@ -190,7 +206,7 @@ public final class Network implements AutoCloseable {
         float[] next = bufA;
         int first = 0;
         if (n > 1 && perImageLayers > 0 && observer == null && lap == null) {
-            runImageByImage(input, n, bufA);
+            imageByImage.run(input, n, bufA, parallel);
             cur = bufA;
             next = bufB;
             first = perImageLayers;
@@ -211,32 +227,6 @@ public final class Network implements AutoCloseable {
             next = cur == bufA ? bufB : bufA;
         }
         return cur;
-    }
-
-    /**
-     * Runs the first {@link #perImageLayers} layers on each image of the batch in turn, in small
-     * per-image buffers that stay in cache. input {@code [n, R, R, 3]}; out receives the batch's
-     * output of the last of those layers.
-     */
-    private void runImageByImage(float[] input, int n, float[] out) {
-        if (imageA.length < maxPerImage) {
-            imageA = new float[maxPerImage];
-            imageB = new float[maxPerImage];
-        }
-        int inSize = inputSize();
-        int outSize = (int) steps[perImageLayers - 1].layer.out().size();
-        for (int b = 0; b < n; b++) {
-            System.arraycopy(input, b * inSize, imageA, 0, inSize);
-            float[] cur = imageA;
-            float[] next = imageB;
-            for (int i = 0; i < perImageLayers; i++) {
-                steps[i].run.run(cur, 1, next, parallel);
-                float[] t = cur;
-                cur = next;
-                next = t;
-            }
-            System.arraycopy(cur, 0, out, b * outSize, outSize);
-        }
     }
 
     /** Stops the worker threads; the network must not be used afterwards. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Padding;
+import org.mobilenet.engine.arch.Variant;
 import org.mobilenet.engine.kernels.VectorKernels;
 import org.mobilenet.engine.model.SeededInit;
 
@@ -20,16 +22,26 @@ class ForwardAllocationTest {
 
     @Test
     void forwardIntoCallerBufferAllocatesNothingAfterWarmUp() {
+        assertNoAllocationAfterWarmUp(ModelSpec.paper(), 1);
+    }
+
+    @Test
+    void aBatchSpreadImageByImageOverTheWorkersAllocatesNothingAfterWarmUp() {
+        // Batch 3 on two threads: two images run on separate workers, the third layer-parallel.
+        assertNoAllocationAfterWarmUp(new ModelSpec(0.25, 128, 1000, Variant.SEPARABLE, Padding.TF_SAME, false), 3);
+    }
+
+    private static void assertNoAllocationAfterWarmUp(ModelSpec spec, int batch) {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertTrue(mx.isThreadAllocatedMemorySupported());
         mx.setThreadAllocatedMemoryEnabled(true);
         for (int threads = 1; threads <= 2; threads++) {
-            try (Network net = Network.compile(SeededInit.create(ModelSpec.paper(), 1), new VectorKernels(), threads)) {
-                float[] in = new float[net.inputSize()];
+            try (Network net = Network.compile(SeededInit.create(spec, 1), new VectorKernels(), threads)) {
+                float[] in = new float[batch * net.inputSize()];
                 for (int i = 0; i < in.length; i++) {
                     in[i] = (i % 255) / 128f - 1;
                 }
-                float[] out = new float[net.outputSize()];
+                float[] out = new float[batch * net.outputSize()];
                 long[] workers = Thread.getAllStackTraces().keySet().stream()
                         .filter(t -> t.getName().startsWith("mobilenet-worker-") && t.isAlive())
                         .mapToLong(Thread::getId)
@@ -45,7 +57,7 @@ class ForwardAllocationTest {
                         before[t + 1] = mx.getThreadAllocatedBytes(workers[t]);
                     }
                     before[0] = mx.getThreadAllocatedBytes(self); // last, so the reads above are not counted
-                    net.forward(in, 1, out);
+                    net.forward(in, batch, out);
                     after[0] = mx.getThreadAllocatedBytes(self);
                     for (int t = 0; t < workers.length; t++) {
                         after[t + 1] = mx.getThreadAllocatedBytes(workers[t]);
@@ -56,7 +68,7 @@ class ForwardAllocationTest {
                     }
                     clean = lastBytes == 0 ? clean + 1 : 0;
                 }
-                assertTrue(clean == CLEAN_IN_A_ROW, "threads " + threads + ": after " + pass
+                assertTrue(clean == CLEAN_IN_A_ROW, "batch " + batch + ", threads " + threads + ": after " + pass
                         + " passes a forward pass still allocated " + lastBytes + " bytes");
             }
         }
