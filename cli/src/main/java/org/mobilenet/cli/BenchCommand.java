@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.mobilenet.cli.ort.OrtBenchSession;
 import org.mobilenet.cli.format.Json;
 import org.mobilenet.cli.format.OutputFormat;
 import org.mobilenet.cli.format.TextTable;
@@ -121,7 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
         int r = m.spec().resolution();
         float[] images = images(batch, r);
         try (Network net = Network.compile(m, KernelChoice.defaultKernels(), threads);
-             OrtRunner ort = noOrt ? null : new OrtRunner(onnx, threads, spinning, stopSpinning, images, batch, r)) {
+             OrtBenchSession ort = noOrt ? null : new OrtBenchSession(onnx, threads, spinning, stopSpinning, images, batch, r)) {
             float[] out = new float[batch * net.outputSize()];
             Double maxDiff = null;
             if (ort != null) {
@@ -168,7 +169,7 @@ public final class BenchCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private static void ortTurn(OrtRunner ort, long[] ns, int from, int n) throws OrtException {
+    private static void ortTurn(OrtBenchSession ort, long[] ns, int from, int n) throws OrtException {
         ort.runTimed();
         for (int i = from; i < from + n; i++) {
             long t0 = System.nanoTime();
