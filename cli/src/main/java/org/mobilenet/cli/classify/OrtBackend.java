@@ -34,7 +34,7 @@ final class OrtBackend implements Backend {
 
     /** A factory whose backends share one session over the exported model; closing it closes the session. */
     static BackendFactory factory(Model model) {
-        ModelProto proto = OnnxExporter.toProto(model, OnnxExportOptions.defaults().withSoftmax(model.spec().softmax()));
+        ModelProto proto = OnnxExporter.toProto(model, OnnxExportOptions.defaults());
         if (model.spec().hasClassifier()) {
             proto = OnnxExporter.withOutputs(proto, List.of(POOL));
         }

@@ -43,19 +43,24 @@ public final class OrtBenchSession implements AutoCloseable {
             o.addConfigEntry("session.force_spinning_stop", stopSpinning ? "1" : "0");
             session = env.createSession(onnx, o);
         }
-        inputName = session.getInputNames().iterator().next();
-        NodeInfo info = session.getInputInfo().get(inputName);
-        long[] shape = ((TensorInfo) info.getInfo()).getShape();
-        if (shape.length != 4 || (shape[1] != 3 && shape[3] != 3)) {
-            throw new IllegalArgumentException("ONNX model input " + inputName + " is not an image batch [N,3,R,R] or [N,R,R,3]");
+        try {
+            inputName = session.getInputNames().iterator().next();
+            NodeInfo info = session.getInputInfo().get(inputName);
+            long[] shape = ((TensorInfo) info.getInfo()).getShape();
+            if (shape.length != 4 || (shape[1] != 3 && shape[3] != 3)) {
+                throw new IllegalArgumentException("ONNX model input " + inputName + " is not an image batch [N,3,R,R] or [N,R,R,3]");
+            }
+            boolean nchw = shape[1] == 3;
+            long[] feedShape = nchw ? new long[] {batch, 3, r, r} : new long[] {batch, r, r, 3};
+            FloatBuffer buf = ByteBuffer.allocateDirect(imagesNhwc.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            buf.put(nchw ? Layouts.toNchw(imagesNhwc, batch, r, r, 3) : imagesNhwc);
+            buf.rewind();
+            input = OnnxTensor.createTensor(env, buf, feedShape);
+            feed = Map.of(inputName, input);
+        } catch (OrtException | RuntimeException e) {
+            session.close();
+            throw e;
         }
-        boolean nchw = shape[1] == 3;
-        long[] feedShape = nchw ? new long[] {batch, 3, r, r} : new long[] {batch, r, r, 3};
-        FloatBuffer buf = ByteBuffer.allocateDirect(imagesNhwc.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        buf.put(nchw ? Layouts.toNchw(imagesNhwc, batch, r, r, 3) : imagesNhwc);
-        buf.rewind();
-        input = OnnxTensor.createTensor(env, buf, feedShape);
-        feed = Map.of(inputName, input);
     }
 
     /** Runs once and returns the first output flattened ({@code [batch * classes]}). */
@@ -80,7 +85,10 @@ public final class OrtBenchSession implements AutoCloseable {
 
     @Override
     public void close() throws OrtException {
-        input.close();
-        session.close();
+        try {
+            input.close();
+        } finally {
+            session.close();
+        }
     }
 }

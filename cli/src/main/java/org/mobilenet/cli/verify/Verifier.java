@@ -71,12 +71,15 @@ public final class Verifier {
             proto = OnnxFile.read(file);
         } else {
             Model loaded = ModelFiles.load(file, format);
-            proto = OnnxExporter.toProto(loaded, OnnxExportOptions.defaults().withSoftmax(loaded.spec().softmax()));
+            proto = OnnxExporter.toProto(loaded, OnnxExportOptions.defaults());
         }
         OnnxImport imp = OnnxImporter.importModel(file, proto);
         Model model = imp.model();
         int res = model.spec().resolution();
         int n = o.images().isEmpty() ? o.count() : o.images().size();
+        if ((long) n * res * res * 3 > Integer.MAX_VALUE / 4 || (long) n * model.spec().outputSize() > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException(n + " inputs are too many for " + res + "x" + res + " images in one run");
+        }
         float[] input = o.images().isEmpty() ? randomInput(model.preprocessing(), res, n, o.seed())
                 : imageInput(model, o.images());
         Network net = Network.compile(model);
