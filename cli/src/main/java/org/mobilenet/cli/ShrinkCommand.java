@@ -80,6 +80,12 @@ public final class ShrinkCommand implements Callable<Integer> {
         if (output == null && !dryRun) {
             throw new IllegalArgumentException("give --output FILE, or --dry-run");
         }
+        if (output != null && !dryRun) {
+            ModelFiles.Format f = ModelFiles.Format.of(output);
+            if (f != ModelFiles.Format.ONNX && f != ModelFiles.Format.SAFETENSORS) {
+                throw new IllegalArgumentException("--output " + output + ": expected a .onnx or .safetensors file name");
+            }
+        }
         if (output != null && !dryRun && !force && output.toFile().exists()) {
             throw new OutputException(output, "already exists (use --force to overwrite)");
         }
