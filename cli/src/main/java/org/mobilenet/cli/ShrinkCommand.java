@@ -63,6 +63,11 @@ public final class ShrinkCommand implements Callable<Integer> {
             description = "Report top-1 / top-5 agreement of the shrunk model with the source on these images.")
     Path evalImages;
 
+    @Option(names = "--calibration-images", paramLabel = "DIR",
+            description = "Correct each layer's bias for the channels removed from its input, using their mean "
+                    + "activation in the source on these images (recovers much of the lost agreement).")
+    Path calibrationImages;
+
     @Option(names = "--dry-run", description = "Print the report without writing a model.")
     boolean dryRun;
 
@@ -92,7 +97,8 @@ public final class ShrinkCommand implements Callable<Integer> {
         Model source = Session.of(spec).model(model);
         ShrinkOptions o = new ShrinkOptions(alpha == null ? source.spec().alpha() : alpha,
                 resolution == null ? source.spec().resolution() : resolution, shallow, Criterion.parse(criterion), seed);
-        Model shrunk = Shrinker.shrink(source, o);
+        Model shrunk = calibrationImages == null ? Shrinker.shrink(source, o)
+                : Shrinker.shrink(source, o, ShrinkEvaluation.channelMeans(source, calibrationImages));
         ShrinkReport report = ShrinkReport.of(source, shrunk);
         Agreement agreement = evalImages == null ? null : ShrinkEvaluation.agreement(source, shrunk, evalImages);
         if (!dryRun) {
