@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.mobilenet.cli.ort.OrtBenchSession;
 import org.mobilenet.cli.format.Json;
 import org.mobilenet.cli.format.OutputFormat;
 import org.mobilenet.cli.format.TextTable;
@@ -19,6 +20,9 @@ import org.mobilenet.engine.model.SeededInit;
 import org.mobilenet.engine.run.KernelChoice;
 import org.mobilenet.engine.run.Network;
 import org.mobilenet.io.ModelFiles;
+import org.mobilenet.io.onnx.proto.Onnx.ModelProto;
+import org.mobilenet.io.onnx.OnnxFile;
+import org.mobilenet.io.BadInputException;
 import org.mobilenet.io.onnx.OnnxExportOptions;
 import org.mobilenet.io.onnx.OnnxExporter;
 import picocli.CommandLine.Command;
@@ -102,14 +106,21 @@ public final class BenchCommand implements Callable<Integer> {
         if (maxRatio != null && (noOrt || !(maxRatio > 0))) {
             throw new IllegalArgumentException("--max-ratio needs ONNX Runtime (not --no-ort) and a value > 0");
         }
+        Path file = model;
+        if (file != null && arch.anyGiven(spec)) {
+            throw new IllegalArgumentException("give either --model or --alpha/--resolution/--classes/--variant");
+        }
+        if (file == null && !arch.anyGiven(spec)) {
+            file = Session.of(spec).modelFile().orElse(null); // in the shell: the loaded model
+        }
         Model m;
         byte[] onnx = null;
         String name;
-        if (model != null) {
-            m = ModelFiles.load(model);
-            name = model.getFileName().toString();
+        if (file != null) {
+            m = Session.of(spec).model(file);
+            name = file.getFileName().toString();
             if (!noOrt) {
-                onnx = ModelFiles.Format.of(model) == ModelFiles.Format.ONNX ? Files.readAllBytes(model) : exported(m);
+                onnx = ModelFiles.Format.of(file) == ModelFiles.Format.ONNX ? onnxBytes(file) : exported(m);
             }
         } else {
             m = SeededInit.create(arch.single(), 1);
@@ -119,9 +130,12 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         int r = m.spec().resolution();
+        if ((long) batch * r * r * 3 > Integer.MAX_VALUE / 4 || (long) batch * m.spec().outputSize() > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException("--batch " + batch + " is too large for " + r + "x" + r + " inputs");
+        }
         float[] images = images(batch, r);
         try (Network net = Network.compile(m, KernelChoice.defaultKernels(), threads);
-             OrtRunner ort = noOrt ? null : new OrtRunner(onnx, threads, spinning, stopSpinning, images, batch, r)) {
+             OrtBenchSession ort = noOrt ? null : openOrt(file, onnx, images, r)) {
             float[] out = new float[batch * net.outputSize()];
             Double maxDiff = null;
             if (ort != null) {
@@ -168,7 +182,7 @@ public final class BenchCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private static void ortTurn(OrtRunner ort, long[] ns, int from, int n) throws OrtException {
+    private static void ortTurn(OrtBenchSession ort, long[] ns, int from, int n) throws OrtException {
         ort.runTimed();
         for (int i = from; i < from + n; i++) {
             long t0 = System.nanoTime();
@@ -178,10 +192,28 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static byte[] exported(Model m) {
-        return OnnxExporter.toProto(m, OnnxExportOptions.defaults().withSoftmax(m.spec().softmax())).toByteArray();
+        return OnnxExporter.toProto(m, OnnxExportOptions.defaults()).toByteArray();
     }
 
     /** Seeded pixels in [-1, 1), NHWC. */
+    /** An ONNX file's bytes as ONNX Runtime can load them from memory: external data inlined. */
+    private static byte[] onnxBytes(Path file) throws IOException {
+        ModelProto proto = OnnxFile.read(file);
+        return (OnnxFile.hasExternalData(proto) ? OnnxFile.inlineExternalData(file, proto) : proto).toByteArray();
+    }
+
+    /** ONNX Runtime's session; a model file it cannot load is bad input naming that file. */
+    private OrtBenchSession openOrt(Path file, byte[] onnx, float[] images, int r) throws OrtException, BadInputException {
+        try {
+            return new OrtBenchSession(onnx, threads, spinning, stopSpinning, images, batch, r);
+        } catch (OrtException | IllegalArgumentException e) {
+            if (file == null) {
+                throw e;
+            }
+            throw new BadInputException(file, "ONNX Runtime cannot run it: " + e.getMessage());
+        }
+    }
+
     static float[] images(int batch, int r) {
         SplittableRandom rnd = new SplittableRandom(7);
         float[] v = new float[batch * r * r * 3];

@@ -55,6 +55,10 @@ public final class ConvertCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelFiles.Format inFormat = format(from, in, "--from", "IN");
         ModelFiles.Format outFormat = format(to, out, "--to", "OUT");
+        if (outFormat != ModelFiles.Format.ONNX
+                && (layerOutputs || spec.commandLine().getParseResult().hasMatchedOption("--opset"))) {
+            throw new IllegalArgumentException("--opset and --layer-outputs apply to ONNX output only, not " + outFormat.id());
+        }
         OnnxExportOptions onnx = new OnnxExportOptions(opset, !noSoftmax, layerOutputs);
         if (!force && Files.exists(out)) {
             throw new OutputException(out, "already exists (use --force to overwrite)");

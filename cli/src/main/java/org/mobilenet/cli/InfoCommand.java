@@ -36,6 +36,9 @@ public final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "The model, as MODEL (the same option as in the other commands).")
+    Path modelOption;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
             description = "An .onnx, .safetensors or .tflite model (required, except in the shell after 'load FILE').")
     Path file;
@@ -45,6 +48,12 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (modelOption != null) {
+            if (file != null && !file.equals(modelOption)) {
+                throw new IllegalArgumentException("give the model once: MODEL or --model");
+            }
+            file = modelOption;
+        }
         if (file == null) {
             file = Session.of(spec).modelFile().orElseThrow(() -> new IllegalArgumentException(
                     "missing MODEL (in the shell, 'load FILE' keeps one for all commands)"));

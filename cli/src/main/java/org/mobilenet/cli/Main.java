@@ -70,6 +70,9 @@ public final class Main {
         } else if (ex instanceof java.nio.file.AccessDeniedException e) {
             code = ExitCode.BAD_INPUT;
             message = e.getFile() + ": permission denied";
+        } else if (ex instanceof ai.onnxruntime.OrtException) {
+            code = ExitCode.BAD_INPUT;
+            message = "ONNX Runtime refused the model: " + ex.getMessage();
         } else if (ex instanceof java.io.IOException) {
             code = ExitCode.BAD_INPUT;
             message = ex.getMessage();

@@ -86,6 +86,10 @@ public final class ProfileCommand implements Callable<Integer> {
         } else {
             List<ModelSpec> specs = arch.specs();
             if (specs.size() > 1) {
+                if (measure) {
+                    throw new IllegalArgumentException("--measure times one architecture; give one value each for "
+                            + "--alpha, --resolution and --variant");
+                }
                 printGrid(out, specs);
             } else {
                 ModelSpec s = specs.get(0);

@@ -63,6 +63,11 @@ public final class ShrinkCommand implements Callable<Integer> {
             description = "Report top-1 / top-5 agreement of the shrunk model with the source on these images.")
     Path evalImages;
 
+    @Option(names = "--calibration-images", paramLabel = "DIR",
+            description = "Correct each layer's bias for the channels removed from its input, using their mean "
+                    + "activation in the source on these images (recovers much of the lost agreement).")
+    Path calibrationImages;
+
     @Option(names = "--dry-run", description = "Print the report without writing a model.")
     boolean dryRun;
 
@@ -80,13 +85,20 @@ public final class ShrinkCommand implements Callable<Integer> {
         if (output == null && !dryRun) {
             throw new IllegalArgumentException("give --output FILE, or --dry-run");
         }
+        if (output != null && !dryRun) {
+            ModelFiles.Format f = ModelFiles.Format.of(output);
+            if (f != ModelFiles.Format.ONNX && f != ModelFiles.Format.SAFETENSORS) {
+                throw new IllegalArgumentException("--output " + output + ": expected a .onnx or .safetensors file name");
+            }
+        }
         if (output != null && !dryRun && !force && output.toFile().exists()) {
             throw new OutputException(output, "already exists (use --force to overwrite)");
         }
         Model source = Session.of(spec).model(model);
         ShrinkOptions o = new ShrinkOptions(alpha == null ? source.spec().alpha() : alpha,
                 resolution == null ? source.spec().resolution() : resolution, shallow, Criterion.parse(criterion), seed);
-        Model shrunk = Shrinker.shrink(source, o);
+        Model shrunk = calibrationImages == null ? Shrinker.shrink(source, o)
+                : Shrinker.shrink(source, o, ShrinkEvaluation.channelMeans(source, calibrationImages));
         ShrinkReport report = ShrinkReport.of(source, shrunk);
         Agreement agreement = evalImages == null ? null : ShrinkEvaluation.agreement(source, shrunk, evalImages);
         if (!dryRun) {

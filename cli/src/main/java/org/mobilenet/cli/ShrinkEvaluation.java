@@ -5,15 +5,20 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import org.mobilenet.cli.classify.ImageInputs;
+import java.util.Map;
 import org.mobilenet.engine.eval.Agreement;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.preprocess.ImagePreprocessor;
 import org.mobilenet.engine.preprocess.RgbImage;
 import org.mobilenet.engine.run.Network;
+import org.mobilenet.engine.shrink.ChannelMeans;
 import org.mobilenet.io.BadInputException;
 import org.mobilenet.io.image.ImageLoader;
 
-/** Runs a source and a shrunk model on a folder of images and counts how often they agree. */
+/**
+ * Images for shrinking: calibration (each channel's mean input activation in the source) and
+ * evaluation (how often the shrunk model agrees with the source).
+ */
 final class ShrinkEvaluation {
     private ShrinkEvaluation() {
     }
@@ -38,5 +43,20 @@ final class ShrinkEvaluation {
             total = total.plus(Agreement.of(a.forward(pa.apply(img), 1), b.forward(pb.apply(img), 1), 1, classes));
         }
         return total;
+    }
+
+    /** The source's per-channel input means over the images of {@code dir}, for the bias correction. */
+    static Map<String, float[]> channelMeans(Model source, Path dir) throws IOException {
+        List<Path> images = ImageInputs.expand(List.of(dir.toString()), InputStream.nullInputStream());
+        if (images.isEmpty()) {
+            throw new BadInputException(dir, "contains no JPEG, PNG, BMP or GIF images");
+        }
+        ImagePreprocessor pre = new ImagePreprocessor(source.preprocessing(), source.spec().resolution());
+        ImageLoader loader = new ImageLoader();
+        ChannelMeans means = new ChannelMeans(Network.compile(source));
+        for (Path p : images) {
+            means.accumulate(pre.apply(loader.load(p)), 1);
+        }
+        return means.inputMeans();
     }
 }

@@ -34,7 +34,11 @@ public final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "An .onnx model (or .tflite, .safetensors).")
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "The model, as MODEL (the same option as in the other commands).")
+    Path modelOption;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+            description = "An .onnx model (or .tflite, .safetensors; required, except in the shell after 'load FILE').")
     Path model;
 
     @Option(names = "--count", defaultValue = "4", paramLabel = "N", description = "Seeded random inputs (default: ${DEFAULT-VALUE}).")
@@ -67,6 +71,16 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (format != OutputFormat.TABLE && format != OutputFormat.JSON) {
             throw new IllegalArgumentException("--format must be table or json");
+        }
+        if (modelOption != null) {
+            if (model != null && !model.equals(modelOption)) {
+                throw new IllegalArgumentException("give the model once: MODEL or --model");
+            }
+            model = modelOption;
+        }
+        if (model == null) {
+            model = Session.of(spec).modelFile().orElseThrow(() -> new IllegalArgumentException(
+                    "missing MODEL (in the shell, 'load FILE' keeps one for all commands)"));
         }
         VerifyReport r = Verifier.verify(model, new Verifier.Options(count, seed, atol, rtol, perLayer, images));
         if (junit != null) {

@@ -45,8 +45,7 @@ class BenchCommandTest {
     @Test
     void maxRatioFailsTheRunWithExit1WhenExceeded() {
         // Thresholds no real run can miss either way: the check, not the machine, is under test.
-        CliRun over = CliRun.of("bench", "-m", "x", "--alpha", "0.25", "--resolution", "64", "--runs", "3", "--warmup", "1",
-                "--max-ratio", "1e-6");
+        CliRun over = CliRun.of("bench", "-m", "x.onnx", "--runs", "3", "--warmup", "1", "--max-ratio", "1e-6");
         assertEquals(ExitCode.BAD_INPUT, over.code(), "a missing model file is bad input before any timing");
         CliRun fail = CliRun.of("bench", "--alpha", "0.25", "--resolution", "64", "--runs", "3", "--warmup", "1",
                 "--max-ratio", "1e-6");
@@ -56,6 +55,16 @@ class BenchCommandTest {
                 "--max-ratio", "1e6");
         assertEquals(ExitCode.OK, pass.code(), pass.err());
         assertEquals(ExitCode.USAGE, CliRun.of("bench", "--no-ort", "--max-ratio", "2").code());
+    }
+
+    @Test
+    void impossibleBatchesAndConflictingModelOptionsAreUsageErrors() {
+        CliRun huge = CliRun.of("bench", "--no-ort", "--batch", "20000", "--runs", "1");
+        assertEquals(ExitCode.USAGE, huge.code(), huge.err());
+        assertTrue(huge.err().contains("--batch 20000 is too large"), huge.err());
+        String m = CliRun.shared().resolve("models/mobilenet_v1_0.25_128_quant.tflite").toString();
+        CliRun both = CliRun.of("bench", "-m", m, "--alpha", "0.5", "--runs", "1");
+        assertEquals(ExitCode.USAGE, both.code(), both.err());
     }
 
     @Test

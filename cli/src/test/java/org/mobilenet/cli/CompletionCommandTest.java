@@ -14,7 +14,7 @@ class CompletionCommandTest {
         assertTrue(r.out().contains("complete -F _complete_mobilenet"), r.out());
         assertTrue(r.out().contains("function _picocli_mobilenet_profile()"), r.out());
         assertTrue(r.out().contains("--include-bias-bn"), r.out());
-        assertTrue(r.out().contains("\"TABLE\" \"JSON\" \"CSV\" \"MARKDOWN\""), r.out());
+        assertTrue(r.out().contains("\"table\" \"json\" \"csv\" \"markdown\""), r.out());
     }
 
     @Test

@@ -52,6 +52,22 @@ class ShrinkCommandTest {
     }
 
     @Test
+    void calibrationImagesChangeTheShrunkModelsBiases() throws Exception {
+        Path plain = dir.resolve("plain.safetensors");
+        Path calibrated = dir.resolve("calibrated.safetensors");
+        String images = CliRun.shared().resolve("images").toString();
+        assertEquals(0, CliRun.of("shrink", "-m", SOURCE.toString(), "--alpha", "0.7", "-o", plain.toString()).code());
+        CliRun r = CliRun.of("shrink", "-m", SOURCE.toString(), "--alpha", "0.7", "-o", calibrated.toString(),
+                "--calibration-images", images);
+        assertEquals(0, r.code(), r.err());
+        Model a = ModelFiles.load(plain);
+        Model b = ModelFiles.load(calibrated);
+        assertEquals(a.tensor("blocks.0.pw.weight"), b.tensor("blocks.0.pw.weight"), "the same channels are kept");
+        assertFalse(a.tensor("blocks.0.pw.bias").equals(b.tensor("blocks.0.pw.bias")), "the biases are corrected");
+        assertEquals(a.tensor("conv1.bias"), b.tensor("conv1.bias"), "the stem loses no input channels");
+    }
+
+    @Test
     void growingIsAUsageErrorAndWritesNothing() {
         Path out = dir.resolve("big.onnx");
         CliRun r = CliRun.of("shrink", "-m", SOURCE.toString(), "--alpha", "1.0", "-o", out.toString());

@@ -5,8 +5,8 @@ import ai.onnxruntime.OrtSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.mobilenet.cli.verify.OrtRunner;
-import org.mobilenet.cli.verify.Verifier;
+import org.mobilenet.cli.ort.Layouts;
+import org.mobilenet.cli.ort.OrtRunner;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.io.onnx.OnnxExportOptions;
 import org.mobilenet.io.onnx.OnnxExporter;
@@ -34,7 +34,7 @@ final class OrtBackend implements Backend {
 
     /** A factory whose backends share one session over the exported model; closing it closes the session. */
     static BackendFactory factory(Model model) {
-        ModelProto proto = OnnxExporter.toProto(model, OnnxExportOptions.defaults().withSoftmax(model.spec().softmax()));
+        ModelProto proto = OnnxExporter.toProto(model, OnnxExportOptions.defaults());
         if (model.spec().hasClassifier()) {
             proto = OnnxExporter.withOutputs(proto, List.of(POOL));
         }
@@ -63,7 +63,7 @@ final class OrtBackend implements Backend {
 
     @Override
     public Result run(float[] input, int n, boolean features) {
-        float[] nchw = Verifier.toNchw(input, n, resolution, resolution, 3);
+        float[] nchw = Layouts.toNchw(input, n, resolution, resolution, 3);
         List<String> names = new ArrayList<>(List.of(output));
         boolean pooled = features && !headless;
         if (pooled) {

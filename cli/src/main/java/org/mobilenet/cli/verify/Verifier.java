@@ -17,6 +17,8 @@ import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.Preprocessing;
 import org.mobilenet.engine.preprocess.ImagePreprocessor;
 import org.mobilenet.engine.run.Network;
+import org.mobilenet.cli.ort.Layouts;
+import org.mobilenet.cli.ort.OrtRunner;
 import org.mobilenet.io.image.ImageLoader;
 import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.onnx.Layout;
@@ -69,19 +71,22 @@ public final class Verifier {
             proto = OnnxFile.read(file);
         } else {
             Model loaded = ModelFiles.load(file, format);
-            proto = OnnxExporter.toProto(loaded, OnnxExportOptions.defaults().withSoftmax(loaded.spec().softmax()));
+            proto = OnnxExporter.toProto(loaded, OnnxExportOptions.defaults());
         }
         OnnxImport imp = OnnxImporter.importModel(file, proto);
         Model model = imp.model();
         int res = model.spec().resolution();
         int n = o.images().isEmpty() ? o.count() : o.images().size();
+        if ((long) n * res * res * 3 > Integer.MAX_VALUE / 4 || (long) n * model.spec().outputSize() > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException(n + " inputs are too many for " + res + "x" + res + " images in one run");
+        }
         float[] input = o.images().isEmpty() ? randomInput(model.preprocessing(), res, n, o.seed())
                 : imageInput(model, o.images());
         Network net = Network.compile(model);
         Map<String, float[]> engineLayers = new LinkedHashMap<>();
         float[] engine = net.forward(input, n, o.perLayer() ? (layer, out, b) -> engineLayers.put(layer.name(),
                 layer.kind() == LayerKind.CONV || layer.kind() == LayerKind.DEPTHWISE || layer.kind() == LayerKind.POINTWISE
-                        ? toNchw(out, b, layer.out().h(), layer.out().w(), layer.out().c())
+                        ? Layouts.toNchw(out, b, layer.out().h(), layer.out().w(), layer.out().c())
                         : java.util.Arrays.copyOf(out, (int) (b * layer.out().size()))) : null);
         List<String> outputs = new ArrayList<>();
         outputs.add(imp.outputName());
@@ -154,7 +159,7 @@ public final class Verifier {
                 float[] x = java.util.Arrays.copyOfRange(nhwc, start * per, (start + b) * per);
                 long[] shape;
                 if (imp.inputLayout() == Layout.NCHW) {
-                    x = toNchw(x, b, res, res, 3);
+                    x = Layouts.toNchw(x, b, res, res, 3);
                     shape = new long[] {b, 3, res, res};
                 } else {
                     shape = new long[] {b, res, res, 3};
@@ -199,21 +204,5 @@ public final class Verifier {
             pre.apply(loader.load(images.get(i)), x, i * pre.inputSize());
         }
         return x;
-    }
-
-    /** Shape: {@code [n, h, w, c]} to {@code [n, c, h, w]}. */
-    public static float[] toNchw(float[] nhwc, int n, int h, int w, int c) {
-        float[] out = new float[n * c * h * w];
-        for (int b = 0; b < n; b++) {
-            for (int y = 0; y < h; y++) {
-                for (int xx = 0; xx < w; xx++) {
-                    int src = ((b * h + y) * w + xx) * c;
-                    for (int ch = 0; ch < c; ch++) {
-                        out[((b * c + ch) * h + y) * w + xx] = nhwc[src + ch];
-                    }
-                }
-            }
-        }
-        return out;
     }
 }

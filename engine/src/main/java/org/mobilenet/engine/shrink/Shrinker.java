@@ -28,6 +28,16 @@ public final class Shrinker {
     }
 
     public static Model shrink(Model source, ShrinkOptions o) {
+        return shrink(source, o, Map.of());
+    }
+
+    /**
+     * Shrinks with a bias correction: {@code inputMeans} gives, for source layers, the mean of each
+     * channel of their input over calibration images ({@link ChannelMeans}); a conv, pointwise or FC
+     * layer that loses input channels gets {@code sum over removed c of W[o, c, taps] * mean[c]} added
+     * to its bias, as if the removed channels still carried their average activation.
+     */
+    public static Model shrink(Model source, ShrinkOptions o, Map<String, float[]> inputMeans) {
         ModelSpec src = source.spec();
         if (o.alpha() > src.alpha() + 1e-9) {
             throw new IllegalArgumentException("target alpha " + o.alpha() + " is larger than the source's " + src.alpha()
@@ -56,6 +66,10 @@ public final class Shrinker {
                 outKept = ChannelSelection.select(scored, s.outChannels(), t.outChannels(), o.criterion(), rnd);
             }
             copyLayer(source, s, from, t.name(), inKept, outKept, out);
+            float[] means = inputMeans.get(from);
+            if (means != null && t.kind() != LayerKind.DEPTHWISE) {
+                compensate(source.tensor(TensorNames.weight(from)), s, t.name(), inKept, outKept, means, out);
+            }
             inKept = outKept;
         }
         return new Model(target, out, source.bnEpsilon(), source.preprocessing(), source.labels(), source.metadata());
@@ -123,6 +137,36 @@ public final class Shrinker {
         int[] shape = t.shape();
         shape[0] = outKept.length;
         return new Tensor(shape, dst);
+    }
+
+    /** Adds the removed input channels' mean contribution to the kept output channels' bias. */
+    private static void compensate(Tensor w, LayerSpec s, String to, int[] inKept, int[] outKept, float[] means,
+            Map<String, Tensor> out) {
+        int cin = s.inChannels();
+        if (means.length != cin) {
+            throw new IllegalArgumentException(s.name() + ": calibration means have " + means.length
+                    + " channels, the layer takes " + cin);
+        }
+        boolean[] kept = new boolean[cin];
+        for (int c : inKept) {
+            kept[c] = true;
+        }
+        int taps = s.kind() == LayerKind.FC ? 1 : s.kernel() * s.kernel();
+        float[] wd = w.data();
+        Tensor bias = out.get(TensorNames.bias(to));
+        float[] b = bias == null ? new float[outKept.length] : bias.data().clone();
+        for (int i = 0; i < outKept.length; i++) {
+            double delta = 0;
+            for (int c = 0; c < cin; c++) {
+                if (!kept[c]) {
+                    for (int k = 0; k < taps; k++) {
+                        delta += (double) wd[(outKept[i] * cin + c) * taps + k] * means[c];
+                    }
+                }
+            }
+            b[i] = (float) (b[i] + delta);
+        }
+        out.put(TensorNames.bias(to), new Tensor(new int[] {outKept.length}, b));
     }
 
     /** Copies a layer's weight, bias and BN tensors (as the source has them) with the kept channels. */

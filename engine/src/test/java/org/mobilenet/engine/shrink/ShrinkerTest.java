@@ -65,6 +65,28 @@ class ShrinkerTest {
     }
 
     @Test
+    void biasCorrectionReplacesConstantRemovedChannelsExactly() {
+        // Removed channels that output a constant (zero weights, positive bias) are replaced exactly by
+        // their calibration mean; without the correction the outputs differ.
+        Model src = withConstantChannels(SeededInit.create(SOURCE.withSoftmax(false), 5).foldBatchNorm(), 0.5, 9);
+        ChannelMeans means = new ChannelMeans(Network.compile(src));
+        means.accumulate(image(32, 7), 1);
+        means.accumulate(image(32, 8), 1);
+        ShrinkOptions half = new ShrinkOptions(0.5, 32, false, Criterion.L1, 0);
+        Model corrected = Shrinker.shrink(src, half, means.inputMeans());
+        Model plain = Shrinker.shrink(src, half);
+        float[] in = image(32, 3);
+        float[] want = Network.compile(src).forward(in, 1);
+        assertArrayEquals(want, Network.compile(corrected).forward(in, 1), 1e-4f);
+        float[] uncorrected = Network.compile(plain).forward(in, 1);
+        float worst = 0;
+        for (int i = 0; i < want.length; i++) {
+            worst = Math.max(worst, Math.abs(want[i] - uncorrected[i]));
+        }
+        assertTrue(worst > 1e-2, "the correction matters here: " + worst);
+    }
+
+    @Test
     void batchNormStatisticsTravelWithTheirChannels() {
         Model src = withDeadChannels(SeededInit.create(SOURCE, 5).foldBatchNorm(), 0.5, 9);
         // Re-express the folded biases as unfolded BN whose statistics differ per channel.
@@ -133,6 +155,32 @@ class ShrinkerTest {
         Model src = SeededInit.create(SOURCE.withAlpha(0.5), 8);
         assertThrows(IllegalArgumentException.class,
                 () -> Shrinker.shrink(src, new ShrinkOptions(0.75, 32, false, Criterion.L1, 0)));
+    }
+
+    /** Like {@link #withDeadChannels} but the removed channels output a constant: zero weights, bias in [0.5, 1.5). */
+    private static Model withConstantChannels(Model folded, double keepAlpha, long seed) {
+        Model dead = withDeadChannels(folded, keepAlpha, seed);
+        SplittableRandom r = new SplittableRandom(seed + 1);
+        Map<String, Tensor> t = new LinkedHashMap<>(dead.tensors());
+        for (LayerSpec l : dead.spec().weightedLayers()) {
+            if (l.kind() == LayerKind.FC) {
+                break;
+            }
+            float[] w = t.get(TensorNames.weight(l.name())).data();
+            float[] b = t.get(TensorNames.bias(l.name())).data().clone();
+            int per = w.length / l.outChannels();
+            for (int o = 0; o < l.outChannels(); o++) {
+                boolean zero = true;
+                for (int i = 0; i < per && zero; i++) {
+                    zero = w[o * per + i] == 0f;
+                }
+                if (zero) {
+                    b[o] = (float) (0.5 + r.nextDouble());
+                }
+            }
+            t.put(TensorNames.bias(l.name()), new Tensor(new int[] {l.outChannels()}, b));
+        }
+        return new Model(dead.spec(), t, dead.bnEpsilon(), dead.preprocessing());
     }
 
     /** Zeroes the weights and bias of all but {@code width(base, keepAlpha)} output channels of every conv. */

@@ -39,10 +39,10 @@ final class ConvUnitMatcher {
         if (wd.length != 4 || wd[2] != wd[3]) {
             throw g.bad(conv, "has weight dims " + java.util.Arrays.toString(wd) + "; expected [Cout, Cin/group, k, k]");
         }
-        int group = (int) g.intAttr(conv, "group", 1);
+        long groupAttr = g.intAttr(conv, "group", 1);
         int k = wd[2];
-        if (group < 1 || wd[1] * group != cur.c) {
-            throw g.bad(conv, "has weight dims " + java.util.Arrays.toString(wd) + " and group " + group + " on input "
+        if (groupAttr < 1 || groupAttr > cur.c || (long) wd[1] * groupAttr != cur.c) {
+            throw g.bad(conv, "has weight dims " + java.util.Arrays.toString(wd) + " and group " + groupAttr + " on input "
                     + cur.shape() + "; the input channels do not match");
         }
         long[] ks = g.intsAttr(conv, "kernel_shape");
@@ -59,10 +59,12 @@ final class ConvUnitMatcher {
             }
         }
         long[] st = g.intsAttr(conv, "strides");
-        int stride = st == null || st.length == 0 ? 1 : (int) st[0];
-        if (st != null && (st.length != 2 || st[0] != st[1] || stride < 1 || stride > 2)) {
+        long strideAttr = st == null || st.length == 0 ? 1 : st[0];
+        if (st != null && (st.length != 2 || st[0] != st[1] || strideAttr < 1 || strideAttr > 2)) {
             throw g.bad(conv, "has strides " + java.util.Arrays.toString(st) + "; expected [1, 1] or [2, 2]");
         }
+        int stride = (int) strideAttr;
+        int group = (int) groupAttr;
         Pads convPads = convPads(g, conv, cur.h, cur.w, k, stride);
         Pads pads = new Pads(extra.top() + convPads.top(), extra.left() + convPads.left(),
                 extra.bottom() + convPads.bottom(), extra.right() + convPads.right());

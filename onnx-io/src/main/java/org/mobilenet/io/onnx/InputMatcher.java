@@ -59,13 +59,13 @@ final class InputMatcher {
         } else {
             throw new BadInputException(g.file(), "input '" + in.getName() + "' has shape " + dims + expected);
         }
-        int h = (int) (layout == Layout.NCHW ? v[2] : v[1]);
-        int w = (int) (layout == Layout.NCHW ? v[3] : v[2]);
-        if (h > 4096 || w > 4096) {
+        long hl = layout == Layout.NCHW ? v[2] : v[1];
+        long wl = layout == Layout.NCHW ? v[3] : v[2];
+        if (hl > 4096 || wl > 4096) {
             throw new BadInputException(g.file(), "input '" + in.getName() + "' has shape " + dims
                     + "; expected a height and width up to 4096");
         }
-        return new Input(in.getName(), layout, List.copyOf(dims), h, w);
+        return new Input(in.getName(), layout, List.copyOf(dims), (int) hl, (int) wl);
     }
 
     /** A cursor at the first NCHW value: the input itself, or the output of its Transpose. */

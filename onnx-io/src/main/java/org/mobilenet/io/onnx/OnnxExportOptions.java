@@ -4,7 +4,8 @@ package org.mobilenet.io.onnx;
  * How a model is written to ONNX.
  *
  * @param opset              default-domain opset, 11 to 21 (13 by default)
- * @param softmax            end with a Softmax over the classes (on by default; ignored without a classifier)
+ * @param softmax            keep the model's Softmax over the classes (on by default); off writes the logits.
+ *                           A model without a softmax (or a classifier) never gets one
  * @param exposeLayerOutputs also list every layer's output (named after the layer) as a graph output,
  *                           for per-layer comparison
  */

@@ -52,7 +52,8 @@ public final class OnnxExporter {
     /** The ONNX model for an engine model. */
     public static ModelProto toProto(Model model, OnnxExportOptions options) {
         Model m = model.foldBatchNorm();
-        boolean softmax = options.softmax() && m.spec().hasClassifier();
+        // The model's own head is kept; the option can only drop a softmax, never add one to a logits model.
+        boolean softmax = options.softmax() && m.spec().softmax() && m.spec().hasClassifier();
         ModelSpec spec = m.spec().withSoftmax(softmax);
         boolean relu = m.plainRelu();
         GraphProto.Builder g = GraphProto.newBuilder().setName("mobilenet_v1");

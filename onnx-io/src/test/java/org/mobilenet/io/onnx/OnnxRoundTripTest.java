@@ -119,7 +119,8 @@ class OnnxRoundTripTest {
             Path f = dir.resolve(v.id() + ".onnx");
             ModelFiles.save(m, f, ModelFiles.SaveOptions.defaults());
             Model back = ModelFiles.load(f);
-            assertEquals(spec.withSoftmax(spec.hasClassifier()), back.spec(), v.id() + " " + spec.withSoftmax(spec.hasClassifier()).padding() + spec.withSoftmax(spec.hasClassifier()).softmax() + " vs " + back.spec().padding() + back.spec().softmax() + back.spec().alpha());
+            // A logits model stays a logits model: export never adds a softmax the model does not have.
+            assertEquals(spec, back.spec(), v.id());
         }
     }
 }

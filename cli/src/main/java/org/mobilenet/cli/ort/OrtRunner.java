@@ -1,4 +1,4 @@
-package org.mobilenet.cli.verify;
+package org.mobilenet.cli.ort;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;

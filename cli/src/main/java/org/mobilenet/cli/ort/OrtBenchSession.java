@@ -1,4 +1,4 @@
-package org.mobilenet.cli;
+package org.mobilenet.cli.ort;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
@@ -21,18 +21,17 @@ import java.util.Map;
  * direct, native-order FloatBuffer wrapped once by {@code OnnxTensor.createTensor(env, buffer, shape)},
  * so a timed run copies no input. Accepts an NCHW ({@code [N,3,R,R]}) or NHWC ({@code [N,R,R,3]}) input.
  */
-final class OrtRunner implements AutoCloseable {
+public final class OrtBenchSession implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final String inputName;
-    private final boolean nchw;
     private final OnnxTensor input;
     private final Map<String, OnnxTensor> feed;
 
     /**
      * onnx: the model bytes. imagesNhwc {@code [batch, r, r, 3]}: the same input the engine gets.
      */
-    OrtRunner(byte[] onnx, int threads, boolean spinning, boolean stopSpinning, float[] imagesNhwc, int batch, int r)
+    public OrtBenchSession(byte[] onnx, int threads, boolean spinning, boolean stopSpinning, float[] imagesNhwc, int batch, int r)
             throws OrtException {
         env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
@@ -44,33 +43,28 @@ final class OrtRunner implements AutoCloseable {
             o.addConfigEntry("session.force_spinning_stop", stopSpinning ? "1" : "0");
             session = env.createSession(onnx, o);
         }
-        inputName = session.getInputNames().iterator().next();
-        NodeInfo info = session.getInputInfo().get(inputName);
-        long[] shape = ((TensorInfo) info.getInfo()).getShape();
-        if (shape.length != 4 || (shape[1] != 3 && shape[3] != 3)) {
-            throw new IllegalArgumentException("ONNX model input " + inputName + " is not an image batch [N,3,R,R] or [N,R,R,3]");
-        }
-        nchw = shape[1] == 3;
-        long[] feedShape = nchw ? new long[] {batch, 3, r, r} : new long[] {batch, r, r, 3};
-        FloatBuffer buf = ByteBuffer.allocateDirect(imagesNhwc.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        if (nchw) {
-            for (int b = 0; b < batch; b++) {
-                for (int c = 0; c < 3; c++) {
-                    for (int i = 0; i < r * r; i++) {
-                        buf.put(imagesNhwc[(b * r * r + i) * 3 + c]);
-                    }
-                }
+        try {
+            inputName = session.getInputNames().iterator().next();
+            NodeInfo info = session.getInputInfo().get(inputName);
+            long[] shape = ((TensorInfo) info.getInfo()).getShape();
+            if (shape.length != 4 || (shape[1] != 3 && shape[3] != 3)) {
+                throw new IllegalArgumentException("ONNX model input " + inputName + " is not an image batch [N,3,R,R] or [N,R,R,3]");
             }
-        } else {
-            buf.put(imagesNhwc);
+            boolean nchw = shape[1] == 3;
+            long[] feedShape = nchw ? new long[] {batch, 3, r, r} : new long[] {batch, r, r, 3};
+            FloatBuffer buf = ByteBuffer.allocateDirect(imagesNhwc.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            buf.put(nchw ? Layouts.toNchw(imagesNhwc, batch, r, r, 3) : imagesNhwc);
+            buf.rewind();
+            input = OnnxTensor.createTensor(env, buf, feedShape);
+            feed = Map.of(inputName, input);
+        } catch (OrtException | RuntimeException e) {
+            session.close();
+            throw e;
         }
-        buf.rewind();
-        input = OnnxTensor.createTensor(env, buf, feedShape);
-        feed = Map.of(inputName, input);
     }
 
     /** Runs once and returns the first output flattened ({@code [batch * classes]}). */
-    float[] run() throws OrtException {
+    public float[] run() throws OrtException {
         try (OrtSession.Result res = session.run(feed)) {
             OnnxTensor t = (OnnxTensor) res.get(0);
             FloatBuffer fb = t.getFloatBuffer();
@@ -81,7 +75,7 @@ final class OrtRunner implements AutoCloseable {
     }
 
     /** Runs once, keeping nothing: the timed call. */
-    void runTimed() throws OrtException {
+    public void runTimed() throws OrtException {
         try (OrtSession.Result res = session.run(feed)) {
             if (res.size() == 0) {
                 throw new IllegalStateException("ONNX Runtime returned no output");
@@ -91,7 +85,10 @@ final class OrtRunner implements AutoCloseable {
 
     @Override
     public void close() throws OrtException {
-        input.close();
-        session.close();
+        try {
+            input.close();
+        } finally {
+            session.close();
+        }
     }
 }

@@ -1,0 +1,23 @@
+package org.mobilenet.cli.ort;
+
+/** Moves image batches between the engine's NHWC layout and the NCHW most ONNX graphs take. */
+public final class Layouts {
+    private Layouts() {
+    }
+
+    /** Shape: {@code [n, h, w, c]} to {@code [n, c, h, w]}. */
+    public static float[] toNchw(float[] nhwc, int n, int h, int w, int c) {
+        float[] out = new float[n * c * h * w];
+        for (int b = 0; b < n; b++) {
+            for (int y = 0; y < h; y++) {
+                for (int xx = 0; xx < w; xx++) {
+                    int src = ((b * h + y) * w + xx) * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        out[((b * c + ch) * h + y) * w + xx] = nhwc[src + ch];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
