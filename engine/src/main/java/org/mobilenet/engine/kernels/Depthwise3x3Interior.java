@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * share their input loads (stride 1: 6 columns for 4 windows; stride 2: 9 columns) and each window
  * row has its own accumulator (twelve chains of at most three FMAs), so FMA latency is hidden.
  * Pixels are the outer loop and channel vectors the inner one: NHWC pixels with many channels lie a
- * power of two apart, and a channel-major sweep would hit the same few cache sets on every load. Weights {@code [3, 3, C]}; {@code in} and {@code out}
+ * power of two apart, and a channel-major sweep would hit the same few cache sets on every load.
+ * With few channels (no such conflicts) the loops swap, so the inner loop stays long. Weights {@code [3, 3, C]}; {@code in} and {@code out}
  * NHWC with {@code c} channels.
  *
  * <p>Each sweep is one method with only local vectors, so nothing is boxed even when C2 does not
@@ -18,6 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class Depthwise3x3Interior {
     private static final VectorSpecies<Float> S = VectorGemm.S;
     private static final int L = VectorGemm.L;
+    /** Below this many channel vectors the sweep runs channel-major. */
+    private static final int FEW_VECTORS = 4;
 
     private Depthwise3x3Interior() {
     }
@@ -45,10 +48,20 @@ final class Depthwise3x3Interior {
     private static void stride1(float[] in, int p0, int rs, int c, int cVec, float[] w, float[] bias,
                                 float lo, float hi, float[] out, int o0, int groups) {
         int c4 = 4 * c;
-        for (int g = 0, pg = p0, og = o0; g < groups; g++, pg += c4, og += c4) {
-            for (int cb = 0; cb < cVec; cb += L) {
-                int p = pg + cb;
-                int o = og + cb;
+        int vectors = cVec / L;
+        // Pixel groups outside, channel vectors inside; with few channels the other way round, so
+        // the inner loop is long (each entry to it costs range-check predicates).
+        boolean pixelMajor = vectors >= FEW_VECTORS;
+        int nOut = pixelMajor ? groups : vectors;
+        int nIn = pixelMajor ? vectors : groups;
+        int pOut = pixelMajor ? c4 : L;
+        int oOut = pixelMajor ? c4 : L;
+        int wOut = pixelMajor ? 0 : L;
+        int pIn = pixelMajor ? L : c4;
+        int oIn = pixelMajor ? L : c4;
+        int wIn = pixelMajor ? L : 0;
+        for (int i = 0, pi = p0, oi = o0, wi = 0; i < nOut; i++, pi += pOut, oi += oOut, wi += wOut) {
+            for (int j = 0, p = pi, o = oi, cb = wi; j < nIn; j++, p += pIn, o += oIn, cb += wIn) {
                 FloatVector bv = FloatVector.fromArray(S, bias, cb);
                 FloatVector w0 = FloatVector.fromArray(S, w, cb);
                 FloatVector w1 = FloatVector.fromArray(S, w, c + cb);
@@ -134,10 +147,20 @@ final class Depthwise3x3Interior {
     private static void stride2(float[] in, int p0, int rs, int c, int cVec, float[] w, float[] bias,
                                 float lo, float hi, float[] out, int o0, int groups) {
         int c4 = 4 * c;
-        for (int g = 0, pg = p0, og = o0; g < groups; g++, pg += 2 * c4, og += c4) {
-            for (int cb = 0; cb < cVec; cb += L) {
-                int p = pg + cb;
-                int o = og + cb;
+        int vectors = cVec / L;
+        // Pixel groups outside, channel vectors inside; with few channels the other way round, so
+        // the inner loop is long (each entry to it costs range-check predicates).
+        boolean pixelMajor = vectors >= FEW_VECTORS;
+        int nOut = pixelMajor ? groups : vectors;
+        int nIn = pixelMajor ? vectors : groups;
+        int pOut = pixelMajor ? 2 * c4 : L;
+        int oOut = pixelMajor ? c4 : L;
+        int wOut = pixelMajor ? 0 : L;
+        int pIn = pixelMajor ? L : 2 * c4;
+        int oIn = pixelMajor ? L : c4;
+        int wIn = pixelMajor ? L : 0;
+        for (int i = 0, pi = p0, oi = o0, wi = 0; i < nOut; i++, pi += pOut, oi += oOut, wi += wOut) {
+            for (int j = 0, p = pi, o = oi, cb = wi; j < nIn; j++, p += pIn, o += oIn, cb += wIn) {
                 FloatVector bv = FloatVector.fromArray(S, bias, cb);
                 FloatVector w0 = FloatVector.fromArray(S, w, cb);
                 FloatVector w1 = FloatVector.fromArray(S, w, c + cb);
