@@ -6,12 +6,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The interior of one output row of a 3x3 depthwise convolution, for whole channel vectors:
  * output pixels whose windows lie wholly inside the input, swept four at a time. The four pixels
- * share their input loads (stride 1: 6 columns for 4 windows; stride 2: 9 columns) and each window
- * row has its own accumulator (twelve chains of at most three FMAs), so FMA latency is hidden.
- * Pixels are the outer loop and channel vectors the inner one: NHWC pixels with many channels lie a
- * power of two apart, and a channel-major sweep would hit the same few cache sets on every load.
- * With few channels (no such conflicts) the loops swap, so the inner loop stays long. Weights {@code [3, 3, C]}; {@code in} and {@code out}
- * NHWC with {@code c} channels.
+ * share their input loads (stride 1: 6 columns for 4 windows; stride 2: 9 columns). Each window
+ * row accumulates separately (chains of at most three FMAs) and is then added to the row before,
+ * so FMA latency is hidden with twelve live vectors and no spills. Pixels are the outer loop and
+ * channel vectors the inner one: NHWC pixels with many channels lie a power of two apart, and a
+ * channel-major sweep would hit the same few cache sets on every load. With few channels (no such
+ * conflicts) the loops swap, so the inner loop stays long. Weights {@code [3, 3, C]}; {@code in}
+ * and {@code out} NHWC with {@code c} channels.
  *
  * <p>Each sweep is one method with only local vectors, so nothing is boxed even when C2 does not
  * inline it into its caller.
