@@ -12,15 +12,29 @@ final class LayerTimer {
     private LayerTimer() {
     }
 
-    /** Layer name to median milliseconds per image, in layer order. */
+    /** Warm-up lasts at least this long by default, so the JIT has compiled every kernel path. */
+    static final long MIN_WARMUP_NANOS = 2_000_000_000L;
+
+    /**
+     * Layer name to median milliseconds per image, in layer order. warmup: untimed passes first; a
+     * negative value means at least 30 passes and at least {@link #MIN_WARMUP_NANOS}.
+     */
     static Map<String, Double> medianMillis(Network net, int warmup, int runs) {
         float[] in = new float[net.inputSize()];
         SplittableRandom r = new SplittableRandom(42);
         for (int i = 0; i < in.length; i++) {
             in[i] = (float) (r.nextDouble() * 2 - 1);
         }
-        for (int i = 0; i < warmup; i++) {
-            net.forward(in, 1);
+        // Warm the same layer-by-layer path that is timed.
+        if (warmup >= 0) {
+            if (warmup > 0) {
+                net.timeLayers(in, 1, warmup);
+            }
+        } else {
+            long start = System.nanoTime();
+            do {
+                net.timeLayers(in, 1, 30);
+            } while (System.nanoTime() - start < MIN_WARMUP_NANOS);
         }
         long[] nanos = net.timeLayers(in, 1, runs);
         List<LayerSpec> layers = net.spec().layers();

@@ -66,8 +66,9 @@ public final class ProfileCommand implements Callable<Integer> {
             description = "Timed forward passes for --measure (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "30", paramLabel = "N",
-            description = "Untimed forward passes before measuring, so the JIT has compiled the kernels (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "-1", paramLabel = "N",
+            description = "Untimed forward passes before measuring (default: as many as fill 2 seconds, at least 30, "
+                    + "so the JIT has compiled every kernel).")
     int warmup;
 
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
@@ -77,8 +78,8 @@ public final class ProfileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Model model = model();
-        if (runs < 1 || warmup < 0 || threads < 1) {
-            throw new IllegalArgumentException("--runs and --threads must be >= 1 and --warmup >= 0");
+        if (runs < 1 || threads < 1) {
+            throw new IllegalArgumentException("--runs and --threads must be >= 1");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (model != null) {
