@@ -48,16 +48,7 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (modelOption != null) {
-            if (file != null && !file.equals(modelOption)) {
-                throw new IllegalArgumentException("give the model once: MODEL or --model");
-            }
-            file = modelOption;
-        }
-        if (file == null) {
-            file = Session.of(spec).modelFile().orElseThrow(() -> new IllegalArgumentException(
-                    "missing MODEL (in the shell, 'load FILE' keeps one for all commands)"));
-        }
+        file = Session.of(spec).modelFile(file, modelOption);
         ModelFiles.Format f = ModelFiles.Format.of(file);
         if (f == null) {
             throw new BadInputException(file, "has an unknown extension; expected .onnx, .safetensors or .tflite");

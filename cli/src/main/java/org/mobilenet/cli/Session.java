@@ -37,6 +37,22 @@ public final class Session {
     }
 
     /**
+     * The model file a command names as its MODEL argument or its --model option (not two different
+     * ones), else the file loaded in the shell; a usage error when there is none.
+     */
+    public Path modelFile(Path argument, Path option) {
+        if (argument != null && option != null && !argument.equals(option)) {
+            throw new IllegalArgumentException("give the model once: MODEL or --model");
+        }
+        Path named = argument != null ? argument : option;
+        if (named != null) {
+            return named;
+        }
+        return modelFile().orElseThrow(() -> new IllegalArgumentException(
+                "missing MODEL (in the shell, 'load FILE' keeps one for all commands)"));
+    }
+
+    /**
      * The model a command works on: the file given with {@code --model} ({@code option}, read now), else the
      * loaded model; neither is a usage error.
      */

@@ -72,16 +72,7 @@ public final class VerifyCommand implements Callable<Integer> {
         if (format != OutputFormat.TABLE && format != OutputFormat.JSON) {
             throw new IllegalArgumentException("--format must be table or json");
         }
-        if (modelOption != null) {
-            if (model != null && !model.equals(modelOption)) {
-                throw new IllegalArgumentException("give the model once: MODEL or --model");
-            }
-            model = modelOption;
-        }
-        if (model == null) {
-            model = Session.of(spec).modelFile().orElseThrow(() -> new IllegalArgumentException(
-                    "missing MODEL (in the shell, 'load FILE' keeps one for all commands)"));
-        }
+        model = Session.of(spec).modelFile(model, modelOption);
         VerifyReport r = Verifier.verify(model, new Verifier.Options(count, seed, atol, rtol, perLayer, images));
         if (junit != null) {
             try {
