@@ -165,6 +165,16 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void csvFeaturesAreOneRowPerImage() {
+        CliRun r = CliRun.of("classify", "-m", model(), "--features", "--format", "csv", cat());
+        assertEquals(0, r.code(), r.err());
+        String[] rows = r.out().split("\n");
+        assertEquals(2, rows.length);
+        assertTrue(rows[0].startsWith("path,f0,f1,"), rows[0]);
+        assertEquals(257, rows[1].split(",").length);
+    }
+
+    @Test
     void pixelLimitRefusesLargeImages() {
         CliRun r = CliRun.of("classify", "-m", model(), "--max-pixels", "1000", cat());
         assertEquals(ExitCode.BAD_INPUT, r.code());

@@ -13,7 +13,8 @@ import org.mobilenet.cli.format.TextTable;
  * Prints classification results. JSON: {@code [{"path": "cat.bmp", "results": [{"rank": 1, "index": 283,
  * "label": "tiger cat", "score": 0.41}], "features": [...]}]} ("results" only for a classifier,
  * "features" only when asked for or for a headless model). CSV: {@code path,rank,index,label,score}, or
- * {@code path,f0,f1,...} for features. Table: the CSV columns aligned. Failed images are not listed.
+ * with features only {@code path,f0,f1,...}. Table: the classes, then the features when asked for.
+ * Failed images are not listed.
  */
 public final class ClassifyReport {
     private final List<String> labels;
@@ -36,6 +37,9 @@ public final class ClassifyReport {
         if (format == OutputFormat.JSON) {
             return json(ok) + "\n";
         }
+        if (format == OutputFormat.CSV && features) {
+            return featureTable(ok, format);
+        }
         StringBuilder sb = new StringBuilder();
         if (classifier) {
             TextTable t = new TextTable("path", "rank", "index", "label", "score").rightAlign(1, 2, 4);
@@ -48,12 +52,10 @@ public final class ClassifyReport {
             sb.append(t.render(format));
         }
         if (features) {
-            if (classifier && format != OutputFormat.CSV) {
+            if (classifier) {
                 sb.append('\n');
             }
-            if (!classifier || format != OutputFormat.CSV) {
-                sb.append(featureTable(ok, format));
-            }
+            sb.append(featureTable(ok, format));
         }
         return sb.toString();
     }
