@@ -9,7 +9,8 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionInfo.class,
         description = "Run, convert, check, measure and shrink MobileNet v1 models.",
-        subcommands = {ProfileCommand.class, ShrinkCommand.class, ClassifyCommand.class},
+        subcommands = {ClassifyCommand.class, ProfileCommand.class, ShrinkCommand.class, ConvertCommand.class,
+            VerifyCommand.class, InfoCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  success",

@@ -52,8 +52,8 @@ public final class OnnxExporter {
     /** The ONNX model for an engine model. */
     public static ModelProto toProto(Model model, OnnxExportOptions options) {
         Model m = model.foldBatchNorm();
-        ModelSpec spec = m.spec();
-        boolean softmax = options.softmax() && spec.hasClassifier();
+        boolean softmax = options.softmax() && m.spec().hasClassifier();
+        ModelSpec spec = m.spec().withSoftmax(softmax);
         boolean relu = "relu".equals(m.metadata().get("activation"));
         GraphProto.Builder g = GraphProto.newBuilder().setName("mobilenet_v1");
         g.addInput(valueInfo(INPUT, BATCH, 3, spec.resolution(), spec.resolution()));

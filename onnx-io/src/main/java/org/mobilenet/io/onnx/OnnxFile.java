@@ -56,6 +56,41 @@ public final class OnnxFile {
         return model;
     }
 
+    /**
+     * A copy of the model with every externally stored initializer read into {@code raw_data}, so it
+     * can be handed to a runtime as bytes. Locations are checked as on import.
+     */
+    public static ModelProto inlineExternalData(Path file, ModelProto model) throws IOException {
+        TensorData data = new TensorData(file);
+        var g = model.getGraph().toBuilder();
+        boolean changed = false;
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            var t = g.getInitializer(i);
+            if (t.getDataLocation() != org.mobilenet.io.onnx.proto.Onnx.TensorProto.DataLocation.EXTERNAL) {
+                continue;
+            }
+            int size = switch (t.getDataType()) {
+                case 1, 6, 12 -> 4;
+                case 7, 11, 13 -> 8;
+                case 10, 16, 4, 5 -> 2;
+                case 2, 3, 9 -> 1;
+                default -> throw new BadInputException(file, "tensor '" + t.getName() + "' has external data of "
+                        + TensorData.typeName(t.getDataType()) + ", which cannot be inlined");
+            };
+            byte[] raw = data.externalBytes(t, size);
+            g.setInitializer(i, t.toBuilder().clearExternalData().clearDataLocation()
+                    .setRawData(com.google.protobuf.ByteString.copyFrom(raw)));
+            changed = true;
+        }
+        return changed ? model.toBuilder().setGraph(g).build() : model;
+    }
+
+    /** True when any initializer keeps its data in an external file. */
+    public static boolean hasExternalData(ModelProto model) {
+        return model.getGraph().getInitializerList().stream().anyMatch(
+                t -> t.getDataLocation() == org.mobilenet.io.onnx.proto.Onnx.TensorProto.DataLocation.EXTERNAL);
+    }
+
     /** The default-domain opset the model imports (1 if none is listed, as ONNX specifies for IR < 3). */
     public static int opset(ModelProto model) {
         for (var o : model.getOpsetImportList()) {

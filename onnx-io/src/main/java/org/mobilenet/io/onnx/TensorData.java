@@ -146,6 +146,14 @@ final class TensorData {
         throw bad(t, "expected int64 or int32 data, found " + typeName(type));
     }
 
+    /** The raw little-endian bytes of an externally stored tensor of {@code elementSize}-byte elements. */
+    byte[] externalBytes(TensorProto t, int elementSize) throws IOException {
+        ByteBuffer b = external(t, count(dims(t)) * elementSize);
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        return a;
+    }
+
     static String typeName(int type) {
         DataType dt = DataType.forNumber(type);
         return dt == null ? "data type " + type : dt.name().toLowerCase(java.util.Locale.ROOT);

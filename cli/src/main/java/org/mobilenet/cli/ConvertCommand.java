@@ -1,0 +1,88 @@
+package org.mobilenet.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.ModelFiles;
+import org.mobilenet.io.onnx.OnnxExportOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code mobilenet convert IN OUT}: between ONNX and safetensors. */
+@Command(name = "convert", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+        description = {
+            "Convert a MobileNet v1 between ONNX and safetensors (or from TFLite); formats follow the file extensions.",
+            "ONNX is written NCHW with BatchNorm folded, ReLU6 as Clip, a symbolic batch dimension N and the",
+            "architecture, preprocessing and labels in its metadata. The output is written atomically.",
+        })
+public final class ConvertCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "IN", description = "The model to read (.onnx, .safetensors or .tflite).")
+    Path in;
+
+    @Parameters(index = "1", paramLabel = "OUT", description = "The file to write (.onnx or .safetensors).")
+    Path out;
+
+    @Option(names = "--from", paramLabel = "FORMAT", description = "Input format (onnx, safetensors, tflite), overriding IN's extension.")
+    String from;
+
+    @Option(names = "--to", paramLabel = "FORMAT", description = "Output format (onnx, safetensors), overriding OUT's extension.")
+    String to;
+
+    @Option(names = "--opset", defaultValue = "13", paramLabel = "N",
+            description = "ONNX opset to write, 11 to 21 (default: ${DEFAULT-VALUE}).")
+    int opset;
+
+    @Option(names = "--no-softmax", description = "End at the logits: write no Softmax.")
+    boolean noSoftmax;
+
+    @Option(names = "--force", description = "Overwrite OUT if it exists.")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelFiles.Format inFormat = format(from, in, "--from", "IN");
+        ModelFiles.Format outFormat = format(to, out, "--to", "OUT");
+        OnnxExportOptions onnx = new OnnxExportOptions(opset, !noSoftmax, false);
+        if (!force && Files.exists(out)) {
+            throw new OutputException(out, "already exists (use --force to overwrite)");
+        }
+        Model model = ModelFiles.load(in, inFormat);
+        if (noSoftmax) {
+            model = model.withSpec(model.spec().withSoftmax(false));
+        }
+        try {
+            ModelFiles.save(model, out, outFormat, new ModelFiles.SaveOptions(onnx, force));
+        } catch (BadInputException e) {
+            throw e;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new OutputException(out, "already exists (use --force to overwrite)", e);
+        } catch (IOException e) {
+            throw new OutputException(out, "cannot write: " + e.getMessage(), e);
+        }
+        spec.commandLine().getOut().println("Wrote " + out + " (" + outFormat.id() + ", " + model.spec() + ")");
+        spec.commandLine().getOut().flush();
+        return ExitCode.OK;
+    }
+
+    private static ModelFiles.Format format(String explicit, Path file, String option, String param) {
+        if (explicit != null) {
+            return ModelFiles.Format.parse(explicit);
+        }
+        ModelFiles.Format f = ModelFiles.Format.of(file);
+        if (f == null) {
+            throw new IllegalArgumentException(param + " '" + file + "' has no .onnx, .safetensors or .tflite extension; give "
+                    + option);
+        }
+        return f;
+    }
+}

@@ -1,0 +1,132 @@
+package org.mobilenet.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mobilenet.cli.format.Json;
+import org.mobilenet.cli.format.OutputFormat;
+import org.mobilenet.cli.format.TextTable;
+import org.mobilenet.cli.verify.JunitReport;
+import org.mobilenet.cli.verify.Verifier;
+import org.mobilenet.cli.verify.VerifyReport;
+import org.mobilenet.io.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code mobilenet verify MODEL}: the engine against ONNX Runtime on the same inputs. */
+@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+        description = {
+            "Run an ONNX MobileNet v1 in ONNX Runtime and in the engine on the same inputs and compare the outputs.",
+            "Exits 0 when |engine - ort| <= atol + rtol * |ort| for every output value, 1 otherwise.",
+        })
+public final class VerifyCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "An .onnx model.")
+    Path model;
+
+    @Option(names = "--count", defaultValue = "4", paramLabel = "N", description = "Seeded random inputs (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of the random inputs (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--images", split = ",", paramLabel = "FILES",
+            description = "Compare on these images (preprocessed as the model says) instead of random inputs.")
+    List<Path> images;
+
+    @Option(names = "--atol", defaultValue = "1e-4", paramLabel = "X", description = "Absolute tolerance (default: ${DEFAULT-VALUE}).")
+    double atol;
+
+    @Option(names = "--rtol", defaultValue = "0", paramLabel = "X", description = "Relative tolerance (default: ${DEFAULT-VALUE}).")
+    double rtol;
+
+    @Option(names = "--per-layer", description = "Compare every layer's output and name the first that diverges.")
+    boolean perLayer;
+
+    @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report.")
+    Path junit;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Override
+    public Integer call() throws Exception {
+        if (format != OutputFormat.TABLE && format != OutputFormat.JSON) {
+            throw new IllegalArgumentException("--format must be table or json");
+        }
+        VerifyReport r = Verifier.verify(model, new Verifier.Options(count, seed, atol, rtol, perLayer, images));
+        if (junit != null) {
+            try {
+                byte[] xml = JunitReport.xml(r, atol, rtol).getBytes(StandardCharsets.UTF_8);
+                AtomicFiles.write(junit, true, out -> out.write(xml));
+            } catch (IOException e) {
+                throw new OutputException(junit, "cannot write: " + e.getMessage(), e);
+            }
+        }
+        print(spec.commandLine().getOut(), r);
+        return r.pass() ? ExitCode.OK : ExitCode.CHECK_FAILED;
+    }
+
+    /** The JSON form of a report. */
+    static Map<String, Object> json(VerifyReport r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", r.model());
+        m.put("inputs", r.inputs());
+        m.put("maxAbsDiff", r.output().maxAbsDiff());
+        m.put("maxRelDiff", r.output().maxRelDiff());
+        m.put("cosine", r.output().cosine());
+        m.put("top1Agreement", r.top1Agreement());
+        m.put("top5Agreement", r.top5Agreement());
+        m.put("pass", r.pass());
+        m.put("firstDivergentLayer", r.firstDivergentLayer() == null ? null : Map.<String, Object>of(
+                "layer", r.firstDivergentLayer().layer(), "maxAbsDiff", r.firstDivergentLayer().diff().maxAbsDiff(),
+                "maxRelDiff", r.firstDivergentLayer().diff().maxRelDiff()));
+        if (!r.layers().isEmpty()) {
+            m.put("layers", r.layers().stream().map(l -> Map.of("layer", l.layer(), "maxAbsDiff", l.diff().maxAbsDiff(),
+                    "maxRelDiff", l.diff().maxRelDiff(), "cosine", l.diff().cosine(), "pass", l.diff().within())).toList());
+        }
+        return m;
+    }
+
+    private void print(PrintWriter out, VerifyReport r) {
+        if (format == OutputFormat.JSON) {
+            out.println(Json.write(json(r)));
+            out.flush();
+            return;
+        }
+        out.printf(Locale.ROOT, "Engine vs ONNX Runtime on %d input%s of %s%n", r.inputs(), r.inputs() == 1 ? "" : "s", r.model());
+        out.printf(Locale.ROOT, "  max abs diff   %.3g (atol %.3g, rtol %.3g)%n", r.output().maxAbsDiff(), atol, rtol);
+        out.printf(Locale.ROOT, "  max rel diff   %.3g%n", r.output().maxRelDiff());
+        out.printf(Locale.ROOT, "  cosine         %.9f%n", r.output().cosine());
+        out.printf(Locale.ROOT, "  top-1 agree    %.1f%%%n", 100 * r.top1Agreement());
+        out.printf(Locale.ROOT, "  top-5 agree    %.1f%%%n", 100 * r.top5Agreement());
+        if (!r.layers().isEmpty()) {
+            out.println();
+            TextTable t = new TextTable("Layer", "Max abs diff", "Max rel diff", "Cosine", "").rightAlign(1, 2, 3);
+            for (VerifyReport.LayerDiff l : r.layers()) {
+                t.add(l.layer(), String.format(Locale.ROOT, "%.3g", l.diff().maxAbsDiff()),
+                        String.format(Locale.ROOT, "%.3g", l.diff().maxRelDiff()),
+                        String.format(Locale.ROOT, "%.9f", l.diff().cosine()), l.diff().within() ? "ok" : "DIVERGES");
+            }
+            out.print(t.text());
+        }
+        if (r.firstDivergentLayer() != null) {
+            out.printf(Locale.ROOT, "First divergent layer: %s (max abs diff %.3g)%n", r.firstDivergentLayer().layer(),
+                    r.firstDivergentLayer().diff().maxAbsDiff());
+        }
+        out.println(r.pass() ? "PASS" : "FAIL: outputs differ by more than the tolerance");
+        out.flush();
+    }
+}

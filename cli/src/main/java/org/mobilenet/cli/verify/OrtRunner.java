@@ -1,0 +1,56 @@
+package org.mobilenet.cli.verify;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** An ONNX Runtime session over a model's bytes; close it when done. */
+public final class OrtRunner implements AutoCloseable {
+    private final OrtEnvironment env;
+    private final OrtSession session;
+
+    /** Creates a session at the given optimization level. */
+    public OrtRunner(byte[] model, OrtSession.SessionOptions.OptLevel level) throws OrtException {
+        this.env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setOptimizationLevel(level);
+            opts.setIntraOpNumThreads(1);
+            this.session = env.createSession(model, opts);
+        }
+    }
+
+    /**
+     * Runs one batch. Shape: {@code data} laid out as {@code shape} (NCHW or NHWC as the model takes it).
+     * Returns the requested outputs, flattened, by name.
+     */
+    public Map<String, float[]> run(String input, float[] data, long[] shape, List<String> outputs) throws OrtException {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
+                OrtSession.Result r = session.run(Map.of(input, t), Set.copyOf(outputs))) {
+            for (String name : outputs) {
+                Optional<OnnxValue> v = r.get(name);
+                if (v.isEmpty() || !(v.get() instanceof OnnxTensor ot)) {
+                    throw new IllegalStateException("ONNX Runtime returned no tensor '" + name + "'");
+                }
+                FloatBuffer fb = ot.getFloatBuffer();
+                float[] a = new float[fb.remaining()];
+                fb.get(a);
+                out.put(name, a);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws OrtException {
+        session.close();
+    }
+}

@@ -1,0 +1,199 @@
+package org.mobilenet.cli.verify;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.eval.Agreement;
+import org.mobilenet.engine.eval.TopK;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.Preprocessing;
+import org.mobilenet.engine.preprocess.ImagePreprocessor;
+import org.mobilenet.engine.run.Network;
+import org.mobilenet.io.image.ImageLoader;
+import org.mobilenet.io.onnx.Layout;
+import org.mobilenet.io.onnx.OnnxExporter;
+import org.mobilenet.io.onnx.OnnxFile;
+import org.mobilenet.io.onnx.OnnxImport;
+import org.mobilenet.io.onnx.OnnxImporter;
+import org.mobilenet.io.onnx.proto.Onnx.ModelProto;
+
+/**
+ * Runs an ONNX model in ONNX Runtime (the reference) and, imported, in the engine on the same
+ * inputs, and compares the outputs (and optionally every layer's output).
+ */
+public final class Verifier {
+    /**
+     * What to compare.
+     *
+     * @param count    seeded random inputs (ignored when images are given)
+     * @param seed     their seed
+     * @param atol     absolute tolerance
+     * @param rtol     relative tolerance: pass when |engine - ort| <= atol + rtol |ort| everywhere
+     * @param perLayer also compare every layer's output
+     * @param images   image files to preprocess as inputs instead of random ones (may be empty)
+     */
+    public record Options(int count, long seed, double atol, double rtol, boolean perLayer, List<Path> images) {
+        public Options {
+            if (count < 1) {
+                throw new IllegalArgumentException("--count must be >= 1, got " + count);
+            }
+            if (!(atol >= 0) || !(rtol >= 0)) {
+                throw new IllegalArgumentException("tolerances must be >= 0");
+            }
+            images = images == null ? List.of() : List.copyOf(images);
+        }
+    }
+
+    private Verifier() {
+    }
+
+    public static VerifyReport verify(Path file, Options o) throws IOException, OrtException {
+        ModelProto proto = OnnxFile.read(file);
+        OnnxImport imp = OnnxImporter.importModel(file, proto);
+        Model model = imp.model();
+        int res = model.spec().resolution();
+        int n = o.images().isEmpty() ? o.count() : o.images().size();
+        float[] input = o.images().isEmpty() ? randomInput(model.preprocessing(), res, n, o.seed())
+                : imageInput(model, o.images());
+        Network net = Network.compile(model);
+        Map<String, float[]> engineLayers = new LinkedHashMap<>();
+        float[] engine = net.forward(input, n, o.perLayer() ? (layer, out, b) -> engineLayers.put(layer.name(),
+                layer.kind() == LayerKind.CONV || layer.kind() == LayerKind.DEPTHWISE || layer.kind() == LayerKind.POINTWISE
+                        ? toNchw(out, b, layer.out().h(), layer.out().w(), layer.out().c())
+                        : java.util.Arrays.copyOf(out, (int) (b * layer.out().size()))) : null);
+        List<String> outputs = new ArrayList<>();
+        outputs.add(imp.outputName());
+        ModelProto runProto = proto;
+        if (o.perLayer()) {
+            for (String v : imp.layerValues().values()) {
+                if (!outputs.contains(v)) {
+                    outputs.add(v);
+                }
+            }
+            runProto = OnnxExporter.withOutputs(OnnxFile.inlineExternalData(file, proto), outputs);
+        } else if (OnnxFile.hasExternalData(proto)) {
+            runProto = OnnxFile.inlineExternalData(file, proto);
+        }
+        Map<String, float[]> ort = runOrt(runProto.toByteArray(), imp, input, n, res, outputs);
+        float[] ref = ort.get(imp.outputName());
+        DiffStats out = DiffStats.of(ref, engine, o.atol(), o.rtol());
+        int classes = net.outputSize();
+        double top1;
+        double top5;
+        if (classes >= 5) {
+            Agreement a = Agreement.of(ref, engine, n, classes);
+            top1 = a.top1Rate();
+            top5 = a.top5Rate();
+        } else {
+            int t1 = 0;
+            for (int b = 0; b < n; b++) {
+                if (TopK.of(ref, b * classes, classes, 1)[0] == TopK.of(engine, b * classes, classes, 1)[0]) {
+                    t1++;
+                }
+            }
+            top1 = t1 / (double) n;
+            top5 = 1;
+        }
+        List<VerifyReport.LayerDiff> layers = new ArrayList<>();
+        VerifyReport.LayerDiff first = null;
+        if (o.perLayer()) {
+            for (LayerSpec l : model.spec().layers()) {
+                String value = imp.layerValues().get(l.name());
+                float[] e = engineLayers.get(l.name());
+                if (value == null || e == null) {
+                    continue;
+                }
+                VerifyReport.LayerDiff d = new VerifyReport.LayerDiff(l.name(), DiffStats.of(ort.get(value), e, o.atol(), o.rtol()));
+                layers.add(d);
+                if (first == null && !d.diff().within()) {
+                    first = d;
+                }
+            }
+        }
+        return new VerifyReport(file.toString(), n, out, top1, top5, out.within(), layers, first);
+    }
+
+    /** Runs ORT in batches the model's input accepts (a fixed batch dim of 1 means one image at a time). */
+    private static Map<String, float[]> runOrt(byte[] bytes, OnnxImport imp, float[] nhwc, int n, int res,
+            List<String> outputs) throws OrtException {
+        String batchDim = imp.inputDims().get(0);
+        int chunk = batchDim.equals("1") ? 1 : n;
+        int per = res * res * 3;
+        Map<String, List<float[]>> parts = new LinkedHashMap<>();
+        try (OrtRunner ort = new OrtRunner(bytes, OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
+            for (int start = 0; start < n; start += chunk) {
+                int b = Math.min(chunk, n - start);
+                float[] x = java.util.Arrays.copyOfRange(nhwc, start * per, (start + b) * per);
+                long[] shape;
+                if (imp.inputLayout() == Layout.NCHW) {
+                    x = toNchw(x, b, res, res, 3);
+                    shape = new long[] {b, 3, res, res};
+                } else {
+                    shape = new long[] {b, res, res, 3};
+                }
+                for (Map.Entry<String, float[]> e : ort.run(imp.inputName(), x, shape, outputs).entrySet()) {
+                    parts.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+                }
+            }
+        }
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<float[]>> e : parts.entrySet()) {
+            int len = e.getValue().stream().mapToInt(a -> a.length).sum();
+            float[] all = new float[len];
+            int p = 0;
+            for (float[] a : e.getValue()) {
+                System.arraycopy(a, 0, all, p, a.length);
+                p += a.length;
+            }
+            out.put(e.getKey(), all);
+        }
+        return out;
+    }
+
+    /** Seeded inputs as preprocessing would make them from uniform random pixels. Returns {@code [n, R, R, 3]}. */
+    static float[] randomInput(Preprocessing p, int res, int n, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] mean = p.mean();
+        float[] std = p.std();
+        float[] x = new float[n * res * res * 3];
+        for (int i = 0; i < x.length; i++) {
+            int c = i % 3;
+            x[i] = (float) ((rnd.nextDouble() * 255 - mean[c]) / std[c]);
+        }
+        return x;
+    }
+
+    private static float[] imageInput(Model model, List<Path> images) throws IOException {
+        ImagePreprocessor pre = new ImagePreprocessor(model.preprocessing(), model.spec().resolution());
+        ImageLoader loader = new ImageLoader();
+        float[] x = new float[images.size() * pre.inputSize()];
+        for (int i = 0; i < images.size(); i++) {
+            pre.apply(loader.load(images.get(i)), x, i * pre.inputSize());
+        }
+        return x;
+    }
+
+    /** Shape: {@code [n, h, w, c]} to {@code [n, c, h, w]}. */
+    static float[] toNchw(float[] nhwc, int n, int h, int w, int c) {
+        float[] out = new float[n * c * h * w];
+        for (int b = 0; b < n; b++) {
+            for (int y = 0; y < h; y++) {
+                for (int xx = 0; xx < w; xx++) {
+                    int src = ((b * h + y) * w + xx) * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        out[((b * c + ch) * h + y) * w + xx] = nhwc[src + ch];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,154 @@
+package org.mobilenet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mobilenet.cli.verify.ExportStyles;
+import org.mobilenet.engine.cost.CostModel;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.io.ModelFiles;
+import org.mobilenet.io.onnx.OnnxImporter;
+
+class ConvertInfoVerifyCommandTest {
+    @TempDir
+    Path dir;
+
+    private Path tf2onnxModel() throws Exception {
+        Model m = ExportStyles.model(ExportStyles.Style.TF2ONNX, 0.25, 128, 21);
+        Path f = dir.resolve("tf.onnx");
+        Files.write(f, ExportStyles.build(m, ExportStyles.Style.TF2ONNX, false).toByteArray());
+        return f;
+    }
+
+    @Test
+    void convertOnnxToSafetensorsAndBackKeepsTheModel() throws Exception {
+        Path in = tf2onnxModel();
+        Path st = dir.resolve("m.safetensors");
+        Path back = dir.resolve("back.onnx");
+        CliRun a = CliRun.of("convert", in.toString(), st.toString());
+        assertEquals(0, a.code(), a.err());
+        CliRun b = CliRun.of("convert", st.toString(), back.toString(), "--opset", "17");
+        assertEquals(0, b.code(), b.err());
+        Model original = ModelFiles.load(in);
+        Model result = ModelFiles.load(back);
+        assertEquals(original.spec(), result.spec());
+        assertEquals(original.tensors(), result.tensors());
+        assertEquals(17, OnnxImporter.read(back).opset());
+        CliRun v = CliRun.of("verify", back.toString(), "--count", "2");
+        assertEquals(0, v.code(), v.out() + v.err());
+    }
+
+    @Test
+    void convertRefusesToOverwriteWithoutForce() throws Exception {
+        Path in = tf2onnxModel();
+        Path out = dir.resolve("exists.onnx");
+        Files.writeString(out, "keep");
+        CliRun r = CliRun.of("convert", in.toString(), out.toString());
+        assertEquals(ExitCode.OUTPUT, r.code());
+        assertEquals("keep", Files.readString(out));
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        CliRun forced = CliRun.of("convert", in.toString(), out.toString(), "--force", "--no-softmax");
+        assertEquals(0, forced.code(), forced.err());
+        assertFalse(ModelFiles.load(out).spec().softmax());
+    }
+
+    @Test
+    void convertOfBadInputExitsThreeWithOneLineAndWritesNothing() throws Exception {
+        byte[] junk = new byte[1000];
+        new SplittableRandom(4).nextBytes(junk);
+        for (String name : new String[] {"empty.onnx", "junk.onnx", "junk.safetensors"}) {
+            Path in = dir.resolve(name);
+            Files.write(in, name.startsWith("empty") ? new byte[0] : junk);
+            Path out = dir.resolve("out-" + name + ".safetensors");
+            CliRun r = CliRun.of("convert", in.toString(), out.toString());
+            assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains(in.toString()), r.err());
+            assertFalse(Files.exists(out));
+        }
+        Set<String> left = Files.list(dir).map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        assertEquals(Set.of("empty.onnx", "junk.onnx", "junk.safetensors"), left);
+    }
+
+    @Test
+    void convertToAnUnwritableFolderExitsFour() throws Exception {
+        Path in = tf2onnxModel();
+        CliRun r = CliRun.of("convert", in.toString(), dir.resolve("no/such/dir/m.onnx").toString());
+        assertEquals(ExitCode.OUTPUT, r.code(), r.err());
+    }
+
+    @Test
+    void infoDescribesTheFileAsJson() throws Exception {
+        Path in = tf2onnxModel();
+        CliRun r = CliRun.of("info", in.toString(), "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        Model m = ModelFiles.load(in);
+        assertEquals("onnx", o.get("format").getAsString());
+        assertEquals(13, o.get("opset").getAsInt());
+        assertEquals("tf2onnx test", o.get("producer").getAsString());
+        assertEquals("NHWC", o.getAsJsonObject("input").get("layout").getAsString());
+        assertEquals("input_1:0", o.getAsJsonObject("input").get("name").getAsString());
+        assertEquals(0.25, o.get("alpha").getAsDouble());
+        assertEquals(128, o.get("resolution").getAsInt());
+        assertEquals(1001, o.get("classes").getAsInt());
+        assertEquals(CostModel.of(m).totalMultAdds(), o.get("multAdds").getAsLong());
+        assertEquals(m.spec().layers().size(), o.getAsJsonArray("layers").size());
+        CliRun table = CliRun.of("info", in.toString());
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().contains("Total Mult-Adds"), table.out());
+    }
+
+    @Test
+    void verifyReportsJsonInTheDocumentedSchemaAndWritesJunit() throws Exception {
+        Path in = tf2onnxModel();
+        Path junit = dir.resolve("report.xml");
+        CliRun r = CliRun.of("verify", in.toString(), "--count", "2", "--seed", "3", "--format", "json", "--junit", junit.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        for (String k : new String[] {"model", "inputs", "maxAbsDiff", "maxRelDiff", "cosine", "top1Agreement",
+            "top5Agreement", "pass", "firstDivergentLayer"}) {
+            assertTrue(o.has(k), k);
+        }
+        assertEquals(2, o.get("inputs").getAsInt());
+        assertTrue(o.get("pass").getAsBoolean());
+        assertTrue(o.get("firstDivergentLayer").isJsonNull());
+        assertTrue(o.get("maxAbsDiff").getAsDouble() < 1e-4);
+        String xml = Files.readString(junit);
+        assertTrue(xml.contains("<testsuite name=\"mobilenet verify\" tests=\"1\" failures=\"0\""), xml);
+    }
+
+    @Test
+    void verifyOutsideToleranceExitsOneAndNamesTheLayer() throws Exception {
+        Model m = ExportStyles.model(ExportStyles.Style.PYTORCH, 0.25, 128, 3);
+        var t = new java.util.LinkedHashMap<>(m.tensors());
+        float[] w = m.tensor("conv1.weight").data();
+        for (int i = 0; i < w.length; i++) {
+            w[i] *= 40;
+        }
+        t.put("conv1.weight", new org.mobilenet.engine.model.Tensor(m.tensor("conv1.weight").shape(), w));
+        Model big = new Model(m.spec(), t, m.bnEpsilon(), m.preprocessing());
+        Path f = dir.resolve("relu.onnx");
+        Files.write(f, ExportStyles.build(big, ExportStyles.Style.PYTORCH, true).toByteArray());
+        CliRun r = CliRun.of("verify", f.toString(), "--count", "1", "--per-layer", "--atol", "1e-9");
+        assertEquals(ExitCode.CHECK_FAILED, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("First divergent layer: conv1"), r.out());
+    }
+
+    @Test
+    void verifyOfAMissingFileExitsThree() {
+        CliRun r = CliRun.of("verify", dir.resolve("none.onnx").toString());
+        assertEquals(ExitCode.BAD_INPUT, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+}

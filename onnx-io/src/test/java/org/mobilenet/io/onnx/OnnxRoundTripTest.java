@@ -1,0 +1,125 @@
+package org.mobilenet.io.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Padding;
+import org.mobilenet.engine.arch.Variant;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.Preprocessing;
+import org.mobilenet.engine.model.SeededInit;
+import org.mobilenet.engine.model.Tensor;
+import org.mobilenet.io.ModelFiles;
+import org.mobilenet.io.onnx.proto.Onnx.ModelProto;
+
+class OnnxRoundTripTest {
+    @TempDir
+    Path dir;
+
+    private static Model seeded(double alpha, int res, Padding padding) {
+        ModelSpec spec = new ModelSpec(alpha, res, 1000, Variant.SEPARABLE, padding, true);
+        return SeededInit.create(spec, 42);
+    }
+
+    @Test
+    void exportThenImportGivesTheFoldedTensorsExactly() throws Exception {
+        Model m = seeded(0.25, 128, Padding.TF_SAME)
+                .withLabels(java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "class " + i).toList())
+                .withPreprocessing(Preprocessing.torchvision());
+        Path f = dir.resolve("m.onnx");
+        OnnxExporter.write(m, OnnxExportOptions.defaults(), f, false);
+        OnnxImport imp = OnnxImporter.read(f);
+        Model back = imp.model();
+        assertEquals(m.spec(), back.spec());
+        Model folded = m.foldBatchNorm();
+        assertEquals(folded.tensors().keySet(), back.tensors().keySet());
+        for (Map.Entry<String, Tensor> e : folded.tensors().entrySet()) {
+            assertEquals(e.getValue(), back.tensor(e.getKey()), e.getKey());
+        }
+        assertEquals(m.preprocessing(), back.preprocessing());
+        assertEquals(m.labels(), back.labels());
+        assertEquals(13, imp.opset());
+        assertEquals(Layout.NCHW, imp.inputLayout());
+        assertEquals(List.of("N", "3", "128", "128"), imp.inputDims());
+        assertEquals("probabilities", imp.outputName());
+        assertEquals("blocks.12.pw", imp.layerValues().get("blocks.12.pw"));
+    }
+
+    @Test
+    void reExportedModelRunsInOrtAllOptLikeTheOriginal() throws Exception {
+        for (Padding p : Padding.values()) {
+            Model m = seeded(0.25, 128, p);
+            ModelProto first = OnnxExporter.toProto(m, OnnxExportOptions.defaults());
+            Path f = dir.resolve("first-" + p + ".onnx");
+            Files.write(f, first.toByteArray());
+            Model imported = OnnxImporter.read(f).model();
+            ModelProto second = OnnxExporter.toProto(imported, OnnxExportOptions.defaults().withOpset(17));
+            float[] in = OrtRunner.random(2 * 3 * 128 * 128, 7);
+            long[] shape = {2, 3, 128, 128};
+            float[] a = OrtRunner.run(first, in, shape);
+            float[] b = OrtRunner.run(second, in, shape);
+            assertEquals(2000, a.length);
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(a[i], b[i], 1e-5, "output " + i);
+            }
+        }
+    }
+
+    @Test
+    void everyOpsetFrom11To21LoadsInOrt() throws Exception {
+        Model m = seeded(0.25, 128, Padding.SYMMETRIC);
+        float[] in = OrtRunner.random(3 * 128 * 128, 3);
+        float[] ref = null;
+        for (int opset = 11; opset <= 21; opset += 2) {
+            ModelProto p = OnnxExporter.toProto(m, OnnxExportOptions.defaults().withOpset(opset).withSoftmax(false));
+            float[] out = OrtRunner.run(p, in, new long[] {1, 3, 128, 128});
+            if (ref == null) {
+                ref = out;
+            }
+            assertArrayEquals(ref, out, 1e-6f, "opset " + opset);
+        }
+    }
+
+    @Test
+    void layerOutputsCanBeExposed() throws Exception {
+        Model m = seeded(0.25, 128, Padding.TF_SAME);
+        ModelProto p = OnnxExporter.toProto(m, OnnxExportOptions.defaults().withLayerOutputs(true));
+        assertEquals(m.spec().layers().size(), p.getGraph().getOutputCount());
+        assertEquals("probabilities", p.getGraph().getOutput(0).getName());
+        Path f = dir.resolve("exposed.onnx");
+        Files.write(f, p.toByteArray());
+        assertEquals(m.spec(), OnnxImporter.read(f).model().spec());
+    }
+
+    @Test
+    void noSoftmaxOptionEndsAtLogits() throws Exception {
+        Model m = seeded(0.25, 128, Padding.TF_SAME);
+        Path f = dir.resolve("logits.onnx");
+        ModelFiles.save(m, f, new ModelFiles.SaveOptions(OnnxExportOptions.defaults().withSoftmax(false), false));
+        OnnxImport imp = OnnxImporter.read(f);
+        assertFalse(imp.model().spec().softmax());
+        assertEquals("logits", imp.outputName());
+        assertTrue(imp.producer().startsWith("mobilenet"));
+    }
+
+    @Test
+    void headlessAndOtherVariantsRoundTrip() throws Exception {
+        for (Variant v : Variant.values()) {
+            ModelSpec spec = new ModelSpec(0.5, 96, v == Variant.SEPARABLE ? 0 : 10, v, Padding.SYMMETRIC, false);
+            Model m = SeededInit.create(spec, 5);
+            Path f = dir.resolve(v.id() + ".onnx");
+            ModelFiles.save(m, f, ModelFiles.SaveOptions.defaults());
+            Model back = ModelFiles.load(f);
+            assertEquals(spec.withSoftmax(spec.hasClassifier()), back.spec(), v.id() + " " + spec.withSoftmax(spec.hasClassifier()).padding() + spec.withSoftmax(spec.hasClassifier()).softmax() + " vs " + back.spec().padding() + back.spec().softmax() + back.spec().alpha());
+        }
+    }
+}
