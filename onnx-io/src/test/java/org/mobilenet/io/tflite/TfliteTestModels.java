@@ -1,0 +1,194 @@
+package org.mobilenet.io.tflite;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.TensorNames;
+import org.mobilenet.io.tflite.FbWriter.Floats;
+import org.mobilenet.io.tflite.FbWriter.Ints;
+import org.mobilenet.io.tflite.FbWriter.Table;
+import org.mobilenet.io.tflite.FbWriter.Tables;
+
+/**
+ * Writes an engine model (BN folded) as a TFLite file in code: CONV_2D / DEPTHWISE_CONV_2D with SAME
+ * padding and fused ReLU6, MEAN over [1, 2], FULLY_CONNECTED, SOFTMAX. Weights float32, or int8
+ * with per-output-channel scales (biases then float32). For import tests.
+ */
+final class TfliteTestModels {
+    private static final int CONV_2D = 3;
+    private static final int DEPTHWISE_CONV_2D = 4;
+    private static final int FULLY_CONNECTED = 9;
+    private static final int SOFTMAX = 25;
+    private static final int MEAN = 40;
+
+    private final List<Table> tensors = new ArrayList<>();
+    private final List<Table> buffers = new ArrayList<>();
+    private final List<Table> operators = new ArrayList<>();
+    private final List<Integer> opcodes = new ArrayList<>();
+    private final boolean int8;
+    private final int softmaxCode;
+
+    private TfliteTestModels(boolean int8, int softmaxCode) {
+        this.int8 = int8;
+        this.softmaxCode = softmaxCode;
+        buffers.add(new Table());
+    }
+
+    /** The TFLite bytes of {@code model} (which must have no unfolded BN). */
+    static byte[] write(Model model, boolean int8) {
+        return new TfliteTestModels(int8, SOFTMAX).build(model);
+    }
+
+    /** The same, with the final SOFTMAX written as another builtin operator code. */
+    static byte[] writeWithLastOp(Model model, int code) {
+        return new TfliteTestModels(false, code).build(model);
+    }
+
+    private int tensor(String name, int[] shape, int type, byte[] data, Table quant) {
+        int buffer = 0;
+        if (data != null) {
+            buffers.add(new Table().put(0, new FbWriter.Bytes(data)));
+            buffer = buffers.size() - 1;
+        }
+        Table t = new Table().put(0, new Ints(shape)).i8(1, type).put(2, buffer).put(3, new FbWriter.Str(name));
+        if (quant != null) {
+            t.put(4, quant);
+        }
+        tensors.add(t);
+        return tensors.size() - 1;
+    }
+
+    private int floatTensor(String name, int[] shape, float[] v) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float x : v) {
+            b.putFloat(x);
+        }
+        return tensor(name, shape, 0, b.array(), null);
+    }
+
+    /** Weights in TFLite layout, float32 or int8 quantized per channel along {@code dim} of {@code channels}. */
+    private int weights(String name, int[] shape, float[] v, int dim, int channels) {
+        if (!int8) {
+            return floatTensor(name, shape, v);
+        }
+        int inner = 1;
+        for (int i = dim + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        float[] scale = new float[channels];
+        for (int i = 0; i < v.length; i++) {
+            int c = (i / inner) % channels;
+            scale[c] = Math.max(scale[c], Math.abs(v[i]) / 127f);
+        }
+        for (int c = 0; c < channels; c++) {
+            scale[c] = scale[c] == 0 ? 1 : scale[c];
+        }
+        byte[] q = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            q[i] = (byte) Math.round(v[i] / scale[(i / inner) % channels]);
+        }
+        Table quant = new Table().put(2, new Floats(scale)).put(3, new FbWriter.Longs(new long[channels])).put(6, dim);
+        return tensor(name, shape, 9, q, quant);
+    }
+
+    private int activation(String name, int... shape) {
+        return tensor(name, shape, 0, null, null);
+    }
+
+    private void op(int code, int[] in, int out, int optionsType, Table options) {
+        int idx = opcodes.indexOf(code);
+        if (idx < 0) {
+            opcodes.add(code);
+            idx = opcodes.size() - 1;
+        }
+        Table o = new Table().put(0, idx).put(1, new Ints(in)).put(2, new Ints(new int[] {out}));
+        if (options != null) {
+            o.i8(3, optionsType).put(4, options);
+        }
+        operators.add(o);
+    }
+
+    private byte[] build(Model m) {
+        int r = m.spec().resolution();
+        int input = activation("input", 1, r, r, 3);
+        int cur = input;
+        for (LayerSpec l : m.spec().layers()) {
+            String n = l.name();
+            switch (l.kind()) {
+                case CONV, POINTWISE -> {
+                    int o = l.outChannels();
+                    int i = l.inChannels();
+                    int k = l.kernel();
+                    float[] w = m.tensor(TensorNames.weight(n)).data();
+                    float[] ohwi = new float[w.length];
+                    for (int oc = 0; oc < o; oc++) {
+                        for (int ic = 0; ic < i; ic++) {
+                            for (int y = 0; y < k; y++) {
+                                for (int x = 0; x < k; x++) {
+                                    ohwi[((oc * k + y) * k + x) * i + ic] = w[((oc * i + ic) * k + y) * k + x];
+                                }
+                            }
+                        }
+                    }
+                    int wt = weights(n + "/weights", new int[] {o, k, k, i}, ohwi, 0, o);
+                    int bt = floatTensor(n + "/bias", new int[] {o}, m.tensor(TensorNames.bias(n)).data());
+                    int out = activation(n, 1, l.out().h(), l.out().w(), o);
+                    op(CONV_2D, new int[] {cur, wt, bt}, out, 1,
+                            new Table().i8(0, 0).put(1, l.stride()).put(2, l.stride()).i8(3, 3));
+                    cur = out;
+                }
+                case DEPTHWISE -> {
+                    int c = l.outChannels();
+                    int k = l.kernel();
+                    float[] w = m.tensor(TensorNames.weight(n)).data();
+                    float[] hwc = new float[w.length];
+                    for (int ch = 0; ch < c; ch++) {
+                        for (int y = 0; y < k; y++) {
+                            for (int x = 0; x < k; x++) {
+                                hwc[(y * k + x) * c + ch] = w[(ch * k + y) * k + x];
+                            }
+                        }
+                    }
+                    int wt = weights(n + "/weights", new int[] {1, k, k, c}, hwc, 3, c);
+                    int bt = floatTensor(n + "/bias", new int[] {c}, m.tensor(TensorNames.bias(n)).data());
+                    int out = activation(n, 1, l.out().h(), l.out().w(), c);
+                    op(DEPTHWISE_CONV_2D, new int[] {cur, wt, bt}, out, 2,
+                            new Table().i8(0, 0).put(1, l.stride()).put(2, l.stride()).put(3, 1).i8(4, 3));
+                    cur = out;
+                }
+                case AVG_POOL -> {
+                    java.nio.ByteBuffer axes = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                            .putInt(1).putInt(2);
+                    int at = tensor("axes", new int[] {2}, 2, axes.array(), null);
+                    int out = activation("pool", 1, l.out().c());
+                    op(MEAN, new int[] {cur, at}, out, 27, new Table().put(0, false));
+                    cur = out;
+                }
+                case FC -> {
+                    int wt = weights("fc/weights", new int[] {l.outChannels(), l.inChannels()},
+                            m.tensor(TensorNames.weight(n)).data(), 0, l.outChannels());
+                    int bt = floatTensor("fc/bias", new int[] {l.outChannels()}, m.tensor(TensorNames.bias(n)).data());
+                    int out = activation("logits", 1, l.outChannels());
+                    op(FULLY_CONNECTED, new int[] {cur, wt, bt}, out, 8, new Table().i8(0, 0));
+                    cur = out;
+                }
+                case SOFTMAX -> {
+                    int out = activation("probabilities", 1, l.outChannels());
+                    op(softmaxCode, new int[] {cur}, out, 9, new Table().put(0, 1f));
+                    cur = out;
+                }
+                default -> throw new IllegalStateException(l.kind().toString());
+            }
+        }
+        List<Table> codes = new ArrayList<>();
+        for (int c : opcodes) {
+            codes.add(new Table().i8(0, c).put(3, c).put(2, 1));
+        }
+        Table subgraph = new Table().put(0, new Tables(tensors)).put(1, new Ints(new int[] {input}))
+                .put(2, new Ints(new int[] {cur})).put(3, new Tables(operators)).put(4, new FbWriter.Str("main"));
+        Table model = new Table().put(0, 3).put(1, new Tables(codes)).put(2, new Tables(List.of(subgraph)))
+                .put(3, new FbWriter.Str("written by TfliteTestModels")).put(4, new Tables(buffers));
+        return FbWriter.write(model, "TFL3");
+    }
+}
