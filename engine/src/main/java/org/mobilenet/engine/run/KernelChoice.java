@@ -2,15 +2,18 @@ package org.mobilenet.engine.run;
 
 import java.util.Locale;
 import org.mobilenet.engine.kernels.Kernels;
+import org.mobilenet.engine.kernels.LoopKernels;
 import org.mobilenet.engine.kernels.ScalarKernels;
 import org.mobilenet.engine.kernels.VectorKernels;
 
 /**
  * Picks the kernels a {@link Network} uses: {@link VectorKernels} when the module
  * {@code jdk.incubator.vector} is in the boot layer (the JVM was started with
- * {@code --add-modules=jdk.incubator.vector}), otherwise {@link ScalarKernels}. The system property
- * {@code mobilenet.kernels} (or the environment variable {@code MOBILENET_KERNELS}) set to
- * {@code scalar} forces the reference kernels.
+ * {@code --add-modules=jdk.incubator.vector}), otherwise {@link LoopKernels}; a network compiled
+ * with the defaults starts on {@link LoopKernels} until the vector kernels are warm
+ * ({@link #coldKernels()}). The system property {@code mobilenet.kernels} (or the environment
+ * variable {@code MOBILENET_KERNELS}) forces one set for the whole run: {@code scalar} (the
+ * reference), {@code loops} or {@code vector}; {@code auto} or nothing is the default.
  */
 public final class KernelChoice {
     private KernelChoice() {
@@ -21,15 +24,27 @@ public final class KernelChoice {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
-    /** The kernels to use by default on this JVM. */
+    /** The forced kernel set's name, or "auto". */
+    private static String forced() {
+        String v = System.getProperty("mobilenet.kernels", System.getenv("MOBILENET_KERNELS"));
+        return v == null || v.isBlank() ? "auto" : v.trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** The kernels to use by default on this JVM (in steady state). */
     public static Kernels defaultKernels() {
-        String forced = System.getProperty("mobilenet.kernels", System.getenv("MOBILENET_KERNELS"));
-        if (forced != null && forced.trim().toLowerCase(Locale.ROOT).equals("scalar")) {
-            return new ScalarKernels();
-        }
-        if (vectorApiPresent()) {
-            return new VectorKernels();
-        }
-        return new ScalarKernels();
+        return switch (forced()) {
+            case "scalar" -> new ScalarKernels();
+            case "loops" -> new LoopKernels();
+            default -> vectorApiPresent() ? new VectorKernels() : new LoopKernels();
+        };
+    }
+
+    /**
+     * The kernels a network compiled with the defaults runs until {@link #defaultKernels()} are
+     * compiled by the JIT, or null when it starts with those directly (they are forced, or are not
+     * the Vector API kernels).
+     */
+    public static Kernels coldKernels() {
+        return forced().equals("auto") && vectorApiPresent() ? new LoopKernels() : null;
     }
 }

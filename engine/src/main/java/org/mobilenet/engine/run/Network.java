@@ -6,6 +6,7 @@ import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.kernels.Activation;
 import org.mobilenet.engine.kernels.Kernels;
+import org.mobilenet.engine.kernels.LoopKernels;
 import org.mobilenet.engine.kernels.Parallel;
 import org.mobilenet.engine.kernels.PreparedLayer;
 import org.mobilenet.engine.model.Model;
@@ -22,45 +23,77 @@ import org.mobilenet.engine.model.TensorNames;
  * {@link #timeLayers} needs every layer's whole-batch output. Not thread-safe: use one Network per
  * calling thread. {@link #close()} stops the worker threads (they are daemons, so a forgotten
  * close does not keep the JVM alive).
+ *
+ * <p>Compiled with the default kernels ({@link #compile(Model)}, {@link #compile(Model, int)}), a
+ * network starts cold: it runs {@link LoopKernels}, which the JIT compiles within milliseconds,
+ * while a background thread ({@link WarmUp}) prepares the Vector API kernels and runs them until
+ * the JIT has compiled them too; the next pass after that uses them. Both give the same results
+ * within float rounding. Compiled with explicit kernels, a network uses exactly those.
  */
 public final class Network implements AutoCloseable {
     private final ModelSpec spec;
+    private final Model folded;
+    private final List<LayerSpec> layers;
     private final Kernels kernels;
-    private final Step[] steps;
+    private final int threads;
     private final int maxActivation;
     private final Parallel parallel;
-    /** Leading layers run image by image for batches (see {@link PerImagePrefix}). */
-    private final int perImageLayers;
-    /** Runs those layers; null when there are none. */
-    private final ImageByImage imageByImage;
+    /** The layers prepared with {@link #kernels}; null until the warm-up hands them over. */
+    private Fast fast;
+    /** The cold layers and their warm-up; both null once {@link #fast} is in use or without a warm start. */
+    private PreparedLayer[] cold;
+    private Kernels coldKernels;
+    private WarmUp warmUp;
     private float[] bufA = new float[0];
     private float[] bufB = new float[0];
 
-    private record Step(LayerSpec layer, PreparedLayer run) {
+    /**
+     * The layers prepared with the network's kernels: {@code steps} in order, and the leading layers
+     * run image by image for batches (see {@link PerImagePrefix}; {@code imageByImage} is null when
+     * there are none).
+     */
+    record Fast(PreparedLayer[] steps, int perImageLayers, ImageByImage imageByImage) {
     }
 
-    private Network(ModelSpec spec, Kernels kernels, Step[] steps, int threads, PreparedLayer[][] prefixCopies) {
-        this.spec = spec;
+    private Network(Model folded, Kernels kernels, int threads, Kernels coldKernels) {
+        this.folded = folded;
+        this.spec = folded.spec();
+        this.layers = spec.layers();
         this.kernels = kernels;
-        this.steps = steps;
-        int max = spec.resolution() * spec.resolution() * 3;
-        for (Step s : steps) {
-            max = (int) Math.max(max, s.layer.out().size());
+        this.threads = threads;
+        int max = inputSize();
+        for (LayerSpec l : layers) {
+            max = (int) Math.max(max, l.out().size());
         }
         this.maxActivation = max;
-        this.perImageLayers = prefixCopies[0].length;
-        int perImage = spec.resolution() * spec.resolution() * 3;
-        for (int i = 0; i < perImageLayers; i++) {
-            perImage = (int) Math.max(perImage, steps[i].layer.out().size());
+        if (coldKernels == null) {
+            this.fast = prepare();
+        } else {
+            this.coldKernels = coldKernels;
+            this.cold = new PreparedLayer[layers.size()];
+            for (int i = 0; i < cold.length; i++) {
+                cold[i] = prepareLayer(coldKernels, layers.get(i));
+            }
+            this.warmUp = new WarmUp(this::prepare, inputSize(), maxActivation);
         }
-        this.imageByImage = perImageLayers == 0 ? null : new ImageByImage(prefixCopies, inputSize(),
-                (int) steps[perImageLayers - 1].layer.out().size(), perImage);
         this.parallel = threads == 1 ? Parallel.SERIAL : new WorkerPool(threads);
     }
 
-    /** Compiles a model with the default kernels ({@link KernelChoice#defaultKernels()}), one thread. */
+    /**
+     * Compiles a model with the default kernels ({@link KernelChoice#defaultKernels()}), one thread,
+     * starting cold when they are the Vector API kernels (see the class comment).
+     */
     public static Network compile(Model model) {
-        return compile(model, KernelChoice.defaultKernels());
+        return compile(model, 1);
+    }
+
+    /**
+     * Compiles a model with the default kernels split over {@code threads} threads, starting cold
+     * when they are the Vector API kernels (see the class comment).
+     */
+    public static Network compile(Model model, int threads) {
+        checkThreads(threads);
+        return new Network(model.foldBatchNorm(), KernelChoice.defaultKernels(), threads, KernelChoice.coldKernels());
     }
 
     /** Compiles a model with the given kernels, one thread. */
@@ -69,53 +102,63 @@ public final class Network implements AutoCloseable {
     }
 
     /**
-     * Compiles a model with the given kernels, splitting each layer over {@code threads} threads
-     * (the caller plus {@code threads - 1} pooled daemon workers).
+     * Compiles a model with the given kernels (and only those), splitting each layer over
+     * {@code threads} threads (the caller plus {@code threads - 1} pooled daemon workers).
      */
     public static Network compile(Model model, Kernels kernels, int threads) {
+        checkThreads(threads);
+        return new Network(model.foldBatchNorm(), kernels, threads, null);
+    }
+
+    private static void checkThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        Model folded = model.foldBatchNorm();
-        List<LayerSpec> layers = folded.spec().layers();
-        Activation act = folded.plainRelu() ? Activation.RELU : Activation.RELU6;
-        Step[] steps = new Step[layers.size()];
+    }
+
+    /** Prepares every layer with {@link #kernels}, and per-worker copies of the leading layers. */
+    private Fast prepare() {
+        PreparedLayer[] steps = new PreparedLayer[layers.size()];
         for (int i = 0; i < steps.length; i++) {
-            LayerSpec l = layers.get(i);
-            float[] w = null;
-            float[] b = null;
-            if (l.kind().hasWeights()) {
-                w = toKernelLayout(l, folded.tensor(TensorNames.weight(l.name())).data());
-                b = folded.has(TensorNames.bias(l.name())) ? folded.tensor(TensorNames.bias(l.name())).data().clone() : null;
-            }
-            steps[i] = new Step(l, kernels.prepare(l, w, b, act));
+            steps[i] = prepareLayer(kernels, layers.get(i));
         }
         // Every worker gets its own prepared copy of the leading layers, which are run image by
         // image on batches; prepared layers hold per-run state and serve one caller at a time.
         int prefix = PerImagePrefix.length(layers);
-        PreparedLayer[][] copies = new PreparedLayer[threads][prefix];
-        for (int i = 0; i < prefix; i++) {
-            LayerSpec l = layers.get(i);
-            copies[0][i] = steps[i].run;
-            for (int t = 1; t < threads; t++) {
-                float[] w = null;
-                float[] b = null;
-                if (l.kind().hasWeights()) {
-                    w = toKernelLayout(l, folded.tensor(TensorNames.weight(l.name())).data());
-                    b = folded.has(TensorNames.bias(l.name())) ? folded.tensor(TensorNames.bias(l.name())).data().clone() : null;
-                }
-                copies[t][i] = kernels.prepare(l, w, b, act);
-            }
+        if (prefix == 0) {
+            return new Fast(steps, 0, null);
         }
-        return new Network(folded.spec(), kernels, steps, threads, copies);
+        PreparedLayer[][] copies = new PreparedLayer[threads][prefix];
+        int perImage = inputSize();
+        for (int i = 0; i < prefix; i++) {
+            copies[0][i] = steps[i];
+            for (int t = 1; t < threads; t++) {
+                copies[t][i] = prepareLayer(kernels, layers.get(i));
+            }
+            perImage = (int) Math.max(perImage, layers.get(i).out().size());
+        }
+        return new Fast(steps, prefix, new ImageByImage(copies, inputSize(),
+                (int) layers.get(prefix - 1).out().size(), perImage));
+    }
+
+    private PreparedLayer prepareLayer(Kernels k, LayerSpec l) {
+        Activation act = folded.plainRelu() ? Activation.RELU : Activation.RELU6;
+        float[] w = null;
+        float[] b = null;
+        if (l.kind().hasWeights()) {
+            w = toKernelLayout(l, folded.tensor(TensorNames.weight(l.name())).data());
+            b = folded.has(TensorNames.bias(l.name())) ? folded.tensor(TensorNames.bias(l.name())).data().clone() : null;
+        }
+        return k.prepare(l, w, b, act);
     }
 
     public ModelSpec spec() {
         return spec;
     }
 
+    /** The kernels the next pass runs: the cold kernels until the warm-up hands over, then the network's own. */
     public Kernels kernels() {
-        return kernels;
+        return fast == null && warmUp.result() == null ? coldKernels : kernels;
     }
 
     /** The number of threads each layer is split over. */
@@ -168,17 +211,18 @@ public final class Network implements AutoCloseable {
         if (runs < 1) {
             throw new IllegalArgumentException("runs must be >= 1, got " + runs);
         }
-        long[][] times = new long[steps.length][runs];
-        long[] lap = new long[steps.length];
+        int count = layers.size();
+        long[][] times = new long[count][runs];
+        long[] lap = new long[count];
         run(input, n, null, lap);
         for (int r = 0; r < runs; r++) {
             run(input, n, null, lap);
-            for (int i = 0; i < steps.length; i++) {
+            for (int i = 0; i < count; i++) {
                 times[i][r] = lap[i];
             }
         }
-        long[] median = new long[steps.length];
-        for (int i = 0; i < steps.length; i++) {
+        long[] median = new long[count];
+        for (int i = 0; i < count; i++) {
             java.util.Arrays.sort(times[i]);
             median[i] = times[i][runs / 2];
         }
@@ -202,29 +246,49 @@ public final class Network implements AutoCloseable {
             bufA = new float[(int) need];
             bufB = new float[(int) need];
         }
+        PreparedLayer[] steps;
+        Parallel par = parallel;
+        if (fast == null) {
+            fast = warmUp.result();
+        }
+        if (fast != null) {
+            if (warmUp != null) {
+                warmUp.close();
+                warmUp = null;
+                cold = null;
+                coldKernels = null;
+            }
+            steps = fast.steps();
+        } else {
+            steps = cold;
+            par = Parallel.SERIAL;
+        }
         float[] cur = input;
         float[] next = bufA;
         int first = 0;
-        if (n > 1 && perImageLayers > 0 && observer == null && lap == null) {
-            imageByImage.run(input, n, bufA, parallel);
+        if (fast != null && n > 1 && fast.perImageLayers() > 0 && observer == null && lap == null) {
+            fast.imageByImage().run(input, n, bufA, parallel);
             cur = bufA;
             next = bufB;
-            first = perImageLayers;
+            first = fast.perImageLayers();
         }
-        long t0 = lap == null ? 0 : System.nanoTime();
+        long start = System.nanoTime();
+        long t0 = start;
         for (int i = first; i < steps.length; i++) {
-            Step s = steps[i];
-            s.run.run(cur, n, next, parallel);
+            steps[i].run(cur, n, next, par);
             if (lap != null) {
                 long t1 = System.nanoTime();
                 lap[i] = t1 - t0;
                 t0 = t1;
             }
             if (observer != null) {
-                observer.onLayer(s.layer, next, n);
+                observer.onLayer(layers.get(i), next, n);
             }
             cur = next;
             next = cur == bufA ? bufB : bufA;
+        }
+        if (fast == null) {
+            warmUp.coldPass((System.nanoTime() - start) / n);
         }
         return cur;
     }
@@ -232,6 +296,9 @@ public final class Network implements AutoCloseable {
     /** Stops the worker threads; the network must not be used afterwards. */
     @Override
     public void close() {
+        if (warmUp != null) {
+            warmUp.close();
+        }
         if (parallel instanceof WorkerPool pool) {
             pool.close();
         }

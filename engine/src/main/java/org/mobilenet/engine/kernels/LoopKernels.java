@@ -1,0 +1,307 @@
+package org.mobilenet.engine.kernels;
+
+import org.mobilenet.engine.arch.LayerSpec;
+
+/**
+ * Plain-Java float kernels for a cold JVM. Every hot loop is a tiny static method over one row of
+ * channels ({@link #axpy}, {@link #multiplyAdd}, {@link #clamp}) called many thousand times per
+ * layer, so the JIT compiles it with C1 and then C2 within the first milliseconds of a pass; the
+ * Vector API kernels instead run dozens of times slower than this until C2 has compiled their
+ * large methods, which takes hundreds of passes of a small model. A fresh {@code Network} runs
+ * these first (see {@code WarmUp}); in steady state they are several times slower than
+ * {@link VectorKernels}.
+ *
+ * <p>Every row those methods touch starts at index 0 of its own array: weights are split into one
+ * array per row at preparation, outputs are accumulated in a scratch row and copied into place, and
+ * a depthwise tap's input pixel is copied to a scratch row first. C2 (JDK 17 to 25) auto-vectorizes
+ * {@code acc[j] += a * w[j]} but not the same loop with a variable offset into either array
+ * (measured: 7 against 1.5 G elements/s), and the copies ({@link System#arraycopy}) are vectorized
+ * intrinsics. Sums are in float, in the same order on every JVM; shapes as in {@link Kernels}.
+ * Prepared layers are single-threaded (they ignore the {@link Parallel} given) and allocation-free.
+ */
+public final class LoopKernels implements Kernels {
+
+    @Override
+    public String name() {
+        return "loops";
+    }
+
+    /** acc[0 .. len) += a * w[0 .. len). */
+    static void axpy(float a, float[] w, float[] acc, int len) {
+        for (int j = 0; j < len; j++) {
+            acc[j] += a * w[j];
+        }
+    }
+
+    /** acc[0 .. len) += x[0 .. len) * w[0 .. len): one depthwise tap over a pixel's channels. */
+    static void multiplyAdd(float[] x, float[] w, float[] acc, int len) {
+        for (int j = 0; j < len; j++) {
+            acc[j] += x[j] * w[j];
+        }
+    }
+
+    /** Clamps acc[0 .. len) to [lo, hi]. */
+    static void clamp(float[] acc, int len, float lo, float hi) {
+        for (int j = 0; j < len; j++) {
+            acc[j] = Math.min(Math.max(acc[j], lo), hi);
+        }
+    }
+
+    /** w {@code [rows, cols]} row-major as one array per row. */
+    static float[][] rows(float[] w, int rows, int cols) {
+        float[][] r = new float[rows][cols];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(w, i * cols, r[i], 0, cols);
+        }
+        return r;
+    }
+
+    /** The bias, or zeros for none. */
+    static float[] biasOrZero(float[] bias, int len) {
+        return bias == null ? new float[len] : bias.clone();
+    }
+
+    /** Applies {@code act} to acc and copies it to out at {@code o}. */
+    static void store(float[] acc, Activation act, float[] out, int o, int len) {
+        switch (act) {
+            case NONE -> {
+            }
+            case RELU -> clamp(acc, len, 0f, Float.POSITIVE_INFINITY);
+            case RELU6 -> clamp(acc, len, 0f, 6f);
+        }
+        System.arraycopy(acc, 0, out, o, len);
+    }
+
+    @Override
+    public void conv(float[] in, int n, ConvShape s, float[] w, float[] bias, Activation act, float[] out) {
+        new Conv(s, w, bias, act).run(in, n, out, Parallel.SERIAL);
+    }
+
+    @Override
+    public void depthwise(float[] in, int n, ConvShape s, float[] w, float[] bias, Activation act, float[] out) {
+        new Depthwise(s, w, bias, act).run(in, n, out, Parallel.SERIAL);
+    }
+
+    @Override
+    public void pointwise(float[] in, int pixels, int inC, int outC, float[] w, float[] bias, Activation act, float[] out) {
+        new Pointwise(inC, outC, w, bias, act).run(in, pixels, out, Parallel.SERIAL);
+    }
+
+    /** Sums each channel over the pixels in a scratch row (a pixel's channels are copied to a row first). */
+    @Override
+    public void averagePool(float[] in, int n, int h, int w, int c, float[] out) {
+        float[] acc = new float[c];
+        float[] x = new float[c];
+        averagePool(in, n, h * w, c, out, acc, x);
+    }
+
+    private static void averagePool(float[] in, int n, int hw, int c, float[] out, float[] acc, float[] x) {
+        float scale = 1f / hw;
+        for (int b = 0; b < n; b++) {
+            java.util.Arrays.fill(acc, 0f);
+            for (int p = 0; p < hw; p++) {
+                System.arraycopy(in, (b * hw + p) * c, x, 0, c);
+                axpy(1f, x, acc, c);
+            }
+            for (int ch = 0; ch < c; ch++) {
+                out[b * c + ch] = acc[ch] * scale;
+            }
+        }
+    }
+
+    @Override
+    public void fullyConnected(float[] in, int n, int inC, int outC, float[] w, float[] bias, float[] out) {
+        pointwise(in, n, inC, outC, w, bias, Activation.NONE, out);
+    }
+
+    @Override
+    public void softmax(float[] in, int n, int c, float[] out) {
+        for (int b = 0; b < n; b++) {
+            int base = b * c;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < c; i++) {
+                max = Math.max(max, in[base + i]);
+            }
+            double sum = 0;
+            for (int i = 0; i < c; i++) {
+                float e = (float) Math.exp(in[base + i] - max);
+                out[base + i] = e;
+                sum += e;
+            }
+            float inv = (float) (1.0 / sum);
+            for (int i = 0; i < c; i++) {
+                out[base + i] *= inv;
+            }
+        }
+    }
+
+    @Override
+    public PreparedLayer prepare(LayerSpec l, float[] weights, float[] bias, Activation act) {
+        return switch (l.kind()) {
+            case CONV -> new Conv(PlainLayers.shape(l), weights, bias, act);
+            case DEPTHWISE -> new Depthwise(PlainLayers.shape(l), weights, bias, act);
+            case POINTWISE -> {
+                Pointwise pw = new Pointwise(l.inChannels(), l.outChannels(), weights, bias, act);
+                int hw = l.in().h() * l.in().w();
+                yield (in, n, out, par) -> pw.run(in, n * hw, out, par);
+            }
+            case FC -> new Pointwise(l.inChannels(), l.outChannels(), weights, bias, Activation.NONE);
+            case AVG_POOL -> {
+                int c = l.inChannels();
+                float[] acc = new float[c];
+                float[] x = new float[c];
+                int hw = l.in().h() * l.in().w();
+                yield (in, n, out, par) -> averagePool(in, n, hw, c, out, acc, x);
+            }
+            case SOFTMAX -> (in, n, out, par) -> softmax(in, n, l.outChannels(), out);
+        };
+    }
+
+    /**
+     * Standard convolution, output pixel by output pixel: one axpy of a weight row per tap and input
+     * channel inside the input. in {@code [n, inH, inW, inC]}, weights HWIO, out {@code [n, outH, outW, outC]}.
+     */
+    private static final class Conv implements PreparedLayer {
+        private final ConvShape s;
+        /** {@code [k * k * inC][outC]}. */
+        private final float[][] w;
+        private final float[] bias;
+        private final Activation act;
+        private final float[] acc;
+
+        Conv(ConvShape s, float[] weights, float[] bias, Activation act) {
+            this.s = s;
+            this.w = rows(weights, s.kernel() * s.kernel() * s.inC(), s.outC());
+            this.bias = biasOrZero(bias, s.outC());
+            this.act = act;
+            this.acc = new float[s.outC()];
+        }
+
+        @Override
+        public void run(float[] in, int n, float[] out, Parallel parallel) {
+            int oh = s.outH();
+            int ow = s.outW();
+            int k = s.kernel();
+            int inC = s.inC();
+            int outC = s.outC();
+            for (int b = 0; b < n; b++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        System.arraycopy(bias, 0, acc, 0, outC);
+                        for (int ky = 0; ky < k; ky++) {
+                            int iy = oy * s.stride() + ky - s.pads().top();
+                            if (iy < 0 || iy >= s.inH()) {
+                                continue;
+                            }
+                            for (int kx = 0; kx < k; kx++) {
+                                int ix = ox * s.stride() + kx - s.pads().left();
+                                if (ix < 0 || ix >= s.inW()) {
+                                    continue;
+                                }
+                                int i = ((b * s.inH() + iy) * s.inW() + ix) * inC;
+                                int row = (ky * k + kx) * inC;
+                                for (int ic = 0; ic < inC; ic++) {
+                                    axpy(in[i + ic], w[row + ic], acc, outC);
+                                }
+                            }
+                        }
+                        store(acc, act, out, ((b * oh + oy) * ow + ox) * outC, outC);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Depthwise convolution, output pixel by output pixel: each tap inside the input copies that
+     * input pixel's channels to a scratch row and multiply-adds it with the tap's weight row.
+     * in {@code [n, inH, inW, C]}, weights {@code [k, k, C]}, out {@code [n, outH, outW, C]}.
+     */
+    private static final class Depthwise implements PreparedLayer {
+        private final ConvShape s;
+        /** {@code [k * k][C]}. */
+        private final float[][] w;
+        private final float[] bias;
+        private final Activation act;
+        private final float[] acc;
+        private final float[] x;
+
+        Depthwise(ConvShape s, float[] weights, float[] bias, Activation act) {
+            if (s.inC() != s.outC()) {
+                throw new IllegalArgumentException("depthwise conv keeps its channels: " + s);
+            }
+            this.s = s;
+            this.w = rows(weights, s.kernel() * s.kernel(), s.inC());
+            this.bias = biasOrZero(bias, s.inC());
+            this.act = act;
+            this.acc = new float[s.inC()];
+            this.x = new float[s.inC()];
+        }
+
+        @Override
+        public void run(float[] in, int n, float[] out, Parallel parallel) {
+            int c = s.inC();
+            int oh = s.outH();
+            int ow = s.outW();
+            int k = s.kernel();
+            for (int b = 0; b < n; b++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        System.arraycopy(bias, 0, acc, 0, c);
+                        for (int ky = 0; ky < k; ky++) {
+                            int iy = oy * s.stride() + ky - s.pads().top();
+                            if (iy < 0 || iy >= s.inH()) {
+                                continue;
+                            }
+                            for (int kx = 0; kx < k; kx++) {
+                                int ix = ox * s.stride() + kx - s.pads().left();
+                                if (ix >= 0 && ix < s.inW()) {
+                                    System.arraycopy(in, ((b * s.inH() + iy) * s.inW() + ix) * c, x, 0, c);
+                                    multiplyAdd(x, w[ky * k + kx], acc, c);
+                                }
+                            }
+                        }
+                        store(acc, act, out, ((b * oh + oy) * ow + ox) * c, c);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Pointwise convolution and fully connected layers, pixel (row) by pixel: the scratch row starts
+     * at the bias and gets one axpy of a weight row per input channel. in {@code [pixels, inC]},
+     * weights {@code [inC, outC]}, out {@code [pixels, outC]}.
+     */
+    private static final class Pointwise implements PreparedLayer {
+        private final int inC;
+        private final int outC;
+        /** {@code [inC][outC]}. */
+        private final float[][] w;
+        private final float[] bias;
+        private final Activation act;
+        private final float[] acc;
+
+        Pointwise(int inC, int outC, float[] weights, float[] bias, Activation act) {
+            this.inC = inC;
+            this.outC = outC;
+            this.w = rows(weights, inC, outC);
+            this.bias = biasOrZero(bias, outC);
+            this.act = act;
+            this.acc = new float[outC];
+        }
+
+        /** {@code pixels} rows. */
+        @Override
+        public void run(float[] in, int pixels, float[] out, Parallel parallel) {
+            for (int p = 0; p < pixels; p++) {
+                System.arraycopy(bias, 0, acc, 0, outC);
+                int i = p * inC;
+                for (int ic = 0; ic < inC; ic++) {
+                    axpy(in[i + ic], w[ic], acc, outC);
+                }
+                store(acc, act, out, p * outC, outC);
+            }
+        }
+    }
+}

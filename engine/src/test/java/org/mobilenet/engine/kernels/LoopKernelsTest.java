@@ -1,0 +1,123 @@
+package org.mobilenet.engine.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.mobilenet.engine.arch.Pads;
+
+/** The cold-start loop kernels against the scalar reference on odd shapes and asymmetric pads. */
+class LoopKernelsTest {
+    private static final Pads[] PADS = {new Pads(1, 1, 1, 1), new Pads(0, 0, 1, 1), new Pads(2, 0, 0, 1), Pads.NONE};
+
+    private final Kernels scalar = new ScalarKernels();
+    private final LoopKernels loops = new LoopKernels();
+
+    private static float[] random(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+
+    private static void assertClose(float[] want, float[] got, String what) {
+        assertEquals(want.length, got.length, what);
+        for (int i = 0; i < want.length; i++) {
+            float tol = 1e-4f * (1 + Math.abs(want[i]));
+            if (!(Math.abs(want[i] - got[i]) <= tol)) {
+                throw new AssertionError(what + ": value " + i + " expected " + want[i] + " but was " + got[i]);
+            }
+        }
+    }
+
+    @Test
+    void pointwiseMatchesScalarOnOddSizesAndEveryActivation() {
+        for (int pixels : new int[] {1, 7, 35}) {
+            for (int inC : new int[] {1, 3, 37}) {
+                for (int outC : new int[] {1, 13, 64}) {
+                    for (Activation act : Activation.values()) {
+                        float[] in = random(pixels * inC, pixels + inC);
+                        float[] w = random(inC * outC, outC);
+                        float[] b = outC % 2 == 0 ? null : random(outC, 7);
+                        float[] want = new float[pixels * outC];
+                        float[] got = new float[pixels * outC];
+                        scalar.pointwise(in, pixels, inC, outC, w, b, act, want);
+                        loops.pointwise(in, pixels, inC, outC, w, b, act, got);
+                        assertClose(want, got, "pointwise " + pixels + "x" + inC + "->" + outC + " " + act);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void depthwiseAndConvMatchScalarForBothStridesAndAsymmetricPads() {
+        for (int stride = 1; stride <= 2; stride++) {
+            for (Pads pads : PADS) {
+                for (int[] hw : new int[][] {{7, 5}, {5, 7}, {3, 3}, {4, 23}}) {
+                    for (int c : new int[] {3, 13}) {
+                        int n = 2;
+                        ConvShape d = new ConvShape(hw[0], hw[1], c, c, 3, stride, pads);
+                        float[] in = random(n * d.inSize(), c * 31L + stride);
+                        float[] w = random(9 * c, c);
+                        float[] b = random(c, 3);
+                        float[] want = new float[n * d.outSize()];
+                        float[] got = new float[n * d.outSize()];
+                        scalar.depthwise(in, n, d, w, b, Activation.RELU6, want);
+                        loops.depthwise(in, n, d, w, b, Activation.RELU6, got);
+                        assertClose(want, got, "depthwise " + d);
+
+                        ConvShape s = new ConvShape(hw[0], hw[1], c, 11, 3, stride, pads);
+                        float[] cw = random(9 * c * 11, c + 1);
+                        want = new float[n * s.outSize()];
+                        got = new float[n * s.outSize()];
+                        scalar.conv(in, n, s, cw, null, Activation.RELU, want);
+                        loops.conv(in, n, s, cw, null, Activation.RELU, got);
+                        assertClose(want, got, "conv " + s);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void depthwiseWithAFiveByFiveKernel() {
+        ConvShape s = new ConvShape(7, 5, 13, 13, 5, 2, new Pads(2, 1, 2, 2));
+        float[] in = random(s.inSize(), 1);
+        float[] w = random(25 * 13, 2);
+        float[] want = new float[s.outSize()];
+        float[] got = new float[s.outSize()];
+        scalar.depthwise(in, 1, s, w, null, Activation.NONE, want);
+        loops.depthwise(in, 1, s, w, null, Activation.NONE, got);
+        assertClose(want, got, "depthwise 5x5");
+    }
+
+    @Test
+    void fullyConnectedPoolAndSoftmaxMatchScalar() {
+        int n = 3;
+        int inC = 37;
+        int outC = 1001;
+        float[] in = random(n * inC, 1);
+        float[] w = random(inC * outC, 2);
+        float[] b = random(outC, 3);
+        float[] want = new float[n * outC];
+        float[] got = new float[n * outC];
+        scalar.fullyConnected(in, n, inC, outC, w, b, want);
+        loops.fullyConnected(in, n, inC, outC, w, b, got);
+        assertClose(want, got, "fc");
+
+        float[] map = random(n * 7 * 5 * 13, 4);
+        float[] poolWant = new float[n * 13];
+        float[] poolGot = new float[n * 13];
+        scalar.averagePool(map, n, 7, 5, 13, poolWant);
+        loops.averagePool(map, n, 7, 5, 13, poolGot);
+        assertClose(poolWant, poolGot, "pool");
+
+        float[] smWant = new float[n * outC];
+        scalar.softmax(want, n, outC, smWant);
+        loops.softmax(want, n, outC, got);
+        assertClose(smWant, got, "softmax");
+    }
+}

@@ -1,0 +1,76 @@
+package org.mobilenet.engine.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Padding;
+import org.mobilenet.engine.arch.Variant;
+import org.mobilenet.engine.kernels.ScalarKernels;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.SeededInit;
+
+/**
+ * A network compiled with the default kernels starts on the loop kernels and hands over to the
+ * vector kernels once the warm-up has them compiled; the results agree with the reference before
+ * and after.
+ */
+class WarmStartTest {
+    /** Generous: the hand-over needs C2 to compile the vector kernels, late on a loaded machine. */
+    private static final long MAX_NANOS = 120_000_000_000L;
+
+    private static float[] images(int n, int res, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[n * res * res * 3];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+
+    private static void assertClose(float[] want, float[] got, String what) {
+        assertEquals(want.length, got.length, what);
+        for (int i = 0; i < want.length; i++) {
+            assertTrue(Math.abs(want[i] - got[i]) <= 1e-4f * (1 + Math.abs(want[i])),
+                    what + ": value " + i + " expected " + want[i] + " but was " + got[i]);
+        }
+    }
+
+    @Test
+    void startsOnTheLoopKernelsAndHandsOverToTheVectorKernels() throws InterruptedException {
+        Model m = SeededInit.create(new ModelSpec(0.25, 67, 13, Variant.SEPARABLE, Padding.TF_SAME, true), 5);
+        float[] in = images(3, 67, 6);
+        float[] want = Network.compile(m, new ScalarKernels()).forward(in, 3);
+        try (Network net = Network.compile(m, 2)) {
+            assertEquals("loops", net.kernels().name(), "a fresh network is cold");
+            assertClose(want, net.forward(in, 3), "cold pass");
+            long start = System.nanoTime();
+            while (net.kernels().name().equals("loops") && System.nanoTime() - start < MAX_NANOS) {
+                assertClose(want, net.forward(in, 3), "pass while warming up");
+                Thread.sleep(5);
+            }
+            assertEquals("vector", net.kernels().name(), "the vector kernels took over");
+            assertClose(want, net.forward(in, 3), "warm pass");
+        }
+    }
+
+    @Test
+    void explicitKernelsAreUsedFromTheFirstPass() {
+        Model m = SeededInit.create(new ModelSpec(0.25, 32, 10, Variant.SEPARABLE, Padding.TF_SAME, false), 1);
+        try (Network net = Network.compile(m, new ScalarKernels(), 1)) {
+            assertEquals("scalar", net.kernels().name());
+        }
+    }
+
+    @Test
+    void convergenceNeedsAWindowFasterThanColdThatStoppedImproving() {
+        long[] improving = {100, 100, 100, 100, 100, 50, 50, 50, 50, 50};
+        long[] flat = {52, 50, 51, 50, 50, 50, 51, 50, 50, 49};
+        assertFalse(WarmUp.converged(improving, 80), "still improving");
+        assertTrue(WarmUp.converged(flat, 80));
+        assertFalse(WarmUp.converged(flat, 40), "slower than the cold kernels");
+    }
+}
