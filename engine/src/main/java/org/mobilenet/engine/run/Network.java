@@ -1,6 +1,7 @@
 package org.mobilenet.engine.run;
 
 import java.util.List;
+import java.util.function.Supplier;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.ModelSpec;
@@ -34,7 +35,8 @@ public final class Network implements AutoCloseable {
     private final ModelSpec spec;
     private final Model folded;
     private final List<LayerSpec> layers;
-    private final Kernels kernels;
+    /** Makes the network's own kernels (on the warm-up thread for a cold start: the Vector API's classes take a while to initialize). */
+    private final Supplier<Kernels> kernels;
     private final int threads;
     private final int maxActivation;
     private final Parallel parallel;
@@ -52,10 +54,10 @@ public final class Network implements AutoCloseable {
      * run image by image for batches (see {@link PerImagePrefix}; {@code imageByImage} is null when
      * there are none).
      */
-    record Fast(PreparedLayer[] steps, int perImageLayers, ImageByImage imageByImage) {
+    record Fast(Kernels kernels, PreparedLayer[] steps, int perImageLayers, ImageByImage imageByImage) {
     }
 
-    private Network(Model folded, Kernels kernels, int threads, Kernels coldKernels) {
+    private Network(Model folded, Supplier<Kernels> kernels, int threads, Kernels coldKernels) {
         this.folded = folded;
         this.spec = folded.spec();
         this.layers = spec.layers();
@@ -93,7 +95,8 @@ public final class Network implements AutoCloseable {
      */
     public static Network compile(Model model, int threads) {
         checkThreads(threads);
-        return new Network(model.foldBatchNorm(), KernelChoice.defaultKernels(), threads, KernelChoice.coldKernels());
+        KernelPrimer.start();
+        return new Network(model.foldBatchNorm(), KernelChoice::defaultKernels, threads, KernelChoice.coldKernels());
     }
 
     /** Compiles a model with the given kernels, one thread. */
@@ -107,7 +110,7 @@ public final class Network implements AutoCloseable {
      */
     public static Network compile(Model model, Kernels kernels, int threads) {
         checkThreads(threads);
-        return new Network(model.foldBatchNorm(), kernels, threads, null);
+        return new Network(model.foldBatchNorm(), () -> kernels, threads, null);
     }
 
     private static void checkThreads(int threads) {
@@ -118,6 +121,7 @@ public final class Network implements AutoCloseable {
 
     /** Prepares every layer with {@link #kernels}, and per-worker copies of the leading layers. */
     private Fast prepare() {
+        Kernels kernels = this.kernels.get();
         PreparedLayer[] steps = new PreparedLayer[layers.size()];
         for (int i = 0; i < steps.length; i++) {
             steps[i] = prepareLayer(kernels, layers.get(i));
@@ -126,7 +130,7 @@ public final class Network implements AutoCloseable {
         // image on batches; prepared layers hold per-run state and serve one caller at a time.
         int prefix = PerImagePrefix.length(layers);
         if (prefix == 0) {
-            return new Fast(steps, 0, null);
+            return new Fast(kernels, steps, 0, null);
         }
         PreparedLayer[][] copies = new PreparedLayer[threads][prefix];
         int perImage = inputSize();
@@ -137,7 +141,7 @@ public final class Network implements AutoCloseable {
             }
             perImage = (int) Math.max(perImage, layers.get(i).out().size());
         }
-        return new Fast(steps, prefix, new ImageByImage(copies, inputSize(),
+        return new Fast(kernels, steps, prefix, new ImageByImage(copies, inputSize(),
                 (int) layers.get(prefix - 1).out().size(), perImage));
     }
 
@@ -158,7 +162,8 @@ public final class Network implements AutoCloseable {
 
     /** The kernels the next pass runs: the cold kernels until the warm-up hands over, then the network's own. */
     public Kernels kernels() {
-        return fast == null && warmUp.result() == null ? coldKernels : kernels;
+        Fast f = fast != null ? fast : warmUp.result();
+        return f == null ? coldKernels : f.kernels();
     }
 
     /** The number of threads each layer is split over. */

@@ -1,0 +1,84 @@
+package org.mobilenet.engine.run;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Padding;
+import org.mobilenet.engine.arch.Variant;
+import org.mobilenet.engine.kernels.Activation;
+import org.mobilenet.engine.kernels.Kernels;
+import org.mobilenet.engine.kernels.Parallel;
+import org.mobilenet.engine.kernels.PreparedLayer;
+
+/**
+ * Gets the cold kernels ({@link KernelChoice#coldKernels()}) compiled by the JIT before a first real
+ * pass needs them: a daemon thread runs a tiny MobileNet (α 0.25 at 32×32, synthetic weights) on
+ * them for {@link #PASSES} passes, while the caller goes on loading a model and decoding an image
+ * on the other core. The JIT compiles methods, not shapes, so the real network's first pass then
+ * runs compiled code. Started once per JVM, by {@link Network#compile} or earlier by a program that
+ * knows it is about to run a model ({@link #start()}); without cold kernels it does nothing.
+ */
+public final class KernelPrimer {
+    /** Enough for C2 to compile the run methods of the loop kernels (about 13 calls each per pass). */
+    static final int PASSES = 400;
+    /** The longest the primer runs, in case the machine is slow or busy. */
+    static final long MAX_NANOS = 500_000_000L;
+
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+
+    private KernelPrimer() {
+    }
+
+    /** Starts the primer thread, once per JVM; returns at once. */
+    public static void start() {
+        Kernels cold = KernelChoice.coldKernels();
+        if (cold == null || !STARTED.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> prime(cold), "mobilenet-primer");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void prime(Kernels kernels) {
+        List<LayerSpec> layers = new ModelSpec(0.25, 32, 10, Variant.SEPARABLE, Padding.TF_SAME, true).layers();
+        PreparedLayer[] steps = new PreparedLayer[layers.size()];
+        int max = 32 * 32 * 3;
+        for (int i = 0; i < steps.length; i++) {
+            LayerSpec l = layers.get(i);
+            int[] shape = l.weightShape();
+            float[] w = null;
+            float[] b = null;
+            if (shape != null) {
+                int count = 1;
+                for (int d : shape) {
+                    count *= d;
+                }
+                w = new float[count];
+                for (int j = 0; j < count; j++) {
+                    w[j] = ((j * 37) % 17 - 8) / 64f;
+                }
+                b = new float[l.outChannels()];
+            }
+            steps[i] = kernels.prepare(l, w, b, Activation.RELU6);
+            max = (int) Math.max(max, l.out().size());
+        }
+        float[] input = new float[32 * 32 * 3];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (i % 29) / 14f - 1f;
+        }
+        float[] a = new float[max];
+        float[] b = new float[max];
+        long start = System.nanoTime();
+        for (int pass = 0; pass < PASSES && System.nanoTime() - start < MAX_NANOS; pass++) {
+            float[] cur = input;
+            float[] next = a;
+            for (PreparedLayer step : steps) {
+                step.run(cur, 1, next, Parallel.SERIAL);
+                cur = next;
+                next = cur == a ? b : a;
+            }
+        }
+    }
+}
