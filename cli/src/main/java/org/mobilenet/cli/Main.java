@@ -2,6 +2,7 @@ package org.mobilenet.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import org.mobilenet.engine.run.KernelPrimer;
 import org.mobilenet.io.BadInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -14,13 +15,34 @@ public final class Main {
     private Main() {
     }
 
+    /** Subcommands that run a model: the engine's cold kernels are worth compiling while they start up. */
+    private static final java.util.Set<String> RUN_A_MODEL = java.util.Set.of("classify", "verify", "shrink", "profile", "shell");
+
     public static void main(String[] args) {
+        // Before picocli and the model loader: the primer gets the JIT going on the other core.
+        for (String a : args) {
+            if (RUN_A_MODEL.contains(a)) {
+                KernelPrimer.start();
+                break;
+            }
+        }
         System.exit(run(args));
     }
 
     /** Runs the command line and returns the exit code (for tests and the shell). */
     public static int run(String... args) {
-        return commandLine(Arrays.asList(args).contains("--debug")).execute(args);
+        boolean debug = Arrays.asList(args).contains("--debug");
+        // The first argument that is not an option names the subcommand (the top-level command has
+        // only flags); when it is a known one, picocli gets just that one to set up.
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                if (MobilenetCommand.SUBCOMMANDS.containsKey(a)) {
+                    return commandLine(debug, new Session(), a).execute(args);
+                }
+                break;
+            }
+        }
+        return commandLine(debug).execute(args);
     }
 
     /** The configured command tree with an empty session. */
@@ -30,7 +52,18 @@ public final class Main {
 
     /** The configured command tree whose commands share {@code session} (the shell builds one per line). */
     public static CommandLine commandLine(boolean debug, Session session) {
-        return configure(new CommandLine(new MobilenetCommand(session)), debug);
+        return commandLine(debug, session, null);
+    }
+
+    /** The command tree with only subcommand {@code only}, or all of them when it is null. */
+    private static CommandLine commandLine(boolean debug, Session session, String only) {
+        CommandLine cl = new CommandLine(new MobilenetCommand(session));
+        MobilenetCommand.SUBCOMMANDS.forEach((name, command) -> {
+            if (only == null || only.equals(name)) {
+                cl.addSubcommand(name, command.get());
+            }
+        });
+        return configure(cl, debug);
     }
 
     /**

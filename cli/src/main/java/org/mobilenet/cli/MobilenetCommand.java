@@ -9,8 +9,6 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionInfo.class,
         description = "Run, convert, check, measure and shrink MobileNet v1 models.",
-        subcommands = {ClassifyCommand.class, ProfileCommand.class, ShrinkCommand.class, ConvertCommand.class,
-            VerifyCommand.class, InfoCommand.class, BenchCommand.class, CompletionCommand.class, ShellCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  success",
@@ -21,6 +19,27 @@ import picocli.CommandLine.ScopeType;
             " 70  internal error (please report it; --debug shows the stack trace)",
         })
 public final class MobilenetCommand implements Runnable {
+
+    /**
+     * The subcommands, in the order help lists them. {@link Main} registers them itself rather than
+     * through {@code @Command(subcommands)}: picocli reflects over every registered command at start,
+     * and a one-shot command needs only its own.
+     */
+    static final java.util.Map<String, java.util.function.Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static java.util.Map<String, java.util.function.Supplier<Object>> subcommands() {
+        java.util.Map<String, java.util.function.Supplier<Object>> m = new java.util.LinkedHashMap<>();
+        m.put("classify", ClassifyCommand::new);
+        m.put("profile", ProfileCommand::new);
+        m.put("shrink", ShrinkCommand::new);
+        m.put("convert", ConvertCommand::new);
+        m.put("verify", VerifyCommand::new);
+        m.put("info", InfoCommand::new);
+        m.put("bench", BenchCommand::new);
+        m.put("completion", CompletionCommand::new);
+        m.put("shell", ShellCommand::new);
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     private final Session session;
 
