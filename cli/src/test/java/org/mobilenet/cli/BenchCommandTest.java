@@ -34,12 +34,62 @@ class BenchCommandTest {
     }
 
     @Test
+    void defaultWarmupIsAdaptiveAndReportedPerRuntime() {
+        CliRun r = CliRun.of("bench", "--alpha", "0.25", "--resolution", "32", "--runs", "3", "--warmup-min", "0.2",
+                "--warmup-max", "20", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals("steady", o.get("mode").getAsString());
+        assertEquals("adaptive", o.get("warmupMode").getAsString());
+        assertEquals(3, o.get("runs").getAsInt());
+        int most = 0;
+        for (String who : new String[] {"engine", "ort"}) {
+            JsonObject s = o.getAsJsonObject(who);
+            int runs = s.get("warmupRuns").getAsInt();
+            double seconds = s.get("warmupSeconds").getAsDouble();
+            // At least one window that sets the pace and PATIENCE that do not beat it, for at least --warmup-min.
+            assertTrue(runs >= Warmup.WINDOW_RUNS * (Warmup.PATIENCE + 1), s.toString());
+            assertTrue(seconds >= 0.2 && seconds < 25, s.toString());
+            assertTrue(s.has("warmedUp"), s.toString());
+            most = Math.max(most, runs);
+        }
+        assertEquals(most, o.get("warmup").getAsInt());
+        assertTrue(o.get("warmupSeconds").getAsDouble() >= 0.2, o.toString());
+    }
+
+    @Test
+    void explicitWarmupIsExactlyThatManyRunsAndDefaultRunsFillTheMeasuringTime() {
+        CliRun r = CliRun.of("bench", "--alpha", "0.25", "--resolution", "32", "--warmup", "2", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals("fixed", o.get("warmupMode").getAsString());
+        assertEquals(2, o.get("warmup").getAsInt());
+        assertEquals(2, o.getAsJsonObject("engine").get("warmupRuns").getAsInt());
+        assertEquals(2, o.getAsJsonObject("ort").get("warmupRuns").getAsInt());
+        assertTrue(o.get("runs").getAsInt() >= BenchCommand.MIN_RUNS, o.toString());
+    }
+
+    @Test
+    void warmupLimitsMustBeOrdered() {
+        CliRun r = CliRun.of("bench", "--alpha", "0.25", "--resolution", "32", "--warmup-min", "3", "--warmup-max", "1");
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--warmup-max"), r.err());
+    }
+
+    @Test
     void tableNamesBothRuntimesAndTheRatio() {
         CliRun r = CliRun.of("bench", "--alpha", "0.25", "--resolution", "64", "--runs", "3", "--warmup", "1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("engine ("), r.out());
         assertTrue(r.out().contains("onnxruntime"), r.out());
         assertTrue(r.out().contains("Ratio engine/ORT (median)"), r.out());
+        assertTrue(r.out().contains("3 runs each after 1 warm-up"), r.out());
+        assertTrue(r.out().contains("Warm-up runs"), r.out());
+        CliRun adaptive = CliRun.of("bench", "--alpha", "0.25", "--resolution", "32", "--runs", "3", "--warmup-min", "0",
+                "--format", "markdown");
+        assertEquals(0, adaptive.code(), adaptive.err());
+        assertTrue(adaptive.out().contains("after an adaptive warm-up"), adaptive.out());
+        assertTrue(adaptive.out().contains("| Warm-up runs | Warm-up (s) |"), adaptive.out());
     }
 
     @Test
