@@ -5,12 +5,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.mobilenet.cli.ort.OrtBenchSession;
 import org.mobilenet.cli.format.Json;
@@ -53,6 +53,8 @@ public final class BenchCommand implements Callable<Integer> {
     static final int MEASURE_SECONDS = 1;
     /** ...and are at least this many. */
     static final int MIN_RUNS = 50;
+    /** Without --runs, --cold starts this many processes per runtime. */
+    static final int COLD_RUNS = 5;
 
     @Spec
     CommandSpec spec;
@@ -79,7 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--runs", paramLabel = "R",
             description = "Timed runs per runtime (default: as many as fill " + MEASURE_SECONDS + " s, at least "
-                    + MIN_RUNS + ").")
+                    + MIN_RUNS + "). With --cold: processes per runtime (default: " + COLD_RUNS + ").")
     Integer runs;
 
     @Option(names = "--warmup", paramLabel = "W",
@@ -112,6 +114,14 @@ public final class BenchCommand implements Callable<Integer> {
                     + "returns, instead of spinning on into the engine's turn (default: ${DEFAULT-VALUE}).")
     boolean stopSpinning;
 
+    @Option(names = "--cold",
+            description = "Measure from a cold start instead: start each runtime in a fresh JVM (the same java, JVM "
+                    + "options and class path as this one), --runs processes per runtime, engine and ONNX Runtime "
+                    + "alternating, and report the median time to the first result (from starting the process: JVM "
+                    + "start-up, model load and compilation or session creation, first forward pass) and of each of "
+                    + "the first " + ColdBench.PASSES + " forward passes.")
+    boolean cold;
+
     @Option(names = "--no-ort", description = "Measure only the engine.")
     boolean noOrt;
 
@@ -123,6 +133,14 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (threads < 1 || batch < 1 || (runs != null && runs < 1) || (warmup != null && warmup < 0) || block < 1) {
             throw new IllegalArgumentException("--threads, --batch, --runs and --block must be >= 1 and --warmup >= 0");
+        }
+        if (cold) {
+            for (String o : new String[] {"--warmup", "--warmup-min", "--warmup-max", "--block"}) {
+                if (spec.commandLine().getParseResult() != null && spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                    throw new IllegalArgumentException(o + " does not apply to --cold (each process runs " + ColdBench.PASSES
+                            + " passes from a cold start)");
+                }
+            }
         }
         if (!(warmupMin >= 0) || !(warmupMax >= warmupMin) || warmupMax > 1e6) {
             throw new IllegalArgumentException("--warmup-min must be >= 0 and --warmup-max at least --warmup-min (and sane)");
@@ -138,26 +156,23 @@ public final class BenchCommand implements Callable<Integer> {
             file = Session.of(spec).modelFile().orElse(null); // in the shell: the loaded model
         }
         Model m;
-        byte[] onnx = null;
         String name;
         if (file != null) {
             m = Session.of(spec).model(file);
             name = file.getFileName().toString();
-            if (!noOrt) {
-                onnx = ModelFiles.Format.of(file) == ModelFiles.Format.ONNX ? onnxBytes(file) : exported(m);
-            }
         } else {
             m = SeededInit.create(arch.single(), 1);
             name = "seeded " + m.spec();
-            if (!noOrt) {
-                onnx = exported(m);
-            }
         }
         int r = m.spec().resolution();
         if ((long) batch * r * r * 3 > Integer.MAX_VALUE / 4 || (long) batch * m.spec().outputSize() > Integer.MAX_VALUE / 4) {
             throw new IllegalArgumentException("--batch " + batch + " is too large for " + r + "x" + r + " inputs");
         }
-        float[] images = images(batch, r);
+        if (cold) {
+            return cold(file, m, name);
+        }
+        byte[] onnx = noOrt ? null : file != null && ModelFiles.Format.of(file) == ModelFiles.Format.ONNX ? onnxBytes(file) : exported(m);
+        float[] images = BenchInput.images(batch, r);
         try (Network net = Network.compile(m, KernelChoice.defaultKernels(), threads);
              OrtBenchSession ort = noOrt ? null : openOrt(file, onnx, images, r)) {
             float[] out = new float[batch * net.outputSize()];
@@ -213,6 +228,139 @@ public final class BenchCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /** {@code --cold}: fresh JVMs, engine and ORT alternating, {@code --runs} of each. */
+    private int cold(Path file, Model m, String name) throws Exception {
+        int processes = runs != null ? runs : COLD_RUNS;
+        Path dir = Files.createTempDirectory("mobilenet-bench-cold-");
+        try {
+            Path engineFile = file;
+            Path ortFile = file;
+            if (file == null || (!noOrt && ModelFiles.Format.of(file) != ModelFiles.Format.ONNX)) {
+                Path exported = dir.resolve("model.onnx");
+                Files.write(exported, exported(m));
+                ortFile = exported;
+                engineFile = file == null ? exported : file;
+            }
+            List<String> jvmOptions = ColdBench.jvmOptions();
+            List<String> java = ColdBench.javaCommand(jvmOptions);
+            List<ColdBench.Run> engineRuns = new ArrayList<>();
+            List<ColdBench.Run> ortRuns = new ArrayList<>();
+            for (int i = 0; i < processes; i++) {
+                for (int k = 0; k < 2; k++) {
+                    boolean engineTurn = (k == 0) == (i % 2 == 0);
+                    if (engineTurn) {
+                        engineRuns.add(ColdBench.run(java, childArgs("engine", engineFile, m.spec().resolution()), dir));
+                    } else if (!noOrt) {
+                        try {
+                            ortRuns.add(ColdBench.run(java, childArgs("ort", ortFile, m.spec().resolution()), dir));
+                        } catch (IllegalStateException e) {
+                            if (file == null) {
+                                throw e;
+                            }
+                            throw new BadInputException(file, "ONNX Runtime cannot run it: " + e.getMessage());
+                        }
+                    }
+                }
+            }
+            ColdBench.Summary e = ColdBench.Summary.of(engineRuns);
+            ColdBench.Summary o = noOrt ? null : ColdBench.Summary.of(ortRuns);
+            String kernels = engineRuns.get(engineRuns.size() - 1).kernels();
+            printCold(name, kernels, processes, jvmOptions, e, o);
+            if (maxRatio != null && o != null && e.firstResultMs() / o.firstResultMs() > maxRatio) {
+                spec.commandLine().getErr().printf(Locale.ROOT, "mobilenet bench: the engine took %.3f times ONNX Runtime's "
+                        + "median time to first result, more than --max-ratio %s%n", e.firstResultMs() / o.firstResultMs(), maxRatio);
+                spec.commandLine().getErr().flush();
+                return ExitCode.CHECK_FAILED;
+            }
+            return ExitCode.OK;
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private List<String> childArgs(String runtime, Path modelFile, int r) {
+        return List.of("runtime=" + runtime, "model=" + modelFile.toAbsolutePath(), "resolution=" + r, "threads=" + threads,
+                "batch=" + batch, "passes=" + ColdBench.PASSES, "spinning=" + spinning, "stopSpinning=" + stopSpinning);
+    }
+
+    private void printCold(String name, String kernels, int processes, List<String> jvmOptions, ColdBench.Summary e,
+            ColdBench.Summary o) {
+        PrintWriter out = spec.commandLine().getOut();
+        Double ratio = o == null ? null : e.firstResultMs() / o.firstResultMs();
+        if (format == OutputFormat.JSON) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("model", name);
+            j.put("threads", threads);
+            j.put("batch", batch);
+            j.put("runs", processes);
+            j.put("kernels", kernels);
+            j.put("java", Runtime.version().toString());
+            j.put("mode", "cold");
+            j.put("passes", ColdBench.PASSES);
+            j.put("jvmOptions", jvmOptions);
+            j.put("engine", coldMap(e));
+            if (o != null) {
+                Map<String, Object> om = coldMap(o);
+                om.put("intraOpThreads", threads);
+                om.put("interOpThreads", 1);
+                om.put("optimization", "ALL_OPT");
+                om.put("spinning", spinning);
+                om.put("stopSpinningAfterRun", stopSpinning);
+                j.put("ort", om);
+                j.put("ratio", ratio);
+            }
+            out.println(Json.write(j));
+        } else {
+            List<String> header = new ArrayList<>(List.of("Measure", "engine (" + kernels + ")"));
+            if (o != null) {
+                header.add("onnxruntime");
+                header.add("Ratio engine/ORT");
+            }
+            TextTable t = new TextTable(header.toArray(String[]::new)).rightAlign(o != null ? new int[] {1, 2, 3} : new int[] {1});
+            coldRow(t, "first result (ms)", e.firstResultMs(), o == null ? null : o.firstResultMs());
+            coldRow(t, "JVM start to main (ms)", e.startupMs(), o == null ? null : o.startupMs());
+            coldRow(t, "load and prepare (ms)", e.loadMs(), o == null ? null : o.loadMs());
+            for (int k = 0; k < e.passesMs().length; k++) {
+                coldRow(t, "pass " + (k + 1) + " (ms)", e.passesMs()[k], o == null || k >= o.passesMs().length ? null : o.passesMs()[k]);
+            }
+            if (format == OutputFormat.CSV) {
+                out.print(t.csv());
+            } else {
+                out.printf(Locale.ROOT, "%s, batch %d, %d thread%s, cold: medians of %d fresh JVM%s per runtime%s, Java %s%n", name,
+                        batch, threads, threads == 1 ? "" : "s", processes, processes == 1 ? "" : "s",
+                        o == null ? "" : ", engine and ORT alternating", Runtime.version());
+                out.print(t.render(format));
+                if (o != null) {
+                    out.printf(Locale.ROOT, "Ratio engine/ORT (median time to first result): %.3f%n", ratio);
+                }
+            }
+        }
+        out.flush();
+    }
+
+    private static Map<String, Object> coldMap(ColdBench.Summary s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("firstResultMs", s.firstResultMs());
+        m.put("startupMs", s.startupMs());
+        m.put("loadMs", s.loadMs());
+        m.put("passesMs", Arrays.stream(s.passesMs()).boxed().toList());
+        m.put("firstResultMsEach", Arrays.stream(s.firstResultMsEach()).boxed().toList());
+        return m;
+    }
+
+    private static void coldRow(TextTable t, String what, double engine, Double ort) {
+        if (ort == null) {
+            t.add(what, f(engine));
+        } else {
+            t.add(what, f(engine), f(ort), String.format(Locale.ROOT, "%.3f", engine / ort));
+        }
+    }
+
     private static void ortTurn(OrtBenchSession ort, long[] ns, int from, int n) throws OrtException {
         ort.runTimed();
         for (int i = from; i < from + n; i++) {
@@ -226,7 +374,6 @@ public final class BenchCommand implements Callable<Integer> {
         return OnnxExporter.toProto(m, OnnxExportOptions.defaults()).toByteArray();
     }
 
-    /** Seeded pixels in [-1, 1), NHWC. */
     /** An ONNX file's bytes as ONNX Runtime can load them from memory: external data inlined. */
     private static byte[] onnxBytes(Path file) throws IOException {
         ModelProto proto = OnnxFile.read(file);
@@ -243,15 +390,6 @@ public final class BenchCommand implements Callable<Integer> {
             }
             throw new BadInputException(file, "ONNX Runtime cannot run it: " + e.getMessage());
         }
-    }
-
-    static float[] images(int batch, int r) {
-        SplittableRandom rnd = new SplittableRandom(7);
-        float[] v = new float[batch * r * r * 3];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (rnd.nextDouble() * 2 - 1);
-        }
-        return v;
     }
 
     private static double maxAbsDiff(float[] a, float[] b) {

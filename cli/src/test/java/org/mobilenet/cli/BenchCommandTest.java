@@ -77,6 +77,49 @@ class BenchCommandTest {
     }
 
     @Test
+    void coldRunsEachRuntimeInFreshJvmsAndReportsTheFirstTenPasses() {
+        CliRun r = CliRun.of("bench", "--cold", "--alpha", "0.25", "--resolution", "32", "--runs", "1", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals("cold", o.get("mode").getAsString());
+        assertEquals(1, o.get("runs").getAsInt());
+        assertEquals(10, o.get("passes").getAsInt());
+        assertTrue(o.get("kernels").getAsString().length() > 0, o.toString());
+        for (String who : new String[] {"engine", "ort"}) {
+            JsonObject s = o.getAsJsonObject(who);
+            double first = s.get("firstResultMs").getAsDouble();
+            double startup = s.get("startupMs").getAsDouble();
+            double load = s.get("loadMs").getAsDouble();
+            assertTrue(startup > 0 && load > 0 && first > startup + load, s.toString());
+            assertEquals(10, s.getAsJsonArray("passesMs").size(), s.toString());
+            for (var pass : s.getAsJsonArray("passesMs")) {
+                assertTrue(pass.getAsDouble() > 0, s.toString());
+            }
+            assertTrue(first > s.getAsJsonArray("passesMs").get(0).getAsDouble(), s.toString());
+            assertEquals(1, s.getAsJsonArray("firstResultMsEach").size(), s.toString());
+        }
+        assertEquals(1, o.getAsJsonObject("ort").get("intraOpThreads").getAsInt());
+        assertEquals(o.getAsJsonObject("engine").get("firstResultMs").getAsDouble()
+                / o.getAsJsonObject("ort").get("firstResultMs").getAsDouble(), o.get("ratio").getAsDouble(), 1e-9);
+    }
+
+    @Test
+    void coldTableHasARowPerPassAndNoWarmupOptions() {
+        CliRun r = CliRun.of("bench", "--cold", "--no-ort", "--alpha", "0.25", "--resolution", "32", "--runs", "2", "--format", "csv");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals(14, lines.length, r.out());
+        assertTrue(lines[0].startsWith("Measure,engine ("), r.out());
+        assertTrue(lines[1].startsWith("first result (ms),"), r.out());
+        assertTrue(lines[13].startsWith("pass 10 (ms),"), r.out());
+        for (String o : new String[] {"--warmup", "--block", "--warmup-min"}) {
+            CliRun bad = CliRun.of("bench", "--cold", "--alpha", "0.25", "--resolution", "32", o, "1");
+            assertEquals(ExitCode.USAGE, bad.code(), bad.err());
+            assertTrue(bad.err().contains(o + " does not apply to --cold"), bad.err());
+        }
+    }
+
+    @Test
     void tableNamesBothRuntimesAndTheRatio() {
         CliRun r = CliRun.of("bench", "--alpha", "0.25", "--resolution", "64", "--runs", "3", "--warmup", "1");
         assertEquals(0, r.code(), r.err());
