@@ -5,11 +5,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.mobilenet.cli.ort.OrtBenchSession;
 import org.mobilenet.cli.format.Json;
@@ -40,12 +41,20 @@ import picocli.CommandLine.Model.CommandSpec;
             "Measure forward-pass latency of the engine and of ONNX Runtime on the same model and inputs.",
             "The two take turns of --block timed runs in one process, each turn opened by one untimed run, so both "
                     + "see the same machine load. On a shared machine compare the ratio, not absolute times.",
+            "It measures the steady state: first each runtime warms up, interleaved, until its timings stop improving "
+                    + "(or for exactly --warmup runs), and the output says how many runs and seconds that took.",
             "ONNX Runtime runs on the CPU with intra-op threads = --threads, inter-op threads = 1, sequential "
                     + "execution, optimization level ALL_OPT and the input in a reused direct native-order "
                     + "FloatBuffer; its pool threads spin during a run (--ort-spinning) and stop spinning when "
                     + "it returns (--ort-stop-spinning).",
         })
 public final class BenchCommand implements Callable<Integer> {
+    /** Without --runs: timed runs per runtime fill this many seconds (both runtimes together)... */
+    static final int MEASURE_SECONDS = 1;
+    /** ...and are at least this many. */
+    static final int MIN_RUNS = 50;
+    /** Without --runs, --cold starts this many processes per runtime. */
+    static final int COLD_RUNS = 5;
 
     @Spec
     CommandSpec spec;
@@ -70,12 +79,26 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1", paramLabel = "B", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--runs", defaultValue = "50", paramLabel = "R", description = "Timed runs per engine (default: ${DEFAULT-VALUE}).")
-    int runs;
+    @Option(names = "--runs", paramLabel = "R",
+            description = "Timed runs per runtime (default: as many as fill " + MEASURE_SECONDS + " s, at least "
+                    + MIN_RUNS + "). With --cold: processes per runtime (default: " + COLD_RUNS + ").")
+    Integer runs;
 
-    @Option(names = "--warmup", defaultValue = "20", paramLabel = "W",
-            description = "Untimed runs per engine first (default: ${DEFAULT-VALUE}).")
-    int warmup;
+    @Option(names = "--warmup", paramLabel = "W",
+            description = "Exactly W untimed runs per runtime first. Default: adaptive: each runtime runs until its "
+                    + "timings stop improving (" + Warmup.PATIENCE + " windows of at least "
+                    + Warmup.WINDOW_NANOS / 1_000_000 + " ms in a row whose median is not more than "
+                    + "3%% below the last improving one), for at least --warmup-min and at most --warmup-max seconds.")
+    Integer warmup;
+
+    @Option(names = "--warmup-min", defaultValue = "2", paramLabel = "S",
+            description = "Adaptive warm-up lasts at least S seconds: the JIT compiles late on a loaded machine "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double warmupMin;
+
+    @Option(names = "--warmup-max", defaultValue = "60", paramLabel = "S",
+            description = "Adaptive warm-up stops after S seconds, warm or not (default: ${DEFAULT-VALUE}).")
+    double warmupMax;
 
     @Option(names = "--ort-spinning", defaultValue = "true", arity = "1", paramLabel = "BOOL",
             description = "session.intra_op.allow_spinning for ONNX Runtime (default: ${DEFAULT-VALUE}, ORT's own default).")
@@ -91,6 +114,14 @@ public final class BenchCommand implements Callable<Integer> {
                     + "returns, instead of spinning on into the engine's turn (default: ${DEFAULT-VALUE}).")
     boolean stopSpinning;
 
+    @Option(names = "--cold",
+            description = "Measure from a cold start instead: start each runtime in a fresh JVM (the same java, JVM "
+                    + "options and class path as this one), --runs processes per runtime, engine and ONNX Runtime "
+                    + "alternating, and report the median time to the first result (from starting the process: JVM "
+                    + "start-up, model load and compilation or session creation, first forward pass) and of each of "
+                    + "the first " + ColdBench.PASSES + " forward passes.")
+    boolean cold;
+
     @Option(names = "--no-ort", description = "Measure only the engine.")
     boolean noOrt;
 
@@ -99,9 +130,20 @@ public final class BenchCommand implements Callable<Integer> {
     OutputFormat format;
 
     @Override
-    public Integer call() throws IOException, OrtException {
-        if (threads < 1 || batch < 1 || runs < 1 || warmup < 0 || block < 1) {
+    public Integer call() throws Exception {
+        if (threads < 1 || batch < 1 || (runs != null && runs < 1) || (warmup != null && warmup < 0) || block < 1) {
             throw new IllegalArgumentException("--threads, --batch, --runs and --block must be >= 1 and --warmup >= 0");
+        }
+        if (cold) {
+            for (String o : new String[] {"--warmup", "--warmup-min", "--warmup-max", "--block"}) {
+                if (spec.commandLine().getParseResult() != null && spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                    throw new IllegalArgumentException(o + " does not apply to --cold (each process runs " + ColdBench.PASSES
+                            + " passes from a cold start)");
+                }
+            }
+        }
+        if (!(warmupMin >= 0) || !(warmupMax >= warmupMin) || warmupMax > 1e6) {
+            throw new IllegalArgumentException("--warmup-min must be >= 0 and --warmup-max at least --warmup-min (and sane)");
         }
         if (maxRatio != null && (noOrt || !(maxRatio > 0))) {
             throw new IllegalArgumentException("--max-ratio needs ONNX Runtime (not --no-ort) and a value > 0");
@@ -114,26 +156,23 @@ public final class BenchCommand implements Callable<Integer> {
             file = Session.of(spec).modelFile().orElse(null); // in the shell: the loaded model
         }
         Model m;
-        byte[] onnx = null;
         String name;
         if (file != null) {
             m = Session.of(spec).model(file);
             name = file.getFileName().toString();
-            if (!noOrt) {
-                onnx = ModelFiles.Format.of(file) == ModelFiles.Format.ONNX ? onnxBytes(file) : exported(m);
-            }
         } else {
             m = SeededInit.create(arch.single(), 1);
             name = "seeded " + m.spec();
-            if (!noOrt) {
-                onnx = exported(m);
-            }
         }
         int r = m.spec().resolution();
         if ((long) batch * r * r * 3 > Integer.MAX_VALUE / 4 || (long) batch * m.spec().outputSize() > Integer.MAX_VALUE / 4) {
             throw new IllegalArgumentException("--batch " + batch + " is too large for " + r + "x" + r + " inputs");
         }
-        float[] images = images(batch, r);
+        if (cold) {
+            return cold(file, m, name);
+        }
+        byte[] onnx = noOrt ? null : file != null && ModelFiles.Format.of(file) == ModelFiles.Format.ONNX ? onnxBytes(file) : exported(m);
+        float[] images = BenchInput.images(batch, r);
         try (Network net = Network.compile(m, KernelChoice.defaultKernels(), threads);
              OrtBenchSession ort = noOrt ? null : openOrt(file, onnx, images, r)) {
             float[] out = new float[batch * net.outputSize()];
@@ -143,19 +182,25 @@ public final class BenchCommand implements Callable<Integer> {
                 net.forward(images, batch, out);
                 maxDiff = maxAbsDiff(out, want);
             }
-            for (int i = 0; i < warmup; i++) {
-                net.forward(images, batch, out);
-                if (ort != null) {
-                    ort.runTimed();
-                }
-            }
-            long[] engineNs = new long[runs];
-            long[] ortNs = new long[runs];
+            Warmup.Pass engine = () -> net.forward(images, batch, out);
+            Warmup.Pass[] passes = ort == null ? new Warmup.Pass[] {engine} : new Warmup.Pass[] {engine, ort::runTimed};
+            Warmup.Result[] warm = warmup != null ? Warmup.fixed(passes, warmup)
+                    : Warmup.adaptive(passes, (long) (warmupMin * 1e9), (long) (warmupMax * 1e9));
+            long[] engineNs = new long[runs != null ? runs : 256];
+            long[] ortNs = new long[engineNs.length];
+            long measureStart = System.nanoTime();
+            long measureNanos = MEASURE_SECONDS * 1_000_000_000L;
+            int done = 0;
             // Turns of `block` timed runs each, engine and ORT alternating (ORT first every other
             // round), every turn opened by one untimed run: both see the same machine load over the
             // measurement, and neither is timed while the other's spinning pool threads still hold a core.
-            for (int done = 0, round = 0; done < runs; done += block, round++) {
-                int n = Math.min(block, runs - done);
+            for (int round = 0; runs != null ? done < runs : done < MIN_RUNS || System.nanoTime() - measureStart < measureNanos;
+                    round++) {
+                int n = runs != null ? Math.min(block, runs - done) : block;
+                if (done + n > engineNs.length) {
+                    engineNs = Arrays.copyOf(engineNs, Math.max(done + n, engineNs.length * 2));
+                    ortNs = Arrays.copyOf(ortNs, engineNs.length);
+                }
                 if (ort != null && round % 2 == 1) {
                     ortTurn(ort, ortNs, done, n);
                 }
@@ -168,10 +213,11 @@ public final class BenchCommand implements Callable<Integer> {
                 if (ort != null && round % 2 == 0) {
                     ortTurn(ort, ortNs, done, n);
                 }
+                done += n;
             }
-            LatencyStats e = LatencyStats.of(engineNs, batch);
-            LatencyStats o = ort == null ? null : LatencyStats.of(ortNs, batch);
-            print(name, net, e, o, maxDiff);
+            LatencyStats e = LatencyStats.of(Arrays.copyOf(engineNs, done), batch);
+            LatencyStats o = ort == null ? null : LatencyStats.of(Arrays.copyOf(ortNs, done), batch);
+            print(name, net, done, warm, e, o, maxDiff);
             if (maxRatio != null && o != null && e.medianMs() / o.medianMs() > maxRatio) {
                 spec.commandLine().getErr().printf(Locale.ROOT, "mobilenet bench: the engine took %.3f times ONNX Runtime's "
                         + "median latency, more than --max-ratio %s%n", e.medianMs() / o.medianMs(), maxRatio);
@@ -180,6 +226,139 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
+    }
+
+    /** {@code --cold}: fresh JVMs, engine and ORT alternating, {@code --runs} of each. */
+    private int cold(Path file, Model m, String name) throws Exception {
+        int processes = runs != null ? runs : COLD_RUNS;
+        Path dir = Files.createTempDirectory("mobilenet-bench-cold-");
+        try {
+            Path engineFile = file;
+            Path ortFile = file;
+            if (file == null || (!noOrt && ModelFiles.Format.of(file) != ModelFiles.Format.ONNX)) {
+                Path exported = dir.resolve("model.onnx");
+                Files.write(exported, exported(m));
+                ortFile = exported;
+                engineFile = file == null ? exported : file;
+            }
+            List<String> jvmOptions = ColdBench.jvmOptions();
+            List<String> java = ColdBench.javaCommand(jvmOptions);
+            List<ColdBench.Run> engineRuns = new ArrayList<>();
+            List<ColdBench.Run> ortRuns = new ArrayList<>();
+            for (int i = 0; i < processes; i++) {
+                for (int k = 0; k < 2; k++) {
+                    boolean engineTurn = (k == 0) == (i % 2 == 0);
+                    if (engineTurn) {
+                        engineRuns.add(ColdBench.run(java, childArgs("engine", engineFile, m.spec().resolution()), dir));
+                    } else if (!noOrt) {
+                        try {
+                            ortRuns.add(ColdBench.run(java, childArgs("ort", ortFile, m.spec().resolution()), dir));
+                        } catch (IllegalStateException e) {
+                            if (file == null) {
+                                throw e;
+                            }
+                            throw new BadInputException(file, "ONNX Runtime cannot run it: " + e.getMessage());
+                        }
+                    }
+                }
+            }
+            ColdBench.Summary e = ColdBench.Summary.of(engineRuns);
+            ColdBench.Summary o = noOrt ? null : ColdBench.Summary.of(ortRuns);
+            String kernels = engineRuns.get(engineRuns.size() - 1).kernels();
+            printCold(name, kernels, processes, jvmOptions, e, o);
+            if (maxRatio != null && o != null && e.firstResultMs() / o.firstResultMs() > maxRatio) {
+                spec.commandLine().getErr().printf(Locale.ROOT, "mobilenet bench: the engine took %.3f times ONNX Runtime's "
+                        + "median time to first result, more than --max-ratio %s%n", e.firstResultMs() / o.firstResultMs(), maxRatio);
+                spec.commandLine().getErr().flush();
+                return ExitCode.CHECK_FAILED;
+            }
+            return ExitCode.OK;
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private List<String> childArgs(String runtime, Path modelFile, int r) {
+        return List.of("runtime=" + runtime, "model=" + modelFile.toAbsolutePath(), "resolution=" + r, "threads=" + threads,
+                "batch=" + batch, "passes=" + ColdBench.PASSES, "spinning=" + spinning, "stopSpinning=" + stopSpinning);
+    }
+
+    private void printCold(String name, String kernels, int processes, List<String> jvmOptions, ColdBench.Summary e,
+            ColdBench.Summary o) {
+        PrintWriter out = spec.commandLine().getOut();
+        Double ratio = o == null ? null : e.firstResultMs() / o.firstResultMs();
+        if (format == OutputFormat.JSON) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("model", name);
+            j.put("threads", threads);
+            j.put("batch", batch);
+            j.put("runs", processes);
+            j.put("kernels", kernels);
+            j.put("java", Runtime.version().toString());
+            j.put("mode", "cold");
+            j.put("passes", ColdBench.PASSES);
+            j.put("jvmOptions", jvmOptions);
+            j.put("engine", coldMap(e));
+            if (o != null) {
+                Map<String, Object> om = coldMap(o);
+                om.put("intraOpThreads", threads);
+                om.put("interOpThreads", 1);
+                om.put("optimization", "ALL_OPT");
+                om.put("spinning", spinning);
+                om.put("stopSpinningAfterRun", stopSpinning);
+                j.put("ort", om);
+                j.put("ratio", ratio);
+            }
+            out.println(Json.write(j));
+        } else {
+            List<String> header = new ArrayList<>(List.of("Measure", "engine (" + kernels + ")"));
+            if (o != null) {
+                header.add("onnxruntime");
+                header.add("Ratio engine/ORT");
+            }
+            TextTable t = new TextTable(header.toArray(String[]::new)).rightAlign(o != null ? new int[] {1, 2, 3} : new int[] {1});
+            coldRow(t, "first result (ms)", e.firstResultMs(), o == null ? null : o.firstResultMs());
+            coldRow(t, "JVM start to main (ms)", e.startupMs(), o == null ? null : o.startupMs());
+            coldRow(t, "load and prepare (ms)", e.loadMs(), o == null ? null : o.loadMs());
+            for (int k = 0; k < e.passesMs().length; k++) {
+                coldRow(t, "pass " + (k + 1) + " (ms)", e.passesMs()[k], o == null || k >= o.passesMs().length ? null : o.passesMs()[k]);
+            }
+            if (format == OutputFormat.CSV) {
+                out.print(t.csv());
+            } else {
+                out.printf(Locale.ROOT, "%s, batch %d, %d thread%s, cold: medians of %d fresh JVM%s per runtime%s, Java %s%n", name,
+                        batch, threads, threads == 1 ? "" : "s", processes, processes == 1 ? "" : "s",
+                        o == null ? "" : ", engine and ORT alternating", Runtime.version());
+                out.print(t.render(format));
+                if (o != null) {
+                    out.printf(Locale.ROOT, "Ratio engine/ORT (median time to first result): %.3f%n", ratio);
+                }
+            }
+        }
+        out.flush();
+    }
+
+    private static Map<String, Object> coldMap(ColdBench.Summary s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("firstResultMs", s.firstResultMs());
+        m.put("startupMs", s.startupMs());
+        m.put("loadMs", s.loadMs());
+        m.put("passesMs", Arrays.stream(s.passesMs()).boxed().toList());
+        m.put("firstResultMsEach", Arrays.stream(s.firstResultMsEach()).boxed().toList());
+        return m;
+    }
+
+    private static void coldRow(TextTable t, String what, double engine, Double ort) {
+        if (ort == null) {
+            t.add(what, f(engine));
+        } else {
+            t.add(what, f(engine), f(ort), String.format(Locale.ROOT, "%.3f", engine / ort));
+        }
     }
 
     private static void ortTurn(OrtBenchSession ort, long[] ns, int from, int n) throws OrtException {
@@ -195,7 +374,6 @@ public final class BenchCommand implements Callable<Integer> {
         return OnnxExporter.toProto(m, OnnxExportOptions.defaults()).toByteArray();
     }
 
-    /** Seeded pixels in [-1, 1), NHWC. */
     /** An ONNX file's bytes as ONNX Runtime can load them from memory: external data inlined. */
     private static byte[] onnxBytes(Path file) throws IOException {
         ModelProto proto = OnnxFile.read(file);
@@ -214,15 +392,6 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    static float[] images(int batch, int r) {
-        SplittableRandom rnd = new SplittableRandom(7);
-        float[] v = new float[batch * r * r * 3];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (rnd.nextDouble() * 2 - 1);
-        }
-        return v;
-    }
-
     private static double maxAbsDiff(float[] a, float[] b) {
         if (a.length != b.length) {
             throw new IllegalStateException("engine gives " + a.length + " outputs, ONNX Runtime " + b.length);
@@ -234,22 +403,32 @@ public final class BenchCommand implements Callable<Integer> {
         return d;
     }
 
-    private void print(String name, Network net, LatencyStats e, LatencyStats o, Double maxDiff) {
+    private void print(String name, Network net, int runsDone, Warmup.Result[] warm, LatencyStats e, LatencyStats o,
+            Double maxDiff) {
         PrintWriter out = spec.commandLine().getOut();
         Double ratio = o == null ? null : e.medianMs() / o.medianMs();
+        int warmRuns = 0;
+        double warmSeconds = 0;
+        for (Warmup.Result w : warm) {
+            warmRuns = Math.max(warmRuns, w.runs());
+            warmSeconds = Math.max(warmSeconds, w.seconds());
+        }
         if (format == OutputFormat.JSON) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("model", name);
             j.put("threads", threads);
             j.put("batch", batch);
-            j.put("runs", runs);
-            j.put("warmup", warmup);
+            j.put("runs", runsDone);
+            j.put("warmup", warmRuns);
             j.put("block", block);
             j.put("kernels", net.kernels().name());
             j.put("java", Runtime.version().toString());
-            j.put("engine", e.toMap());
+            j.put("mode", "steady");
+            j.put("warmupMode", warmup == null ? "adaptive" : "fixed");
+            j.put("warmupSeconds", warmSeconds);
+            j.put("engine", withWarmup(e.toMap(), warm[0]));
             if (o != null) {
-                Map<String, Object> om = o.toMap();
+                Map<String, Object> om = withWarmup(o.toMap(), warm[1]);
                 om.put("intraOpThreads", threads);
                 om.put("interOpThreads", 1);
                 om.put("optimization", "ALL_OPT");
@@ -261,28 +440,44 @@ public final class BenchCommand implements Callable<Integer> {
             }
             out.println(Json.write(j));
         } else {
-            TextTable t = new TextTable("Runtime", "Min (ms)", "Median (ms)", "P90 (ms)", "Images/s").rightAlign(1, 2, 3, 4);
-            t.add(row("engine (" + net.kernels().name() + ")", e));
+            TextTable t = new TextTable("Runtime", "Min (ms)", "Median (ms)", "P90 (ms)", "Images/s", "Warm-up runs", "Warm-up (s)")
+                    .rightAlign(1, 2, 3, 4, 5, 6);
+            t.add(row("engine (" + net.kernels().name() + ")", e, warm[0]));
             if (o != null) {
-                t.add(row("onnxruntime", o));
+                t.add(row("onnxruntime", o, warm[1]));
             }
             if (format == OutputFormat.CSV) {
                 out.print(t.csv());
             } else {
-                out.printf(Locale.ROOT, "%s, batch %d, %d thread%s, %d runs after %d warm-up, Java %s%n", name, batch,
-                        threads, threads == 1 ? "" : "s", runs, warmup, Runtime.version());
+                String after = warmup == null ? "an adaptive warm-up" : warmup + " warm-up";
+                out.printf(Locale.ROOT, "%s, batch %d, %d thread%s, %d runs%s after %s, Java %s%n", name, batch,
+                        threads, threads == 1 ? "" : "s", runsDone, o == null ? "" : " each", after, Runtime.version());
                 out.print(t.render(format));
                 if (o != null) {
                     out.printf(Locale.ROOT, "Ratio engine/ORT (median): %.3f; outputs differ by at most %.2e%n", ratio, maxDiff);
+                }
+                for (int i = 0; i < warm.length; i++) {
+                    if (!warm[i].settled()) {
+                        out.printf(Locale.ROOT, "Note: %s was still getting faster when the warm-up stopped after %.1f s "
+                                + "(--warmup-max); its times may include JIT compilation.%n", i == 0 ? "the engine" : "ONNX Runtime",
+                                warm[i].seconds());
+                    }
                 }
             }
         }
         out.flush();
     }
 
-    private static Object[] row(String who, LatencyStats s) {
-        return List.<Object>of(who, f(s.minMs()), f(s.medianMs()), f(s.p90Ms()), String.format(Locale.ROOT, "%.1f", s.imagesPerSecond()))
-                .toArray();
+    private static Map<String, Object> withWarmup(Map<String, Object> m, Warmup.Result w) {
+        m.put("warmupRuns", w.runs());
+        m.put("warmupSeconds", w.seconds());
+        m.put("warmedUp", w.settled());
+        return m;
+    }
+
+    private static Object[] row(String who, LatencyStats s, Warmup.Result w) {
+        return List.<Object>of(who, f(s.minMs()), f(s.medianMs()), f(s.p90Ms()), String.format(Locale.ROOT, "%.1f", s.imagesPerSecond()),
+                w.runs(), String.format(Locale.ROOT, "%.2f", w.seconds())).toArray();
     }
 
     private static String f(double ms) {

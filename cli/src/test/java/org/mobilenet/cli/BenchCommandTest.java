@@ -34,12 +34,105 @@ class BenchCommandTest {
     }
 
     @Test
+    void defaultWarmupIsAdaptiveAndReportedPerRuntime() {
+        CliRun r = CliRun.of("bench", "--alpha", "0.25", "--resolution", "32", "--runs", "3", "--warmup-min", "0.2",
+                "--warmup-max", "20", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals("steady", o.get("mode").getAsString());
+        assertEquals("adaptive", o.get("warmupMode").getAsString());
+        assertEquals(3, o.get("runs").getAsInt());
+        int most = 0;
+        for (String who : new String[] {"engine", "ort"}) {
+            JsonObject s = o.getAsJsonObject(who);
+            int runs = s.get("warmupRuns").getAsInt();
+            double seconds = s.get("warmupSeconds").getAsDouble();
+            // At least one window that sets the pace and PATIENCE that do not beat it, for at least --warmup-min.
+            assertTrue(runs >= Warmup.WINDOW_RUNS * (Warmup.PATIENCE + 1), s.toString());
+            assertTrue(seconds >= 0.2 && seconds < 25, s.toString());
+            assertTrue(s.has("warmedUp"), s.toString());
+            most = Math.max(most, runs);
+        }
+        assertEquals(most, o.get("warmup").getAsInt());
+        assertTrue(o.get("warmupSeconds").getAsDouble() >= 0.2, o.toString());
+    }
+
+    @Test
+    void explicitWarmupIsExactlyThatManyRunsAndDefaultRunsFillTheMeasuringTime() {
+        CliRun r = CliRun.of("bench", "--alpha", "0.25", "--resolution", "32", "--warmup", "2", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals("fixed", o.get("warmupMode").getAsString());
+        assertEquals(2, o.get("warmup").getAsInt());
+        assertEquals(2, o.getAsJsonObject("engine").get("warmupRuns").getAsInt());
+        assertEquals(2, o.getAsJsonObject("ort").get("warmupRuns").getAsInt());
+        assertTrue(o.get("runs").getAsInt() >= BenchCommand.MIN_RUNS, o.toString());
+    }
+
+    @Test
+    void warmupLimitsMustBeOrdered() {
+        CliRun r = CliRun.of("bench", "--alpha", "0.25", "--resolution", "32", "--warmup-min", "3", "--warmup-max", "1");
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--warmup-max"), r.err());
+    }
+
+    @Test
+    void coldRunsEachRuntimeInFreshJvmsAndReportsTheFirstTenPasses() {
+        CliRun r = CliRun.of("bench", "--cold", "--alpha", "0.25", "--resolution", "32", "--runs", "1", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals("cold", o.get("mode").getAsString());
+        assertEquals(1, o.get("runs").getAsInt());
+        assertEquals(10, o.get("passes").getAsInt());
+        assertTrue(o.get("kernels").getAsString().length() > 0, o.toString());
+        for (String who : new String[] {"engine", "ort"}) {
+            JsonObject s = o.getAsJsonObject(who);
+            double first = s.get("firstResultMs").getAsDouble();
+            double startup = s.get("startupMs").getAsDouble();
+            double load = s.get("loadMs").getAsDouble();
+            assertTrue(startup > 0 && load > 0 && first > startup + load, s.toString());
+            assertEquals(10, s.getAsJsonArray("passesMs").size(), s.toString());
+            for (var pass : s.getAsJsonArray("passesMs")) {
+                assertTrue(pass.getAsDouble() > 0, s.toString());
+            }
+            assertTrue(first > s.getAsJsonArray("passesMs").get(0).getAsDouble(), s.toString());
+            assertEquals(1, s.getAsJsonArray("firstResultMsEach").size(), s.toString());
+        }
+        assertEquals(1, o.getAsJsonObject("ort").get("intraOpThreads").getAsInt());
+        assertEquals(o.getAsJsonObject("engine").get("firstResultMs").getAsDouble()
+                / o.getAsJsonObject("ort").get("firstResultMs").getAsDouble(), o.get("ratio").getAsDouble(), 1e-9);
+    }
+
+    @Test
+    void coldTableHasARowPerPassAndNoWarmupOptions() {
+        CliRun r = CliRun.of("bench", "--cold", "--no-ort", "--alpha", "0.25", "--resolution", "32", "--runs", "2", "--format", "csv");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals(14, lines.length, r.out());
+        assertTrue(lines[0].startsWith("Measure,engine ("), r.out());
+        assertTrue(lines[1].startsWith("first result (ms),"), r.out());
+        assertTrue(lines[13].startsWith("pass 10 (ms),"), r.out());
+        for (String o : new String[] {"--warmup", "--block", "--warmup-min"}) {
+            CliRun bad = CliRun.of("bench", "--cold", "--alpha", "0.25", "--resolution", "32", o, "1");
+            assertEquals(ExitCode.USAGE, bad.code(), bad.err());
+            assertTrue(bad.err().contains(o + " does not apply to --cold"), bad.err());
+        }
+    }
+
+    @Test
     void tableNamesBothRuntimesAndTheRatio() {
         CliRun r = CliRun.of("bench", "--alpha", "0.25", "--resolution", "64", "--runs", "3", "--warmup", "1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("engine ("), r.out());
         assertTrue(r.out().contains("onnxruntime"), r.out());
         assertTrue(r.out().contains("Ratio engine/ORT (median)"), r.out());
+        assertTrue(r.out().contains("3 runs each after 1 warm-up"), r.out());
+        assertTrue(r.out().contains("Warm-up runs"), r.out());
+        CliRun adaptive = CliRun.of("bench", "--alpha", "0.25", "--resolution", "32", "--runs", "3", "--warmup-min", "0",
+                "--format", "markdown");
+        assertEquals(0, adaptive.code(), adaptive.err());
+        assertTrue(adaptive.out().contains("after an adaptive warm-up"), adaptive.out());
+        assertTrue(adaptive.out().contains("| Warm-up runs | Warm-up (s) |"), adaptive.out());
     }
 
     @Test

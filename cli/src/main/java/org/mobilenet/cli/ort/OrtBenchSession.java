@@ -9,6 +9,7 @@ import ai.onnxruntime.TensorInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -33,6 +34,26 @@ public final class OrtBenchSession implements AutoCloseable {
      */
     public OrtBenchSession(byte[] onnx, int threads, boolean spinning, boolean stopSpinning, float[] imagesNhwc, int batch, int r)
             throws OrtException {
+        this((env, o) -> env.createSession(onnx, o), threads, spinning, stopSpinning, imagesNhwc, batch, r);
+    }
+
+    /**
+     * The session of an ONNX file as ONNX Runtime loads it from disk (external data beside it), as a user
+     * of ONNX Runtime would: {@code bench --cold} times this.
+     */
+    public static OrtBenchSession open(Path onnxFile, int threads, boolean spinning, boolean stopSpinning, float[] imagesNhwc,
+            int batch, int r) throws OrtException {
+        String path = onnxFile.toString();
+        return new OrtBenchSession((env, o) -> env.createSession(path, o), threads, spinning, stopSpinning, imagesNhwc, batch, r);
+    }
+
+    @FunctionalInterface
+    private interface Opener {
+        OrtSession open(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+    }
+
+    private OrtBenchSession(Opener opener, int threads, boolean spinning, boolean stopSpinning, float[] imagesNhwc, int batch, int r)
+            throws OrtException {
         env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(threads);
@@ -41,7 +62,7 @@ public final class OrtBenchSession implements AutoCloseable {
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             o.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
             o.addConfigEntry("session.force_spinning_stop", stopSpinning ? "1" : "0");
-            session = env.createSession(onnx, o);
+            session = opener.open(env, o);
         }
         try {
             inputName = session.getInputNames().iterator().next();
