@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.mobilenet.cli.ort.OrtBenchSession;
 import org.mobilenet.engine.model.Model;
-import org.mobilenet.engine.run.KernelChoice;
 import org.mobilenet.engine.run.Network;
 import org.mobilenet.io.ModelFiles;
 
@@ -62,7 +61,8 @@ public final class ColdBenchChild {
             if (m.spec().resolution() != r) {
                 throw new IllegalArgumentException("model resolution " + m.spec().resolution() + ", expected " + r);
             }
-            try (Network net = Network.compile(m, KernelChoice.defaultKernels(), threads)) {
+            // The default compile, as a program using the engine gets it: cold kernels first (see Network).
+            try (Network net = Network.compile(m, threads)) {
                 float[] out = new float[batch * net.outputSize()];
                 loaded = System.nanoTime();
                 long t = loaded;
