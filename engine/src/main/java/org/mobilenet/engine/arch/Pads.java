@@ -10,6 +10,18 @@ public record Pads(int top, int left, int bottom, int right) {
         }
     }
 
+    // Written out, as in Shape: a record's generated equals is bootstrapped through method handles on
+    // first use, which a cold model import pays.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Pads p && p.top == top && p.left == left && p.bottom == bottom && p.right == right;
+    }
+
+    @Override
+    public int hashCode() {
+        return ((top * 31 + left) * 31 + bottom) * 31 + right;
+    }
+
     @Override
     public String toString() {
         return "[" + top + ", " + left + ", " + bottom + ", " + right + "]";

@@ -16,4 +16,16 @@ public record Shape(int h, int w, int c) {
     public String toString() {
         return h + "x" + w + "x" + c;
     }
+
+    // equals and hashCode written out: a record's generated ones are bootstrapped through
+    // method handles on first use, which costs a cold command (model import compares shapes) ~20 ms.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Shape s && s.h == h && s.w == w && s.c == c;
+    }
+
+    @Override
+    public int hashCode() {
+        return (h * 31 + w) * 31 + c;
+    }
 }

@@ -318,6 +318,15 @@ public final class Network implements AutoCloseable {
         int i = l.kind() == LayerKind.DEPTHWISE ? 1 : l.inChannels();
         int k = l.kind() == LayerKind.FC ? 1 : l.kernel();
         float[] dst = new float[src.length];
+        if (k == 1) {
+            // [O, I] to [I, O] in two plain loops: a cold JVM compiles them soonest.
+            for (int oc = 0; oc < o; oc++) {
+                for (int ic = 0, s = oc * i; ic < i; ic++) {
+                    dst[ic * o + oc] = src[s + ic];
+                }
+            }
+            return dst;
+        }
         for (int oc = 0; oc < o; oc++) {
             for (int ic = 0; ic < i; ic++) {
                 for (int ky = 0; ky < k; ky++) {

@@ -131,17 +131,47 @@ final class TensorDecoder {
                         + " (expected finite and > 0)");
             }
         }
-        float[] out = new float[n];
         TensorType type = t.type();
-        for (int i = 0; i < n; i++) {
-            int c = q.perTensor() ? 0 : (i / inner) % channels;
-            long v = switch (type) {
-                case UINT8 -> b.get(i) & 0xFF;
-                case INT8 -> b.get(i);
-                case INT32 -> b.getInt(i * 4);
-                default -> throw new FlatBufferException(t.describe() + ": cannot dequantize " + type);
-            };
-            out[i] = (float) ((double) q.scaleAt(c) * (v - q.zeroPointAt(c)));
+        int width = switch (type) {
+            case UINT8, INT8 -> 1;
+            case INT32 -> 4;
+            default -> throw new FlatBufferException(t.describe() + ": cannot dequantize " + type);
+        };
+        if ((long) n * width > b.capacity()) {
+            throw new FlatBufferException(t.describe() + " needs " + (long) n * width + " bytes of data, has " + b.capacity());
+        }
+        // One tight loop per run of elements sharing a scale (the whole tensor, or one channel's
+        // inner block): a cold JVM compiles such a loop within a few thousand iterations, and an
+        // import dequantizes millions of weights before anything else is warm.
+        float[] out = new float[n];
+        int[] ints = type == TensorType.INT32 ? new int[n] : null;
+        byte[] bytes = ints == null ? new byte[n] : null;
+        if (ints != null) {
+            for (int i = 0; i < n; i++) {
+                ints[i] = b.getInt(i * 4);
+            }
+        } else {
+            b.get(0, bytes);
+        }
+        boolean unsigned = type == TensorType.UINT8;
+        for (int run = 0, base = 0; base < n; run++, base += inner) {
+            int c = q.perTensor() ? 0 : run % channels;
+            double scale = q.scaleAt(c);
+            long zero = q.zeroPointAt(c);
+            int end = Math.min(n, base + inner);
+            if (ints != null) {
+                for (int i = base; i < end; i++) {
+                    out[i] = (float) (scale * (ints[i] - zero));
+                }
+            } else if (unsigned) {
+                for (int i = base; i < end; i++) {
+                    out[i] = (float) (scale * ((bytes[i] & 0xFF) - zero));
+                }
+            } else {
+                for (int i = base; i < end; i++) {
+                    out[i] = (float) (scale * (bytes[i] - zero));
+                }
+            }
         }
         return out;
     }

@@ -344,6 +344,9 @@ final class TfliteGraphMapper {
 
     /** OHWI {@code [O, K, K, I]} to {@code [O, I, K, K]}. */
     static float[] ohwiToTorch(float[] w, int o, int k, int in) {
+        if (k == 1) {
+            return w.clone(); // [O, 1, 1, I] and [O, I, 1, 1] are the same order
+        }
         float[] out = new float[w.length];
         for (int oc = 0; oc < o; oc++) {
             for (int y = 0; y < k; y++) {
