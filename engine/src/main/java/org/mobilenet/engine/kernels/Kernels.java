@@ -1,5 +1,6 @@
 package org.mobilenet.engine.kernels;
 
+import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.arch.LayerSpec;
 
 /**

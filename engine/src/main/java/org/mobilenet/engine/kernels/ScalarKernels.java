@@ -1,5 +1,7 @@
 package org.mobilenet.engine.kernels;
 
+import org.mobilenet.engine.arch.Activation;
+
 /**
  * The reference kernels: plain loops that follow the definitions, accumulate in double and are
  * obviously correct. Slow on purpose; the fast kernels are tested against these.

@@ -1,5 +1,7 @@
 package org.mobilenet.engine.kernels;
 
+import org.mobilenet.engine.arch.Activation;
+
 /**
  * Standard convolution (the stem, and every block of the conv variant) as a small matrix product
  * with the packed weights, bias and activation fused. Each work item is one output row. Runs of

@@ -2,6 +2,7 @@ package org.mobilenet.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.mobilenet.engine.arch.Activation;
 
 /**
  * Depthwise convolution vectorized over channels, bias and activation fused. in

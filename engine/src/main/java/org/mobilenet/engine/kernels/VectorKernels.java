@@ -3,6 +3,7 @@ package org.mobilenet.engine.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.arch.LayerSpec;
 
 /**

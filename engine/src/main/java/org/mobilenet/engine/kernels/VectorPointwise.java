@@ -1,5 +1,7 @@
 package org.mobilenet.engine.kernels;
 
+import org.mobilenet.engine.arch.Activation;
+
 /**
  * Pointwise (1x1) convolution and fully connected layers as a register-blocked matrix product
  * with bias and activation fused: in {@code [pixels, inC]}, weights {@code [inC, outC]} (packed

@@ -6,7 +6,7 @@ import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.Variant;
-import org.mobilenet.engine.kernels.Activation;
+import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.kernels.Kernels;
 import org.mobilenet.engine.kernels.Parallel;
 import org.mobilenet.engine.kernels.PreparedLayer;

@@ -5,7 +5,7 @@ import java.util.function.Supplier;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.ModelSpec;
-import org.mobilenet.engine.kernels.Activation;
+import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.kernels.Kernels;
 import org.mobilenet.engine.kernels.LoopKernels;
 import org.mobilenet.engine.kernels.Parallel;

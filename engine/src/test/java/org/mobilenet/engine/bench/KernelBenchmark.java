@@ -6,7 +6,7 @@ import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.Pads;
 import org.mobilenet.engine.arch.Shape;
-import org.mobilenet.engine.kernels.Activation;
+import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.kernels.Kernels;
 import org.mobilenet.engine.kernels.Parallel;
 import org.mobilenet.engine.kernels.PreparedLayer;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.arch.Pads;
 
 /** The cold-start loop kernels against the scalar reference on odd shapes and asymmetric pads. */

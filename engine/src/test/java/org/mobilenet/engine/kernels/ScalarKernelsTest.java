@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.arch.Pads;
 
 class ScalarKernelsTest {

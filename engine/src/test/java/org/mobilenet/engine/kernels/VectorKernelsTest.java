@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.arch.Pads;
 import org.mobilenet.engine.run.WorkerPool;
 

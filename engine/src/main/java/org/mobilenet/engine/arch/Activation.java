@@ -1,6 +1,10 @@
-package org.mobilenet.engine.kernels;
+package org.mobilenet.engine.arch;
 
-/** The activation fused into a kernel's epilogue. */
+/**
+ * The activation after a layer. It lives with the architecture because it describes a layer (each
+ * {@link LayerSpec} has its own: v1's convs ReLU6, v2's linear projections none); the kernels fuse
+ * it into their epilogue.
+ */
 public enum Activation {
     NONE, RELU, RELU6;
 
