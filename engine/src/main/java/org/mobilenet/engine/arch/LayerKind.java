@@ -1,19 +1,24 @@
 package org.mobilenet.engine.arch;
 
-/** The kinds of layer a MobileNet v1 is built from. */
+/** The kinds of layer the MobileNet family (v1 and v2) is built from. */
 public enum LayerKind {
-    /** Standard k x k convolution (+ BN + ReLU6). */
+    /** Standard k x k convolution (+ BN + the layer's activation). */
     CONV("conv"),
-    /** Depthwise 3x3 convolution (+ BN + ReLU6). */
+    /** Depthwise 3x3 convolution (+ BN + the layer's activation). */
     DEPTHWISE("conv_dw"),
-    /** Pointwise 1x1 convolution (+ BN + ReLU6). */
+    /** Pointwise 1x1 convolution (+ BN + the layer's activation; none for v2's linear projections). */
     POINTWISE("conv_pw"),
     /** Global average pooling. */
     AVG_POOL("avg_pool"),
     /** Fully connected classifier. */
     FC("fc"),
     /** Softmax over the classes. */
-    SOFTMAX("softmax");
+    SOFTMAX("softmax"),
+    /**
+     * Residual add (v2's inverted residual blocks): the previous layer's output plus an earlier
+     * layer's output of the same shape ({@link LayerSpec#addend()}). No weights, no Mult-Adds.
+     */
+    ADD("add");
 
     private final String id;
 

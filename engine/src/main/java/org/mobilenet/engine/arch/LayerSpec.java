@@ -3,18 +3,29 @@ package org.mobilenet.engine.arch;
 import java.util.Objects;
 
 /**
- * One layer of the network: its name (also the prefix of its tensors), kind, kernel, stride, pads
- * and per-image input and output shapes.
+ * One layer of the network: its name (also the prefix of its tensors), kind, kernel, stride, pads,
+ * per-image input and output shapes, the activation after it, and for a residual add the layer it
+ * adds.
+ *
+ * @param activation applied to this layer's output (after BN or bias); pooling and softmax have none
+ * @param addend     for {@link LayerKind#ADD} only: the name of the earlier layer whose output is added
+ *                   to this layer's input (the previous layer's output); null for every other kind
  */
-public record LayerSpec(String name, LayerKind kind, int kernel, int stride, Pads pads, Shape in, Shape out) {
+public record LayerSpec(String name, LayerKind kind, int kernel, int stride, Pads pads, Shape in, Shape out,
+        Activation activation, String addend) {
     public LayerSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(pads, "pads");
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(activation, "activation");
         if (kernel < 1 || stride < 1) {
             throw new IllegalArgumentException(name + ": kernel and stride must be >= 1");
+        }
+        if ((kind == LayerKind.ADD) != (addend != null)) {
+            throw new IllegalArgumentException(name + ": " + (kind == LayerKind.ADD
+                    ? "a residual add needs the name of the layer it adds" : kind.id() + " has no addend"));
         }
         switch (kind) {
             case CONV, DEPTHWISE, POINTWISE -> {
@@ -41,7 +52,42 @@ public record LayerSpec(String name, LayerKind kind, int kernel, int stride, Pad
                     throw new IllegalArgumentException(name + ": " + kind.id() + " works on 1x1xC");
                 }
             }
+            case ADD -> {
+                if (!in.equals(out) || kernel != 1 || stride != 1 || !pads.equals(Pads.NONE)) {
+                    throw new IllegalArgumentException(name + ": a residual add keeps its shape (" + in + " -> " + out
+                            + ") with kernel 1, stride 1 and no pads");
+                }
+            }
         }
+        if ((kind == LayerKind.AVG_POOL || kind == LayerKind.SOFTMAX) && activation != Activation.NONE) {
+            throw new IllegalArgumentException(name + ": " + kind.id() + " has no activation");
+        }
+    }
+
+    /**
+     * A layer with the activation its kind had before layers carried their own (ReLU6 after every
+     * conv, none after anything else) and no addend: MobileNet v1's layers.
+     */
+    public LayerSpec(String name, LayerKind kind, int kernel, int stride, Pads pads, Shape in, Shape out) {
+        this(name, kind, kernel, stride, pads, in, out, defaultActivation(kind), null);
+    }
+
+    /** A residual add of {@code addend}'s output to the previous layer's output, of shape {@code shape}. */
+    public static LayerSpec add(String name, Shape shape, String addend) {
+        return new LayerSpec(name, LayerKind.ADD, 1, 1, Pads.NONE, shape, shape, Activation.NONE, addend);
+    }
+
+    /** ReLU6 for the conv kinds, none otherwise: v1's activations. */
+    public static Activation defaultActivation(LayerKind kind) {
+        return switch (kind) {
+            case CONV, DEPTHWISE, POINTWISE -> Activation.RELU6;
+            default -> Activation.NONE;
+        };
+    }
+
+    /** The same layer with another activation. */
+    public LayerSpec withActivation(Activation a) {
+        return new LayerSpec(name, kind, kernel, stride, pads, in, out, a, addend);
     }
 
     /** Number of input channels. */

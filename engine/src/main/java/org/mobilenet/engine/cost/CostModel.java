@@ -64,7 +64,7 @@ public final class CostModel {
             case CONV -> k2 * l.inChannels() * l.outChannels() * outPixels;
             case DEPTHWISE -> k2 * l.inChannels() * outPixels;
             case POINTWISE, FC -> (long) l.inChannels() * l.outChannels() * outPixels;
-            case AVG_POOL, SOFTMAX -> 0;
+            case AVG_POOL, SOFTMAX, ADD -> 0;
         };
     }
 
@@ -75,7 +75,7 @@ public final class CostModel {
             case CONV -> k2 * l.inChannels() * l.outChannels();
             case DEPTHWISE -> k2 * l.inChannels();
             case POINTWISE, FC -> (long) l.inChannels() * l.outChannels();
-            case AVG_POOL, SOFTMAX -> 0;
+            case AVG_POOL, SOFTMAX, ADD -> 0;
         };
     }
 }

@@ -30,11 +30,19 @@ public record CostReport(ModelSpec spec, List<LayerCost> layers) {
         return layers.stream().mapToLong(c -> c.params(includeExtra)).sum();
     }
 
-    /** Table 2: Mult-Adds and params per layer type, with shares of the totals, in percent. */
+    /**
+     * Table 2: Mult-Adds and params per layer type, with shares of the totals, in percent. Every
+     * type of the paper's table has a row (a variant without depthwise convs shows zeros there);
+     * {@link LayerType#ADD} has one only when the network has residual adds, so a v1 report is
+     * exactly the paper's table.
+     */
     public Map<LayerType, TypeShare> byType(boolean includeExtra) {
         Map<LayerType, long[]> sums = new EnumMap<>(LayerType.class);
+        boolean hasAdds = layers.stream().anyMatch(c -> c.type() == LayerType.ADD);
         for (LayerType t : LayerType.values()) {
-            sums.put(t, new long[2]);
+            if (t != LayerType.ADD || hasAdds) {
+                sums.put(t, new long[2]);
+            }
         }
         for (LayerCost c : layers) {
             LayerType t = c.type();

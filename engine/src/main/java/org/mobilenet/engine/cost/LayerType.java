@@ -2,12 +2,16 @@ package org.mobilenet.engine.cost;
 
 import org.mobilenet.engine.arch.LayerSpec;
 
-/** The rows of the paper's Table 2: resources by layer type. */
+/**
+ * The rows of the paper's Table 2, resources by layer type, and a row for v2's residual adds (no
+ * Mult-Adds, no params: the row says how many there are and that they cost nothing by this count).
+ */
 public enum LayerType {
     CONV_1X1("conv1x1", "Conv 1x1"),
     DW_3X3("dw3x3", "Conv DW 3x3"),
     CONV_3X3("conv3x3", "Conv 3x3"),
-    FC("fc", "Fully Connected");
+    FC("fc", "Fully Connected"),
+    ADD("add", "Residual Add");
 
     private final String id;
     private final String title;
@@ -34,6 +38,7 @@ public enum LayerType {
             case DEPTHWISE -> DW_3X3;
             case CONV -> l.kernel() == 1 ? CONV_1X1 : CONV_3X3;
             case FC -> FC;
+            case ADD -> ADD;
             case AVG_POOL, SOFTMAX -> null;
         };
     }

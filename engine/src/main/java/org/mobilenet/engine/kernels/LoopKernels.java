@@ -155,6 +155,7 @@ public final class LoopKernels implements Kernels {
                 yield (in, n, out, par) -> averagePool(in, n, hw, c, out, acc, x);
             }
             case SOFTMAX -> (in, n, out, par) -> softmax(in, n, l.outChannels(), out);
+            case ADD -> throw PlainLayers.residualAdd(l);
         };
     }
 

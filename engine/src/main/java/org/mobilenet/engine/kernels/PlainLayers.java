@@ -27,6 +27,15 @@ final class PlainLayers {
             case AVG_POOL -> (in, n, out, par) -> k.averagePool(in, n, l.in().h(), l.in().w(), l.inChannels(), out);
             case FC -> (in, n, out, par) -> k.fullyConnected(in, n, l.inChannels(), l.outChannels(), w, b, out);
             case SOFTMAX -> (in, n, out, par) -> k.softmax(in, n, l.outChannels(), out);
+            case ADD -> throw residualAdd(l);
         };
+    }
+
+    /**
+     * The engine runs MobileNet v1's plain chain: a residual add needs the earlier layer's output
+     * kept alive, which the compiled network's two ping-pong buffers do not do yet.
+     */
+    static UnsupportedOperationException residualAdd(LayerSpec l) {
+        return new UnsupportedOperationException(l.name() + ": residual adds (MobileNet v2) are not supported by the engine yet");
     }
 }

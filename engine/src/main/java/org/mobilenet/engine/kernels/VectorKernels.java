@@ -118,6 +118,7 @@ public final class VectorKernels implements Kernels {
             }
             case AVG_POOL -> (in, n, out, par) -> averagePool(in, n, l.in().h(), l.in().w(), l.inChannels(), out);
             case SOFTMAX -> (in, n, out, par) -> softmax(in, n, l.outChannels(), out);
+            case ADD -> throw PlainLayers.residualAdd(l);
         };
     }
 }
