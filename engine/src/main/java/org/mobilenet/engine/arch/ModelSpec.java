@@ -1,27 +1,31 @@
 package org.mobilenet.engine.arch;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A MobileNet v1 architecture: width multiplier, input resolution, classes, variant and padding
- * convention. {@link #layers()} expands it into the paper's Table 1.
+ * convention. {@link #graph()} expands it into the paper's Table 1 (for any H x W input).
  *
  * <h2>Width rule</h2>
  * A layer whose base width (Table 1, alpha = 1) is {@code d} gets {@code max(8, floor(d * alpha))}
  * channels, as TF-slim's {@code mobilenet_v1} does ({@code min_depth = 8}).
  *
  * @param alpha      width multiplier, in (0, 4]
- * @param resolution input height and width (the resolution multiplier given as a size), >= 32
+ * @param inputResolution input height and width (the resolution multiplier given as a size), each
+ *                   32 to 4096; {@link #resolution()} is the side of a square one
  * @param classes    classifier outputs (1000, or 1001 with background at index 0; any count >= 1),
  *                   or 0 for a headless body that ends at the pooled feature vector
  * @param variant    separable (Table 1), conv (Table 4) or shallow (Table 5)
  * @param padding    where the 3x3 convs put their zero padding
  * @param softmax    whether the network ends with a softmax (ignored when classes is 0)
  */
-public record ModelSpec(double alpha, int resolution, int classes, Variant variant, Padding padding, boolean softmax) {
+public record ModelSpec(double alpha, Resolution inputResolution, int classes, Variant variant, Padding padding,
+        boolean softmax) implements Architecture {
+
+    /** The {@link LayerGraph#family()} of every v1 graph. */
+    public static final String FAMILY = "v1";
 
     /** Table 1's first conv: 3x3, stride 2, 32 filters. */
     public static final int STEM_WIDTH = 32;
@@ -38,13 +42,11 @@ public record ModelSpec(double alpha, int resolution, int classes, Variant varia
     private static final int SHALLOW_COUNT = 5;
 
     public ModelSpec {
+        Objects.requireNonNull(inputResolution, "inputResolution");
         Objects.requireNonNull(variant, "variant");
         Objects.requireNonNull(padding, "padding");
         if (!(alpha > 0 && alpha <= 4) || Double.isNaN(alpha)) {
             throw new IllegalArgumentException("alpha must be in (0, 4], got " + alpha);
-        }
-        if (resolution < 32 || resolution > 4096) {
-            throw new IllegalArgumentException("resolution must be between 32 and 4096, got " + resolution);
         }
         if (classes < 0) {
             throw new IllegalArgumentException("classes must be >= 0 (0 = no classifier), got " + classes);
@@ -54,33 +56,65 @@ public record ModelSpec(double alpha, int resolution, int classes, Variant varia
         }
     }
 
+    /** A square {@code resolution x resolution} input: the paper's models and every file format today. */
+    public ModelSpec(double alpha, int resolution, int classes, Variant variant, Padding padding, boolean softmax) {
+        this(alpha, Resolution.square(resolution), classes, variant, padding, softmax);
+    }
+
     /** The paper's MobileNet-224: alpha 1, 224, 1000 classes, separable, with softmax. */
     public static ModelSpec paper() {
         return new ModelSpec(1.0, 224, 1000, Variant.SEPARABLE, Padding.TF_SAME, true);
     }
 
+    /**
+     * The side of a square input. The engine, the file formats and the preprocessing still take one
+     * size, so they call this; a non-square spec (only the cost model and {@code profile} make one
+     * so far) is refused here rather than silently cropped.
+     */
+    public int resolution() {
+        if (!inputResolution.isSquare()) {
+            throw new IllegalStateException("the input " + inputResolution + " is not square: use inputHeight() "
+                    + "and inputWidth()");
+        }
+        return inputResolution.h();
+    }
+
+    /** Input height in pixels. */
+    public int inputHeight() {
+        return inputResolution.h();
+    }
+
+    /** Input width in pixels. */
+    public int inputWidth() {
+        return inputResolution.w();
+    }
+
     public ModelSpec withAlpha(double a) {
-        return new ModelSpec(a, resolution, classes, variant, padding, softmax);
+        return new ModelSpec(a, inputResolution, classes, variant, padding, softmax);
     }
 
     public ModelSpec withResolution(int r) {
+        return withResolution(Resolution.square(r));
+    }
+
+    public ModelSpec withResolution(Resolution r) {
         return new ModelSpec(alpha, r, classes, variant, padding, softmax);
     }
 
     public ModelSpec withClasses(int c) {
-        return new ModelSpec(alpha, resolution, c, variant, padding, softmax || (classes == 0 && c > 0));
+        return new ModelSpec(alpha, inputResolution, c, variant, padding, softmax || (classes == 0 && c > 0));
     }
 
     public ModelSpec withVariant(Variant v) {
-        return new ModelSpec(alpha, resolution, classes, v, padding, softmax);
+        return new ModelSpec(alpha, inputResolution, classes, v, padding, softmax);
     }
 
     public ModelSpec withPadding(Padding p) {
-        return new ModelSpec(alpha, resolution, classes, variant, p, softmax);
+        return new ModelSpec(alpha, inputResolution, classes, variant, p, softmax);
     }
 
     public ModelSpec withSoftmax(boolean s) {
-        return new ModelSpec(alpha, resolution, classes, variant, padding, s);
+        return new ModelSpec(alpha, inputResolution, classes, variant, padding, s);
     }
 
     /** True when the network has a classifier (FC layer). */
@@ -129,14 +163,21 @@ public record ModelSpec(double alpha, int resolution, int classes, Variant varia
         return blocks(variant).size();
     }
 
+    /** The layers in order: {@code graph().layers()}. */
+    public List<LayerSpec> layers() {
+        return graph().layers();
+    }
+
     /**
      * The layers in order: {@code conv1}, then per block {@code blocks.i.dw} and {@code blocks.i.pw}
      * (or {@code blocks.i.conv} for the conv variant), {@code pool}, and when there is a classifier
-     * {@code fc} and (if enabled) {@code softmax}.
+     * {@code fc} and (if enabled) {@code softmax}. Every conv has ReLU6, the FC none.
      */
-    public List<LayerSpec> layers() {
+    @Override
+    public LayerGraph graph() {
         List<LayerSpec> layers = new ArrayList<>();
-        Shape in = new Shape(resolution, resolution, 3);
+        Shape input = inputResolution.rgb();
+        Shape in = input;
         in = add(layers, conv("conv1", LayerKind.CONV, 3, 2, in, width(STEM_WIDTH)));
         List<int[]> blocks = blocks(variant);
         for (int i = 0; i < blocks.size(); i++) {
@@ -159,7 +200,7 @@ public record ModelSpec(double alpha, int resolution, int classes, Variant varia
                 layers.add(new LayerSpec("softmax", LayerKind.SOFTMAX, 1, 1, Pads.NONE, logits, logits));
             }
         }
-        return Collections.unmodifiableList(layers);
+        return new LayerGraph(FAMILY, input, layers);
     }
 
     /** The layers that carry weights, in order. */
@@ -227,8 +268,18 @@ public record ModelSpec(double alpha, int resolution, int classes, Variant varia
     }
 
     @Override
+    public String family() {
+        return FAMILY;
+    }
+
+    @Override
+    public String describe() {
+        return toString();
+    }
+
+    @Override
     public String toString() {
-        return "MobileNet v1 (alpha " + alpha + ", " + resolution + "x" + resolution + ", "
+        return "MobileNet v1 (alpha " + alpha + ", " + inputResolution + ", "
                 + (classes == 0 ? "no classifier" : classes + " classes") + ", " + variant.id() + ")";
     }
 }

@@ -16,7 +16,7 @@ import org.mobilenet.engine.model.TensorNames;
 /**
  * A model compiled for inference: BatchNorm folded, weights in the kernels' layouts (prepacked by
  * {@link Kernels#prepare}), activation buffers reused across calls, and optionally a persistent
- * {@link WorkerPool} that splits every layer over several threads. Input {@code [n, R, R, 3]} NHWC;
+ * {@link WorkerPool} that splits every layer over several threads. Input {@code [n, H, W, 3]} NHWC;
  * output {@code [n, outputSize()]}. After the first call at a batch size,
  * {@link #forward(float[], int, float[])} allocates nothing. For a batch, the leading layers with
  * small weights run one image at a time, whole images spread over the threads (see
@@ -176,19 +176,19 @@ public final class Network implements AutoCloseable {
         return spec.outputSize();
     }
 
-    /** Values per image in the input: R * R * 3. */
+    /** Values per image in the input: H * W * 3. */
     public int inputSize() {
-        return spec.resolution() * spec.resolution() * 3;
+        return spec.inputHeight() * spec.inputWidth() * 3;
     }
 
-    /** Runs a batch. input {@code [n, R, R, 3]} NHWC; returns {@code [n, outputSize()]}. */
+    /** Runs a batch. input {@code [n, H, W, 3]} NHWC; returns {@code [n, outputSize()]}. */
     public float[] forward(float[] input, int n) {
         return forward(input, n, (LayerObserver) null);
     }
 
     /**
      * Runs a batch into a caller's buffer without allocating (after the first call at this batch
-     * size). input {@code [n, R, R, 3]} NHWC; out at least {@code [n, outputSize()]}; returns out.
+     * size). input {@code [n, H, W, 3]} NHWC; out at least {@code [n, outputSize()]}; returns out.
      */
     public float[] forward(float[] input, int n, float[] out) {
         if (out.length < (long) n * outputSize()) {
@@ -240,8 +240,8 @@ public final class Network implements AutoCloseable {
             throw new IllegalArgumentException("batch must be >= 1, got " + n);
         }
         if (input.length != (long) n * inputSize()) {
-            throw new IllegalArgumentException("input for a batch of " + n + " at " + spec.resolution() + "x"
-                    + spec.resolution() + "x3 needs " + (long) n * inputSize() + " values, got " + input.length);
+            throw new IllegalArgumentException("input for a batch of " + n + " at " + spec.inputResolution()
+                    + "x3 needs " + (long) n * inputSize() + " values, got " + input.length);
         }
         long need = (long) n * maxActivation;
         if (need > Integer.MAX_VALUE - 8) {

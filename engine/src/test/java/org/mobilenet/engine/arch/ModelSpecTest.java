@@ -2,6 +2,7 @@ package org.mobilenet.engine.arch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -59,5 +60,42 @@ class ModelSpecTest {
         assertThrows(IllegalArgumentException.class, () -> ModelSpec.paper().withResolution(31));
         assertThrows(IllegalArgumentException.class, () -> ModelSpec.paper().withAlpha(0));
         assertThrows(IllegalArgumentException.class, () -> ModelSpec.paper().withClasses(-1));
+    }
+
+    @Test
+    void theGraphOfAV1SpecIsItsLayersAsAChainWithoutAdds() {
+        ModelSpec s = ModelSpec.paper();
+        LayerGraph g = s.graph();
+        assertEquals("v1", g.family());
+        assertEquals(new Shape(224, 224, 3), g.input());
+        assertEquals(s.layers(), g.layers());
+        assertEquals(1000, g.classes());
+        assertTrue(g.hasSoftmax());
+        assertEquals(1000, g.outputSize());
+        assertTrue(g.layers().stream().noneMatch(l -> l.kind() == LayerKind.ADD));
+        assertTrue(g.layers().stream().filter(l -> l.kind().hasWeights() && l.kind() != LayerKind.FC)
+                .allMatch(l -> l.activation() == Activation.RELU6));
+        assertEquals(Activation.NONE, g.layer("fc").orElseThrow().activation());
+    }
+
+    @Test
+    void aNonSquareInputKeepsHeightAndWidthApartThroughTheNetwork() {
+        ModelSpec s = ModelSpec.paper().withResolution(Resolution.parse("160x224"));
+        assertEquals(160, s.inputHeight());
+        assertEquals(224, s.inputWidth());
+        List<LayerSpec> l = s.layers();
+        assertEquals(new Shape(160, 224, 3), l.get(0).in());
+        assertEquals(new Shape(80, 112, 32), l.get(0).out());
+        assertEquals(new Shape(5, 7, 1024), l.get(26).out());
+        assertEquals(new Pads(0, 0, 1, 1), l.get(0).pads());
+        assertEquals("MobileNet v1 (alpha 1.0, 160x224, 1000 classes, separable)", s.describe());
+    }
+
+    @Test
+    void theSquareSideOfANonSquareSpecIsRefusedNotGuessed() {
+        ModelSpec s = ModelSpec.paper().withResolution(new Resolution(160, 224));
+        assertThrows(IllegalStateException.class, s::resolution);
+        assertEquals(224, ModelSpec.paper().resolution());
+        assertEquals(ModelSpec.paper(), ModelSpec.paper().withResolution(Resolution.square(224)));
     }
 }

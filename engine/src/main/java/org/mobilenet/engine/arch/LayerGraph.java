@@ -1,0 +1,96 @@
+package org.mobilenet.engine.arch;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A network of the MobileNet family as a chain of layers with residual adds: each layer reads the
+ * previous layer's output (the first reads the input), and an {@link LayerKind#ADD} also reads the
+ * output of the earlier layer it names. That is all v1 and v2 need, and what the cost model,
+ * {@code profile} and (later) the engine and the importers share.
+ *
+ * <p>Validated here, once, so a graph in hand is consistent: the first layer reads {@code input},
+ * each layer's input is its predecessor's output, names are unique, and every add names an earlier
+ * layer whose output has the add's shape.
+ *
+ * @param family {@code v1} or {@code v2} (see {@link ModelSpec#FAMILY}, {@link MobileNetV2Spec#FAMILY})
+ * @param input  the per-image input, H x W x 3
+ * @param layers the layers in execution order
+ */
+public record LayerGraph(String family, Shape input, List<LayerSpec> layers) implements Architecture {
+
+    public LayerGraph {
+        Objects.requireNonNull(family, "family");
+        Objects.requireNonNull(input, "input");
+        layers = List.copyOf(layers);
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a graph needs at least one layer");
+        }
+        Map<String, LayerSpec> byName = new HashMap<>();
+        Shape previous = input;
+        for (LayerSpec l : layers) {
+            if (!l.in().equals(previous)) {
+                throw new IllegalArgumentException(l.name() + ": input " + l.in() + " is not the previous output "
+                        + previous);
+            }
+            if (l.kind() == LayerKind.ADD) {
+                LayerSpec addend = byName.get(l.addend());
+                if (addend == null) {
+                    throw new IllegalArgumentException(l.name() + ": adds '" + l.addend()
+                            + "', which is not an earlier layer");
+                }
+                if (!addend.out().equals(l.out())) {
+                    throw new IllegalArgumentException(l.name() + ": adds " + l.addend() + "'s output " + addend.out()
+                            + " to a " + l.out() + " map");
+                }
+            }
+            if (byName.putIfAbsent(l.name(), l) != null) {
+                throw new IllegalArgumentException("two layers are named '" + l.name() + "'");
+            }
+            previous = l.out();
+        }
+    }
+
+    /** The layers that carry weights, in order. */
+    public List<LayerSpec> weightedLayers() {
+        return layers.stream().filter(l -> l.kind().hasWeights()).toList();
+    }
+
+    /** The layer of that name. */
+    public Optional<LayerSpec> layer(String name) {
+        return layers.stream().filter(l -> l.name().equals(name)).findFirst();
+    }
+
+    /** Values per image in the output: classes, or the feature width of a headless network. */
+    public int outputSize() {
+        return Math.toIntExact(layers.get(layers.size() - 1).out().size());
+    }
+
+    /** The outputs of the last fully connected layer, or 0 when there is none (a headless body). */
+    public int classes() {
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            if (layers.get(i).kind() == LayerKind.FC) {
+                return layers.get(i).outChannels();
+            }
+        }
+        return 0;
+    }
+
+    /** Whether the network ends with a softmax. */
+    public boolean hasSoftmax() {
+        return layers.get(layers.size() - 1).kind() == LayerKind.SOFTMAX;
+    }
+
+    @Override
+    public LayerGraph graph() {
+        return this;
+    }
+
+    @Override
+    public String describe() {
+        return "MobileNet " + family + " graph (" + input.h() + "x" + input.w() + " input, " + layers.size() + " layers)";
+    }
+}
