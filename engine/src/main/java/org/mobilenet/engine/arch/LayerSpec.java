@@ -72,6 +72,18 @@ public record LayerSpec(String name, LayerKind kind, int kernel, int stride, Pad
         this(name, kind, kernel, stride, pads, in, out, defaultActivation(kind), null);
     }
 
+    /**
+     * A convolution of the generators: k x k with that stride on {@code in}, padded by
+     * {@code padding}'s rule (1x1 convs have no pads), to {@code outC} channels.
+     */
+    public static LayerSpec conv(String name, LayerKind kind, int k, int stride, Padding padding, Shape in, int outC,
+            Activation activation) {
+        Pads pads = k == 1 ? Pads.NONE : padding.pads(in.h(), in.w(), k, stride);
+        int oh = (in.h() + pads.top() + pads.bottom() - k) / stride + 1;
+        int ow = (in.w() + pads.left() + pads.right() - k) / stride + 1;
+        return new LayerSpec(name, kind, k, stride, pads, in, new Shape(oh, ow, outC), activation, null);
+    }
+
     /** A residual add of {@code addend}'s output to the previous layer's output, of shape {@code shape}. */
     public static LayerSpec add(String name, Shape shape, String addend) {
         return new LayerSpec(name, LayerKind.ADD, 1, 1, Pads.NONE, shape, shape, Activation.NONE, addend);

@@ -214,10 +214,7 @@ public record ModelSpec(double alpha, Resolution inputResolution, int classes, V
     }
 
     private LayerSpec conv(String name, LayerKind kind, int k, int stride, Shape in, int outC) {
-        Pads pads = k == 1 ? Pads.NONE : padding.pads(in.h(), in.w(), k, stride);
-        int oh = (in.h() + pads.top() + pads.bottom() - k) / stride + 1;
-        int ow = (in.w() + pads.left() + pads.right() - k) / stride + 1;
-        return new LayerSpec(name, kind, k, stride, pads, in, new Shape(oh, ow, outC));
+        return LayerSpec.conv(name, kind, k, stride, padding, in, outC, Activation.RELU6);
     }
 
     private static Shape add(List<LayerSpec> layers, LayerSpec l) {

@@ -2,6 +2,8 @@ package org.mobilenet.engine.cost;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.mobilenet.engine.arch.Architecture;
+import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.model.Model;
@@ -15,19 +17,20 @@ import org.mobilenet.engine.model.TensorNames;
  *   <li>pointwise: {@code M * N * Df * Df}, {@code M * N};</li>
  *   <li>fully connected: {@code M * N}, {@code M * N};</li>
  * </ul>
- * where Df is the output size. Pooling and softmax count zero.
+ * where Df x Df is the output size (Dh x Dw for a non-square input). Pooling, softmax and residual
+ * adds count zero (an add's H x W x C additions are not multiply-adds, by the papers' convention).
  */
 public final class CostModel {
     private CostModel() {
     }
 
     /**
-     * The cost of an architecture as the paper trains it: BN after every conv (4 values per
+     * The cost of an architecture as the papers train it: BN after every conv (4 values per
      * channel) and a bias on the FC layer counted as extra params.
      */
-    public static CostReport of(ModelSpec spec) {
+    public static CostReport of(Architecture arch) {
         List<LayerCost> costs = new ArrayList<>();
-        for (LayerSpec l : spec.layers()) {
+        for (LayerSpec l : arch.graph().layers()) {
             long extra = switch (l.kind()) {
                 case CONV, DEPTHWISE, POINTWISE -> 4L * l.outChannels();
                 case FC -> l.outChannels();
@@ -35,7 +38,17 @@ public final class CostModel {
             };
             costs.add(new LayerCost(l, multAdds(l), params(l), extra));
         }
-        return new CostReport(spec, costs);
+        return new CostReport(arch, costs);
+    }
+
+    /** The cost of a graph (see {@link #of(Architecture)}). */
+    public static CostReport of(LayerGraph graph) {
+        return of((Architecture) graph);
+    }
+
+    /** The cost of a MobileNet v1 spec (see {@link #of(Architecture)}). */
+    public static CostReport of(ModelSpec spec) {
+        return of((Architecture) spec);
     }
 
     /** The cost of a loaded model: extra params are the biases and BN tensors it really has. */

@@ -3,17 +3,33 @@ package org.mobilenet.engine.cost;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.mobilenet.engine.arch.Architecture;
 import org.mobilenet.engine.arch.ModelSpec;
 
-/** Per-layer costs of a network, with totals and the paper's Table 2 breakdown by layer type. */
-public record CostReport(ModelSpec spec, List<LayerCost> layers) {
+/**
+ * Per-layer costs of a network, with totals and the paper's Table 2 breakdown by layer type.
+ *
+ * @param architecture what was costed: a {@link ModelSpec}, a {@code MobileNetV2Spec}, or a bare graph
+ * @param layers       one cost per layer of its graph, in order
+ */
+public record CostReport(Architecture architecture, List<LayerCost> layers) {
 
     /** One row of Table 2. */
     public record TypeShare(LayerType type, long multAdds, long params, double multAddsPercent, double paramsPercent) {
     }
 
     public CostReport {
+        Objects.requireNonNull(architecture, "architecture");
         layers = List.copyOf(layers);
+    }
+
+    /** The MobileNet v1 spec costed; for the v1-only callers (shrink) that had this before v2 existed. */
+    public ModelSpec spec() {
+        if (architecture instanceof ModelSpec s) {
+            return s;
+        }
+        throw new IllegalStateException(architecture.describe() + " is not a MobileNet v1 spec");
     }
 
     public long totalMultAdds() {

@@ -6,9 +6,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Pads;
 import org.mobilenet.engine.arch.Padding;
+import org.mobilenet.engine.arch.Resolution;
 import org.mobilenet.engine.arch.Shape;
 import org.mobilenet.engine.arch.Variant;
 
@@ -122,5 +124,83 @@ class CostModelTest {
         CostReport pt = CostModel.of(ModelSpec.paper().withPadding(Padding.SYMMETRIC));
         assertEquals(tf.totalMultAdds(), pt.totalMultAdds());
         assertEquals(tf.totalParams(), pt.totalParams());
+    }
+
+    @Test
+    void aNonSquareV1CostsExactlyItsHeightTimesWidth() {
+        // 160x224 gives maps of 80x112, 40x56, ... 5x7: each exactly 5/7 of 224's area, so every conv
+        // costs 5/7 of its 224 cost and the classifier the same.
+        CostReport square = cost(1.0, 224);
+        CostReport wide = CostModel.of(ModelSpec.paper().withResolution(Resolution.parse("160x224")));
+        long fc = 1024L * 1000;
+        assertEquals((square.totalMultAdds() - fc) * 5 / 7 + fc, wide.totalMultAdds());
+        assertEquals(406_535_680L, wide.totalMultAdds());
+        assertEquals(square.totalParams(), wide.totalParams());
+        // Transposed, the same cost: a conv's cost depends on its output area only.
+        CostReport tall = CostModel.of(ModelSpec.paper().withResolution(Resolution.parse("224x160")));
+        assertEquals(wide.totalMultAdds(), tall.totalMultAdds());
+    }
+
+    @Test
+    void aGraphCostsWhatItsSpecCosts() {
+        ModelSpec s = ModelSpec.paper().withAlpha(0.5);
+        CostReport fromGraph = CostModel.of(s.graph());
+        assertEquals(CostModel.of(s).totalMultAdds(), fromGraph.totalMultAdds());
+        assertEquals(CostModel.of(s).totalParams(true), fromGraph.totalParams(true));
+        assertEquals(s.graph(), fromGraph.architecture());
+    }
+
+    private static CostReport v2(double alpha, int res) {
+        return CostModel.of(new MobileNetV2Spec(alpha, Resolution.square(res), 1000, true));
+    }
+
+    @Test
+    void mobileNetV2MatchesThePapersTotals() {
+        // Sandler et al. 2018: 300M Mult-Adds, 3.4M params; TF-slim's table: 300M, 3.47M.
+        CostReport r = v2(1.0, 224);
+        assertEquals(300_774_272L, r.totalMultAdds());
+        assertEquals(3_469_760L, r.totalParams());
+    }
+
+    @Test
+    void mobileNetV2WidthRowsOfTfSlimsTable() {
+        assertEquals(582_195_824L, v2(1.4, 224).totalMultAdds());
+        assertEquals(6_059_840L, v2(1.4, 224).totalParams());
+        assertEquals(59_285_808L, v2(0.35, 224).totalMultAdds());
+        assertEquals(1_662_048L, v2(0.35, 224).totalParams());
+    }
+
+    @Test
+    void mobileNetV2ResolutionRowsOfTfSlimsTable() {
+        assertEquals(99_074_048L, v2(1.0, 128).totalMultAdds());
+        assertEquals(56_289_152L, v2(1.0, 96).totalMultAdds());
+        assertEquals(3_469_760L, v2(1.0, 96).totalParams());
+    }
+
+    @Test
+    void thePublishedV2NumbersAreForAThousandClasses() {
+        // TF's checkpoints have 1001 outputs (background first): one more row of 1280 weights.
+        CostReport tf = CostModel.of(new MobileNetV2Spec(1.0, Resolution.square(224), 1001, true));
+        assertEquals(300_774_272L + 1280, tf.totalMultAdds());
+        assertEquals(3_469_760L + 1280, tf.totalParams());
+    }
+
+    @Test
+    void residualAddsHaveATable2RowCostingNothing() {
+        CostReport r = v2(1.0, 224);
+        assertEquals(10, r.layers().stream().filter(c -> c.type() == LayerType.ADD).count());
+        CostReport.TypeShare adds = r.byType(true).get(LayerType.ADD);
+        assertEquals(0, adds.multAdds());
+        assertEquals(0, adds.params());
+        long byType = r.byType(false).values().stream().mapToLong(CostReport.TypeShare::multAdds).sum();
+        assertEquals(r.totalMultAdds(), byType);
+        // v1 has no adds, so its table is exactly the paper's four rows.
+        assertEquals(false, cost(1.0, 224).byType(false).containsKey(LayerType.ADD));
+    }
+
+    @Test
+    void v2BiasAndBatchNormCountMatchesKeras() {
+        // Keras's MobileNetV2(alpha=1.0) reports 3,538,984 params: weights, BN (4 per channel), FC bias.
+        assertEquals(3_538_984L, v2(1.0, 224).totalParams(true));
     }
 }
