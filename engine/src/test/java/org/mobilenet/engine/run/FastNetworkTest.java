@@ -8,7 +8,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Padding;
+import org.mobilenet.engine.arch.Resolution;
 import org.mobilenet.engine.arch.Variant;
+import org.mobilenet.engine.kernels.LoopKernels;
 import org.mobilenet.engine.kernels.ScalarKernels;
 import org.mobilenet.engine.kernels.VectorKernels;
 import org.mobilenet.engine.model.Model;
@@ -19,8 +21,12 @@ class FastNetworkTest {
     private static final ModelSpec SMALL = new ModelSpec(0.25, 64, 10, Variant.SEPARABLE, Padding.TF_SAME, false);
 
     private static float[] images(int n, int res, long seed) {
+        return images(n, res, res, seed);
+    }
+
+    private static float[] images(int n, int h, int w, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[n * res * res * 3];
+        float[] v = new float[n * h * w * 3];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) (r.nextDouble() * 2 - 1);
         }
@@ -45,6 +51,24 @@ class FastNetworkTest {
                 float[] want = Network.compile(m, new ScalarKernels()).forward(in, 2);
                 try (Network fast = Network.compile(m, new VectorKernels(), 2)) {
                     assertClose(want, fast.forward(in, 2), v + " " + p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aNonSquareInputRunsOnEveryKernelSetAsOnTheScalarReference() {
+        for (Padding p : Padding.values()) {
+            ModelSpec spec = new ModelSpec(0.25, new Resolution(45, 67), 7, Variant.SEPARABLE, p, true);
+            Model m = SeededInit.create(spec, 5);
+            float[] in = images(2, 45, 67, 6);
+            try (Network scalar = Network.compile(m, new ScalarKernels())) {
+                assertEquals(45 * 67 * 3, scalar.inputSize());
+                float[] want = scalar.forward(in, 2);
+                try (Network loop = Network.compile(m, new LoopKernels(), 2);
+                     Network vector = Network.compile(m, new VectorKernels(), 2)) {
+                    assertClose(want, loop.forward(in, 2), "loop " + p);
+                    assertClose(want, vector.forward(in, 2), "vector " + p);
                 }
             }
         }
