@@ -16,6 +16,7 @@ import org.mobilenet.cli.ort.OrtBenchSession;
 import org.mobilenet.cli.format.Json;
 import org.mobilenet.cli.format.OutputFormat;
 import org.mobilenet.cli.format.TextTable;
+import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.SeededInit;
 import org.mobilenet.engine.run.KernelChoice;
@@ -161,7 +162,14 @@ public final class BenchCommand implements Callable<Integer> {
             m = Session.of(spec).model(file);
             name = file.getFileName().toString();
         } else {
-            m = SeededInit.create(arch.single(), 1);
+            ModelSpec s = arch.single();
+            if (!s.inputResolution().isSquare()) {
+                // The ONNX export ORT runs and the seeded input batch take one size until the file
+                // formats move onto the layer graph.
+                throw new IllegalArgumentException("--resolution " + s.inputResolution().id()
+                        + ": bench takes a square input so far (e.g. --resolution 224)");
+            }
+            m = SeededInit.create(s, 1);
             name = "seeded " + m.spec();
         }
         int r = m.spec().resolution();

@@ -12,9 +12,10 @@ import java.util.concurrent.Callable;
 import org.mobilenet.cli.format.Json;
 import org.mobilenet.cli.format.OutputFormat;
 import org.mobilenet.cli.format.TextTable;
+import org.mobilenet.engine.arch.Architecture;
 import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
-import org.mobilenet.engine.arch.Variant;
 import org.mobilenet.engine.cost.CostModel;
 import org.mobilenet.engine.cost.CostReport;
 import org.mobilenet.engine.cost.LayerCost;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "profile", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {
             "Print Mult-Adds and parameters per layer (the paper's Table 1) and by layer type (Table 2).",
+            "--arch v2 profiles MobileNet v2 (Sandler et al. 2018, Table 2), with its residual adds as layers of their own.",
             "Several comma-separated values for --alpha, --resolution or --variant print one row per combination.",
             "With --model, the file's architecture is profiled (and --measure times its weights); in the shell, the "
                 + "loaded model is profiled unless --model or an architecture option is given.",
@@ -85,16 +87,20 @@ public final class ProfileCommand implements Callable<Integer> {
         if (model != null) {
             printOne(out, CostModel.of(model), measure ? measure(model) : null);
         } else {
-            List<ModelSpec> specs = arch.specs();
-            if (specs.size() > 1) {
+            List<Architecture> archs = arch.architectures();
+            if (measure && !(archs.get(0) instanceof ModelSpec)) {
+                throw new IllegalArgumentException("--measure runs the engine, which does not run MobileNet "
+                        + arch.family() + " yet; without --measure, profile gives its costs");
+            }
+            if (archs.size() > 1) {
                 if (measure) {
                     throw new IllegalArgumentException("--measure times one architecture; give one value each for "
                             + "--alpha, --resolution and --variant");
                 }
-                printGrid(out, specs);
+                printGrid(out, archs);
             } else {
-                ModelSpec s = specs.get(0);
-                printOne(out, CostModel.of(s), measure ? measure(SeededInit.create(s, 1)) : null);
+                Architecture a = archs.get(0);
+                printOne(out, CostModel.of(a), measure ? measure(SeededInit.create((ModelSpec) a, 1)) : null);
             }
         }
         out.flush();
@@ -154,11 +160,14 @@ public final class ProfileCommand implements Callable<Integer> {
             return;
         }
         boolean md = format == OutputFormat.MARKDOWN;
-        out.println((md ? "### " : "") + "Table 1: " + r.spec());
+        // v1's headings name the tables of Howard et al. they reproduce; v2's paper numbers its tables
+        // differently (its Table 2 is the layer list), so its headings just say what they show.
+        boolean v1 = r.architecture() instanceof ModelSpec;
+        out.println((md ? "### " : "") + (v1 ? "Table 1: " : "Layers: ") + r.architecture().describe());
         out.println();
         out.print(t1.render(format));
         out.println();
-        out.println((md ? "### " : "") + "Table 2: resources per layer type");
+        out.println((md ? "### " : "") + (v1 ? "Table 2: resources per layer type" : "Resources per layer type"));
         out.println();
         List<String> head2 = new ArrayList<>(List.of("Type", "Mult-Adds", "Params", "% Mult-Adds", "% Params"));
         if (times != null) {
@@ -194,24 +203,38 @@ public final class ProfileCommand implements Callable<Integer> {
         }
     }
 
-    private void printGrid(PrintWriter out, List<ModelSpec> specs) {
+    private void printGrid(PrintWriter out, List<Architecture> archs) {
         if (format == OutputFormat.JSON) {
             List<Object> all = new ArrayList<>();
-            for (ModelSpec s : specs) {
-                all.add(ProfileJson.report(CostModel.of(s), includeExtra, false, null));
+            for (Architecture a : archs) {
+                all.add(ProfileJson.report(CostModel.of(a), includeExtra, false, null));
             }
             out.println(Json.write(all));
             return;
         }
         boolean raw = format == OutputFormat.CSV;
-        TextTable t = new TextTable("Alpha", "Resolution", "Variant", "Mult-Adds", "Params", "Mult-Adds (M)", "Params (M)")
-                .rightAlign(0, 1, 3, 4, 5, 6);
-        for (ModelSpec s : specs) {
-            CostReport r = CostModel.of(s);
-            t.add(Describe.number(s.alpha()), s.resolution(), s.variant().id(), count(r.totalMultAdds(), raw),
-                    count(r.totalParams(includeExtra), raw),
+        // v2 has no variants: its grid leaves that column out (all values are from one --arch).
+        boolean variants = archs.get(0) instanceof ModelSpec;
+        List<String> head = new ArrayList<>(List.of("Alpha", "Resolution", "Variant", "Mult-Adds", "Params",
+                "Mult-Adds (M)", "Params (M)"));
+        if (!variants) {
+            head.remove("Variant");
+        }
+        TextTable t = new TextTable(head.toArray(String[]::new)).rightAlign(variants ? new int[] {0, 1, 3, 4, 5, 6}
+                : new int[] {0, 1, 2, 3, 4, 5});
+        for (Architecture a : archs) {
+            CostReport r = CostModel.of(a);
+            List<Object> row = new ArrayList<>();
+            if (a instanceof ModelSpec s) {
+                row.addAll(List.of(Describe.number(s.alpha()), s.inputResolution().id(), s.variant().id()));
+            } else {
+                MobileNetV2Spec s = (MobileNetV2Spec) a;
+                row.addAll(List.of(Describe.number(s.alpha()), s.resolution().id()));
+            }
+            row.addAll(List.of(count(r.totalMultAdds(), raw), count(r.totalParams(includeExtra), raw),
                     String.format(Locale.ROOT, "%.1f", r.totalMultAdds() / 1e6),
-                    String.format(Locale.ROOT, "%.2f", r.totalParams(includeExtra) / 1e6));
+                    String.format(Locale.ROOT, "%.2f", r.totalParams(includeExtra) / 1e6)));
+            t.add(row.toArray());
         }
         out.print(t.render(format));
     }

@@ -4,8 +4,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
+import org.mobilenet.engine.arch.Architecture;
+import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Resolution;
 import org.mobilenet.engine.cost.CostReport;
 import org.mobilenet.engine.cost.LayerCost;
 
@@ -16,7 +21,7 @@ final class ProfileJson {
 
     static Map<String, Object> report(CostReport r, boolean includeExtra, boolean withLayers, Map<String, Double> times) {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("model", model(r.spec()));
+        root.put("model", model(r.architecture()));
         if (withLayers) {
             List<Object> layers = new ArrayList<>();
             for (LayerCost c : r.layers()) {
@@ -32,6 +37,10 @@ final class ProfileJson {
                 m.put("params", c.params(includeExtra));
                 if (times != null) {
                     m.put("timeMs", times.getOrDefault(l.name(), 0.0));
+                }
+                m.put("activation", l.activation().name().toLowerCase(Locale.ROOT));
+                if (l.addend() != null) {
+                    m.put("addend", l.addend());
                 }
                 layers.add(m);
             }
@@ -54,12 +63,40 @@ final class ProfileJson {
         return root;
     }
 
-    static Map<String, Object> model(ModelSpec s) {
+    /**
+     * The architecture's fields. Fields came in this order before v2 and non-square inputs, and new
+     * ones are appended: {@code resolution} (the side) only for a square input, {@code arch},
+     * {@code height} and {@code width} always.
+     */
+    static Map<String, Object> model(Architecture a) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("alpha", s.alpha());
-        m.put("resolution", s.resolution());
-        m.put("classes", s.classes());
-        m.put("variant", s.variant().id());
+        Resolution res;
+        if (a instanceof ModelSpec s) {
+            res = s.inputResolution();
+            m.put("alpha", s.alpha());
+            putSide(m, res);
+            m.put("classes", s.classes());
+            m.put("variant", s.variant().id());
+        } else if (a instanceof MobileNetV2Spec s) {
+            res = s.resolution();
+            m.put("alpha", s.alpha());
+            putSide(m, res);
+            m.put("classes", s.classes());
+        } else {
+            LayerGraph g = a.graph();
+            res = new Resolution(g.input().h(), g.input().w());
+            putSide(m, res);
+            m.put("classes", g.classes());
+        }
+        m.put("arch", a.family());
+        m.put("height", res.h());
+        m.put("width", res.w());
         return m;
+    }
+
+    private static void putSide(Map<String, Object> m, Resolution r) {
+        if (r.isSquare()) {
+            m.put("resolution", r.h());
+        }
     }
 }

@@ -42,6 +42,10 @@ public final class ShrinkCommand implements Callable<Integer> {
             description = "Where to write the shrunk model (.onnx or .safetensors); not needed with --dry-run.")
     Path output;
 
+    @Option(names = "--arch", defaultValue = "v1", paramLabel = "ARCH", completionCandidates = ArchitectureOptions.Families.class,
+            description = "The source's architecture: v1 (default). v2 is not supported by shrink yet.")
+    String arch;
+
     @Option(names = "--alpha", paramLabel = "A",
             description = "Target width multiplier, absolute (against the paper's widths); at most the source's. Default: the source's.")
     Double alpha;
@@ -79,6 +83,7 @@ public final class ShrinkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ArchitectureOptions.requireV1(arch, "shrink");
         if (format != OutputFormat.TABLE && format != OutputFormat.JSON) {
             throw new IllegalArgumentException("--format must be table or json");
         }

@@ -166,4 +166,14 @@ class BenchCommandTest {
         assertEquals(ExitCode.USAGE, r.code());
         assertTrue(r.err().startsWith("mobilenet bench: "), r.err());
     }
+
+    @Test
+    void aV2OrNonSquareArchitectureIsRefusedAsNotSupportedYet() {
+        CliRun v2 = CliRun.of("bench", "--arch", "v2", "--no-ort", "--runs", "1");
+        assertEquals(ExitCode.USAGE, v2.code(), v2.err());
+        assertTrue(v2.err().contains("--arch v2 is not supported by 'bench' yet"), v2.err());
+        CliRun wide = CliRun.of("bench", "--resolution", "160x224", "--no-ort", "--runs", "1");
+        assertEquals(ExitCode.USAGE, wide.code(), wide.err());
+        assertTrue(wide.err().contains("square"), wide.err());
+    }
 }

@@ -110,4 +110,113 @@ class ProfileCommandTest {
         assertEquals(ExitCode.USAGE, unknown.code());
         assertTrue(unknown.err().contains("Unknown option"), unknown.err());
     }
+
+    @Test
+    void v2ReproducesThePapersAndTfSlimsTotals() {
+        CliRun r = CliRun.of("profile", "--arch", "v2", "--alpha", "1,1.4,0.35", "--resolution", "224,128,96",
+                "--format", "csv");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals("Alpha,Resolution,Mult-Adds,Params,Mult-Adds (M),Params (M)", lines[0]);
+        assertEquals("1.0,224,300774272,3469760,300.8,3.47", lines[1]);
+        assertEquals("1.0,128,99074048,3469760,99.1,3.47", lines[2]);
+        assertEquals("1.0,96,56289152,3469760,56.3,3.47", lines[3]);
+        assertEquals("1.4,224,582195824,6059840,582.2,6.06", lines[4]);
+        assertEquals("0.35,224,59285808,1662048,59.3,1.66", lines[7]);
+    }
+
+    @Test
+    void v2JsonShowsTheResidualAddsAndLinearProjections() {
+        CliRun r = CliRun.of("profile", "--arch", "v2", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        JsonObject model = o.getAsJsonObject("model");
+        assertEquals("v2", model.get("arch").getAsString());
+        assertEquals(224, model.get("resolution").getAsInt());
+        assertEquals(1000, model.get("classes").getAsInt());
+        assertEquals(false, model.has("variant"));
+        assertEquals(300_774_272L, o.getAsJsonObject("total").get("multAdds").getAsLong());
+        assertEquals(3_469_760L, o.getAsJsonObject("total").get("params").getAsLong());
+        JsonObject add = null;
+        int adds = 0;
+        for (var l : o.getAsJsonArray("layers")) {
+            JsonObject layer = l.getAsJsonObject();
+            if (layer.get("type").getAsString().equals("add")) {
+                adds++;
+                add = add == null ? layer : add;
+            }
+            if (layer.get("name").getAsString().endsWith(".project")) {
+                assertEquals("none", layer.get("activation").getAsString());
+            }
+        }
+        assertEquals(10, adds);
+        assertEquals("blocks.2.add", add.get("name").getAsString());
+        assertEquals("blocks.1.project", add.get("addend").getAsString());
+        assertEquals(0, add.get("multAdds").getAsLong());
+        assertEquals("[]", add.get("filter").toString());
+        assertEquals(0, o.getAsJsonObject("byType").getAsJsonObject("add").get("multAdds").getAsLong());
+    }
+
+    @Test
+    void v2TablesHaveARowPerAddAndAResidualAddType() {
+        CliRun r = CliRun.of("profile", "--arch", "v2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("Layers: MobileNet v2 (alpha 1.0, 224x224, 1000 classes)"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("blocks.2.add ") && l.contains("Add / s1")
+                && l.contains("+ blocks.1.project")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("Residual Add ")), r.out());
+        assertTrue(r.out().contains("Total: 300,774,272 Mult-Adds (300.8M), 3,469,760 params (3.47M)"), r.out());
+    }
+
+    @Test
+    void v1JsonGainsTheArchitectureAndEachLayersActivation() {
+        JsonObject o = JsonParser.parseString(CliRun.of("profile", "--format", "json").out()).getAsJsonObject();
+        assertEquals("v1", o.getAsJsonObject("model").get("arch").getAsString());
+        assertEquals(224, o.getAsJsonObject("model").get("height").getAsInt());
+        JsonArray layers = o.getAsJsonArray("layers");
+        assertEquals("relu6", layers.get(0).getAsJsonObject().get("activation").getAsString());
+        assertEquals("none", layers.get(28).getAsJsonObject().get("activation").getAsString()); // fc
+        assertEquals(false, layers.get(0).getAsJsonObject().has("addend"));
+        assertEquals(false, o.getAsJsonObject("byType").has("add"));
+    }
+
+    @Test
+    void aNonSquareV1CostsItsHeightTimesWidth() {
+        CliRun r = CliRun.of("profile", "--resolution", "160x224", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        JsonObject model = o.getAsJsonObject("model");
+        assertEquals(160, model.get("height").getAsInt());
+        assertEquals(224, model.get("width").getAsInt());
+        assertEquals(false, model.has("resolution"));
+        assertEquals(406_535_680L, o.getAsJsonObject("total").get("multAdds").getAsLong());
+        JsonObject conv1 = o.getAsJsonArray("layers").get(0).getAsJsonObject();
+        assertEquals("[160,224,3]", conv1.get("input").toString());
+        assertEquals("[80,112,32]", conv1.get("output").toString());
+    }
+
+    @Test
+    void squareAndNonSquareResolutionsMixInAGrid() {
+        CliRun r = CliRun.of("profile", "--resolution", "128,160x224", "--format", "csv");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().split("\n");
+        assertTrue(lines[1].startsWith("1.0,128,separable,"), lines[1]);
+        assertTrue(lines[2].startsWith("1.0,160x224,separable,406535680,"), lines[2]);
+    }
+
+    @Test
+    void architectureMistakesAreUsageErrors() {
+        CliRun variant = CliRun.of("profile", "--arch", "v2", "--variant", "shallow");
+        assertEquals(ExitCode.USAGE, variant.code());
+        assertTrue(variant.err().contains("--variant is for MobileNet v1"), variant.err());
+        CliRun unknown = CliRun.of("profile", "--arch", "v3");
+        assertEquals(ExitCode.USAGE, unknown.code());
+        assertTrue(unknown.err().contains("unknown architecture 'v3': expected v1 or v2"), unknown.err());
+        CliRun measure = CliRun.of("profile", "--arch", "v2", "--measure");
+        assertEquals(ExitCode.USAGE, measure.code());
+        assertTrue(measure.err().contains("--measure"), measure.err());
+        CliRun size = CliRun.of("profile", "--resolution", "160x");
+        assertEquals(ExitCode.USAGE, size.code());
+        assertTrue(size.err().contains("invalid resolution '160x'"), size.err());
+    }
 }

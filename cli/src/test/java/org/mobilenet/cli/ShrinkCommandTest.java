@@ -92,4 +92,15 @@ class ShrinkCommandTest {
         assertTrue(r.err().contains("nope.tflite"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
+
+    @Test
+    void v2IsRefusedAsNotSupportedYetAndWritesNothing() {
+        Path out = dir.resolve("v2.onnx");
+        CliRun r = CliRun.of("shrink", "--arch", "v2", "-m", SOURCE.toString(), "--alpha", "0.5", "-o", out.toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--arch v2 is not supported by 'shrink' yet"), r.err());
+        assertFalse(Files.exists(out));
+        CliRun v1 = CliRun.of("shrink", "--arch", "v1", "-m", SOURCE.toString(), "--alpha", "0.5", "--dry-run");
+        assertEquals(0, v1.code(), v1.err());
+    }
 }
