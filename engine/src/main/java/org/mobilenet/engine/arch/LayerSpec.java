@@ -29,9 +29,8 @@ public record LayerSpec(String name, LayerKind kind, int kernel, int stride, Pad
         }
         switch (kind) {
             case CONV, DEPTHWISE, POINTWISE -> {
-                int oh = (in.h() + pads.top() + pads.bottom() - kernel) / stride + 1;
-                int ow = (in.w() + pads.left() + pads.right() - kernel) / stride + 1;
-                if (oh != out.h() || ow != out.w()) {
+                if (convSide(in.h(), pads.top() + pads.bottom(), kernel, stride) != out.h()
+                        || convSide(in.w(), pads.left() + pads.right(), kernel, stride) != out.w()) {
                     throw new IllegalArgumentException(name + ": output " + out + " does not follow from input " + in
                             + ", kernel " + kernel + ", stride " + stride + ", pads " + pads);
                 }
@@ -79,9 +78,14 @@ public record LayerSpec(String name, LayerKind kind, int kernel, int stride, Pad
     public static LayerSpec conv(String name, LayerKind kind, int k, int stride, Padding padding, Shape in, int outC,
             Activation activation) {
         Pads pads = k == 1 ? Pads.NONE : padding.pads(in.h(), in.w(), k, stride);
-        int oh = (in.h() + pads.top() + pads.bottom() - k) / stride + 1;
-        int ow = (in.w() + pads.left() + pads.right() - k) / stride + 1;
-        return new LayerSpec(name, kind, k, stride, pads, in, new Shape(oh, ow, outC), activation, null);
+        Shape out = new Shape(convSide(in.h(), pads.top() + pads.bottom(), k, stride),
+                convSide(in.w(), pads.left() + pads.right(), k, stride), outC);
+        return new LayerSpec(name, kind, k, stride, pads, in, out, activation, null);
+    }
+
+    /** One output side of a k x k conv with that stride on a side of {@code in} pixels plus {@code pads}. */
+    private static int convSide(int in, int pads, int k, int stride) {
+        return (in + pads - k) / stride + 1;
     }
 
     /** A residual add of {@code addend}'s output to the previous layer's output, of shape {@code shape}. */
