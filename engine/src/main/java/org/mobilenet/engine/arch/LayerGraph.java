@@ -79,6 +79,29 @@ public record LayerGraph(String family, Shape input, List<LayerSpec> layers) imp
         return 0;
     }
 
+    /**
+     * The length of the pooled feature vector: the channels of the last global pooling, or the
+     * output size when there is none.
+     */
+    public int featureWidth() {
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            if (layers.get(i).kind() == LayerKind.AVG_POOL) {
+                return layers.get(i).outChannels();
+            }
+        }
+        return outputSize();
+    }
+
+    /** The index of the layer of that name, or -1. */
+    public int indexOf(String name) {
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Whether the network ends with a softmax. */
     public boolean hasSoftmax() {
         return layers.get(layers.size() - 1).kind() == LayerKind.SOFTMAX;

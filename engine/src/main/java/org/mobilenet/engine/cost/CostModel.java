@@ -54,7 +54,7 @@ public final class CostModel {
     /** The cost of a loaded model: extra params are the biases and BN tensors it really has. */
     public static CostReport of(Model model) {
         List<LayerCost> costs = new ArrayList<>();
-        for (LayerSpec l : model.spec().layers()) {
+        for (LayerSpec l : model.graph().layers()) {
             long extra = 0;
             if (l.kind().hasWeights()) {
                 if (model.has(TensorNames.bias(l.name()))) {
@@ -66,7 +66,7 @@ public final class CostModel {
             }
             costs.add(new LayerCost(l, multAdds(l), params(l), extra));
         }
-        return new CostReport(model.spec(), costs);
+        return new CostReport(model.architecture(), costs);
     }
 
     /** Mult-Adds of one layer for one image. */

@@ -8,33 +8,51 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.mobilenet.engine.arch.Activation;
+import org.mobilenet.engine.arch.Architecture;
+import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Shape;
 
 /**
- * A MobileNet v1: an architecture plus its named float tensors (see {@link TensorNames} for names
- * and layouts), the BN epsilon, how images are preprocessed for it, optional class labels and free
- * metadata (producer, source format, ...). Immutable; the constructor checks that every tensor the
- * architecture needs is present with the right shape and that there are no others.
+ * A network of the MobileNet family: an architecture plus its named float tensors (see
+ * {@link TensorNames} for names and layouts), the BN epsilon, how images are preprocessed for it,
+ * optional class labels and free metadata (producer, source format, ...). Immutable; the constructor
+ * checks that every tensor the architecture needs is present with the right shape and that there
+ * are no others.
+ *
+ * <p>The architecture is a MobileNet v1 {@link ModelSpec}, a {@link MobileNetV2Spec}, or a bare
+ * {@link LayerGraph} that matches neither. {@link #graph()} is what runs, whatever it came from;
+ * {@link #spec()} is the v1 spec, for the code (file formats, shrink) that handles MobileNet v1 only
+ * so far, and throws an {@link UnsupportedModelException} for anything else
+ * ({@link #requireV1(String)} names the refused operation).
  */
 public final class Model {
     /**
-     * Metadata key naming the body's activation: {@code relu6} (the paper's, the default) or
-     * {@code relu} (some PyTorch ports); the forward pass follows it.
+     * Metadata key naming a MobileNet v1 body's activation: {@code relu6} (the paper's, the default)
+     * or {@code relu} (some PyTorch ports); {@link #graph()} follows it. Other architectures carry
+     * their activations in their layers.
      */
     public static final String ACTIVATION_KEY = "activation";
 
-    private final ModelSpec spec;
+    private final Architecture architecture;
+    private final LayerGraph graph;
     private final Map<String, Tensor> tensors;
     private final float bnEpsilon;
     private final Preprocessing preprocessing;
     private final List<String> labels;
     private final Map<String, String> metadata;
 
-    public Model(ModelSpec spec, Map<String, Tensor> tensors, float bnEpsilon, Preprocessing preprocessing,
+    /**
+     * A model of any architecture: a {@link ModelSpec} (v1), a {@link MobileNetV2Spec}, or a
+     * {@link LayerGraph}.
+     */
+    public Model(Architecture architecture, Map<String, Tensor> tensors, float bnEpsilon, Preprocessing preprocessing,
             List<String> labels, Map<String, String> metadata) {
-        this.spec = Objects.requireNonNull(spec, "spec");
+        this.architecture = Objects.requireNonNull(architecture, "architecture");
         this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
         if (!(bnEpsilon >= 0) || !Float.isFinite(bnEpsilon)) {
             throw new IllegalArgumentException("BN epsilon must be finite and >= 0, got " + bnEpsilon);
@@ -43,16 +61,116 @@ public final class Model {
         this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
         this.labels = labels == null ? List.of() : List.copyOf(labels);
         this.metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        this.graph = graphOf(architecture, "relu".equals(this.metadata.get(ACTIVATION_KEY)));
         validate();
     }
 
     /** A model with no labels and no metadata. */
-    public Model(ModelSpec spec, Map<String, Tensor> tensors, float bnEpsilon, Preprocessing preprocessing) {
-        this(spec, tensors, bnEpsilon, preprocessing, List.of(), Map.of());
+    public Model(Architecture architecture, Map<String, Tensor> tensors, float bnEpsilon, Preprocessing preprocessing) {
+        this(architecture, tensors, bnEpsilon, preprocessing, List.of(), Map.of());
     }
 
+    /** The architecture's graph; a v1 body with plain ReLU ({@link #ACTIVATION_KEY}) gets ReLU for ReLU6. */
+    private static LayerGraph graphOf(Architecture a, boolean plainRelu) {
+        LayerGraph g = a.graph();
+        if (!(a instanceof ModelSpec) || !plainRelu) {
+            return g;
+        }
+        return new LayerGraph(g.family(), g.input(), g.layers().stream()
+                .map(l -> l.activation() == Activation.RELU6 ? l.withActivation(Activation.RELU) : l).toList());
+    }
+
+    /** What the model is: a {@link ModelSpec}, a {@link MobileNetV2Spec} or a bare {@link LayerGraph}. */
+    public Architecture architecture() {
+        return architecture;
+    }
+
+    /** The layers that run, in order, with their shapes and activations: the source of truth of the engine. */
+    public LayerGraph graph() {
+        return graph;
+    }
+
+    /** True when the model is a MobileNet v1 ({@link #spec()} works). */
+    public boolean isV1() {
+        return architecture instanceof ModelSpec;
+    }
+
+    /**
+     * The MobileNet v1 spec, for the code that handles v1 only so far.
+     *
+     * @throws UnsupportedModelException when the model is not a MobileNet v1
+     */
     public ModelSpec spec() {
-        return spec;
+        if (architecture instanceof ModelSpec s) {
+            return s;
+        }
+        throw new UnsupportedModelException(architecture.describe() + " is not a MobileNet v1, and this operation"
+                + " handles MobileNet v1 only so far");
+    }
+
+    /**
+     * The MobileNet v1 spec, or an {@link UnsupportedModelException} naming what cannot be done:
+     * {@code requireV1("exported to ONNX")} refuses a v2 with "MobileNet v2 models cannot be exported
+     * to ONNX yet".
+     */
+    public ModelSpec requireV1(String action) {
+        if (architecture instanceof ModelSpec s) {
+            return s;
+        }
+        throw new UnsupportedModelException(kindOf(architecture) + " cannot be " + action + " yet (only MobileNet v1"
+                + " can so far)");
+    }
+
+    /** "MobileNet v2 models", or for a bare graph what it is. */
+    private static String kindOf(Architecture a) {
+        if (a instanceof MobileNetV2Spec) {
+            return "MobileNet v2 models";
+        }
+        return "models with a custom layer graph (" + a.describe() + ")";
+    }
+
+    /** One line for reports: {@code MobileNet v2 (alpha 1.0, 224x224, 1001 classes)}. */
+    public String describe() {
+        return architecture.describe();
+    }
+
+    /** Input height in pixels. */
+    public int inputHeight() {
+        return graph.input().h();
+    }
+
+    /** Input width in pixels. */
+    public int inputWidth() {
+        return graph.input().w();
+    }
+
+    /**
+     * The side of a square input, for the code (image preprocessing, ONNX export) that takes one size.
+     *
+     * @throws UnsupportedModelException when the input is not square
+     */
+    public int resolution() {
+        Shape in = graph.input();
+        if (in.h() != in.w()) {
+            throw new UnsupportedModelException("the model's input is " + in.h() + "x" + in.w()
+                    + " (not square), which this operation does not support yet");
+        }
+        return in.h();
+    }
+
+    /** The classifier's outputs, or 0 for a headless body. */
+    public int classes() {
+        return graph.classes();
+    }
+
+    /** Values per image in the output: classes, or the feature width of a headless model. */
+    public int outputSize() {
+        return graph.outputSize();
+    }
+
+    /** The length of the pooled feature vector (the input of the classifier). */
+    public int featureWidth() {
+        return graph.featureWidth();
     }
 
     public Map<String, Tensor> tensors() {
@@ -87,31 +205,39 @@ public final class Model {
         return metadata;
     }
 
-    /** True when the body uses plain ReLU rather than ReLU6 ({@link #ACTIVATION_KEY} is {@code relu}). */
+    /**
+     * True when a MobileNet v1 body uses plain ReLU rather than ReLU6 ({@link #ACTIVATION_KEY} is
+     * {@code relu}; {@link #graph()} has it in its layers).
+     */
     public boolean plainRelu() {
-        return "relu".equals(metadata.get(ACTIVATION_KEY));
+        return isV1() && "relu".equals(metadata.get(ACTIVATION_KEY));
     }
 
     /** True when any layer still carries an unfolded BatchNorm. */
     public boolean hasBatchNorm() {
-        return spec.weightedLayers().stream().anyMatch(l -> tensors.containsKey(TensorNames.bnGamma(l.name())));
+        return graph.weightedLayers().stream().anyMatch(l -> tensors.containsKey(TensorNames.bnGamma(l.name())));
     }
 
     public Model withLabels(List<String> l) {
-        return new Model(spec, tensors, bnEpsilon, preprocessing, l, metadata);
+        return new Model(architecture, tensors, bnEpsilon, preprocessing, l, metadata);
     }
 
     public Model withPreprocessing(Preprocessing p) {
-        return new Model(spec, tensors, bnEpsilon, p, labels, metadata);
+        return new Model(architecture, tensors, bnEpsilon, p, labels, metadata);
     }
 
     public Model withMetadata(Map<String, String> m) {
-        return new Model(spec, tensors, bnEpsilon, preprocessing, labels, m);
+        return new Model(architecture, tensors, bnEpsilon, preprocessing, labels, m);
     }
 
     /** The same model with a different spec of identical tensor shapes (e.g. another resolution). */
     public Model withSpec(ModelSpec s) {
-        return new Model(s, tensors, bnEpsilon, preprocessing, labels, metadata);
+        return withArchitecture(s);
+    }
+
+    /** The same model with a different architecture of identical tensor names and shapes. */
+    public Model withArchitecture(Architecture a) {
+        return new Model(a, tensors, bnEpsilon, preprocessing, labels, metadata);
     }
 
     /**
@@ -123,7 +249,7 @@ public final class Model {
             return this;
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (LayerSpec l : spec.weightedLayers()) {
+        for (LayerSpec l : graph.weightedLayers()) {
             String n = l.name();
             Tensor w = tensor(TensorNames.weight(n));
             Tensor b = tensors.get(TensorNames.bias(n));
@@ -153,12 +279,12 @@ public final class Model {
             out.put(TensorNames.weight(n), new Tensor(w.shape(), fw));
             out.put(TensorNames.bias(n), new Tensor(new int[] {cout}, fb));
         }
-        return new Model(spec, out, bnEpsilon, preprocessing, labels, metadata);
+        return new Model(architecture, out, bnEpsilon, preprocessing, labels, metadata);
     }
 
     private void validate() {
         Set<String> expected = new HashSet<>();
-        for (LayerSpec l : spec.weightedLayers()) {
+        for (LayerSpec l : graph.weightedLayers()) {
             String n = l.name();
             expect(TensorNames.weight(n), l.weightShape());
             expected.add(TensorNames.weight(n));
@@ -187,7 +313,7 @@ public final class Model {
         }
         for (String name : tensors.keySet()) {
             if (!expected.contains(name)) {
-                throw new IllegalArgumentException("unexpected tensor '" + name + "' for " + spec);
+                throw new IllegalArgumentException("unexpected tensor '" + name + "' for " + architecture.describe());
             }
         }
     }
@@ -196,7 +322,7 @@ public final class Model {
         Tensor t = tensors.get(name);
         if (t == null) {
             throw new IllegalArgumentException("missing tensor '" + name + "' (expected shape "
-                    + Arrays.toString(shape) + ") for " + spec);
+                    + Arrays.toString(shape) + ") for " + architecture.describe());
         }
         if (!t.hasShape(shape)) {
             throw new IllegalArgumentException("tensor '" + name + "' has shape " + Arrays.toString(t.shape())
@@ -206,6 +332,6 @@ public final class Model {
 
     @Override
     public String toString() {
-        return spec + ", " + tensors.size() + " tensors";
+        return architecture.describe() + ", " + tensors.size() + " tensors";
     }
 }

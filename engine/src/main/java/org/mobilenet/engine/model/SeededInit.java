@@ -3,13 +3,13 @@ package org.mobilenet.engine.model;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.mobilenet.engine.arch.Architecture;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
-import org.mobilenet.engine.arch.ModelSpec;
 
 /**
- * Deterministic weights for an architecture, for tests and benchmarks when no trained weights are
- * given. He-uniform conv and FC weights and unfolded BatchNorm with statistics near the identity,
+ * Deterministic weights for an architecture (MobileNet v1 or v2, or any layer graph), for tests and
+ * benchmarks when no trained weights are given. He-uniform conv and FC weights and unfolded BatchNorm with statistics near the identity,
  * so activations stay in a realistic range through all layers. The same seed always gives the same
  * model, on any machine.
  */
@@ -20,10 +20,10 @@ public final class SeededInit {
     private SeededInit() {
     }
 
-    public static Model create(ModelSpec spec, long seed) {
+    public static Model create(Architecture spec, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         Map<String, Tensor> t = new LinkedHashMap<>();
-        for (LayerSpec l : spec.weightedLayers()) {
+        for (LayerSpec l : spec.graph().weightedLayers()) {
             int[] shape = l.weightShape();
             int fanIn = l.kind() == LayerKind.FC ? l.inChannels()
                     : (l.kind() == LayerKind.DEPTHWISE ? 1 : l.inChannels()) * l.kernel() * l.kernel();

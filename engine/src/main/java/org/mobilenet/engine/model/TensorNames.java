@@ -1,9 +1,11 @@
 package org.mobilenet.engine.model;
 
 /**
- * The tensor naming scheme (PyTorch style). For a weighted layer named {@code L} (see
- * {@link org.mobilenet.engine.arch.ModelSpec#layers()}: {@code conv1}, {@code blocks.i.dw},
- * {@code blocks.i.pw}, {@code blocks.i.conv}, {@code fc}):
+ * The tensor naming scheme (PyTorch style). For a weighted layer named {@code L} of the model's
+ * {@link org.mobilenet.engine.arch.LayerGraph} (MobileNet v1, {@link org.mobilenet.engine.arch.ModelSpec}:
+ * {@code conv1}, {@code blocks.i.dw}, {@code blocks.i.pw}, {@code blocks.i.conv}, {@code fc}; MobileNet
+ * v2, {@link org.mobilenet.engine.arch.MobileNetV2Spec}: {@code conv1}, {@code blocks.i.expand},
+ * {@code blocks.i.dw}, {@code blocks.i.project}, {@code conv_last}, {@code fc}):
  * <ul>
  *   <li>{@code L.weight}: conv {@code [Cout, Cin, KH, KW]}, depthwise {@code [C, 1, 3, 3]},
  *       fc {@code [classes, C]};</li>

@@ -38,7 +38,7 @@ public final class Shrinker {
      * to its bias, as if the removed channels still carried their average activation.
      */
     public static Model shrink(Model source, ShrinkOptions o, Map<String, float[]> inputMeans) {
-        ModelSpec src = source.spec();
+        ModelSpec src = source.requireV1("shrunk");
         if (o.alpha() > src.alpha() + 1e-9) {
             throw new IllegalArgumentException("target alpha " + o.alpha() + " is larger than the source's " + src.alpha()
                     + ": shrinking cannot add channels");

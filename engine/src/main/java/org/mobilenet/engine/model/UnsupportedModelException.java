@@ -1,0 +1,15 @@
+package org.mobilenet.engine.model;
+
+/**
+ * A well-formed model that this build cannot handle the way it was asked to: a MobileNet v2 given to
+ * an operation that handles MobileNet v1 only so far (ONNX export, shrink), a layer the engine does
+ * not run. It names what is unsupported, never calls the model malformed; the command line reports
+ * it as bad input (exit code 3) in one line.
+ */
+public class UnsupportedModelException extends UnsupportedOperationException {
+    private static final long serialVersionUID = 1L;
+
+    public UnsupportedModelException(String message) {
+        super(message);
+    }
+}
