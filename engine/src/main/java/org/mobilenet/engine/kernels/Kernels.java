@@ -5,7 +5,8 @@ import org.mobilenet.engine.arch.LayerSpec;
 
 /**
  * The compute of a MobileNet forward pass. All activations are NHWC over a batch of {@code n}
- * images; every method writes {@code out} completely and never reads it. {@code bias} may be null.
+ * images; every method writes {@code out} completely and never reads it (except {@link #add} and
+ * {@link #softmax}, which may work in place). {@code bias} may be null.
  * {@link ScalarKernels} is the plain reference every faster implementation is tested against.
  */
 public interface Kernels {
@@ -41,9 +42,18 @@ public interface Kernels {
     void softmax(float[] in, int n, int c, float[] out);
 
     /**
+     * Residual add, element by element: {@code out[i] = act(in[i] + addend[i])} for {@code i < len}
+     * (MobileNet v2's inverted residual blocks add a block's input to its projection). out may be
+     * the same array as in or addend.
+     */
+    void add(float[] in, float[] addend, int len, Activation act, float[] out);
+
+    /**
      * Prepares {@code layer} for repeated runs. weights and bias are in the layouts of the plain
-     * methods above (HWIO, {@code [k,k,C]}, {@code [I,O]}); {@code act} applies to conv, depthwise and
-     * pointwise layers. The default runs the plain methods on the calling thread.
+     * methods above (HWIO, {@code [k,k,C]}, {@code [I,O]}); {@code act} applies to conv, depthwise,
+     * pointwise, fully connected and add layers. A residual add ({@code ADD}, no weights) comes back
+     * as a {@link PreparedAdd}, to be run with its second input. The default runs the plain methods
+     * on the calling thread.
      */
     default PreparedLayer prepare(LayerSpec layer, float[] weights, float[] bias, Activation act) {
         return PlainLayers.prepare(this, layer, weights, bias, act);

@@ -25,17 +25,25 @@ final class PlainLayers {
             case POINTWISE -> (in, n, out, par) -> k.pointwise(in, n * l.in().h() * l.in().w(), l.inChannels(),
                     l.outChannels(), w, b, act, out);
             case AVG_POOL -> (in, n, out, par) -> k.averagePool(in, n, l.in().h(), l.in().w(), l.inChannels(), out);
-            case FC -> (in, n, out, par) -> k.fullyConnected(in, n, l.inChannels(), l.outChannels(), w, b, out);
+            case FC -> (in, n, out, par) -> {
+                k.fullyConnected(in, n, l.inChannels(), l.outChannels(), w, b, out);
+                activate(out, n * l.outChannels(), act);
+            };
             case SOFTMAX -> (in, n, out, par) -> k.softmax(in, n, l.outChannels(), out);
-            case ADD -> throw residualAdd(l);
+            case ADD -> {
+                int size = (int) l.out().size();
+                yield (PreparedAdd) (in, addend, n, out, par) -> k.add(in, addend, n * size, act, out);
+            }
         };
     }
 
-    /**
-     * The engine runs MobileNet v1's plain chain: a residual add needs the earlier layer's output
-     * kept alive, which the compiled network's two ping-pong buffers do not do yet.
-     */
-    static UnsupportedOperationException residualAdd(LayerSpec l) {
-        return new UnsupportedOperationException(l.name() + ": residual adds (MobileNet v2) are not supported by the engine yet");
+    /** Applies {@code act} to {@code v[0 .. len)} in place (a fully connected layer's, after the plain kernel). */
+    static void activate(float[] v, int len, Activation act) {
+        if (act == Activation.NONE) {
+            return;
+        }
+        for (int i = 0; i < len; i++) {
+            v[i] = act.apply(v[i]);
+        }
     }
 }

@@ -125,4 +125,11 @@ public final class ScalarKernels implements Kernels {
             }
         }
     }
+
+    @Override
+    public void add(float[] in, float[] addend, int len, Activation act, float[] out) {
+        for (int i = 0; i < len; i++) {
+            out[i] = act.apply(in[i] + addend[i]);
+        }
+    }
 }

@@ -9,7 +9,8 @@ import org.mobilenet.engine.arch.LayerSpec;
 /**
  * The fast kernels, written with the Vector API ({@code jdk.incubator.vector}) for whatever vector
  * width the CPU prefers: {@link VectorConv}, {@link VectorDepthwise}, {@link VectorPointwise}
- * (also used for the fully connected layer), plus vectorized pooling and an allocation-free softmax.
+ * (also used for the fully connected layer), {@link VectorAdd} for residual adds, plus vectorized
+ * pooling and an allocation-free softmax.
  * Use {@link #prepare} for repeated runs; the plain methods repack the weights on every call.
  * Only instantiate this class when the module {@code jdk.incubator.vector} is in the boot layer.
  */
@@ -103,6 +104,11 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void add(float[] in, float[] addend, int len, Activation act, float[] out) {
+        VectorAdd.add(in, addend, 0, len, VectorGemm.low(act), VectorGemm.high(act), out);
+    }
+
+    @Override
     public PreparedLayer prepare(LayerSpec l, float[] weights, float[] bias, Activation act) {
         return switch (l.kind()) {
             case CONV -> new VectorConv(PlainLayers.shape(l), weights, bias, act)::run;
@@ -113,12 +119,12 @@ public final class VectorKernels implements Kernels {
                 yield (in, n, out, par) -> pw.run(in, n * hw, out, par);
             }
             case FC -> {
-                VectorPointwise fc = new VectorPointwise(l.inChannels(), l.outChannels(), weights, bias, Activation.NONE);
+                VectorPointwise fc = new VectorPointwise(l.inChannels(), l.outChannels(), weights, bias, act);
                 yield fc::run;
             }
             case AVG_POOL -> (in, n, out, par) -> averagePool(in, n, l.in().h(), l.in().w(), l.inChannels(), out);
             case SOFTMAX -> (in, n, out, par) -> softmax(in, n, l.outChannels(), out);
-            case ADD -> throw PlainLayers.residualAdd(l);
+            case ADD -> new VectorAdd((int) l.out().size(), act);
         };
     }
 }

@@ -9,40 +9,44 @@ import org.mobilenet.engine.kernels.RangeTask;
  * time, in per-image buffers that stay in cache. With several threads, whole images go to
  * different workers, each with its own copy of the prepared layers and its own buffers, so no
  * layer waits for another thread; images left over when the batch does not divide evenly run one
- * after another with each layer split over all threads. input {@code [n, R, R, 3]} -> out
- * {@code [n, last layer's output]}. Not thread-safe: one caller at a time.
+ * after another with each layer split over all threads. Residual adds among the leading layers
+ * work as in the whole network: each worker's buffers follow the same kind of {@link BufferPlan}.
+ * input {@code [n, H, W, 3]} -> out {@code [n, last layer's output]}. Not thread-safe: one caller
+ * at a time.
  */
 final class ImageByImage implements RangeTask {
     /** {@code [worker][layer]}: each worker's prepared copies of the leading layers. */
     private final PreparedLayer[][] layers;
+    /** The buffers of the leading layers, for one image. */
+    private final BufferPlan plan;
     private final int inSize;
     private final int outSize;
-    private final int maxSize;
-    private final float[][] bufA;
-    private final float[][] bufB;
+    /** {@code [worker]}: one image of input, and the plan's buffers for one image. */
+    private final float[][] images;
+    private final float[][][] buffers;
 
     private float[] input;
     private float[] out;
 
     /**
-     * layers: per worker, the prepared leading layers; inSize, outSize: per-image values entering
-     * the first and leaving the last; maxSize: the largest per-image activation among them.
+     * layers: per worker, the prepared leading layers; plan: their buffers (per image); inSize: the
+     * per-image values entering the first.
      */
-    ImageByImage(PreparedLayer[][] layers, int inSize, int outSize, int maxSize) {
+    ImageByImage(PreparedLayer[][] layers, BufferPlan plan, int inSize) {
         this.layers = layers;
+        this.plan = plan;
         this.inSize = inSize;
-        this.outSize = outSize;
-        this.maxSize = maxSize;
-        this.bufA = new float[layers.length][];
-        this.bufB = new float[layers.length][];
+        this.outSize = (int) plan.outputSize();
+        this.images = new float[layers.length][];
+        this.buffers = new float[layers.length][][];
     }
 
     void run(float[] input, int n, float[] out, Parallel parallel) {
         int threads = Math.min(parallel.threads(), layers.length);
         for (int w = 0; w < threads; w++) {
-            if (bufA[w] == null) {
-                bufA[w] = new float[maxSize];
-                bufB[w] = new float[maxSize];
+            if (images[w] == null) {
+                images[w] = new float[inSize];
+                buffers[w] = plan.allocate(1);
             }
         }
         int whole = n - n % threads;
@@ -68,15 +72,9 @@ final class ImageByImage implements RangeTask {
     }
 
     private void image(int b, int worker, Parallel parallel) {
-        float[] cur = bufA[worker];
-        float[] next = bufB[worker];
-        System.arraycopy(input, b * inSize, cur, 0, inSize);
-        for (PreparedLayer layer : layers[worker]) {
-            layer.run(cur, 1, next, parallel);
-            float[] t = cur;
-            cur = next;
-            next = t;
-        }
-        System.arraycopy(cur, 0, out, b * outSize, outSize);
+        float[] image = images[worker];
+        System.arraycopy(input, b * inSize, image, 0, inSize);
+        float[] result = plan.run(layers[worker], 0, image, buffers[worker], 1, parallel, null, null);
+        System.arraycopy(result, 0, out, b * outSize, outSize);
     }
 }

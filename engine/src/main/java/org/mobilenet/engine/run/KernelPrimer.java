@@ -1,20 +1,20 @@
 package org.mobilenet.engine.run;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.Variant;
-import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.kernels.Kernels;
 import org.mobilenet.engine.kernels.Parallel;
 import org.mobilenet.engine.kernels.PreparedLayer;
 
 /**
  * Gets the cold kernels ({@link KernelChoice#coldKernels()}) compiled by the JIT before a first real
- * pass needs them: a daemon thread runs a tiny MobileNet (α 0.25 at 32×32, synthetic weights) on
- * them for {@link #PASSES} passes, while the caller goes on loading a model and decoding an image
+ * pass needs them: a daemon thread runs a tiny MobileNet (α 0.25 at 32×32, synthetic weights, with
+ * one residual add as MobileNet v2 has them) on them for {@link #PASSES} passes, while the caller goes on loading a model and decoding an image
  * on the other core. The JIT compiles methods, not shapes, so the real network's first pass then
  * runs compiled code. Started once per JVM, by {@link Network#compile} or earlier by a program that
  * knows it is about to run a model ({@link #start()}); without cold kernels it does nothing.
@@ -41,10 +41,22 @@ public final class KernelPrimer {
         t.start();
     }
 
+    /** A tiny v1 with block 2 (stride 1, same width as block 1) adding block 1's output back. */
+    static List<LayerSpec> layers() {
+        List<LayerSpec> layers = new ArrayList<>(new ModelSpec(0.25, 32, 10, Variant.SEPARABLE, Padding.TF_SAME, true)
+                .layers());
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i).name().equals("blocks.2.pw")) {
+                layers.add(i + 1, LayerSpec.add("blocks.2.add", layers.get(i).out(), "blocks.1.pw"));
+                break;
+            }
+        }
+        return layers;
+    }
+
     private static void prime(Kernels kernels) {
-        List<LayerSpec> layers = new ModelSpec(0.25, 32, 10, Variant.SEPARABLE, Padding.TF_SAME, true).layers();
+        List<LayerSpec> layers = layers();
         PreparedLayer[] steps = new PreparedLayer[layers.size()];
-        int max = 32 * 32 * 3;
         for (int i = 0; i < steps.length; i++) {
             LayerSpec l = layers.get(i);
             int[] shape = l.weightShape();
@@ -61,24 +73,17 @@ public final class KernelPrimer {
                 }
                 b = new float[l.outChannels()];
             }
-            steps[i] = kernels.prepare(l, w, b, Activation.RELU6);
-            max = (int) Math.max(max, l.out().size());
+            steps[i] = kernels.prepare(l, w, b, l.activation());
         }
+        BufferPlan plan = BufferPlan.of(layers);
+        float[][] buffers = plan.allocate(1);
         float[] input = new float[32 * 32 * 3];
         for (int i = 0; i < input.length; i++) {
             input[i] = (i % 29) / 14f - 1f;
         }
-        float[] a = new float[max];
-        float[] b = new float[max];
         long start = System.nanoTime();
         for (int pass = 0; pass < PASSES && System.nanoTime() - start < MAX_NANOS; pass++) {
-            float[] cur = input;
-            float[] next = a;
-            for (PreparedLayer step : steps) {
-                step.run(cur, 1, next, Parallel.SERIAL);
-                cur = next;
-                next = cur == a ? b : a;
-            }
+            plan.run(steps, 0, input, buffers, 1, Parallel.SERIAL, null, null);
         }
     }
 }

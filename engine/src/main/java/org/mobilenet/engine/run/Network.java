@@ -2,10 +2,10 @@ package org.mobilenet.engine.run;
 
 import java.util.List;
 import java.util.function.Supplier;
+import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.ModelSpec;
-import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.kernels.Kernels;
 import org.mobilenet.engine.kernels.LoopKernels;
 import org.mobilenet.engine.kernels.Parallel;
@@ -14,10 +14,14 @@ import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.TensorNames;
 
 /**
- * A model compiled for inference: BatchNorm folded, weights in the kernels' layouts (prepacked by
+ * A model compiled for inference: its {@link Model#graph() layer graph} with BatchNorm folded, each
+ * layer with its own activation, weights in the kernels' layouts (prepacked by
  * {@link Kernels#prepare}), activation buffers reused across calls, and optionally a persistent
- * {@link WorkerPool} that splits every layer over several threads. Input {@code [n, H, W, 3]} NHWC;
- * output {@code [n, outputSize()]}. After the first call at a batch size,
+ * {@link WorkerPool} that splits every layer over several threads. Input {@code [n, H, W, 3]} NHWC
+ * (H and W may differ); output {@code [n, outputSize()]}. Residual adds (MobileNet v2) read the
+ * output of an earlier layer, which therefore stays in its buffer until the add: which layer writes
+ * which buffer is decided once, at compile time, from the layers' lifetimes ({@link BufferPlan}).
+ * After the first call at a batch size,
  * {@link #forward(float[], int, float[])} allocates nothing. For a batch, the leading layers with
  * small weights run one image at a time, whole images spread over the threads (see
  * {@link PerImagePrefix} and {@link ImageByImage}), unless an observer or
@@ -32,13 +36,14 @@ import org.mobilenet.engine.model.TensorNames;
  * within float rounding. Compiled with explicit kernels, a network uses exactly those.
  */
 public final class Network implements AutoCloseable {
-    private final ModelSpec spec;
     private final Model folded;
+    private final LayerGraph graph;
     private final List<LayerSpec> layers;
+    /** Which buffer each layer writes and reads. */
+    private final BufferPlan plan;
     /** Makes the network's own kernels (on the warm-up thread for a cold start: the Vector API's classes take a while to initialize). */
     private final Supplier<Kernels> kernels;
     private final int threads;
-    private final int maxActivation;
     private final Parallel parallel;
     /** The layers prepared with {@link #kernels}; null until the warm-up hands them over. */
     private Fast fast;
@@ -46,8 +51,9 @@ public final class Network implements AutoCloseable {
     private PreparedLayer[] cold;
     private Kernels coldKernels;
     private WarmUp warmUp;
-    private float[] bufA = new float[0];
-    private float[] bufB = new float[0];
+    /** The plan's buffers for batches of up to {@link #capacity} images. */
+    private float[][] buffers;
+    private int capacity;
 
     /**
      * The layers prepared with the network's kernels: {@code steps} in order, and the leading layers
@@ -59,15 +65,11 @@ public final class Network implements AutoCloseable {
 
     private Network(Model folded, Supplier<Kernels> kernels, int threads, Kernels coldKernels) {
         this.folded = folded;
-        this.spec = folded.spec();
-        this.layers = spec.layers();
+        this.graph = folded.graph();
+        this.layers = graph.layers();
+        this.plan = BufferPlan.of(layers);
         this.kernels = kernels;
         this.threads = threads;
-        int max = inputSize();
-        for (LayerSpec l : layers) {
-            max = (int) Math.max(max, l.out().size());
-        }
-        this.maxActivation = max;
         if (coldKernels == null) {
             this.fast = prepare();
         } else {
@@ -76,7 +78,7 @@ public final class Network implements AutoCloseable {
             for (int i = 0; i < cold.length; i++) {
                 cold[i] = prepareLayer(coldKernels, layers.get(i));
             }
-            this.warmUp = new WarmUp(this::prepare, inputSize(), maxActivation);
+            this.warmUp = new WarmUp(this::prepare, inputSize(), plan);
         }
         this.parallel = threads == 1 ? Parallel.SERIAL : new WorkerPool(threads);
     }
@@ -133,31 +135,38 @@ public final class Network implements AutoCloseable {
             return new Fast(kernels, steps, 0, null);
         }
         PreparedLayer[][] copies = new PreparedLayer[threads][prefix];
-        int perImage = inputSize();
         for (int i = 0; i < prefix; i++) {
             copies[0][i] = steps[i];
             for (int t = 1; t < threads; t++) {
                 copies[t][i] = prepareLayer(kernels, layers.get(i));
             }
-            perImage = (int) Math.max(perImage, layers.get(i).out().size());
         }
-        return new Fast(kernels, steps, prefix, new ImageByImage(copies, inputSize(),
-                (int) layers.get(prefix - 1).out().size(), perImage));
+        return new Fast(kernels, steps, prefix, new ImageByImage(copies, BufferPlan.of(layers.subList(0, prefix)),
+                inputSize()));
     }
 
     private PreparedLayer prepareLayer(Kernels k, LayerSpec l) {
-        Activation act = folded.plainRelu() ? Activation.RELU : Activation.RELU6;
         float[] w = null;
         float[] b = null;
         if (l.kind().hasWeights()) {
             w = toKernelLayout(l, folded.tensor(TensorNames.weight(l.name())).data());
             b = folded.has(TensorNames.bias(l.name())) ? folded.tensor(TensorNames.bias(l.name())).data().clone() : null;
         }
-        return k.prepare(l, w, b, act);
+        return k.prepare(l, w, b, l.activation());
     }
 
+    /** The layers this network runs. */
+    public LayerGraph graph() {
+        return graph;
+    }
+
+    /**
+     * The MobileNet v1 spec of the model, for v1-only callers.
+     *
+     * @throws org.mobilenet.engine.model.UnsupportedModelException when the model is not a MobileNet v1
+     */
     public ModelSpec spec() {
-        return spec;
+        return folded.spec();
     }
 
     /** The kernels the next pass runs: the cold kernels until the warm-up hands over, then the network's own. */
@@ -173,12 +182,12 @@ public final class Network implements AutoCloseable {
 
     /** Values per image in the output: classes, or the feature width of a headless model. */
     public int outputSize() {
-        return spec.outputSize();
+        return graph.outputSize();
     }
 
     /** Values per image in the input: H * W * 3. */
     public int inputSize() {
-        return spec.inputHeight() * spec.inputWidth() * 3;
+        return (int) graph.input().size();
     }
 
     /** Runs a batch. input {@code [n, H, W, 3]} NHWC; returns {@code [n, outputSize()]}. */
@@ -210,7 +219,7 @@ public final class Network implements AutoCloseable {
 
     /**
      * Times every layer: runs the batch {@code runs} times (after one warm-up run) and returns, for
-     * each layer of {@code spec().layers()} in order, the median wall-clock nanoseconds it took.
+     * each layer of {@code graph().layers()} in order, the median wall-clock nanoseconds it took.
      */
     public long[] timeLayers(float[] input, int n, int runs) {
         if (runs < 1) {
@@ -240,16 +249,15 @@ public final class Network implements AutoCloseable {
             throw new IllegalArgumentException("batch must be >= 1, got " + n);
         }
         if (input.length != (long) n * inputSize()) {
-            throw new IllegalArgumentException("input for a batch of " + n + " at " + spec.inputResolution()
-                    + "x3 needs " + (long) n * inputSize() + " values, got " + input.length);
+            throw new IllegalArgumentException("input for a batch of " + n + " at " + graph.input()
+                    + " needs " + (long) n * inputSize() + " values, got " + input.length);
         }
-        long need = (long) n * maxActivation;
-        if (need > Integer.MAX_VALUE - 8) {
+        if ((long) n * plan.maxSize() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("batch of " + n + " is too large for this resolution");
         }
-        if (bufA.length < need) {
-            bufA = new float[(int) need];
-            bufB = new float[(int) need];
+        if (capacity < n) {
+            buffers = plan.allocate(n);
+            capacity = n;
         }
         PreparedLayer[] steps;
         Parallel par = parallel;
@@ -268,34 +276,22 @@ public final class Network implements AutoCloseable {
             steps = cold;
             par = Parallel.SERIAL;
         }
-        float[] cur = input;
-        float[] next = bufA;
-        int first = 0;
-        if (fast != null && n > 1 && fast.perImageLayers() > 0 && observer == null && lap == null) {
-            fast.imageByImage().run(input, n, bufA, parallel);
-            cur = bufA;
-            next = bufB;
-            first = fast.perImageLayers();
-        }
         long start = System.nanoTime();
-        long t0 = start;
-        for (int i = first; i < steps.length; i++) {
-            steps[i].run(cur, n, next, par);
-            if (lap != null) {
-                long t1 = System.nanoTime();
-                lap[i] = t1 - t0;
-                t0 = t1;
-            }
-            if (observer != null) {
-                observer.onLayer(layers.get(i), next, n);
-            }
-            cur = next;
-            next = cur == bufA ? bufB : bufA;
+        int first = 0;
+        float[] result = input;
+        if (fast != null && n > 1 && fast.perImageLayers() > 0 && observer == null && lap == null) {
+            // The prefix leaves its output where the plan has the prefix's last layer write it.
+            first = fast.perImageLayers();
+            result = plan.output(buffers, first - 1);
+            fast.imageByImage().run(input, n, result, parallel);
+        }
+        if (first < steps.length) {
+            result = plan.run(steps, first, input, buffers, n, par, observer, lap);
         }
         if (fast == null) {
             warmUp.coldPass((System.nanoTime() - start) / n);
         }
-        return cur;
+        return result;
     }
 
     /** Stops the worker threads; the network must not be used afterwards. */

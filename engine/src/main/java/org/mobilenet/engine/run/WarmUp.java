@@ -3,7 +3,6 @@ package org.mobilenet.engine.run;
 import java.util.Arrays;
 import java.util.function.Supplier;
 import org.mobilenet.engine.kernels.Parallel;
-import org.mobilenet.engine.kernels.PreparedLayer;
 
 /**
  * Gets a cold {@link Network}'s fast kernels compiled by the JIT without making anyone wait for it.
@@ -26,7 +25,7 @@ final class WarmUp implements Runnable, AutoCloseable {
 
     private final Supplier<Network.Fast> prepare;
     private final int inputSize;
-    private final int bufferSize;
+    private final BufferPlan plan;
     private volatile Network.Fast result;
     private volatile boolean closed;
     /** The best cold pass per image reported so far, in nanoseconds. */
@@ -34,13 +33,13 @@ final class WarmUp implements Runnable, AutoCloseable {
     private Thread thread;
 
     /**
-     * prepare builds the fast layers (on the warm-up thread); inputSize is one image's input,
-     * bufferSize the largest activation of one image.
+     * prepare builds the fast layers (on the warm-up thread); inputSize is one image's input, plan
+     * the network's buffers.
      */
-    WarmUp(Supplier<Network.Fast> prepare, int inputSize, int bufferSize) {
+    WarmUp(Supplier<Network.Fast> prepare, int inputSize, BufferPlan plan) {
         this.prepare = prepare;
         this.inputSize = inputSize;
-        this.bufferSize = bufferSize;
+        this.plan = plan;
     }
 
     /** The warm fast layers, or null while they are not (yet). */
@@ -67,14 +66,13 @@ final class WarmUp implements Runnable, AutoCloseable {
         for (int i = 0; i < input.length; i++) {
             input[i] = (i % 251) / 125f - 1f;
         }
-        float[] a = new float[bufferSize];
-        float[] b = new float[bufferSize];
+        float[][] buffers = plan.allocate(1);
         long[] times = new long[2 * WINDOW];
         long start = System.nanoTime();
         long best = Long.MAX_VALUE;
         for (int pass = 0; !closed; pass++) {
             long t0 = System.nanoTime();
-            run(fast.steps(), input, a, b);
+            plan.run(fast.steps(), 0, input, buffers, 1, Parallel.SERIAL, null, null);
             long t = System.nanoTime() - t0;
             best = Math.min(best, t);
             System.arraycopy(times, 1, times, 0, times.length - 1);
@@ -102,16 +100,6 @@ final class WarmUp implements Runnable, AutoCloseable {
     private static long median(long[] v) {
         Arrays.sort(v);
         return v[v.length / 2];
-    }
-
-    private static void run(PreparedLayer[] steps, float[] input, float[] a, float[] b) {
-        float[] cur = input;
-        float[] next = a;
-        for (PreparedLayer step : steps) {
-            step.run(cur, 1, next, Parallel.SERIAL);
-            cur = next;
-            next = cur == a ? b : a;
-        }
     }
 
     /** Stops the warm-up at its next pass (the network is closed, or has taken the fast layers). */

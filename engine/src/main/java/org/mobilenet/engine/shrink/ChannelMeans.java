@@ -19,7 +19,7 @@ public final class ChannelMeans {
 
     public ChannelMeans(Network source) {
         this.net = source;
-        this.layers = source.spec().layers();
+        this.layers = source.graph().layers();
         this.sums = new double[layers.size()][];
         for (int i = 0; i < layers.size(); i++) {
             sums[i] = new double[layers.get(i).outChannels()];

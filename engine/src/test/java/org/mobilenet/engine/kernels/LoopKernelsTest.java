@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.mobilenet.engine.arch.Activation;
+import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.Pads;
+import org.mobilenet.engine.arch.Shape;
 
 /** The cold-start loop kernels against the scalar reference on odd shapes and asymmetric pads. */
 class LoopKernelsTest {
@@ -120,5 +123,62 @@ class LoopKernelsTest {
         scalar.softmax(want, n, outC, smWant);
         loops.softmax(want, n, outC, got);
         assertClose(smWant, got, "softmax");
+    }
+
+    @Test
+    void residualAddMatchesScalarOnOddSizesAndEveryActivationAlsoPreparedAndInPlace() {
+        for (int[] shape : new int[][] {{1, 1, 1}, {1, 3, 5}, {3, 7, 13}, {2, 19, 37}}) {
+            Shape map = new Shape(shape[0], shape[1], shape[2]);
+            int n = 2;
+            int len = (int) (n * map.size());
+            for (Activation act : Activation.values()) {
+                float[] in = random(len, len);
+                float[] addend = random(len, 3L * len);
+                for (int i = 0; i < len; i += 2) {
+                    in[i] *= 8;
+                }
+                float[] want = new float[len];
+                scalar.add(in, addend, len, act, want);
+                float[] got = new float[len];
+                loops.add(in, addend, len, act, got);
+                assertClose(want, got, "add " + map + " " + act);
+                LayerSpec l = LayerSpec.add("blocks.1.add", map, "blocks.0.project").withActivation(act);
+                PreparedAdd prepared = (PreparedAdd) loops.prepare(l, null, null, act);
+                float[] inPlace = in.clone();
+                prepared.run(inPlace, addend, n, inPlace, Parallel.SERIAL);
+                assertClose(want, inPlace, "prepared add in place " + map + " " + act);
+                PreparedAdd plain = (PreparedAdd) scalar.prepare(l, null, null, act);
+                float[] viaPlain = new float[len];
+                plain.run(in, addend, n, viaPlain, Parallel.SERIAL);
+                assertClose(want, viaPlain, "plain prepared add " + map + " " + act);
+            }
+        }
+    }
+
+    @Test
+    void aPreparedFullyConnectedLayerAppliesItsActivation() {
+        Shape pooled = new Shape(1, 1, 37);
+        Shape logits = new Shape(1, 1, 13);
+        float[] in = random(3 * 37, 5);
+        float[] w = random(37 * 13, 6);
+        float[] b = random(13, 7);
+        for (Activation act : Activation.values()) {
+            LayerSpec fc = new LayerSpec("fc", LayerKind.FC, 1, 1, Pads.NONE, pooled, logits, act, null);
+            float[] want = new float[3 * 13];
+            scalar.prepare(fc, w, b, act).run(in, 3, want, Parallel.SERIAL);
+            float[] got = new float[3 * 13];
+            loops.prepare(fc, w, b, act).run(in, 3, got, Parallel.SERIAL);
+            assertClose(want, got, "fc " + act);
+            float[] vector = new float[3 * 13];
+            new VectorKernels().prepare(fc, w, b, act).run(in, 3, vector, Parallel.SERIAL);
+            assertClose(want, vector, "vector fc " + act);
+            if (act == Activation.RELU) {
+                boolean clamped = false;
+                for (float v : want) {
+                    clamped |= v == 0f;
+                }
+                org.junit.jupiter.api.Assertions.assertTrue(clamped, "some logits were negative before the ReLU");
+            }
+        }
     }
 }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.mobilenet.engine.arch.Activation;
+import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.Pads;
+import org.mobilenet.engine.arch.Shape;
 import org.mobilenet.engine.run.WorkerPool;
 
 /** Every fast kernel against the scalar reference on odd shapes, serially and on two threads. */
@@ -167,6 +170,42 @@ class VectorKernelsTest {
             sum += got[i];
         }
         assertEquals(1f, sum, 1e-4f);
+    }
+
+    @Test
+    void residualAddMatchesScalarOnOddSizesEveryActivationInPlaceAndOnTwoThreads() {
+        try (WorkerPool two = new WorkerPool(2)) {
+            // Sizes around the vector width and around VectorAdd's work chunk.
+            for (int[] shape : new int[][] {{1, 1, 1}, {1, 3, 5}, {3, 7, 13}, {2, 19, 37}, {1, 129, 129}, {2, 45, 371}}) {
+                Shape map = new Shape(shape[0], shape[1], shape[2]);
+                int n = 3;
+                int len = (int) (n * map.size());
+                LayerSpec l = new LayerSpec("blocks.1.add", LayerKind.ADD, 1, 1, Pads.NONE, map, map, Activation.NONE,
+                        "blocks.0.project");
+                for (Activation act : Activation.values()) {
+                    float[] in = random(len, len);
+                    float[] addend = random(len, len + 1L);
+                    for (int i = 0; i < len; i += 3) {
+                        in[i] *= 8; // beyond ReLU6's bound
+                    }
+                    float[] want = new float[len];
+                    scalar.add(in, addend, len, act, want);
+                    float[] got = new float[len];
+                    vector.add(in, addend, len, act, got);
+                    assertClose(want, got, len, "add " + map + " " + act);
+                    for (Parallel par : new Parallel[] {Parallel.SERIAL, two}) {
+                        PreparedAdd prepared = (PreparedAdd) vector.prepare(l.withActivation(act), null, null, act);
+                        float[] out = new float[len + 5];
+                        prepared.run(in, addend, n, out, par);
+                        assertClose(want, out, len, "prepared add " + map + " " + act + " on " + par.threads());
+                        assertEquals(0f, out[len], "writes only n images");
+                        float[] inPlace = in.clone();
+                        prepared.run(inPlace, addend, n, inPlace, par);
+                        assertClose(want, inPlace, len, "add in place " + map + " " + act);
+                    }
+                }
+            }
+        }
     }
 
     @Test

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
+import org.mobilenet.engine.arch.Architecture;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Resolution;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.Variant;
 import org.mobilenet.engine.kernels.VectorKernels;
@@ -32,7 +35,14 @@ class ForwardAllocationTest {
         assertNoAllocationAfterWarmUp(new ModelSpec(0.25, 128, 1000, Variant.SEPARABLE, Padding.TF_SAME, false), 3);
     }
 
-    private static void assertNoAllocationAfterWarmUp(ModelSpec spec, int batch) {
+    @Test
+    void aMobileNetV2WithResidualAddsAllocatesNothingAfterWarmUp() {
+        // Batch 3: the adds run image by image on the workers and whole-batch after the prefix.
+        assertNoAllocationAfterWarmUp(new MobileNetV2Spec(0.35, Resolution.square(96), 1000, true), 3);
+        assertNoAllocationAfterWarmUp(new MobileNetV2Spec(0.35, new Resolution(96, 64), 10, false), 1);
+    }
+
+    private static void assertNoAllocationAfterWarmUp(Architecture spec, int batch) {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertTrue(mx.isThreadAllocatedMemorySupported());
         mx.setThreadAllocatedMemoryEnabled(true);

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Resolution;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.Variant;
 import org.mobilenet.engine.kernels.ScalarKernels;
@@ -55,6 +57,35 @@ class WarmStartTest {
             assertEquals("vector", net.kernels().name(), "the vector kernels took over");
             assertClose(want, net.forward(in, 3), "warm pass");
         }
+    }
+
+    @Test
+    void aMobileNetV2StartsColdAndHandsOverLikeV1() throws InterruptedException {
+        Model m = SeededInit.create(new MobileNetV2Spec(0.35, new Resolution(64, 48), 13, true), 7);
+        SplittableRandom r = new SplittableRandom(8);
+        float[] in = new float[3 * 64 * 48 * 3];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        float[] want = Network.compile(m, new ScalarKernels()).forward(in, 3);
+        try (Network net = Network.compile(m, 2)) {
+            assertEquals("loops", net.kernels().name(), "a fresh network is cold");
+            assertClose(want, net.forward(in, 3), "cold pass");
+            long start = System.nanoTime();
+            while (net.kernels().name().equals("loops") && System.nanoTime() - start < MAX_NANOS) {
+                assertClose(want, net.forward(in, 3), "pass while warming up");
+                Thread.sleep(5);
+            }
+            assertEquals("vector", net.kernels().name(), "the vector kernels took over");
+            assertClose(want, net.forward(in, 3), "warm pass");
+        }
+    }
+
+    @Test
+    void thePrimersTinyNetworkHasAResidualAddAndRuns() {
+        java.util.List<org.mobilenet.engine.arch.LayerSpec> layers = KernelPrimer.layers();
+        assertTrue(layers.stream().anyMatch(l -> l.kind() == org.mobilenet.engine.arch.LayerKind.ADD));
+        new org.mobilenet.engine.arch.LayerGraph("v1", layers.get(0).in(), layers); // a valid graph
     }
 
     @Test
