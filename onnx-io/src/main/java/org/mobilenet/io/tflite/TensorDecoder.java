@@ -8,9 +8,15 @@ import java.util.Arrays;
  * uint8 and int8 are dequantized, {@code w = scale[c] * (q - zeroPoint[c])} per tensor or per channel
  * along the quantized dimension; int32 biases use their own scale when the file gives one and
  * otherwise {@code inputScale * weightScale[c]} (TFLite's bias convention, zero point 0).
+ *
+ * <p>The bytes decoded add up to at most the file's size: a real model stores each constant once,
+ * while a hostile file whose many operators share one large tensor would otherwise have it decoded
+ * over and over (the operator count only bounds the operators, not what each one refers to).
  */
 final class TensorDecoder {
     private final TfliteFile file;
+    /** Bytes of constant data decoded so far. */
+    private long decoded;
 
     TensorDecoder(TfliteFile file) {
         this.file = file;
@@ -82,6 +88,11 @@ final class TensorDecoder {
         ByteBuffer b = file.tensorBytes(t);
         if (b == null) {
             throw new FlatBufferException(t.describe() + " should be a constant but has no data");
+        }
+        decoded += b.remaining();
+        if (decoded > file.size()) {
+            throw new FlatBufferException("the operators' constant tensors add up to more than the file's " + file.size()
+                    + " bytes at " + t.describe() + ": constants shared between operators are not supported");
         }
         return b;
     }

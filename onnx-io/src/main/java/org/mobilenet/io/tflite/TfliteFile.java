@@ -30,11 +30,12 @@ public final class TfliteFile {
     public static final long MAX_FILE_BYTES = 1L << 30;
 
     /**
-     * More operators than any MobileNet v1 has (27 convs, pool, classifier, reshapes, softmax), checked
-     * before the operators are read: a file whose many operators share one large weight tensor cannot
-     * make the import dequantize it over and over.
+     * The fewest bytes of FlatBuffer one operator can take: its slot in the operator vector (4), its
+     * table's vtable offset (4), the offsets of its inputs and outputs vectors (8) and their lengths
+     * (8), before any tensor index or option. A real operator takes more (its vectors hold at least
+     * one index each); the bound only has to hold for every well-formed file.
      */
-    public static final int MAX_OPERATORS = 64;
+    public static final int MIN_OPERATOR_BYTES = 24;
 
     private final Path path;
     private final FlatBuffer fb;
@@ -73,9 +74,10 @@ public final class TfliteFile {
         this.inputs = require(g.vector(1, 4), "subgraph inputs").ints();
         this.outputs = require(g.vector(2, 4), "subgraph outputs").ints();
         FbVector ops = require(g.vector(3, 4), "operators");
-        if (ops.length() > MAX_OPERATORS) {
-            throw new FlatBufferException("has " + ops.length() + " operators; a MobileNet v1 has at most "
-                    + MAX_OPERATORS);
+        if (ops.length() > maxOperators(fb.size())) {
+            throw new FlatBufferException("has " + ops.length() + " operators, more than a file of " + fb.size()
+                    + " bytes can hold (at most " + maxOperators(fb.size()) + ", " + MIN_OPERATOR_BYTES
+                    + " bytes each)");
         }
         List<TfliteOperator> ol = new ArrayList<>(ops.length());
         for (int i = 0; i < ops.length(); i++) {
@@ -123,6 +125,16 @@ public final class TfliteFile {
                 checkTensorIndex(id, "operator " + op.index() + " (" + op.name() + ")");
             }
         }
+    }
+
+    /**
+     * The most operators a file of {@code size} bytes can hold ({@link #MIN_OPERATOR_BYTES} each):
+     * checked before the operators are read, so the work and memory of reading them stay
+     * proportional to the file's real size whatever count it claims. (The import then decodes each
+     * constant tensor's bytes at most once: see {@link TensorDecoder}.)
+     */
+    public static long maxOperators(long size) {
+        return size / MIN_OPERATOR_BYTES;
     }
 
     /**
@@ -249,6 +261,11 @@ public final class TfliteFile {
 
     int[] outputs() {
         return outputs.clone();
+    }
+
+    /** The file's size in bytes. */
+    long size() {
+        return fb.size();
     }
 
     /** Number of operators in the first subgraph. */

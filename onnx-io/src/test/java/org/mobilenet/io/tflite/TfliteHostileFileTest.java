@@ -181,13 +181,81 @@ class TfliteHostileFileTest {
     }
 
     @Test
-    void operatorVectorLongerThanAnyMobileNetIsRefused() throws Exception {
+    void moreOperatorsThanTheFileCanHoldAreRefusedBeforeTheyAreRead() throws Exception {
         int subgraph = element(real, ref(real, root(real), 2), 0);
         int operators = ref(real, subgraph, 3);
-        byte[] b = real.clone();
-        le(b).putInt(operators, TfliteFile.MAX_OPERATORS + 1);
-        BadInputException e = refused(b, "operator count");
-        assertTrue(e.getMessage().contains((TfliteFile.MAX_OPERATORS + 1) + " operators"), e.getMessage());
+        long max = TfliteFile.maxOperators(real.length);
+        assertTrue(max >= 66, "the bound leaves room for MobileNet v2's 66 operators even in a small file");
+        for (long count : new long[] {max + 1, real.length / 4 - 2, Integer.MAX_VALUE}) {
+            byte[] b = real.clone();
+            le(b).putInt(operators, (int) count);
+            BadInputException e = refused(b, "operator count " + count);
+            assertTrue(e.getMessage().contains("malformed"), e.getMessage());
+        }
+        // A vector of 3000 operators that really are in the file, each an empty table (about 12
+        // bytes), claims more than the file's size allows for real ones: refused before any is read.
+        java.util.List<FbWriter.Table> empty = new java.util.ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            empty.add(new FbWriter.Table().put(0, i));
+        }
+        FbWriter.Table tiny = new FbWriter.Table().put(0, new FbWriter.Tables(java.util.List.of()))
+                .put(1, new FbWriter.Ints(new int[0])).put(2, new FbWriter.Ints(new int[0]))
+                .put(3, new FbWriter.Tables(empty));
+        FbWriter.Table model = new FbWriter.Table().put(0, 3)
+                .put(1, new FbWriter.Tables(java.util.List.of(new FbWriter.Table().i8(0, 3).put(3, 3))))
+                .put(2, new FbWriter.Tables(java.util.List.of(tiny)))
+                .put(4, new FbWriter.Tables(java.util.List.of(new FbWriter.Table())));
+        byte[] b = FbWriter.write(model, "TFL3");
+        assertTrue(3000 > TfliteFile.maxOperators(b.length), b.length + " bytes");
+        BadInputException e = refused(b, "3000 tiny operators");
+        assertTrue(e.getMessage().contains("has 3000 operators, more than a file of " + b.length + " bytes can hold"),
+                e.getMessage());
+    }
+
+    @Test
+    void manyOperatorsSharingOneLargeWeightTensorAreRefusedWithoutDecodingItForEach() throws Exception {
+        // A 1x1 stem to 64 channels, then 200 1x1 convs that all name the same 64x64 weight tensor:
+        // without a bound the import would dequantize 16 KiB per operator from a 60 KiB file.
+        java.util.List<FbWriter.Table> tensors = new java.util.ArrayList<>();
+        java.util.List<FbWriter.Table> buffers = new java.util.ArrayList<>();
+        java.util.List<FbWriter.Table> ops = new java.util.ArrayList<>();
+        buffers.add(new FbWriter.Table());
+        java.util.function.BiFunction<int[], float[], Integer> tensor = (shape, data) -> {
+            int buffer = 0;
+            if (data != null) {
+                ByteBuffer bb = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+                for (float v : data) {
+                    bb.putFloat(v);
+                }
+                buffers.add(new FbWriter.Table().put(0, new FbWriter.Bytes(bb.array())));
+                buffer = buffers.size() - 1;
+            }
+            tensors.add(new FbWriter.Table().put(0, new FbWriter.Ints(shape)).i8(1, 0).put(2, buffer)
+                    .put(3, new FbWriter.Str("t" + tensors.size())));
+            return tensors.size() - 1;
+        };
+        int input = tensor.apply(new int[] {1, 32, 32, 3}, null);
+        int stem = tensor.apply(new int[] {64, 1, 1, 3}, new float[64 * 3]);
+        int shared = tensor.apply(new int[] {64, 1, 1, 64}, new float[64 * 64]);
+        int cur = input;
+        for (int i = 0; i <= 200; i++) {
+            int out = tensor.apply(new int[] {1, 32, 32, 64}, null);
+            ops.add(new FbWriter.Table().put(0, 0).put(1, new FbWriter.Ints(new int[] {cur, i == 0 ? stem : shared, -1}))
+                    .put(2, new FbWriter.Ints(new int[] {out})).i8(3, 1)
+                    .put(4, new FbWriter.Table().i8(0, 0).put(1, 1).put(2, 1).i8(3, 3)));
+            cur = out;
+        }
+        FbWriter.Table subgraph = new FbWriter.Table().put(0, new FbWriter.Tables(tensors))
+                .put(1, new FbWriter.Ints(new int[] {input})).put(2, new FbWriter.Ints(new int[] {cur}))
+                .put(3, new FbWriter.Tables(ops));
+        FbWriter.Table model = new FbWriter.Table().put(0, 3)
+                .put(1, new FbWriter.Tables(java.util.List.of(new FbWriter.Table().i8(0, 3).put(3, 3).put(2, 1))))
+                .put(2, new FbWriter.Tables(java.util.List.of(subgraph))).put(4, new FbWriter.Tables(buffers));
+        byte[] b = FbWriter.write(model, "TFL3");
+        assertTrue(64L * 64 * 4 * 200 > 20L * b.length, "the shared tensor would be decoded far beyond the file size");
+        BadInputException e = refused(b, "shared weights");
+        assertTrue(e.getMessage().contains("shared between operators"), e.getMessage());
+        assertTrue(e.getMessage().contains("not a supported TFLite MobileNet"), e.getMessage());
     }
 
     @Test
