@@ -102,6 +102,30 @@ public record LayerGraph(String family, Shape input, List<LayerSpec> layers) imp
         return -1;
     }
 
+    /**
+     * Whether the two graphs have the same layers apart from their names (and the family): the same
+     * kinds, kernels, strides, pads, shapes and activations in the same order, and every add adding
+     * the layer at the same position. An imported graph that equals a generator's this way is that
+     * architecture.
+     */
+    public boolean sameLayers(LayerGraph other) {
+        if (!input.equals(other.input) || layers.size() != other.layers.size()) {
+            return false;
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec a = layers.get(i);
+            LayerSpec b = other.layers.get(i);
+            if (a.kind() != b.kind() || a.kernel() != b.kernel() || a.stride() != b.stride() || !a.pads().equals(b.pads())
+                    || !a.in().equals(b.in()) || !a.out().equals(b.out()) || a.activation() != b.activation()) {
+                return false;
+            }
+            if (a.kind() == LayerKind.ADD && indexOf(a.addend()) != other.indexOf(b.addend())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether the network ends with a softmax. */
     public boolean hasSoftmax() {
         return layers.get(layers.size() - 1).kind() == LayerKind.SOFTMAX;
