@@ -49,12 +49,17 @@ public final class OnnxExporter {
         AtomicFiles.write(file, overwrite, proto::writeTo);
     }
 
-    /** The ONNX model for an engine model. */
+    /**
+     * The ONNX model for an engine model.
+     *
+     * @throws org.mobilenet.engine.model.UnsupportedModelException for a model that is not a MobileNet v1
+     */
     public static ModelProto toProto(Model model, OnnxExportOptions options) {
+        ModelSpec v1 = model.requireV1("exported to ONNX");
         Model m = model.foldBatchNorm();
         // The model's own head is kept; the option can only drop a softmax, never add one to a logits model.
-        boolean softmax = options.softmax() && m.spec().softmax() && m.spec().hasClassifier();
-        ModelSpec spec = m.spec().withSoftmax(softmax);
+        boolean softmax = options.softmax() && v1.softmax() && v1.hasClassifier();
+        ModelSpec spec = v1.withSoftmax(softmax);
         boolean relu = m.plainRelu();
         GraphProto.Builder g = GraphProto.newBuilder().setName("mobilenet_v1");
         g.addInput(valueInfo(INPUT, BATCH, 3, spec.resolution(), spec.resolution()));

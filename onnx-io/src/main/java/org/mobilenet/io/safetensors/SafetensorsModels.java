@@ -33,7 +33,14 @@ public final class SafetensorsModels {
     private SafetensorsModels() {
     }
 
+    /**
+     * Writes the model's tensors and metadata.
+     *
+     * @throws org.mobilenet.engine.model.UnsupportedModelException for a model that is not a MobileNet
+     *         v1 (its metadata describes v1 specs only so far)
+     */
     public static void write(Model model, Path file, boolean overwrite) throws IOException {
+        model.requireV1("saved as safetensors");
         Map<String, String> md = ModelMetadata.describe(model, null);
         for (Map.Entry<String, String> e : model.metadata().entrySet()) {
             md.put(FREE + e.getKey(), e.getValue());

@@ -2,8 +2,9 @@ package org.mobilenet.io.tflite;
 
 import java.util.Map;
 
-/** TFLite {@code BuiltinOperator} codes used by MobileNet v1 graphs, and names for messages. */
+/** TFLite {@code BuiltinOperator} codes used by MobileNet graphs, and names for messages (schema.fbs). */
 final class BuiltinOp {
+    static final int ADD = 0;
     static final int AVERAGE_POOL_2D = 1;
     static final int CONV_2D = 3;
     static final int DEPTHWISE_CONV_2D = 4;
@@ -13,6 +14,7 @@ final class BuiltinOp {
     static final int CUSTOM = 32;
     static final int MEAN = 40;
     static final int SQUEEZE = 43;
+    static final int HARD_SWISH = 117;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(0, "ADD"), Map.entry(1, "AVERAGE_POOL_2D"), Map.entry(2, "CONCATENATION"),
@@ -22,7 +24,10 @@ final class BuiltinOp {
             Map.entry(21, "RELU6"), Map.entry(22, "RESHAPE"), Map.entry(23, "RESIZE_BILINEAR"),
             Map.entry(25, "SOFTMAX"), Map.entry(28, "TANH"), Map.entry(32, "CUSTOM"), Map.entry(34, "PAD"),
             Map.entry(39, "TRANSPOSE"), Map.entry(40, "MEAN"), Map.entry(41, "SUB"), Map.entry(42, "DIV"),
-            Map.entry(43, "SQUEEZE"), Map.entry(49, "ARG_MAX"), Map.entry(114, "QUANTIZE"),
+            Map.entry(43, "SQUEEZE"), Map.entry(49, "SPLIT"), Map.entry(114, "QUANTIZE"),
+            Map.entry(16, "LSTM"), Map.entry(44, "UNIDIRECTIONAL_SEQUENCE_LSTM"), Map.entry(45, "STRIDED_SLICE"),
+            Map.entry(53, "CAST"), Map.entry(55, "MAXIMUM"), Map.entry(56, "ARG_MAX"), Map.entry(57, "MINIMUM"),
+            Map.entry(60, "PADV2"),
             Map.entry(117, "HARD_SWISH"));
 
     private BuiltinOp() {

@@ -5,6 +5,9 @@ package org.mobilenet.io.tflite;
  * the schema, 0-based). Absent fields give the schema default; every access is bounds-checked.
  */
 final class FbTable {
+    /** A table with no fields: every read gives the schema default (an operator without options). */
+    static final FbTable EMPTY = new FbTable(null, 0, 0, 0, 0);
+
     private final FlatBuffer fb;
     private final long pos;
     private final long vtable;

@@ -2,32 +2,49 @@ package org.mobilenet.io.tflite;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.mobilenet.engine.arch.Activation;
+import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
+import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Pads;
 import org.mobilenet.engine.arch.Shape;
 
 /**
- * Walks a TFLite subgraph from its input along a single chain of operators and recognises a MobileNet
- * v1: CONV_2D / DEPTHWISE_CONV_2D (depth multiplier 1, no dilation, square kernels and strides,
- * fused ReLU6) with SAME or VALID padding turned into explicit TensorFlow pads; a global
- * AVERAGE_POOL_2D or MEAN over H and W; optionally a classifier (FULLY_CONNECTED, or a 1x1 CONV_2D as
- * in the TF-slim / Coral models) with no activation; RESHAPE and SQUEEZE after pooling; SOFTMAX with
- * beta 1 at the end. Any other operator, or a graph that branches, is refused with a message naming it.
+ * Walks a TFLite subgraph from its input along a chain of operators and maps it onto the engine's
+ * layers ({@link LayerGraph}): CONV_2D / DEPTHWISE_CONV_2D (depth multiplier 1, no dilation, square
+ * kernels and strides of 1 or 2) with SAME or VALID padding turned into explicit TensorFlow pads and
+ * their fused activation; ADD of the chain's current tensor and an earlier layer's output of the same
+ * shape (a residual add, MobileNet v2); a global AVERAGE_POOL_2D or MEAN over H and W; optionally a
+ * classifier (FULLY_CONNECTED, or a 1x1 CONV_2D as in the TF-slim / Coral models); RESHAPE and SQUEEZE
+ * after pooling; SOFTMAX with beta 1 at the end. Any other operator, or a graph that branches
+ * otherwise, is refused with a message naming it (HARD_SWISH as MobileNet v3's activation).
+ * Recognizing the architecture (v1, v2 or neither) is the importer's job.
  *
  * <p>Layouts: CONV_2D weights are OHWI {@code [Cout, KH, KW, Cin]} and become {@code [Cout, Cin, KH, KW]};
  * DEPTHWISE_CONV_2D weights are {@code [1, KH, KW, C]} and become {@code [C, 1, KH, KW]}.
  *
- * <p>Activation: the engine applies ReLU6 after every body convolution. A fused RELU is accepted
- * when the op's quantized output range already stops at 6 or below (then the two are the same);
- * NONE and other activations in the body are refused.
+ * <p>Activations: fused NONE, RELU6 and RELU become the layer's own. A fused RELU whose quantized
+ * output range stops at 6 or below is ReLU6 (the two are then the same, and v1's quantized files
+ * have it so); other fused activations are refused.
  */
 final class TfliteGraphMapper {
     private static final int SAME = 0;
     private static final int VALID = 1;
     private static final int ACT_NONE = 0;
     private static final int ACT_RELU = 1;
+    private static final int ACT_RELU_N1_TO_1 = 2;
     private static final int ACT_RELU6 = 3;
+    private static final int ACT_TANH = 4;
+    private static final int ACT_SIGN_BIT = 5;
+
+    /** The operators this mapper supports, for messages. */
+    static final String SUPPORTED = "CONV_2D, DEPTHWISE_CONV_2D, ADD, AVERAGE_POOL_2D, MEAN, FULLY_CONNECTED,"
+            + " RESHAPE, SQUEEZE, SOFTMAX";
 
     private final TfliteFile file;
     private final TensorDecoder decoder;
@@ -50,46 +67,90 @@ final class TfliteGraphMapper {
             throw new FlatBufferException("expected the input to be a square RGB image [1, H, H, 3], found "
                     + input.describe());
         }
-        Shape cur = new Shape(s[1], s[2], s[3]);
+        Shape inShape = new Shape(s[1], s[2], s[3]);
+        Shape cur = inShape;
         int curTensor = inputs[0];
-        List<TfliteGraph.Conv> convs = new ArrayList<>();
-        TfliteGraph.Classifier classifier = null;
-        boolean softmax = false;
+        List<LayerSpec> specs = new ArrayList<>();
+        List<TfliteGraph.Layer> layers = new ArrayList<>();
+        // Which layer wrote each tensor (RESHAPE and SQUEEZE pass their input's on); the input is -1.
+        Map<Integer, Integer> producer = new HashMap<>();
+        producer.put(curTensor, -1);
+        boolean pooled = false;
         Phase phase = Phase.BODY;
         for (TfliteOperator op : file.operators()) {
-            if (op.input(0) != curTensor || op.outputs().length != 1) {
-                throw new FlatBufferException("operator " + op.index() + " (" + op.name()
-                        + ") does not continue a single chain from the input; expected a linear MobileNet graph");
+            if (op.outputs().length != 1) {
+                throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") has "
+                        + op.outputs().length + " outputs; expected one");
             }
-            TfliteTensor outT = file.tensor(op.outputs()[0]);
+            int outId = op.outputs()[0];
+            if (producer.containsKey(outId)) {
+                throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") writes tensor " + outId
+                        + ", which the input or an earlier operator already holds");
+            }
+            int addendTensor = -1;
+            if (op.code() == BuiltinOp.ADD) {
+                addendTensor = addend(op, curTensor);
+            } else if (op.input(0) != curTensor) {
+                throw new FlatBufferException("operator " + op.index() + " (" + op.name()
+                        + ") does not continue a single chain from the input; expected a MobileNet graph (a chain"
+                        + " of layers with residual adds)");
+            }
+            TfliteTensor outT = file.tensor(outId);
+            String name = "layers." + specs.size();
+            LayerSpec layer = null;
+            TfliteGraph.Layer origin = new TfliteGraph.Layer(op.index(), null, null);
             Shape next;
             switch (op.code()) {
                 case BuiltinOp.CONV_2D, BuiltinOp.DEPTHWISE_CONV_2D -> {
                     if (phase == Phase.POOLED && op.code() == BuiltinOp.CONV_2D) {
-                        classifier = classifier(op, cur, true);
-                        next = new Shape(1, 1, classifier.classes());
+                        Classifier c = classifier(op, cur, true);
+                        layer = new LayerSpec(name, LayerKind.FC, 1, 1, Pads.NONE, cur, c.out(), c.act(), null);
+                        origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias());
                         phase = Phase.CLASSIFIED;
                     } else {
                         requirePhase(op, phase, Phase.BODY);
-                        TfliteGraph.Conv c = conv(op, cur);
-                        convs.add(c);
-                        next = c.out();
+                        Conv c = conv(op, cur);
+                        layer = new LayerSpec(name, c.kind(), c.kernel(), c.stride(), c.pads(), cur, c.out(), c.act(),
+                                null);
+                        origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias());
                     }
+                    next = layer.out();
+                }
+                case BuiltinOp.ADD -> {
+                    requirePhase(op, phase, Phase.BODY);
+                    int from = producer.get(addendTensor);
+                    if (from < 0) {
+                        throw new FlatBufferException("operator " + op.index() + " (ADD) adds the graph input; only"
+                                + " residual adds of an earlier layer's output are supported");
+                    }
+                    LayerSpec addend = specs.get(from);
+                    if (!addend.out().equals(cur)) {
+                        throw new FlatBufferException("operator " + op.index() + " (ADD) adds a " + addend.out()
+                                + " map to a " + cur + " map; a residual add needs equal shapes (no broadcasting)");
+                    }
+                    Activation act = activation(op, optionsOrDefaults(op).i8(0, ACT_NONE));
+                    layer = new LayerSpec(name, LayerKind.ADD, 1, 1, Pads.NONE, cur, cur, act, addend.name());
+                    next = cur;
                 }
                 case BuiltinOp.AVERAGE_POOL_2D, BuiltinOp.MEAN -> {
                     requirePhase(op, phase, Phase.BODY);
-                    if (convs.isEmpty()) {
+                    if (specs.isEmpty()) {
                         throw new FlatBufferException("operator " + op.index() + " (" + op.name()
                                 + ") comes before any convolution");
                     }
                     checkGlobalPool(op, cur);
                     next = new Shape(1, 1, cur.c());
+                    layer = new LayerSpec(name, LayerKind.AVG_POOL, cur.h(), 1, Pads.NONE, cur, next,
+                            Activation.NONE, null);
                     phase = Phase.POOLED;
+                    pooled = true;
                 }
                 case BuiltinOp.FULLY_CONNECTED -> {
                     requirePhase(op, phase, Phase.POOLED);
-                    classifier = classifier(op, cur, false);
-                    next = new Shape(1, 1, classifier.classes());
+                    Classifier c = classifier(op, cur, false);
+                    layer = new LayerSpec(name, LayerKind.FC, 1, 1, Pads.NONE, cur, c.out(), c.act(), null);
+                    origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias());
+                    next = c.out();
                     phase = Phase.CLASSIFIED;
                 }
                 case BuiltinOp.RESHAPE, BuiltinOp.SQUEEZE -> {
@@ -110,27 +171,68 @@ final class TfliteGraphMapper {
                         throw new FlatBufferException("operator " + op.index() + " (SOFTMAX) has beta " + beta
                                 + "; only beta 1 is supported");
                     }
-                    softmax = true;
+                    layer = new LayerSpec(name, LayerKind.SOFTMAX, 1, 1, Pads.NONE, cur, cur, Activation.NONE, null);
                     next = cur;
                     phase = Phase.DONE;
                 }
+                case BuiltinOp.HARD_SWISH -> throw new FlatBufferException("operator " + op.index() + " is HARD_SWISH:"
+                        + " hard-swish activations (MobileNet v3) are not supported");
                 default -> throw new FlatBufferException("operator " + op.index() + " is " + op.name()
-                        + ", which a MobileNet v1 import does not support (supported: CONV_2D, DEPTHWISE_CONV_2D,"
-                        + " AVERAGE_POOL_2D, MEAN, FULLY_CONNECTED, RESHAPE, SQUEEZE, SOFTMAX)");
+                        + ", which a MobileNet import does not support (supported: " + SUPPORTED + ")");
             }
             checkDeclaredShape(op, outT, next);
+            if (layer != null) {
+                specs.add(layer);
+                layers.add(origin);
+            }
+            producer.put(outId, layer != null ? specs.size() - 1 : producer.get(curTensor));
             cur = next;
-            curTensor = op.outputs()[0];
+            curTensor = outId;
         }
-        if (phase == Phase.BODY) {
-            throw new FlatBufferException("the graph has no global average pooling; expected a MobileNet v1");
+        if (!pooled) {
+            throw new FlatBufferException("the graph has no global average pooling; expected a MobileNet classifier"
+                    + " or feature extractor");
         }
         int[] outputs = file.outputs();
         if (outputs.length != 1 || outputs[0] != curTensor) {
             throw new FlatBufferException("expected the graph's only output to be the end of the chain (tensor "
                     + curTensor + "), found outputs " + Arrays.toString(outputs));
         }
-        return new TfliteGraph(input, s[1], List.copyOf(convs), classifier, softmax);
+        boolean adds = specs.stream().anyMatch(l -> l.kind() == LayerKind.ADD);
+        LayerGraph graph = new LayerGraph(adds ? MobileNetV2Spec.FAMILY : ModelSpec.FAMILY, inShape, specs);
+        return new TfliteGraph(input, graph, List.copyOf(layers));
+    }
+
+    /**
+     * The tensor an ADD adds to the chain's current one: its other input (either may come first), which
+     * must be the output of an earlier operator, not a constant.
+     */
+    private int addend(TfliteOperator op, int curTensor) {
+        if (op.inputs().length != 2) {
+            throw new FlatBufferException("operator " + op.index() + " (ADD) has " + op.inputs().length
+                    + " inputs; expected two");
+        }
+        int a = op.input(0);
+        int b = op.input(1);
+        if (a != curTensor && b != curTensor) {
+            throw new FlatBufferException("operator " + op.index() + " (ADD) does not add to the chain's current"
+                    + " tensor " + curTensor + "; expected a MobileNet graph (a chain of layers with residual adds)");
+        }
+        int other = a == curTensor ? b : a;
+        if (other < 0 || decoder.isConstant(file.tensor(other))) {
+            throw new FlatBufferException("operator " + op.index() + " (ADD) adds a constant; only residual adds of"
+                    + " an earlier layer's output are supported");
+        }
+        return other;
+    }
+
+    /** A body convolution, weights in the engine's layout. */
+    private record Conv(LayerKind kind, int kernel, int stride, Pads pads, Shape out, Activation act, float[] weight,
+            float[] bias) {
+    }
+
+    /** A classifier: weights {@code [classes, C]}, bias {@code [classes]} (zeros when the op has none). */
+    private record Classifier(Shape out, Activation act, float[] weight, float[] bias) {
     }
 
     private static void requirePhase(TfliteOperator op, Phase phase, Phase want) {
@@ -159,7 +261,7 @@ final class TfliteGraphMapper {
         }
     }
 
-    private TfliteGraph.Conv conv(TfliteOperator op, Shape in) {
+    private Conv conv(TfliteOperator op, Shape in) {
         boolean depthwise = op.code() == BuiltinOp.DEPTHWISE_CONV_2D;
         FbTable o = options(op);
         int padding = o.i8(0, SAME);
@@ -207,7 +309,7 @@ final class TfliteGraphMapper {
             torch = ohwiToTorch(w, cout, k, in.c());
             kind = k == 1 && strideW == 1 ? LayerKind.POINTWISE : LayerKind.CONV;
         }
-        checkActivation(op, act);
+        Activation activation = activation(op, act);
         Pads pads = pads(padding, in, k, strideW, where);
         int oh = (in.h() + pads.top() + pads.bottom() - k) / strideW + 1;
         int ow = (in.w() + pads.left() + pads.right() - k) / strideW + 1;
@@ -219,17 +321,13 @@ final class TfliteGraphMapper {
         if (bi >= 0) {
             bias = decoder.bias(file.tensor(bi), file.tensor(op.input(0)), wt, cout);
         }
-        return new TfliteGraph.Conv(op.index(), kind, k, strideW, pads, in, new Shape(oh, ow, cout), torch, bias);
+        return new Conv(kind, k, strideW, pads, new Shape(oh, ow, cout), activation, torch, bias);
     }
 
-    private TfliteGraph.Classifier classifier(TfliteOperator op, Shape in, boolean conv) {
+    private Classifier classifier(TfliteOperator op, Shape in, boolean conv) {
         String where = "operator " + op.index() + " (" + op.name() + ")";
         FbTable o = options(op);
-        int act = conv ? o.i8(3, ACT_NONE) : o.i8(0, ACT_NONE);
-        if (act != ACT_NONE) {
-            throw new FlatBufferException(where + " is the classifier but has fused activation " + act
-                    + "; expected NONE");
-        }
+        Activation act = activation(op, conv ? o.i8(3, ACT_NONE) : o.i8(0, ACT_NONE));
         TfliteTensor wt = constant(op, 1, "weights");
         int[] ws = wt.shape();
         int classes;
@@ -254,7 +352,7 @@ final class TfliteGraphMapper {
         int bi = op.input(2);
         float[] bias = bi >= 0 ? decoder.bias(file.tensor(bi), file.tensor(op.input(0)), wt, classes)
                 : new float[classes];
-        return new TfliteGraph.Classifier(op.index(), classes, in.c(), w, bias);
+        return new Classifier(new Shape(1, 1, classes), act, w, bias);
     }
 
     private void checkGlobalPool(TfliteOperator op, Shape in) {
@@ -285,28 +383,41 @@ final class TfliteGraphMapper {
         }
     }
 
-    private void checkActivation(TfliteOperator op, int act) {
-        if (act == ACT_RELU6) {
-            return;
-        }
-        if (act == ACT_RELU) {
-            TfliteTensor out = file.tensor(op.outputs()[0]);
-            Quantization q = out.quantization();
-            if (q.present() && q.perTensor() && out.type() == TensorType.UINT8
-                    && q.scale()[0] * (255 - q.zeroPointAt(0)) <= 6.0f + 1e-4f) {
-                return;
+    /** The engine activation of a fused TFLite activation (see the class comment). */
+    private Activation activation(TfliteOperator op, int act) {
+        switch (act) {
+            case ACT_NONE -> {
+                return Activation.NONE;
             }
-            if (q.present() && q.perTensor() && out.type() == TensorType.INT8
-                    && q.scale()[0] * (127 - q.zeroPointAt(0)) <= 6.0f + 1e-4f) {
-                return;
+            case ACT_RELU6 -> {
+                return Activation.RELU6;
             }
+            case ACT_RELU -> {
+                TfliteTensor out = file.tensor(op.outputs()[0]);
+                Quantization q = out.quantization();
+                if (q.present() && q.perTensor() && out.type() == TensorType.UINT8
+                        && q.scale()[0] * (255 - q.zeroPointAt(0)) <= 6.0f + 1e-4f) {
+                    return Activation.RELU6;
+                }
+                if (q.present() && q.perTensor() && out.type() == TensorType.INT8
+                        && q.scale()[0] * (127 - q.zeroPointAt(0)) <= 6.0f + 1e-4f) {
+                    return Activation.RELU6;
+                }
+                return Activation.RELU;
+            }
+            default -> throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") has fused activation "
+                    + switch (act) {
+                        case ACT_RELU_N1_TO_1 -> "RELU_N1_TO_1";
+                        case ACT_TANH -> "TANH";
+                        case ACT_SIGN_BIT -> "SIGN_BIT";
+                        default -> "#" + act;
+                    } + ", which the engine does not run (supported: NONE, RELU, RELU6)");
         }
-        throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") has fused activation "
-                + switch (act) {
-                    case ACT_NONE -> "NONE";
-                    case ACT_RELU -> "RELU (with an output range beyond 6)";
-                    default -> "#" + act;
-                } + "; the engine's body layers apply ReLU6");
+    }
+
+    /** The options table, or an empty one (every field at its default) when the op has none (ADD may). */
+    private static FbTable optionsOrDefaults(TfliteOperator op) {
+        return op.options() != null ? op.options() : FbTable.EMPTY;
     }
 
     private static FbTable options(TfliteOperator op) {

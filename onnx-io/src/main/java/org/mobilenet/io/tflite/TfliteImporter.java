@@ -5,12 +5,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
-import org.mobilenet.engine.arch.LayerKind;
+import java.util.Optional;
+import org.mobilenet.engine.arch.Architecture;
+import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Padding;
-import org.mobilenet.engine.arch.Variant;
+import org.mobilenet.engine.arch.StandardArchitectures;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.Preprocessing;
 import org.mobilenet.engine.model.Tensor;
@@ -18,9 +20,13 @@ import org.mobilenet.engine.model.TensorNames;
 import org.mobilenet.io.BadInputException;
 
 /**
- * Loads a TFLite MobileNet v1 (float32, or uint8/int8 quantized and dequantized to float at load)
- * as an engine {@link Model}: {@link Padding#TF_SAME}, BatchNorm already folded (biases as
- * {@code L.bias}), the classifier as {@code fc} (or none for an embedding extractor, classes 0).
+ * Loads a TFLite MobileNet (float32, or uint8/int8 quantized and dequantized to float at load) as an
+ * engine {@link Model}: the operators become a layer graph ({@link TfliteGraphMapper}), which is
+ * then recognized as a MobileNet v1 ({@link ModelSpec}: {@link Padding#TF_SAME}, any variant and
+ * alpha) or a MobileNet v2 ({@link MobileNetV2Spec}, any alpha) when it has exactly one of their
+ * layouts, and otherwise kept as a generic graph (it runs, but the v1-only exporters refuse it).
+ * BatchNorm is already folded (biases as {@code L.bias}); the classifier is {@code fc} (or none for an
+ * embedding extractor, classes 0).
  *
  * <p>Preprocessing comes from the input tensor: a quantized input {@code real = s * (q - z)} fed
  * with pixels {@code q} means {@code (pixel - z) / (1/s)}, so mean {@code z} and std {@code 1/s}
@@ -42,7 +48,9 @@ public final class TfliteImporter {
     /**
      * Reads a .tflite file into a model.
      *
-     * @throws BadInputException when the file is unreadable, malformed, hostile or not a MobileNet v1
+     * @throws BadInputException when the file is unreadable, malformed or hostile ("malformed TFLite
+     *                           file"), or well-formed but not a network the import supports ("not a
+     *                           supported TFLite MobileNet", naming what is not)
      */
     public static Model load(Path path) throws BadInputException {
         TfliteFile file = TfliteFile.read(path);
@@ -51,11 +59,12 @@ public final class TfliteImporter {
         try {
             graph = new TfliteGraphMapper(file).map();
             md = TfliteMetadata.of(file);
-        } catch (FlatBufferException | IndexOutOfBoundsException e) {
-            throw new BadInputException(path, "not a supported TFLite MobileNet v1: " + e.getMessage());
+        } catch (FlatBufferException | IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw new BadInputException(path, "not a supported TFLite MobileNet: " + e.getMessage());
         }
-        ModelSpec spec = spec(path, graph);
-        Map<String, Tensor> tensors = tensors(spec, graph);
+        Optional<StandardArchitectures.Match> match = StandardArchitectures.match(graph.graph());
+        Architecture arch = match.isPresent() ? match.get().architecture() : graph.graph();
+        Map<String, Tensor> tensors = tensors(arch.graph(), graph);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "tflite");
         meta.put("source", String.valueOf(path.getFileName()));
@@ -70,15 +79,19 @@ public final class TfliteImporter {
         }
         TfliteTensor in = graph.input();
         meta.put("input", in.type() + " " + java.util.Arrays.toString(in.shape()));
+        if (match.isPresent() && match.get().plainRelu()) {
+            meta.put(Model.ACTIVATION_KEY, "relu");
+        }
+        int classes = graph.graph().classes();
         List<String> labels = List.of();
-        if (spec.classes() > 0) {
-            labels = labels(path, md, spec.classes(), meta);
+        if (classes > 0) {
+            labels = labels(path, md, classes, meta);
         }
         Model m;
         try {
-            m = new Model(spec, tensors, BN_EPSILON, preprocessing(path, in), labels, meta);
+            m = new Model(arch, tensors, BN_EPSILON, preprocessing(path, in), labels, meta);
         } catch (IllegalArgumentException e) {
-            throw new BadInputException(path, "not a supported TFLite MobileNet v1: " + e.getMessage());
+            throw new BadInputException(path, "not a supported TFLite MobileNet: " + e.getMessage());
         }
         return m;
     }
@@ -101,94 +114,23 @@ public final class TfliteImporter {
         return Preprocessing.uniform(mean, 1f / q.scale()[0]);
     }
 
-    private static ModelSpec spec(Path path, TfliteGraph g) throws BadInputException {
-        List<TfliteGraph.Conv> convs = g.convs();
-        Variant variant = variant(convs);
-        if (variant == null) {
-            throw new BadInputException(path, "expected MobileNet v1 layers (a 3x3 stem, then 13 depthwise/pointwise"
-                    + " pairs, 8 for the shallow variant, or 13 full convs), found " + describe(convs));
-        }
-        int[] widths = convs.stream().mapToInt(c -> c.out().c()).toArray();
-        OptionalDouble alpha = ModelSpec.inferAlpha(variant, widths);
-        if (alpha.isEmpty()) {
-            throw new BadInputException(path, "channel counts " + java.util.Arrays.toString(widths)
-                    + " follow no MobileNet v1 width multiplier");
-        }
-        int classes = g.classifier() == null ? 0 : g.classifier().classes();
-        ModelSpec spec;
-        try {
-            spec = new ModelSpec(alpha.getAsDouble(), g.resolution(), classes, variant, Padding.TF_SAME, g.softmax());
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(path, e.getMessage());
-        }
-        List<LayerSpec> layers = spec.weightedLayers();
-        for (int i = 0; i < convs.size(); i++) {
-            LayerSpec l = layers.get(i);
-            TfliteGraph.Conv c = convs.get(i);
-            if (l.kind() != c.kind() || l.kernel() != c.kernel() || l.stride() != c.stride()
-                    || !l.pads().equals(c.pads()) || !l.in().equals(c.in()) || !l.out().equals(c.out())) {
-                throw new BadInputException(path, "operator " + c.op() + " (" + l.name() + ") is a " + c.kernel() + "x"
-                        + c.kernel() + " " + c.kind().id() + " stride " + c.stride() + " pads " + c.pads() + " " + c.in()
-                        + " -> " + c.out() + ", expected " + l.kernel() + "x" + l.kernel() + " " + l.kind().id()
-                        + " stride " + l.stride() + " pads " + l.pads() + " " + l.in() + " -> " + l.out());
-            }
-        }
-        return spec;
-    }
-
-    private static Variant variant(List<TfliteGraph.Conv> convs) {
-        if (convs.isEmpty() || convs.get(0).kind() != LayerKind.CONV || convs.get(0).kernel() != 3) {
-            return null;
-        }
-        int rest = convs.size() - 1;
-        boolean separable = rest % 2 == 0;
-        boolean full = true;
-        for (int i = 1; i < convs.size(); i++) {
-            LayerKind k = convs.get(i).kind();
-            if (k != ((i % 2 == 1) ? LayerKind.DEPTHWISE : LayerKind.POINTWISE)) {
-                separable = false;
-            }
-            if (k != LayerKind.CONV) {
-                full = false;
-            }
-        }
-        int full13 = ModelSpec.blocks(Variant.CONV).size();
-        if (full && rest == full13) {
-            return Variant.CONV;
-        }
-        if (separable && rest / 2 == ModelSpec.blocks(Variant.SEPARABLE).size()) {
-            return Variant.SEPARABLE;
-        }
-        if (separable && rest / 2 == ModelSpec.blocks(Variant.SHALLOW).size()) {
-            return Variant.SHALLOW;
-        }
-        return null;
-    }
-
-    private static String describe(List<TfliteGraph.Conv> convs) {
-        List<String> s = new ArrayList<>();
-        for (TfliteGraph.Conv c : convs) {
-            s.add(c.kernel() + "x" + c.kernel() + " " + c.kind().id());
-        }
-        return convs.size() + " convolutions " + (s.size() > 6 ? s.subList(0, 6) + "..." : s);
-    }
-
-    private static Map<String, Tensor> tensors(ModelSpec spec, TfliteGraph g) {
+    /**
+     * The weights and biases under the names of {@code named} (the recognized architecture's layers,
+     * or the mapped graph's own), layer by layer in the same order as the mapped graph.
+     */
+    private static Map<String, Tensor> tensors(LayerGraph named, TfliteGraph g) {
         Map<String, Tensor> t = new LinkedHashMap<>();
-        List<LayerSpec> layers = spec.weightedLayers();
-        for (int i = 0; i < g.convs().size(); i++) {
+        List<LayerSpec> layers = named.layers();
+        for (int i = 0; i < layers.size(); i++) {
             LayerSpec l = layers.get(i);
-            TfliteGraph.Conv c = g.convs().get(i);
-            t.put(TensorNames.weight(l.name()), new Tensor(l.weightShape(), c.weight()));
-            if (c.bias() != null) {
-                t.put(TensorNames.bias(l.name()), new Tensor(new int[] {l.outChannels()}, c.bias()));
+            TfliteGraph.Layer origin = g.layers().get(i);
+            if (!l.kind().hasWeights()) {
+                continue;
             }
-        }
-        TfliteGraph.Classifier fc = g.classifier();
-        if (fc != null) {
-            LayerSpec l = layers.get(layers.size() - 1);
-            t.put(TensorNames.weight(l.name()), new Tensor(new int[] {fc.classes(), fc.features()}, fc.weight()));
-            t.put(TensorNames.bias(l.name()), new Tensor(new int[] {fc.classes()}, fc.bias()));
+            t.put(TensorNames.weight(l.name()), new Tensor(l.weightShape(), origin.weight()));
+            if (origin.bias() != null) {
+                t.put(TensorNames.bias(l.name()), new Tensor(new int[] {l.outChannels()}, origin.bias()));
+            }
         }
         return t;
     }

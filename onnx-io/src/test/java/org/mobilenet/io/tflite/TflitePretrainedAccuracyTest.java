@@ -20,10 +20,23 @@ import org.mobilenet.io.image.ImageLoader;
 class TflitePretrainedAccuracyTest {
 
     private static float[] run(String modelFile) throws Exception {
-        Model m = TfliteImporter.load(SharedData.model(modelFile));
-        RgbImage cat = new ImageLoader().load(SharedData.image("cat.bmp"));
-        float[] x = new ImagePreprocessor(m.preprocessing(), m.spec().resolution()).apply(cat);
+        return run(TfliteImporter.load(SharedData.model(modelFile)), "cat.bmp");
+    }
+
+    private static float[] run(Model m, String image) throws Exception {
+        RgbImage img = new ImageLoader().load(SharedData.image(image));
+        float[] x = new ImagePreprocessor(m.preprocessing(), m.resolution()).apply(img);
         return Network.compile(m).forward(x, 1);
+    }
+
+    private static int top(float[] p) {
+        int top = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (p[i] > p[top]) {
+                top = i;
+            }
+        }
+        return top;
     }
 
     @ParameterizedTest
@@ -61,5 +74,31 @@ class TflitePretrainedAccuracyTest {
             norm += v * v;
         }
         assertTrue(norm > 0, "features are not all zero");
+    }
+
+    /**
+     * MobileNet v2 (Coral, uint8): the real TFLite runtime's top-1 on each photo (see the shared
+     * README: TFLite with XNNPACK fed TF1-resized uint8 pixels). Float inference on dequantized weights
+     * and this project's resize need not give its scores; the top-1 must match, and the score be
+     * within 0.15 of TFLite's.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "cat.bmp, 286, Egyptian cat, 0.801",
+        "grace_hopper.bmp, 653, military uniform, 0.926",
+        "parrot.jpg, 89, macaw, 0.996",
+        "bird.bmp, 20, chickadee, 0.980",
+    })
+    void mobileNetV2ClassifiesEachPhotoAsTfliteDoes(String image, int index, String label, float tflite) throws Exception {
+        Model m = TfliteImporter.load(SharedData.model("mobilenet_v2_1.0_224_quant.tflite"));
+        assertTrue(m.architecture() instanceof org.mobilenet.engine.arch.MobileNetV2Spec, m.describe());
+        float[] p = run(m, image);
+        assertEquals(1001, p.length);
+        int top = top(p);
+        System.out.printf("mobilenet_v2_1.0_224_quant %s: top-1 %d %s %.4f (TFLite %.3f)%n", image, top,
+                m.labels().get(top), p[top], tflite);
+        assertEquals(index, top, image + " top-1 " + top + " (" + m.labels().get(top) + ") score " + p[top]);
+        assertEquals(label, m.labels().get(top));
+        assertTrue(Math.abs(p[top] - tflite) <= 0.15f, image + " score " + p[top] + " vs TFLite's " + tflite);
     }
 }

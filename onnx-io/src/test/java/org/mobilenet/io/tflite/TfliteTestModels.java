@@ -11,11 +11,13 @@ import org.mobilenet.io.tflite.FbWriter.Table;
 import org.mobilenet.io.tflite.FbWriter.Tables;
 
 /**
- * Writes an engine model (BN folded) as a TFLite file in code: CONV_2D / DEPTHWISE_CONV_2D with SAME
- * padding and fused ReLU6, MEAN over [1, 2], FULLY_CONNECTED, SOFTMAX. Weights float32, or int8
- * with per-output-channel scales (biases then float32). For import tests.
+ * Writes an engine model (BN folded; v1, v2 or any layer graph) as a TFLite file in code: CONV_2D /
+ * DEPTHWISE_CONV_2D with SAME padding and each layer's activation fused, ADD for residual adds (the
+ * earlier layer's output first when {@code addendFirst}), MEAN over [1, 2], FULLY_CONNECTED, SOFTMAX.
+ * Weights float32, or int8 with per-output-channel scales (biases then float32). For import tests.
  */
 final class TfliteTestModels {
+    private static final int ADD = 0;
     private static final int CONV_2D = 3;
     private static final int DEPTHWISE_CONV_2D = 4;
     private static final int FULLY_CONNECTED = 9;
@@ -28,11 +30,28 @@ final class TfliteTestModels {
     private final List<Integer> opcodes = new ArrayList<>();
     private final boolean int8;
     private final int softmaxCode;
+    private boolean addendFirst;
 
     private TfliteTestModels(boolean int8, int softmaxCode) {
         this.int8 = int8;
         this.softmaxCode = softmaxCode;
         buffers.add(new Table());
+    }
+
+    /** The same, with each ADD taking the earlier layer's output as its first input. */
+    static byte[] writeAddendFirst(Model model) {
+        TfliteTestModels w = new TfliteTestModels(false, SOFTMAX);
+        w.addendFirst = true;
+        return w.build(model);
+    }
+
+    /** TFLite's fused activation code. */
+    private static int act(LayerSpec l) {
+        return switch (l.activation()) {
+            case NONE -> 0;
+            case RELU -> 1;
+            case RELU6 -> 3;
+        };
     }
 
     /** The TFLite bytes of {@code model} (which must have no unfolded BN). */
@@ -110,10 +129,10 @@ final class TfliteTestModels {
     }
 
     private byte[] build(Model m) {
-        int r = m.spec().resolution();
-        int input = activation("input", 1, r, r, 3);
+        int input = activation("input", 1, m.inputHeight(), m.inputWidth(), 3);
         int cur = input;
-        for (LayerSpec l : m.spec().layers()) {
+        java.util.Map<String, Integer> outputs = new java.util.HashMap<>();
+        for (LayerSpec l : m.graph().layers()) {
             String n = l.name();
             switch (l.kind()) {
                 case CONV, POINTWISE -> {
@@ -135,7 +154,14 @@ final class TfliteTestModels {
                     int bt = floatTensor(n + "/bias", new int[] {o}, m.tensor(TensorNames.bias(n)).data());
                     int out = activation(n, 1, l.out().h(), l.out().w(), o);
                     op(CONV_2D, new int[] {cur, wt, bt}, out, 1,
-                            new Table().i8(0, 0).put(1, l.stride()).put(2, l.stride()).i8(3, 3));
+                            new Table().i8(0, 0).put(1, l.stride()).put(2, l.stride()).i8(3, act(l)));
+                    cur = out;
+                }
+                case ADD -> {
+                    int earlier = outputs.get(l.addend());
+                    int out = activation(n, 1, l.out().h(), l.out().w(), l.outChannels());
+                    op(ADD, addendFirst ? new int[] {earlier, cur} : new int[] {cur, earlier}, out, 11,
+                            new Table().i8(0, act(l)));
                     cur = out;
                 }
                 case DEPTHWISE -> {
@@ -154,7 +180,7 @@ final class TfliteTestModels {
                     int bt = floatTensor(n + "/bias", new int[] {c}, m.tensor(TensorNames.bias(n)).data());
                     int out = activation(n, 1, l.out().h(), l.out().w(), c);
                     op(DEPTHWISE_CONV_2D, new int[] {cur, wt, bt}, out, 2,
-                            new Table().i8(0, 0).put(1, l.stride()).put(2, l.stride()).put(3, 1).i8(4, 3));
+                            new Table().i8(0, 0).put(1, l.stride()).put(2, l.stride()).put(3, 1).i8(4, act(l)));
                     cur = out;
                 }
                 case AVG_POOL -> {
@@ -170,7 +196,7 @@ final class TfliteTestModels {
                             m.tensor(TensorNames.weight(n)).data(), 0, l.outChannels());
                     int bt = floatTensor("fc/bias", new int[] {l.outChannels()}, m.tensor(TensorNames.bias(n)).data());
                     int out = activation("logits", 1, l.outChannels());
-                    op(FULLY_CONNECTED, new int[] {cur, wt, bt}, out, 8, new Table().i8(0, 0));
+                    op(FULLY_CONNECTED, new int[] {cur, wt, bt}, out, 8, new Table().i8(0, act(l)));
                     cur = out;
                 }
                 case SOFTMAX -> {
@@ -180,6 +206,7 @@ final class TfliteTestModels {
                 }
                 default -> throw new IllegalStateException(l.kind().toString());
             }
+            outputs.put(n, cur);
         }
         List<Table> codes = new ArrayList<>();
         for (int c : opcodes) {
