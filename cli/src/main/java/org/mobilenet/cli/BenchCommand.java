@@ -18,6 +18,7 @@ import org.mobilenet.cli.format.OutputFormat;
 import org.mobilenet.cli.format.TextTable;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.UnsupportedModelException;
 import org.mobilenet.engine.model.SeededInit;
 import org.mobilenet.engine.run.KernelChoice;
 import org.mobilenet.engine.run.Network;
@@ -170,10 +171,14 @@ public final class BenchCommand implements Callable<Integer> {
                         + ": bench takes a square input so far (e.g. --resolution 224)");
             }
             m = SeededInit.create(s, 1);
-            name = "seeded " + m.spec();
+            name = "seeded " + m.describe();
         }
-        int r = m.spec().resolution();
-        if ((long) batch * r * r * 3 > Integer.MAX_VALUE / 4 || (long) batch * m.spec().outputSize() > Integer.MAX_VALUE / 4) {
+        if (!noOrt && !m.isV1()) {
+            throw new UnsupportedModelException(m.describe() + " cannot be exported to ONNX yet, which bench needs"
+                    + " to run ONNX Runtime; --no-ort times the engine alone");
+        }
+        int r = m.resolution();
+        if ((long) batch * r * r * 3 > Integer.MAX_VALUE / 4 || (long) batch * m.outputSize() > Integer.MAX_VALUE / 4) {
             throw new IllegalArgumentException("--batch " + batch + " is too large for " + r + "x" + r + " inputs");
         }
         if (cold) {
@@ -257,10 +262,10 @@ public final class BenchCommand implements Callable<Integer> {
                 for (int k = 0; k < 2; k++) {
                     boolean engineTurn = (k == 0) == (i % 2 == 0);
                     if (engineTurn) {
-                        engineRuns.add(ColdBench.run(java, childArgs("engine", engineFile, m.spec().resolution()), dir));
+                        engineRuns.add(ColdBench.run(java, childArgs("engine", engineFile, m.resolution()), dir));
                     } else if (!noOrt) {
                         try {
-                            ortRuns.add(ColdBench.run(java, childArgs("ort", ortFile, m.spec().resolution()), dir));
+                            ortRuns.add(ColdBench.run(java, childArgs("ort", ortFile, m.resolution()), dir));
                         } catch (IllegalStateException e) {
                             if (file == null) {
                                 throw e;

@@ -106,7 +106,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         }
         Model m = Session.of(spec).model(model);
         Preprocessing p = preprocessing(m.preprocessing());
-        int classes = m.spec().classes();
+        int classes = m.classes();
         List<String> names = m.labels();
         if (labels != null && classes > 0) {
             names = LabelsFile.load(labels, classes);
@@ -123,7 +123,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         ProgressReporter progress = showProgress ? ProgressReporter.bar(err, files.size()) : ProgressReporter.NONE;
         List<ImageResult> results;
         try (BackendFactory backends = Backends.factory(engine, m)) {
-            BatchClassifier bc = new BatchClassifier(new ImagePreprocessor(p, m.spec().resolution()),
+            BatchClassifier bc = new BatchClassifier(new ImagePreprocessor(p, m.resolution()),
                     new ImageLoader(maxPixels), backends, batch, threads, classes, topK, threshold, features);
             results = bc.run(files, progress::update);
         }

@@ -58,8 +58,8 @@ public final class ColdBenchChild {
         long loaded;
         if (runtime.equals("engine")) {
             Model m = ModelFiles.load(model);
-            if (m.spec().resolution() != r) {
-                throw new IllegalArgumentException("model resolution " + m.spec().resolution() + ", expected " + r);
+            if (m.resolution() != r) {
+                throw new IllegalArgumentException("model resolution " + m.resolution() + ", expected " + r);
             }
             // The default compile, as a program using the engine gets it: cold kernels first (see Network).
             try (Network net = Network.compile(m, threads)) {

@@ -64,6 +64,8 @@ public final class ConvertCommand implements Callable<Integer> {
             throw new OutputException(out, "already exists (use --force to overwrite)");
         }
         Model model = ModelFiles.load(in, inFormat);
+        // The writers handle MobileNet v1 only so far: refuse anything else before touching OUT.
+        model.requireV1(outFormat == ModelFiles.Format.ONNX ? "exported to ONNX" : "converted to " + outFormat.id());
         if (noSoftmax) {
             model = model.withSpec(model.spec().withSoftmax(false));
         }

@@ -11,7 +11,10 @@ import java.util.concurrent.Callable;
 import org.mobilenet.cli.format.Json;
 import org.mobilenet.cli.format.OutputFormat;
 import org.mobilenet.cli.format.TextTable;
+import org.mobilenet.engine.arch.Architecture;
+import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.cost.CostModel;
 import org.mobilenet.engine.cost.CostReport;
@@ -64,22 +67,15 @@ public final class InfoCommand implements Callable<Integer> {
             info.put("irVersion", imp.irVersion());
             info.put("producer", imp.producer());
             info.put("input", Map.of("name", imp.inputName(), "shape", imp.inputDims(), "layout", imp.inputLayout().name()));
-            info.put("output", Map.of("name", imp.outputName(), "shape", List.of("N", Integer.toString(model.spec().outputSize()))));
+            info.put("output", Map.of("name", imp.outputName(), "shape", List.of("N", Integer.toString(model.outputSize()))));
             info.put("activation", imp.activation());
         } else {
             model = ModelFiles.load(file, f);
-            int r = model.spec().resolution();
-            info.put("input", Map.of("name", "input", "shape", List.of("N", Integer.toString(r), Integer.toString(r), "3"),
-                    "layout", "NHWC"));
-            info.put("output", Map.of("name", "output", "shape", List.of("N", Integer.toString(model.spec().outputSize()))));
+            info.put("input", Map.of("name", "input", "shape", List.of("N", Integer.toString(model.inputHeight()),
+                    Integer.toString(model.inputWidth()), "3"), "layout", "NHWC"));
+            info.put("output", Map.of("name", "output", "shape", List.of("N", Integer.toString(model.outputSize()))));
         }
-        ModelSpec s = model.spec();
-        info.put("alpha", s.alpha());
-        info.put("resolution", s.resolution());
-        info.put("classes", s.classes());
-        info.put("variant", s.variant().id());
-        info.put("padding", s.padding().id());
-        info.put("softmax", s.softmax());
+        architecture(info, model);
         info.put("batchNorm", model.hasBatchNorm() ? "unfolded (epsilon " + model.bnEpsilon() + ")" : "folded");
         info.put("preprocessing", model.preprocessing().toString());
         info.put("labels", model.labels().size());
@@ -102,6 +98,38 @@ public final class InfoCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /**
+     * What the model is: {@code architecture} (one line, e.g. "MobileNet v2 (alpha 1.0, 224x224, 1001
+     * classes)") and {@code arch} (v1 or v2), then the fields of a recognized v1 (alpha, resolution,
+     * classes, variant, padding, softmax, as always) or v2 (alpha, resolution, classes, softmax); a
+     * graph that is neither shows its input size, classes and softmax.
+     */
+    private static void architecture(Map<String, Object> info, Model model) {
+        Architecture a = model.architecture();
+        LayerGraph g = model.graph();
+        info.put("architecture", a instanceof LayerGraph ? "custom MobileNet " + g.family() + " graph ("
+                + g.layers().size() + " layers, matches no standard MobileNet v1 or v2)" : a.describe());
+        info.put("arch", g.family());
+        if (a instanceof ModelSpec s) {
+            info.put("alpha", s.alpha());
+            info.put("resolution", s.resolution());
+        } else if (a instanceof MobileNetV2Spec s) {
+            info.put("alpha", s.alpha());
+        }
+        if (!(a instanceof ModelSpec)) {
+            info.put("resolution", g.input().h() == g.input().w() ? (Object) g.input().h()
+                    : g.input().h() + "x" + g.input().w());
+        }
+        info.put("classes", g.classes());
+        if (a instanceof ModelSpec s) {
+            info.put("variant", s.variant().id());
+            info.put("padding", s.padding().id());
+            info.put("softmax", s.softmax());
+        } else {
+            info.put("softmax", g.hasSoftmax());
+        }
+    }
+
     private void print(PrintWriter out, Map<String, Object> info, CostReport cost) {
         if (format == OutputFormat.JSON) {
             out.println(Json.write(info));
@@ -112,7 +140,7 @@ public final class InfoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--format must be table or json");
         }
         out.println("Model: " + info.get("model"));
-        for (String k : List.of("format", "opset", "producer", "alpha", "resolution", "classes", "variant", "padding",
+        for (String k : List.of("format", "opset", "producer", "architecture", "alpha", "resolution", "classes", "variant", "padding",
                 "softmax", "activation", "batchNorm", "preprocessing", "labels")) {
             if (info.containsKey(k)) {
                 out.printf(Locale.ROOT, "  %-14s %s%n", k, info.get(k));

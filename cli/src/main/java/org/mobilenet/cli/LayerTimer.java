@@ -37,7 +37,7 @@ final class LayerTimer {
             } while (System.nanoTime() - start < MIN_WARMUP_NANOS);
         }
         long[] nanos = net.timeLayers(in, 1, runs);
-        List<LayerSpec> layers = net.spec().layers();
+        List<LayerSpec> layers = net.graph().layers();
         Map<String, Double> out = new LinkedHashMap<>();
         for (int i = 0; i < layers.size(); i++) {
             out.put(layers.get(i).name(), nanos[i] / 1e6);

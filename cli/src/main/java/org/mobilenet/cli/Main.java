@@ -2,6 +2,7 @@ package org.mobilenet.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import org.mobilenet.engine.model.UnsupportedModelException;
 import org.mobilenet.engine.run.KernelPrimer;
 import org.mobilenet.io.BadInputException;
 import picocli.CommandLine;
@@ -103,6 +104,10 @@ public final class Main {
         } else if (ex instanceof java.nio.file.AccessDeniedException e) {
             code = ExitCode.BAD_INPUT;
             message = e.getFile() + ": permission denied";
+        } else if (ex instanceof UnsupportedModelException) {
+            // A well-formed model this build cannot handle that way (a v2 given to ONNX export, ...).
+            code = ExitCode.BAD_INPUT;
+            message = ex.getMessage();
         } else if (ex instanceof ai.onnxruntime.OrtException) {
             code = ExitCode.BAD_INPUT;
             message = "ONNX Runtime refused the model: " + ex.getMessage();

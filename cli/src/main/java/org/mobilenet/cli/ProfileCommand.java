@@ -88,10 +88,6 @@ public final class ProfileCommand implements Callable<Integer> {
             printOne(out, CostModel.of(model), measure ? measure(model) : null);
         } else {
             List<Architecture> archs = arch.architectures();
-            if (measure && !(archs.get(0) instanceof ModelSpec)) {
-                throw new IllegalArgumentException("--measure runs the engine, which does not run MobileNet "
-                        + arch.family() + " yet; without --measure, profile gives its costs");
-            }
             if (archs.size() > 1) {
                 if (measure) {
                     throw new IllegalArgumentException("--measure times one architecture; give one value each for "
@@ -100,7 +96,7 @@ public final class ProfileCommand implements Callable<Integer> {
                 printGrid(out, archs);
             } else {
                 Architecture a = archs.get(0);
-                printOne(out, CostModel.of(a), measure ? measure(SeededInit.create((ModelSpec) a, 1)) : null);
+                printOne(out, CostModel.of(a), measure ? measure(SeededInit.create(a, 1)) : null);
             }
         }
         out.flush();

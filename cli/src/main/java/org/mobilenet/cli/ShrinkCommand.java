@@ -11,6 +11,7 @@ import org.mobilenet.cli.format.Json;
 import org.mobilenet.cli.format.OutputFormat;
 import org.mobilenet.cli.format.TextTable;
 import org.mobilenet.engine.eval.Agreement;
+import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.shrink.Criterion;
 import org.mobilenet.engine.shrink.ShrinkOptions;
@@ -100,8 +101,9 @@ public final class ShrinkCommand implements Callable<Integer> {
             throw new OutputException(output, "already exists (use --force to overwrite)");
         }
         Model source = Session.of(spec).model(model);
-        ShrinkOptions o = new ShrinkOptions(alpha == null ? source.spec().alpha() : alpha,
-                resolution == null ? source.spec().resolution() : resolution, shallow, Criterion.parse(criterion), seed);
+        ModelSpec v1 = source.requireV1("shrunk");
+        ShrinkOptions o = new ShrinkOptions(alpha == null ? v1.alpha() : alpha,
+                resolution == null ? v1.resolution() : resolution, shallow, Criterion.parse(criterion), seed);
         Model shrunk = calibrationImages == null ? Shrinker.shrink(source, o)
                 : Shrinker.shrink(source, o, ShrinkEvaluation.channelMeans(source, calibrationImages));
         ShrinkReport report = ShrinkReport.of(source, shrunk);

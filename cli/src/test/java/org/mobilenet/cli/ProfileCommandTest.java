@@ -212,9 +212,6 @@ class ProfileCommandTest {
         CliRun unknown = CliRun.of("profile", "--arch", "v3");
         assertEquals(ExitCode.USAGE, unknown.code());
         assertTrue(unknown.err().contains("unknown architecture 'v3': expected v1 or v2"), unknown.err());
-        CliRun measure = CliRun.of("profile", "--arch", "v2", "--measure");
-        assertEquals(ExitCode.USAGE, measure.code());
-        assertTrue(measure.err().contains("--measure"), measure.err());
         CliRun size = CliRun.of("profile", "--resolution", "160x");
         assertEquals(ExitCode.USAGE, size.code());
         assertTrue(size.err().contains("invalid resolution '160x'"), size.err());

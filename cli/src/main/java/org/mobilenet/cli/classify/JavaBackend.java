@@ -11,7 +11,7 @@ public final class JavaBackend implements Backend {
 
     public JavaBackend(Model model) {
         this.network = Network.compile(model);
-        this.featureWidth = model.spec().featureWidth();
+        this.featureWidth = model.featureWidth();
     }
 
     @Override

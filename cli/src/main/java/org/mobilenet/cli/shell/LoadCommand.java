@@ -33,7 +33,7 @@ public final class LoadCommand implements Callable<Integer> {
         Model model = loader.load(file);
         Session.of(spec).load(file, model);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("loaded " + file + ": " + model.spec());
+        out.println("loaded " + file + ": " + model.describe());
         out.flush();
         return ExitCode.OK;
     }

@@ -71,6 +71,7 @@ public final class Verifier {
             proto = OnnxFile.read(file);
         } else {
             Model loaded = ModelFiles.load(file, format);
+            loaded.requireV1("verified against ONNX Runtime");
             proto = OnnxExporter.toProto(loaded, OnnxExportOptions.defaults());
         }
         OnnxImport imp = OnnxImporter.importModel(file, proto);

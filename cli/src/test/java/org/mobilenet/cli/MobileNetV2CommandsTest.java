@@ -1,0 +1,129 @@
+package org.mobilenet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Coral MobileNet v2 (../shared) through the commands: classify, info and profile work on it;
+ * the commands that need the ONNX export, shrink or a v1 spec refuse it in one line as a model they
+ * do not support yet (exit 3), never as malformed and never as an internal error.
+ */
+class MobileNetV2CommandsTest {
+    @TempDir
+    Path tmp;
+
+    private static String shared(String sub) {
+        Path p = CliRun.shared().resolve(sub);
+        assertTrue(Files.exists(p), "shared data missing: " + p + " (set -Dmobilenet.shared)");
+        return p.toString();
+    }
+
+    private static String v2() {
+        return shared("models/mobilenet_v2_1.0_224_quant.tflite");
+    }
+
+    @Test
+    void classifyGivesTheTfliteRuntimesTop1OnEveryPhoto() {
+        CliRun r = CliRun.of("classify", "-m", v2(), "--format", "json", "--top-k", "1", shared("images/cat.bmp"),
+                shared("images/grace_hopper.bmp"), shared("images/parrot.jpg"), shared("images/bird.bmp"));
+        assertEquals(ExitCode.OK, r.code(), r.err());
+        JsonArray all = JsonParser.parseString(r.out()).getAsJsonArray();
+        int[] want = {286, 653, 89, 20};
+        String[] labels = {"Egyptian cat", "military uniform", "macaw", "chickadee"};
+        assertEquals(4, all.size());
+        for (int i = 0; i < 4; i++) {
+            JsonObject top = all.get(i).getAsJsonObject().getAsJsonArray("results").get(0).getAsJsonObject();
+            assertEquals(want[i], top.get("index").getAsInt(), all.get(i).toString());
+            assertEquals(labels[i], top.get("label").getAsString());
+        }
+    }
+
+    @Test
+    void classifyPrintsThe1280PooledFeatures() {
+        CliRun r = CliRun.of("classify", "-m", v2(), "--features", "--format", "json", shared("images/cat.bmp"));
+        assertEquals(ExitCode.OK, r.code(), r.err());
+        JsonObject img = JsonParser.parseString(r.out()).getAsJsonArray().get(0).getAsJsonObject();
+        assertEquals(1280, img.getAsJsonArray("features").size());
+    }
+
+    @Test
+    void infoSaysItIsAMobileNetV2() {
+        CliRun table = CliRun.of("info", v2());
+        assertEquals(ExitCode.OK, table.code(), table.err());
+        assertTrue(table.out().contains("architecture   MobileNet v2 (alpha 1.0, 224x224, 1001 classes)"), table.out());
+        assertTrue(table.out().contains("blocks.16.project (conv_pw)"), table.out());
+        assertTrue(table.out().contains("blocks.2.add (add)"), table.out());
+        CliRun json = CliRun.of("info", v2(), "--format", "json");
+        assertEquals(ExitCode.OK, json.code(), json.err());
+        JsonObject o = JsonParser.parseString(json.out()).getAsJsonObject();
+        assertEquals("v2", o.get("arch").getAsString());
+        assertEquals(1.0, o.get("alpha").getAsDouble());
+        assertEquals(224, o.get("resolution").getAsInt());
+        assertEquals(1001, o.get("classes").getAsInt());
+        assertFalse(o.has("variant"), "variant is v1's");
+        // The Coral file's own weights: 3.47M weights (the 1001-class FC), about 300M Mult-Adds.
+        assertEquals(300_775_552L, o.get("multAdds").getAsLong());
+    }
+
+    @Test
+    void aV1StillSaysWhatItIs() {
+        CliRun json = CliRun.of("info", shared("models/mobilenet_v1_0.5_160_quant.tflite"), "--format", "json");
+        assertEquals(ExitCode.OK, json.code(), json.err());
+        JsonObject o = JsonParser.parseString(json.out()).getAsJsonObject();
+        assertEquals("v1", o.get("arch").getAsString());
+        assertEquals("separable", o.get("variant").getAsString());
+        assertEquals(160, o.get("resolution").getAsInt());
+    }
+
+    @Test
+    void profileCostsAndMeasuresTheModelsLayers() {
+        CliRun r = CliRun.of("profile", "--model", v2());
+        assertEquals(ExitCode.OK, r.code(), r.err());
+        assertTrue(r.out().contains("Layers: MobileNet v2 (alpha 1.0, 224x224, 1001 classes)"), r.out());
+        assertTrue(r.out().contains("Residual Add"), r.out());
+        CliRun measured = CliRun.of("profile", "--arch", "v2", "--alpha", "0.35", "--resolution", "96", "--measure",
+                "--runs", "2", "--warmup", "1", "--format", "json");
+        assertEquals(ExitCode.OK, measured.code(), measured.err());
+        assertTrue(measured.out().contains("\"timeMs\""), measured.out());
+    }
+
+    private void assertRefusedAsUnsupported(CliRun r, String... parts) {
+        assertEquals(ExitCode.BAD_INPUT, r.code(), r.out() + r.err());
+        String line = r.err().strip();
+        assertFalse(line.contains("\n"), "one line: " + line);
+        assertFalse(line.contains("malformed") || line.contains("internal error"), line);
+        for (String p : parts) {
+            assertTrue(line.contains(p), line);
+        }
+    }
+
+    @Test
+    void commandsThatNeedAV1RefuseItAsNotSupportedYet() {
+        assertRefusedAsUnsupported(CliRun.of("convert", v2(), tmp.resolve("v2.onnx").toString()),
+                "mobilenet convert: MobileNet v2 models cannot be exported to ONNX yet");
+        assertFalse(Files.exists(tmp.resolve("v2.onnx")));
+        assertRefusedAsUnsupported(CliRun.of("convert", v2(), tmp.resolve("v2.safetensors").toString()),
+                "MobileNet v2 models cannot be converted to safetensors yet");
+        assertRefusedAsUnsupported(CliRun.of("verify", v2()), "mobilenet verify: MobileNet v2 models cannot be verified");
+        assertRefusedAsUnsupported(CliRun.of("shrink", "-m", v2(), "--alpha", "0.75", "--dry-run"),
+                "mobilenet shrink: MobileNet v2 models cannot be shrunk yet");
+        assertRefusedAsUnsupported(CliRun.of("classify", "-m", v2(), "--engine", "ort", shared("images/cat.bmp")),
+                "cannot be exported to ONNX yet");
+        assertRefusedAsUnsupported(CliRun.of("bench", "-m", v2(), "--runs", "1"), "--no-ort times the engine alone");
+    }
+
+    @Test
+    void benchTimesTheEngineAloneOnAV2() {
+        CliRun r = CliRun.of("bench", "-m", v2(), "--no-ort", "--runs", "2", "--warmup", "1", "--format", "json");
+        assertEquals(ExitCode.OK, r.code(), r.err());
+    }
+}
