@@ -118,7 +118,11 @@ final class TfliteGraphMapper {
                 }
                 case BuiltinOp.ADD -> {
                     requirePhase(op, phase, Phase.BODY);
-                    int from = producer.get(addendTensor);
+                    Integer from = producer.get(addendTensor);
+                    if (from == null) {
+                        throw new FlatBufferException("operator " + op.index() + " (ADD) adds tensor " + addendTensor
+                                + ", which no earlier operator wrote");
+                    }
                     if (from < 0) {
                         throw new FlatBufferException("operator " + op.index() + " (ADD) adds the graph input; only"
                                 + " residual adds of an earlier layer's output are supported");

@@ -56,13 +56,14 @@ public final class TfliteImporter {
         TfliteFile file = TfliteFile.read(path);
         TfliteGraph graph;
         TfliteMetadata md;
+        Optional<StandardArchitectures.Match> match;
         try {
             graph = new TfliteGraphMapper(file).map();
             md = TfliteMetadata.of(file);
+            match = StandardArchitectures.match(graph.graph());
         } catch (FlatBufferException | IndexOutOfBoundsException | IllegalArgumentException e) {
             throw new BadInputException(path, "not a supported TFLite MobileNet: " + e.getMessage());
         }
-        Optional<StandardArchitectures.Match> match = StandardArchitectures.match(graph.graph());
         Architecture arch = match.isPresent() ? match.get().architecture() : graph.graph();
         Map<String, Tensor> tensors = tensors(arch.graph(), graph);
         Map<String, String> meta = new LinkedHashMap<>();

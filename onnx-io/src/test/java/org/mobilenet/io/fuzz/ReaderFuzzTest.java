@@ -12,7 +12,9 @@ import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Resolution;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.Variant;
 import org.mobilenet.engine.model.Model;
@@ -21,6 +23,7 @@ import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.SharedData;
 import org.mobilenet.io.image.ImageLoader;
 import org.mobilenet.io.onnx.OnnxExportOptions;
+import org.mobilenet.io.tflite.TfliteTestModels;
 import org.mobilenet.io.onnx.OnnxExporter;
 
 /**
@@ -76,6 +79,18 @@ class ReaderFuzzTest {
         byte[] real = Files.readAllBytes(SharedData.model("mobilenet_v1_0.25_128_quant.tflite"));
         FuzzCampaign c = new FuzzCampaign("tflite", tmp, "tflite", ModelFiles::load, 64, 16 * MB);
         report("tflite", c.run(List.of(real), FuzzCampaign.iterations(1000), FuzzCampaign.seed()));
+    }
+
+    /**
+     * A small MobileNet v2 written in code (residual ADDs, linear projections; float32 and int8), so
+     * the mutations reach the graph mapping of adds as well as the reader.
+     */
+    @Test
+    void mutatedTfliteV2ModelsLoadOrAreRefused() throws Exception {
+        Model v2 = SeededInit.create(new MobileNetV2Spec(0.35, Resolution.square(32), 10, true), 3).foldBatchNorm();
+        FuzzCampaign c = new FuzzCampaign("tflite-v2", tmp, "tflite", ModelFiles::load, 64, 16 * MB);
+        report("tflite-v2", c.run(List.of(TfliteTestModels.write(v2, false), TfliteTestModels.write(v2, true)),
+                FuzzCampaign.iterations(1000), FuzzCampaign.seed()));
     }
 
     @Test

@@ -259,6 +259,24 @@ class TfliteHostileFileTest {
     }
 
     @Test
+    void aResidualAddOfATensorNoEarlierOperatorWroteIsRefused() throws Exception {
+        byte[] v2 = Files.readAllBytes(SharedData.model("mobilenet_v2_1.0_224_quant.tflite"));
+        int subgraph = element(v2, ref(v2, root(v2), 2), 0);
+        int operators = ref(v2, subgraph, 3);
+        int add = element(v2, operators, 9); // the first ADD
+        int inputs = ref(v2, add, 1);
+        int graphOutput = le(v2).getInt(ref(v2, subgraph, 2) + 4);
+        for (int i = 0; i < 2; i++) {
+            byte[] b = v2.clone();
+            le(b).putInt(inputs + 4 + 4 * i, graphOutput); // written only by the last operator
+            BadInputException e = refused(b, "add of a later tensor, input " + i);
+            assertTrue(e.getMessage().contains("not a supported TFLite MobileNet"), e.getMessage());
+            assertTrue(e.getMessage().contains(i == 0 ? "does not add to the chain's current tensor"
+                    : "adds tensor " + graphOutput + ", which no earlier operator wrote"), e.getMessage());
+        }
+    }
+
+    @Test
     void randomlyDamagedModelsLoadOrAreRefusedButNeverCrash() throws Exception {
         SplittableRandom rnd = new SplittableRandom(2024);
         int structureEnd = Math.min(real.length, 4096);

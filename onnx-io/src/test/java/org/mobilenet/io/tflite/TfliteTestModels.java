@@ -16,7 +16,7 @@ import org.mobilenet.io.tflite.FbWriter.Tables;
  * earlier layer's output first when {@code addendFirst}), MEAN over [1, 2], FULLY_CONNECTED, SOFTMAX.
  * Weights float32, or int8 with per-output-channel scales (biases then float32). For import tests.
  */
-final class TfliteTestModels {
+public final class TfliteTestModels {
     private static final int ADD = 0;
     private static final int CONV_2D = 3;
     private static final int DEPTHWISE_CONV_2D = 4;
@@ -55,7 +55,7 @@ final class TfliteTestModels {
     }
 
     /** The TFLite bytes of {@code model} (which must have no unfolded BN). */
-    static byte[] write(Model model, boolean int8) {
+    public static byte[] write(Model model, boolean int8) {
         return new TfliteTestModels(int8, SOFTMAX).build(model);
     }
 
