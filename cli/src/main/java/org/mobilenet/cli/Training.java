@@ -1,0 +1,177 @@
+package org.mobilenet.cli;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.kernels.ScalarKernels;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.SeededInit;
+import org.mobilenet.engine.run.Network;
+import org.mobilenet.io.ModelFiles;
+import org.mobilenet.io.tflite.TfliteImporter;
+import picocli.CommandLine;
+
+/**
+ * The training run of the launcher's class-data archive; not a subcommand and not for users.
+ *
+ * <p>After every build the launcher runs this class once per JDK with {@code -XX:ArchiveClassesAtExit}
+ * (JDK 17: a dynamic AppCDS archive) or {@code -XX:AOTCacheOutput} (JDK 25: the AOT cache with method
+ * profiles), and passes the archive to every later command. The archive holds what this run loaded, so
+ * it walks the paths users take: the picocli command tree, a model written to ONNX and read back, tiny
+ * BMP, PNG and JPEG images decoded and classified with both engines, {@code profile}, {@code info}, and
+ * the TFLite importer's classes (no TFLite writer exists to exercise it for real). It needs nothing
+ * outside the build (no {@code ../shared}: CI and users may lack it), prints nothing, and takes a couple
+ * of seconds. A failing step is skipped, since a smaller archive is better than none; the test
+ * {@code TrainingTest} checks that none fails, so the training keeps up with the commands.
+ */
+public final class Training {
+    private Training() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        exercise();
+    }
+
+    /** Runs the training in a temporary folder; returns the steps that failed (each with its reason). */
+    public static List<String> exercise() throws IOException {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        // Commands that print through System.out/err directly (not through picocli's writers) stay quiet too.
+        PrintStream nothing = new PrintStream(OutputStream.nullOutputStream(), true);
+        System.setOut(nothing);
+        System.setErr(nothing);
+        Path dir = Files.createTempDirectory("mobilenet-training");
+        List<String> failed = new ArrayList<>();
+        try {
+            run(dir, failed);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+            deleteTree(dir);
+        }
+        return failed;
+    }
+
+    private static void run(Path dir, List<String> failed) {
+        Steps steps = new Steps(failed);
+        // The command tree and its help: every command builds it, --help renders all of it.
+        steps.run(() -> cli("--help"));
+        steps.run(() -> cli("--version"));
+        for (String name : Main.commandLine(false).getSubcommands().keySet()) {
+            steps.run(() -> cli(name, "--help"));
+        }
+        steps.run(() -> cli("profile"));
+        steps.run(() -> cli("profile", "--alpha", "0.5", "--resolution", "160", "--format", "json"));
+
+        // A small seeded model with TensorFlow's 1001 classes, through the ONNX writer and reader.
+        Path onnx = dir.resolve("model.onnx");
+        steps.run(() -> {
+            Model m = SeededInit.create(ModelSpec.paper().withAlpha(0.25).withResolution(64).withClasses(1001), 1);
+            ModelFiles.save(m, onnx, ModelFiles.SaveOptions.defaults());
+            ModelFiles.load(onnx);
+        });
+        steps.run(() -> cli("info", onnx.toString()));
+        steps.run(() -> cli("profile", "-m", onnx.toString()));
+
+        // Images of each common format, decoded by ImageIO and classified (a folder, as users pass them).
+        Path images = dir.resolve("images");
+        steps.run(() -> {
+            Files.createDirectories(images);
+            BufferedImage img = new BufferedImage(80, 60, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < img.getHeight(); y++) {
+                for (int x = 0; x < img.getWidth(); x++) {
+                    img.setRGB(x, y, (x * 3) << 16 | (y * 4) << 8 | (x + y));
+                }
+            }
+            for (String format : new String[] {"bmp", "png", "jpg"}) {
+                ImageIO.write(img, format.equals("jpg") ? "jpeg" : format, images.resolve("img." + format).toFile());
+            }
+        });
+        steps.run(() -> cli("classify", "-m", onnx.toString(), images.toString()));
+        steps.run(() -> cli("classify", "-m", onnx.toString(), "--format", "json", images.resolve("img.jpg").toString()));
+        steps.run(() -> cli("classify", "-m", onnx.toString(), "--format", "csv", images.resolve("img.png").toString()));
+        steps.run(() -> cli("classify", "-m", onnx.toString(), "--engine", "ort", images.resolve("img.bmp").toString()));
+        // The reference kernels (MOBILENET_KERNELS=scalar) on the same model.
+        steps.run(() -> {
+            try (Network net = Network.compile(ModelFiles.load(onnx), new ScalarKernels())) {
+                net.forward(new float[net.inputSize()], 1);
+            }
+        });
+
+        // The TFLite importer (the format of the pretrained models users classify with).
+        steps.run(() -> loadPackage(TfliteImporter.class));
+    }
+
+    /** Runs one command line in-process with its output discarded; a failing command fails the step. */
+    private static void cli(String... args) {
+        PrintWriter nothing = new PrintWriter(OutputStream.nullOutputStream(), true);
+        CommandLine cl = Main.commandLine(false);
+        cl.setOut(nothing);
+        cl.setErr(nothing);
+        int code = cl.execute(args);
+        if (code != ExitCode.OK) {
+            throw new IllegalStateException("'" + String.join(" ", args) + "' exited with " + code);
+        }
+    }
+
+    /** Loads (without initializing) every class of {@code anchor}'s package from its jar or folder. */
+    private static void loadPackage(Class<?> anchor) throws IOException, URISyntaxException {
+        String prefix = anchor.getPackageName().replace('.', '/') + '/';
+        Path where = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> names = new ArrayList<>();
+        if (Files.isDirectory(where)) {
+            try (Stream<Path> files = Files.list(where.resolve(prefix))) {
+                files.map(p -> prefix + p.getFileName()).forEach(names::add);
+            }
+        } else {
+            try (JarFile jar = new JarFile(where.toFile())) {
+                jar.stream().map(JarEntry::getName).filter(n -> n.startsWith(prefix)).forEach(names::add);
+            }
+        }
+        for (String n : names) {
+            if (n.endsWith(".class") && n.indexOf('/', prefix.length()) < 0) {
+                try {
+                    Class.forName(n.substring(0, n.length() - 6).replace('/', '.'), false, anchor.getClassLoader());
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // not archivable here; the command loads it when it needs it
+                }
+            }
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** Runs steps, noting the ones that fail instead of stopping: the archive then just lacks their classes. */
+    private record Steps(List<String> failed) {
+        void run(Step s) {
+            try {
+                s.run();
+            } catch (Exception | LinkageError e) {
+                failed.add(String.valueOf(e));
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
