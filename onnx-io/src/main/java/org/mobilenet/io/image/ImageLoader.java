@@ -1,10 +1,21 @@
 package org.mobilenet.io.image;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
+import java.awt.image.SinglePixelPackedSampleModel;
+import java.awt.image.WritableRaster;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
@@ -21,10 +32,20 @@ import org.mobilenet.io.BadInputException;
  * (a decompression bomb) is refused without allocating it. Alpha is dropped (the colour channels are
  * kept as stored). Anything that is not a decodable image of those formats is a
  * {@link BadInputException}.
+ *
+ * <p>Made cheap for many images, with the same pixels as {@code BufferedImage.getRGB}: a regular file
+ * of up to {@link #IN_MEMORY_BYTES} is read whole and decoded from memory (no system call per scanline,
+ * no disk cache); the decoded raster is converted to packed RGB straight from its data buffer for the
+ * common layouts (8-bit sRGB interleaved bytes, packed sRGB ints, 8-bit gray or indexed through a
+ * 256-entry table built with the image's own colour model), and through {@code getRGB} otherwise. A
+ * loader holds no mutable state and no lock: threads may share one.
  */
 public final class ImageLoader {
     /** The default pixel limit: 100 megapixels. */
     public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+
+    /** Files up to this size are read into memory before decoding; larger ones are streamed from disk. */
+    static final long IN_MEMORY_BYTES = 64L << 20;
 
     private static final Set<String> FORMATS = Set.of("jpeg", "png", "bmp", "gif");
 
@@ -52,13 +73,16 @@ public final class ImageLoader {
 
     /** Decodes an image file. */
     public RgbImage load(Path file) throws BadInputException {
-        if (Files.isDirectory(file)) {
-            throw new BadInputException(file, "expected an image file, found a directory");
-        }
-        if (!Files.exists(file)) {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException | SecurityException e) {
             throw new BadInputException(file, "no such file");
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        if (attrs.isDirectory()) {
+            throw new BadInputException(file, "expected an image file, found a directory");
+        }
+        try (ImageInputStream in = open(file, attrs)) {
             if (in == null) {
                 throw new BadInputException(file, "cannot open the file for reading");
             }
@@ -103,15 +127,134 @@ public final class ImageLoader {
         }
     }
 
-    /** Packed RGB pixels of a decoded image. Shape line: {@code [h * w]}. */
+    /**
+     * The file's bytes in memory for a regular file of at most {@link #IN_MEMORY_BYTES}, else ImageIO's
+     * file stream (null when it cannot open the file).
+     */
+    private static ImageInputStream open(Path file, BasicFileAttributes attrs) throws IOException {
+        if (!attrs.isRegularFile() || attrs.size() > IN_MEMORY_BYTES) {
+            return ImageIO.createImageInputStream(file.toFile());
+        }
+        InputStream s;
+        try {
+            s = Files.newInputStream(file);
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException | SecurityException e) {
+            throw new BadInputException(file, "cannot open the file for reading");
+        }
+        try (s) {
+            // At most the size seen above: a file growing meanwhile cannot make this unbounded.
+            return new ByteArrayImageInputStream(s.readNBytes((int) attrs.size()));
+        }
+    }
+
+    /** Packed RGB pixels of a decoded image, as {@code getRGB} gives them without alpha. Shape line: {@code [h * w]}. */
     static RgbImage toRgb(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
-        int[] px = img.getRGB(0, 0, w, h, null, 0, w);
+        int[] px = direct(img);
+        if (px == null) {
+            px = img.getRGB(0, 0, w, h, null, 0, w);
+        }
         for (int i = 0; i < px.length; i++) {
             px[i] &= 0xFFFFFF;
         }
         return new RgbImage(w, h, px);
+    }
+
+    /**
+     * The pixels read straight from the raster's data for the layouts where that gives exactly what
+     * {@code getRGB} (one {@code ColorModel.getRGB} per pixel) gives, alpha bits aside; null for any
+     * other layout. Package-private for the tests that compare the two on every image type.
+     */
+    static int[] direct(BufferedImage img) {
+        WritableRaster r = img.getRaster();
+        ColorModel cm = img.getColorModel();
+        DataBuffer db = r.getDataBuffer();
+        if (db.getNumBanks() != 1 || r.getMinX() != 0 || r.getMinY() != 0) {
+            return null;
+        }
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int tx = r.getSampleModelTranslateX();
+        int ty = r.getSampleModelTranslateY();
+        if (db instanceof DataBufferByte bytes && r.getSampleModel() instanceof ComponentSampleModel sm
+                && cm.getTransferType() == DataBuffer.TYPE_BYTE) {
+            for (int b = 0; b < sm.getNumBands(); b++) {
+                if (sm.getSampleSize(b) != 8 || sm.getBankIndices()[b] != 0) {
+                    return null;
+                }
+            }
+            byte[] d = bytes.getData();
+            int[] bo = sm.getBandOffsets();
+            int ps = sm.getPixelStride();
+            int ss = sm.getScanlineStride();
+            int base = db.getOffset() - ty * ss - tx * ps;
+            int[] px = new int[w * h];
+            if (sm.getNumBands() == 1) {
+                // Gray or indexed: getRGB hands each byte (as a one-element array) to the colour
+                // model, whatever it is; tabulate that for the 256 values.
+                int[] lut = new int[256];
+                byte[] one = new byte[1];
+                for (int v = 0; v < 256; v++) {
+                    one[0] = (byte) v;
+                    lut[v] = cm.getRGB(one);
+                }
+                for (int y = 0; y < h; y++) {
+                    int o = base + y * ss + bo[0];
+                    int row = y * w;
+                    for (int x = 0; x < w; x++, o += ps) {
+                        px[row + x] = lut[d[o] & 0xFF];
+                    }
+                }
+                return px;
+            }
+            // 8-bit sRGB components, alpha (if any) not premultiplied: getRGB returns the stored bytes.
+            if (cm.getClass() != ComponentColorModel.class || !cm.getColorSpace().isCS_sRGB()
+                    || cm.getNumColorComponents() != 3 || cm.isAlphaPremultiplied()
+                    || sm.getNumBands() != cm.getNumComponents()) {
+                return null;
+            }
+            for (int b = 0; b < cm.getNumComponents(); b++) {
+                if (cm.getComponentSize(b) != 8) {
+                    return null;
+                }
+            }
+            int or = bo[0];
+            int og = bo[1];
+            int ob = bo[2];
+            for (int y = 0; y < h; y++) {
+                int o = base + y * ss;
+                int row = y * w;
+                for (int x = 0; x < w; x++, o += ps) {
+                    px[row + x] = (d[o + or] & 0xFF) << 16 | (d[o + og] & 0xFF) << 8 | (d[o + ob] & 0xFF);
+                }
+            }
+            return px;
+        }
+        if (db instanceof DataBufferInt ints && r.getSampleModel() instanceof SinglePixelPackedSampleModel sm
+                && cm.getClass() == DirectColorModel.class && cm.getColorSpace().isCS_sRGB()
+                && !cm.isAlphaPremultiplied()) {
+            DirectColorModel dcm = (DirectColorModel) cm;
+            if (dcm.getRedMask() != 0xFF0000 || dcm.getGreenMask() != 0xFF00 || dcm.getBlueMask() != 0xFF) {
+                return null;
+            }
+            int[] masks = sm.getBitMasks();
+            if (masks.length < 3 || masks[0] != 0xFF0000 || masks[1] != 0xFF00 || masks[2] != 0xFF) {
+                return null;
+            }
+            // getRGB sees the stored int (the sample model hands it over whole) and keeps its RGB bits.
+            int[] d = ints.getData();
+            int ss = sm.getScanlineStride();
+            int base = db.getOffset() - ty * ss - tx;
+            int[] px = new int[w * h];
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(d, base + y * ss, px, y * w, w);
+            }
+            return px;
+        }
+        return null;
     }
 
     private static String oneLine(Exception e) {
