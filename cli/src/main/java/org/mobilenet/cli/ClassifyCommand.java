@@ -106,30 +106,37 @@ public final class ClassifyCommand implements Callable<Integer> {
         if (!Float.isFinite(threshold)) {
             throw new IllegalArgumentException("--threshold must be a number");
         }
-        Model m = Session.of(spec).model(model);
-        Preprocessing p = preprocessing(m.preprocessing());
-        int classes = m.spec().classes();
-        List<String> names = m.labels();
-        if (labels != null && classes > 0) {
-            names = LabelsFile.load(labels, classes);
-        }
-        if (names.size() != classes) {
-            names = List.of();
+        Backends.check(engine);
+        if (resize != null) {
+            Preprocessing.Resize.parse(resize);
         }
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         // The total is known up front only for files named on the command line; else a count is shown.
         OptionalInt known = ImageInputs.knownCount(images);
-        boolean terminal = stderrIsTerminal();
-        boolean showProgress = terminal && (known.isEmpty() || known.getAsInt() >= PROGRESS_MIN_IMAGES);
+        boolean showProgress = stderrIsTerminal() && (known.isEmpty() || known.getAsInt() >= PROGRESS_MIN_IMAGES);
         ProgressReporter progress = showProgress ? ProgressReporter.bar(err, known.orElse(-1)) : ProgressReporter.NONE;
-        ClassifyReport.Writer report = new ClassifyReport(names, classes > 0, features || classes == 0).writer(out, format);
+        ClassifyReport.Writer[] report = new ClassifyReport.Writer[1];
+        BackendFactory[] backends = new BackendFactory[1];
         int[] counts = new int[2]; // images seen, images failed
-        try (BackendFactory backends = Backends.factory(engine, m, threads);
-                ImageInputs inputs = ImageInputs.of(images, stdin)) {
-            BatchClassifier bc = new BatchClassifier(new ImagePreprocessor(p, m.spec().resolution()),
-                    new ImageLoader(maxPixels), backends, batch, threads, classes, topK, threshold, features);
-            bc.run(inputs, results -> {
+        BatchClassifier bc = new BatchClassifier(new ImageLoader(maxPixels), batch, threads, topK, threshold, features);
+        try (ImageInputs inputs = ImageInputs.of(images, stdin)) {
+            // With several threads the first images decode while this loads the model.
+            bc.run(inputs, () -> {
+                Model m = Session.of(spec).model(model);
+                Preprocessing p = preprocessing(m.preprocessing());
+                int classes = m.spec().classes();
+                List<String> names = m.labels();
+                if (labels != null && classes > 0) {
+                    names = LabelsFile.load(labels, classes);
+                }
+                if (names.size() != classes) {
+                    names = List.of();
+                }
+                report[0] = new ClassifyReport(names, classes > 0, features || classes == 0).writer(out, format);
+                backends[0] = Backends.factory(engine, m, threads);
+                return new BatchClassifier.Setup(new ImagePreprocessor(p, m.spec().resolution()), backends[0], classes);
+            }, results -> {
                 progress.hide();
                 for (ImageResult r : results) {
                     if (r.failed()) {
@@ -138,7 +145,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                     }
                 }
                 err.flush();
-                report.add(results);
+                report[0].add(results);
                 if (out.checkError()) { // flushes; true once standard output is closed (a pipe's reader left)
                     throw new OutputException(Path.of("standard output"), "closed before all results were written");
                 }
@@ -149,11 +156,14 @@ public final class ClassifyCommand implements Callable<Integer> {
             });
         } finally {
             progress.finish();
+            if (backends[0] != null) {
+                backends[0].close();
+            }
         }
         if (counts[0] == 0) {
             throw new BadInputException(Path.of(String.join(" ", images)), "no JPEG, PNG, BMP or GIF images found");
         }
-        report.finish();
+        report[0].finish();
         out.flush();
         return counts[1] > 0 ? ExitCode.BAD_INPUT : ExitCode.OK;
     }

@@ -23,6 +23,7 @@ public final class Backends {
      * session with {@code threads} intra-op threads.
      */
     public static BackendFactory factory(String engine, Model model, int threads) {
+        check(engine);
         return switch (engine.toLowerCase(Locale.ROOT)) {
             case "java" -> new BackendFactory() {
                 @Override
@@ -35,7 +36,15 @@ public final class Backends {
                 }
             };
             case "ort" -> OrtBackend.factory(model, threads);
-            default -> throw new IllegalArgumentException("unknown --engine '" + engine + "': expected java or ort");
+            default -> throw new IllegalStateException(engine);
         };
+    }
+
+    /** Refuses an unknown engine name (a usage error), before anything is loaded. */
+    public static void check(String engine) {
+        String e = engine.toLowerCase(Locale.ROOT);
+        if (!e.equals("java") && !e.equals("ort")) {
+            throw new IllegalArgumentException("unknown --engine '" + engine + "': expected java or ort");
+        }
     }
 }

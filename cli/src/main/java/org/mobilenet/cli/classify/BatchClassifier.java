@@ -1,12 +1,16 @@
 package org.mobilenet.cli.classify;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -14,6 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.mobilenet.engine.eval.TopK;
@@ -27,60 +32,68 @@ import org.mobilenet.io.image.ImageLoader;
  * order, batch by batch, as they are ready. An image that cannot be decoded becomes a failed result;
  * the others in its batch still run.
  *
- * <p>With one thread everything runs on the caller's thread: read a batch of paths, decode and
- * preprocess them, run the batch, hand it over. With {@code threads = N > 1} it is a pipeline:
+ * <p>With one thread everything runs on the caller's thread: the model's {@link Setup} first, then
+ * for each batch of paths: decode and preprocess them, run the batch, hand it over. With
+ * {@code threads = N > 1} it is a pipeline:
  * <ul>
  *   <li>a feeder thread takes inputs from the (lazy) iterator, cuts them into batches, and queues one
  *       decode task per image;</li>
  *   <li>N worker threads decode and preprocess images (ImageIO and the resize; images are
- *       independent, no lock is shared) straight into their batch's input;</li>
+ *       independent, no lock is shared) straight into their batch's input. They start at once: while
+ *       the caller's thread makes the {@link Setup} (loads the model), decoded images are kept, up to
+ *       {@link #EARLY_PIXELS} pixels, and preprocessed when it is ready;</li>
  *   <li>a batch whose last image is decoded is queued to run; one {@link Backend} serves the whole
  *       command and runs one batch at a time, on whichever worker finds it free (a worker that
  *       cannot take it goes back to decoding instead of waiting), so inference overlaps the
  *       decoding of the next images and the engine's network (or ONNX Runtime's session) is made
- *       once;</li>
+ *       once, on a worker, while the others decode;</li>
  *   <li>the caller's thread waits for the batches in input order and hands each one to the sink, so
  *       output never waits for the end.</li>
  * </ul>
  * Memory is bounded whatever the number of images: at most {@link #window} batches exist between the
  * feeder and the sink (a semaphore; the feeder blocks until the sink has taken the oldest one), each
- * holding its preprocessed input (recycled) and its results; workers hold one decoded image each.
+ * holding its preprocessed input (recycled) and its results; workers hold one decoded image each
+ * (plus the early images, bounded by pixels).
  */
 public final class BatchClassifier {
+    /** Decoded images kept while the model loads, at most this many pixels in all (4 bytes each). */
+    static final long EARLY_PIXELS = 8_000_000;
+
     /** Receives each batch's results, in input order, on the thread that called {@link #run}. */
     @FunctionalInterface
     public interface Sink {
         void accept(List<ImageResult> results) throws Exception;
     }
 
-    private final ImagePreprocessor pre;
+    /**
+     * What running batches takes from the model.
+     *
+     * @param pre      the preprocessing of one image
+     * @param backends makes the backend (called once, by the first thread that runs a batch)
+     * @param classes  the model's classes (0 for a headless model: no ranking, its outputs are the features)
+     */
+    public record Setup(ImagePreprocessor pre, Supplier<Backend> backends, int classes) {
+    }
+
     private final ImageLoader loader;
-    private final Supplier<Backend> backends;
     private final int batch;
     private final int threads;
-    private final int classes;
     private final int topK;
     private final float threshold;
     private final boolean features;
 
     /**
-     * @param backends  makes the backend (called once, by the first thread that runs a batch)
-     * @param classes   the model's classes (0 for a headless model: no ranking, its outputs are the features)
      * @param topK      how many classes to keep per image
      * @param threshold the lowest score kept
      * @param features  whether to return the pooled feature vectors
      */
-    public BatchClassifier(ImagePreprocessor pre, ImageLoader loader, Supplier<Backend> backends, int batch,
-            int threads, int classes, int topK, float threshold, boolean features) {
+    public BatchClassifier(ImageLoader loader, int batch, int threads, int topK, float threshold, boolean features) {
         if (batch < 1 || threads < 1 || topK < 1) {
             throw new IllegalArgumentException("--batch, --threads and --top-k must be >= 1");
         }
-        this.pre = pre;
         this.loader = loader;
-        this.backends = backends;
         this.batch = batch;
         this.threads = threads;
-        this.classes = classes;
         this.topK = topK;
         this.threshold = threshold;
         this.features = features;
@@ -92,41 +105,46 @@ public final class BatchClassifier {
     }
 
     /** Classifies every path of a list, in order, and returns all results (for small lists and tests). */
-    public List<ImageResult> run(List<Path> images) throws Exception {
+    public List<ImageResult> run(List<Path> images, Setup setup) throws Exception {
         List<ImageResult> all = new ArrayList<>(images.size());
-        run(images.stream().map(p -> new ImageInputs.Input(p, null)).iterator(), all::addAll);
+        run(images.stream().map(p -> new ImageInputs.Input(p, null)).iterator(), () -> setup, all::addAll);
         return all;
     }
 
     /**
      * Classifies the inputs and hands the results to {@code sink} batch by batch, in input order, as
-     * they are ready. An exception from the inputs (reading standard input), a backend or the sink
-     * stops the run and is rethrown here, after the batches before it were handed over.
+     * they are ready. {@code setup} is called once, on this thread, while (with several threads) the
+     * first images decode. An exception from the setup, the inputs (reading standard input), a
+     * backend or the sink stops the run and is rethrown here, after the batches before it were handed
+     * over.
      */
-    public void run(Iterator<ImageInputs.Input> inputs, Sink sink) throws Exception {
+    public void run(Iterator<ImageInputs.Input> inputs, Callable<Setup> setup, Sink sink) throws Exception {
         try {
-            runUnchecked(inputs, sink);
-        } catch (java.io.UncheckedIOException e) {
+            if (threads == 1) {
+                serial(inputs, setup.call(), sink);
+            } else {
+                new Pipeline(inputs).run(setup, sink);
+            }
+        } catch (UncheckedIOException e) {
             throw e.getCause(); // reading standard input failed
         }
     }
 
-    private void runUnchecked(Iterator<ImageInputs.Input> inputs, Sink sink) throws Exception {
-        if (threads == 1) {
-            Backend backend = null;
-            while (inputs.hasNext()) {
-                Batch b = new Batch(take(inputs), new float[batch * pre.inputSize()]);
-                for (int i = 0; i < b.size(); i++) {
-                    decode(b, i);
+    private void serial(Iterator<ImageInputs.Input> inputs, Setup setup, Sink sink) throws Exception {
+        Backend backend = null;
+        while (inputs.hasNext()) {
+            Batch b = new Batch(take(inputs), new float[batch * setup.pre().inputSize()]);
+            for (int i = 0; i < b.size(); i++) {
+                RgbImage img = decode(b, i);
+                if (img != null) {
+                    setup.pre().apply(img, b.input, i * setup.pre().inputSize());
                 }
-                if (backend == null && b.decoded() > 0) {
-                    backend = backends.get();
-                }
-                sink.accept(infer(b, backend));
             }
-            return;
+            if (backend == null && b.decoded() > 0) {
+                backend = setup.backends().get();
+            }
+            sink.accept(infer(b, setup, backend));
         }
-        new Pipeline(inputs).run(sink);
     }
 
     /** Up to {@code batch} inputs. */
@@ -139,9 +157,12 @@ public final class BatchClassifier {
     }
 
     /** One batch: its inputs, its preprocessed images, then its results. */
-    private final class Batch {
+    private static final class Batch {
         final List<ImageInputs.Input> inputs;
-        final float[] input;
+        /** The preprocessed images, {@code [batch, R, R, 3]}; null until the setup is known. */
+        float[] input;
+        /** Images decoded before the setup was known, preprocessed when the batch runs. */
+        final RgbImage[] early;
         final String[] errors;
         final boolean[] ok;
         final AtomicInteger pending;
@@ -152,6 +173,7 @@ public final class BatchClassifier {
         Batch(List<ImageInputs.Input> inputs, float[] input) {
             this.inputs = inputs;
             this.input = input;
+            this.early = new RgbImage[inputs.size()];
             this.errors = new String[inputs.size()];
             this.ok = new boolean[inputs.size()];
             this.pending = new AtomicInteger(inputs.size());
@@ -170,25 +192,26 @@ public final class BatchClassifier {
         }
     }
 
-    /** Decodes and preprocesses image {@code i} of the batch into its slot; a bad image is recorded as failed. */
-    private void decode(Batch b, int i) {
+    /** Decodes image {@code i} of the batch; a bad image is recorded as failed (and null returned). */
+    private RgbImage decode(Batch b, int i) {
         ImageInputs.Input in = b.inputs.get(i);
         if (in.error() != null) {
             b.errors[i] = in.path() + ": " + in.error();
-            return;
+            return null;
         }
         try {
             RgbImage img = loader.load(in.path());
-            pre.apply(img, b.input, i * pre.inputSize());
             b.ok[i] = true;
+            return img;
         } catch (BadInputException e) {
             b.errors[i] = e.getMessage();
+            return null;
         }
     }
 
     /** Runs the batch's decoded images through the backend and makes one result per input. */
-    private List<ImageResult> infer(Batch b, Backend backend) {
-        int size = pre.inputSize();
+    private List<ImageResult> infer(Batch b, Setup setup, Backend backend) {
+        int size = setup.pre().inputSize();
         int n = b.decoded();
         ImageResult[] results = new ImageResult[b.size()];
         Backend.Result r = null;
@@ -204,21 +227,17 @@ public final class BatchClassifier {
                     }
                 }
             }
-            r = backend.run(in, n, features && classes > 0);
+            r = backend.run(in, n, features && setup.classes() > 0);
         }
         int j = 0;
         for (int i = 0; i < b.size(); i++) {
             Path path = b.inputs.get(i).path();
-            if (!b.ok[i]) {
-                results[i] = ImageResult.failure(path, b.errors[i]);
-                continue;
-            }
-            results[i] = result(path, r, j++, n);
+            results[i] = b.ok[i] ? result(path, setup.classes(), r, j++, n) : ImageResult.failure(path, b.errors[i]);
         }
         return List.of(results);
     }
 
-    private ImageResult result(Path path, Backend.Result r, int j, int n) {
+    private ImageResult result(Path path, int classes, Backend.Result r, int j, int n) {
         int width = r.outputs().length / n;
         float[] feat = null;
         if (classes == 0) {
@@ -244,20 +263,23 @@ public final class BatchClassifier {
         return new ImageResult(path, idx, sc, feat, null);
     }
 
-    /** The multi-threaded run: a feeder, {@code threads} workers, and the caller as the in-order sink. */
+    /** The multi-threaded run: a feeder, {@code threads} workers, and the caller as setup and in-order sink. */
     private final class Pipeline {
         private final Iterator<ImageInputs.Input> inputs;
         private final Semaphore window = new Semaphore(window());
-        /** Batches in input order, as the feeder made them; a batch with a failure and no inputs ends the run. */
+        /** Batches in input order, as the feeder made them; {@link #end} (or a failed batch) ends the run. */
         private final LinkedBlockingQueue<Batch> order = new LinkedBlockingQueue<>();
         /** Preprocessed-input arrays of batches already handed over, for reuse. */
         private final ConcurrentLinkedQueue<float[]> spare = new ConcurrentLinkedQueue<>();
         /** Decoded batches waiting to run, and the lock held by the one worker running them. */
         private final ConcurrentLinkedQueue<Batch> ready = new ConcurrentLinkedQueue<>();
         private final ReentrantLock running = new ReentrantLock();
-        private Backend backend;
+        private final CompletableFuture<Setup> setup = new CompletableFuture<>();
+        /** Pixels of the images kept while the setup is made. */
+        private final AtomicLong earlyPixels = new AtomicLong();
         private final ExecutorService workers;
-        private final Batch end = new Batch(List.of(), new float[0]);
+        private final Batch end = new Batch(List.of(), null);
+        private Backend backend;
         private volatile boolean stopped;
 
         Pipeline(Iterator<ImageInputs.Input> inputs) {
@@ -270,11 +292,17 @@ public final class BatchClassifier {
             });
         }
 
-        void run(Sink sink) throws Exception {
+        void run(Callable<Setup> makeSetup, Sink sink) throws Exception {
             Thread feeder = new Thread(this::feed, "classify-inputs");
             feeder.setDaemon(true);
             feeder.start();
             try {
+                try {
+                    setup.complete(makeSetup.call());
+                } catch (Throwable t) {
+                    setup.completeExceptionally(t);
+                    throw t;
+                }
                 while (true) {
                     Batch b = order.take();
                     if (b == end) {
@@ -285,7 +313,7 @@ public final class BatchClassifier {
                         throw rethrowable(b.failure);
                     }
                     sink.accept(b.results);
-                    if (b.input.length == batch * pre.inputSize()) {
+                    if (b.input != null && b.input.length == batch * setup.get().pre().inputSize()) {
                         spare.add(b.input);
                     }
                     window.release();
@@ -294,6 +322,8 @@ public final class BatchClassifier {
                 stopped = true;
                 feeder.interrupt();
                 workers.shutdownNow();
+                // The backend may be closed after this returns: no worker may still be running a batch.
+                workers.awaitTermination(1, TimeUnit.MINUTES);
             }
         }
 
@@ -303,8 +333,7 @@ public final class BatchClassifier {
                 while (!stopped && inputs.hasNext()) {
                     List<ImageInputs.Input> chunk = take(inputs);
                     window.acquire();
-                    float[] input = spare.poll();
-                    Batch b = new Batch(chunk, input != null ? input : new float[batch * pre.inputSize()]);
+                    Batch b = new Batch(chunk, spare.poll());
                     order.add(b);
                     for (int i = 0; i < b.size(); i++) {
                         int slot = i;
@@ -315,7 +344,7 @@ public final class BatchClassifier {
             } catch (InterruptedException | RejectedExecutionException e) {
                 order.add(end); // stopped by the caller
             } catch (Throwable t) {
-                Batch failed = new Batch(List.of(), new float[0]);
+                Batch failed = new Batch(List.of(), null);
                 failed.failure = t;
                 failed.done.countDown();
                 order.add(failed);
@@ -326,7 +355,7 @@ public final class BatchClassifier {
         private void work(Batch b, int i) {
             try {
                 if (!stopped) {
-                    decode(b, i);
+                    preprocess(b, i, decode(b, i));
                 }
             } catch (Throwable t) {
                 b.failure = t;
@@ -348,17 +377,53 @@ public final class BatchClassifier {
             }
         }
 
+        /**
+         * Writes a decoded image into its batch's input; before the setup is known the image is kept
+         * instead (within {@link #EARLY_PIXELS}; beyond that the worker waits for the setup).
+         */
+        private void preprocess(Batch b, int i, RgbImage img) throws InterruptedException, ExecutionException {
+            if (img == null) {
+                return;
+            }
+            if (!setup.isDone()) {
+                long px = (long) img.width() * img.height();
+                if (earlyPixels.addAndGet(px) <= EARLY_PIXELS) {
+                    b.early[i] = img;
+                    return;
+                }
+                earlyPixels.addAndGet(-px);
+            }
+            Setup s = setup.get();
+            synchronized (b) {
+                if (b.input == null) {
+                    b.input = new float[batch * s.pre().inputSize()];
+                }
+            }
+            s.pre().apply(img, b.input, i * s.pre().inputSize());
+        }
+
         /** Runs one batch (under {@link #running}) and releases the sink waiting for it. */
         private void infer(Batch b) {
             try {
                 if (b.failure == null && !stopped) {
-                    if (backend == null && b.decoded() > 0) {
-                        backend = backends.get();
+                    Setup s = setup.get();
+                    if (b.input == null) {
+                        b.input = new float[batch * s.pre().inputSize()];
                     }
-                    b.results = BatchClassifier.this.infer(b, backend);
+                    for (int i = 0; i < b.size(); i++) {
+                        if (b.early[i] != null) {
+                            s.pre().apply(b.early[i], b.input, i * s.pre().inputSize());
+                            earlyPixels.addAndGet(-(long) b.early[i].width() * b.early[i].height());
+                            b.early[i] = null;
+                        }
+                    }
+                    if (backend == null && b.decoded() > 0) {
+                        backend = s.backends().get();
+                    }
+                    b.results = BatchClassifier.this.infer(b, s, backend);
                 }
             } catch (Throwable t) {
-                b.failure = t;
+                b.failure = t instanceof ExecutionException e && e.getCause() != null ? e.getCause() : t;
             } finally {
                 b.done.countDown();
             }
@@ -369,7 +434,7 @@ public final class BatchClassifier {
         if (t instanceof Error e) {
             throw e;
         }
-        if (t instanceof java.io.UncheckedIOException e) {
+        if (t instanceof UncheckedIOException e) {
             return e.getCause();
         }
         return t instanceof Exception e ? e : new IllegalStateException(t);
