@@ -82,38 +82,20 @@ public final class ImageLoader {
         if (attrs.isDirectory()) {
             throw new BadInputException(file, "expected an image file, found a directory");
         }
-        try (ImageInputStream in = open(file, attrs)) {
-            if (in == null) {
-                throw new BadInputException(file, "cannot open the file for reading");
+        try {
+            byte[] bytes = readSmall(file, attrs);
+            if (bytes != null) {
+                JpegIcc.Split split = JpegIcc.split(bytes);
+                if (split != null) {
+                    RgbImage img = jpegWithProfile(file, split);
+                    if (img != null) {
+                        return img;
+                    }
+                }
             }
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new BadInputException(file, "expected a JPEG, PNG, BMP or GIF image, found an unrecognised format");
-            }
-            ImageReader reader = readers.next();
-            try {
-                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
-                if (!FORMATS.contains(format)) {
-                    throw new BadInputException(file, "expected a JPEG, PNG, BMP or GIF image, found " + format);
-                }
-                reader.setInput(in, true, true);
-                int w = reader.getWidth(0);
-                int h = reader.getHeight(0);
-                if (w < 1 || h < 1) {
-                    throw new BadInputException(file, "declares an empty image " + w + "x" + h);
-                }
-                if ((long) w * h > maxPixels) {
-                    throw new BadInputException(file, "declares " + w + "x" + h + " = " + (long) w * h
-                            + " pixels, more than the limit of " + maxPixels);
-                }
-                BufferedImage img = reader.read(0);
-                if (img.getWidth() != w || img.getHeight() != h) {
-                    throw new BadInputException(file, "declared " + w + "x" + h + " but decoded "
-                            + img.getWidth() + "x" + img.getHeight());
-                }
-                return toRgb(img);
-            } finally {
-                reader.dispose();
+            try (ImageInputStream in = bytes != null ? new ByteArrayImageInputStream(bytes)
+                    : ImageIO.createImageInputStream(file.toFile())) {
+                return toRgb(read(file, in));
             }
         } catch (BadInputException e) {
             throw e;
@@ -127,13 +109,112 @@ public final class ImageLoader {
         }
     }
 
+    /** Decodes the first image of a stream (null: the file could not be opened), checking its size first. */
+    private BufferedImage read(Path file, ImageInputStream in) throws IOException {
+        if (in == null) {
+            throw new BadInputException(file, "cannot open the file for reading");
+        }
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        if (!readers.hasNext()) {
+            throw new BadInputException(file, "expected a JPEG, PNG, BMP or GIF image, found an unrecognised format");
+        }
+        ImageReader reader = readers.next();
+        try {
+            String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+            if (!FORMATS.contains(format)) {
+                throw new BadInputException(file, "expected a JPEG, PNG, BMP or GIF image, found " + format);
+            }
+            reader.setInput(in, true, true);
+            int w = reader.getWidth(0);
+            int h = reader.getHeight(0);
+            if (w < 1 || h < 1) {
+                throw new BadInputException(file, "declares an empty image " + w + "x" + h);
+            }
+            if ((long) w * h > maxPixels) {
+                throw new BadInputException(file, "declares " + w + "x" + h + " = " + (long) w * h
+                        + " pixels, more than the limit of " + maxPixels);
+            }
+            BufferedImage img = reader.read(0);
+            if (img.getWidth() != w || img.getHeight() != h) {
+                throw new BadInputException(file, "declared " + w + "x" + h + " but decoded "
+                        + img.getWidth() + "x" + img.getHeight());
+            }
+            return img;
+        } finally {
+            reader.dispose();
+        }
+    }
+
     /**
-     * The file's bytes in memory for a regular file of at most {@link #IN_MEMORY_BYTES}, else ImageIO's
-     * file stream (null when it cannot open the file).
+     * A colour JPEG with an ICC profile, decoded without its profile markers and converted to sRGB
+     * row by row as ImageIO's reader does, but with the colour transform made once per profile (see
+     * {@link JpegIcc}); null when anything is not the plain case, to decode the file as it is.
      */
-    private static ImageInputStream open(Path file, BasicFileAttributes attrs) throws IOException {
+    private RgbImage jpegWithProfile(Path file, JpegIcc.Split split) throws BadInputException {
+        BufferedImage img;
+        JpegIcc.Transform t;
+        try (ImageInputStream in = new ByteArrayImageInputStream(split.jpeg())) {
+            t = JpegIcc.transform(split.profile());
+            if (t == JpegIcc.Transform.UNUSABLE) {
+                return null;
+            }
+            img = read(file, in);
+        } catch (BadInputException e) {
+            throw e; // the size checks: the same header either way
+        } catch (IOException | RuntimeException e) {
+            return null; // let ImageIO decode the whole file and say what is wrong with it
+        }
+        if (t == null) {
+            return toRgb(img); // a profile the reader ignores: no conversion
+        }
+        WritableRaster r = img.getRaster();
+        if (img.getType() != BufferedImage.TYPE_3BYTE_BGR || !img.getColorModel().getColorSpace().isCS_sRGB()
+                || !(r.getSampleModel() instanceof ComponentSampleModel sm) || r.getSampleModelTranslateX() != 0
+                || r.getSampleModelTranslateY() != 0 || !(r.getDataBuffer() instanceof DataBufferByte db)
+                || db.getOffset() != 0) {
+            return null;
+        }
+        int w = img.getWidth();
+        int h = img.getHeight();
+        byte[] d = db.getData();
+        int[] bo = sm.getBandOffsets();
+        int ps = sm.getPixelStride();
+        int ss = sm.getScanlineStride();
+        byte[] rgb = new byte[w * 3];
+        int[] px = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            rgbRow(d, y * ss, ps, bo, rgb, w);
+            byte[] out = t.convert(rgb, w);
+            packRow(out, px, y * w, w);
+        }
+        return new RgbImage(w, h, px);
+    }
+
+    /** One row of interleaved bytes with band offsets {@code bo} as R, G, B bytes. */
+    private static void rgbRow(byte[] d, int o, int ps, int[] bo, byte[] rgb, int w) {
+        int or = bo[0];
+        int og = bo[1];
+        int ob = bo[2];
+        for (int x = 0, j = 0; x < w; x++, o += ps, j += 3) {
+            rgb[j] = d[o + or];
+            rgb[j + 1] = d[o + og];
+            rgb[j + 2] = d[o + ob];
+        }
+    }
+
+    private static void packRow(byte[] rgb, int[] px, int at, int w) {
+        for (int x = 0, j = 0; x < w; x++, j += 3) {
+            px[at + x] = (rgb[j] & 0xFF) << 16 | (rgb[j + 1] & 0xFF) << 8 | (rgb[j + 2] & 0xFF);
+        }
+    }
+
+    /**
+     * The bytes of a regular file of at most {@link #IN_MEMORY_BYTES}; null for anything else (then
+     * decoded through ImageIO's file stream).
+     */
+    private static byte[] readSmall(Path file, BasicFileAttributes attrs) throws IOException {
         if (!attrs.isRegularFile() || attrs.size() > IN_MEMORY_BYTES) {
-            return ImageIO.createImageInputStream(file.toFile());
+            return null;
         }
         InputStream s;
         try {
@@ -145,7 +226,7 @@ public final class ImageLoader {
         }
         try (s) {
             // At most the size seen above: a file growing meanwhile cannot make this unbounded.
-            return new ByteArrayImageInputStream(s.readNBytes((int) attrs.size()));
+            return s.readNBytes((int) attrs.size());
         }
     }
 
