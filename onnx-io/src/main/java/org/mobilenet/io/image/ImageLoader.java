@@ -237,9 +237,9 @@ public final class ImageLoader {
         int[] px = direct(img);
         if (px == null) {
             px = img.getRGB(0, 0, w, h, null, 0, w);
-        }
-        for (int i = 0; i < px.length; i++) {
-            px[i] &= 0xFFFFFF;
+            for (int i = 0; i < px.length; i++) {
+                px[i] &= 0xFFFFFF;
+            }
         }
         return new RgbImage(w, h, px);
     }
@@ -280,14 +280,10 @@ public final class ImageLoader {
                 byte[] one = new byte[1];
                 for (int v = 0; v < 256; v++) {
                     one[0] = (byte) v;
-                    lut[v] = cm.getRGB(one);
+                    lut[v] = cm.getRGB(one) & 0xFFFFFF;
                 }
                 for (int y = 0; y < h; y++) {
-                    int o = base + y * ss + bo[0];
-                    int row = y * w;
-                    for (int x = 0; x < w; x++, o += ps) {
-                        px[row + x] = lut[d[o] & 0xFF];
-                    }
+                    lutRow(d, base + y * ss + bo[0], ps, lut, px, y * w, w);
                 }
                 return px;
             }
@@ -302,15 +298,8 @@ public final class ImageLoader {
                     return null;
                 }
             }
-            int or = bo[0];
-            int og = bo[1];
-            int ob = bo[2];
             for (int y = 0; y < h; y++) {
-                int o = base + y * ss;
-                int row = y * w;
-                for (int x = 0; x < w; x++, o += ps) {
-                    px[row + x] = (d[o + or] & 0xFF) << 16 | (d[o + og] & 0xFF) << 8 | (d[o + ob] & 0xFF);
-                }
+                rgbRow(d, base + y * ss, ps, bo[0], bo[1], bo[2], px, y * w, w);
             }
             return px;
         }
@@ -331,11 +320,32 @@ public final class ImageLoader {
             int base = db.getOffset() - ty * ss - tx;
             int[] px = new int[w * h];
             for (int y = 0; y < h; y++) {
-                System.arraycopy(d, base + y * ss, px, y * w, w);
+                maskRow(d, base + y * ss, px, y * w, w);
             }
             return px;
         }
         return null;
+    }
+
+    // The per-row loops are small methods of their own: the JIT compiles them early and quickly
+    // (a command decodes only a few hundred images), instead of compiling one large method twice.
+
+    private static void lutRow(byte[] d, int o, int ps, int[] lut, int[] px, int at, int w) {
+        for (int x = 0; x < w; x++, o += ps) {
+            px[at + x] = lut[d[o] & 0xFF];
+        }
+    }
+
+    private static void rgbRow(byte[] d, int o, int ps, int or, int og, int ob, int[] px, int at, int w) {
+        for (int x = 0; x < w; x++, o += ps) {
+            px[at + x] = (d[o + or] & 0xFF) << 16 | (d[o + og] & 0xFF) << 8 | (d[o + ob] & 0xFF);
+        }
+    }
+
+    private static void maskRow(int[] d, int o, int[] px, int at, int w) {
+        for (int x = 0; x < w; x++) {
+            px[at + x] = d[o + x] & 0xFFFFFF;
+        }
     }
 
     private static String oneLine(Exception e) {
