@@ -4,16 +4,17 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.mobilenet.cli.classify.BackendFactory;
 import org.mobilenet.cli.classify.Backends;
 import org.mobilenet.cli.classify.BatchClassifier;
+import org.mobilenet.cli.classify.ClassifyFormat;
 import org.mobilenet.cli.classify.ClassifyReport;
 import org.mobilenet.cli.classify.ImageInputs;
 import org.mobilenet.cli.classify.ImageResult;
 import org.mobilenet.cli.classify.LabelsFile;
 import org.mobilenet.cli.classify.ProgressReporter;
-import org.mobilenet.cli.format.OutputFormat;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.Preprocessing;
 import org.mobilenet.engine.preprocess.ImagePreprocessor;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Spec;
             "Classify JPEG, PNG, BMP and GIF images with a model (.tflite, .onnx, .safetensors).",
             "IMAGE may be a file, a directory (searched recursively) or '-' for a list of paths on standard input.",
             "Images that cannot be read are reported on stderr and skipped; the exit code is then 3.",
+            "Results are printed as they are ready, in input order; decoding overlaps inference on --threads cores.",
         })
 public final class ClassifyCommand implements Callable<Integer> {
     /** Progress is shown on a terminal from this many images on. */
@@ -65,7 +67,9 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "8", paramLabel = "N", description = "Images per forward pass. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "Worker threads. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
+            description = "Cores the command may use: N threads decode images, and whichever is free runs the next"
+                    + " batch (ONNX Runtime gets N intra-op threads). Default: ${DEFAULT-VALUE}.")
     int threads;
 
     @Option(names = "--mean", split = ",", paramLabel = "M", description = "Per-channel mean (1 or 3 values, RGB, pixel units). Default: the model's.")
@@ -87,59 +91,81 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--features", description = "Print each image's pooled feature vector.")
     boolean features;
 
-    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table, json or csv. Default: ${DEFAULT-VALUE}.")
-    OutputFormat format;
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+            description = "table, json, jsonl (JSON Lines: one object per image) or csv. Default: ${DEFAULT-VALUE}.")
+    ClassifyFormat format;
 
     @Option(names = "--engine", defaultValue = "java", paramLabel = "E", description = "java or ort. Default: ${DEFAULT-VALUE}.")
     String engine;
 
     @Override
     public Integer call() throws Exception {
-        if (format == OutputFormat.MARKDOWN) {
-            throw new IllegalArgumentException("--format must be table, json or csv");
-        }
         if (topK < 1 || batch < 1 || threads < 1 || maxPixels < 1) {
             throw new IllegalArgumentException("--top-k, --batch, --threads and --max-pixels must be >= 1");
         }
         if (!Float.isFinite(threshold)) {
             throw new IllegalArgumentException("--threshold must be a number");
         }
-        Model m = Session.of(spec).model(model);
-        Preprocessing p = preprocessing(m.preprocessing());
-        int classes = m.classes();
-        List<String> names = m.labels();
-        if (labels != null && classes > 0) {
-            names = LabelsFile.load(labels, classes);
+        Backends.check(engine);
+        if (resize != null) {
+            Preprocessing.Resize.parse(resize);
         }
-        if (names.size() != classes) {
-            names = List.of();
-        }
-        List<Path> files = ImageInputs.expand(images, stdin);
         PrintWriter err = spec.commandLine().getErr();
-        if (files.isEmpty()) {
-            throw new BadInputException(Path.of(String.join(" ", images)), "no JPEG, PNG, BMP or GIF images found");
-        }
-        boolean showProgress = files.size() >= PROGRESS_MIN_IMAGES && stderrIsTerminal();
-        ProgressReporter progress = showProgress ? ProgressReporter.bar(err, files.size()) : ProgressReporter.NONE;
-        List<ImageResult> results;
-        try (BackendFactory backends = Backends.factory(engine, m)) {
-            BatchClassifier bc = new BatchClassifier(new ImagePreprocessor(p, m.resolution()),
-                    new ImageLoader(maxPixels), backends, batch, threads, classes, topK, threshold, features);
-            results = bc.run(files, progress::update);
-        }
-        progress.finish();
-        int failed = 0;
-        for (ImageResult r : results) {
-            if (r.failed()) {
-                failed++;
-                err.println("mobilenet classify: " + r.error().replace('\n', ' '));
+        PrintWriter out = spec.commandLine().getOut();
+        // The total is known up front only for files named on the command line; else a count is shown.
+        OptionalInt known = ImageInputs.knownCount(images);
+        boolean showProgress = stderrIsTerminal() && (known.isEmpty() || known.getAsInt() >= PROGRESS_MIN_IMAGES);
+        ProgressReporter progress = showProgress ? ProgressReporter.bar(err, known.orElse(-1)) : ProgressReporter.NONE;
+        ClassifyReport.Writer[] report = new ClassifyReport.Writer[1];
+        BackendFactory[] backends = new BackendFactory[1];
+        int[] counts = new int[2]; // images seen, images failed
+        BatchClassifier bc = new BatchClassifier(new ImageLoader(maxPixels), batch, threads, topK, threshold, features);
+        try (ImageInputs inputs = ImageInputs.of(images, stdin)) {
+            // With several threads the first images decode while this loads the model.
+            bc.run(inputs, () -> {
+                Model m = Session.of(spec).model(model);
+                Preprocessing p = preprocessing(m.preprocessing());
+                int classes = m.classes();
+                List<String> names = m.labels();
+                if (labels != null && classes > 0) {
+                    names = LabelsFile.load(labels, classes);
+                }
+                if (names.size() != classes) {
+                    names = List.of();
+                }
+                report[0] = new ClassifyReport(names, classes > 0, features || classes == 0).writer(out, format);
+                backends[0] = Backends.factory(engine, m, threads);
+                return new BatchClassifier.Setup(new ImagePreprocessor(p, m.resolution()), backends[0], classes);
+            }, results -> {
+                progress.hide();
+                for (ImageResult r : results) {
+                    if (r.failed()) {
+                        counts[1]++;
+                        err.println("mobilenet classify: " + r.error().replace('\n', ' '));
+                    }
+                }
+                err.flush();
+                report[0].add(results);
+                if (out.checkError()) { // flushes; true once standard output is closed (a pipe's reader left)
+                    throw new OutputException(Path.of("standard output"), "closed before all results were written");
+                }
+                counts[0] += results.size();
+                if (known.isPresent() || counts[0] >= PROGRESS_MIN_IMAGES) {
+                    progress.update(counts[0]);
+                }
+            });
+        } finally {
+            progress.finish();
+            if (backends[0] != null) {
+                backends[0].close();
             }
         }
-        err.flush();
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(new ClassifyReport(names, classes > 0, features || classes == 0).render(results, format));
+        if (counts[0] == 0) {
+            throw new BadInputException(Path.of(String.join(" ", images)), "no JPEG, PNG, BMP or GIF images found");
+        }
+        report[0].finish();
         out.flush();
-        return failed > 0 ? ExitCode.BAD_INPUT : ExitCode.OK;
+        return counts[1] > 0 ? ExitCode.BAD_INPUT : ExitCode.OK;
     }
 
     /** The launcher says whether stderr is a terminal (-Dmobilenet.stderr.tty); else ask the JVM. */

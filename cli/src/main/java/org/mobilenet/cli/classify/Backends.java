@@ -9,10 +9,21 @@ public final class Backends {
     }
 
     /**
-     * Makes backends for {@code engine} ("java" or "ort"), one per worker thread. An unknown engine
-     * fails here, before any image is read. Close the factory when done.
+     * Makes backends for {@code engine} ("java" or "ort"). An unknown engine fails here, before any
+     * image is read. Close the factory when done.
      */
     public static BackendFactory factory(String engine, Model model) {
+        return factory(engine, model, 1);
+    }
+
+    /**
+     * Makes backends for {@code engine} for a command that may use {@code threads} cores: the Java
+     * engine a network compiled with its default kernels (its threads are the command's decoding
+     * workers: {@link BatchClassifier} runs one batch at a time on whichever is free); ONNX Runtime one
+     * session with {@code threads} intra-op threads.
+     */
+    public static BackendFactory factory(String engine, Model model, int threads) {
+        check(engine);
         return switch (engine.toLowerCase(Locale.ROOT)) {
             case "java" -> new BackendFactory() {
                 @Override
@@ -24,8 +35,16 @@ public final class Backends {
                 public void close() {
                 }
             };
-            case "ort" -> OrtBackend.factory(model);
-            default -> throw new IllegalArgumentException("unknown --engine '" + engine + "': expected java or ort");
+            case "ort" -> OrtBackend.factory(model, threads);
+            default -> throw new IllegalStateException(engine);
         };
+    }
+
+    /** Refuses an unknown engine name (a usage error), before anything is loaded. */
+    public static void check(String engine) {
+        String e = engine.toLowerCase(Locale.ROOT);
+        if (!e.equals("java") && !e.equals("ort")) {
+            throw new IllegalArgumentException("unknown --engine '" + engine + "': expected java or ort");
+        }
     }
 }

@@ -1,14 +1,25 @@
 package org.mobilenet.cli.classify;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.mobilenet.engine.eval.TopK;
 import org.mobilenet.engine.preprocess.ImagePreprocessor;
@@ -17,136 +28,415 @@ import org.mobilenet.io.BadInputException;
 import org.mobilenet.io.image.ImageLoader;
 
 /**
- * Classifies images in batches of {@code batch}, on {@code threads} worker threads (each with its
- * own {@link Backend}), and returns one {@link ImageResult} per image in input order. An image that
- * cannot be decoded becomes a failed result; the others in its batch still run.
+ * Classifies a stream of images in batches of {@code batch} and hands the results back in input
+ * order, batch by batch, as they are ready. An image that cannot be decoded becomes a failed result;
+ * the others in its batch still run.
+ *
+ * <p>With one thread everything runs on the caller's thread: the model's {@link Setup} first, then
+ * for each batch of paths: decode and preprocess them, run the batch, hand it over. With
+ * {@code threads = N > 1} it is a pipeline:
+ * <ul>
+ *   <li>a feeder thread takes inputs from the (lazy) iterator, cuts them into batches, and queues one
+ *       decode task per image;</li>
+ *   <li>N worker threads decode and preprocess images (ImageIO and the resize; images are
+ *       independent, no lock is shared) straight into their batch's input. They start at once: while
+ *       the caller's thread makes the {@link Setup} (loads the model), decoded images are kept, up to
+ *       {@link #EARLY_PIXELS} pixels, and preprocessed when it is ready;</li>
+ *   <li>a batch whose last image is decoded is queued to run; one {@link Backend} serves the whole
+ *       command and runs one batch at a time, on whichever worker finds it free (a worker that
+ *       cannot take it goes back to decoding instead of waiting), so inference overlaps the
+ *       decoding of the next images and the engine's network (or ONNX Runtime's session) is made
+ *       once, on a worker, while the others decode;</li>
+ *   <li>the caller's thread waits for the batches in input order and hands each one to the sink, so
+ *       output never waits for the end.</li>
+ * </ul>
+ * Memory is bounded whatever the number of images: at most {@link #window} batches exist between the
+ * feeder and the sink (a semaphore; the feeder blocks until the sink has taken the oldest one), each
+ * holding its preprocessed input (recycled) and its results; workers hold one decoded image each
+ * (plus the early images, bounded by pixels).
  */
 public final class BatchClassifier {
-    private final ImagePreprocessor pre;
+    /** Decoded images kept while the model loads, at most this many pixels in all (4 bytes each). */
+    static final long EARLY_PIXELS = 8_000_000;
+
+    /** Receives each batch's results, in input order, on the thread that called {@link #run}. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(List<ImageResult> results) throws Exception;
+    }
+
+    /**
+     * What running batches takes from the model.
+     *
+     * @param pre      the preprocessing of one image
+     * @param backends makes the backend (called once, by the first thread that runs a batch)
+     * @param classes  the model's classes (0 for a headless model: no ranking, its outputs are the features)
+     */
+    public record Setup(ImagePreprocessor pre, Supplier<Backend> backends, int classes) {
+    }
+
     private final ImageLoader loader;
-    private final Supplier<Backend> backends;
     private final int batch;
     private final int threads;
-    private final int classes;
     private final int topK;
     private final float threshold;
     private final boolean features;
 
     /**
-     * @param classes   the model's classes (0 for a headless model: no ranking, its outputs are the features)
      * @param topK      how many classes to keep per image
      * @param threshold the lowest score kept
      * @param features  whether to return the pooled feature vectors
      */
-    public BatchClassifier(ImagePreprocessor pre, ImageLoader loader, Supplier<Backend> backends, int batch,
-            int threads, int classes, int topK, float threshold, boolean features) {
+    public BatchClassifier(ImageLoader loader, int batch, int threads, int topK, float threshold, boolean features) {
         if (batch < 1 || threads < 1 || topK < 1) {
             throw new IllegalArgumentException("--batch, --threads and --top-k must be >= 1");
         }
-        this.pre = pre;
         this.loader = loader;
-        this.backends = backends;
         this.batch = batch;
         this.threads = threads;
-        this.classes = classes;
         this.topK = topK;
         this.threshold = threshold;
         this.features = features;
     }
 
-    /** Classifies all images; {@code progress} is told the number of images done so far. */
-    public List<ImageResult> run(List<Path> images, IntConsumer progress) throws InterruptedException {
-        List<List<Path>> batches = new ArrayList<>();
-        for (int i = 0; i < images.size(); i += batch) {
-            batches.add(images.subList(i, Math.min(images.size(), i + batch)));
-        }
-        AtomicInteger done = new AtomicInteger();
-        List<ImageResult> out = new ArrayList<>(images.size());
-        if (threads == 1 || batches.size() <= 1) {
-            Backend b = backends.get();
-            for (List<Path> chunk : batches) {
-                out.addAll(runBatch(b, chunk));
-                progress.accept(done.addAndGet(chunk.size()));
-            }
-            return out;
-        }
-        ThreadLocal<Backend> local = ThreadLocal.withInitial(backends);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, batches.size()), r -> {
-            Thread t = new Thread(r, "classify");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<List<ImageResult>>> futures = new ArrayList<>();
-            for (List<Path> chunk : batches) {
-                futures.add(pool.submit(() -> {
-                    List<ImageResult> r = runBatch(local.get(), chunk);
-                    progress.accept(done.addAndGet(chunk.size()));
-                    return r;
-                }));
-            }
-            for (Future<List<ImageResult>> f : futures) {
-                out.addAll(f.get());
-            }
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error er) {
-                throw er;
-            }
-            throw new IllegalStateException(c);
-        } finally {
-            pool.shutdownNow();
-        }
-        return out;
+    /** Batches in flight between the feeder and the sink, at most. */
+    int window() {
+        return threads + 2;
     }
 
-    private List<ImageResult> runBatch(Backend backend, List<Path> chunk) {
-        ImageResult[] results = new ImageResult[chunk.size()];
-        int[] slot = new int[chunk.size()];
-        float[] input = new float[chunk.size() * pre.inputSize()];
-        int n = 0;
-        for (int i = 0; i < chunk.size(); i++) {
-            try {
-                RgbImage img = loader.load(chunk.get(i));
-                pre.apply(img, input, n * pre.inputSize());
-                slot[n++] = i;
-            } catch (BadInputException e) {
-                results[i] = ImageResult.failure(chunk.get(i), e.getMessage());
+    /** Classifies every path of a list, in order, and returns all results (for small lists and tests). */
+    public List<ImageResult> run(List<Path> images, Setup setup) throws Exception {
+        List<ImageResult> all = new ArrayList<>(images.size());
+        run(images.stream().map(p -> new ImageInputs.Input(p, null)).iterator(), () -> setup, all::addAll);
+        return all;
+    }
+
+    /**
+     * Classifies the inputs and hands the results to {@code sink} batch by batch, in input order, as
+     * they are ready. {@code setup} is called once, on this thread, while (with several threads) the
+     * first images decode. An exception from the setup, the inputs (reading standard input), a
+     * backend or the sink stops the run and is rethrown here, after the batches before it were handed
+     * over.
+     */
+    public void run(Iterator<ImageInputs.Input> inputs, Callable<Setup> setup, Sink sink) throws Exception {
+        try {
+            if (threads == 1) {
+                serial(inputs, setup.call(), sink);
+            } else {
+                new Pipeline(inputs).run(setup, sink);
             }
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // reading standard input failed
         }
-        if (n > 0) {
-            float[] in = n == chunk.size() ? input : java.util.Arrays.copyOf(input, n * pre.inputSize());
-            Backend.Result r = backend.run(in, n, features && classes > 0);
-            int width = r.outputs().length / n;
-            for (int j = 0; j < n; j++) {
-                int i = slot[j];
-                float[] feat = null;
-                if (classes == 0) {
-                    feat = java.util.Arrays.copyOfRange(r.outputs(), j * width, (j + 1) * width);
-                } else if (r.features() != null) {
-                    int fw = r.features().length / n;
-                    feat = java.util.Arrays.copyOfRange(r.features(), j * fw, (j + 1) * fw);
+    }
+
+    private void serial(Iterator<ImageInputs.Input> inputs, Setup setup, Sink sink) throws Exception {
+        Backend backend = null;
+        while (inputs.hasNext()) {
+            Batch b = new Batch(take(inputs), new float[batch * setup.pre().inputSize()]);
+            for (int i = 0; i < b.size(); i++) {
+                RgbImage img = decode(b, i);
+                if (img != null) {
+                    setup.pre().apply(img, b.input, i * setup.pre().inputSize());
                 }
-                int[] idx = new int[0];
-                float[] sc = new float[0];
-                if (classes > 0) {
-                    int[] top = TopK.of(r.outputs(), j * width, width, topK);
-                    int keep = 0;
-                    while (keep < top.length && r.outputs()[j * width + top[keep]] >= threshold) {
-                        keep++;
-                    }
-                    idx = java.util.Arrays.copyOf(top, keep);
-                    sc = new float[keep];
-                    for (int k = 0; k < keep; k++) {
-                        sc[k] = r.outputs()[j * width + idx[k]];
-                    }
-                }
-                results[i] = new ImageResult(chunk.get(i), idx, sc, feat, null);
             }
+            if (backend == null && b.decoded() > 0) {
+                backend = setup.backends().get();
+            }
+            sink.accept(infer(b, setup, backend));
+        }
+    }
+
+    /** Up to {@code batch} inputs. */
+    private List<ImageInputs.Input> take(Iterator<ImageInputs.Input> inputs) {
+        List<ImageInputs.Input> chunk = new ArrayList<>(batch);
+        while (chunk.size() < batch && inputs.hasNext()) {
+            chunk.add(inputs.next());
+        }
+        return chunk;
+    }
+
+    /** One batch: its inputs, its preprocessed images, then its results. */
+    private static final class Batch {
+        final List<ImageInputs.Input> inputs;
+        /** The preprocessed images, {@code [batch, R, R, 3]}; null until the setup is known. */
+        float[] input;
+        /** Images decoded before the setup was known, preprocessed when the batch runs. */
+        final RgbImage[] early;
+        final String[] errors;
+        final boolean[] ok;
+        final AtomicInteger pending;
+        final CountDownLatch done = new CountDownLatch(1);
+        volatile List<ImageResult> results;
+        volatile Throwable failure;
+
+        Batch(List<ImageInputs.Input> inputs, float[] input) {
+            this.inputs = inputs;
+            this.input = input;
+            this.early = new RgbImage[inputs.size()];
+            this.errors = new String[inputs.size()];
+            this.ok = new boolean[inputs.size()];
+            this.pending = new AtomicInteger(inputs.size());
+        }
+
+        int size() {
+            return inputs.size();
+        }
+
+        int decoded() {
+            int n = 0;
+            for (boolean b : ok) {
+                n += b ? 1 : 0;
+            }
+            return n;
+        }
+    }
+
+    /** Decodes image {@code i} of the batch; a bad image is recorded as failed (and null returned). */
+    private RgbImage decode(Batch b, int i) {
+        ImageInputs.Input in = b.inputs.get(i);
+        if (in.error() != null) {
+            b.errors[i] = in.path() + ": " + in.error();
+            return null;
+        }
+        try {
+            RgbImage img = loader.load(in.path());
+            b.ok[i] = true;
+            return img;
+        } catch (BadInputException e) {
+            b.errors[i] = e.getMessage();
+            return null;
+        }
+    }
+
+    /** Runs the batch's decoded images through the backend and makes one result per input. */
+    private List<ImageResult> infer(Batch b, Setup setup, Backend backend) {
+        int size = setup.pre().inputSize();
+        int n = b.decoded();
+        ImageResult[] results = new ImageResult[b.size()];
+        Backend.Result r = null;
+        if (n > 0) {
+            float[] in = b.input;
+            if (n != b.size() || in.length != n * size) {
+                // Failed images leave holes, and a short last batch a tail: run the decoded ones only.
+                in = new float[n * size];
+                int j = 0;
+                for (int i = 0; i < b.size(); i++) {
+                    if (b.ok[i]) {
+                        System.arraycopy(b.input, i * size, in, j++ * size, size);
+                    }
+                }
+            }
+            r = backend.run(in, n, features && setup.classes() > 0);
+        }
+        int j = 0;
+        for (int i = 0; i < b.size(); i++) {
+            Path path = b.inputs.get(i).path();
+            results[i] = b.ok[i] ? result(path, setup.classes(), r, j++, n) : ImageResult.failure(path, b.errors[i]);
         }
         return List.of(results);
+    }
+
+    private ImageResult result(Path path, int classes, Backend.Result r, int j, int n) {
+        int width = r.outputs().length / n;
+        float[] feat = null;
+        if (classes == 0) {
+            feat = Arrays.copyOfRange(r.outputs(), j * width, (j + 1) * width);
+        } else if (r.features() != null) {
+            int fw = r.features().length / n;
+            feat = Arrays.copyOfRange(r.features(), j * fw, (j + 1) * fw);
+        }
+        int[] idx = new int[0];
+        float[] sc = new float[0];
+        if (classes > 0) {
+            int[] top = TopK.of(r.outputs(), j * width, width, topK);
+            int keep = 0;
+            while (keep < top.length && r.outputs()[j * width + top[keep]] >= threshold) {
+                keep++;
+            }
+            idx = Arrays.copyOf(top, keep);
+            sc = new float[keep];
+            for (int k = 0; k < keep; k++) {
+                sc[k] = r.outputs()[j * width + idx[k]];
+            }
+        }
+        return new ImageResult(path, idx, sc, feat, null);
+    }
+
+    /** The multi-threaded run: a feeder, {@code threads} workers, and the caller as setup and in-order sink. */
+    private final class Pipeline {
+        private final Iterator<ImageInputs.Input> inputs;
+        private final Semaphore window = new Semaphore(window());
+        /** Batches in input order, as the feeder made them; {@link #end} (or a failed batch) ends the run. */
+        private final LinkedBlockingQueue<Batch> order = new LinkedBlockingQueue<>();
+        /** Preprocessed-input arrays of batches already handed over, for reuse. */
+        private final ConcurrentLinkedQueue<float[]> spare = new ConcurrentLinkedQueue<>();
+        /** Decoded batches waiting to run, and the lock held by the one worker running them. */
+        private final ConcurrentLinkedQueue<Batch> ready = new ConcurrentLinkedQueue<>();
+        private final ReentrantLock running = new ReentrantLock();
+        private final CompletableFuture<Setup> setup = new CompletableFuture<>();
+        /** Pixels of the images kept while the setup is made. */
+        private final AtomicLong earlyPixels = new AtomicLong();
+        private final ExecutorService workers;
+        private final Batch end = new Batch(List.of(), null);
+        private Backend backend;
+        private volatile boolean stopped;
+
+        Pipeline(Iterator<ImageInputs.Input> inputs) {
+            this.inputs = inputs;
+            AtomicInteger id = new AtomicInteger();
+            this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "classify-" + id.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        void run(Callable<Setup> makeSetup, Sink sink) throws Exception {
+            Thread feeder = new Thread(this::feed, "classify-inputs");
+            feeder.setDaemon(true);
+            feeder.start();
+            try {
+                try {
+                    setup.complete(makeSetup.call());
+                } catch (Throwable t) {
+                    setup.completeExceptionally(t);
+                    throw t;
+                }
+                while (true) {
+                    Batch b = order.take();
+                    if (b == end) {
+                        return;
+                    }
+                    b.done.await();
+                    if (b.failure != null) {
+                        throw rethrowable(b.failure);
+                    }
+                    sink.accept(b.results);
+                    if (b.input != null && b.input.length == batch * setup.get().pre().inputSize()) {
+                        spare.add(b.input);
+                    }
+                    window.release();
+                }
+            } finally {
+                stopped = true;
+                feeder.interrupt();
+                workers.shutdownNow();
+                // The backend may be closed after this returns: no worker may still be running a batch.
+                workers.awaitTermination(1, TimeUnit.MINUTES);
+            }
+        }
+
+        /** The feeder thread: batches of inputs, one decode task per image, at most {@link #window} batches ahead. */
+        private void feed() {
+            try {
+                while (!stopped && inputs.hasNext()) {
+                    List<ImageInputs.Input> chunk = take(inputs);
+                    window.acquire();
+                    Batch b = new Batch(chunk, spare.poll());
+                    order.add(b);
+                    for (int i = 0; i < b.size(); i++) {
+                        int slot = i;
+                        workers.execute(() -> work(b, slot));
+                    }
+                }
+                order.add(end);
+            } catch (InterruptedException | RejectedExecutionException e) {
+                order.add(end); // stopped by the caller
+            } catch (Throwable t) {
+                Batch failed = new Batch(List.of(), null);
+                failed.failure = t;
+                failed.done.countDown();
+                order.add(failed);
+            }
+        }
+
+        /** A worker's task: decode one image; the batch is queued to run once its last image is decoded. */
+        private void work(Batch b, int i) {
+            try {
+                if (!stopped) {
+                    preprocess(b, i, decode(b, i));
+                }
+            } catch (Throwable t) {
+                b.failure = t;
+            }
+            if (b.pending.decrementAndGet() > 0) {
+                return;
+            }
+            ready.add(b);
+            // Run queued batches unless another worker is at it; whoever holds the lock looks at
+            // the queue again after releasing it, so no batch is left behind.
+            while (!ready.isEmpty() && running.tryLock()) {
+                try {
+                    for (Batch r = ready.poll(); r != null; r = ready.poll()) {
+                        infer(r);
+                    }
+                } finally {
+                    running.unlock();
+                }
+            }
+        }
+
+        /**
+         * Writes a decoded image into its batch's input; before the setup is known the image is kept
+         * instead (within {@link #EARLY_PIXELS}; beyond that the worker waits for the setup).
+         */
+        private void preprocess(Batch b, int i, RgbImage img) throws InterruptedException, ExecutionException {
+            if (img == null) {
+                return;
+            }
+            if (!setup.isDone()) {
+                long px = (long) img.width() * img.height();
+                if (earlyPixels.addAndGet(px) <= EARLY_PIXELS) {
+                    b.early[i] = img;
+                    return;
+                }
+                earlyPixels.addAndGet(-px);
+            }
+            Setup s = setup.get();
+            synchronized (b) {
+                if (b.input == null) {
+                    b.input = new float[batch * s.pre().inputSize()];
+                }
+            }
+            s.pre().apply(img, b.input, i * s.pre().inputSize());
+        }
+
+        /** Runs one batch (under {@link #running}) and releases the sink waiting for it. */
+        private void infer(Batch b) {
+            try {
+                if (b.failure == null && !stopped) {
+                    Setup s = setup.get();
+                    if (b.input == null) {
+                        b.input = new float[batch * s.pre().inputSize()];
+                    }
+                    for (int i = 0; i < b.size(); i++) {
+                        if (b.early[i] != null) {
+                            s.pre().apply(b.early[i], b.input, i * s.pre().inputSize());
+                            earlyPixels.addAndGet(-(long) b.early[i].width() * b.early[i].height());
+                            b.early[i] = null;
+                        }
+                    }
+                    if (backend == null && b.decoded() > 0) {
+                        backend = s.backends().get();
+                    }
+                    b.results = BatchClassifier.this.infer(b, s, backend);
+                }
+            } catch (Throwable t) {
+                b.failure = t instanceof ExecutionException e && e.getCause() != null ? e.getCause() : t;
+            } finally {
+                b.done.countDown();
+            }
+        }
+    }
+
+    private static Exception rethrowable(Throwable t) {
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t instanceof UncheckedIOException e) {
+            return e.getCause();
+        }
+        return t instanceof Exception e ? e : new IllegalStateException(t);
     }
 }

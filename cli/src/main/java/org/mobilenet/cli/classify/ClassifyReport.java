@@ -1,21 +1,34 @@
 package org.mobilenet.cli.classify;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mobilenet.cli.format.Json;
-import org.mobilenet.cli.format.OutputFormat;
-import org.mobilenet.cli.format.TextTable;
 
 /**
- * Prints classification results. JSON: {@code [{"path": "cat.bmp", "results": [{"rank": 1, "index": 283,
- * "label": "tiger cat", "score": 0.41}], "features": [...]}]} ("results" only for a classifier,
- * "features" only when asked for or for a headless model). CSV: {@code path,rank,index,label,score}, or
- * with features only {@code path,f0,f1,...}. Table: the CSV columns aligned. Failed images are not listed.
+ * Prints classification results as they come, in one of the {@link ClassifyFormat}s. Failed images
+ * are not listed.
+ * <ul>
+ *   <li>JSON: {@code [{"path": "cat.bmp", "results": [{"rank": 1, "index": 283, "label": "tiger cat",
+ *       "score": 0.41}], "features": [...]}]} ("results" only for a classifier, "features" only when
+ *       asked for or for a headless model), streamed element by element (the same text as the whole
+ *       array pretty-printed at once).</li>
+ *   <li>JSON Lines: one such object per line.</li>
+ *   <li>CSV: {@code path,rank,index,label,score}, or with features only {@code path,f0,f1,...}; the
+ *       header with the first result.</li>
+ *   <li>Table: the CSV columns aligned, sized from the first {@link #TABLE_SIZING_IMAGES} images (a
+ *       longer cell later just shifts its row). With {@code --features} on a classifier, the feature
+ *       columns follow the score, on each image's first row.</li>
+ * </ul>
  */
 public final class ClassifyReport {
+    /** The table sizes its columns from this many images' rows before printing any. */
+    public static final int TABLE_SIZING_IMAGES = 8;
+
     private final List<String> labels;
     private final boolean classifier;
     private final boolean features;
@@ -31,82 +44,317 @@ public final class ClassifyReport {
         this.features = features;
     }
 
-    public String render(List<ImageResult> results, OutputFormat format) {
-        List<ImageResult> ok = results.stream().filter(r -> !r.failed()).toList();
-        if (format == OutputFormat.JSON) {
-            return json(ok) + "\n";
+    /** Prints results to {@code out} as they are added; call {@link Writer#finish()} at the end. */
+    public Writer writer(PrintWriter out, ClassifyFormat format) {
+        return switch (format) {
+            case JSON -> new JsonArrayWriter(out);
+            case JSONL -> new JsonLinesWriter(out);
+            case CSV -> new CsvWriter(out);
+            case TABLE -> new TableWriter(out);
+        };
+    }
+
+    /** All results at once. */
+    public String render(List<ImageResult> results, ClassifyFormat format) {
+        StringWriter s = new StringWriter();
+        PrintWriter p = new PrintWriter(s);
+        Writer w = writer(p, format);
+        w.add(results);
+        w.finish();
+        p.flush();
+        return s.toString();
+    }
+
+    /** Streams one format. Not thread-safe. */
+    public abstract static class Writer {
+        protected final PrintWriter out;
+
+        Writer(PrintWriter out) {
+            this.out = out;
         }
-        if (ok.isEmpty()) {
-            return "";
-        }
-        // CSV holds one table: with --features it is the feature rows, not the ranking.
-        boolean ranking = classifier && !(features && format == OutputFormat.CSV);
-        StringBuilder sb = new StringBuilder();
-        if (ranking) {
-            TextTable t = new TextTable("path", "rank", "index", "label", "score").rightAlign(1, 2, 4);
-            for (ImageResult r : ok) {
-                for (int k = 0; k < r.indices().length; k++) {
-                    t.add(format == OutputFormat.CSV || k == 0 ? r.path().toString() : "", k + 1, r.indices()[k],
-                            label(r.indices()[k]), score(r.scores()[k]));
+
+        /** Prints (or, for the table's first rows, keeps) the results that did not fail. */
+        public final void add(List<ImageResult> results) {
+            for (ImageResult r : results) {
+                if (!r.failed()) {
+                    add(r);
                 }
             }
-            sb.append(t.render(format));
         }
-        if (features) {
+
+        abstract void add(ImageResult r);
+
+        /** Prints what is kept and closes the document (the JSON array). */
+        public abstract void finish();
+    }
+
+    private Map<String, Object> object(ImageResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("path", r.path().toString());
+        if (classifier) {
+            List<Object> res = new ArrayList<>();
+            for (int k = 0; k < r.indices().length; k++) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("rank", k + 1);
+                e.put("index", r.indices()[k]);
+                e.put("label", labels.isEmpty() ? null : labels.get(r.indices()[k]));
+                e.put("score", round(r.scores()[k]));
+                res.add(e);
+            }
+            m.put("results", res);
+        }
+        if (features && r.features() != null) {
+            List<Double> f = new ArrayList<>(r.features().length);
+            for (float v : r.features()) {
+                f.add(round(v));
+            }
+            m.put("features", f);
+        }
+        return m;
+    }
+
+    /** The pretty-printed array, one element at a time: the same text {@code Json.write(list)} gives. */
+    private final class JsonArrayWriter extends Writer {
+        private boolean first = true;
+
+        JsonArrayWriter(PrintWriter out) {
+            super(out);
+        }
+
+        @Override
+        void add(ImageResult r) {
+            out.print(first ? "[\n" : ",\n");
+            first = false;
+            String element = Json.write(object(r));
+            out.print("  ");
+            out.print(element.replace("\n", "\n  "));
+        }
+
+        @Override
+        public void finish() {
+            out.print(first ? "[]\n" : "\n]\n");
+        }
+    }
+
+    private final class JsonLinesWriter extends Writer {
+        JsonLinesWriter(PrintWriter out) {
+            super(out);
+        }
+
+        @Override
+        void add(ImageResult r) {
+            out.print(Json.writeLine(object(r)));
+            out.print('\n');
+        }
+
+        @Override
+        public void finish() {
+        }
+    }
+
+    /** CSV holds one table: with --features it is the feature rows, not the ranking. */
+    private final class CsvWriter extends Writer {
+        private boolean header = true;
+
+        CsvWriter(PrintWriter out) {
+            super(out);
+        }
+
+        @Override
+        void add(ImageResult r) {
+            boolean ranking = classifier && !features;
+            if (header) {
+                header = false;
+                line(ranking ? new String[] {"path", "rank", "index", "label", "score"} : featureHeader(r, "path"));
+            }
+            String path = r.path().toString();
             if (ranking) {
-                sb.append('\n');
-            }
-            sb.append(featureTable(ok, format));
-        }
-        return sb.toString();
-    }
-
-    private String featureTable(List<ImageResult> ok, OutputFormat format) {
-        int width = ok.isEmpty() || ok.get(0).features() == null ? 0 : ok.get(0).features().length;
-        String[] header = new String[width + 1];
-        header[0] = "path";
-        for (int i = 0; i < width; i++) {
-            header[i + 1] = "f" + i;
-        }
-        TextTable t = new TextTable(header);
-        for (ImageResult r : ok) {
-            Object[] row = new Object[width + 1];
-            row[0] = r.path().toString();
-            for (int i = 0; i < width; i++) {
-                row[i + 1] = score(r.features()[i]);
-            }
-            t.add(row);
-        }
-        return t.render(format);
-    }
-
-    private String json(List<ImageResult> ok) {
-        List<Object> all = new ArrayList<>();
-        for (ImageResult r : ok) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("path", r.path().toString());
-            if (classifier) {
-                List<Object> res = new ArrayList<>();
                 for (int k = 0; k < r.indices().length; k++) {
-                    Map<String, Object> e = new LinkedHashMap<>();
-                    e.put("rank", k + 1);
-                    e.put("index", r.indices()[k]);
-                    e.put("label", labels.isEmpty() ? null : labels.get(r.indices()[k]));
-                    e.put("score", round(r.scores()[k]));
-                    res.add(e);
+                    line(path, Integer.toString(k + 1), Integer.toString(r.indices()[k]), label(r.indices()[k]),
+                            score(r.scores()[k]));
                 }
-                m.put("results", res);
+                return;
             }
-            if (features && r.features() != null) {
-                List<Double> f = new ArrayList<>(r.features().length);
-                for (float v : r.features()) {
-                    f.add(round(v));
-                }
-                m.put("features", f);
-            }
-            all.add(m);
+            String[] row = new String[1 + width(r)];
+            row[0] = path;
+            fillFeatures(r, row, 1);
+            line(row);
         }
-        return Json.write(all);
+
+        private void line(String... cells) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < cells.length; i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                String c = cells[i];
+                if (c.contains(",") || c.contains("\"") || c.contains("\n")) {
+                    c = "\"" + c.replace("\"", "\"\"") + "\"";
+                }
+                sb.append(c);
+            }
+            out.print(sb.append('\n'));
+        }
+
+        @Override
+        public void finish() {
+        }
+    }
+
+    /**
+     * Aligned columns separated by two spaces, with a rule under the header, sized from the first
+     * images' rows; the rows after them print as they come.
+     */
+    private final class TableWriter extends Writer {
+        private String[] header;
+        private boolean[] right;
+        private int[] widths;
+        private final List<String[]> kept = new ArrayList<>();
+        private int images;
+
+        TableWriter(PrintWriter out) {
+            super(out);
+        }
+
+        @Override
+        void add(ImageResult r) {
+            if (header == null) {
+                columns(r);
+            }
+            List<String[]> rows = rows(r);
+            if (widths != null) {
+                for (String[] row : rows) {
+                    print(row);
+                }
+                return;
+            }
+            kept.addAll(rows);
+            if (++images >= TABLE_SIZING_IMAGES) {
+                flushKept();
+            }
+        }
+
+        private void columns(ImageResult r) {
+            List<String> h = new ArrayList<>(List.of("path"));
+            if (classifier) {
+                h.addAll(List.of("rank", "index", "label", "score"));
+            }
+            if (features || !classifier) {
+                h.addAll(List.of(featureHeader(r, "path")).subList(1, 1 + width(r)));
+            }
+            header = h.toArray(new String[0]);
+            right = new boolean[header.length];
+            if (classifier) {
+                right[1] = true;
+                right[2] = true;
+                right[4] = true;
+            }
+        }
+
+        private List<String[]> rows(ImageResult r) {
+            List<String[]> rows = new ArrayList<>();
+            String path = r.path().toString();
+            if (!classifier) {
+                String[] row = new String[header.length];
+                row[0] = path;
+                fillFeatures(r, row, 1);
+                rows.add(row);
+                return rows;
+            }
+            int ranks = r.indices().length;
+            for (int k = 0; k < ranks; k++) {
+                String[] row = new String[header.length];
+                java.util.Arrays.fill(row, "");
+                row[0] = k == 0 ? path : "";
+                row[1] = Integer.toString(k + 1);
+                row[2] = Integer.toString(r.indices()[k]);
+                row[3] = label(r.indices()[k]);
+                row[4] = score(r.scores()[k]);
+                if (features && k == 0) {
+                    fillFeatures(r, row, 5);
+                }
+                rows.add(row);
+            }
+            if (ranks == 0 && features) {
+                // Every class under the threshold: the image still has its features.
+                String[] row = new String[header.length];
+                java.util.Arrays.fill(row, "");
+                row[0] = path;
+                fillFeatures(r, row, 5);
+                rows.add(row);
+            }
+            return rows;
+        }
+
+        private void flushKept() {
+            widths = new int[header.length];
+            for (int i = 0; i < header.length; i++) {
+                widths[i] = header[i].length();
+            }
+            for (String[] row : kept) {
+                for (int i = 0; i < row.length; i++) {
+                    widths[i] = Math.max(widths[i], row[i].length());
+                }
+            }
+            print(header);
+            StringBuilder rule = new StringBuilder();
+            for (int i = 0; i < widths.length; i++) {
+                rule.append(i > 0 ? "  " : "").append("-".repeat(widths[i]));
+            }
+            out.print(rule.append('\n'));
+            for (String[] row : kept) {
+                print(row);
+            }
+            kept.clear();
+        }
+
+        private void print(String[] cells) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < cells.length; i++) {
+                if (i > 0) {
+                    sb.append("  ");
+                }
+                String pad = " ".repeat(Math.max(0, widths[i] - cells[i].length()));
+                sb.append(right[i] ? pad + cells[i] : cells[i] + pad);
+            }
+            int end = sb.length();
+            while (end > 0 && Character.isWhitespace(sb.charAt(end - 1))) {
+                end--;
+            }
+            sb.setLength(end);
+            out.print(sb.append('\n'));
+        }
+
+        @Override
+        public void finish() {
+            if (widths == null && !kept.isEmpty()) {
+                flushKept();
+            }
+        }
+    }
+
+    private static int width(ImageResult r) {
+        return r.features() == null ? 0 : r.features().length;
+    }
+
+    private static String[] featureHeader(ImageResult r, String first) {
+        String[] h = new String[1 + width(r)];
+        h[0] = first;
+        for (int i = 1; i < h.length; i++) {
+            h[i] = "f" + (i - 1);
+        }
+        return h;
+    }
+
+    /** Writes the image's features from {@code row[from]} on, as many as the row has room for. */
+    private static void fillFeatures(ImageResult r, String[] row, int from) {
+        int n = Math.min(width(r), row.length - from);
+        for (int i = 0; i < n; i++) {
+            row[from + i] = score(r.features()[i]);
+        }
+        for (int i = from + n; i < row.length; i++) {
+            row[i] = "";
+        }
     }
 
     private String label(int index) {

@@ -4,55 +4,224 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
+import java.util.NoSuchElementException;
+import java.util.OptionalInt;
 
 /**
- * Expands the command line's IMAGE arguments: files as given, directories recursively (JPEG, PNG,
- * BMP and GIF files by extension, sorted), and {@code -} for a list of paths on standard input (one
- * per line, blank lines skipped). Paths that do not exist are kept, so that they are reported as
- * failed images.
+ * The command line's IMAGE arguments, expanded lazily: files as given, directories recursively
+ * (JPEG, PNG, BMP and GIF files by extension, in sorted path order), and {@code -} for a list of paths
+ * on standard input (one per line, blank lines skipped; a line naming a directory is expanded too).
+ * Paths that do not exist are kept, so that they are reported as failed images; a directory that
+ * cannot be listed becomes one failed input.
+ *
+ * <p>Nothing is collected up front: standard input is read a line at a time as inputs are taken, and
+ * a directory tree is walked depth first holding one sorted listing per open directory level (so the
+ * memory is that of the largest single directory, not of the whole tree). The order is the same as
+ * sorting every path found: a subdirectory's entries sort as if its name ended with the separator.
+ * One thread at a time.
  */
-public final class ImageInputs {
-    private ImageInputs() {
+public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoCloseable {
+    /** An image path, or a path that failed before decoding (error is then its one-line reason). */
+    public record Input(Path path, String error) {
     }
 
+    private final Iterator<String> args;
+    private final InputStream stdin;
+    private BufferedReader lines;
+    private boolean readingStdin;
+    /** Open directory levels, deepest first: each holds the rest of its sorted listing. */
+    private final Deque<Iterator<Entry>> dirs = new ArrayDeque<>();
+    private Input next;
+
+    private ImageInputs(List<String> args, InputStream stdin) {
+        this.args = List.copyOf(args).iterator();
+        this.stdin = stdin;
+    }
+
+    /** The inputs named by {@code args}, read lazily; {@code stdin} is read for a '-' argument. */
+    public static ImageInputs of(List<String> args, InputStream stdin) {
+        return new ImageInputs(args, stdin);
+    }
+
+    /**
+     * How many inputs {@code args} name when that is known without reading them (no '-' and no
+     * directory among them).
+     */
+    public static OptionalInt knownCount(List<String> args) {
+        for (String a : args) {
+            if (a.equals("-") || Files.isDirectory(path(a))) {
+                return OptionalInt.empty();
+            }
+        }
+        return OptionalInt.of(args.size());
+    }
+
+    /** All inputs at once, as paths (for small folders); an unreadable directory is an IOException. */
     public static List<Path> expand(List<String> args, InputStream stdin) throws IOException {
         List<Path> out = new ArrayList<>();
-        for (String a : args) {
-            if (a.equals("-")) {
-                BufferedReader r = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    if (!line.isBlank()) {
-                        add(Path.of(line.strip()), out);
-                    }
+        try (ImageInputs in = of(args, stdin)) {
+            while (in.hasNext()) {
+                Input i = in.next();
+                if (i.error() != null) {
+                    throw new IOException(i.path() + ": " + i.error());
                 }
-            } else {
-                add(Path.of(a), out);
+                out.add(i.path());
             }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
         return out;
     }
 
-    private static void add(Path p, List<Path> out) throws IOException {
-        if (!Files.isDirectory(p)) {
-            out.add(p);
-            return;
+    /** May block on standard input; an error reading it is an {@link UncheckedIOException}. */
+    @Override
+    public boolean hasNext() {
+        while (next == null) {
+            if (!dirs.isEmpty()) {
+                Iterator<Entry> level = dirs.peek();
+                if (!level.hasNext()) {
+                    dirs.pop();
+                    continue;
+                }
+                Entry e = level.next();
+                if (e.dir()) {
+                    open(e.path());
+                } else if (isImageName(e.path()) && Files.isRegularFile(e.path())) {
+                    next = new Input(e.path(), null);
+                }
+                continue;
+            }
+            String arg = nextArgument();
+            if (arg == null) {
+                return false;
+            }
+            Path p;
+            try {
+                p = Path.of(arg);
+            } catch (InvalidPathException e) {
+                next = new Input(path(arg), "not a valid path: " + e.getReason());
+                continue;
+            }
+            if (Files.isDirectory(p)) {
+                open(p);
+            } else {
+                next = new Input(p, null);
+            }
         }
-        try (Stream<Path> s = Files.walk(p)) {
-            s.filter(Files::isRegularFile).filter(ImageInputs::isImageName).sorted().forEach(out::add);
+        return true;
+    }
+
+    @Override
+    public Input next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        Input i = next;
+        next = null;
+        return i;
+    }
+
+    /** The next command-line argument or standard-input line (stripped, blank lines skipped), or null at the end. */
+    private String nextArgument() {
+        while (true) {
+            if (readingStdin) {
+                String line;
+                try {
+                    line = lines.readLine();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(new IOException("cannot read the list of images on standard input: "
+                            + e.getMessage(), e));
+                }
+                if (line == null) {
+                    readingStdin = false;
+                } else if (!line.isBlank()) {
+                    return line.strip();
+                }
+                continue;
+            }
+            if (!args.hasNext()) {
+                return null;
+            }
+            String a = args.next();
+            if (!a.equals("-")) {
+                return a;
+            }
+            if (lines == null) {
+                lines = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
+            }
+            readingStdin = true;
         }
     }
 
+    /** Lists a directory, sorted, as the next level to walk; a directory that cannot be read is a failed input. */
+    private void open(Path dir) {
+        List<Entry> entries = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            for (Path p : s) {
+                // Links to directories are not followed inside a tree (as Files.walk): no cycles.
+                boolean sub = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+                if (sub || isImageName(p)) {
+                    entries.add(new Entry(p, sub));
+                }
+            }
+        } catch (IOException | UncheckedIOException | SecurityException e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            next = new Input(dir, "cannot list the directory: " + m.replace('\n', ' '));
+            return;
+        }
+        entries.sort(TREE_ORDER);
+        dirs.push(entries.iterator());
+    }
+
+    /** A directory entry worth walking: an image name, or a subdirectory. */
+    private record Entry(Path path, boolean dir) {
+    }
+
+    /**
+     * Entries of one directory in the order a sort of all paths of the tree puts what they hold: a
+     * subdirectory compares as its path plus one more name element (so "a.jpg" sorts before the files
+     * of "a/", as '.' comes before '/').
+     */
+    private static final Comparator<Entry> TREE_ORDER = Comparator.comparing(
+            e -> e.dir() ? e.path().resolve("x") : e.path());
+
     /** True for the extensions .jpg .jpeg .png .bmp .gif (any case). */
     public static boolean isImageName(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        Path name = p.getFileName();
+        if (name == null) {
+            return false;
+        }
+        String n = name.toString().toLowerCase(Locale.ROOT);
         return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || n.endsWith(".bmp")
                 || n.endsWith(".gif");
+    }
+
+    private static Path path(String a) {
+        try {
+            return Path.of(a);
+        } catch (InvalidPathException e) {
+            return Path.of(a.replace('\0', '?'));
+        }
+    }
+
+    /** Forgets the open directory listings; standard input is left open (it is not ours). */
+    @Override
+    public void close() {
+        dirs.clear();
+        next = null;
     }
 }

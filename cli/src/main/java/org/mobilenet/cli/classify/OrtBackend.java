@@ -14,7 +14,8 @@ import org.mobilenet.io.onnx.proto.Onnx.ModelProto;
 
 /**
  * {@code --engine ort}: the model exported to ONNX (NCHW input, the engine's softmax setting) and
- * run by one ONNX Runtime session shared by all worker threads (ORT sessions are thread-safe).
+ * run by one ONNX Runtime session shared by all worker threads (ORT sessions are thread-safe), with
+ * {@code --threads} intra-op threads.
  * The pooled features come from the exported graph's {@code pool} value.
  */
 final class OrtBackend implements Backend {
@@ -32,33 +33,50 @@ final class OrtBackend implements Backend {
         this.resolution = model.spec().resolution();
     }
 
-    /** A factory whose backends share one session over the exported model; closing it closes the session. */
-    static BackendFactory factory(Model model) {
-        ModelProto proto = OnnxExporter.toProto(model, OnnxExportOptions.defaults());
-        if (model.spec().hasClassifier()) {
-            proto = OnnxExporter.withOutputs(proto, List.of(POOL));
-        }
-        OrtRunner runner;
-        try {
-            runner = new OrtRunner(proto.toByteArray(), OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime could not load the exported model: " + e.getMessage(), e);
-        }
+    /**
+     * A factory whose backends share one session over the exported model, with {@code threads}
+     * intra-op threads; closing it closes the session. The export and the session are made at the
+     * first {@code get()} (in a command with several threads, on a worker while others decode).
+     */
+    static BackendFactory factory(Model model, int threads) {
         return new BackendFactory() {
+            private OrtRunner runner;
+
             @Override
-            public Backend get() {
+            public synchronized Backend get() {
+                if (runner == null) {
+                    runner = session(model, threads);
+                }
                 return new OrtBackend(runner, model);
             }
 
             @Override
-            public void close() {
+            public synchronized void close() {
+                if (runner == null) {
+                    return;
+                }
                 try {
                     runner.close();
                 } catch (OrtException e) {
                     throw new IllegalStateException("closing the ONNX Runtime session failed: " + e.getMessage(), e);
+                } finally {
+                    runner = null;
                 }
             }
         };
+    }
+
+    private static OrtRunner session(Model model, int threads) {
+        ModelProto proto = OnnxExporter.toProto(model, OnnxExportOptions.defaults());
+        if (model.spec().hasClassifier()) {
+            proto = OnnxExporter.withOutputs(proto, List.of(POOL));
+        }
+        try {
+            // Idle intra-op threads do not spin: with several threads, the others are decoding images.
+            return new OrtRunner(proto.toByteArray(), OrtSession.SessionOptions.OptLevel.ALL_OPT, threads, threads == 1);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime could not load the exported model: " + e.getMessage(), e);
+        }
     }
 
     @Override

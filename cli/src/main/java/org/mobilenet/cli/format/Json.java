@@ -7,6 +7,8 @@ import com.google.gson.GsonBuilder;
 public final class Json {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls()
             .serializeSpecialFloatingPointValues().create();
+    private static final Gson COMPACT = new GsonBuilder().disableHtmlEscaping().serializeNulls()
+            .serializeSpecialFloatingPointValues().create();
 
     private Json() {
     }
@@ -14,5 +16,10 @@ public final class Json {
     /** Serializes maps, lists, records' accessor-built maps, numbers and strings. */
     public static String write(Object value) {
         return GSON.toJson(value);
+    }
+
+    /** The same on one line, without pretty-printing (one record of JSON Lines). */
+    public static String writeLine(Object value) {
+        return COMPACT.toJson(value);
     }
 }

@@ -45,25 +45,27 @@ public final class BilinearResize {
         int[] p = src.pixels();
         int sw = src.width();
         for (int oy = 0; oy < outH; oy++) {
-            int rowLo = yLo[oy] * sw;
-            int rowHi = yHi[oy] * sw;
-            double ty = yT[oy];
-            for (int ox = 0; ox < outW; ox++) {
-                int a = p[rowLo + xLo[ox]];
-                int b = p[rowLo + xHi[ox]];
-                int c = p[rowHi + xLo[ox]];
-                int d = p[rowHi + xHi[ox]];
-                double tx = xT[ox];
-                int base = (oy * outW + ox) * 3;
-                for (int ch = 0; ch < 3; ch++) {
-                    int shift = 16 - 8 * ch;
-                    double top = lerp((a >> shift) & 0xFF, (b >> shift) & 0xFF, tx);
-                    double bottom = lerp((c >> shift) & 0xFF, (d >> shift) & 0xFF, tx);
-                    out[base + ch] = (float) lerp(top, bottom, ty);
-                }
-            }
+            row(p, yLo[oy] * sw, yHi[oy] * sw, yT[oy], xLo, xHi, xT, out, oy * outW * 3);
         }
         return out;
+    }
+
+    /** One output row (a small method of its own: compiled early, where a command runs it only a few thousand times). */
+    private static void row(int[] p, int rowLo, int rowHi, double ty, int[] xLo, int[] xHi, double[] xT, float[] out,
+            int base) {
+        for (int ox = 0; ox < xLo.length; ox++, base += 3) {
+            int a = p[rowLo + xLo[ox]];
+            int b = p[rowLo + xHi[ox]];
+            int c = p[rowHi + xLo[ox]];
+            int d = p[rowHi + xHi[ox]];
+            double tx = xT[ox];
+            for (int ch = 0; ch < 3; ch++) {
+                int shift = 16 - 8 * ch;
+                double top = lerp((a >> shift) & 0xFF, (b >> shift) & 0xFF, tx);
+                double bottom = lerp((c >> shift) & 0xFF, (d >> shift) & 0xFF, tx);
+                out[base + ch] = (float) lerp(top, bottom, ty);
+            }
+        }
     }
 
     /** The whole image to {@code outW x outH}. */

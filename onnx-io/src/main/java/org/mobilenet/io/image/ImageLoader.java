@@ -1,10 +1,21 @@
 package org.mobilenet.io.image;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
+import java.awt.image.SinglePixelPackedSampleModel;
+import java.awt.image.WritableRaster;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
@@ -21,10 +32,20 @@ import org.mobilenet.io.BadInputException;
  * (a decompression bomb) is refused without allocating it. Alpha is dropped (the colour channels are
  * kept as stored). Anything that is not a decodable image of those formats is a
  * {@link BadInputException}.
+ *
+ * <p>Made cheap for many images, with the same pixels as {@code BufferedImage.getRGB}: a regular file
+ * of up to {@link #IN_MEMORY_BYTES} is read whole and decoded from memory (no system call per scanline,
+ * no disk cache); the decoded raster is converted to packed RGB straight from its data buffer for the
+ * common layouts (8-bit sRGB interleaved bytes, packed sRGB ints, 8-bit gray or indexed through a
+ * 256-entry table built with the image's own colour model), and through {@code getRGB} otherwise. A
+ * loader holds no mutable state and no lock: threads may share one.
  */
 public final class ImageLoader {
     /** The default pixel limit: 100 megapixels. */
     public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+
+    /** Files up to this size are read into memory before decoding; larger ones are streamed from disk. */
+    static final long IN_MEMORY_BYTES = 64L << 20;
 
     private static final Set<String> FORMATS = Set.of("jpeg", "png", "bmp", "gif");
 
@@ -52,44 +73,29 @@ public final class ImageLoader {
 
     /** Decodes an image file. */
     public RgbImage load(Path file) throws BadInputException {
-        if (Files.isDirectory(file)) {
-            throw new BadInputException(file, "expected an image file, found a directory");
-        }
-        if (!Files.exists(file)) {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException | SecurityException e) {
             throw new BadInputException(file, "no such file");
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            if (in == null) {
-                throw new BadInputException(file, "cannot open the file for reading");
+        if (attrs.isDirectory()) {
+            throw new BadInputException(file, "expected an image file, found a directory");
+        }
+        try {
+            byte[] bytes = readSmall(file, attrs);
+            if (bytes != null) {
+                JpegIcc.Split split = JpegIcc.split(bytes);
+                if (split != null) {
+                    RgbImage img = jpegWithProfile(file, split);
+                    if (img != null) {
+                        return img;
+                    }
+                }
             }
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new BadInputException(file, "expected a JPEG, PNG, BMP or GIF image, found an unrecognised format");
-            }
-            ImageReader reader = readers.next();
-            try {
-                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
-                if (!FORMATS.contains(format)) {
-                    throw new BadInputException(file, "expected a JPEG, PNG, BMP or GIF image, found " + format);
-                }
-                reader.setInput(in, true, true);
-                int w = reader.getWidth(0);
-                int h = reader.getHeight(0);
-                if (w < 1 || h < 1) {
-                    throw new BadInputException(file, "declares an empty image " + w + "x" + h);
-                }
-                if ((long) w * h > maxPixels) {
-                    throw new BadInputException(file, "declares " + w + "x" + h + " = " + (long) w * h
-                            + " pixels, more than the limit of " + maxPixels);
-                }
-                BufferedImage img = reader.read(0);
-                if (img.getWidth() != w || img.getHeight() != h) {
-                    throw new BadInputException(file, "declared " + w + "x" + h + " but decoded "
-                            + img.getWidth() + "x" + img.getHeight());
-                }
-                return toRgb(img);
-            } finally {
-                reader.dispose();
+            try (ImageInputStream in = bytes != null ? new ByteArrayImageInputStream(bytes)
+                    : ImageIO.createImageInputStream(file.toFile())) {
+                return toRgb(read(file, in));
             }
         } catch (BadInputException e) {
             throw e;
@@ -103,15 +109,243 @@ public final class ImageLoader {
         }
     }
 
-    /** Packed RGB pixels of a decoded image. Shape line: {@code [h * w]}. */
+    /** Decodes the first image of a stream (null: the file could not be opened), checking its size first. */
+    private BufferedImage read(Path file, ImageInputStream in) throws IOException {
+        if (in == null) {
+            throw new BadInputException(file, "cannot open the file for reading");
+        }
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        if (!readers.hasNext()) {
+            throw new BadInputException(file, "expected a JPEG, PNG, BMP or GIF image, found an unrecognised format");
+        }
+        ImageReader reader = readers.next();
+        try {
+            String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+            if (!FORMATS.contains(format)) {
+                throw new BadInputException(file, "expected a JPEG, PNG, BMP or GIF image, found " + format);
+            }
+            reader.setInput(in, true, true);
+            int w = reader.getWidth(0);
+            int h = reader.getHeight(0);
+            if (w < 1 || h < 1) {
+                throw new BadInputException(file, "declares an empty image " + w + "x" + h);
+            }
+            if ((long) w * h > maxPixels) {
+                throw new BadInputException(file, "declares " + w + "x" + h + " = " + (long) w * h
+                        + " pixels, more than the limit of " + maxPixels);
+            }
+            BufferedImage img = reader.read(0);
+            if (img.getWidth() != w || img.getHeight() != h) {
+                throw new BadInputException(file, "declared " + w + "x" + h + " but decoded "
+                        + img.getWidth() + "x" + img.getHeight());
+            }
+            return img;
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /**
+     * A colour JPEG with an ICC profile, decoded without its profile markers and converted to sRGB
+     * row by row as ImageIO's reader does, but with the colour transform made once per profile (see
+     * {@link JpegIcc}); null when anything is not the plain case, to decode the file as it is.
+     */
+    private RgbImage jpegWithProfile(Path file, JpegIcc.Split split) throws BadInputException {
+        BufferedImage img;
+        JpegIcc.Transform t;
+        try (ImageInputStream in = new ByteArrayImageInputStream(split.jpeg())) {
+            t = JpegIcc.transform(split.profile());
+            if (t == JpegIcc.Transform.UNUSABLE) {
+                return null;
+            }
+            img = read(file, in);
+        } catch (BadInputException e) {
+            throw e; // the size checks: the same header either way
+        } catch (IOException | RuntimeException e) {
+            return null; // let ImageIO decode the whole file and say what is wrong with it
+        }
+        if (t == null) {
+            return toRgb(img); // a profile the reader ignores: no conversion
+        }
+        WritableRaster r = img.getRaster();
+        if (img.getType() != BufferedImage.TYPE_3BYTE_BGR || !img.getColorModel().getColorSpace().isCS_sRGB()
+                || !(r.getSampleModel() instanceof ComponentSampleModel sm) || r.getSampleModelTranslateX() != 0
+                || r.getSampleModelTranslateY() != 0 || !(r.getDataBuffer() instanceof DataBufferByte db)
+                || db.getOffset() != 0) {
+            return null;
+        }
+        int w = img.getWidth();
+        int h = img.getHeight();
+        byte[] d = db.getData();
+        int[] bo = sm.getBandOffsets();
+        int ps = sm.getPixelStride();
+        int ss = sm.getScanlineStride();
+        byte[] rgb = new byte[w * 3];
+        int[] px = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            rgbRow(d, y * ss, ps, bo, rgb, w);
+            byte[] out = t.convert(rgb, w);
+            packRow(out, px, y * w, w);
+        }
+        return new RgbImage(w, h, px);
+    }
+
+    /** One row of interleaved bytes with band offsets {@code bo} as R, G, B bytes. */
+    private static void rgbRow(byte[] d, int o, int ps, int[] bo, byte[] rgb, int w) {
+        int or = bo[0];
+        int og = bo[1];
+        int ob = bo[2];
+        for (int x = 0, j = 0; x < w; x++, o += ps, j += 3) {
+            rgb[j] = d[o + or];
+            rgb[j + 1] = d[o + og];
+            rgb[j + 2] = d[o + ob];
+        }
+    }
+
+    private static void packRow(byte[] rgb, int[] px, int at, int w) {
+        for (int x = 0, j = 0; x < w; x++, j += 3) {
+            px[at + x] = (rgb[j] & 0xFF) << 16 | (rgb[j + 1] & 0xFF) << 8 | (rgb[j + 2] & 0xFF);
+        }
+    }
+
+    /**
+     * The bytes of a regular file of at most {@link #IN_MEMORY_BYTES}; null for anything else (then
+     * decoded through ImageIO's file stream).
+     */
+    private static byte[] readSmall(Path file, BasicFileAttributes attrs) throws IOException {
+        if (!attrs.isRegularFile() || attrs.size() > IN_MEMORY_BYTES) {
+            return null;
+        }
+        InputStream s;
+        try {
+            s = Files.newInputStream(file);
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException | SecurityException e) {
+            throw new BadInputException(file, "cannot open the file for reading");
+        }
+        try (s) {
+            // At most the size seen above: a file growing meanwhile cannot make this unbounded.
+            return s.readNBytes((int) attrs.size());
+        }
+    }
+
+    /** Packed RGB pixels of a decoded image, as {@code getRGB} gives them without alpha. Shape line: {@code [h * w]}. */
     static RgbImage toRgb(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
-        int[] px = img.getRGB(0, 0, w, h, null, 0, w);
-        for (int i = 0; i < px.length; i++) {
-            px[i] &= 0xFFFFFF;
+        int[] px = direct(img);
+        if (px == null) {
+            px = img.getRGB(0, 0, w, h, null, 0, w);
+            for (int i = 0; i < px.length; i++) {
+                px[i] &= 0xFFFFFF;
+            }
         }
         return new RgbImage(w, h, px);
+    }
+
+    /**
+     * The pixels read straight from the raster's data for the layouts where that gives exactly what
+     * {@code getRGB} (one {@code ColorModel.getRGB} per pixel) gives, alpha bits aside; null for any
+     * other layout. Package-private for the tests that compare the two on every image type.
+     */
+    static int[] direct(BufferedImage img) {
+        WritableRaster r = img.getRaster();
+        ColorModel cm = img.getColorModel();
+        DataBuffer db = r.getDataBuffer();
+        if (db.getNumBanks() != 1 || r.getMinX() != 0 || r.getMinY() != 0) {
+            return null;
+        }
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int tx = r.getSampleModelTranslateX();
+        int ty = r.getSampleModelTranslateY();
+        if (db instanceof DataBufferByte bytes && r.getSampleModel() instanceof ComponentSampleModel sm
+                && cm.getTransferType() == DataBuffer.TYPE_BYTE) {
+            for (int b = 0; b < sm.getNumBands(); b++) {
+                if (sm.getSampleSize(b) != 8 || sm.getBankIndices()[b] != 0) {
+                    return null;
+                }
+            }
+            byte[] d = bytes.getData();
+            int[] bo = sm.getBandOffsets();
+            int ps = sm.getPixelStride();
+            int ss = sm.getScanlineStride();
+            int base = db.getOffset() - ty * ss - tx * ps;
+            int[] px = new int[w * h];
+            if (sm.getNumBands() == 1) {
+                // Gray or indexed: getRGB hands each byte (as a one-element array) to the colour
+                // model, whatever it is; tabulate that for the 256 values.
+                int[] lut = new int[256];
+                byte[] one = new byte[1];
+                for (int v = 0; v < 256; v++) {
+                    one[0] = (byte) v;
+                    lut[v] = cm.getRGB(one) & 0xFFFFFF;
+                }
+                for (int y = 0; y < h; y++) {
+                    lutRow(d, base + y * ss + bo[0], ps, lut, px, y * w, w);
+                }
+                return px;
+            }
+            // 8-bit sRGB components, alpha (if any) not premultiplied: getRGB returns the stored bytes.
+            if (cm.getClass() != ComponentColorModel.class || !cm.getColorSpace().isCS_sRGB()
+                    || cm.getNumColorComponents() != 3 || cm.isAlphaPremultiplied()
+                    || sm.getNumBands() != cm.getNumComponents()) {
+                return null;
+            }
+            for (int b = 0; b < cm.getNumComponents(); b++) {
+                if (cm.getComponentSize(b) != 8) {
+                    return null;
+                }
+            }
+            for (int y = 0; y < h; y++) {
+                rgbRow(d, base + y * ss, ps, bo[0], bo[1], bo[2], px, y * w, w);
+            }
+            return px;
+        }
+        if (db instanceof DataBufferInt ints && r.getSampleModel() instanceof SinglePixelPackedSampleModel sm
+                && cm.getClass() == DirectColorModel.class && cm.getColorSpace().isCS_sRGB()
+                && !cm.isAlphaPremultiplied()) {
+            DirectColorModel dcm = (DirectColorModel) cm;
+            if (dcm.getRedMask() != 0xFF0000 || dcm.getGreenMask() != 0xFF00 || dcm.getBlueMask() != 0xFF) {
+                return null;
+            }
+            int[] masks = sm.getBitMasks();
+            if (masks.length < 3 || masks[0] != 0xFF0000 || masks[1] != 0xFF00 || masks[2] != 0xFF) {
+                return null;
+            }
+            // getRGB sees the stored int (the sample model hands it over whole) and keeps its RGB bits.
+            int[] d = ints.getData();
+            int ss = sm.getScanlineStride();
+            int base = db.getOffset() - ty * ss - tx;
+            int[] px = new int[w * h];
+            for (int y = 0; y < h; y++) {
+                maskRow(d, base + y * ss, px, y * w, w);
+            }
+            return px;
+        }
+        return null;
+    }
+
+    // The per-row loops are small methods of their own: the JIT compiles them early and quickly
+    // (a command decodes only a few hundred images), instead of compiling one large method twice.
+
+    private static void lutRow(byte[] d, int o, int ps, int[] lut, int[] px, int at, int w) {
+        for (int x = 0; x < w; x++, o += ps) {
+            px[at + x] = lut[d[o] & 0xFF];
+        }
+    }
+
+    private static void rgbRow(byte[] d, int o, int ps, int or, int og, int ob, int[] px, int at, int w) {
+        for (int x = 0; x < w; x++, o += ps) {
+            px[at + x] = (d[o + or] & 0xFF) << 16 | (d[o + og] & 0xFF) << 8 | (d[o + ob] & 0xFF);
+        }
+    }
+
+    private static void maskRow(int[] d, int o, int[] px, int at, int w) {
+        for (int x = 0; x < w; x++) {
+            px[at + x] = d[o + x] & 0xFFFFFF;
+        }
     }
 
     private static String oneLine(Exception e) {

@@ -1,0 +1,219 @@
+package org.mobilenet.cli.classify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mobilenet.engine.model.Preprocessing;
+import org.mobilenet.engine.preprocess.ImagePreprocessor;
+import org.mobilenet.io.image.ImageLoader;
+
+/**
+ * The pipeline on tiny generated images and a stand-in backend that "classifies" an image as its
+ * gray level: order, failures, bounded memory over many inputs, errors.
+ */
+class BatchClassifierTest {
+    private static final int CLASSES = 256;
+
+    @TempDir
+    Path tmp;
+
+    /** A 4x3 image of one gray level. */
+    private Path gray(int level) throws IOException {
+        Path p = tmp.resolve("gray" + level + ".png");
+        if (!Files.exists(p)) {
+            BufferedImage img = new BufferedImage(4, 3, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 3; y++) {
+                for (int x = 0; x < 4; x++) {
+                    img.setRGB(x, y, level * 0x010101);
+                }
+            }
+            ImageIO.write(img, "png", p.toFile());
+        }
+        return p;
+    }
+
+    /** One-hot at the first input value (the gray level: mean 0, std 1), counting batches and images run. */
+    private static final class Levels implements Backend {
+        final AtomicInteger images = new AtomicInteger();
+        final AtomicInteger running = new AtomicInteger();
+        final AtomicInteger overlapping = new AtomicInteger();
+
+        @Override
+        public Result run(float[] input, int n, boolean features) {
+            if (running.incrementAndGet() > 1) {
+                overlapping.incrementAndGet();
+            }
+            try {
+                int size = input.length / n;
+                float[] out = new float[n * CLASSES];
+                for (int b = 0; b < n; b++) {
+                    out[b * CLASSES + Math.round(input[b * size])] = 1;
+                }
+                images.addAndGet(n);
+                return new Result(out, null);
+            } finally {
+                running.decrementAndGet();
+            }
+        }
+    }
+
+    private static BatchClassifier.Setup setup(Backend backend) {
+        return new BatchClassifier.Setup(new ImagePreprocessor(Preprocessing.uniform(0, 1), 2), () -> backend, CLASSES);
+    }
+
+    private static ImageInputs.Input in(Path p) {
+        return new ImageInputs.Input(p, null);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 8})
+    void resultsComeInInputOrderWithFailuresInPlace(int threads) throws Exception {
+        List<ImageInputs.Input> inputs = new ArrayList<>();
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            int level = (i * 37) % 256;
+            if (i % 13 == 5) {
+                inputs.add(in(tmp.resolve("missing" + i + ".png")));
+                expected.add(-1);
+            } else if (i % 17 == 3) {
+                inputs.add(new ImageInputs.Input(tmp.resolve("dir" + i), "cannot list the directory"));
+                expected.add(-2);
+            } else {
+                inputs.add(in(gray(level)));
+                expected.add(level);
+            }
+        }
+        Levels backend = new Levels();
+        List<ImageResult> got = new ArrayList<>();
+        List<Integer> batchSizes = new ArrayList<>();
+        new BatchClassifier(new ImageLoader(), 4, threads, 1, 0, false).run(inputs.iterator(), () -> setup(backend), r -> {
+            batchSizes.add(r.size());
+            got.addAll(r);
+        });
+        assertEquals(60, got.size());
+        for (int i = 0; i < 60; i++) {
+            ImageResult r = got.get(i);
+            assertEquals(inputs.get(i).path(), r.path());
+            if (expected.get(i) == -1) {
+                assertTrue(r.failed() && r.error().contains("no such file"), r.error());
+            } else if (expected.get(i) == -2) {
+                assertEquals(inputs.get(i).path() + ": cannot list the directory", r.error());
+            } else {
+                assertEquals(expected.get(i), r.indices()[0], "image " + i);
+            }
+        }
+        assertTrue(batchSizes.stream().allMatch(n -> n == 4), batchSizes.toString());
+        assertEquals(0, backend.overlapping.get(), "one batch at a time through the one backend");
+    }
+
+    /**
+     * Many inputs from a lazy source: the pipeline never takes more than its window of batches
+     * ahead of what the sink has received, whatever the number of images.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4})
+    void inputsAreTakenLazilyWithABoundedNumberInFlight(int threads) throws Exception {
+        Path img = gray(9);
+        int total = 1500;
+        int batch = 5;
+        AtomicLong taken = new AtomicLong();
+        AtomicLong handedOver = new AtomicLong();
+        AtomicLong maxAhead = new AtomicLong();
+        Iterator<ImageInputs.Input> source = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return taken.get() < total;
+            }
+
+            @Override
+            public ImageInputs.Input next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                long ahead = taken.incrementAndGet() - handedOver.get();
+                maxAhead.accumulateAndGet(ahead, Math::max);
+                return in(img);
+            }
+        };
+        Levels backend = new Levels();
+        BatchClassifier bc = new BatchClassifier(new ImageLoader(), batch, threads, 1, 0, false);
+        bc.run(source, () -> setup(backend), r -> handedOver.addAndGet(r.size()));
+        assertEquals(total, handedOver.get());
+        assertEquals(total, backend.images.get());
+        // The window of batches, plus the one the feeder holds while it waits for a place.
+        long bound = (long) (threads == 1 ? 1 : bc.window() + 1) * batch;
+        assertTrue(maxAhead.get() <= bound, "took " + maxAhead.get() + " inputs ahead of the sink, bound " + bound);
+    }
+
+    @Test
+    void errorsFromTheSetupTheBackendTheSinkAndTheInputsStopTheRun() throws Exception {
+        List<ImageInputs.Input> inputs = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            inputs.add(in(gray(i)));
+        }
+        for (int threads : new int[] {1, 3}) {
+            BatchClassifier bc = new BatchClassifier(new ImageLoader(), 4, threads, 1, 0, false);
+            IllegalArgumentException setupFailed = new IllegalArgumentException("no model");
+            assertSame(setupFailed, assertThrows(IllegalArgumentException.class,
+                    () -> bc.run(inputs.iterator(), () -> {
+                        throw setupFailed;
+                    }, r -> {
+                    })));
+
+            Backend broken = (input, n, features) -> {
+                throw new IllegalStateException("ONNX Runtime failed");
+            };
+            assertEquals("ONNX Runtime failed", assertThrows(IllegalStateException.class,
+                    () -> bc.run(inputs.iterator(), () -> setup(broken), r -> {
+                    })).getMessage());
+
+            AtomicInteger batches = new AtomicInteger();
+            IOException closed = new IOException("closed");
+            assertSame(closed, assertThrows(IOException.class, () -> bc.run(inputs.iterator(), () -> setup(new Levels()), r -> {
+                if (batches.incrementAndGet() == 2) {
+                    throw closed;
+                }
+            })));
+            assertEquals(2, batches.get());
+
+            Iterator<ImageInputs.Input> failing = new Iterator<>() {
+                int n;
+
+                @Override
+                public boolean hasNext() {
+                    if (n == 6) {
+                        throw new java.io.UncheckedIOException(new IOException("stdin broke"));
+                    }
+                    return true;
+                }
+
+                @Override
+                public ImageInputs.Input next() {
+                    n++;
+                    return inputs.get(n);
+                }
+            };
+            List<ImageResult> before = new ArrayList<>();
+            assertEquals("stdin broke", assertThrows(IOException.class,
+                    () -> bc.run(failing, () -> setup(new Levels()), before::addAll)).getMessage());
+            assertEquals(4, before.size(), "the full batch before the failure is handed over");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package org.mobilenet.cli.classify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageInputsTest {
+    @TempDir
+    Path tmp;
+
+    private static List<Path> all(ImageInputs in) {
+        List<Path> out = new ArrayList<>();
+        while (in.hasNext()) {
+            ImageInputs.Input i = in.next();
+            assertEquals(null, i.error(), i.toString());
+            out.add(i.path());
+        }
+        return out;
+    }
+
+    @Test
+    void aTreeComesOutInTheOrderOfSortingAllItsPaths() throws Exception {
+        // Names where walking sorted directory by directory differs from a plain name sort:
+        // "a.jpg" and "a-b.jpg" sort before the files of "a/" ('-' and '.' come before '/').
+        for (String f : new String[] {"a/x.jpg", "a/b/y.png", "a.jpg", "a-b.jpg", "a0/z.gif", "B.BMP", "b/c/d/e.jpeg",
+                "b/notes.txt", "b/c.jpg", "z.bmp", "empty/.keep"}) {
+            Path p = tmp.resolve(f);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, f);
+        }
+        List<Path> expected;
+        try (Stream<Path> s = Files.walk(tmp)) {
+            expected = s.filter(Files::isRegularFile).filter(ImageInputs::isImageName).sorted().toList();
+        }
+        assertEquals(9, expected.size(), expected.toString());
+        try (ImageInputs in = ImageInputs.of(List.of(tmp.toString()), InputStream.nullInputStream())) {
+            assertEquals(expected, all(in));
+        }
+        assertEquals(expected, ImageInputs.expand(List.of(tmp.toString()), InputStream.nullInputStream()));
+    }
+
+    @Test
+    void argumentsAndStandardInputKeepTheirOrderAndMissingFilesStay() throws Exception {
+        Files.createDirectories(tmp.resolve("d"));
+        Files.writeString(tmp.resolve("d/2.png"), "x");
+        Files.writeString(tmp.resolve("d/1.png"), "x");
+        String stdin = "\n  " + tmp.resolve("zz.jpg") + "  \n\n" + tmp.resolve("d") + "\n" + tmp.resolve("aa.jpg") + "\n";
+        InputStream s = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+        try (ImageInputs in = ImageInputs.of(List.of(tmp.resolve("m.gif").toString(), "-", tmp.resolve("k.bmp").toString()), s)) {
+            assertEquals(List.of(tmp.resolve("m.gif"), tmp.resolve("zz.jpg"), tmp.resolve("d/1.png"), tmp.resolve("d/2.png"),
+                    tmp.resolve("aa.jpg"), tmp.resolve("k.bmp")), all(in));
+        }
+    }
+
+    @Test
+    void standardInputIsReadOneLineAtATime() throws Exception {
+        int[] read = new int[1];
+        InputStream counting = new InputStream() {
+            private final byte[] data = ("a.jpg\nb.jpg\n").repeat(1000).getBytes(StandardCharsets.UTF_8);
+
+            @Override
+            public int read() {
+                return read[0] < data.length ? data[read[0]++] : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                // A pipe hands over what is there: one line at a time here.
+                if (read[0] >= data.length) {
+                    return -1;
+                }
+                int n = 0;
+                while (n < len && read[0] < data.length) {
+                    byte c = data[read[0]++];
+                    b[off + n++] = c;
+                    if (c == '\n') {
+                        break;
+                    }
+                }
+                return n;
+            }
+        };
+        try (ImageInputs in = ImageInputs.of(List.of("-"), counting)) {
+            assertTrue(in.hasNext());
+            assertEquals(Path.of("a.jpg"), in.next().path());
+            assertTrue(read[0] <= 12, "read " + read[0] + " bytes for one path");
+        }
+    }
+
+    @Test
+    void anUnreadableDirectoryIsAFailedInput() throws Exception {
+        Path locked = Files.createDirectories(tmp.resolve("locked"));
+        Files.writeString(locked.resolve("a.jpg"), "x");
+        boolean denied = locked.toFile().setReadable(false) && !Files.isReadable(locked);
+        try {
+            if (!denied) {
+                return; // running as root: permissions are not enforced
+            }
+            try (ImageInputs in = ImageInputs.of(List.of(tmp.toString()), InputStream.nullInputStream())) {
+                ImageInputs.Input i = in.next();
+                assertEquals(locked, i.path());
+                assertTrue(i.error().startsWith("cannot list the directory"), i.error());
+                assertFalse(in.hasNext());
+            }
+        } finally {
+            locked.toFile().setReadable(true);
+        }
+    }
+
+    @Test
+    void theCountIsKnownOnlyForFilesNamedOnTheCommandLine() throws Exception {
+        assertEquals(OptionalInt.of(2), ImageInputs.knownCount(List.of("a.jpg", "b.png")));
+        assertEquals(OptionalInt.empty(), ImageInputs.knownCount(List.of("a.jpg", "-")));
+        assertEquals(OptionalInt.empty(), ImageInputs.knownCount(List.of(tmp.toString())));
+    }
+}
