@@ -14,7 +14,8 @@ import org.mobilenet.engine.kernels.PreparedLayer;
 /**
  * Gets the cold kernels ({@link KernelChoice#coldKernels()}) compiled by the JIT before a first real
  * pass needs them: a daemon thread runs a tiny MobileNet (α 0.25 at 32×32, synthetic weights, with
- * one residual add as MobileNet v2 has them) on them for {@link #PASSES} passes, while the caller goes on loading a model and decoding an image
+ * one residual add as MobileNet v2 has them) on them for {@link #PASSES} passes, or until a real
+ * network starts its first cold pass, while the caller goes on loading a model and decoding an image
  * on the other core. The JIT compiles methods, not shapes, so the real network's first pass then
  * runs compiled code. Started once per JVM, by {@link Network#compile} or earlier by a program that
  * knows it is about to run a model ({@link #start()}); without cold kernels it does nothing.
@@ -26,6 +27,8 @@ public final class KernelPrimer {
     static final long MAX_NANOS = 500_000_000L;
 
     private static final AtomicBoolean STARTED = new AtomicBoolean();
+    /** Set when a real network starts its first cold pass: from then on the primer only takes a core from it. */
+    private static volatile boolean done;
 
     private KernelPrimer() {
     }
@@ -39,6 +42,11 @@ public final class KernelPrimer {
         Thread t = new Thread(() -> prime(cold), "mobilenet-primer");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** Ends the primer at its next pass (a real network is running the cold kernels now). */
+    static void stop() {
+        done = true;
     }
 
     /** A tiny v1 with block 2 (stride 1, same width as block 1) adding block 1's output back. */
@@ -82,7 +90,7 @@ public final class KernelPrimer {
             input[i] = (i % 29) / 14f - 1f;
         }
         long start = System.nanoTime();
-        for (int pass = 0; pass < PASSES && System.nanoTime() - start < MAX_NANOS; pass++) {
+        for (int pass = 0; pass < PASSES && !done && System.nanoTime() - start < MAX_NANOS; pass++) {
             plan.run(steps, 0, input, buffers, 1, Parallel.SERIAL, null, null);
         }
     }

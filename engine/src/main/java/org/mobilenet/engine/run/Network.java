@@ -275,6 +275,7 @@ public final class Network implements AutoCloseable {
         } else {
             steps = cold;
             par = Parallel.SERIAL;
+            KernelPrimer.stop();
         }
         long start = System.nanoTime();
         int first = 0;
