@@ -64,9 +64,11 @@ public final class ConvertCommand implements Callable<Integer> {
             throw new OutputException(out, "already exists (use --force to overwrite)");
         }
         Model model = ModelFiles.load(in, inFormat);
-        // The writers handle MobileNet v1 only so far: refuse anything else before touching OUT.
-        model.requireV1(outFormat == ModelFiles.Format.ONNX ? "exported to ONNX" : "converted to " + outFormat.id());
-        if (noSoftmax) {
+        // ONNX takes any layer graph; the other writers handle MobileNet v1 only so far: refuse before touching OUT.
+        if (outFormat != ModelFiles.Format.ONNX) {
+            model.requireV1("converted to " + outFormat.id());
+        }
+        if (noSoftmax && model.isV1()) {
             model = model.withSpec(model.spec().withSoftmax(false));
         }
         try {
@@ -78,7 +80,7 @@ public final class ConvertCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new OutputException(out, "cannot write: " + e.getMessage(), e);
         }
-        spec.commandLine().getOut().println("Wrote " + out + " (" + outFormat.id() + ", " + model.spec() + ")");
+        spec.commandLine().getOut().println("Wrote " + out + " (" + outFormat.id() + ", " + model.describe() + ")");
         spec.commandLine().getOut().flush();
         return ExitCode.OK;
     }

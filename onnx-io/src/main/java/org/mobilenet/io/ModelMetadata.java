@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.Variant;
 import org.mobilenet.engine.model.Model;
@@ -17,6 +18,10 @@ import org.mobilenet.io.json.Json;
  * safetensors {@code __metadata__}) and reads back: architecture, preprocessing and labels.
  */
 public final class ModelMetadata {
+    /** The family of a non-v1 model, {@code v2} (absent for v1, which files written before it lack too). */
+    public static final String ARCH = "arch";
+    public static final String HEIGHT = "height";
+    public static final String WIDTH = "width";
     public static final String ALPHA = "alpha";
     public static final String RESOLUTION = "resolution";
     public static final String CLASSES = "classes";
@@ -39,12 +44,31 @@ public final class ModelMetadata {
     /** The entries describing a model; {@code layout} is the input layout to record (null to leave out). */
     public static Map<String, String> describe(Model m, String layout) {
         Map<String, String> md = new LinkedHashMap<>();
+        if (!m.isV1()) {
+            md.put(ARCH, m.graph().family());
+            if (m.architecture() instanceof MobileNetV2Spec v2) {
+                md.put(ALPHA, Double.toString(v2.alpha()));
+            }
+            md.put(RESOLUTION, m.inputHeight() == m.inputWidth() ? Integer.toString(m.inputHeight())
+                    : m.inputHeight() + "x" + m.inputWidth());
+            md.put(HEIGHT, Integer.toString(m.inputHeight()));
+            md.put(WIDTH, Integer.toString(m.inputWidth()));
+            md.put(CLASSES, Integer.toString(m.classes()));
+            md.put(SOFTMAX, Boolean.toString(m.graph().hasSoftmax()));
+            common(m, layout, md);
+            return md;
+        }
         md.put(ALPHA, Double.toString(m.spec().alpha()));
         md.put(RESOLUTION, Integer.toString(m.spec().resolution()));
         md.put(CLASSES, Integer.toString(m.spec().classes()));
         md.put(VARIANT, m.spec().variant().id());
         md.put(PADDING, m.spec().padding().id());
         md.put(SOFTMAX, Boolean.toString(m.spec().softmax()));
+        common(m, layout, md);
+        return md;
+    }
+
+    private static void common(Model m, String layout, Map<String, String> md) {
         md.put(BN_EPSILON, Float.toString(m.bnEpsilon()));
         Preprocessing p = m.preprocessing();
         md.put(MEAN, floats(p.mean()));
@@ -58,7 +82,6 @@ public final class ModelMetadata {
         if (!m.labels().isEmpty()) {
             md.put(LABELS, Json.write(m.labels()));
         }
-        return md;
     }
 
     /** The preprocessing recorded in metadata, or {@code dflt} when there is none. */

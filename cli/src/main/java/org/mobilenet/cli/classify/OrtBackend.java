@@ -27,15 +27,15 @@ final class OrtBackend implements Backend {
 
     private OrtBackend(OrtRunner runner, Model model) {
         this.runner = runner;
-        this.headless = !model.spec().hasClassifier();
-        this.output = headless ? "features" : (model.spec().softmax() ? "probabilities" : "logits");
-        this.resolution = model.spec().resolution();
+        this.headless = model.classes() == 0;
+        this.output = headless ? "features" : (model.graph().hasSoftmax() ? "probabilities" : "logits");
+        this.resolution = model.resolution();
     }
 
     /** A factory whose backends share one session over the exported model; closing it closes the session. */
     static BackendFactory factory(Model model) {
         ModelProto proto = OnnxExporter.toProto(model, OnnxExportOptions.defaults());
-        if (model.spec().hasClassifier()) {
+        if (model.classes() > 0) {
             proto = OnnxExporter.withOutputs(proto, List.of(POOL));
         }
         OrtRunner runner;
