@@ -64,10 +64,6 @@ public final class ConvertCommand implements Callable<Integer> {
             throw new OutputException(out, "already exists (use --force to overwrite)");
         }
         Model model = ModelFiles.load(in, inFormat);
-        // ONNX takes any layer graph; the other writers handle MobileNet v1 only so far: refuse before touching OUT.
-        if (outFormat != ModelFiles.Format.ONNX) {
-            model.requireV1("converted to " + outFormat.id());
-        }
         if (noSoftmax && model.isV1()) {
             model = model.withSpec(model.spec().withSoftmax(false));
         }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Coral MobileNet v2 (../shared) through the commands: classify (engine and ONNX Runtime), info,
- * profile, convert to ONNX and verify work on it; the commands that need a v1 spec (shrink, the
- * safetensors writer) refuse it in one line as a model they do not support yet (exit 3), never as
+ * profile, convert (ONNX and safetensors) and verify work on it; the commands that need a v1 spec
+ * (shrink) refuse it in one line as a model they do not support yet (exit 3), never as
  * malformed and never as an internal error.
  */
 class MobileNetV2CommandsTest {
@@ -109,9 +109,6 @@ class MobileNetV2CommandsTest {
 
     @Test
     void commandsThatNeedAV1RefuseItAsNotSupportedYet() {
-        assertRefusedAsUnsupported(CliRun.of("convert", v2(), tmp.resolve("v2.safetensors").toString()),
-                "MobileNet v2 models cannot be converted to safetensors yet");
-        assertFalse(Files.exists(tmp.resolve("v2.safetensors")));
         assertRefusedAsUnsupported(CliRun.of("shrink", "-m", v2(), "--alpha", "0.75", "--dry-run"),
                 "mobilenet shrink: MobileNet v2 models cannot be shrunk yet");
         assertRefusedAsUnsupported(CliRun.of("bench", "-m", v2(), "--runs", "1"), "--no-ort times the engine alone");
@@ -153,6 +150,14 @@ class MobileNetV2CommandsTest {
         assertEquals(1001, o.get("classes").getAsInt());
         CliRun v = CliRun.of("verify", out.toString(), "--count", "2");
         assertEquals(ExitCode.OK, v.code(), v.out() + v.err());
+        // ONNX -> safetensors -> ONNX gives the same file.
+        Path st = tmp.resolve("v2.safetensors");
+        assertEquals(ExitCode.OK, CliRun.of("convert", out.toString(), st.toString()).code());
+        Path again = tmp.resolve("again.onnx");
+        CliRun back = CliRun.of("convert", st.toString(), again.toString());
+        assertEquals(ExitCode.OK, back.code(), back.err());
+        assertTrue(back.out().contains("MobileNet v2 (alpha 1.0, 224x224, 1001 classes)"), back.out());
+        assertEquals(-1L, Files.mismatch(out, again));
     }
 
     @Test
