@@ -51,6 +51,22 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite OUT if it exists.")
     boolean force;
 
+    /** The model ending at its logits: a spec without softmax, or a graph without its final softmax layer. */
+    static Model withoutSoftmax(Model model) {
+        if (model.isV1()) {
+            return model.withSpec(model.spec().withSoftmax(false));
+        }
+        if (model.architecture() instanceof org.mobilenet.engine.arch.MobileNetV2Spec v2) {
+            return model.withArchitecture(v2.withSoftmax(false));
+        }
+        org.mobilenet.engine.arch.LayerGraph g = model.graph();
+        if (!g.hasSoftmax()) {
+            return model;
+        }
+        return model.withArchitecture(new org.mobilenet.engine.arch.LayerGraph(g.family(), g.input(),
+                g.layers().subList(0, g.layers().size() - 1)));
+    }
+
     @Override
     public Integer call() throws Exception {
         ModelFiles.Format inFormat = format(from, in, "--from", "IN");
@@ -64,8 +80,8 @@ public final class ConvertCommand implements Callable<Integer> {
             throw new OutputException(out, "already exists (use --force to overwrite)");
         }
         Model model = ModelFiles.load(in, inFormat);
-        if (noSoftmax && model.isV1()) {
-            model = model.withSpec(model.spec().withSoftmax(false));
+        if (noSoftmax) {
+            model = withoutSoftmax(model);
         }
         try {
             ModelFiles.save(model, out, outFormat, new ModelFiles.SaveOptions(onnx, force));

@@ -156,6 +156,12 @@ class MobileNetV2CommandsTest {
         assertEquals(ExitCode.OK, back.code(), back.err());
         assertTrue(back.out().contains("MobileNet v2 (alpha 1.0, 224x224, 1001 classes)"), back.out());
         assertEquals(-1L, Files.mismatch(out, again));
+        // --no-softmax ends at the logits in either format.
+        Path logits = tmp.resolve("logits.safetensors");
+        assertEquals(ExitCode.OK, CliRun.of("convert", v2(), logits.toString(), "--no-softmax").code());
+        CliRun li = CliRun.of("info", logits.toString(), "--format", "json");
+        assertEquals(ExitCode.OK, li.code(), li.err());
+        assertFalse(JsonParser.parseString(li.out()).getAsJsonObject().get("softmax").getAsBoolean(), li.out());
     }
 
     @Test
