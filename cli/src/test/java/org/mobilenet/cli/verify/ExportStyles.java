@@ -189,6 +189,10 @@ public final class ExportStyles {
         switch (s) {
             case PYTORCH -> {
                 String f = b.node("Flatten", "flatten", List.of(x), intAttr("axis", 1));
+                if (!m.isV1()) {
+                    // torchvision's v2 classifier is Sequential(Dropout(0.2), Linear): an inference Dropout, if kept.
+                    f = b.node("Dropout", "classifier.0/Dropout", List.of(f));
+                }
                 return b.node("Gemm", "fc/Gemm", List.of(f, b.init("fc.weight", new int[] {k, c}, w), bias),
                         floatAttr("alpha", 1), floatAttr("beta", 1), intAttr("transB", 1));
             }
