@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code mobilenet convert IN OUT}: between ONNX and safetensors. */
 @Command(name = "convert", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {
-            "Convert a MobileNet v1 between ONNX and safetensors (or from TFLite); formats follow the file extensions.",
+            "Convert a MobileNet (v1, v2 or another layer graph) between ONNX and safetensors (or from TFLite); formats follow the file extensions.",
             "ONNX is written NCHW with BatchNorm folded, ReLU6 as Clip, a symbolic batch dimension N and the",
             "architecture, preprocessing and labels in its metadata. The output is written atomically.",
         })

@@ -44,7 +44,7 @@ public final class ShrinkCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--arch", defaultValue = "v1", paramLabel = "ARCH", completionCandidates = ArchitectureOptions.Families.class,
-            description = "The source's architecture: v1 (default). v2 is not supported by shrink yet.")
+            description = "The architecture of options: v1 (default; --arch v2 is not supported by shrink yet). A v1 or v2 model file shrinks whatever this says.")
     String arch;
 
     @Option(names = "--alpha", paramLabel = "A",
