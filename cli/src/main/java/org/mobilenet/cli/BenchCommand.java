@@ -18,7 +18,6 @@ import org.mobilenet.cli.format.OutputFormat;
 import org.mobilenet.cli.format.TextTable;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.model.Model;
-import org.mobilenet.engine.model.UnsupportedModelException;
 import org.mobilenet.engine.model.SeededInit;
 import org.mobilenet.engine.run.KernelChoice;
 import org.mobilenet.engine.run.Network;
@@ -172,10 +171,6 @@ public final class BenchCommand implements Callable<Integer> {
             }
             m = SeededInit.create(s, 1);
             name = "seeded " + m.describe();
-        }
-        if (!noOrt && !m.isV1()) {
-            throw new UnsupportedModelException(m.describe() + " cannot be exported to ONNX yet, which bench needs"
-                    + " to run ONNX Runtime; --no-ort times the engine alone");
         }
         int r = m.resolution();
         if ((long) batch * r * r * 3 > Integer.MAX_VALUE / 4 || (long) batch * m.outputSize() > Integer.MAX_VALUE / 4) {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code mobilenet convert IN OUT}: between ONNX and safetensors. */
 @Command(name = "convert", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {
-            "Convert a MobileNet v1 between ONNX and safetensors (or from TFLite); formats follow the file extensions.",
+            "Convert a MobileNet (v1, v2 or another layer graph) between ONNX and safetensors (or from TFLite); formats follow the file extensions.",
             "ONNX is written NCHW with BatchNorm folded, ReLU6 as Clip, a symbolic batch dimension N and the",
             "architecture, preprocessing and labels in its metadata. The output is written atomically.",
         })
@@ -51,6 +51,22 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite OUT if it exists.")
     boolean force;
 
+    /** The model ending at its logits: a spec without softmax, or a graph without its final softmax layer. */
+    static Model withoutSoftmax(Model model) {
+        if (model.isV1()) {
+            return model.withSpec(model.spec().withSoftmax(false));
+        }
+        if (model.architecture() instanceof org.mobilenet.engine.arch.MobileNetV2Spec v2) {
+            return model.withArchitecture(v2.withSoftmax(false));
+        }
+        org.mobilenet.engine.arch.LayerGraph g = model.graph();
+        if (!g.hasSoftmax()) {
+            return model;
+        }
+        return model.withArchitecture(new org.mobilenet.engine.arch.LayerGraph(g.family(), g.input(),
+                g.layers().subList(0, g.layers().size() - 1)));
+    }
+
     @Override
     public Integer call() throws Exception {
         ModelFiles.Format inFormat = format(from, in, "--from", "IN");
@@ -64,10 +80,8 @@ public final class ConvertCommand implements Callable<Integer> {
             throw new OutputException(out, "already exists (use --force to overwrite)");
         }
         Model model = ModelFiles.load(in, inFormat);
-        // The writers handle MobileNet v1 only so far: refuse anything else before touching OUT.
-        model.requireV1(outFormat == ModelFiles.Format.ONNX ? "exported to ONNX" : "converted to " + outFormat.id());
         if (noSoftmax) {
-            model = model.withSpec(model.spec().withSoftmax(false));
+            model = withoutSoftmax(model);
         }
         try {
             ModelFiles.save(model, out, outFormat, new ModelFiles.SaveOptions(onnx, force));
@@ -78,7 +92,7 @@ public final class ConvertCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new OutputException(out, "cannot write: " + e.getMessage(), e);
         }
-        spec.commandLine().getOut().println("Wrote " + out + " (" + outFormat.id() + ", " + model.spec() + ")");
+        spec.commandLine().getOut().println("Wrote " + out + " (" + outFormat.id() + ", " + model.describe() + ")");
         spec.commandLine().getOut().flush();
         return ExitCode.OK;
     }

@@ -8,7 +8,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "mobilenet",
         mixinStandardHelpOptions = true,
         versionProvider = VersionInfo.class,
-        description = "Run, convert, check, measure and shrink MobileNet v1 models.",
+        description = "Run, convert, check, measure and shrink MobileNet v1 and v2 models.",
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  success",

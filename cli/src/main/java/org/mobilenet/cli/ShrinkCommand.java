@@ -44,7 +44,7 @@ public final class ShrinkCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--arch", defaultValue = "v1", paramLabel = "ARCH", completionCandidates = ArchitectureOptions.Families.class,
-            description = "The source's architecture: v1 (default). v2 is not supported by shrink yet.")
+            description = "The architecture of options: v1 (default; --arch v2 is not supported by shrink yet). A v1 or v2 model file shrinks whatever this says.")
     String arch;
 
     @Option(names = "--alpha", paramLabel = "A",
@@ -101,9 +101,14 @@ public final class ShrinkCommand implements Callable<Integer> {
             throw new OutputException(output, "already exists (use --force to overwrite)");
         }
         Model source = Session.of(spec).model(model);
-        ModelSpec v1 = source.requireV1("shrunk");
-        ShrinkOptions o = new ShrinkOptions(alpha == null ? v1.alpha() : alpha,
-                resolution == null ? v1.resolution() : resolution, shallow, Criterion.parse(criterion), seed);
+        double sourceAlpha;
+        if (source.architecture() instanceof org.mobilenet.engine.arch.MobileNetV2Spec v2) {
+            sourceAlpha = v2.alpha();
+        } else {
+            sourceAlpha = source.requireV1("shrunk").alpha();
+        }
+        ShrinkOptions o = new ShrinkOptions(alpha == null ? sourceAlpha : alpha,
+                resolution == null ? source.resolution() : resolution, shallow, Criterion.parse(criterion), seed);
         Model shrunk = calibrationImages == null ? Shrinker.shrink(source, o)
                 : Shrinker.shrink(source, o, ShrinkEvaluation.channelMeans(source, calibrationImages));
         ShrinkReport report = ShrinkReport.of(source, shrunk);
@@ -125,8 +130,8 @@ public final class ShrinkCommand implements Callable<Integer> {
     private void print(PrintWriter out, ShrinkReport r, Agreement a, ShrinkOptions o) {
         if (format == OutputFormat.JSON) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("source", ProfileJson.model(r.before().spec()));
-            m.put("target", ProfileJson.model(r.after().spec()));
+            m.put("source", ProfileJson.model(r.before().architecture()));
+            m.put("target", ProfileJson.model(r.after().architecture()));
             m.put("criterion", o.criterion().id());
             m.put("before", Map.of("multAdds", r.before().totalMultAdds(), "params", r.before().totalParams()));
             m.put("after", Map.of("multAdds", r.after().totalMultAdds(), "params", r.after().totalParams()));
@@ -144,7 +149,7 @@ public final class ShrinkCommand implements Callable<Integer> {
             out.flush();
             return;
         }
-        out.println("Shrink " + r.before().spec() + "\n    -> " + r.after().spec() + " (criterion " + o.criterion().id() + ")");
+        out.println("Shrink " + r.before().architecture().describe() + "\n    -> " + r.after().architecture().describe() + " (criterion " + o.criterion().id() + ")");
         out.println();
         TextTable t = new TextTable("", "Before", "After", "Ratio", "Predicted (alpha^2 rho^2)").rightAlign(1, 2, 3, 4);
         t.add("Mult-Adds", String.format(Locale.ROOT, "%,d", r.before().totalMultAdds()),

@@ -24,8 +24,8 @@ final class ShrinkEvaluation {
     }
 
     static Agreement agreement(Model source, Model shrunk, Path dir) throws IOException {
-        if (!source.spec().hasClassifier()) {
-            throw new IllegalArgumentException("--eval-images needs a classifier; " + source.spec() + " has none");
+        if (source.classes() == 0) {
+            throw new IllegalArgumentException("--eval-images needs a classifier; " + source.describe() + " has none");
         }
         List<Path> images = ImageInputs.expand(List.of(dir.toString()), InputStream.nullInputStream());
         if (images.isEmpty()) {
@@ -33,10 +33,10 @@ final class ShrinkEvaluation {
         }
         Network a = Network.compile(source);
         Network b = Network.compile(shrunk);
-        ImagePreprocessor pa = new ImagePreprocessor(source.preprocessing(), source.spec().resolution());
-        ImagePreprocessor pb = new ImagePreprocessor(source.preprocessing(), shrunk.spec().resolution());
+        ImagePreprocessor pa = new ImagePreprocessor(source.preprocessing(), source.resolution());
+        ImagePreprocessor pb = new ImagePreprocessor(source.preprocessing(), shrunk.resolution());
         ImageLoader loader = new ImageLoader();
-        int classes = source.spec().classes();
+        int classes = source.classes();
         Agreement total = new Agreement(0, 0, 0);
         for (Path p : images) {
             RgbImage img = loader.load(p);
@@ -51,7 +51,7 @@ final class ShrinkEvaluation {
         if (images.isEmpty()) {
             throw new BadInputException(dir, "contains no JPEG, PNG, BMP or GIF images");
         }
-        ImagePreprocessor pre = new ImagePreprocessor(source.preprocessing(), source.spec().resolution());
+        ImagePreprocessor pre = new ImagePreprocessor(source.preprocessing(), source.resolution());
         ImageLoader loader = new ImageLoader();
         ChannelMeans means = new ChannelMeans(Network.compile(source));
         for (Path p : images) {

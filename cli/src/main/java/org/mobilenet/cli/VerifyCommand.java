@@ -25,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code mobilenet verify MODEL}: the engine against ONNX Runtime on the same inputs. */
 @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {
-            "Run an ONNX MobileNet v1 in ONNX Runtime and in the engine on the same inputs and compare the outputs.",
+            "Run an ONNX MobileNet (v1, v2 or another layer graph) in ONNX Runtime and in the engine on the same inputs and compare the outputs.",
             "A .tflite or .safetensors model is exported to ONNX in memory first.",
             "Exits 0 when |engine - ort| <= atol + rtol * |ort| for every output value, 1 otherwise.",
         })

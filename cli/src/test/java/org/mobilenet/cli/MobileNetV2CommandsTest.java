@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Coral MobileNet v2 (../shared) through the commands: classify, info and profile work on it;
- * the commands that need the ONNX export, shrink or a v1 spec refuse it in one line as a model they
- * do not support yet (exit 3), never as malformed and never as an internal error.
+ * The Coral MobileNet v2 (../shared) through the commands: classify (engine and ONNX Runtime), info,
+ * profile, convert (ONNX and safetensors), verify, shrink and bench (engine and ONNX Runtime) work
+ * on it; none refuses it as malformed or fails with an internal error in one line as a model they do not support yet (exit 3), never as
+ * malformed and never as an internal error.
  */
 class MobileNetV2CommandsTest {
     @TempDir
@@ -96,29 +97,77 @@ class MobileNetV2CommandsTest {
         assertTrue(measured.out().contains("\"timeMs\""), measured.out());
     }
 
-    private void assertRefusedAsUnsupported(CliRun r, String... parts) {
-        assertEquals(ExitCode.BAD_INPUT, r.code(), r.out() + r.err());
-        String line = r.err().strip();
-        assertFalse(line.contains("\n"), "one line: " + line);
-        assertFalse(line.contains("malformed") || line.contains("internal error"), line);
-        for (String p : parts) {
-            assertTrue(line.contains(p), line);
-        }
+    @Test
+    void benchTimesOnnxRuntimeOnAV2Too() {
+        CliRun r = CliRun.of("bench", "-m", v2(), "--runs", "1", "--warmup", "1", "--threads", "1", "--format", "json");
+        assertEquals(ExitCode.OK, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertTrue(o.has("engine"), r.out());
+        assertTrue(o.has("ort"), r.out());
     }
 
     @Test
-    void commandsThatNeedAV1RefuseItAsNotSupportedYet() {
-        assertRefusedAsUnsupported(CliRun.of("convert", v2(), tmp.resolve("v2.onnx").toString()),
-                "mobilenet convert: MobileNet v2 models cannot be exported to ONNX yet");
-        assertFalse(Files.exists(tmp.resolve("v2.onnx")));
-        assertRefusedAsUnsupported(CliRun.of("convert", v2(), tmp.resolve("v2.safetensors").toString()),
-                "MobileNet v2 models cannot be converted to safetensors yet");
-        assertRefusedAsUnsupported(CliRun.of("verify", v2()), "mobilenet verify: MobileNet v2 models cannot be verified");
-        assertRefusedAsUnsupported(CliRun.of("shrink", "-m", v2(), "--alpha", "0.75", "--dry-run"),
-                "mobilenet shrink: MobileNet v2 models cannot be shrunk yet");
-        assertRefusedAsUnsupported(CliRun.of("classify", "-m", v2(), "--engine", "ort", shared("images/cat.bmp")),
-                "cannot be exported to ONNX yet");
-        assertRefusedAsUnsupported(CliRun.of("bench", "-m", v2(), "--runs", "1"), "--no-ort times the engine alone");
+    void verifyPassesAgainstOnnxRuntimeOnTheFloatPath() {
+        CliRun r = CliRun.of("verify", v2(), "--format", "json", "--atol", "1e-4");
+        assertEquals(ExitCode.OK, r.code(), r.out() + r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertTrue(o.get("pass").getAsBoolean(), r.out());
+        assertTrue(o.get("maxAbsDiff").getAsDouble() <= 1e-4, r.out());
+        assertEquals(1.0, o.get("top1Agreement").getAsDouble());
+    }
+
+    @Test
+    void verifyPerLayerComparesEveryLayerIncludingTheResidualAdds() {
+        CliRun r = CliRun.of("verify", v2(), "--per-layer", "--count", "2", "--atol", "1e-4");
+        assertEquals(ExitCode.OK, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("blocks.2.add"), r.out());
+        assertTrue(r.out().contains("blocks.16.project"), r.out());
+        assertTrue(r.out().contains("PASS"), r.out());
+    }
+
+    @Test
+    void convertToOnnxWritesAFileOnnxRuntimeLoadsAndThatImportsAsAV2() throws Exception {
+        Path out = tmp.resolve("v2.onnx");
+        CliRun c = CliRun.of("convert", v2(), out.toString());
+        assertEquals(ExitCode.OK, c.code(), c.out() + c.err());
+        assertTrue(c.out().contains("MobileNet v2 (alpha 1.0, 224x224, 1001 classes)"), c.out());
+        try (ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+                ai.onnxruntime.OrtSession s = env.createSession(out.toString(), new ai.onnxruntime.OrtSession.SessionOptions())) {
+            assertEquals(java.util.Set.of("input"), s.getInputNames());
+        }
+        CliRun info = CliRun.of("info", out.toString(), "--format", "json");
+        assertEquals(ExitCode.OK, info.code(), info.err());
+        JsonObject o = JsonParser.parseString(info.out()).getAsJsonObject();
+        assertEquals("v2", o.get("arch").getAsString());
+        assertEquals(1001, o.get("classes").getAsInt());
+        CliRun v = CliRun.of("verify", out.toString(), "--count", "2");
+        assertEquals(ExitCode.OK, v.code(), v.out() + v.err());
+        // ONNX -> safetensors -> ONNX gives the same file.
+        Path st = tmp.resolve("v2.safetensors");
+        assertEquals(ExitCode.OK, CliRun.of("convert", out.toString(), st.toString()).code());
+        Path again = tmp.resolve("again.onnx");
+        CliRun back = CliRun.of("convert", st.toString(), again.toString());
+        assertEquals(ExitCode.OK, back.code(), back.err());
+        assertTrue(back.out().contains("MobileNet v2 (alpha 1.0, 224x224, 1001 classes)"), back.out());
+        assertEquals(-1L, Files.mismatch(out, again));
+        // --no-softmax ends at the logits in either format.
+        Path logits = tmp.resolve("logits.safetensors");
+        assertEquals(ExitCode.OK, CliRun.of("convert", v2(), logits.toString(), "--no-softmax").code());
+        CliRun li = CliRun.of("info", logits.toString(), "--format", "json");
+        assertEquals(ExitCode.OK, li.code(), li.err());
+        assertFalse(JsonParser.parseString(li.out()).getAsJsonObject().get("softmax").getAsBoolean(), li.out());
+    }
+
+    @Test
+    void classifyOnOnnxRuntimeGivesTheEnginesTop1() {
+        CliRun r = CliRun.of("classify", "-m", v2(), "--engine", "ort", "--format", "json", "--top-k", "1",
+                shared("images/cat.bmp"), shared("images/parrot.jpg"));
+        assertEquals(ExitCode.OK, r.code(), r.err());
+        JsonArray all = JsonParser.parseString(r.out()).getAsJsonArray();
+        assertEquals(286, all.get(0).getAsJsonObject().getAsJsonArray("results").get(0).getAsJsonObject()
+                .get("index").getAsInt());
+        assertEquals(89, all.get(1).getAsJsonObject().getAsJsonArray("results").get(0).getAsJsonObject()
+                .get("index").getAsInt());
     }
 
     @Test

@@ -94,6 +94,32 @@ class ShrinkCommandTest {
     }
 
     @Test
+    void theCoralV2ShrinksToTheMultAddsOfProfileAndLoadsInOnnxRuntime() throws Exception {
+        Path v2 = CliRun.shared().resolve("models/mobilenet_v2_1.0_224_quant.tflite");
+        Path out = dir.resolve("v2-075.onnx");
+        CliRun r = CliRun.of("shrink", "-m", v2.toString(), "--alpha", "0.75", "-o", out.toString(), "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        CliRun p = CliRun.of("profile", "--arch", "v2", "--alpha", "0.75", "--classes", "1001", "--format", "json");
+        assertEquals(0, p.code(), p.err());
+        long want = JsonParser.parseString(p.out()).getAsJsonObject().getAsJsonObject("total").get("multAdds").getAsLong();
+        assertEquals(want, JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("after").get("multAdds")
+                .getAsLong());
+        Model m = ModelFiles.load(out);
+        assertEquals(want, CostModel.of(m).totalMultAdds());
+        assertEquals("MobileNet v2 (alpha 0.75, 224x224, 1001 classes)", m.describe());
+        CliRun verify = CliRun.of("verify", out.toString(), "--count", "1");
+        assertEquals(0, verify.code(), verify.out() + verify.err());
+        // A seeded v2 exported first (safetensors) shrinks the same way.
+        Path seeded = dir.resolve("seeded.safetensors");
+        ModelFiles.save(org.mobilenet.engine.model.SeededInit.create(new org.mobilenet.engine.arch.MobileNetV2Spec(1.0,
+                org.mobilenet.engine.arch.Resolution.square(224), 1001, true), 5), seeded,
+                ModelFiles.SaveOptions.defaults());
+        Path out2 = dir.resolve("seeded-075.onnx");
+        assertEquals(0, CliRun.of("shrink", "-m", seeded.toString(), "--alpha", "0.75", "-o", out2.toString()).code());
+        assertEquals(want, CostModel.of(ModelFiles.load(out2)).totalMultAdds());
+    }
+
+    @Test
     void v2IsRefusedAsNotSupportedYetAndWritesNothing() {
         Path out = dir.resolve("v2.onnx");
         CliRun r = CliRun.of("shrink", "--arch", "v2", "-m", SOURCE.toString(), "--alpha", "0.5", "-o", out.toString());

@@ -6,6 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.mobilenet.engine.arch.Activation;
+import org.mobilenet.engine.arch.LayerGraph;
+import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
+import org.mobilenet.engine.arch.Pads;
+import org.mobilenet.engine.arch.Resolution;
+import org.mobilenet.engine.arch.Shape;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.Variant;
 import org.mobilenet.engine.model.Model;
@@ -17,6 +25,12 @@ import org.mobilenet.io.json.Json;
  * safetensors {@code __metadata__}) and reads back: architecture, preprocessing and labels.
  */
 public final class ModelMetadata {
+    /** The family of a non-v1 model, {@code v2} (absent for v1, which files written before it lack too). */
+    public static final String ARCH = "arch";
+    public static final String HEIGHT = "height";
+    /** A generic graph's layers as JSON ({@link #layers(LayerGraph)}), in safetensors files. */
+    public static final String LAYERS = "layers";
+    public static final String WIDTH = "width";
     public static final String ALPHA = "alpha";
     public static final String RESOLUTION = "resolution";
     public static final String CLASSES = "classes";
@@ -39,12 +53,31 @@ public final class ModelMetadata {
     /** The entries describing a model; {@code layout} is the input layout to record (null to leave out). */
     public static Map<String, String> describe(Model m, String layout) {
         Map<String, String> md = new LinkedHashMap<>();
+        if (!m.isV1()) {
+            md.put(ARCH, m.graph().family());
+            if (m.architecture() instanceof MobileNetV2Spec v2) {
+                md.put(ALPHA, Double.toString(v2.alpha()));
+            }
+            md.put(RESOLUTION, m.inputHeight() == m.inputWidth() ? Integer.toString(m.inputHeight())
+                    : m.inputHeight() + "x" + m.inputWidth());
+            md.put(HEIGHT, Integer.toString(m.inputHeight()));
+            md.put(WIDTH, Integer.toString(m.inputWidth()));
+            md.put(CLASSES, Integer.toString(m.classes()));
+            md.put(SOFTMAX, Boolean.toString(m.graph().hasSoftmax()));
+            common(m, layout, md);
+            return md;
+        }
         md.put(ALPHA, Double.toString(m.spec().alpha()));
         md.put(RESOLUTION, Integer.toString(m.spec().resolution()));
         md.put(CLASSES, Integer.toString(m.spec().classes()));
         md.put(VARIANT, m.spec().variant().id());
         md.put(PADDING, m.spec().padding().id());
         md.put(SOFTMAX, Boolean.toString(m.spec().softmax()));
+        common(m, layout, md);
+        return md;
+    }
+
+    private static void common(Model m, String layout, Map<String, String> md) {
         md.put(BN_EPSILON, Float.toString(m.bnEpsilon()));
         Preprocessing p = m.preprocessing();
         md.put(MEAN, floats(p.mean()));
@@ -58,7 +91,6 @@ public final class ModelMetadata {
         if (!m.labels().isEmpty()) {
             md.put(LABELS, Json.write(m.labels()));
         }
-        return md;
     }
 
     /** The preprocessing recorded in metadata, or {@code dflt} when there is none. */
@@ -138,6 +170,112 @@ public final class ModelMetadata {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(file, "has metadata " + PADDING + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * A graph's layers as JSON, for formats that carry no graph of their own (safetensors): an array of
+     * {@code {"name", "kind", "kernel", "stride", "pads": [t, l, b, r], "channels", "activation"}}
+     * objects ({@code "addend"} for an add), shapes following from the input and each layer in turn.
+     */
+    public static String layers(LayerGraph g) {
+        List<Object> out = new ArrayList<>();
+        for (LayerSpec l : g.layers()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("name", l.name());
+            o.put("kind", l.kind().id());
+            o.put("kernel", l.kernel());
+            o.put("stride", l.stride());
+            o.put("pads", List.of(l.pads().top(), l.pads().left(), l.pads().bottom(), l.pads().right()));
+            o.put("channels", l.outChannels());
+            o.put("activation", l.activation().name().toLowerCase(Locale.ROOT));
+            if (l.addend() != null) {
+                o.put("addend", l.addend());
+            }
+            out.add(o);
+        }
+        return Json.write(out);
+    }
+
+    /** The most layers a {@link #LAYERS} entry may list. */
+    private static final int MAX_LAYERS = 4096;
+    /** The most channels a layer read from metadata may have. */
+    private static final int MAX_CHANNELS = 1 << 16;
+
+    /**
+     * The graph a {@link #layers} entry describes on an H x W x 3 input; bad input for anything
+     * malformed or inconsistent.
+     */
+    public static LayerGraph graph(Path file, String family, int height, int width, String json)
+            throws BadInputException {
+        try {
+            if (!(Json.parse(json) instanceof List<?> list) || list.isEmpty() || list.size() > MAX_LAYERS) {
+                throw new IllegalArgumentException("expected an array of 1 to " + MAX_LAYERS + " layers");
+            }
+            if (height < Resolution.MIN || height > Resolution.MAX || width < Resolution.MIN || width > Resolution.MAX) {
+                throw new IllegalArgumentException("input " + height + "x" + width + " is out of range");
+            }
+            Shape cur = new Shape(height, width, 3);
+            List<LayerSpec> layers = new ArrayList<>();
+            for (Object o : list) {
+                if (!(o instanceof Map<?, ?> m)) {
+                    throw new IllegalArgumentException("expected an object per layer");
+                }
+                String name = string(m, "name");
+                LayerKind kind = null;
+                for (LayerKind k : LayerKind.values()) {
+                    if (k.id().equals(string(m, "kind"))) {
+                        kind = k;
+                    }
+                }
+                if (kind == null) {
+                    throw new IllegalArgumentException(name + ": unknown kind '" + string(m, "kind") + "'");
+                }
+                int k = integer(m, "kernel", 1, Resolution.MAX);
+                int stride = integer(m, "stride", 1, 16);
+                if (!(m.get("pads") instanceof List<?> p) || p.size() != 4) {
+                    throw new IllegalArgumentException(name + ": expected pads [top, left, bottom, right]");
+                }
+                int[] pads = new int[4];
+                for (int i = 0; i < 4; i++) {
+                    pads[i] = whole(p.get(i), name + " pads", 0, 16);
+                }
+                int c = integer(m, "channels", 1, MAX_CHANNELS);
+                Activation act = Activation.valueOf(string(m, "activation").toUpperCase(Locale.ROOT));
+                String addend = m.containsKey("addend") ? string(m, "addend") : null;
+                Pads pd = new Pads(pads[0], pads[1], pads[2], pads[3]);
+                Shape out = switch (kind) {
+                    case CONV, DEPTHWISE, POINTWISE -> new Shape((cur.h() + pads[0] + pads[2] - k) / stride + 1,
+                            (cur.w() + pads[1] + pads[3] - k) / stride + 1, c);
+                    default -> new Shape(kind == LayerKind.ADD ? cur.h() : 1, kind == LayerKind.ADD ? cur.w() : 1, c);
+                };
+                LayerSpec l = new LayerSpec(name, kind, k, stride, pd, cur, out, act, addend);
+                layers.add(l);
+                cur = out;
+            }
+            return new LayerGraph(family, new Shape(height, width, 3), layers);
+        } catch (Json.JsonException | IllegalArgumentException e) {
+            throw new BadInputException(file, "has malformed " + LAYERS + " metadata: " + e.getMessage());
+        }
+    }
+
+    private static String string(Map<?, ?> m, String key) {
+        if (!(m.get(key) instanceof String s)) {
+            throw new IllegalArgumentException("expected a string '" + key + "'");
+        }
+        return s;
+    }
+
+    private static int integer(Map<?, ?> m, String key, int min, int max) {
+        return whole(m.get(key), key, min, max);
+    }
+
+    private static int whole(Object v, String what, int min, int max) {
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < min
+                || n.doubleValue() > max) {
+            throw new IllegalArgumentException("expected " + what + " to be a whole number in " + min + ".." + max
+                    + ", found " + v);
+        }
+        return n.intValue();
     }
 
     static String floats(float[] v) {

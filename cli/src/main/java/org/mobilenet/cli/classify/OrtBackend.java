@@ -28,9 +28,9 @@ final class OrtBackend implements Backend {
 
     private OrtBackend(OrtRunner runner, Model model) {
         this.runner = runner;
-        this.headless = !model.spec().hasClassifier();
-        this.output = headless ? "features" : (model.spec().softmax() ? "probabilities" : "logits");
-        this.resolution = model.spec().resolution();
+        this.headless = model.classes() == 0;
+        this.output = headless ? "features" : (model.graph().hasSoftmax() ? "probabilities" : "logits");
+        this.resolution = model.resolution();
     }
 
     /**
@@ -68,7 +68,7 @@ final class OrtBackend implements Backend {
 
     private static OrtRunner session(Model model, int threads) {
         ModelProto proto = OnnxExporter.toProto(model, OnnxExportOptions.defaults());
-        if (model.spec().hasClassifier()) {
+        if (model.classes() > 0) {
             proto = OnnxExporter.withOutputs(proto, List.of(POOL));
         }
         try {

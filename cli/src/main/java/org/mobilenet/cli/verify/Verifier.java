@@ -71,14 +71,13 @@ public final class Verifier {
             proto = OnnxFile.read(file);
         } else {
             Model loaded = ModelFiles.load(file, format);
-            loaded.requireV1("verified against ONNX Runtime");
             proto = OnnxExporter.toProto(loaded, OnnxExportOptions.defaults());
         }
         OnnxImport imp = OnnxImporter.importModel(file, proto);
         Model model = imp.model();
-        int res = model.spec().resolution();
+        int res = model.resolution();
         int n = o.images().isEmpty() ? o.count() : o.images().size();
-        if ((long) n * res * res * 3 > Integer.MAX_VALUE / 4 || (long) n * model.spec().outputSize() > Integer.MAX_VALUE / 4) {
+        if ((long) n * res * res * 3 > Integer.MAX_VALUE / 4 || (long) n * model.outputSize() > Integer.MAX_VALUE / 4) {
             throw new IllegalArgumentException(n + " inputs are too many for " + res + "x" + res + " images in one run");
         }
         float[] input = o.images().isEmpty() ? randomInput(model.preprocessing(), res, n, o.seed())
@@ -87,6 +86,7 @@ public final class Verifier {
         Map<String, float[]> engineLayers = new LinkedHashMap<>();
         float[] engine = net.forward(input, n, o.perLayer() ? (layer, out, b) -> engineLayers.put(layer.name(),
                 layer.kind() == LayerKind.CONV || layer.kind() == LayerKind.DEPTHWISE || layer.kind() == LayerKind.POINTWISE
+                        || layer.kind() == LayerKind.ADD
                         ? Layouts.toNchw(out, b, layer.out().h(), layer.out().w(), layer.out().c())
                         : java.util.Arrays.copyOf(out, (int) (b * layer.out().size()))) : null);
         List<String> outputs = new ArrayList<>();
@@ -131,7 +131,7 @@ public final class Verifier {
         List<VerifyReport.LayerDiff> layers = new ArrayList<>();
         VerifyReport.LayerDiff first = null;
         if (o.perLayer()) {
-            for (LayerSpec l : model.spec().layers()) {
+            for (LayerSpec l : model.graph().layers()) {
                 String value = imp.layerValues().get(l.name());
                 float[] e = engineLayers.get(l.name());
                 if (value == null || e == null) {
@@ -198,7 +198,7 @@ public final class Verifier {
     }
 
     private static float[] imageInput(Model model, List<Path> images) throws IOException {
-        ImagePreprocessor pre = new ImagePreprocessor(model.preprocessing(), model.spec().resolution());
+        ImagePreprocessor pre = new ImagePreprocessor(model.preprocessing(), model.resolution());
         ImageLoader loader = new ImageLoader();
         float[] x = new float[images.size() * pre.inputSize()];
         for (int i = 0; i < images.size(); i++) {

@@ -5,9 +5,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Resolution;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.Variant;
 import org.mobilenet.engine.model.Model;
@@ -53,12 +56,34 @@ public final class ExportStyles {
         return SeededInit.create(new ModelSpec(alpha, res, classes, Variant.SEPARABLE, p, true), seed);
     }
 
+    /**
+     * A seeded MobileNet v2 as a style's exporter has it: torchvision's (PYTORCH) with symmetric pads
+     * (a generic layer graph, since {@link MobileNetV2Spec} pads as TensorFlow does), 1000 classes and
+     * BatchNorms; TensorFlow's (TF2ONNX) the spec itself, 1001 classes.
+     */
+    public static Model v2Model(Style s, double alpha, int res, long seed) {
+        MobileNetV2Spec spec = new MobileNetV2Spec(alpha, Resolution.square(res), s == Style.TF2ONNX ? 1001 : 1000, true);
+        if (s != Style.PYTORCH) {
+            return SeededInit.create(spec, seed);
+        }
+        LayerGraph g = spec.graph();
+        List<LayerSpec> layers = new ArrayList<>();
+        for (LayerSpec l : g.layers()) {
+            if (l.kernel() == 3 && l.kind() != LayerKind.AVG_POOL) {
+                l = new LayerSpec(l.name(), l.kind(), 3, l.stride(), Padding.SYMMETRIC.pads(l.in().h(), l.in().w(), 3,
+                        l.stride()), l.in(), l.out(), l.activation(), l.addend());
+            }
+            layers.add(l);
+        }
+        return SeededInit.create(new LayerGraph(MobileNetV2Spec.FAMILY, g.input(), layers), seed);
+    }
+
     /** The graph of a model in a style. {@code relu} writes Relu instead of ReLU6 (PyTorch style only). */
     public static ModelProto build(Model model, Style s, boolean relu) {
         Builder b = new Builder(s);
         Model m = s == Style.TF2ONNX ? model.foldBatchNorm() : model;
-        ModelSpec spec = m.spec();
-        int r = spec.resolution();
+        LayerGraph graph = m.graph();
+        int r = m.resolution();
         String x;
         if (s == Style.TF2ONNX || s == Style.KERAS) {
             b.g.addInput(input("input_1:0", s == Style.KERAS ? "unk__1" : "unk__0", r, r, 3));
@@ -71,19 +96,24 @@ public final class ExportStyles {
             b.init("clip_min", new int[0], new float[] {0});
             b.init("clip_max", new int[0], new float[] {6});
         }
-        for (LayerSpec l : spec.layers()) {
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        for (LayerSpec l : graph.layers()) {
             switch (l.kind()) {
                 case CONV, DEPTHWISE, POINTWISE -> x = conv(b, m, l, x, relu);
+                // torch writes identity + block(identity) (the addend first); tf2onnx the chain value first.
+                case ADD -> x = b.node("Add", l.name() + "/add", s == Style.PYTORCH ? List.of(values.get(l.addend()), x)
+                        : List.of(x, values.get(l.addend())));
                 case AVG_POOL -> x = pool(b, s, x);
                 case FC -> x = classifier(b, m, s, l, x);
                 case SOFTMAX -> x = b.node("Softmax", "softmax", List.of(x), intAttr("axis", s == Style.TF2ONNX ? -1 : 1));
                 default -> throw new IllegalStateException();
             }
+            values.put(l.name(), x);
         }
         b.g.addOutput(ValueInfoProto.newBuilder().setName(x).setType(TypeProto.newBuilder().setTensorType(
                 TypeProto.Tensor.newBuilder().setElemType(1).setShape(TensorShapeProto.newBuilder()
                         .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
-                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(spec.classes()))))));
+                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(m.classes()))))));
         int opset = s == Style.OPSET9 ? 9 : 13;
         return ModelProto.newBuilder().setIrVersion(s == Style.OPSET9 ? 4 : 7)
                 .setProducerName(switch (s) {
@@ -107,7 +137,11 @@ public final class ExportStyles {
         List<AttributeProto> attrs = new ArrayList<>(List.of(ints("kernel_shape", l.kernel(), l.kernel()),
                 ints("strides", l.stride(), l.stride()), intAttr("group", l.kind() == LayerKind.DEPTHWISE ? l.inChannels() : 1),
                 ints("dilations", 1, 1)));
-        if (s == Style.KERAS && l.stride() == 2) {
+        if (s == Style.TF2ONNX && !m.isV1() && l.stride() == 2) {
+            // tf2onnx keeps TensorFlow's SAME as auto_pad where it cannot fold it into explicit pads.
+            attrs.add(AttributeProto.newBuilder().setName("auto_pad").setType(AttributeProto.AttributeType.STRING)
+                    .setS(ByteString.copyFromUtf8("SAME_UPPER")).build());
+        } else if (s == Style.KERAS && l.stride() == 2) {
             String p = b.init(l.name() + "_pad/pads", new long[] {0, 0, pads.top(), pads.left(), 0, 0, pads.bottom(), pads.right()});
             in.set(0, b.node("Pad", l.name() + "_pad", List.of(x, p)));
             attrs.add(ints("pads", 0, 0, 0, 0));
@@ -122,6 +156,9 @@ public final class ExportStyles {
                     b.init(l.name() + "_bn.running_mean", c, m.tensor(TensorNames.bnMean(l.name())).data()),
                     b.init(l.name() + "_bn.running_var", c, m.tensor(TensorNames.bnVar(l.name())).data()));
             y = b.node("BatchNormalization", l.name() + "/BatchNorm", bn, floatAttr("epsilon", m.bnEpsilon()));
+        }
+        if (l.activation() == org.mobilenet.engine.arch.Activation.NONE) {
+            return y;
         }
         if (relu) {
             return b.node("Relu", l.name() + "/Relu", List.of(y));
@@ -152,6 +189,10 @@ public final class ExportStyles {
         switch (s) {
             case PYTORCH -> {
                 String f = b.node("Flatten", "flatten", List.of(x), intAttr("axis", 1));
+                if (!m.isV1()) {
+                    // torchvision's v2 classifier is Sequential(Dropout(0.2), Linear): an inference Dropout, if kept.
+                    f = b.node("Dropout", "classifier.0/Dropout", List.of(f));
+                }
                 return b.node("Gemm", "fc/Gemm", List.of(f, b.init("fc.weight", new int[] {k, c}, w), bias),
                         floatAttr("alpha", 1), floatAttr("beta", 1), intAttr("transB", 1));
             }

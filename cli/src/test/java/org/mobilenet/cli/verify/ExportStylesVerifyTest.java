@@ -43,6 +43,27 @@ class ExportStylesVerifyTest {
         assertTrue(r.output().cosine() > 0.999999);
     }
 
+    @ParameterizedTest(name = "v2 {0} alpha {1} at {2}")
+    @CsvSource({"PYTORCH, 0.35, 96", "TF2ONNX, 0.35, 96", "PYTORCH, 1.0, 224", "TF2ONNX, 1.0, 224"})
+    void aV2InEitherStyleImportsAndMatchesOnnxRuntime(ExportStyles.Style style, double alpha, int res) throws Exception {
+        Model m = ExportStyles.v2Model(style, alpha, res, 12);
+        Path f = dir.resolve("v2-" + style + ".onnx");
+        ModelProto p = ExportStyles.build(m, style, false);
+        assertEquals(10, p.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Add")
+                && !n.getName().startsWith("dense")).count());
+        Files.write(f, p.toByteArray());
+        OnnxImport imp = OnnxImporter.read(f);
+        assertTrue(imp.model().graph().sameLayers(m.graph()), () -> imp.model().describe());
+        if (style == ExportStyles.Style.TF2ONNX) {
+            assertEquals(m.architecture(), imp.model().architecture());
+        }
+        VerifyReport r = Verifier.verify(f, new Verifier.Options(res == 224 ? 1 : 3, 5, 1e-4, 0, true, List.of()));
+        assertTrue(r.pass(), () -> "max abs diff " + r.output().maxAbsDiff());
+        assertNull(r.firstDivergentLayer(), () -> "diverges at " + r.firstDivergentLayer());
+        assertEquals(m.graph().layers().size(), r.layers().size());
+        assertEquals(1.0, r.top1Agreement());
+    }
+
     @Test
     void plainReluGraphsRunWithReluAndPerLayerNamesTheFirstDivergence() throws Exception {
         Model m = ExportStyles.model(ExportStyles.Style.PYTORCH, 0.25, 128, 3);

@@ -1,5 +1,7 @@
 package org.mobilenet.engine.shrink;
 
+import org.mobilenet.engine.arch.MobileNetV2Spec;
+import org.mobilenet.engine.arch.ModelSpec;
 import java.util.OptionalDouble;
 import org.mobilenet.engine.cost.CostModel;
 import org.mobilenet.engine.cost.CostReport;
@@ -13,7 +15,7 @@ import org.mobilenet.engine.model.Model;
 public record ShrinkReport(CostReport before, CostReport after) {
 
     public static ShrinkReport of(Model source, Model shrunk) {
-        return new ShrinkReport(CostModel.of(source.spec()), CostModel.of(shrunk.spec()));
+        return new ShrinkReport(CostModel.of(source.architecture()), CostModel.of(shrunk.architecture()));
     }
 
     public double multAddsRatio() {
@@ -32,8 +34,8 @@ public record ShrinkReport(CostReport before, CostReport after) {
         if (variantChanged()) {
             return OptionalDouble.empty();
         }
-        double a = after.spec().alpha() / before.spec().alpha();
-        double r = (double) after.spec().resolution() / before.spec().resolution();
+        double a = alpha(after) / alpha(before);
+        double r = (double) after.architecture().graph().input().h() / before.architecture().graph().input().h();
         return OptionalDouble.of(a * a * r * r);
     }
 
@@ -42,12 +44,20 @@ public record ShrinkReport(CostReport before, CostReport after) {
         if (variantChanged()) {
             return OptionalDouble.empty();
         }
-        double a = after.spec().alpha() / before.spec().alpha();
+        double a = alpha(after) / alpha(before);
         return OptionalDouble.of(a * a);
     }
 
     /** True when layers were removed (the shallow variant). */
     public boolean variantChanged() {
-        return before.spec().variant() != after.spec().variant();
+        return before.architecture() instanceof ModelSpec b && after.architecture() instanceof ModelSpec a
+                && b.variant() != a.variant();
+    }
+
+    private static double alpha(CostReport r) {
+        if (r.architecture() instanceof MobileNetV2Spec v2) {
+            return v2.alpha();
+        }
+        return r.spec().alpha();
     }
 }

@@ -1,10 +1,14 @@
 package org.mobilenet.engine.shrink;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
+import org.mobilenet.engine.arch.Resolution;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Variant;
@@ -38,6 +42,9 @@ public final class Shrinker {
      * to its bias, as if the removed channels still carried their average activation.
      */
     public static Model shrink(Model source, ShrinkOptions o, Map<String, float[]> inputMeans) {
+        if (source.architecture() instanceof MobileNetV2Spec v2) {
+            return shrinkV2(source, v2, o, inputMeans);
+        }
         ModelSpec src = source.requireV1("shrunk");
         if (o.alpha() > src.alpha() + 1e-9) {
             throw new IllegalArgumentException("target alpha " + o.alpha() + " is larger than the source's " + src.alpha()
@@ -73,6 +80,121 @@ public final class Shrinker {
             inKept = outKept;
         }
         return new Model(target, out, source.bnEpsilon(), source.preprocessing(), source.labels(), source.metadata());
+    }
+
+    /**
+     * MobileNet v2: the same layers at the target alpha (and resolution). The residual streams stay
+     * coupled: the projections of a row of blocks and the adds between them all write one stream, so
+     * they keep one set of channels, chosen on the scores of all the stream's projection filters
+     * together; the expansion (and so depthwise) channels of each block, the stem and the last conv
+     * are chosen freely. Each layer's inputs follow the channels its input kept.
+     */
+    private static Model shrinkV2(Model source, MobileNetV2Spec src, ShrinkOptions o, Map<String, float[]> inputMeans) {
+        if (o.alpha() > src.alpha() + 1e-9) {
+            throw new IllegalArgumentException("target alpha " + o.alpha() + " is larger than the source's " + src.alpha()
+                    + ": shrinking cannot add channels");
+        }
+        if (o.shallow()) {
+            throw new IllegalArgumentException("--shallow removes MobileNet v1 blocks; a MobileNet v2 has no shallow"
+                    + " variant");
+        }
+        MobileNetV2Spec target = src.withAlpha(o.alpha()).withResolution(Resolution.square(o.resolution()));
+        LayerGraph sg = src.graph();
+        LayerGraph tg = target.graph();
+        // The stream each layer writes: an add joins its addend's and its predecessor's streams.
+        Map<String, String> stream = new HashMap<>();
+        List<LayerSpec> layers = sg.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec l = layers.get(i);
+            stream.put(l.name(), l.name());
+            if (l.kind() == LayerKind.ADD) {
+                String root = root(stream, l.addend());
+                stream.put(root(stream, layers.get(i - 1).name()), root);
+                stream.put(l.name(), root);
+            }
+        }
+        Model folded = source.foldBatchNorm();
+        Map<String, List<LayerSpec>> members = new HashMap<>();
+        for (LayerSpec l : layers) {
+            if (l.kind().hasWeights()) {
+                members.computeIfAbsent(root(stream, l.name()), k -> new java.util.ArrayList<>()).add(l);
+            }
+        }
+        SplittableRandom rnd = new SplittableRandom(o.seed());
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        Map<String, int[]> keptOf = new HashMap<>();
+        Map<String, int[]> streamKept = new HashMap<>();
+        int[] inKept = ChannelSelection.all(3);
+        for (int i = 0; i < tg.layers().size(); i++) {
+            LayerSpec t = tg.layers().get(i);
+            LayerSpec s = layers.get(i);
+            int[] outKept;
+            switch (t.kind()) {
+                case ADD -> outKept = keptOf.get(t.addend());
+                case AVG_POOL, SOFTMAX -> outKept = inKept;
+                default -> {
+                    if (t.kind() == LayerKind.DEPTHWISE) {
+                        outKept = inKept;
+                    } else if (t.kind() == LayerKind.FC) {
+                        outKept = ChannelSelection.all(s.outChannels());
+                    } else {
+                        String root = root(stream, s.name());
+                        List<LayerSpec> coupled = members.get(root);
+                        if (coupled.size() > 1) {
+                            outKept = streamKept.get(root);
+                            if (outKept == null) {
+                                outKept = ChannelSelection.select(rows(folded, coupled), s.outChannels(),
+                                        t.outChannels(), o.criterion(), rnd);
+                                streamKept.put(root, outKept);
+                            }
+                        } else {
+                            float[] scored = sliceInputs(s, folded.tensor(TensorNames.weight(s.name())), inKept).data();
+                            outKept = ChannelSelection.select(scored, s.outChannels(), t.outChannels(), o.criterion(), rnd);
+                        }
+                    }
+                    copyLayer(source, s, s.name(), t.name(), inKept, outKept, out);
+                    float[] means = inputMeans.get(s.name());
+                    if (means != null && t.kind() != LayerKind.DEPTHWISE) {
+                        compensate(source.tensor(TensorNames.weight(s.name())), s, t.name(), inKept, outKept, means, out);
+                    }
+                }
+            }
+            if (outKept.length != t.outChannels()) {
+                throw new IllegalStateException(t.name() + ": kept " + outKept.length + " channels for "
+                        + t.outChannels());
+            }
+            keptOf.put(t.name(), outKept);
+            inKept = outKept;
+        }
+        return new Model(target, out, source.bnEpsilon(), source.preprocessing(), source.labels(), source.metadata());
+    }
+
+    private static String root(Map<String, String> parent, String name) {
+        String r = name;
+        while (!parent.get(r).equals(r)) {
+            r = parent.get(r);
+        }
+        return r;
+    }
+
+    /** The folded weights of the layers writing one stream, side by side: one row per output channel. */
+    private static float[] rows(Model folded, List<LayerSpec> coupled) {
+        int cout = coupled.get(0).outChannels();
+        int per = 0;
+        for (LayerSpec l : coupled) {
+            per += folded.tensor(TensorNames.weight(l.name())).data().length / cout;
+        }
+        float[] rows = new float[cout * per];
+        int at = 0;
+        for (LayerSpec l : coupled) {
+            float[] w = folded.tensor(TensorNames.weight(l.name())).data();
+            int n = w.length / cout;
+            for (int o = 0; o < cout; o++) {
+                System.arraycopy(w, o * n, rows, o * per + at, n);
+            }
+            at += n;
+        }
+        return rows;
     }
 
     private static Variant shallowOf(Variant v) {

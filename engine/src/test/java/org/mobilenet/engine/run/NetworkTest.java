@@ -28,7 +28,9 @@ class NetworkTest {
 
     @Test
     void batchProbabilitiesSumToOneAndMatchEachImageRunAlone() {
-        Network net = Network.compile(SeededInit.create(SMALL, 1));
+        // Explicit kernels: with the defaults the warm-up may hand over between two passes, and the
+        // loop and vector kernels agree only within rounding.
+        Network net = Network.compile(SeededInit.create(SMALL, 1), KernelChoice.defaultKernels(), 1);
         int n = 3;
         float[] in = images(n, 64, 2);
         float[] batch = net.forward(in, n);

@@ -34,6 +34,56 @@ class ShrinkerTest {
         return v;
     }
 
+    /** Which source channels a shrunk layer kept, recovered from its BatchNorm means (distinct in a seeded model). */
+    private static int[] keptChannels(Model src, Model shrunk, String layer) {
+        float[] all = src.tensor(org.mobilenet.engine.model.TensorNames.bnMean(layer)).data();
+        float[] kept = shrunk.tensor(org.mobilenet.engine.model.TensorNames.bnMean(layer)).data();
+        int[] idx = new int[kept.length];
+        for (int i = 0; i < kept.length; i++) {
+            idx[i] = -1;
+            for (int j = 0; j < all.length; j++) {
+                if (Float.floatToRawIntBits(all[j]) == Float.floatToRawIntBits(kept[i])) {
+                    idx[i] = j;
+                }
+            }
+        }
+        return idx;
+    }
+
+    @Test
+    void aV2KeepsOneChannelSetPerResidualStreamAndTheCostOfTheTarget() {
+        org.mobilenet.engine.arch.MobileNetV2Spec spec = new org.mobilenet.engine.arch.MobileNetV2Spec(1.0,
+                org.mobilenet.engine.arch.Resolution.square(64), 10, true);
+        Model src = SeededInit.create(spec, 4);
+        Model m = Shrinker.shrink(src, new ShrinkOptions(0.5, 64, false, Criterion.L1, 0));
+        assertEquals(spec.withAlpha(0.5), m.architecture());
+        assertEquals(org.mobilenet.engine.cost.CostModel.of(spec.withAlpha(0.5)).totalMultAdds(),
+                org.mobilenet.engine.cost.CostModel.of(m).totalMultAdds());
+        // Blocks 1-2, 3-5, 6-9, 10-12, 13-15 each write one stream: the same channels throughout.
+        int[][] streams = {{1, 2}, {3, 4, 5}, {6, 7, 8, 9}, {10, 11, 12}, {13, 14, 15}};
+        boolean expansionsDiffer = false;
+        for (int[] st : streams) {
+            int[] first = keptChannels(src, m, "blocks." + st[0] + ".project");
+            for (int b : st) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(first, keptChannels(src, m, "blocks." + b + ".project"),
+                        "blocks." + b);
+            }
+            expansionsDiffer |= !java.util.Arrays.equals(keptChannels(src, m, "blocks." + st[1] + ".expand"),
+                    keptChannels(src, m, "blocks." + st[0] + ".expand"));
+        }
+        assertTrue(expansionsDiffer, "expansion channels are chosen per block");
+        // The shrunk graph runs.
+        float[] y = Network.compile(m).forward(image(64, 1), 1);
+        assertEquals(10, y.length);
+        // Keeping every channel gives the source back.
+        Model same = Shrinker.shrink(src, new ShrinkOptions(1.0, 64, false, Criterion.L2, 0));
+        for (var e : src.tensors().entrySet()) {
+            assertEquals(e.getValue(), same.tensor(e.getKey()), e.getKey());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Shrinker.shrink(src, new ShrinkOptions(0.5, 64, true,
+                Criterion.L1, 0)));
+    }
+
     @Test
     void shrunkModelHasExactlyTheCostOfTheTargetArchitecture() {
         Model src = SeededInit.create(SOURCE.withResolution(64), 3);

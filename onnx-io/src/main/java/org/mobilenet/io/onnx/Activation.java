@@ -5,12 +5,23 @@ import org.mobilenet.io.onnx.proto.Onnx.NodeProto;
 
 /** The activation after each conv: Relu, or Clip(0, 6) (ReLU6) with bounds as attributes or inputs. */
 enum Activation {
-    RELU("relu"), RELU6("relu6");
+    RELU("relu"), RELU6("relu6"),
+    /** No activation: a linear layer (MobileNet v2's projections), the Conv followed directly by the next layer. */
+    NONE("none");
 
     final String id;
 
     Activation(String id) {
         this.id = id;
+    }
+
+    /** The engine's activation. */
+    org.mobilenet.engine.arch.Activation engine() {
+        return switch (this) {
+            case RELU -> org.mobilenet.engine.arch.Activation.RELU;
+            case RELU6 -> org.mobilenet.engine.arch.Activation.RELU6;
+            case NONE -> org.mobilenet.engine.arch.Activation.NONE;
+        };
     }
 
     /** Matches the node as an activation, or returns null if it is not Relu or Clip. */

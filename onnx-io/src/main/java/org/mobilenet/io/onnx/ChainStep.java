@@ -34,7 +34,8 @@ final class ChainStep {
                 cur.value = n.getOutput(0);
                 continue;
             }
-            if (n.getInputCount() == 0 || !n.getInput(0).equals(cur.value)) {
+            boolean addend = n.getOpType().equals("Add") && n.getInputCount() == 2 && n.getInput(1).equals(cur.value);
+            if (!addend && (n.getInputCount() == 0 || !n.getInput(0).equals(cur.value))) {
                 throw g.bad(n, "reads '" + cur.value + "' as a later input; expected it as the first (data) input");
             }
             return n;

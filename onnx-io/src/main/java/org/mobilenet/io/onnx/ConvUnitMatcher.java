@@ -7,6 +7,10 @@ import org.mobilenet.io.onnx.proto.Onnx.NodeProto;
 
 /** Matches one conv layer at the cursor: an optional zero Pad, a Conv, an optional BatchNormalization and the activation. */
 final class ConvUnitMatcher {
+    /** Ops that may follow a Conv directly (no activation: a linear layer, as v2's projections are). */
+    private static final java.util.Set<String> LINEAR_NEXT =
+            java.util.Set.of("Conv", "Pad", "Add", "GlobalAveragePool", "ReduceMean", "AveragePool");
+
     private ConvUnitMatcher() {
     }
 
@@ -104,12 +108,18 @@ final class ConvUnitMatcher {
             n = ChainStep.next(g, cur);
         }
         Activation act = n == null ? null : Activation.match(g, n);
+        boolean linear = act == null && n != null && LINEAR_NEXT.contains(n.getOpType());
+        if (linear) {
+            act = Activation.NONE;
+        }
         if (act == null) {
             throw new org.mobilenet.io.BadInputException(g.file(), "node " + OnnxGraph.describe(conv) + " is followed by "
                     + (n == null ? "the end of the graph" : OnnxGraph.describe(n))
                     + "; expected Relu or Clip(0, 6)" + (bn == null ? " (or BatchNormalization)" : ""));
         }
-        ChainStep.advance(g, cur, n);
+        if (!linear) {
+            ChainStep.advance(g, cur, n);
+        }
         cur.after = OnnxGraph.describe(conv);
         return new ConvUnit(OnnxGraph.describe(conv), kind, k, stride, pads, inC, inH, inW, cur.c, outH, outW,
                 weight, bias, bn, act, cur.value);

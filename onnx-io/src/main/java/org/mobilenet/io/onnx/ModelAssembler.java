@@ -1,14 +1,21 @@
 package org.mobilenet.io.onnx;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeSet;
+import org.mobilenet.engine.arch.Architecture;
+import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
+import org.mobilenet.engine.arch.Shape;
+import org.mobilenet.engine.arch.StandardArchitectures;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Padding;
@@ -32,13 +39,19 @@ final class ModelAssembler {
     private ModelAssembler() {
     }
 
-    static OnnxImport assemble(OnnxGraph g, InputMatcher.Input input, List<ConvUnit> units, String poolValue,
+    static OnnxImport assemble(OnnxGraph g, InputMatcher.Input input, List<Object> items, String poolValue,
             ClassifierMatcher.Fc fc, boolean softmax, String softmaxValue, String output) throws BadInputException {
         Path file = g.file();
         Map<String, String> md = new HashMap<>();
         for (StringStringEntryProto e : g.model().getMetadataPropsList()) {
             md.put(e.getKey(), e.getValue());
         }
+        boolean generic = items.stream().anyMatch(u -> u instanceof AddUnit || ((ConvUnit) u).activation() == Activation.NONE)
+                || (md.containsKey(ModelMetadata.ARCH) && !md.get(ModelMetadata.ARCH).equals(ModelSpec.FAMILY));
+        if (generic) {
+            return assembleGraph(g, md, input, items, poolValue, fc, softmax, softmaxValue, output);
+        }
+        List<ConvUnit> units = items.stream().map(u -> (ConvUnit) u).toList();
         Variant variant = variant(file, units);
         if (input.height() != input.width()) {
             throw new BadInputException(file, "input '" + input.name() + "' is " + input.height() + "x" + input.width()
@@ -131,6 +144,132 @@ final class ModelAssembler {
         }
         return new OnnxImport(model, g.opset(), g.model().getIrVersion(), producer, input.name(), input.layout(),
                 input.dims(), output, layerValues, act.id);
+    }
+
+    /**
+     * A graph with residual adds or linear convs (MobileNet v2, or any chain of such layers): the
+     * matched layers as a {@link LayerGraph} with their own pads and activations, named after the
+     * generator it matches ({@link StandardArchitectures}) or generically ({@code layers.i}).
+     */
+    private static OnnxImport assembleGraph(OnnxGraph g, Map<String, String> md, InputMatcher.Input input,
+            List<Object> items, String poolValue, ClassifierMatcher.Fc fc, boolean softmax, String softmaxValue,
+            String output) throws BadInputException {
+        Path file = g.file();
+        List<LayerSpec> specs = new ArrayList<>();
+        Shape cur = new Shape(input.height(), input.width(), 3);
+        List<String> values = new ArrayList<>();
+        boolean adds = false;
+        for (int i = 0; i < items.size(); i++) {
+            Object o = items.get(i);
+            String name = "layers." + i;
+            LayerSpec l;
+            if (o instanceof ConvUnit u) {
+                l = new LayerSpec(name, u.kind(), u.kernel(), u.stride(), u.pads(), new Shape(u.inH(), u.inW(), u.inC()),
+                        new Shape(u.outH(), u.outW(), u.outC()), u.activation().engine(), null);
+                values.add(u.output());
+            } else {
+                AddUnit a = (AddUnit) o;
+                l = LayerSpec.add(name, cur, specs.get(a.addend()).name());
+                values.add(a.output());
+                adds = true;
+            }
+            specs.add(l);
+            cur = l.out();
+        }
+        Shape pooled = new Shape(1, 1, cur.c());
+        specs.add(new LayerSpec("pool", LayerKind.AVG_POOL, cur.h(), 1, Pads.NONE, cur, pooled));
+        values.add(poolValue);
+        int classes = fc == null ? 0 : fc.classes();
+        if (fc != null) {
+            Shape logits = new Shape(1, 1, classes);
+            specs.add(new LayerSpec("fc", LayerKind.FC, 1, 1, Pads.NONE, pooled, logits));
+            values.add(fc.output());
+            if (softmax) {
+                specs.add(new LayerSpec("softmax", LayerKind.SOFTMAX, 1, 1, Pads.NONE, logits, logits));
+                values.add(softmaxValue);
+            }
+        }
+        LayerGraph graph;
+        Optional<StandardArchitectures.Match> match;
+        try {
+            graph = new LayerGraph(adds ? MobileNetV2Spec.FAMILY : ModelSpec.FAMILY, new Shape(input.height(),
+                    input.width(), 3), specs);
+            match = StandardArchitectures.match(graph);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file, "does not describe a supported MobileNet graph: " + e.getMessage());
+        }
+        Architecture arch = match.isPresent() && !match.get().plainRelu() ? match.get().architecture() : graph;
+        if (arch instanceof ModelSpec) {
+            arch = graph;
+        }
+        List<LayerSpec> named = arch.graph().layers();
+        TreeSet<Float> epsilons = new TreeSet<>();
+        for (Object o : items) {
+            if (o instanceof ConvUnit u && u.bn() != null) {
+                epsilons.add(u.bn().epsilon());
+            }
+        }
+        boolean fold = epsilons.size() > 1;
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, String> layerValues = new LinkedHashMap<>();
+        for (int i = 0; i < named.size(); i++) {
+            layerValues.put(named.get(i).name(), values.get(i));
+        }
+        for (int i = 0; i < items.size(); i++) {
+            if (!(items.get(i) instanceof ConvUnit u)) {
+                continue;
+            }
+            LayerSpec l = named.get(i);
+            String name = l.name();
+            float[] w = u.weight();
+            float[] b = u.bias();
+            ConvUnit.BatchNorm bn = u.bn();
+            if (bn != null && fold) {
+                float[][] wb = fold(w, b, bn);
+                w = wb[0];
+                b = wb[1];
+                bn = null;
+            }
+            tensors.put(TensorNames.weight(name), new Tensor(l.weightShape(), w));
+            if (b != null) {
+                tensors.put(TensorNames.bias(name), new Tensor(new int[] {u.outC()}, b));
+            }
+            if (bn != null) {
+                int[] s = {u.outC()};
+                tensors.put(TensorNames.bnGamma(name), new Tensor(s, bn.gamma()));
+                tensors.put(TensorNames.bnBeta(name), new Tensor(s, bn.beta()));
+                tensors.put(TensorNames.bnMean(name), new Tensor(s, bn.mean()));
+                tensors.put(TensorNames.bnVar(name), new Tensor(s, bn.var()));
+            }
+        }
+        if (fc != null) {
+            String name = named.get(items.size() + 1).name();
+            tensors.put(TensorNames.weight(name), new Tensor(new int[] {classes, cur.c()}, fc.weight()));
+            tensors.put(TensorNames.bias(name), new Tensor(new int[] {classes}, fc.bias()));
+        }
+        float eps = epsilons.size() == 1 ? epsilons.first() : (float) numberOr(file, md, ModelMetadata.BN_EPSILON,
+                SeededInit.BN_EPSILON);
+        boolean tfPads = input.layout() == Layout.NHWC || (arch instanceof MobileNetV2Spec);
+        Preprocessing pre = ModelMetadata.preprocessing(file, md, tfPads ? Preprocessing.tensorflow()
+                : Preprocessing.torchvision());
+        List<String> labels = ModelMetadata.labels(file, md);
+        if (!labels.isEmpty() && labels.size() != classes) {
+            throw new BadInputException(file, "has " + labels.size() + " labels in its metadata for " + classes + " classes");
+        }
+        String producer = (g.model().getProducerName() + " " + g.model().getProducerVersion()).trim();
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "onnx");
+        meta.put("onnx.opset", Integer.toString(g.opset()));
+        meta.put("onnx.producer", producer);
+        meta.put("onnx.input_layout", input.layout().name());
+        Model model;
+        try {
+            model = new Model(arch, tensors, eps, pre, labels, meta);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file, "does not describe a supported MobileNet graph: " + e.getMessage());
+        }
+        return new OnnxImport(model, g.opset(), g.model().getIrVersion(), producer, input.name(), input.layout(),
+                input.dims(), output, layerValues, "per-layer");
     }
 
     private static Variant variant(Path file, List<ConvUnit> units) throws BadInputException {

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.mobilenet.engine.arch.Activation;
+import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.ModelSpec;
@@ -55,6 +57,9 @@ public final class OnnxExporter {
      * @throws org.mobilenet.engine.model.UnsupportedModelException for a model that is not a MobileNet v1
      */
     public static ModelProto toProto(Model model, OnnxExportOptions options) {
+        if (!model.isV1()) {
+            return graphToProto(model, options);
+        }
         ModelSpec v1 = model.requireV1("exported to ONNX");
         Model m = model.foldBatchNorm();
         // The model's own head is kept; the option can only drop a softmax, never add one to a logits model.
@@ -143,6 +148,111 @@ public final class OnnxExporter {
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(options.opset()))
                 .setProducerName("mobilenet").setProducerVersion(producerVersion())
                 .setDocString("MobileNet v1: " + spec).setGraph(g);
+        Map<String, String> md = ModelMetadata.describe(m, "NCHW");
+        md.put(ModelMetadata.SOFTMAX, Boolean.toString(softmax));
+        for (Map.Entry<String, String> e : md.entrySet()) {
+            mp.addMetadataProps(StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
+        }
+        return mp.build();
+    }
+
+    /**
+     * Any layer graph (MobileNet v2, a custom graph): each conv with its own pads and activation
+     * (Clip(0, 6), Relu or none), residual adds as Add of the chain value and the added layer's
+     * output, GlobalAveragePool + Flatten, Gemm per fully connected layer (with its activation) and
+     * an optional Softmax.
+     */
+    private static ModelProto graphToProto(Model model, OnnxExportOptions options) {
+        Model m = model.foldBatchNorm();
+        LayerGraph graph = m.graph();
+        boolean softmax = options.softmax() && graph.hasSoftmax();
+        GraphProto.Builder g = GraphProto.newBuilder().setName("mobilenet_" + graph.family());
+        g.addInput(valueInfo(INPUT, BATCH, 3, graph.input().h(), graph.input().w()));
+        boolean clip = graph.layers().stream().anyMatch(l -> l.activation() == Activation.RELU6);
+        if (clip) {
+            g.addInitializer(scalarOrVector(CLIP_MIN, 0f));
+            g.addInitializer(scalarOrVector(CLIP_MAX, 6f));
+        }
+        List<LayerSpec> layers = new ArrayList<>(graph.layers());
+        if (!softmax && graph.hasSoftmax()) {
+            layers.remove(layers.size() - 1);
+        }
+        boolean classifier = graph.classes() > 0;
+        String finalName = classifier ? (softmax ? "probabilities" : "logits") : "features";
+        List<ValueInfoProto> layerOutputs = new ArrayList<>();
+        String x = INPUT;
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec l = layers.get(i);
+            boolean last = i == layers.size() - 1;
+            String out = last ? finalName : l.name();
+            String pre = l.activation() == Activation.NONE ? out : l.name() + ".pre";
+            switch (l.kind()) {
+                case CONV, DEPTHWISE, POINTWISE -> {
+                    String w = TensorNames.weight(l.name());
+                    String b = TensorNames.bias(l.name());
+                    g.addInitializer(tensor(w, l.weightShape(), m.tensor(w).data()));
+                    NodeProto.Builder conv = NodeProto.newBuilder().setOpType("Conv").setName(l.name())
+                            .addInput(x).addInput(w).addOutput(pre)
+                            .addAttribute(ints("kernel_shape", l.kernel(), l.kernel()))
+                            .addAttribute(ints("strides", l.stride(), l.stride()))
+                            .addAttribute(ints("pads", l.pads().top(), l.pads().left(), l.pads().bottom(), l.pads().right()))
+                            .addAttribute(ints("dilations", 1, 1))
+                            .addAttribute(intAttr("group", l.kind() == LayerKind.DEPTHWISE ? l.inChannels() : 1));
+                    if (m.has(b)) {
+                        g.addInitializer(tensor(b, new int[] {l.outChannels()}, m.tensor(b).data()));
+                        conv.addInput(b);
+                    }
+                    g.addNode(conv);
+                    layerOutputs.add(valueInfo(out, BATCH, l.outChannels(), l.out().h(), l.out().w()));
+                }
+                case ADD -> {
+                    g.addNode(NodeProto.newBuilder().setOpType("Add").setName(l.name()).addInput(x)
+                            .addInput(l.addend()).addOutput(out));
+                    layerOutputs.add(valueInfo(out, BATCH, l.outChannels(), l.out().h(), l.out().w()));
+                }
+                case AVG_POOL -> {
+                    g.addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").setName(l.name() + ".gap")
+                            .addInput(x).addOutput(l.name() + ".gap"));
+                    g.addNode(NodeProto.newBuilder().setOpType("Flatten").setName(l.name()).addInput(l.name() + ".gap")
+                            .addOutput(out).addAttribute(intAttr("axis", 1)));
+                    layerOutputs.add(valueInfo(out, BATCH, l.outChannels()));
+                }
+                case FC -> {
+                    String w = TensorNames.weight(l.name());
+                    String b = TensorNames.bias(l.name());
+                    g.addInitializer(tensor(w, l.weightShape(), m.tensor(w).data()));
+                    g.addInitializer(tensor(b, new int[] {l.outChannels()}, m.tensor(b).data()));
+                    g.addNode(NodeProto.newBuilder().setOpType("Gemm").setName(l.name()).addInput(x).addInput(w)
+                            .addInput(b).addOutput(pre).addAttribute(intAttr("transB", 1)));
+                    layerOutputs.add(valueInfo(out, BATCH, l.outChannels()));
+                }
+                case SOFTMAX -> {
+                    g.addNode(NodeProto.newBuilder().setOpType("Softmax").setName(l.name()).addInput(x).addOutput(out)
+                            .addAttribute(intAttr("axis", options.opset() >= 13 ? -1 : 1)));
+                    layerOutputs.add(valueInfo(out, BATCH, l.outChannels()));
+                }
+                default -> throw new IllegalStateException("unknown layer kind " + l.kind());
+            }
+            if (l.activation() != Activation.NONE) {
+                NodeProto.Builder act = NodeProto.newBuilder().setName(l.name() + ".act").addInput(pre).addOutput(out);
+                if (l.activation() == Activation.RELU) {
+                    act.setOpType("Relu");
+                } else {
+                    act.setOpType("Clip").addInput(CLIP_MIN).addInput(CLIP_MAX);
+                }
+                g.addNode(act);
+            }
+            x = out;
+        }
+        ValueInfoProto finalOut = layerOutputs.remove(layerOutputs.size() - 1);
+        g.addOutput(finalOut);
+        if (options.exposeLayerOutputs()) {
+            g.addAllOutput(layerOutputs);
+        }
+        ModelProto.Builder mp = ModelProto.newBuilder().setIrVersion(options.irVersion())
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(options.opset()))
+                .setProducerName("mobilenet").setProducerVersion(producerVersion())
+                .setDocString(m.describe()).setGraph(g);
         Map<String, String> md = ModelMetadata.describe(m, "NCHW");
         md.put(ModelMetadata.SOFTMAX, Boolean.toString(softmax));
         for (Map.Entry<String, String> e : md.entrySet()) {

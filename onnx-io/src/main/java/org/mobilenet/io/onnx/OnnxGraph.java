@@ -112,6 +112,10 @@ final class OnnxGraph {
         if (l.isEmpty()) {
             return null;
         }
+        if (l.size() == 2 && (l.get(0).getOpType().equals("Add") != l.get(1).getOpType().equals("Add"))) {
+            // A residual fork: the value goes on along the chain and is added back later.
+            return l.get(0).getOpType().equals("Add") ? l.get(1) : l.get(0);
+        }
         if (l.size() > 1) {
             throw new BadInputException(file, "value '" + value + "' feeds " + l.size() + " nodes ("
                     + describe(l.get(0)) + ", " + describe(l.get(1)) + "); expected a MobileNet v1 chain without branches");

@@ -17,8 +17,9 @@ import org.mobilenet.engine.model.Model;
  * @param inputDims    the input dims as written (symbolic ones by name)
  * @param outputName   the graph output at the end of the chain
  * @param layerValues  engine layer name (conv1, blocks.0.dw, ..., pool, fc, softmax) to ONNX value;
- *                     conv layer values are NCHW, pool/fc/softmax values hold C values per image
- * @param activation   "relu6" or "relu" (what the ONNX graph applies after each conv)
+ *                     conv and add layer values are NCHW, pool/fc/softmax values hold C values per image
+ * @param activation   "relu6" or "relu" (what a MobileNet v1 graph applies after each conv), or
+ *                     "per-layer" for a graph whose layers carry their own (v2, generic graphs)
  */
 public record OnnxImport(Model model, int opset, long irVersion, String producer, String inputName,
         Layout inputLayout, List<String> inputDims, String outputName, Map<String, String> layerValues,

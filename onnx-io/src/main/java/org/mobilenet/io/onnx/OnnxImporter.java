@@ -46,10 +46,17 @@ public final class OnnxImporter {
         OnnxGraph g = new OnnxGraph(file, model);
         InputMatcher.Input input = InputMatcher.find(g);
         Cursor cur = InputMatcher.start(g, input);
-        List<ConvUnit> units = new ArrayList<>();
+        List<Object> units = new ArrayList<>();
+        java.util.Map<String, Integer> produced = new java.util.HashMap<>();
         NodeProto n = ChainStep.next(g, cur);
-        while (n != null && ConvUnitMatcher.starts(n)) {
-            units.add(ConvUnitMatcher.match(g, cur, n));
+        while (n != null && (ConvUnitMatcher.starts(n) || (n.getOpType().equals("Add") && !units.isEmpty()))) {
+            if (n.getOpType().equals("Add")) {
+                units.add(matchAdd(g, cur, n, produced));
+            } else {
+                ConvUnit u = ConvUnitMatcher.match(g, cur, n);
+                units.add(u);
+            }
+            produced.put(cur.value, units.size() - 1);
             n = ChainStep.next(g, cur);
         }
         if (units.isEmpty()) {
@@ -86,6 +93,23 @@ public final class OnnxImporter {
         }
         checkAllNodesUsed(g);
         return ModelAssembler.assemble(g, input, units, poolValue, fc, softmax, softmaxValue, cur.value);
+    }
+
+    /** A residual Add of the chain value and an earlier layer's output (of the same shape). */
+    private static AddUnit matchAdd(OnnxGraph g, Cursor cur, NodeProto n, java.util.Map<String, Integer> produced)
+            throws IOException {
+        if (n.getInputCount() != 2 || n.getOutputCount() != 1) {
+            throw g.bad(n, "has " + n.getInputCount() + " inputs; expected a residual Add of two layer outputs");
+        }
+        String other = n.getInput(0).equals(cur.value) ? n.getInput(1) : n.getInput(0);
+        Integer at = produced.get(other);
+        if (at == null || other.equals(cur.value)) {
+            throw g.bad(n, "adds '" + other + "', which is not the output of an earlier conv layer or add;"
+                    + " expected a residual Add");
+        }
+        ChainStep.advance(g, cur, n);
+        cur.after = OnnxGraph.describe(n);
+        return new AddUnit(OnnxGraph.describe(n), at, cur.value);
     }
 
     private static BadInputException unexpected(OnnxGraph g, Cursor cur, NodeProto n, String want) {

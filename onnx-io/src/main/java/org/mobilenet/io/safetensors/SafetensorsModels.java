@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import org.mobilenet.engine.arch.Architecture;
 import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
+import org.mobilenet.engine.arch.Resolution;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Padding;
@@ -40,8 +43,10 @@ public final class SafetensorsModels {
      *         v1 (its metadata describes v1 specs only so far)
      */
     public static void write(Model model, Path file, boolean overwrite) throws IOException {
-        model.requireV1("saved as safetensors");
         Map<String, String> md = ModelMetadata.describe(model, null);
+        if (!model.isV1() && !(model.architecture() instanceof MobileNetV2Spec)) {
+            md.put(ModelMetadata.LAYERS, ModelMetadata.layers(model.graph()));
+        }
         for (Map.Entry<String, String> e : model.metadata().entrySet()) {
             md.put(FREE + e.getKey(), e.getValue());
         }
@@ -52,6 +57,9 @@ public final class SafetensorsModels {
         SafetensorsFile f = SafetensorsFile.read(file);
         Map<String, String> md = f.metadata();
         Map<String, Tensor> t = f.tensors();
+        if (md.containsKey(ModelMetadata.ARCH) && !md.get(ModelMetadata.ARCH).equals(ModelSpec.FAMILY)) {
+            return readGraph(file, md, t);
+        }
         Variant variant = ModelMetadata.variant(file, md, inferVariant(t));
         double alpha = ModelMetadata.number(file, md, ModelMetadata.ALPHA);
         if (Double.isNaN(alpha)) {
@@ -82,6 +90,45 @@ public final class SafetensorsModels {
             return new Model(spec, t, Double.isNaN(eps) ? SeededInit.BN_EPSILON : (float) eps, pre, labels, free);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(file, "does not hold a MobileNet v1: " + e.getMessage());
+        }
+    }
+
+    /** A v2 ({@code arch}, {@code alpha}, {@code height}, {@code width}, ...) or a graph ({@code layers}). */
+    private static Model readGraph(Path file, Map<String, String> md, Map<String, Tensor> t) throws IOException {
+        String family = md.get(ModelMetadata.ARCH);
+        double h = ModelMetadata.number(file, md, ModelMetadata.HEIGHT);
+        double w = ModelMetadata.number(file, md, ModelMetadata.WIDTH);
+        double classes = ModelMetadata.number(file, md, ModelMetadata.CLASSES);
+        double alpha = ModelMetadata.number(file, md, ModelMetadata.ALPHA);
+        if (Double.isNaN(h) || Double.isNaN(w) || h != Math.rint(h) || w != Math.rint(w)
+                || Math.abs(h) > Resolution.MAX || Math.abs(w) > Resolution.MAX) {
+            throw new BadInputException(file, "has arch " + family + " but no whole height and width in its metadata");
+        }
+        String sm = md.get(ModelMetadata.SOFTMAX);
+        boolean softmax = sm == null || Boolean.parseBoolean(sm.trim());
+        double eps = ModelMetadata.number(file, md, ModelMetadata.BN_EPSILON);
+        List<String> labels = ModelMetadata.labels(file, md);
+        Map<String, String> free = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : md.entrySet()) {
+            if (e.getKey().startsWith(FREE)) {
+                free.put(e.getKey().substring(FREE.length()), e.getValue());
+            }
+        }
+        try {
+            Architecture arch;
+            if (md.containsKey(ModelMetadata.LAYERS)) {
+                arch = ModelMetadata.graph(file, family, (int) h, (int) w, md.get(ModelMetadata.LAYERS));
+            } else if (family.equals(MobileNetV2Spec.FAMILY) && !Double.isNaN(alpha) && !Double.isNaN(classes)
+                    && classes == Math.rint(classes) && classes >= 0 && classes <= 1 << 20) {
+                arch = new MobileNetV2Spec(alpha, new Resolution((int) h, (int) w), (int) classes, softmax);
+            } else {
+                throw new BadInputException(file, "has arch " + family + " without the alpha and classes of a"
+                        + " MobileNet v2 or the " + ModelMetadata.LAYERS + " of a graph in its metadata");
+            }
+            Preprocessing pre = ModelMetadata.preprocessing(file, md, Preprocessing.tensorflow());
+            return new Model(arch, t, Double.isNaN(eps) ? SeededInit.BN_EPSILON : (float) eps, pre, labels, free);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file, "does not hold a MobileNet " + family + ": " + e.getMessage());
         }
     }
 

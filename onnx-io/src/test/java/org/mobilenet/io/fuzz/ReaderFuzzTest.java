@@ -12,6 +12,9 @@ import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mobilenet.engine.arch.LayerGraph;
+import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Resolution;
@@ -91,6 +94,37 @@ class ReaderFuzzTest {
         FuzzCampaign c = new FuzzCampaign("tflite-v2", tmp, "tflite", ModelFiles::load, 64, 16 * MB);
         report("tflite-v2", c.run(List.of(TfliteTestModels.write(v2, false), TfliteTestModels.write(v2, true)),
                 FuzzCampaign.iterations(1000), FuzzCampaign.seed()));
+    }
+
+    /**
+     * A small MobileNet v2 and a generic graph (v2 with symmetric pads, no softmax) as ONNX
+     * and safetensors, so the mutations reach the residual Add matching and the safetensors
+     * {@code layers} metadata.
+     */
+    @Test
+    void mutatedV2OnnxAndSafetensorsModelsLoadOrAreRefused() throws Exception {
+        Model v2 = SeededInit.create(new MobileNetV2Spec(0.35, Resolution.square(32), 10, true), 3);
+        LayerGraph g = v2.graph();
+        List<LayerSpec> layers = new ArrayList<>();
+        for (LayerSpec l : g.layers()) {
+            if (l.kind() == LayerKind.SOFTMAX) {
+                continue;
+            }
+            layers.add(l.kernel() == 3 && l.kind() != LayerKind.AVG_POOL ? new LayerSpec(l.name(), l.kind(), 3,
+                    l.stride(), Padding.SYMMETRIC.pads(l.in().h(), l.in().w(), 3, l.stride()), l.in(), l.out(),
+                    l.activation(), l.addend()) : l);
+        }
+        Model generic = SeededInit.create(new LayerGraph("v2", g.input(), layers), 4);
+        for (String ext : new String[] {"onnx", "safetensors"}) {
+            List<byte[]> seeds = new ArrayList<>();
+            for (Model m : new Model[] {v2, generic}) {
+                Path f = tmp.resolve("v2seed." + ext);
+                ModelFiles.save(m, f, new ModelFiles.SaveOptions(OnnxExportOptions.defaults(), true));
+                seeds.add(Files.readAllBytes(f));
+            }
+            FuzzCampaign c = new FuzzCampaign(ext + "-v2", tmp, ext, ModelFiles::load, 64, 16 * MB);
+            report(ext + "-v2", c.run(seeds, FuzzCampaign.iterations(500), FuzzCampaign.seed()));
+        }
     }
 
     @Test

@@ -43,6 +43,49 @@ class MalformedOnnxTest {
         return e;
     }
 
+    private static ModelProto goodV2() {
+        Model m = SeededInit.create(new org.mobilenet.engine.arch.MobileNetV2Spec(0.35,
+                org.mobilenet.engine.arch.Resolution.square(64), 10, true), 1);
+        return OnnxExporter.toProto(m, OnnxExportOptions.defaults());
+    }
+
+    /** The v2 export with the inputs of its {@code which}-th Add replaced. */
+    private static ModelProto rewireAdd(int which, String a, String b) {
+        ModelProto p = goodV2();
+        GraphProto.Builder g = p.getGraph().toBuilder();
+        int seen = 0;
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            if (g.getNode(i).getOpType().equals("Add") && seen++ == which) {
+                String first = a == null ? g.getNode(i).getInput(0) : a;
+                g.setNode(i, g.getNode(i).toBuilder().clearInput().addInput(first).addInput(b));
+                break;
+            }
+        }
+        return p.toBuilder().setGraph(g).build();
+    }
+
+    @Test
+    void aResidualAddOfAConstantOrOfALaterValueIsRefusedNamingTheAdd() throws Exception {
+        BadInputException c = refused("add-const.onnx", rewireAdd(0, null, "relu6.max").toByteArray());
+        assertTrue(c.getMessage().contains("(Add)"), c.getMessage());
+        assertTrue(c.getMessage().contains("expected a residual Add"), c.getMessage());
+        // An Add of the chain value to itself.
+        ModelProto self = goodV2();
+        String v = self.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Add")).findFirst()
+                .orElseThrow().getInput(0);
+        refused("add-self.onnx", rewireAdd(0, v, v).toByteArray());
+    }
+
+    @Test
+    void aResidualAddOfAnotherShapeIsRefusedAsNotAMobileNetGraph() throws Exception {
+        // blocks.2.add gets the stem's output (another shape) instead of blocks.1.project's.
+        ModelProto p = goodV2();
+        String chain = p.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Add")).findFirst()
+                .orElseThrow().getInput(0);
+        BadInputException e = refused("add-shape.onnx", rewireAdd(0, chain, "conv1").toByteArray());
+        assertTrue(e.getMessage().contains("adds"), e.getMessage());
+    }
+
     @Test
     void emptyFileIsRefused() throws Exception {
         assertTrue(refused("empty.onnx", new byte[0]).getMessage().contains("empty file"));

@@ -11,7 +11,15 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mobilenet.engine.arch.Activation;
+import org.mobilenet.engine.arch.LayerGraph;
+import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Pads;
+import org.mobilenet.engine.arch.Resolution;
+import org.mobilenet.engine.arch.Shape;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.Variant;
 import org.mobilenet.engine.model.Model;
@@ -52,6 +60,55 @@ class OnnxRoundTripTest {
         assertEquals(List.of("N", "3", "128", "128"), imp.inputDims());
         assertEquals("probabilities", imp.outputName());
         assertEquals("blocks.12.pw", imp.layerValues().get("blocks.12.pw"));
+    }
+
+    @Test
+    void aV2ExportThenImportGivesTheSameGraphAndFoldedTensors() throws Exception {
+        MobileNetV2Spec spec = new MobileNetV2Spec(0.35, Resolution.square(96), 10, true);
+        Model m = SeededInit.create(spec, 7)
+                .withLabels(java.util.stream.IntStream.range(0, 10).mapToObj(i -> "class " + i).toList());
+        Path f = dir.resolve("v2.onnx");
+        OnnxExporter.write(m, OnnxExportOptions.defaults(), f, false);
+        ModelProto proto = OnnxFile.read(f);
+        Map<String, String> md = new java.util.HashMap<>();
+        proto.getMetadataPropsList().forEach(e -> md.put(e.getKey(), e.getValue()));
+        assertEquals("v2", md.get("arch"));
+        assertEquals("0.35", md.get("alpha"));
+        assertEquals("96", md.get("height"));
+        assertEquals("10", md.get("classes"));
+        assertEquals(10, proto.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Add")).count());
+        OnnxImport imp = OnnxImporter.read(f);
+        Model back = imp.model();
+        assertEquals(spec, back.architecture());
+        assertTrue(back.graph().sameLayers(m.graph()));
+        Model folded = m.foldBatchNorm();
+        assertEquals(folded.tensors().keySet(), back.tensors().keySet());
+        for (Map.Entry<String, Tensor> e : folded.tensors().entrySet()) {
+            assertEquals(e.getValue(), back.tensor(e.getKey()), e.getKey());
+        }
+        assertEquals(m.labels(), back.labels());
+        assertEquals("blocks.2.add", imp.layerValues().get("blocks.2.add"));
+        // Without the softmax: ends at the logits, and imports as the spec without one.
+        ModelProto logits = OnnxExporter.toProto(m, new OnnxExportOptions(13, false, false));
+        Model noSoftmax = OnnxImporter.importModel(f, logits).model();
+        assertEquals(spec.withSoftmax(false), noSoftmax.architecture());
+    }
+
+    @Test
+    void aGenericGraphWithADenseHeadExportsAndImportsAsItsOwnGraph() throws Exception {
+        LayerGraph v2 = new MobileNetV2Spec(0.35, new Resolution(64, 96), 0, false).graph();
+        List<LayerSpec> layers = new java.util.ArrayList<>(v2.layers());
+        Shape pooled = layers.get(layers.size() - 1).out();
+        layers.add(new LayerSpec("dense", LayerKind.FC, 1, 1, Pads.NONE, pooled, new Shape(1, 1, 100),
+                Activation.RELU, null));
+        layers.add(new LayerSpec("head", LayerKind.FC, 1, 1, Pads.NONE, new Shape(1, 1, 100), new Shape(1, 1, 3),
+                Activation.NONE, null));
+        LayerGraph g = new LayerGraph("v2", v2.input(), layers);
+        Model m = SeededInit.create(g, 3);
+        ModelProto p = OnnxExporter.toProto(m, OnnxExportOptions.defaults());
+        assertEquals(2, p.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Gemm")).count());
+        assertEquals(List.of(64L, 96L), p.getGraph().getInput(0).getType().getTensorType().getShape().getDimList()
+                .stream().skip(2).map(d -> d.getDimValue()).toList());
     }
 
     @Test

@@ -16,7 +16,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mobilenet.engine.arch.LayerGraph;
+import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Resolution;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.Variant;
 import org.mobilenet.engine.model.Model;
@@ -29,6 +34,59 @@ import org.mobilenet.io.ModelFiles;
 class SafetensorsTest {
     @TempDir
     Path dir;
+
+    private static void assertSameTensors(Model m, Model back) {
+        assertEquals(m.tensors().keySet(), back.tensors().keySet());
+        for (Map.Entry<String, Tensor> e : m.tensors().entrySet()) {
+            assertEquals(e.getValue(), back.tensor(e.getKey()), e.getKey());
+        }
+    }
+
+    @Test
+    void aV2RoundTripsAsItsSpecWithUnfoldedBatchNorms() throws Exception {
+        MobileNetV2Spec spec = new MobileNetV2Spec(0.35, new Resolution(96, 128), 7, true);
+        Model m = SeededInit.create(spec, 5).withLabels(List.of("a", "b", "c", "d", "e", "f", "g"));
+        Path f = dir.resolve("v2.safetensors");
+        ModelFiles.save(m, f, ModelFiles.SaveOptions.defaults());
+        Model back = ModelFiles.load(f);
+        assertEquals(spec, back.architecture());
+        assertSameTensors(m, back);
+        assertEquals(m.labels(), back.labels());
+        assertEquals(m.preprocessing(), back.preprocessing());
+    }
+
+    @Test
+    void aGenericGraphRoundTripsWithItsLayersInTheMetadata() throws Exception {
+        LayerGraph v2 = new MobileNetV2Spec(0.35, Resolution.square(64), 4, false).graph();
+        List<LayerSpec> layers = new java.util.ArrayList<>();
+        for (LayerSpec l : v2.layers()) {
+            layers.add(l.kernel() == 3 && l.kind() != LayerKind.AVG_POOL ? new LayerSpec(l.name(), l.kind(), 3,
+                    l.stride(), Padding.SYMMETRIC.pads(l.in().h(), l.in().w(), 3, l.stride()), l.in(), l.out(),
+                    l.activation(), l.addend()) : l);
+        }
+        LayerGraph g = new LayerGraph("v2", v2.input(), layers);
+        Model m = SeededInit.create(g, 6);
+        Path f = dir.resolve("graph.safetensors");
+        ModelFiles.save(m, f, ModelFiles.SaveOptions.defaults());
+        Model back = ModelFiles.load(f);
+        assertEquals(g, back.architecture());
+        assertSameTensors(m, back);
+    }
+
+    @Test
+    void malformedLayersMetadataIsBadInput() throws Exception {
+        Model m = SeededInit.create(new MobileNetV2Spec(0.35, Resolution.square(64), 4, false), 6);
+        for (String layers : new String[] {"[", "{}", "[]", "[{\"name\":\"x\"}]",
+            "[{\"name\":\"c\",\"kind\":\"conv\",\"kernel\":3,\"stride\":2,\"pads\":[0,0,1,1],\"channels\":1e9,\"activation\":\"relu\"}]",
+            "[{\"name\":\"c\",\"kind\":\"add\",\"kernel\":1,\"stride\":1,\"pads\":[0,0,0,0],\"channels\":3,\"activation\":\"none\",\"addend\":\"c\"}]"}) {
+            Map<String, String> md = new java.util.LinkedHashMap<>(org.mobilenet.io.ModelMetadata.describe(m, null));
+            md.put("layers", layers);
+            Path f = dir.resolve("bad.safetensors");
+            new SafetensorsFile(m.tensors(), md).write(f, true);
+            BadInputException e = assertThrows(BadInputException.class, () -> ModelFiles.load(f), layers);
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
 
     @Test
     void roundTripIsBitExactWithArchitecturePreprocessingLabelsAndMetadata() throws Exception {
