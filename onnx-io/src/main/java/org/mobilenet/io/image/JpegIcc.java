@@ -24,8 +24,9 @@ import java.util.Map;
  * scanline, a one-row RGB raster, with that op before storing it. Making the two transforms is most
  * of the cost of a photo's decoding. Here the same happens with the transforms made once per profile
  * and thread: the file is decoded without its ICC markers (libjpeg's output does not depend on them),
- * and each row goes through an op made the same way ({@code new ColorConvertOp(profile space, sRGB,
- * null)}) on a one-row raster of the same layout, so the pixels are the same.
+ * and the rows go through an op made the same way ({@code new ColorConvertOp(profile space, sRGB,
+ * null)}) on a raster of the same layout, so the pixels are the same (all rows in one call: the
+ * native transform is applied pixel by pixel either way).
  *
  * <p>Only the plain case takes this path: markers before the first scan, numbered 1..N exactly once
  * with the same count, none empty; a 3-component frame. Anything else (and a profile the reader would
@@ -172,26 +173,20 @@ final class JpegIcc {
         static final Transform UNUSABLE = new Transform(null);
 
         private final ColorConvertOp op;
-        private byte[] line = new byte[0];
-        private WritableRaster raster;
 
         private Transform(ColorConvertOp op) {
             this.op = op;
         }
 
         /**
-         * Converts one row of {@code width} RGB pixels in place, on a one-row interleaved RGB raster as
-         * the JPEG reader's own.
+         * Converts {@code h} rows of {@code w} RGB pixels in place, in one call on an interleaved RGB
+         * raster of the JPEG reader's own layout (it converts a one-row raster per scanline; the colour
+         * transform works pixel by pixel, so the result is the same, with fewer calls).
          */
-        byte[] convert(byte[] rgb, int width) {
-            if (raster == null || raster.getWidth() != width) {
-                line = new byte[width * 3];
-                raster = Raster.createInterleavedRaster(new DataBufferByte(line, line.length), width, 1, width * 3, 3,
-                        new int[] {0, 1, 2}, null);
-            }
-            System.arraycopy(rgb, 0, line, 0, width * 3);
-            op.filter(raster, raster);
-            return line;
+        void convert(byte[] rgb, int w, int h) {
+            WritableRaster r = Raster.createInterleavedRaster(new DataBufferByte(rgb, w * h * 3), w, h, w * 3, 3,
+                    new int[] {0, 1, 2}, null);
+            op.filter(r, r);
         }
     }
 
