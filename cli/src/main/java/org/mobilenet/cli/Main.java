@@ -2,6 +2,7 @@ package org.mobilenet.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import org.mobilenet.engine.model.UnsupportedModelException;
 import org.mobilenet.engine.run.KernelPrimer;
 import org.mobilenet.io.BadInputException;
@@ -21,11 +22,11 @@ public final class Main {
 
     public static void main(String[] args) {
         // Before picocli and the model loader: the primer gets the JIT going on the other core.
-        for (String a : args) {
-            if (RUN_A_MODEL.contains(a)) {
-                KernelPrimer.start();
-                break;
-            }
+        List<String> list = Arrays.asList(args);
+        int engine = list.indexOf("--engine");
+        boolean ort = list.contains("--engine=ort") || engine >= 0 && engine + 1 < args.length && args[engine + 1].equals("ort");
+        if (!ort && list.stream().anyMatch(RUN_A_MODEL::contains)) {
+            KernelPrimer.start();
         }
         System.exit(run(args));
     }

@@ -276,6 +276,9 @@ public final class Network implements AutoCloseable {
             steps = cold;
             par = Parallel.SERIAL;
             KernelPrimer.stop();
+            if (n > 1) {
+                warmUp.start(); // a batch: more passes are coming, so the warm-up need not wait for this one
+            }
         }
         long start = System.nanoTime();
         int first = 0;
@@ -293,6 +296,17 @@ public final class Network implements AutoCloseable {
             warmUp.coldPass((System.nanoTime() - start) / n);
         }
         return result;
+    }
+
+    /**
+     * Starts handing over to the network's own kernels now instead of after the first pass (see the
+     * class comment), for a caller about to run many passes; no effect on a network that is warm or
+     * was compiled with explicit kernels.
+     */
+    public void startWarmUp() {
+        if (warmUp != null) {
+            warmUp.start();
+        }
     }
 
     /** Stops the worker threads; the network must not be used afterwards. */

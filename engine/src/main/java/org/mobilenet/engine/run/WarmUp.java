@@ -47,11 +47,16 @@ final class WarmUp implements Runnable, AutoCloseable {
         return result;
     }
 
-    /** Called by the network after each cold pass with its time per image; the first call starts the warm-up. */
+    /** Called by the network after each cold pass with its time per image; starts the warm-up if it has not started. */
     void coldPass(long nanosPerImage) {
         if (nanosPerImage < bestCold) {
             bestCold = nanosPerImage;
         }
+        start();
+    }
+
+    /** Starts the warm-up thread unless it has started (or the network is closed). Called by the network's thread only. */
+    void start() {
         if (thread == null && !closed) {
             thread = new Thread(this, "mobilenet-warmup");
             thread.setDaemon(true);
