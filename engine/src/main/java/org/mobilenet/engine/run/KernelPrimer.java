@@ -39,7 +39,7 @@ public final class KernelPrimer {
         if (cold == null || !STARTED.compareAndSet(false, true)) {
             return;
         }
-        Thread t = new Thread(() -> prime(cold), "mobilenet-primer");
+        Thread t = new Thread(() -> prime(cold, PASSES, MAX_NANOS, () -> done), "mobilenet-primer");
         t.setDaemon(true);
         t.start();
     }
@@ -62,7 +62,11 @@ public final class KernelPrimer {
         return layers;
     }
 
-    private static void prime(Kernels kernels) {
+    /**
+     * Runs the tiny network on {@code kernels} for at most {@code passes} passes and {@code maxNanos},
+     * or until {@code stop} says so (also used by {@link WarmUp} to get the fast kernels compiled cheaply).
+     */
+    static void prime(Kernels kernels, int passes, long maxNanos, java.util.function.BooleanSupplier stop) {
         List<LayerSpec> layers = layers();
         PreparedLayer[] steps = new PreparedLayer[layers.size()];
         for (int i = 0; i < steps.length; i++) {
@@ -90,7 +94,7 @@ public final class KernelPrimer {
             input[i] = (i % 29) / 14f - 1f;
         }
         long start = System.nanoTime();
-        for (int pass = 0; pass < PASSES && !done && System.nanoTime() - start < MAX_NANOS; pass++) {
+        for (int pass = 0; pass < passes && !stop.getAsBoolean() && System.nanoTime() - start < maxNanos; pass++) {
             plan.run(steps, 0, input, buffers, 1, Parallel.SERIAL, null, null);
         }
     }
