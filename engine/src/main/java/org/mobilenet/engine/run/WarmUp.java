@@ -20,10 +20,6 @@ final class WarmUp implements Runnable, AutoCloseable {
     static final int WINDOW = 5;
     /** A window that improves on the one before by less than this fraction counts as converged. */
     static final double STALL = 0.05;
-    /** Passes of the primer's tiny network on the fast kernels before the real layers run. */
-    static final int PRIME_PASSES = 300;
-    /** The longest that priming may take. */
-    static final long PRIME_NANOS = 2_000_000_000L;
     /** The longest the warm-up tries before giving up. */
     static final long MAX_NANOS = 60_000_000_000L;
 
@@ -71,10 +67,6 @@ final class WarmUp implements Runnable, AutoCloseable {
     @Override
     public void run() {
         Network.Fast fast = prepare.get();
-        // Interpreted Vector API code is so slow that the real layers' first passes cost seconds of
-        // CPU before C2 compiles them; the primer's tiny network gets the same methods compiled for a
-        // fraction of that, and the real passes below then only confirm they are warm.
-        KernelPrimer.prime(fast.kernels(), PRIME_PASSES, PRIME_NANOS, () -> closed);
         float[] input = new float[inputSize];
         for (int i = 0; i < input.length; i++) {
             input[i] = (i % 251) / 125f - 1f;
