@@ -34,6 +34,18 @@ public final class LoopKernels implements Kernels {
         }
     }
 
+    /** acc_k[0 .. len) += a_k * w[0 .. len) for four rows k: w is loaded once for four multiply-adds. */
+    static void axpy4(float a0, float a1, float a2, float a3, float[] w,
+                      float[] acc0, float[] acc1, float[] acc2, float[] acc3, int len) {
+        for (int j = 0; j < len; j++) {
+            float x = w[j];
+            acc0[j] += a0 * x;
+            acc1[j] += a1 * x;
+            acc2[j] += a2 * x;
+            acc3[j] += a3 * x;
+        }
+    }
+
     /** acc[0 .. len) += x[0 .. len) * w[0 .. len): one depthwise tap over a pixel's channels. */
     static void multiplyAdd(float[] x, float[] w, float[] acc, int len) {
         for (int j = 0; j < len; j++) {
@@ -305,6 +317,9 @@ public final class LoopKernels implements Kernels {
         private final float[] bias;
         private final Activation act;
         private final float[] acc;
+        private final float[] acc1;
+        private final float[] acc2;
+        private final float[] acc3;
 
         Pointwise(int inC, int outC, float[] weights, float[] bias, Activation act) {
             this.inC = inC;
@@ -313,12 +328,31 @@ public final class LoopKernels implements Kernels {
             this.bias = biasOrZero(bias, outC);
             this.act = act;
             this.acc = new float[outC];
+            this.acc1 = new float[outC];
+            this.acc2 = new float[outC];
+            this.acc3 = new float[outC];
         }
 
-        /** {@code pixels} rows. */
+        /** {@code pixels} rows, four at a time (each weight row loaded once for four pixels), then one by one. */
         @Override
         public void run(float[] in, int pixels, float[] out, Parallel parallel) {
-            for (int p = 0; p < pixels; p++) {
+            int p = 0;
+            for (; p + 4 <= pixels; p += 4) {
+                System.arraycopy(bias, 0, acc, 0, outC);
+                System.arraycopy(bias, 0, acc1, 0, outC);
+                System.arraycopy(bias, 0, acc2, 0, outC);
+                System.arraycopy(bias, 0, acc3, 0, outC);
+                int i = p * inC;
+                for (int ic = 0; ic < inC; ic++) {
+                    axpy4(in[i + ic], in[i + inC + ic], in[i + 2 * inC + ic], in[i + 3 * inC + ic], w[ic],
+                            acc, acc1, acc2, acc3, outC);
+                }
+                store(acc, act, out, p * outC, outC);
+                store(acc1, act, out, (p + 1) * outC, outC);
+                store(acc2, act, out, (p + 2) * outC, outC);
+                store(acc3, act, out, (p + 3) * outC, outC);
+            }
+            for (; p < pixels; p++) {
                 System.arraycopy(bias, 0, acc, 0, outC);
                 int i = p * inC;
                 for (int ic = 0; ic < inC; ic++) {
