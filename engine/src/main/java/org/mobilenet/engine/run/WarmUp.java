@@ -21,7 +21,7 @@ final class WarmUp implements Runnable, AutoCloseable {
     /** A window that improves on the one before by less than this fraction counts as converged. */
     static final double STALL = 0.05;
     /** The longest the warm-up tries before giving up. */
-    static final long MAX_NANOS = 60_000_000_000L;
+    static final long MAX_NANOS = 20_000_000_000L;
 
     private final Supplier<Network.Fast> prepare;
     private final int inputSize;

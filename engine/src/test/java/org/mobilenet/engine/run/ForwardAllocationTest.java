@@ -43,6 +43,7 @@ class ForwardAllocationTest {
     }
 
     private static void assertNoAllocationAfterWarmUp(Architecture spec, int batch) {
+        awaitBackgroundWarmUps();
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertTrue(mx.isThreadAllocatedMemorySupported());
         mx.setThreadAllocatedMemoryEnabled(true);
@@ -82,6 +83,24 @@ class ForwardAllocationTest {
                 }
                 assertTrue(clean == CLEAN_IN_A_ROW, "batch " + batch + ", threads " + threads + ": after " + pass
                         + " passes a forward pass still allocated " + lastBytes + " bytes");
+            }
+        }
+    }
+
+    /**
+     * Waits (bounded) for the warm-up and primer threads of networks that earlier tests in this JVM
+     * compiled with the default kernels: they run the same kernels on other shapes at the same time,
+     * which competes with the JIT work this test waits for.
+     */
+    private static void awaitBackgroundWarmUps() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("mobilenet-warmup") || t.getName().equals("mobilenet-primer")) {
+                try {
+                    t.join(30_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
