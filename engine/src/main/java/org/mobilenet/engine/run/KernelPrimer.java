@@ -12,17 +12,22 @@ import org.mobilenet.engine.kernels.Parallel;
 import org.mobilenet.engine.kernels.PreparedLayer;
 
 /**
- * Gets the cold kernels ({@link KernelChoice#coldKernels()}) compiled by the JIT before a first real
- * pass needs them: a daemon thread runs a tiny MobileNet (α 0.25 at 32×32, synthetic weights, with
- * one residual add as MobileNet v2 has them) on them for {@link #PASSES} passes, or until a real
- * network starts its first cold pass, while the caller goes on loading a model and decoding an image
- * on the other core. The JIT compiles methods, not shapes, so the real network's first pass then
- * runs compiled code. Started once per JVM, by {@link Network#compile} or earlier by a program that
- * knows it is about to run a model ({@link #start()}); without cold kernels it does nothing.
+ * Gets a cold JVM ready for the cold kernels ({@link KernelChoice#coldKernels()}) on another core: a
+ * daemon thread loads and initializes the engine's classes and prepares a tiny MobileNet (α 0.25 at
+ * 32×32, synthetic weights, one residual add as MobileNet v2 has them) on those kernels while the
+ * caller goes on parsing its command line, loading a model and decoding an image. It can also run that
+ * network for {@link #PASSES} passes (or until a real network starts its first cold pass) so the JIT
+ * has compiled the kernels before the first real pass; the JIT compiles methods, not shapes. That made
+ * the first pass of 0.5/160 fast (12 ms against about 60) but the whole one-image {@code classify}
+ * slower, because its compilations delay those of the model import and the image decoder (JDK 17, 8
+ * alternating rounds: 0.34 s with no passes, 0.37 s with 60, 0.43 s with 400). So it runs none by
+ * default; {@code -Dmobilenet.primer.passes=N} sets another count, and a negative one turns the primer
+ * off. Started once per JVM, by {@link Network#compile} or earlier by a program that knows it is about
+ * to run a model ({@link #start()}); without cold kernels it does nothing.
  */
 public final class KernelPrimer {
-    /** Enough for C2 to compile the run methods of the loop kernels (about 13 calls each per pass). */
-    static final int PASSES = 400;
+    /** Passes of the tiny network (see the class comment for why none by default). */
+    static final int PASSES = Integer.getInteger("mobilenet.primer.passes", 0);
     /** The longest the primer runs, in case the machine is slow or busy. */
     static final long MAX_NANOS = 500_000_000L;
 
@@ -36,7 +41,7 @@ public final class KernelPrimer {
     /** Starts the primer thread, once per JVM; returns at once. */
     public static void start() {
         Kernels cold = KernelChoice.coldKernels();
-        if (cold == null || !STARTED.compareAndSet(false, true)) {
+        if (cold == null || PASSES < 0 || !STARTED.compareAndSet(false, true)) {
             return;
         }
         Thread t = new Thread(() -> prime(cold, PASSES, MAX_NANOS, () -> done), "mobilenet-primer");
