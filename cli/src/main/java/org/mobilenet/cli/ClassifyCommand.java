@@ -135,7 +135,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                 }
                 report[0] = new ClassifyReport(names, classes > 0, features || classes == 0).writer(out, format);
                 backends[0] = Backends.factory(engine, m, threads);
-                return new BatchClassifier.Setup(new ImagePreprocessor(p, m.resolution()), backends[0], classes);
+                return new BatchClassifier.Setup(new ImagePreprocessor(p, m.inputHeight(), m.inputWidth()), backends[0], classes);
             }, results -> {
                 progress.hide();
                 for (ImageResult r : results) {
