@@ -25,7 +25,9 @@ import org.mobilenet.io.safetensors.SafetensorsModels;
 
 /**
  * The issue's must-show: a MobileNet v1 body with a two-layer Dense head (Teachable-Machine style:
- * global pooling, Dense(100, relu), Dense(3), softmax) converts to ONNX and passes verify.
+ * global pooling, Dense(100, relu), Dense(3), softmax) and a v1 at 160x224 (H x W) each convert to
+ * ONNX and pass verify; the dense head as torch (Gemm + Relu) and Keras (MatMul + Add + Relu) write it
+ * imports; a labels file has one line per class whatever the class count.
  */
 class CustomHeadAndShapeTest {
     @TempDir
@@ -61,6 +63,25 @@ class CustomHeadAndShapeTest {
         assertEquals(3, JsonParser.parseString(info.out()).getAsJsonObject().get("classes").getAsInt(), info.out());
         CliRun vs = CliRun.of("verify", st.toString(), "--count", "2");
         assertEquals(ExitCode.OK, vs.code(), vs.out() + vs.err());
+    }
+
+    @Test
+    void aLabelsFileHasOneLinePerClassWhateverTheCount() throws Exception {
+        Model m = SeededInit.create(denseHeadGraph(), 7);
+        Path st = tmp.resolve("tm.safetensors");
+        SafetensorsModels.write(m, st, false);
+        Path labels = tmp.resolve("labels.txt");
+        java.nio.file.Files.writeString(labels, "rock\npaper\nscissors\n");
+        String img = CliRun.shared().resolve("images/cat.bmp").toString();
+        CliRun r = CliRun.of("classify", "-m", st.toString(), "--labels", labels.toString(), "--format", "json",
+                "--top-k", "3", img);
+        assertEquals(ExitCode.OK, r.code(), r.err());
+        assertTrue(r.out().contains("\"scissors\""), r.out());
+        assertTrue(r.out().contains("\"rock\""), r.out());
+        java.nio.file.Files.writeString(labels, "rock\npaper\n");
+        CliRun bad = CliRun.of("classify", "-m", st.toString(), "--labels", labels.toString(), img);
+        assertEquals(ExitCode.BAD_INPUT, bad.code(), bad.out() + bad.err());
+        assertTrue(bad.err().contains("expected 3 labels") && bad.err().contains("found 2"), bad.err());
     }
 
     @Test
@@ -100,6 +121,22 @@ class CustomHeadAndShapeTest {
             int topOrt = JsonParser.parseString(o.out()).getAsJsonArray().get(0).getAsJsonObject()
                     .getAsJsonArray("results").get(0).getAsJsonObject().get("index").getAsInt();
             assertEquals(top, topOrt, resize);
+        }
+    }
+
+    @Test
+    void denseHeadsAsTorchAndKerasWriteThemImportAndPassVerify() throws Exception {
+        Model m = SeededInit.create(denseHeadGraph(), 9);
+        for (org.mobilenet.cli.verify.ExportStyles.Style style : new org.mobilenet.cli.verify.ExportStyles.Style[] {
+                org.mobilenet.cli.verify.ExportStyles.Style.PYTORCH, org.mobilenet.cli.verify.ExportStyles.Style.KERAS}) {
+            Path f = tmp.resolve(style + ".onnx");
+            java.nio.file.Files.write(f, org.mobilenet.cli.verify.ExportStyles.build(m, style, false).toByteArray());
+            CliRun v = CliRun.of("verify", f.toString(), "--count", "2", "--per-layer");
+            assertEquals(ExitCode.OK, v.code(), style + ": " + v.out() + v.err());
+            assertTrue(v.out().contains("fc.0") && v.out().contains("fc.1"), v.out());
+            CliRun info = CliRun.of("info", f.toString(), "--format", "json");
+            assertEquals(ExitCode.OK, info.code(), info.err());
+            assertEquals(3, JsonParser.parseString(info.out()).getAsJsonObject().get("classes").getAsInt(), info.out());
         }
     }
 }
