@@ -108,8 +108,12 @@ class CustomHeadAndShapeTest {
             CliRun vi = CliRun.of("verify", f, "--images", img);
             assertEquals(ExitCode.OK, vi.code(), vi.out() + vi.err());
         }
-        CliRun info = CliRun.of("info", onnx.toString(), "--format", "json");
-        assertEquals(ExitCode.OK, info.code(), info.err());
+        for (String f : new String[] {onnx.toString(), st.toString()}) {
+            CliRun info = CliRun.of("info", f, "--format", "json");
+            assertEquals(ExitCode.OK, info.code(), info.err());
+            assertEquals("160x224", JsonParser.parseString(info.out()).getAsJsonObject().get("resolution").getAsString(),
+                    info.out());
+        }
         for (String resize : new String[] {"stretch", "center-crop"}) {
             CliRun e = CliRun.of("classify", "-m", st.toString(), "--resize", resize, "--format", "json", "--top-k", "1", img);
             assertEquals(ExitCode.OK, e.code(), e.err());

@@ -67,8 +67,8 @@ final class TfliteGraphMapper {
         }
         TfliteTensor input = file.tensor(inputs[0]);
         int[] s = input.shape();
-        if (s.length != 4 || s[0] != 1 || s[3] != 3 || s[1] < 1 || s[1] != s[2]) {
-            throw new FlatBufferException("expected the input to be a square RGB image [1, H, H, 3], found "
+        if (s.length != 4 || s[0] != 1 || s[3] != 3 || s[1] < 1 || s[2] < 1) {
+            throw new FlatBufferException("expected the input to be an RGB image [1, H, W, 3], found "
                     + input.describe());
         }
         Shape inShape = new Shape(s[1], s[2], s[3]);

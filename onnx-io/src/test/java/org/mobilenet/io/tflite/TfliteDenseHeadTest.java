@@ -81,4 +81,18 @@ class TfliteDenseHeadTest {
         Files.writeString(tmp.resolve("labels.txt"), "rock\npaper\nscissors\n");
         assertEquals(List.of("rock", "paper", "scissors"), TfliteImporter.load(f).labels());
     }
+
+    @Test
+    void aV1At64x96ImportsAsThatSpec() throws Exception {
+        ModelSpec spec = new ModelSpec(0.25, new org.mobilenet.engine.arch.Resolution(64, 96), 5, Variant.SEPARABLE,
+                Padding.TF_SAME, true);
+        Model m = SeededInit.create(spec, 8).foldBatchNorm();
+        Path f = tmp.resolve("wide.tflite");
+        Files.write(f, TfliteTestModels.write(m, false));
+        Model back = TfliteImporter.load(f);
+        assertEquals(64, back.inputHeight());
+        assertEquals(96, back.inputWidth());
+        float[] x = SeededInit.uniform(new SplittableRandom(5), 64 * 96 * 3, 1f);
+        assertArrayEquals(Network.compile(m).forward(x, 1), Network.compile(back).forward(x, 1), 1e-6f);
+    }
 }
