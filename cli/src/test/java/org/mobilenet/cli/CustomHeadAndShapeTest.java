@@ -114,6 +114,10 @@ class CustomHeadAndShapeTest {
             assertEquals("160x224", JsonParser.parseString(info.out()).getAsJsonObject().get("resolution").getAsString(),
                     info.out());
         }
+        // bench takes square inputs so far: refused in one line as a model it does not support yet.
+        CliRun bench = CliRun.of("bench", "-m", st.toString(), "--no-ort", "--runs", "1", "--warmup", "1");
+        assertEquals(ExitCode.BAD_INPUT, bench.code(), bench.out() + bench.err());
+        assertTrue(bench.err().contains("not square"), bench.err());
         for (String resize : new String[] {"stretch", "center-crop"}) {
             CliRun e = CliRun.of("classify", "-m", st.toString(), "--resize", resize, "--format", "json", "--top-k", "1", img);
             assertEquals(ExitCode.OK, e.code(), e.err());
