@@ -147,4 +147,21 @@ class CustomHeadAndShapeTest {
             assertEquals(3, JsonParser.parseString(info.out()).getAsJsonObject().get("classes").getAsInt(), info.out());
         }
     }
+
+    @Test
+    void theFilesOwnLabelsNameTheClassesOfADenseHead() throws Exception {
+        Model seeded = SeededInit.create(denseHeadGraph(), 7);
+        Model m = new Model(seeded.architecture(), seeded.tensors(), seeded.bnEpsilon(), seeded.preprocessing(),
+                List.of("rock", "paper", "scissors"), java.util.Map.of());
+        Path st = tmp.resolve("labelled.safetensors");
+        SafetensorsModels.write(m, st, false);
+        Path onnx = tmp.resolve("labelled.onnx");
+        assertEquals(ExitCode.OK, CliRun.of("convert", st.toString(), onnx.toString()).code());
+        String img = CliRun.shared().resolve("images/cat.bmp").toString();
+        for (String f : new String[] {st.toString(), onnx.toString()}) {
+            CliRun r = CliRun.of("classify", "-m", f, "--format", "json", "--top-k", "3", img);
+            assertEquals(ExitCode.OK, r.code(), r.err());
+            assertTrue(r.out().contains("\"paper\""), f + ": " + r.out());
+        }
+    }
 }
