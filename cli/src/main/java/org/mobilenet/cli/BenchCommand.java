@@ -172,17 +172,18 @@ public final class BenchCommand implements Callable<Integer> {
             m = SeededInit.create(s, 1);
             name = "seeded " + m.describe();
         }
-        int r = m.resolution();
-        if ((long) batch * r * r * 3 > Integer.MAX_VALUE / 4 || (long) batch * m.outputSize() > Integer.MAX_VALUE / 4) {
-            throw new IllegalArgumentException("--batch " + batch + " is too large for " + r + "x" + r + " inputs");
+        int h = m.inputHeight();
+        int w = m.inputWidth();
+        if ((long) batch * h * w * 3 > Integer.MAX_VALUE / 4 || (long) batch * m.outputSize() > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException("--batch " + batch + " is too large for " + h + "x" + w + " inputs");
         }
         if (cold) {
             return cold(file, m, name);
         }
         byte[] onnx = noOrt ? null : file != null && ModelFiles.Format.of(file) == ModelFiles.Format.ONNX ? onnxBytes(file) : exported(m);
-        float[] images = BenchInput.images(batch, r);
+        float[] images = BenchInput.images(batch, h, w);
         try (Network net = Network.compile(m, KernelChoice.defaultKernels(), threads);
-             OrtBenchSession ort = noOrt ? null : openOrt(file, onnx, images, r)) {
+             OrtBenchSession ort = noOrt ? null : openOrt(file, onnx, images, h, w)) {
             float[] out = new float[batch * net.outputSize()];
             Double maxDiff = null;
             if (ort != null) {
@@ -238,6 +239,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** {@code --cold}: fresh JVMs, engine and ORT alternating, {@code --runs} of each. */
     private int cold(Path file, Model m, String name) throws Exception {
+        m.resolution(); // the children take one side: a non-square model is refused here, before any file is written
         int processes = runs != null ? runs : COLD_RUNS;
         Path dir = Files.createTempDirectory("mobilenet-bench-cold-");
         try {
@@ -389,9 +391,10 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** ONNX Runtime's session; a model file it cannot load is bad input naming that file. */
-    private OrtBenchSession openOrt(Path file, byte[] onnx, float[] images, int r) throws OrtException, BadInputException {
+    private OrtBenchSession openOrt(Path file, byte[] onnx, float[] images, int h, int w) throws OrtException,
+            BadInputException {
         try {
-            return new OrtBenchSession(onnx, threads, spinning, stopSpinning, images, batch, r);
+            return new OrtBenchSession(onnx, threads, spinning, stopSpinning, images, batch, h, w);
         } catch (OrtException | IllegalArgumentException e) {
             if (file == null) {
                 throw e;

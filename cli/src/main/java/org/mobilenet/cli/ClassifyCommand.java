@@ -60,7 +60,7 @@ public final class ClassifyCommand implements Callable<Integer> {
     float threshold;
 
     @Option(names = "--labels", paramLabel = "FILE",
-            description = "Class names, one per line (1000 or 1001 lines; the background class is handled either way)."
+            description = "Class names, one per line (one line per class of the model; for 1000 or 1001 classes the background class is handled either way)."
                     + " Default: the model's own labels.")
     Path labels;
 
@@ -135,7 +135,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                 }
                 report[0] = new ClassifyReport(names, classes > 0, features || classes == 0).writer(out, format);
                 backends[0] = Backends.factory(engine, m, threads);
-                return new BatchClassifier.Setup(new ImagePreprocessor(p, m.resolution()), backends[0], classes);
+                return new BatchClassifier.Setup(new ImagePreprocessor(p, m.inputHeight(), m.inputWidth()), backends[0], classes);
             }, results -> {
                 progress.hide();
                 for (ImageResult r : results) {

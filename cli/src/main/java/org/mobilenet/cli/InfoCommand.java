@@ -16,6 +16,7 @@ import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Resolution;
 import org.mobilenet.engine.cost.CostModel;
 import org.mobilenet.engine.cost.CostReport;
 import org.mobilenet.engine.cost.LayerCost;
@@ -112,7 +113,8 @@ public final class InfoCommand implements Callable<Integer> {
         info.put("arch", g.family());
         if (a instanceof ModelSpec s) {
             info.put("alpha", s.alpha());
-            info.put("resolution", s.resolution());
+            Resolution r = s.inputResolution();
+            info.put("resolution", r.isSquare() ? (Object) r.h() : r.h() + "x" + r.w());
         } else if (a instanceof MobileNetV2Spec s) {
             info.put("alpha", s.alpha());
         }

@@ -68,7 +68,13 @@ public final class ModelMetadata {
             return md;
         }
         md.put(ALPHA, Double.toString(m.spec().alpha()));
-        md.put(RESOLUTION, Integer.toString(m.spec().resolution()));
+        if (m.inputHeight() == m.inputWidth()) {
+            md.put(RESOLUTION, Integer.toString(m.inputHeight()));
+        } else {
+            md.put(RESOLUTION, m.inputHeight() + "x" + m.inputWidth());
+            md.put(HEIGHT, Integer.toString(m.inputHeight()));
+            md.put(WIDTH, Integer.toString(m.inputWidth()));
+        }
         md.put(CLASSES, Integer.toString(m.spec().classes()));
         md.put(VARIANT, m.spec().variant().id());
         md.put(PADDING, m.spec().padding().id());

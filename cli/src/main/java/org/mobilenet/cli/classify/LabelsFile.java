@@ -10,10 +10,11 @@ import java.util.List;
 import org.mobilenet.io.BadInputException;
 
 /**
- * A {@code --labels} file: one class name per line, 1000 or 1001 lines (trailing blank lines
- * ignored). The background class is handled either way: 1000 labels for a 1001-class model get
- * "background" prepended; 1001 labels for a 1000-class model lose their first line. Anything else is
- * a {@link BadInputException}.
+ * A {@code --labels} file: one class name per line (trailing blank lines ignored), one line per class
+ * of the model, whatever its class count (a custom head's 3 classes take 3 lines). The ImageNet
+ * background class is handled either way: 1000 labels for a 1001-class model get "background"
+ * prepended; 1001 labels for a 1000-class model lose their first line. Any other count is a
+ * {@link BadInputException}.
  */
 public final class LabelsFile {
     private static final long MAX_BYTES = 16L << 20;
@@ -41,10 +42,7 @@ public final class LabelsFile {
         }
         lines.replaceAll(String::strip);
         int n = lines.size();
-        if (n != 1000 && n != 1001) {
-            throw new BadInputException(file, "expected 1000 or 1001 labels (one per line), found " + n);
-        }
-        if (n == classes) {
+        if (n == classes && n > 0) {
             return lines;
         }
         if (classes == 1001 && n == 1000) {
@@ -54,6 +52,8 @@ public final class LabelsFile {
         if (classes == 1000 && n == 1001) {
             return lines.subList(1, n);
         }
-        throw new BadInputException(file, "has " + n + " labels but the model has " + classes + " classes");
+        throw new BadInputException(file, "expected " + classes + " labels (one per line, one per class of the model"
+                + (classes == 1000 || classes == 1001 ? "; or " + (classes == 1000 ? 1001 : 1000)
+                        + ", the background class handled" : "") + "), found " + n);
     }
 }

@@ -24,13 +24,15 @@ final class OrtBackend implements Backend {
     private final OrtRunner runner;
     private final String output;
     private final boolean headless;
-    private final int resolution;
+    private final int height;
+    private final int width;
 
     private OrtBackend(OrtRunner runner, Model model) {
         this.runner = runner;
         this.headless = model.classes() == 0;
         this.output = headless ? "features" : (model.graph().hasSoftmax() ? "probabilities" : "logits");
-        this.resolution = model.resolution();
+        this.height = model.inputHeight();
+        this.width = model.inputWidth();
     }
 
     /**
@@ -81,14 +83,14 @@ final class OrtBackend implements Backend {
 
     @Override
     public Result run(float[] input, int n, boolean features) {
-        float[] nchw = Layouts.toNchw(input, n, resolution, resolution, 3);
+        float[] nchw = Layouts.toNchw(input, n, height, width, 3);
         List<String> names = new ArrayList<>(List.of(output));
         boolean pooled = features && !headless;
         if (pooled) {
             names.add(POOL);
         }
         try {
-            Map<String, float[]> out = runner.run(OnnxExporter.INPUT, nchw, new long[] {n, 3, resolution, resolution}, names);
+            Map<String, float[]> out = runner.run(OnnxExporter.INPUT, nchw, new long[] {n, 3, height, width}, names);
             return new Result(out.get(output), pooled ? out.get(POOL) : null);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);

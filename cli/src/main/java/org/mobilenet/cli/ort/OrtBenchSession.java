@@ -34,7 +34,13 @@ public final class OrtBenchSession implements AutoCloseable {
      */
     public OrtBenchSession(byte[] onnx, int threads, boolean spinning, boolean stopSpinning, float[] imagesNhwc, int batch, int r)
             throws OrtException {
-        this((env, o) -> env.createSession(onnx, o), threads, spinning, stopSpinning, imagesNhwc, batch, r);
+        this((env, o) -> env.createSession(onnx, o), threads, spinning, stopSpinning, imagesNhwc, batch, r, r);
+    }
+
+    /** The same for an {@code h x w} input: imagesNhwc {@code [batch, h, w, 3]}. */
+    public OrtBenchSession(byte[] onnx, int threads, boolean spinning, boolean stopSpinning, float[] imagesNhwc, int batch, int h,
+            int w) throws OrtException {
+        this((env, o) -> env.createSession(onnx, o), threads, spinning, stopSpinning, imagesNhwc, batch, h, w);
     }
 
     /**
@@ -44,7 +50,8 @@ public final class OrtBenchSession implements AutoCloseable {
     public static OrtBenchSession open(Path onnxFile, int threads, boolean spinning, boolean stopSpinning, float[] imagesNhwc,
             int batch, int r) throws OrtException {
         String path = onnxFile.toString();
-        return new OrtBenchSession((env, o) -> env.createSession(path, o), threads, spinning, stopSpinning, imagesNhwc, batch, r);
+        return new OrtBenchSession((env, o) -> env.createSession(path, o), threads, spinning, stopSpinning, imagesNhwc, batch, r,
+                r);
     }
 
     @FunctionalInterface
@@ -52,8 +59,8 @@ public final class OrtBenchSession implements AutoCloseable {
         OrtSession open(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
     }
 
-    private OrtBenchSession(Opener opener, int threads, boolean spinning, boolean stopSpinning, float[] imagesNhwc, int batch, int r)
-            throws OrtException {
+    private OrtBenchSession(Opener opener, int threads, boolean spinning, boolean stopSpinning, float[] imagesNhwc, int batch, int h,
+            int w) throws OrtException {
         env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(threads);
@@ -72,9 +79,9 @@ public final class OrtBenchSession implements AutoCloseable {
                 throw new IllegalArgumentException("ONNX model input " + inputName + " is not an image batch [N,3,R,R] or [N,R,R,3]");
             }
             boolean nchw = shape[1] == 3;
-            long[] feedShape = nchw ? new long[] {batch, 3, r, r} : new long[] {batch, r, r, 3};
+            long[] feedShape = nchw ? new long[] {batch, 3, h, w} : new long[] {batch, h, w, 3};
             FloatBuffer buf = ByteBuffer.allocateDirect(imagesNhwc.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            buf.put(nchw ? Layouts.toNchw(imagesNhwc, batch, r, r, 3) : imagesNhwc);
+            buf.put(nchw ? Layouts.toNchw(imagesNhwc, batch, h, w, 3) : imagesNhwc);
             buf.rewind();
             input = OnnxTensor.createTensor(env, buf, feedShape);
             feed = Map.of(inputName, input);

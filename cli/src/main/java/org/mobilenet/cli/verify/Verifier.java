@@ -75,12 +75,13 @@ public final class Verifier {
         }
         OnnxImport imp = OnnxImporter.importModel(file, proto);
         Model model = imp.model();
-        int res = model.resolution();
+        int h = model.inputHeight();
+        int w = model.inputWidth();
         int n = o.images().isEmpty() ? o.count() : o.images().size();
-        if ((long) n * res * res * 3 > Integer.MAX_VALUE / 4 || (long) n * model.outputSize() > Integer.MAX_VALUE / 4) {
-            throw new IllegalArgumentException(n + " inputs are too many for " + res + "x" + res + " images in one run");
+        if ((long) n * h * w * 3 > Integer.MAX_VALUE / 4 || (long) n * model.outputSize() > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException(n + " inputs are too many for " + h + "x" + w + " images in one run");
         }
-        float[] input = o.images().isEmpty() ? randomInput(model.preprocessing(), res, n, o.seed())
+        float[] input = o.images().isEmpty() ? randomInput(model.preprocessing(), h * w, n, o.seed())
                 : imageInput(model, o.images());
         Network net = Network.compile(model);
         Map<String, float[]> engineLayers = new LinkedHashMap<>();
@@ -104,7 +105,7 @@ public final class Verifier {
         }
         Map<String, float[]> ort;
         try {
-            ort = runOrt(runProto.toByteArray(), imp, input, n, res, outputs);
+            ort = runOrt(runProto.toByteArray(), imp, input, n, h, w, outputs);
         } catch (OrtException e) {
             throw new org.mobilenet.io.BadInputException(file, "ONNX Runtime cannot run this model: "
                     + String.valueOf(e.getMessage()).replace('\n', ' '));
@@ -148,11 +149,11 @@ public final class Verifier {
     }
 
     /** Runs ORT in batches the model's input accepts (a fixed batch dim of 1 means one image at a time). */
-    private static Map<String, float[]> runOrt(byte[] bytes, OnnxImport imp, float[] nhwc, int n, int res,
+    private static Map<String, float[]> runOrt(byte[] bytes, OnnxImport imp, float[] nhwc, int n, int h, int w,
             List<String> outputs) throws OrtException {
         String batchDim = imp.inputDims().get(0);
         int chunk = batchDim.equals("1") ? 1 : n;
-        int per = res * res * 3;
+        int per = h * w * 3;
         Map<String, List<float[]>> parts = new LinkedHashMap<>();
         try (OrtRunner ort = new OrtRunner(bytes, OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
             for (int start = 0; start < n; start += chunk) {
@@ -160,10 +161,10 @@ public final class Verifier {
                 float[] x = java.util.Arrays.copyOfRange(nhwc, start * per, (start + b) * per);
                 long[] shape;
                 if (imp.inputLayout() == Layout.NCHW) {
-                    x = Layouts.toNchw(x, b, res, res, 3);
-                    shape = new long[] {b, 3, res, res};
+                    x = Layouts.toNchw(x, b, h, w, 3);
+                    shape = new long[] {b, 3, h, w};
                 } else {
-                    shape = new long[] {b, res, res, 3};
+                    shape = new long[] {b, h, w, 3};
                 }
                 for (Map.Entry<String, float[]> e : ort.run(imp.inputName(), x, shape, outputs).entrySet()) {
                     parts.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
@@ -185,11 +186,11 @@ public final class Verifier {
     }
 
     /** Seeded inputs as preprocessing would make them from uniform random pixels. Returns {@code [n, R, R, 3]}. */
-    static float[] randomInput(Preprocessing p, int res, int n, long seed) {
+    static float[] randomInput(Preprocessing p, int pixels, int n, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         float[] mean = p.mean();
         float[] std = p.std();
-        float[] x = new float[n * res * res * 3];
+        float[] x = new float[n * pixels * 3];
         for (int i = 0; i < x.length; i++) {
             int c = i % 3;
             x[i] = (float) ((rnd.nextDouble() * 255 - mean[c]) / std[c]);
@@ -198,7 +199,7 @@ public final class Verifier {
     }
 
     private static float[] imageInput(Model model, List<Path> images) throws IOException {
-        ImagePreprocessor pre = new ImagePreprocessor(model.preprocessing(), model.resolution());
+        ImagePreprocessor pre = new ImagePreprocessor(model.preprocessing(), model.inputHeight(), model.inputWidth());
         ImageLoader loader = new ImageLoader();
         float[] x = new float[images.size() * pre.inputSize()];
         for (int i = 0; i < images.size(); i++) {

@@ -182,18 +182,30 @@ public final class ExportStyles {
     }
 
     private static String classifier(Builder b, Model m, Style s, LayerSpec l, String x) {
+        String y = dense(b, m, s, l, x);
+        // A custom head's hidden layers (Keras Dense(activation='relu'), torch Linear + ReLU).
+        return switch (l.activation()) {
+            case NONE -> y;
+            case RELU -> b.node("Relu", l.name() + "/Relu", List.of(y));
+            case RELU6 -> b.node("Clip", l.name() + "/Relu6", List.of(y, "clip_min", "clip_max"));
+        };
+    }
+
+    private static String dense(Builder b, Model m, Style s, LayerSpec l, String x) {
         int c = l.inChannels();
         int k = l.outChannels();
-        float[] w = m.tensor("fc.weight").data();
-        String bias = b.init("fc.bias", new int[] {k}, m.tensor("fc.bias").data());
+        String n = l.name();
+        boolean first = m.graph().layers().get(m.graph().indexOf(n) - 1).kind() == LayerKind.AVG_POOL;
+        float[] w = m.tensor(n + ".weight").data();
+        String bias = b.init(n + ".bias", new int[] {k}, m.tensor(n + ".bias").data());
         switch (s) {
             case PYTORCH -> {
-                String f = b.node("Flatten", "flatten", List.of(x), intAttr("axis", 1));
-                if (!m.isV1()) {
+                String f = first ? b.node("Flatten", "flatten", List.of(x), intAttr("axis", 1)) : x;
+                if (!m.isV1() && first) {
                     // torchvision's v2 classifier is Sequential(Dropout(0.2), Linear): an inference Dropout, if kept.
                     f = b.node("Dropout", "classifier.0/Dropout", List.of(f));
                 }
-                return b.node("Gemm", "fc/Gemm", List.of(f, b.init("fc.weight", new int[] {k, c}, w), bias),
+                return b.node("Gemm", n + "/Gemm", List.of(f, b.init(n + ".weight", new int[] {k, c}, w), bias),
                         floatAttr("alpha", 1), floatAttr("beta", 1), intAttr("transB", 1));
             }
             case TF2ONNX -> {
@@ -202,7 +214,7 @@ public final class ExportStyles {
                 return b.node("Squeeze", "Logits/SpatialSqueeze", List.of(y, b.init("squeeze_axes", new long[] {2, 3})));
             }
             default -> {
-                String f = s == Style.KERAS
+                String f = !first ? x : s == Style.KERAS
                         ? b.node("Reshape", "flatten/Reshape", List.of(x, b.init("flatten_shape", new long[] {-1, c})))
                         : b.node("Flatten", "flatten", List.of(x), intAttr("axis", 1));
                 float[] wt = new float[w.length];
@@ -211,8 +223,9 @@ public final class ExportStyles {
                         wt[j * k + i] = w[i * c + j];
                     }
                 }
-                String mm = b.node("MatMul", "dense/MatMul", List.of(f, b.init("dense/kernel", new int[] {c, k}, wt)));
-                return b.node("Add", "dense/BiasAdd", List.of(mm, bias));
+                String d = n.equals("fc") ? "dense" : n;
+                String mm = b.node("MatMul", d + "/MatMul", List.of(f, b.init(d + "/kernel", new int[] {c, k}, wt)));
+                return b.node("Add", d + "/BiasAdd", List.of(mm, bias));
             }
         }
     }

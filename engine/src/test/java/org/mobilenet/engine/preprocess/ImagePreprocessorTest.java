@@ -67,6 +67,22 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void aNonSquareInputIsHeightByWidth() {
+        // 4x4 with red = 10 * (4y + x) to H 1 x W 2. Stretch samples (0, 0) and (2, 0); center-crop takes
+        // the largest centered 2:1 region, rows 1 and 2 at full width, and samples (0, 1) and (2, 1).
+        int[] p = new int[16];
+        for (int i = 0; i < 16; i++) {
+            p[i] = (10 * i) << 16;
+        }
+        RgbImage img = new RgbImage(4, 4, p);
+        ImagePreprocessor stretch = new ImagePreprocessor(RAW, 1, 2);
+        assertEquals(6, stretch.inputSize());
+        assertArrayEquals(new float[] {0, 0, 0, 20, 0, 0}, stretch.apply(img));
+        float[] crop = new ImagePreprocessor(RAW.withResize(Resize.CENTER_CROP, 1f), 1, 2).apply(img);
+        assertArrayEquals(new float[] {40, 0, 0, 60, 0, 0}, crop);
+    }
+
+    @Test
     void writesIntoABatchAtAnOffset() {
         float[] batch = new float[6];
         new ImagePreprocessor(RAW, 1).apply(new RgbImage(1, 1, new int[] {0x010203}), batch, 3);

@@ -13,7 +13,15 @@ final class ClassifierMatcher {
     }
 
     /** The fully connected layer. Shape: weight {@code [classes, C]} row-major, bias {@code [classes]}. */
-    record Fc(float[] weight, float[] bias, int classes, String output) {
+    record Fc(float[] weight, float[] bias, int classes, String output, Activation activation) {
+        Fc(float[] weight, float[] bias, int classes, String output) {
+            this(weight, bias, classes, output, Activation.NONE);
+        }
+
+        /** The same layer followed by that activation, whose output is now the layer's. */
+        Fc withActivation(Activation a, String out) {
+            return new Fc(weight, bias, classes, out, a);
+        }
     }
 
     static boolean starts(NodeProto n) {

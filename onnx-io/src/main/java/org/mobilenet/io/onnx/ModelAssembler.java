@@ -40,17 +40,19 @@ final class ModelAssembler {
     }
 
     static OnnxImport assemble(OnnxGraph g, InputMatcher.Input input, List<Object> items, String poolValue,
-            ClassifierMatcher.Fc fc, boolean softmax, String softmaxValue, String output) throws BadInputException {
+            List<ClassifierMatcher.Fc> fcs, boolean softmax, String softmaxValue, String output) throws BadInputException {
         Path file = g.file();
         Map<String, String> md = new HashMap<>();
         for (StringStringEntryProto e : g.model().getMetadataPropsList()) {
             md.put(e.getKey(), e.getValue());
         }
         boolean generic = items.stream().anyMatch(u -> u instanceof AddUnit || ((ConvUnit) u).activation() == Activation.NONE)
-                || (md.containsKey(ModelMetadata.ARCH) && !md.get(ModelMetadata.ARCH).equals(ModelSpec.FAMILY));
+                || (md.containsKey(ModelMetadata.ARCH) && !md.get(ModelMetadata.ARCH).equals(ModelSpec.FAMILY))
+                || fcs.size() > 1 || input.height() != input.width();
         if (generic) {
-            return assembleGraph(g, md, input, items, poolValue, fc, softmax, softmaxValue, output);
+            return assembleGraph(g, md, input, items, poolValue, fcs, softmax, softmaxValue, output);
         }
+        ClassifierMatcher.Fc fc = fcs.isEmpty() ? null : fcs.get(0);
         List<ConvUnit> units = items.stream().map(u -> (ConvUnit) u).toList();
         Variant variant = variant(file, units);
         if (input.height() != input.width()) {
@@ -152,7 +154,7 @@ final class ModelAssembler {
      * generator it matches ({@link StandardArchitectures}) or generically ({@code layers.i}).
      */
     private static OnnxImport assembleGraph(OnnxGraph g, Map<String, String> md, InputMatcher.Input input,
-            List<Object> items, String poolValue, ClassifierMatcher.Fc fc, boolean softmax, String softmaxValue,
+            List<Object> items, String poolValue, List<ClassifierMatcher.Fc> fcs, boolean softmax, String softmaxValue,
             String output) throws BadInputException {
         Path file = g.file();
         List<LayerSpec> specs = new ArrayList<>();
@@ -179,15 +181,19 @@ final class ModelAssembler {
         Shape pooled = new Shape(1, 1, cur.c());
         specs.add(new LayerSpec("pool", LayerKind.AVG_POOL, cur.h(), 1, Pads.NONE, cur, pooled));
         values.add(poolValue);
-        int classes = fc == null ? 0 : fc.classes();
-        if (fc != null) {
-            Shape logits = new Shape(1, 1, classes);
-            specs.add(new LayerSpec("fc", LayerKind.FC, 1, 1, Pads.NONE, pooled, logits));
+        int classes = fcs.isEmpty() ? 0 : fcs.get(fcs.size() - 1).classes();
+        Shape flat = pooled;
+        for (int j = 0; j < fcs.size(); j++) {
+            ClassifierMatcher.Fc fc = fcs.get(j);
+            Shape o = new Shape(1, 1, fc.classes());
+            specs.add(new LayerSpec(fcs.size() == 1 ? "fc" : "fc." + j, LayerKind.FC, 1, 1, Pads.NONE, flat, o,
+                    fc.activation().engine(), null));
             values.add(fc.output());
-            if (softmax) {
-                specs.add(new LayerSpec("softmax", LayerKind.SOFTMAX, 1, 1, Pads.NONE, logits, logits));
-                values.add(softmaxValue);
-            }
+            flat = o;
+        }
+        if (!fcs.isEmpty() && softmax) {
+            specs.add(new LayerSpec("softmax", LayerKind.SOFTMAX, 1, 1, Pads.NONE, flat, flat));
+            values.add(softmaxValue);
         }
         LayerGraph graph;
         Optional<StandardArchitectures.Match> match;
@@ -242,10 +248,11 @@ final class ModelAssembler {
                 tensors.put(TensorNames.bnVar(name), new Tensor(s, bn.var()));
             }
         }
-        if (fc != null) {
-            String name = named.get(items.size() + 1).name();
-            tensors.put(TensorNames.weight(name), new Tensor(new int[] {classes, cur.c()}, fc.weight()));
-            tensors.put(TensorNames.bias(name), new Tensor(new int[] {classes}, fc.bias()));
+        for (int j = 0; j < fcs.size(); j++) {
+            LayerSpec l = named.get(items.size() + 1 + j);
+            ClassifierMatcher.Fc fc = fcs.get(j);
+            tensors.put(TensorNames.weight(l.name()), new Tensor(new int[] {fc.classes(), l.inChannels()}, fc.weight()));
+            tensors.put(TensorNames.bias(l.name()), new Tensor(new int[] {fc.classes()}, fc.bias()));
         }
         float eps = epsilons.size() == 1 ? epsilons.first() : (float) numberOr(file, md, ModelMetadata.BN_EPSILON,
                 SeededInit.BN_EPSILON);

@@ -67,7 +67,7 @@ public final class OnnxExporter {
         ModelSpec spec = v1.withSoftmax(softmax);
         boolean relu = m.plainRelu();
         GraphProto.Builder g = GraphProto.newBuilder().setName("mobilenet_v1");
-        g.addInput(valueInfo(INPUT, BATCH, 3, spec.resolution(), spec.resolution()));
+        g.addInput(valueInfo(INPUT, BATCH, 3, spec.inputHeight(), spec.inputWidth()));
         if (!relu) {
             g.addInitializer(scalarOrVector(CLIP_MIN, 0f));
             g.addInitializer(scalarOrVector(CLIP_MAX, 6f));

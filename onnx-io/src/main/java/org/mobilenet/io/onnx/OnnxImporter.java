@@ -67,32 +67,44 @@ public final class OnnxImporter {
         }
         PoolMatcher.match(g, cur, n);
         String poolValue = cur.value;
-        ClassifierMatcher.Fc fc = null;
+        List<ClassifierMatcher.Fc> fcs = new ArrayList<>();
         boolean softmax = false;
         String softmaxValue = null;
         n = ChainStep.next(g, cur);
         while (n != null) {
+            Activation act;
             if (ReshapeMatcher.starts(n)) {
                 ReshapeMatcher.match(g, cur, n);
-            } else if (fc == null && !softmax && ClassifierMatcher.starts(n)) {
-                fc = ClassifierMatcher.match(g, cur, n);
-            } else if (fc != null && !softmax && SoftmaxMatcher.starts(n)) {
+            } else if (!softmax && ClassifierMatcher.starts(n)
+                    && (fcs.isEmpty() || fcs.get(fcs.size() - 1).activation() != Activation.NONE)) {
+                fcs.add(ClassifierMatcher.match(g, cur, n));
+            } else if (!fcs.isEmpty() && !softmax && fcs.get(fcs.size() - 1).activation() == Activation.NONE
+                    && (act = Activation.match(g, n)) != null) {
+                // A hidden layer of a custom head (Teachable Machine, Keras transfer learning): Dense + ReLU.
+                ChainStep.advance(g, cur, n);
+                fcs.set(fcs.size() - 1, fcs.get(fcs.size() - 1).withActivation(act, cur.value));
+            } else if (!fcs.isEmpty() && !softmax && SoftmaxMatcher.starts(n)) {
                 SoftmaxMatcher.match(g, cur, n);
                 softmax = true;
                 softmaxValue = cur.value;
             } else {
-                String want = fc == null ? "Flatten, Reshape, Squeeze, Gemm, MatMul or a 1x1 Conv"
-                        : (softmax ? "the graph output (or Flatten, Reshape, Squeeze)" : "Softmax, Flatten, Reshape, Squeeze or the graph output");
+                String want = fcs.isEmpty() ? "Flatten, Reshape, Squeeze, Gemm, MatMul or a 1x1 Conv"
+                        : (softmax ? "the graph output (or Flatten, Reshape, Squeeze)"
+                                : "Relu, Clip, Gemm, MatMul, Softmax, Flatten, Reshape, Squeeze or the graph output");
                 throw unexpected(g, cur, n, want);
             }
             n = ChainStep.next(g, cur);
+        }
+        if (!fcs.isEmpty() && fcs.get(fcs.size() - 1).activation() != Activation.NONE) {
+            throw new BadInputException(file, "the classifier ends at an activation after " + cur.after
+                    + "; expected a fully connected layer (or its softmax) last");
         }
         if (!g.isGraphOutput(cur.value)) {
             throw new BadInputException(file, "the chain ends at '" + cur.value + "' after " + cur.after
                     + ", which is not a graph output");
         }
         checkAllNodesUsed(g);
-        return ModelAssembler.assemble(g, input, units, poolValue, fc, softmax, softmaxValue, cur.value);
+        return ModelAssembler.assemble(g, input, units, poolValue, fcs, softmax, softmaxValue, cur.value);
     }
 
     /** A residual Add of the chain value and an earlier layer's output (of the same shape). */

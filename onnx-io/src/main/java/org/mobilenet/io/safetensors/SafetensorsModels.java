@@ -57,7 +57,8 @@ public final class SafetensorsModels {
         SafetensorsFile f = SafetensorsFile.read(file);
         Map<String, String> md = f.metadata();
         Map<String, Tensor> t = f.tensors();
-        if (md.containsKey(ModelMetadata.ARCH) && !md.get(ModelMetadata.ARCH).equals(ModelSpec.FAMILY)) {
+        if (md.containsKey(ModelMetadata.ARCH) && (md.containsKey(ModelMetadata.LAYERS)
+                || !md.get(ModelMetadata.ARCH).equals(ModelSpec.FAMILY))) {
             return readGraph(file, md, t);
         }
         Variant variant = ModelMetadata.variant(file, md, inferVariant(t));
@@ -65,7 +66,13 @@ public final class SafetensorsModels {
         if (Double.isNaN(alpha)) {
             alpha = inferAlpha(file, t, variant);
         }
-        double res = ModelMetadata.number(file, md, ModelMetadata.RESOLUTION);
+        double h = ModelMetadata.number(file, md, ModelMetadata.HEIGHT);
+        double w = ModelMetadata.number(file, md, ModelMetadata.WIDTH);
+        boolean hw = !Double.isNaN(h) && !Double.isNaN(w);
+        if (hw && (h != Math.rint(h) || w != Math.rint(w) || Math.abs(h) > Resolution.MAX || Math.abs(w) > Resolution.MAX)) {
+            throw new BadInputException(file, "has a height and width that are not whole sizes in its metadata");
+        }
+        double res = hw ? h : ModelMetadata.number(file, md, ModelMetadata.RESOLUTION);
         double classes = ModelMetadata.number(file, md, ModelMetadata.CLASSES);
         if (Double.isNaN(classes)) {
             Tensor fc = t.get(TensorNames.weight("fc"));
@@ -85,8 +92,8 @@ public final class SafetensorsModels {
             }
         }
         try {
-            ModelSpec spec = new ModelSpec(alpha, Double.isNaN(res) ? 224 : (int) res, (int) classes, variant, padding,
-                    softmax);
+            Resolution r = hw ? new Resolution((int) h, (int) w) : Resolution.square(Double.isNaN(res) ? 224 : (int) res);
+            ModelSpec spec = new ModelSpec(alpha, r, (int) classes, variant, padding, softmax);
             return new Model(spec, t, Double.isNaN(eps) ? SeededInit.BN_EPSILON : (float) eps, pre, labels, free);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(file, "does not hold a MobileNet v1: " + e.getMessage());

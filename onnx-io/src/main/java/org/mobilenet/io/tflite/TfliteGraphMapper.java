@@ -44,7 +44,7 @@ final class TfliteGraphMapper {
 
     /** The operators this mapper supports, for messages. */
     static final String SUPPORTED = "CONV_2D, DEPTHWISE_CONV_2D, ADD, AVERAGE_POOL_2D, MEAN, FULLY_CONNECTED,"
-            + " RESHAPE, SQUEEZE, SOFTMAX";
+            + " RESHAPE, SQUEEZE, SOFTMAX (and RELU, RELU6 between fully connected layers)";
 
     private final TfliteFile file;
     private final TensorDecoder decoder;
@@ -53,6 +53,10 @@ final class TfliteGraphMapper {
         this.file = file;
         this.decoder = new TensorDecoder(file);
     }
+
+    /** The RELU and RELU6 builtin operators (an activation of its own, not fused). */
+    private static final int RELU_OP = 19;
+    private static final int RELU6_OP = 21;
 
     private enum Phase { BODY, POOLED, CLASSIFIED, DONE }
 
@@ -63,8 +67,8 @@ final class TfliteGraphMapper {
         }
         TfliteTensor input = file.tensor(inputs[0]);
         int[] s = input.shape();
-        if (s.length != 4 || s[0] != 1 || s[3] != 3 || s[1] < 1 || s[1] != s[2]) {
-            throw new FlatBufferException("expected the input to be a square RGB image [1, H, H, 3], found "
+        if (s.length != 4 || s[0] != 1 || s[3] != 3 || s[1] < 1 || s[2] < 1) {
+            throw new FlatBufferException("expected the input to be an RGB image [1, H, W, 3], found "
                     + input.describe());
         }
         Shape inShape = new Shape(s[1], s[2], s[3]);
@@ -150,7 +154,8 @@ final class TfliteGraphMapper {
                     pooled = true;
                 }
                 case BuiltinOp.FULLY_CONNECTED -> {
-                    requirePhase(op, phase, Phase.POOLED);
+                    // A custom head (Teachable Machine, Keras transfer learning) chains several.
+                    requirePhase(op, phase == Phase.CLASSIFIED ? Phase.POOLED : phase, Phase.POOLED);
                     Classifier c = classifier(op, cur, false);
                     layer = new LayerSpec(name, LayerKind.FC, 1, 1, Pads.NONE, cur, c.out(), c.act(), null);
                     origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias());
@@ -166,6 +171,19 @@ final class TfliteGraphMapper {
                         throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") turns " + cur.c()
                                 + " values into " + outT.describe());
                     }
+                    next = cur;
+                }
+                case RELU_OP, RELU6_OP -> {
+                    // An activation between the dense layers of a custom head, as its own operator.
+                    LayerSpec last = specs.isEmpty() ? null : specs.get(specs.size() - 1);
+                    if (phase != Phase.CLASSIFIED || last == null || last.kind() != LayerKind.FC
+                            || last.activation() != Activation.NONE) {
+                        throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") is out of"
+                                + " place: a separate activation is supported right after a fully connected layer"
+                                + " without a fused one");
+                    }
+                    specs.set(specs.size() - 1, last.withActivation(op.code() == RELU_OP ? Activation.RELU
+                            : Activation.RELU6));
                     next = cur;
                 }
                 case BuiltinOp.SOFTMAX -> {

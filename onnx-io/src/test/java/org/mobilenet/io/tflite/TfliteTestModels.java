@@ -31,6 +31,7 @@ public final class TfliteTestModels {
     private final boolean int8;
     private final int softmaxCode;
     private boolean addendFirst;
+    private boolean separateFcActivations;
 
     private TfliteTestModels(boolean int8, int softmaxCode) {
         this.int8 = int8;
@@ -42,6 +43,13 @@ public final class TfliteTestModels {
     static byte[] writeAddendFirst(Model model) {
         TfliteTestModels w = new TfliteTestModels(false, SOFTMAX);
         w.addendFirst = true;
+        return w.build(model);
+    }
+
+    /** The same, with each fully connected layer's activation as a RELU or RELU6 operator of its own. */
+    static byte[] writeSeparateFcActivations(Model model) {
+        TfliteTestModels w = new TfliteTestModels(false, SOFTMAX);
+        w.separateFcActivations = true;
         return w.build(model);
     }
 
@@ -196,8 +204,14 @@ public final class TfliteTestModels {
                             m.tensor(TensorNames.weight(n)).data(), 0, l.outChannels());
                     int bt = floatTensor("fc/bias", new int[] {l.outChannels()}, m.tensor(TensorNames.bias(n)).data());
                     int out = activation("logits", 1, l.outChannels());
-                    op(FULLY_CONNECTED, new int[] {cur, wt, bt}, out, 8, new Table().i8(0, act(l)));
+                    boolean separate = separateFcActivations && act(l) != 0;
+                    op(FULLY_CONNECTED, new int[] {cur, wt, bt}, out, 8, new Table().i8(0, separate ? 0 : act(l)));
                     cur = out;
+                    if (separate) {
+                        int a = activation(n + "/act", 1, l.outChannels());
+                        op(act(l) == 1 ? 19 : 21, new int[] {cur}, a, 0, null);
+                        cur = a;
+                    }
                 }
                 case SOFTMAX -> {
                     int out = activation("probabilities", 1, l.outChannels());
