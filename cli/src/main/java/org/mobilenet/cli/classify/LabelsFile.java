@@ -1,13 +1,13 @@
 package org.mobilenet.cli.classify;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.LabelLines;
 
 /**
  * A {@code --labels} file: one class name per line (trailing blank lines ignored), one line per class
@@ -17,8 +17,6 @@ import org.mobilenet.io.BadInputException;
  * {@link BadInputException}.
  */
 public final class LabelsFile {
-    private static final long MAX_BYTES = 16L << 20;
-
     private LabelsFile() {
     }
 
@@ -26,21 +24,18 @@ public final class LabelsFile {
     public static List<String> load(Path file, int classes) throws BadInputException {
         List<String> lines;
         try {
-            if (Files.size(file) > MAX_BYTES) {
-                throw new BadInputException(file, "expected a labels file of at most " + MAX_BYTES + " bytes, found "
-                        + Files.size(file));
+            if (Files.size(file) > LabelLines.MAX_BYTES) {
+                throw new BadInputException(file, "expected a labels file of at most " + LabelLines.MAX_BYTES
+                        + " bytes, found " + Files.size(file));
             }
-            lines = new ArrayList<>(List.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8)
-                    .split("\r?\n", -1)));
+            try (InputStream in = Files.newInputStream(file)) {
+                lines = LabelLines.read(in);
+            }
         } catch (NoSuchFileException e) {
             throw new BadInputException(file, "no such file");
         } catch (IOException e) {
             throw new BadInputException(file, "cannot read: " + e.getMessage());
         }
-        while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
-            lines.remove(lines.size() - 1);
-        }
-        lines.replaceAll(String::strip);
         int n = lines.size();
         if (n == classes && n > 0) {
             return lines;

@@ -2,22 +2,20 @@ package org.mobilenet.io.tflite;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.mobilenet.io.LabelLines;
 
 /**
- * Class label lists: one label per line, blank trailing lines dropped. Read from a plain file or from
+ * Class label lists ({@link LabelLines}) read from a plain file next to a model or from
  * an entry of the zip archive that TFLite's metadata tools append to a .tflite file (the model's
  * "associated files"). Reads are capped at {@link #MAX_BYTES}.
  */
 final class LabelFile {
-    /** Label files larger than this are refused. */
-    static final long MAX_BYTES = 16L << 20;
+    static final long MAX_BYTES = LabelLines.MAX_BYTES;
 
     private LabelFile() {
     }
@@ -52,16 +50,6 @@ final class LabelFile {
     }
 
     private static List<String> lines(InputStream in) throws IOException {
-        byte[] b = in.readNBytes((int) MAX_BYTES + 1);
-        if (b.length > MAX_BYTES) {
-            throw new IOException("label file larger than " + MAX_BYTES + " bytes");
-        }
-        String text = new String(b, StandardCharsets.UTF_8);
-        List<String> out = new ArrayList<>(List.of(text.split("\r?\n", -1)));
-        while (!out.isEmpty() && out.get(out.size() - 1).isBlank()) {
-            out.remove(out.size() - 1);
-        }
-        out.replaceAll(String::strip);
-        return out;
+        return LabelLines.read(in);
     }
 }

@@ -1,0 +1,34 @@
+package org.mobilenet.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one reading of a class-label list, wherever it comes from (a {@code --labels} file, a file next
+ * to a model, an entry of a TFLite model's metadata archive): UTF-8, one label per line, each label
+ * stripped, blank trailing lines dropped, at most {@link #MAX_BYTES} read.
+ */
+public final class LabelLines {
+    /** Label lists larger than this are refused. */
+    public static final long MAX_BYTES = 16L << 20;
+
+    private LabelLines() {
+    }
+
+    /** The labels in {@code in}; an IOException when it holds more than {@link #MAX_BYTES}. */
+    public static List<String> read(InputStream in) throws IOException {
+        byte[] b = in.readNBytes((int) MAX_BYTES + 1);
+        if (b.length > MAX_BYTES) {
+            throw new IOException("label file larger than " + MAX_BYTES + " bytes");
+        }
+        List<String> out = new ArrayList<>(List.of(new String(b, StandardCharsets.UTF_8).split("\r?\n", -1)));
+        while (!out.isEmpty() && out.get(out.size() - 1).isBlank()) {
+            out.remove(out.size() - 1);
+        }
+        out.replaceAll(String::strip);
+        return out;
+    }
+}
