@@ -111,19 +111,11 @@ public final class OnnxExporter {
                     layerOutputs.add(valueInfo(out, BATCH, l.outChannels(), l.out().h(), l.out().w()));
                 }
                 case AVG_POOL -> {
-                    g.addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").setName("pool.gap").addInput(x)
-                            .addOutput("pool.gap"));
-                    g.addNode(NodeProto.newBuilder().setOpType("Flatten").setName(l.name()).addInput("pool.gap")
-                            .addOutput(out).addAttribute(intAttr("axis", 1)));
+                    addPool(g, l, x, out);
                     layerOutputs.add(valueInfo(out, BATCH, l.outChannels()));
                 }
                 case FC -> {
-                    String w = TensorNames.weight(l.name());
-                    String b = TensorNames.bias(l.name());
-                    g.addInitializer(tensor(w, l.weightShape(), m.tensor(w).data()));
-                    g.addInitializer(tensor(b, new int[] {l.outChannels()}, m.tensor(b).data()));
-                    g.addNode(NodeProto.newBuilder().setOpType("Gemm").setName(l.name()).addInput(x).addInput(w)
-                            .addInput(b).addOutput(out).addAttribute(intAttr("transB", 1)));
+                    addGemm(g, m, l, x, out);
                     layerOutputs.add(valueInfo(out, BATCH, l.outChannels()));
                 }
                 case SOFTMAX -> {
@@ -211,19 +203,11 @@ public final class OnnxExporter {
                     layerOutputs.add(valueInfo(out, BATCH, l.outChannels(), l.out().h(), l.out().w()));
                 }
                 case AVG_POOL -> {
-                    g.addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").setName(l.name() + ".gap")
-                            .addInput(x).addOutput(l.name() + ".gap"));
-                    g.addNode(NodeProto.newBuilder().setOpType("Flatten").setName(l.name()).addInput(l.name() + ".gap")
-                            .addOutput(out).addAttribute(intAttr("axis", 1)));
+                    addPool(g, l, x, out);
                     layerOutputs.add(valueInfo(out, BATCH, l.outChannels()));
                 }
                 case FC -> {
-                    String w = TensorNames.weight(l.name());
-                    String b = TensorNames.bias(l.name());
-                    g.addInitializer(tensor(w, l.weightShape(), m.tensor(w).data()));
-                    g.addInitializer(tensor(b, new int[] {l.outChannels()}, m.tensor(b).data()));
-                    g.addNode(NodeProto.newBuilder().setOpType("Gemm").setName(l.name()).addInput(x).addInput(w)
-                            .addInput(b).addOutput(pre).addAttribute(intAttr("transB", 1)));
+                    addGemm(g, m, l, x, pre);
                     layerOutputs.add(valueInfo(out, BATCH, l.outChannels()));
                 }
                 case SOFTMAX -> {
@@ -323,5 +307,23 @@ public final class OnnxExporter {
             }
         }
         return model.toBuilder().setGraph(g).build();
+    }
+
+    /** Global average pooling as GlobalAveragePool (named {@code <layer>.gap}) + Flatten, to {@code out}. */
+    private static void addPool(GraphProto.Builder g, LayerSpec l, String x, String out) {
+        String gap = l.name() + ".gap";
+        g.addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").setName(gap).addInput(x).addOutput(gap));
+        g.addNode(NodeProto.newBuilder().setOpType("Flatten").setName(l.name()).addInput(gap)
+                .addOutput(out).addAttribute(intAttr("axis", 1)));
+    }
+
+    /** A fully connected layer as Gemm (transB 1) with its weight and bias initializers, to {@code out}. */
+    private static void addGemm(GraphProto.Builder g, Model m, LayerSpec l, String x, String out) {
+        String w = TensorNames.weight(l.name());
+        String b = TensorNames.bias(l.name());
+        g.addInitializer(tensor(w, l.weightShape(), m.tensor(w).data()));
+        g.addInitializer(tensor(b, new int[] {l.outChannels()}, m.tensor(b).data()));
+        g.addNode(NodeProto.newBuilder().setOpType("Gemm").setName(l.name()).addInput(x).addInput(w)
+                .addInput(b).addOutput(out).addAttribute(intAttr("transB", 1)));
     }
 }
