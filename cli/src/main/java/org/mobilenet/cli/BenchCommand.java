@@ -316,11 +316,7 @@ public final class BenchCommand implements Callable<Integer> {
             j.put("engine", coldMap(e));
             if (o != null) {
                 Map<String, Object> om = coldMap(o);
-                om.put("intraOpThreads", threads);
-                om.put("interOpThreads", 1);
-                om.put("optimization", "ALL_OPT");
-                om.put("spinning", spinning);
-                om.put("stopSpinningAfterRun", stopSpinning);
+                putOrtSettings(om);
                 j.put("ort", om);
                 j.put("ratio", ratio);
             }
@@ -440,11 +436,7 @@ public final class BenchCommand implements Callable<Integer> {
             j.put("engine", withWarmup(e.toMap(), warm[0]));
             if (o != null) {
                 Map<String, Object> om = withWarmup(o.toMap(), warm[1]);
-                om.put("intraOpThreads", threads);
-                om.put("interOpThreads", 1);
-                om.put("optimization", "ALL_OPT");
-                om.put("spinning", spinning);
-                om.put("stopSpinningAfterRun", stopSpinning);
+                putOrtSettings(om);
                 j.put("ort", om);
                 j.put("ratio", ratio);
                 j.put("maxAbsDiff", maxDiff);
@@ -493,5 +485,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static String f(double ms) {
         return String.format(Locale.ROOT, "%.3f", ms);
+    }
+
+    /** How ONNX Runtime's session was set up, as both JSON reports (steady and cold) state it. */
+    private void putOrtSettings(Map<String, Object> ort) {
+        ort.put("intraOpThreads", threads);
+        ort.put("interOpThreads", 1);
+        ort.put("optimization", "ALL_OPT");
+        ort.put("spinning", spinning);
+        ort.put("stopSpinningAfterRun", stopSpinning);
     }
 }
