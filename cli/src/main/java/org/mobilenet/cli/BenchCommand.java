@@ -22,6 +22,8 @@ import org.mobilenet.engine.model.SeededInit;
 import org.mobilenet.engine.run.KernelChoice;
 import org.mobilenet.engine.run.Network;
 import org.mobilenet.io.ModelFiles;
+import org.mobilenet.io.ModelFormat;
+import org.mobilenet.io.ModelFormats;
 import org.mobilenet.io.onnx.proto.Onnx.ModelProto;
 import org.mobilenet.io.onnx.OnnxFile;
 import org.mobilenet.io.BadInputException;
@@ -180,7 +182,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (cold) {
             return cold(file, m, name);
         }
-        byte[] onnx = noOrt ? null : file != null && ModelFiles.Format.of(file) == ModelFiles.Format.ONNX ? onnxBytes(file) : exported(m);
+        byte[] onnx = noOrt ? null : file != null && ModelFormats.of(file) == ModelFormats.ONNX ? onnxBytes(file) : exported(m);
         float[] images = BenchInput.images(batch, h, w);
         try (Network net = Network.compile(m, KernelChoice.defaultKernels(), threads);
              OrtBenchSession ort = noOrt ? null : openOrt(file, onnx, images, h, w)) {
@@ -245,7 +247,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             Path engineFile = file;
             Path ortFile = file;
-            if (file == null || (!noOrt && ModelFiles.Format.of(file) != ModelFiles.Format.ONNX)) {
+            if (file == null || (!noOrt && ModelFormats.of(file) != ModelFormats.ONNX)) {
                 Path exported = dir.resolve("model.onnx");
                 Files.write(exported, exported(m));
                 ortFile = exported;

@@ -7,6 +7,8 @@ import java.util.concurrent.Callable;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.io.BadInputException;
 import org.mobilenet.io.ModelFiles;
+import org.mobilenet.io.ModelFormat;
+import org.mobilenet.io.ModelFormats;
 import org.mobilenet.io.onnx.OnnxExportOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,11 +71,15 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelFiles.Format inFormat = format(from, in, "--from", "IN");
-        ModelFiles.Format outFormat = format(to, out, "--to", "OUT");
-        if (outFormat != ModelFiles.Format.ONNX
+        ModelFormat inFormat = format(from, in, "--from", "IN");
+        ModelFormat outFormat = format(to, out, "--to", "OUT");
+        if (outFormat != ModelFormats.ONNX
                 && (layerOutputs || spec.commandLine().getParseResult().hasMatchedOption("--opset"))) {
             throw new IllegalArgumentException("--opset and --layer-outputs apply to ONNX output only, not " + outFormat.id());
+        }
+        if (!outFormat.canWrite()) {
+            throw new IllegalArgumentException("writing " + outFormat.id() + " is not supported; write "
+                    + ModelFormats.writableExtensions());
         }
         OnnxExportOptions onnx = new OnnxExportOptions(opset, !noSoftmax, layerOutputs);
         if (!force && Files.exists(out)) {
@@ -97,13 +103,13 @@ public final class ConvertCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private static ModelFiles.Format format(String explicit, Path file, String option, String param) {
+    private static ModelFormat format(String explicit, Path file, String option, String param) {
         if (explicit != null) {
-            return ModelFiles.Format.parse(explicit);
+            return ModelFormats.parse(explicit);
         }
-        ModelFiles.Format f = ModelFiles.Format.of(file);
+        ModelFormat f = ModelFormats.of(file);
         if (f == null) {
-            throw new IllegalArgumentException(param + " '" + file + "' has no .onnx, .safetensors or .tflite extension; give "
+            throw new IllegalArgumentException(param + " '" + file + "' has no " + ModelFormats.extensions() + " extension; give "
                     + option);
         }
         return f;

@@ -23,6 +23,8 @@ import org.mobilenet.engine.cost.LayerCost;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.io.BadInputException;
 import org.mobilenet.io.ModelFiles;
+import org.mobilenet.io.ModelFormat;
+import org.mobilenet.io.ModelFormats;
 import org.mobilenet.io.onnx.OnnxImport;
 import org.mobilenet.io.onnx.OnnxImporter;
 import picocli.CommandLine.Command;
@@ -53,15 +55,15 @@ public final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         file = Session.of(spec).modelFile(file, modelOption);
-        ModelFiles.Format f = ModelFiles.Format.of(file);
+        ModelFormat f = ModelFormats.of(file);
         if (f == null) {
-            throw new BadInputException(file, "has an unknown extension; expected .onnx, .safetensors or .tflite");
+            throw new BadInputException(file, "has an unknown extension; expected " + ModelFormats.extensions());
         }
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("model", file.toString());
         info.put("format", f.id());
         Model model;
-        if (f == ModelFiles.Format.ONNX) {
+        if (f == ModelFormats.ONNX) {
             OnnxImport imp = OnnxImporter.read(file);
             model = imp.model();
             info.put("opset", imp.opset());

@@ -18,6 +18,8 @@ import org.mobilenet.engine.shrink.ShrinkOptions;
 import org.mobilenet.engine.shrink.ShrinkReport;
 import org.mobilenet.engine.shrink.Shrinker;
 import org.mobilenet.io.ModelFiles;
+import org.mobilenet.io.ModelFormat;
+import org.mobilenet.io.ModelFormats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -92,9 +94,10 @@ public final class ShrinkCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give --output FILE, or --dry-run");
         }
         if (output != null && !dryRun) {
-            ModelFiles.Format f = ModelFiles.Format.of(output);
-            if (f != ModelFiles.Format.ONNX && f != ModelFiles.Format.SAFETENSORS) {
-                throw new IllegalArgumentException("--output " + output + ": expected a .onnx or .safetensors file name");
+            ModelFormat f = ModelFormats.of(output);
+            if (f == null || !f.canWrite()) {
+                throw new IllegalArgumentException("--output " + output + ": expected a " + ModelFormats.writableExtensions()
+                        + " file name");
             }
         }
         if (output != null && !dryRun && !force && output.toFile().exists()) {

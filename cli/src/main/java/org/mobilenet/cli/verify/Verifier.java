@@ -21,6 +21,8 @@ import org.mobilenet.cli.ort.Layouts;
 import org.mobilenet.cli.ort.OrtRunner;
 import org.mobilenet.io.image.ImageLoader;
 import org.mobilenet.io.ModelFiles;
+import org.mobilenet.io.ModelFormat;
+import org.mobilenet.io.ModelFormats;
 import org.mobilenet.io.onnx.Layout;
 import org.mobilenet.io.onnx.OnnxExportOptions;
 import org.mobilenet.io.onnx.OnnxExporter;
@@ -65,9 +67,9 @@ public final class Verifier {
      * on the same weights.
      */
     public static VerifyReport verify(Path file, Options o) throws IOException, OrtException {
-        ModelFiles.Format format = ModelFiles.Format.of(file);
+        ModelFormat format = ModelFormats.of(file);
         ModelProto proto;
-        if (format == null || format == ModelFiles.Format.ONNX) {
+        if (format == null || format == ModelFormats.ONNX) {
             proto = OnnxFile.read(file);
         } else {
             Model loaded = ModelFiles.load(file, format);

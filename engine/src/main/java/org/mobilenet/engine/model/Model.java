@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.arch.Architecture;
@@ -45,6 +46,7 @@ public final class Model {
     private final Preprocessing preprocessing;
     private final List<String> labels;
     private final Map<String, String> metadata;
+    private final ModelQuantization quantization;
 
     /**
      * A model of any architecture: a {@link ModelSpec} (v1), a {@link MobileNetV2Spec}, or a
@@ -52,6 +54,17 @@ public final class Model {
      */
     public Model(Architecture architecture, Map<String, Tensor> tensors, float bnEpsilon, Preprocessing preprocessing,
             List<String> labels, Map<String, String> metadata) {
+        this(architecture, tensors, bnEpsilon, preprocessing, labels, metadata, null);
+    }
+
+    /**
+     * A model that may be quantized: {@code quantization} (null for a float model) gives the integer
+     * form of its parameters and the quantization of its input and of every layer's output; the float
+     * tensors then hold the same parameters dequantized.
+     */
+    public Model(Architecture architecture, Map<String, Tensor> tensors, float bnEpsilon, Preprocessing preprocessing,
+            List<String> labels, Map<String, String> metadata, ModelQuantization quantization) {
+        this.quantization = quantization;
         this.architecture = Objects.requireNonNull(architecture, "architecture");
         this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
         if (!(bnEpsilon >= 0) || !Float.isFinite(bnEpsilon)) {
@@ -218,16 +231,36 @@ public final class Model {
         return graph.weightedLayers().stream().anyMatch(l -> tensors.containsKey(TensorNames.bnGamma(l.name())));
     }
 
+    /** The integer form of a quantized model, or empty for a float model. */
+    public Optional<ModelQuantization> quantization() {
+        return Optional.ofNullable(quantization);
+    }
+
+    /** True when the model carries its quantization ({@link #quantization()}). */
+    public boolean isQuantized() {
+        return quantization != null;
+    }
+
+    /** The same model with this quantization (null: a float model). */
+    public Model withQuantization(ModelQuantization q) {
+        return new Model(architecture, tensors, bnEpsilon, preprocessing, labels, metadata, q);
+    }
+
+    /** The float model alone: the same dequantized tensors without the quantization. */
+    public Model dequantized() {
+        return quantization == null ? this : withQuantization(null);
+    }
+
     public Model withLabels(List<String> l) {
-        return new Model(architecture, tensors, bnEpsilon, preprocessing, l, metadata);
+        return new Model(architecture, tensors, bnEpsilon, preprocessing, l, metadata, quantization);
     }
 
     public Model withPreprocessing(Preprocessing p) {
-        return new Model(architecture, tensors, bnEpsilon, p, labels, metadata);
+        return new Model(architecture, tensors, bnEpsilon, p, labels, metadata, quantization);
     }
 
     public Model withMetadata(Map<String, String> m) {
-        return new Model(architecture, tensors, bnEpsilon, preprocessing, labels, m);
+        return new Model(architecture, tensors, bnEpsilon, preprocessing, labels, m, quantization);
     }
 
     /** The same model with a different spec of identical tensor shapes (e.g. another resolution). */
@@ -237,7 +270,7 @@ public final class Model {
 
     /** The same model with a different architecture of identical tensor names and shapes. */
     public Model withArchitecture(Architecture a) {
-        return new Model(a, tensors, bnEpsilon, preprocessing, labels, metadata);
+        return new Model(a, tensors, bnEpsilon, preprocessing, labels, metadata, quantization);
     }
 
     /**
@@ -314,6 +347,46 @@ public final class Model {
         for (String name : tensors.keySet()) {
             if (!expected.contains(name)) {
                 throw new IllegalArgumentException("unexpected tensor '" + name + "' for " + architecture.describe());
+            }
+        }
+        if (quantization != null) {
+            validateQuantization(expected);
+        }
+    }
+
+    /**
+     * A quantized model quantizes every layer's output and the weights of every weighted layer (its
+     * biases, where it has them, as int32), with the float tensors' shapes, and nothing else.
+     */
+    private void validateQuantization(Set<String> floatNames) {
+        for (LayerSpec l : graph.layers()) {
+            if (!quantization.outputs().containsKey(l.name())) {
+                throw new IllegalArgumentException("quantized model: no quantization for the output of layer '"
+                        + l.name() + "'");
+            }
+        }
+        for (LayerSpec l : graph.weightedLayers()) {
+            if (quantization.tensor(TensorNames.weight(l.name())) == null) {
+                throw new IllegalArgumentException("quantized model: no quantized weights for layer '" + l.name() + "'");
+            }
+        }
+        quantization.tensors().forEach((name, q) -> {
+            if (!floatNames.contains(name)) {
+                throw new IllegalArgumentException("quantized model: unexpected quantized tensor '" + name + "'");
+            }
+            if (!Arrays.equals(q.shape(), tensors.get(name).shape())) {
+                throw new IllegalArgumentException("quantized tensor '" + name + "' has shape "
+                        + Arrays.toString(q.shape()) + ", its float tensor " + Arrays.toString(tensors.get(name).shape()));
+            }
+            boolean bias = name.endsWith(".bias");
+            if (bias != (q.quant().type() == QuantType.INT32)) {
+                throw new IllegalArgumentException("quantized tensor '" + name + "' is " + q.quant().type().id()
+                        + (bias ? "; biases are int32" : "; weights are uint8 or int8"));
+            }
+        });
+        for (String layer : quantization.outputs().keySet()) {
+            if (graph.layers().stream().noneMatch(l -> l.name().equals(layer))) {
+                throw new IllegalArgumentException("quantized model: quantization for unknown layer '" + layer + "'");
             }
         }
     }

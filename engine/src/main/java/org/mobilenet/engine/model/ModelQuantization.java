@@ -1,0 +1,55 @@
+package org.mobilenet.engine.model;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a quantized model's integers map to reals, beside its float tensors (which hold the same
+ * parameters dequantized, so the float path runs any quantized model unchanged). The integer path
+ * and the quantized writers read this.
+ *
+ * @param input           the quantization of the network's input (after the file's own QUANTIZE
+ *                        operator, when it has one)
+ * @param outputs         per layer name of the {@link org.mobilenet.engine.arch.LayerGraph}: the
+ *                        quantization of that layer's output, after its activation (a softmax's
+ *                        output is typically uint8 with scale 1/256)
+ * @param tensors         per tensor name ({@link TensorNames}): weights (uint8 or int8, per tensor or
+ *                        per channel along axis 0) and biases (int32, zero point 0, scale = input
+ *                        scale x weight scale per channel), in the float tensors' layouts
+ * @param quantizedInput  true when the file's input tensor itself is quantized (uint8 NHWC in Coral's
+ *                        models); false when the file takes floats and quantizes them first
+ * @param quantizedOutput true when the file's output is quantized; false when it ends in a DEQUANTIZE
+ */
+public record ModelQuantization(QuantParams input, Map<String, QuantParams> outputs,
+        Map<String, QuantizedTensor> tensors, boolean quantizedInput, boolean quantizedOutput) {
+    public ModelQuantization {
+        Objects.requireNonNull(input, "input");
+        if (input.perChannel()) {
+            throw new IllegalArgumentException("the input's quantization must be per tensor, got " + input.describe());
+        }
+        outputs = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(outputs, "outputs")));
+        tensors = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(tensors, "tensors")));
+        outputs.forEach((layer, q) -> {
+            if (q.perChannel()) {
+                throw new IllegalArgumentException(layer + ": activations are quantized per tensor, got "
+                        + q.describe());
+            }
+        });
+    }
+
+    /** The quantization of a layer's output. @throws IllegalArgumentException when there is none */
+    public QuantParams output(String layer) {
+        QuantParams q = outputs.get(layer);
+        if (q == null) {
+            throw new IllegalArgumentException("no quantization for the output of layer '" + layer + "'");
+        }
+        return q;
+    }
+
+    /** A quantized parameter, or null when the model has none of that name. */
+    public QuantizedTensor tensor(String name) {
+        return tensors.get(name);
+    }
+}
