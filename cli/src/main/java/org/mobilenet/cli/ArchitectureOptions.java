@@ -119,13 +119,13 @@ public final class ArchitectureOptions {
         return architectures().stream().map(ModelSpec.class::cast).toList();
     }
 
-    /** The single v1 architecture given; more than one value, or {@code --arch v2}, is a usage error. */
-    public ModelSpec single() {
-        List<ModelSpec> s = specs();
-        if (s.size() != 1) {
+    /** The single architecture given (v1 or v2); more than one value is a usage error. */
+    public Architecture single() {
+        List<Architecture> a = architectures();
+        if (a.size() != 1) {
             throw new IllegalArgumentException("give one value each for --alpha, --resolution and --variant");
         }
-        return s.get(0);
+        return a.get(0);
     }
 
     private boolean variantGiven() {

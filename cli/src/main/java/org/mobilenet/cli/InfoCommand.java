@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.mobilenet.cli.format.Json;
+import org.mobilenet.io.json.Json;
 import org.mobilenet.cli.format.OutputFormat;
 import org.mobilenet.cli.format.TextTable;
 import org.mobilenet.engine.arch.Architecture;
@@ -136,7 +136,7 @@ public final class InfoCommand implements Callable<Integer> {
 
     private void print(PrintWriter out, Map<String, Object> info, CostReport cost) {
         if (format == OutputFormat.JSON) {
-            out.println(Json.write(info));
+            out.println(Json.pretty(info));
             out.flush();
             return;
         }
