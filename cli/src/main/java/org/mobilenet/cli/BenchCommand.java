@@ -66,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE",
             description = "Model file (any format 'mobilenet' reads). Without it: the architecture given by "
-                    + "--alpha/--resolution with seeded weights.")
+                    + "--arch/--alpha/--resolution (v1 or v2, any H x W) with seeded weights.")
     Path model;
 
     @Mixin
@@ -155,7 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Path file = model;
         if (file != null && arch.anyGiven(spec)) {
-            throw new IllegalArgumentException("give either --model or --alpha/--resolution/--classes/--variant");
+            throw new IllegalArgumentException("give either --model or --arch/--alpha/--resolution/--classes/--variant");
         }
         if (file == null && !arch.anyGiven(spec)) {
             file = Session.of(spec).modelFile().orElse(null); // in the shell: the loaded model
