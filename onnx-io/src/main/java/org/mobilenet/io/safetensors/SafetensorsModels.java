@@ -103,6 +103,12 @@ public final class SafetensorsModels {
     /** A v2 ({@code arch}, {@code alpha}, {@code height}, {@code width}, ...) or a graph ({@code layers}). */
     private static Model readGraph(Path file, Map<String, String> md, Map<String, Tensor> t) throws IOException {
         String family = md.get(ModelMetadata.ARCH);
+        if (!family.equals(ModelSpec.FAMILY) && !family.equals(MobileNetV2Spec.FAMILY)) {
+            boolean v3 = family.trim().toLowerCase(java.util.Locale.ROOT).replace("_", "").endsWith("v3");
+            throw new BadInputException(file, "is not a supported MobileNet: its metadata says arch '" + family + "'"
+                    + (v3 ? ": a MobileNet v3 (hard-swish activations) is not supported" : ", which is not supported")
+                    + " (expected v1 or v2)");
+        }
         double h = ModelMetadata.number(file, md, ModelMetadata.HEIGHT);
         double w = ModelMetadata.number(file, md, ModelMetadata.WIDTH);
         double classes = ModelMetadata.number(file, md, ModelMetadata.CLASSES);
