@@ -94,6 +94,11 @@ public final class InfoCommand implements Callable<Integer> {
             m.put("output", List.of(l.out().h(), l.out().w(), l.out().c()));
             m.put("params", c.params(true));
             m.put("multAdds", c.multAdds());
+            // Added with the layer graph (v2, custom heads): each layer's own activation, and what an add adds.
+            m.put("activation", l.activation().name().toLowerCase(Locale.ROOT));
+            if (l.addend() != null) {
+                m.put("addend", l.addend());
+            }
             layers.add(m);
         }
         info.put("layers", layers);
