@@ -96,10 +96,7 @@ final class ModelAssembler {
         Preprocessing dflt = input.layout() == Layout.NHWC || padding == Padding.TF_SAME
                 ? Preprocessing.tensorflow() : Preprocessing.torchvision();
         Preprocessing pre = ModelMetadata.preprocessing(file, md, dflt);
-        List<String> labels = ModelMetadata.labels(file, md);
-        if (!labels.isEmpty() && labels.size() != classes) {
-            throw new BadInputException(file, "has " + labels.size() + " labels in its metadata for " + classes + " classes");
-        }
+        List<String> labels = labels(file, md, classes);
         Activation act = units.get(0).activation();
         for (ConvUnit u : units) {
             if (u.activation() != act) {
@@ -107,12 +104,8 @@ final class ModelAssembler {
                         + units.get(0).node() + " used " + act.id + "; expected one activation throughout");
             }
         }
-        String producer = (g.model().getProducerName() + " " + g.model().getProducerVersion()).trim();
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", "onnx");
-        meta.put("onnx.opset", Integer.toString(g.opset()));
-        meta.put("onnx.producer", producer);
-        meta.put("onnx.input_layout", input.layout().name());
+        String producer = producer(g);
+        Map<String, String> meta = metadata(g, input);
         meta.put(Model.ACTIVATION_KEY, act.id);
         Model model;
         try {
@@ -209,16 +202,9 @@ final class ModelAssembler {
         boolean tfPads = input.layout() == Layout.NHWC || (arch instanceof MobileNetV2Spec);
         Preprocessing pre = ModelMetadata.preprocessing(file, md, tfPads ? Preprocessing.tensorflow()
                 : Preprocessing.torchvision());
-        List<String> labels = ModelMetadata.labels(file, md);
-        if (!labels.isEmpty() && labels.size() != classes) {
-            throw new BadInputException(file, "has " + labels.size() + " labels in its metadata for " + classes + " classes");
-        }
-        String producer = (g.model().getProducerName() + " " + g.model().getProducerVersion()).trim();
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", "onnx");
-        meta.put("onnx.opset", Integer.toString(g.opset()));
-        meta.put("onnx.producer", producer);
-        meta.put("onnx.input_layout", input.layout().name());
+        List<String> labels = labels(file, md, classes);
+        String producer = producer(g);
+        Map<String, String> meta = metadata(g, input);
         Model model;
         try {
             model = new Model(arch, tensors, eps, pre, labels, meta);
@@ -227,6 +213,29 @@ final class ModelAssembler {
         }
         return new OnnxImport(model, g.opset(), g.model().getIrVersion(), producer, input.name(), input.layout(),
                 input.dims(), output, layerValues, "per-layer");
+    }
+
+    private static String producer(OnnxGraph g) {
+        return (g.model().getProducerName() + " " + g.model().getProducerVersion()).trim();
+    }
+
+    /** The model's metadata: where it came from (format, opset, producer, input layout). */
+    private static Map<String, String> metadata(OnnxGraph g, InputMatcher.Input input) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "onnx");
+        meta.put("onnx.opset", Integer.toString(g.opset()));
+        meta.put("onnx.producer", producer(g));
+        meta.put("onnx.input_layout", input.layout().name());
+        return meta;
+    }
+
+    /** The labels in the file's metadata: none, or one per class. */
+    private static List<String> labels(Path file, Map<String, String> md, int classes) throws BadInputException {
+        List<String> labels = ModelMetadata.labels(file, md);
+        if (!labels.isEmpty() && labels.size() != classes) {
+            throw new BadInputException(file, "has " + labels.size() + " labels in its metadata for " + classes + " classes");
+        }
+        return labels;
     }
 
     private static Variant variant(Path file, List<ConvUnit> units) throws BadInputException {

@@ -85,12 +85,7 @@ public final class SafetensorsModels {
         Preprocessing pre = ModelMetadata.preprocessing(file, md, padding == Padding.TF_SAME
                 ? Preprocessing.tensorflow() : Preprocessing.torchvision());
         List<String> labels = ModelMetadata.labels(file, md);
-        Map<String, String> free = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : md.entrySet()) {
-            if (e.getKey().startsWith(FREE)) {
-                free.put(e.getKey().substring(FREE.length()), e.getValue());
-            }
-        }
+        Map<String, String> free = freeMetadata(md);
         try {
             Resolution r = hw ? new Resolution((int) h, (int) w) : Resolution.square(Double.isNaN(res) ? 224 : (int) res);
             ModelSpec spec = new ModelSpec(alpha, r, (int) classes, variant, padding, softmax);
@@ -121,12 +116,7 @@ public final class SafetensorsModels {
         boolean softmax = sm == null || Boolean.parseBoolean(sm.trim());
         double eps = ModelMetadata.number(file, md, ModelMetadata.BN_EPSILON);
         List<String> labels = ModelMetadata.labels(file, md);
-        Map<String, String> free = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : md.entrySet()) {
-            if (e.getKey().startsWith(FREE)) {
-                free.put(e.getKey().substring(FREE.length()), e.getValue());
-            }
-        }
+        Map<String, String> free = freeMetadata(md);
         try {
             Architecture arch;
             if (md.containsKey(ModelMetadata.LAYERS)) {
@@ -143,6 +133,17 @@ public final class SafetensorsModels {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(file, "does not hold a MobileNet " + family + ": " + e.getMessage());
         }
+    }
+
+    /** The model's free metadata, stored under {@code meta.} beside the architecture keys. */
+    private static Map<String, String> freeMetadata(Map<String, String> md) {
+        Map<String, String> free = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : md.entrySet()) {
+            if (e.getKey().startsWith(FREE)) {
+                free.put(e.getKey().substring(FREE.length()), e.getValue());
+            }
+        }
+        return free;
     }
 
     private static Variant inferVariant(Map<String, Tensor> t) {
