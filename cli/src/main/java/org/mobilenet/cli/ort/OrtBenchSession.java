@@ -79,11 +79,7 @@ public final class OrtBenchSession implements AutoCloseable {
     /** Runs once and returns the first output flattened ({@code [batch * classes]}). */
     public float[] run() throws OrtException {
         try (OrtSession.Result res = session.run(feed)) {
-            OnnxTensor t = (OnnxTensor) res.get(0);
-            FloatBuffer fb = t.getFloatBuffer();
-            float[] out = new float[fb.remaining()];
-            fb.get(out);
-            return out;
+            return OrtRunner.floats((OnnxTensor) res.get(0));
         }
     }
 

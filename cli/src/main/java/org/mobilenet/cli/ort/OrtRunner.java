@@ -36,13 +36,18 @@ public final class OrtRunner implements AutoCloseable {
                 if (v.isEmpty() || !(v.get() instanceof OnnxTensor ot)) {
                     throw new IllegalStateException("ONNX Runtime returned no tensor '" + name + "'");
                 }
-                FloatBuffer fb = ot.getFloatBuffer();
-                float[] a = new float[fb.remaining()];
-                fb.get(a);
-                out.put(name, a);
+                out.put(name, floats(ot));
             }
         }
         return out;
+    }
+
+    /** A float output tensor's values, copied out of ONNX Runtime's buffer. */
+    static float[] floats(OnnxTensor t) {
+        FloatBuffer fb = t.getFloatBuffer();
+        float[] a = new float[fb.remaining()];
+        fb.get(a);
+        return a;
     }
 
     @Override
