@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobilenet.engine.arch.LayerGraph;
@@ -29,7 +30,15 @@ class UnsupportedSafetensorsTest {
                     new MobileNetV2Spec(0.35, Resolution.square(32), 4, false).graph().layers()), 6);
 
     /** The graph's safetensors with its metadata changed by {@code edit}, loaded: the refusal. */
-    private BadInputException refused(java.util.function.UnaryOperator<Map<String, String>> edit) throws Exception {
+    /** An edit of the first {@code from} in the layers metadata to {@code to}. */
+    private static UnaryOperator<Map<String, String>> layersEdited(String from, String to) {
+        return md -> {
+            md.put(ModelMetadata.LAYERS, md.get(ModelMetadata.LAYERS).replaceFirst(from, to));
+            return md;
+        };
+    }
+
+    private BadInputException refused(UnaryOperator<Map<String, String>> edit) throws Exception {
         Map<String, String> md = new LinkedHashMap<>(ModelMetadata.describe(graph, null));
         md.put(ModelMetadata.LAYERS, ModelMetadata.layers(graph.graph()));
         Path f = dir.resolve("m.safetensors");
@@ -52,33 +61,21 @@ class UnsupportedSafetensorsTest {
 
     @Test
     void hardSwishIsRefusedAsMobileNetV3() throws Exception {
-        BadInputException e = refused(md -> {
-            md.put(ModelMetadata.LAYERS, md.get(ModelMetadata.LAYERS).replaceFirst("\"activation\":\"relu6\"",
-                    "\"activation\":\"hard_swish\""));
-            return md;
-        });
+        BadInputException e = refused(layersEdited("\"activation\":\"relu6\"", "\"activation\":\"hard_swish\""));
         assertTrue(e.getMessage().endsWith("layer 'conv1' uses hard_swish: a MobileNet v3 (hard-swish activations) is"
                 + " not supported"), e.getMessage());
     }
 
     @Test
     void anUnknownActivationIsNamedWithTheSupportedOnes() throws Exception {
-        BadInputException e = refused(md -> {
-            md.put(ModelMetadata.LAYERS, md.get(ModelMetadata.LAYERS).replaceFirst("\"activation\":\"relu6\"",
-                    "\"activation\":\"gelu\""));
-            return md;
-        });
+        BadInputException e = refused(layersEdited("\"activation\":\"relu6\"", "\"activation\":\"gelu\""));
         assertTrue(e.getMessage().endsWith("layer 'conv1' uses activation 'gelu', which the engine does not run"
                 + " (supported: none, relu, relu6)"), e.getMessage());
     }
 
     @Test
     void anLstmLayerIsRefusedByItsKind() throws Exception {
-        BadInputException e = refused(md -> {
-            md.put(ModelMetadata.LAYERS, md.get(ModelMetadata.LAYERS).replaceFirst("\"kind\":\"conv\"",
-                    "\"kind\":\"lstm\""));
-            return md;
-        });
+        BadInputException e = refused(layersEdited("\"kind\":\"conv\"", "\"kind\":\"lstm\""));
         assertTrue(e.getMessage().contains("layer 'conv1' is lstm, a layer kind the engine does not run (supported: "
                 + "conv, conv_dw"), e.getMessage());
     }
