@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  */
 public final class ArchitectureOptions {
 
-    /** The command these options are mixed into: its name goes into the "not supported yet" errors. */
+    /** The command these options are mixed into: whether --variant was given is asked of its parse. */
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -67,17 +67,6 @@ public final class ArchitectureOptions {
         throw new IllegalArgumentException("unknown architecture '" + value + "': expected v1 or v2");
     }
 
-    /**
-     * Refuses {@code --arch v2} for a command that runs or rewrites models: the engine, shrink and the
-     * file formats handle MobileNet v1 only so far ({@code profile} costs both).
-     */
-    static void requireV1(String value, String commandName) {
-        if (!family(value).equals(ModelSpec.FAMILY)) {
-            throw new IllegalArgumentException("--arch " + value.trim() + " is not supported by '" + commandName
-                    + "' yet (it runs MobileNet v1 only); 'mobilenet profile --arch v2' gives its costs");
-        }
-    }
-
     /** Whether any of these options was given on the command line parsed for {@code command}. */
     public boolean anyGiven(CommandSpec command) {
         ParseResult parsed = command.commandLine().getParseResult();
@@ -113,19 +102,13 @@ public final class ArchitectureOptions {
         return out;
     }
 
-    /** Every combination, for a command that runs MobileNet v1 only ({@code --arch v2} is refused). */
-    public List<ModelSpec> specs() {
-        requireV1(arch, command == null ? "this command" : command.name());
-        return architectures().stream().map(ModelSpec.class::cast).toList();
-    }
-
-    /** The single v1 architecture given; more than one value, or {@code --arch v2}, is a usage error. */
-    public ModelSpec single() {
-        List<ModelSpec> s = specs();
-        if (s.size() != 1) {
+    /** The single architecture given (v1 or v2); more than one value is a usage error. */
+    public Architecture single() {
+        List<Architecture> a = architectures();
+        if (a.size() != 1) {
             throw new IllegalArgumentException("give one value each for --alpha, --resolution and --variant");
         }
-        return s.get(0);
+        return a.get(0);
     }
 
     private boolean variantGiven() {

@@ -13,10 +13,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mobilenet.cli.ort.OrtBenchSession;
-import org.mobilenet.cli.format.Json;
+import org.mobilenet.cli.ort.OrtSettings;
+import org.mobilenet.io.json.Json;
 import org.mobilenet.cli.format.OutputFormat;
 import org.mobilenet.cli.format.TextTable;
-import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Architecture;
+import org.mobilenet.engine.arch.Resolution;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.SeededInit;
 import org.mobilenet.engine.run.KernelChoice;
@@ -64,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE",
             description = "Model file (any format 'mobilenet' reads). Without it: the architecture given by "
-                    + "--alpha/--resolution with seeded weights.")
+                    + "--arch/--alpha/--resolution (v1 or v2, any H x W) with seeded weights.")
     Path model;
 
     @Mixin
@@ -153,7 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Path file = model;
         if (file != null && arch.anyGiven(spec)) {
-            throw new IllegalArgumentException("give either --model or --alpha/--resolution/--classes/--variant");
+            throw new IllegalArgumentException("give either --model or --arch/--alpha/--resolution/--classes/--variant");
         }
         if (file == null && !arch.anyGiven(spec)) {
             file = Session.of(spec).modelFile().orElse(null); // in the shell: the loaded model
@@ -164,13 +166,7 @@ public final class BenchCommand implements Callable<Integer> {
             m = Session.of(spec).model(file);
             name = file.getFileName().toString();
         } else {
-            ModelSpec s = arch.single();
-            if (!s.inputResolution().isSquare()) {
-                // The ONNX export ORT runs and the seeded input batch take one size until the file
-                // formats move onto the layer graph.
-                throw new IllegalArgumentException("--resolution " + s.inputResolution().id()
-                        + ": bench takes a square input so far (e.g. --resolution 224)");
-            }
+            Architecture s = arch.single();
             m = SeededInit.create(s, 1);
             name = "seeded " + m.describe();
         }
@@ -229,19 +225,23 @@ public final class BenchCommand implements Callable<Integer> {
             LatencyStats e = LatencyStats.of(Arrays.copyOf(engineNs, done), batch);
             LatencyStats o = ort == null ? null : LatencyStats.of(Arrays.copyOf(ortNs, done), batch);
             print(name, net, done, warm, e, o, maxDiff);
-            if (maxRatio != null && o != null && e.medianMs() / o.medianMs() > maxRatio) {
-                spec.commandLine().getErr().printf(Locale.ROOT, "mobilenet bench: the engine took %.3f times ONNX Runtime's "
-                        + "median latency, more than --max-ratio %s%n", e.medianMs() / o.medianMs(), maxRatio);
-                spec.commandLine().getErr().flush();
-                return ExitCode.CHECK_FAILED;
-            }
+            return o == null ? ExitCode.OK : ratioCheck(e.medianMs() / o.medianMs(), "median latency");
         }
-        return ExitCode.OK;
+    }
+
+    /** {@code --max-ratio}: exit 1, saying why, when the engine took more than that many times ORT's {@code what}. */
+    private int ratioCheck(double ratio, String what) {
+        if (maxRatio == null || ratio <= maxRatio) {
+            return ExitCode.OK;
+        }
+        spec.commandLine().getErr().printf(Locale.ROOT, "mobilenet bench: the engine took %.3f times ONNX Runtime's %s,"
+                + " more than --max-ratio %s%n", ratio, what, maxRatio);
+        spec.commandLine().getErr().flush();
+        return ExitCode.CHECK_FAILED;
     }
 
     /** {@code --cold}: fresh JVMs, engine and ORT alternating, {@code --runs} of each. */
     private int cold(Path file, Model m, String name) throws Exception {
-        m.resolution(); // the children take one side: a non-square model is refused here, before any file is written
         int processes = runs != null ? runs : COLD_RUNS;
         Path dir = Files.createTempDirectory("mobilenet-bench-cold-");
         try {
@@ -261,10 +261,10 @@ public final class BenchCommand implements Callable<Integer> {
                 for (int k = 0; k < 2; k++) {
                     boolean engineTurn = (k == 0) == (i % 2 == 0);
                     if (engineTurn) {
-                        engineRuns.add(ColdBench.run(java, childArgs("engine", engineFile, m.resolution()), dir));
+                        engineRuns.add(ColdBench.run(java, childArgs("engine", engineFile, m), dir));
                     } else if (!noOrt) {
                         try {
-                            ortRuns.add(ColdBench.run(java, childArgs("ort", ortFile, m.resolution()), dir));
+                            ortRuns.add(ColdBench.run(java, childArgs("ort", ortFile, m), dir));
                         } catch (IllegalStateException e) {
                             if (file == null) {
                                 throw e;
@@ -278,13 +278,7 @@ public final class BenchCommand implements Callable<Integer> {
             ColdBench.Summary o = noOrt ? null : ColdBench.Summary.of(ortRuns);
             String kernels = engineRuns.get(engineRuns.size() - 1).kernels();
             printCold(name, kernels, processes, jvmOptions, e, o);
-            if (maxRatio != null && o != null && e.firstResultMs() / o.firstResultMs() > maxRatio) {
-                spec.commandLine().getErr().printf(Locale.ROOT, "mobilenet bench: the engine took %.3f times ONNX Runtime's "
-                        + "median time to first result, more than --max-ratio %s%n", e.firstResultMs() / o.firstResultMs(), maxRatio);
-                spec.commandLine().getErr().flush();
-                return ExitCode.CHECK_FAILED;
-            }
-            return ExitCode.OK;
+            return o == null ? ExitCode.OK : ratioCheck(e.firstResultMs() / o.firstResultMs(), "median time to first result");
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path p : files.toList()) {
@@ -295,7 +289,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private List<String> childArgs(String runtime, Path modelFile, int r) {
+    private List<String> childArgs(String runtime, Path modelFile, Model m) {
+        String r = new Resolution(m.inputHeight(), m.inputWidth()).id();
         return List.of("runtime=" + runtime, "model=" + modelFile.toAbsolutePath(), "resolution=" + r, "threads=" + threads,
                 "batch=" + batch, "passes=" + ColdBench.PASSES, "spinning=" + spinning, "stopSpinning=" + stopSpinning);
     }
@@ -318,11 +313,11 @@ public final class BenchCommand implements Callable<Integer> {
             j.put("engine", coldMap(e));
             if (o != null) {
                 Map<String, Object> om = coldMap(o);
-                putOrtSettings(om);
+                ortSettings().describe(om);
                 j.put("ort", om);
                 j.put("ratio", ratio);
             }
-            out.println(Json.write(j));
+            out.println(Json.pretty(j));
         } else {
             List<String> header = new ArrayList<>(List.of("Measure", "engine (" + kernels + ")"));
             if (o != null) {
@@ -392,7 +387,7 @@ public final class BenchCommand implements Callable<Integer> {
     private OrtBenchSession openOrt(Path file, byte[] onnx, float[] images, int h, int w) throws OrtException,
             BadInputException {
         try {
-            return new OrtBenchSession(onnx, threads, spinning, stopSpinning, images, batch, h, w);
+            return new OrtBenchSession(onnx, ortSettings(), images, batch, h, w);
         } catch (OrtException | IllegalArgumentException e) {
             if (file == null) {
                 throw e;
@@ -438,12 +433,12 @@ public final class BenchCommand implements Callable<Integer> {
             j.put("engine", withWarmup(e.toMap(), warm[0]));
             if (o != null) {
                 Map<String, Object> om = withWarmup(o.toMap(), warm[1]);
-                putOrtSettings(om);
+                ortSettings().describe(om);
                 j.put("ort", om);
                 j.put("ratio", ratio);
                 j.put("maxAbsDiff", maxDiff);
             }
-            out.println(Json.write(j));
+            out.println(Json.pretty(j));
         } else {
             TextTable t = new TextTable("Runtime", "Min (ms)", "Median (ms)", "P90 (ms)", "Images/s", "Warm-up runs", "Warm-up (s)")
                     .rightAlign(1, 2, 3, 4, 5, 6);
@@ -489,12 +484,8 @@ public final class BenchCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.3f", ms);
     }
 
-    /** How ONNX Runtime's session was set up, as both JSON reports (steady and cold) state it. */
-    private void putOrtSettings(Map<String, Object> ort) {
-        ort.put("intraOpThreads", threads);
-        ort.put("interOpThreads", 1);
-        ort.put("optimization", "ALL_OPT");
-        ort.put("spinning", spinning);
-        ort.put("stopSpinningAfterRun", stopSpinning);
+    /** ONNX Runtime's session settings: the steady run's, the cold children's and both JSON reports'. */
+    private OrtSettings ortSettings() {
+        return new OrtSettings(threads, spinning, stopSpinning);
     }
 }

@@ -1,8 +1,5 @@
 package org.mobilenet.cli;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +9,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.mobilenet.engine.run.KernelChoice;
+import org.mobilenet.io.json.Json;
 
 /**
  * {@code bench --cold}: starts {@link ColdBenchChild} in fresh JVMs, the same {@code java} with the same
@@ -98,16 +97,30 @@ final class ColdBench {
         }
         Files.deleteIfExists(out);
         Files.deleteIfExists(err);
-        JsonObject j = JsonParser.parseString(line).getAsJsonObject();
+        Map<?, ?> j;
+        try {
+            j = (Map<?, ?>) Json.parse(line);
+        } catch (Json.JsonException | ClassCastException e) {
+            throw new IllegalStateException("a bench --cold process printed a line that is not a JSON object: "
+                    + e.getMessage(), e);
+        }
         long spawnedMicros = ColdBenchChild.micros(spawned);
-        JsonArray passes = j.getAsJsonArray("passesMs");
+        List<?> passes = (List<?>) j.get("passesMs");
         double[] ms = new double[passes.size()];
         for (int i = 0; i < ms.length; i++) {
-            ms[i] = passes.get(i).getAsDouble();
+            ms[i] = number(passes.get(i));
         }
-        return new Run((j.get("mainAtMicros").getAsLong() - spawnedMicros) / 1e3, j.get("loadMs").getAsDouble(),
-                (j.get("firstResultAtMicros").getAsLong() - spawnedMicros) / 1e3, ms,
-                j.has("kernels") ? j.get("kernels").getAsString() : null);
+        return new Run((number(j.get("mainAtMicros")) - spawnedMicros) / 1e3, number(j.get("loadMs")),
+                (number(j.get("firstResultAtMicros")) - spawnedMicros) / 1e3, ms,
+                j.get("kernels") instanceof String k ? k : null);
+    }
+
+    /** A number of the child's JSON line (integers parse as Long, the rest as Double). */
+    private static double number(Object v) {
+        if (!(v instanceof Number n)) {
+            throw new IllegalStateException("a bench --cold process printed " + v + " where a number belongs");
+        }
+        return n.doubleValue();
     }
 
     /** Medians over runs of one runtime. */

@@ -1,6 +1,5 @@
 package org.mobilenet.cli;
 
-import com.google.gson.Gson;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mobilenet.cli.ort.OrtBenchSession;
+import org.mobilenet.cli.ort.OrtSettings;
+import org.mobilenet.io.json.Json;
+import org.mobilenet.engine.arch.Resolution;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.run.Network;
 import org.mobilenet.io.ModelFiles;
@@ -23,7 +25,7 @@ import org.mobilenet.io.ModelFiles;
  * moment it started the process; {@code loadMs} runs from {@code main} until the runtime is ready
  * for its first pass. On failure: one line on stderr and exit code 1.
  *
- * <p>Arguments, as {@code key=value}: {@code runtime=engine|ort model=FILE resolution=R threads=N
+ * <p>Arguments, as {@code key=value}: {@code runtime=engine|ort model=FILE resolution=R|HxW threads=N
  * batch=B passes=P spinning=BOOL stopSpinning=BOOL} (the last two for ONNX Runtime).
  */
 public final class ColdBenchChild {
@@ -33,7 +35,7 @@ public final class ColdBenchChild {
     public static void main(String[] args) {
         Instant mainAt = Instant.now();
         try {
-            System.out.println(new Gson().toJson(measure(mainAt, parse(args)))); // one line
+            System.out.println(Json.write(measure(mainAt, parse(args)))); // one line
             System.out.flush();
             System.exit(0);
         } catch (Throwable e) {
@@ -47,19 +49,19 @@ public final class ColdBenchChild {
         long t0 = System.nanoTime();
         String runtime = a.get("runtime");
         Path model = Path.of(a.get("model"));
-        int r = Integer.parseInt(a.get("resolution"));
+        Resolution r = Resolution.parse(a.get("resolution"));
         int threads = Integer.parseInt(a.get("threads"));
         int batch = Integer.parseInt(a.get("batch"));
         int passes = Integer.parseInt(a.get("passes"));
-        float[] images = BenchInput.images(batch, r);
+        float[] images = BenchInput.images(batch, r.h(), r.w());
         long[] ns = new long[passes];
         Instant first;
         String kernels = null;
         long loaded;
         if (runtime.equals("engine")) {
             Model m = ModelFiles.load(model);
-            if (m.resolution() != r) {
-                throw new IllegalArgumentException("model resolution " + m.resolution() + ", expected " + r);
+            if (m.inputHeight() != r.h() || m.inputWidth() != r.w()) {
+                throw new IllegalArgumentException("model input " + m.inputHeight() + "x" + m.inputWidth() + ", expected " + r);
             }
             // The default compile, as a program using the engine gets it: cold kernels first (see Network).
             try (Network net = Network.compile(m, threads)) {
@@ -77,8 +79,9 @@ public final class ColdBenchChild {
                 kernels = net.kernels().name();
             }
         } else if (runtime.equals("ort")) {
-            try (OrtBenchSession ort = OrtBenchSession.open(model, threads, Boolean.parseBoolean(a.get("spinning")),
-                    Boolean.parseBoolean(a.get("stopSpinning")), images, batch, r)) {
+            OrtSettings settings = new OrtSettings(threads, Boolean.parseBoolean(a.get("spinning")),
+                    Boolean.parseBoolean(a.get("stopSpinning")));
+            try (OrtBenchSession ort = OrtBenchSession.open(model, settings, images, batch, r.h(), r.w())) {
                 loaded = System.nanoTime();
                 long t = loaded;
                 ort.runTimed();

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.mobilenet.cli.format.Json;
+import org.mobilenet.io.json.Json;
 import org.mobilenet.cli.format.OutputFormat;
 import org.mobilenet.cli.format.TextTable;
 import org.mobilenet.engine.arch.Architecture;
@@ -94,6 +94,11 @@ public final class InfoCommand implements Callable<Integer> {
             m.put("output", List.of(l.out().h(), l.out().w(), l.out().c()));
             m.put("params", c.params(true));
             m.put("multAdds", c.multAdds());
+            // Added with the layer graph (v2, custom heads): each layer's own activation, and what an add adds.
+            m.put("activation", l.activation().name().toLowerCase(Locale.ROOT));
+            if (l.addend() != null) {
+                m.put("addend", l.addend());
+            }
             layers.add(m);
         }
         info.put("layers", layers);
@@ -136,7 +141,7 @@ public final class InfoCommand implements Callable<Integer> {
 
     private void print(PrintWriter out, Map<String, Object> info, CostReport cost) {
         if (format == OutputFormat.JSON) {
-            out.println(Json.write(info));
+            out.println(Json.pretty(info));
             out.flush();
             return;
         }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.mobilenet.cli.format.Json;
+import org.mobilenet.io.json.Json;
 import org.mobilenet.cli.format.OutputFormat;
 import org.mobilenet.cli.format.TextTable;
 import org.mobilenet.engine.arch.Architecture;
@@ -123,7 +123,7 @@ public final class ProfileCommand implements Callable<Integer> {
 
     private void printOne(PrintWriter out, CostReport r, Map<String, Double> times) {
         if (format == OutputFormat.JSON) {
-            out.println(Json.write(ProfileJson.report(r, includeExtra, true, times)));
+            out.println(Json.pretty(ProfileJson.report(r, includeExtra, true, times)));
             return;
         }
         long totalMa = r.totalMultAdds();
@@ -205,7 +205,7 @@ public final class ProfileCommand implements Callable<Integer> {
             for (Architecture a : archs) {
                 all.add(ProfileJson.report(CostModel.of(a), includeExtra, false, null));
             }
-            out.println(Json.write(all));
+            out.println(Json.pretty(all));
             return;
         }
         boolean raw = format == OutputFormat.CSV;

@@ -7,11 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.mobilenet.cli.format.Json;
+import org.mobilenet.io.json.Json;
 import org.mobilenet.cli.format.OutputFormat;
 import org.mobilenet.cli.format.TextTable;
 import org.mobilenet.engine.eval.Agreement;
-import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
+import org.mobilenet.engine.arch.Resolution;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.shrink.Criterion;
 import org.mobilenet.engine.shrink.ShrinkOptions;
@@ -45,16 +46,19 @@ public final class ShrinkCommand implements Callable<Integer> {
             description = "Where to write the shrunk model (.onnx or .safetensors); not needed with --dry-run.")
     Path output;
 
-    @Option(names = "--arch", defaultValue = "v1", paramLabel = "ARCH", completionCandidates = ArchitectureOptions.Families.class,
-            description = "The architecture of options: v1 (default; --arch v2 is not supported by shrink yet). A v1 or v2 model file shrinks whatever this says.")
+    @Option(names = "--arch", paramLabel = "ARCH", completionCandidates = ArchitectureOptions.Families.class,
+            description = "The source's architecture, v1 or v2: when given, a source of the other family is refused. "
+                    + "Default: whatever the source is (both shrink).")
     String arch;
 
     @Option(names = "--alpha", paramLabel = "A",
             description = "Target width multiplier, absolute (against the paper's widths); at most the source's. Default: the source's.")
     Double alpha;
 
-    @Option(names = "--resolution", paramLabel = "R", description = "Target input resolution (>= 32). Default: the source's.")
-    Integer resolution;
+    @Option(names = "--resolution", paramLabel = "R",
+            description = "Target input resolution: a size (square, 32 to 4096) or height x width such as 160x224. "
+                    + "Default: the source's.")
+    String resolution;
 
     @Option(names = "--shallow", description = "Remove the five 14x14x512 separable blocks (Table 5).")
     boolean shallow;
@@ -86,7 +90,8 @@ public final class ShrinkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ArchitectureOptions.requireV1(arch, "shrink");
+        String family = arch == null ? null : ArchitectureOptions.family(arch);
+        Resolution targetSize = resolution == null ? null : Resolution.parse(resolution);
         if (format != OutputFormat.TABLE && format != OutputFormat.JSON) {
             throw new IllegalArgumentException("--format must be table or json");
         }
@@ -104,14 +109,18 @@ public final class ShrinkCommand implements Callable<Integer> {
             throw new OutputException(output, "already exists (use --force to overwrite)");
         }
         Model source = Session.of(spec).model(model);
+        if (family != null && !family.equals(source.graph().family())) {
+            throw new IllegalArgumentException("--arch " + arch.trim() + ", but the source is " + source.describe());
+        }
         double sourceAlpha;
-        if (source.architecture() instanceof org.mobilenet.engine.arch.MobileNetV2Spec v2) {
+        if (source.architecture() instanceof MobileNetV2Spec v2) {
             sourceAlpha = v2.alpha();
         } else {
             sourceAlpha = source.requireV1("shrunk").alpha();
         }
         ShrinkOptions o = new ShrinkOptions(alpha == null ? sourceAlpha : alpha,
-                resolution == null ? source.resolution() : resolution, shallow, Criterion.parse(criterion), seed);
+                targetSize == null ? new Resolution(source.inputHeight(), source.inputWidth()) : targetSize, shallow,
+                Criterion.parse(criterion), seed);
         Model shrunk = calibrationImages == null ? Shrinker.shrink(source, o)
                 : Shrinker.shrink(source, o, ShrinkEvaluation.channelMeans(source, calibrationImages));
         ShrinkReport report = ShrinkReport.of(source, shrunk);
@@ -148,7 +157,7 @@ public final class ShrinkCommand implements Callable<Integer> {
                 m.put("top5Agreement", a.top5Rate());
             }
             m.put("output", dryRun ? null : output.toString());
-            out.println(Json.write(m));
+            out.println(Json.pretty(m));
             out.flush();
             return;
         }

@@ -33,8 +33,8 @@ final class ShrinkEvaluation {
         }
         Network a = Network.compile(source);
         Network b = Network.compile(shrunk);
-        ImagePreprocessor pa = new ImagePreprocessor(source.preprocessing(), source.resolution());
-        ImagePreprocessor pb = new ImagePreprocessor(source.preprocessing(), shrunk.resolution());
+        ImagePreprocessor pa = new ImagePreprocessor(source.preprocessing(), source.inputHeight(), source.inputWidth());
+        ImagePreprocessor pb = new ImagePreprocessor(source.preprocessing(), shrunk.inputHeight(), shrunk.inputWidth());
         ImageLoader loader = new ImageLoader();
         int classes = source.classes();
         Agreement total = new Agreement(0, 0, 0);
@@ -51,7 +51,7 @@ final class ShrinkEvaluation {
         if (images.isEmpty()) {
             throw new BadInputException(dir, "contains no JPEG, PNG, BMP or GIF images");
         }
-        ImagePreprocessor pre = new ImagePreprocessor(source.preprocessing(), source.resolution());
+        ImagePreprocessor pre = new ImagePreprocessor(source.preprocessing(), source.inputHeight(), source.inputWidth());
         ImageLoader loader = new ImageLoader();
         ChannelMeans means = new ChannelMeans(Network.compile(source));
         for (Path p : images) {

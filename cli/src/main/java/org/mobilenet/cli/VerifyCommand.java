@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.mobilenet.cli.format.Json;
+import org.mobilenet.io.json.Json;
 import org.mobilenet.cli.format.OutputFormat;
 import org.mobilenet.cli.format.TextTable;
 import org.mobilenet.cli.verify.JunitReport;
@@ -109,7 +109,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     private void print(PrintWriter out, VerifyReport r) {
         if (format == OutputFormat.JSON) {
-            out.println(Json.write(json(r)));
+            out.println(Json.pretty(json(r)));
             out.flush();
             return;
         }

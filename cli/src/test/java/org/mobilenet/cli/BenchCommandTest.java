@@ -168,12 +168,42 @@ class BenchCommandTest {
     }
 
     @Test
-    void aV2OrNonSquareArchitectureIsRefusedAsNotSupportedYet() {
-        CliRun v2 = CliRun.of("bench", "--arch", "v2", "--no-ort", "--runs", "1");
-        assertEquals(ExitCode.USAGE, v2.code(), v2.err());
-        assertTrue(v2.err().contains("--arch v2 is not supported by 'bench' yet"), v2.err());
-        CliRun wide = CliRun.of("bench", "--resolution", "160x224", "--no-ort", "--runs", "1");
-        assertEquals(ExitCode.USAGE, wide.code(), wide.err());
-        assertTrue(wide.err().contains("square"), wide.err());
+    void aSeededV2FromOptionsIsTimedAgainstOnnxRuntime() {
+        CliRun r = CliRun.of("bench", "--arch", "v2", "--alpha", "0.75", "--resolution", "96", "--runs", "2",
+                "--warmup", "1", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals("seeded MobileNet v2 (alpha 0.75, 96x96, 1000 classes)", o.get("model").getAsString());
+        assertTrue(o.has("ort"), r.out());
+        assertTrue(o.get("maxAbsDiff").getAsDouble() < 1e-4, "engine and ONNX Runtime agree: " + o.get("maxAbsDiff"));
+    }
+
+    @Test
+    void aNonSquareV1FromOptionsIsTimedAgainstOnnxRuntime() {
+        CliRun r = CliRun.of("bench", "--alpha", "0.25", "--resolution", "64x96", "--runs", "2", "--warmup", "1",
+                "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertTrue(o.get("model").getAsString().contains("64x96"), o.get("model").getAsString());
+        assertTrue(o.get("maxAbsDiff").getAsDouble() < 1e-4, "engine and ONNX Runtime agree: " + o.get("maxAbsDiff"));
+    }
+
+    @Test
+    void coldTakesAV2WithANonSquareInput() {
+        CliRun r = CliRun.of("bench", "--cold", "--arch", "v2", "--alpha", "0.35", "--resolution", "32x48", "--runs", "1",
+                "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals("seeded MobileNet v2 (alpha 0.35, 32x48, 1000 classes)", o.get("model").getAsString());
+        for (String who : new String[] {"engine", "ort"}) {
+            assertEquals(10, o.getAsJsonObject(who).getAsJsonArray("passesMs").size(), r.out());
+        }
+    }
+
+    @Test
+    void aV3IsAnUnknownArchitecture() {
+        CliRun r = CliRun.of("bench", "--arch", "v3", "--no-ort", "--runs", "1");
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("unknown architecture 'v3': expected v1 or v2"), r.err());
     }
 }

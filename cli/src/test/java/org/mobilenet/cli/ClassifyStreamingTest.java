@@ -143,9 +143,9 @@ class ClassifyStreamingTest {
         CliRun r = CliRun.of("classify", "-m", model(), "--format", "json", "--batch", "1", "--threads", "2",
                 images.get(0).toString(), images.get(1).toString(), images.get(2).toString());
         assertEquals(0, r.code(), r.err());
-        JsonArray all = JsonParser.parseString(r.out()).getAsJsonArray();
+        List<?> all = (List<?>) org.mobilenet.io.json.Json.parse(r.out());
         assertEquals(3, all.size());
-        assertEquals(org.mobilenet.cli.format.Json.write(all) + "\n", r.out());
+        assertEquals(org.mobilenet.io.json.Json.pretty(all) + "\n", r.out());
     }
 
     @Test

@@ -114,7 +114,7 @@ class CustomHeadAndShapeTest {
             assertEquals("160x224", JsonParser.parseString(info.out()).getAsJsonObject().get("resolution").getAsString(),
                     info.out());
         }
-        // bench times both runtimes on the model's H x W (the cold mode takes square inputs so far).
+        // bench times both runtimes on the model's H x W (--cold too: BenchCommandTest).
         CliRun bench = CliRun.of("bench", "-m", st.toString(), "--runs", "1", "--warmup", "1", "--format", "json");
         assertEquals(ExitCode.OK, bench.code(), bench.out() + bench.err());
         assertTrue(JsonParser.parseString(bench.out()).getAsJsonObject().has("ort"), bench.out());

@@ -73,6 +73,25 @@ class MobileNetV2CommandsTest {
         assertFalse(o.has("variant"), "variant is v1's");
         // The Coral file's own weights: 3.47M weights (the 1001-class FC), about 300M Mult-Adds.
         assertEquals(300_775_552L, o.get("multAdds").getAsLong());
+        // Each layer gained its activation, and an add what it adds (the fields of before stay as they were).
+        JsonObject add = null;
+        JsonObject project = null;
+        for (var e : o.getAsJsonArray("layers")) {
+            JsonObject l = e.getAsJsonObject();
+            if (l.get("name").getAsString().equals("blocks.2.add")) {
+                add = l;
+            } else if (l.get("name").getAsString().equals("blocks.2.project")) {
+                project = l;
+            }
+        }
+        assertEquals("add", add.get("type").getAsString());
+        assertEquals("blocks.1.project", add.get("addend").getAsString());
+        assertEquals("none", add.get("activation").getAsString());
+        assertEquals(0, add.get("multAdds").getAsLong());
+        assertEquals("none", project.get("activation").getAsString(), "v2's projections are linear");
+        assertFalse(project.has("addend"));
+        assertEquals(java.util.List.of("name", "type", "output", "params", "multAdds", "activation"),
+                new java.util.ArrayList<>(project.keySet()));
     }
 
     @Test

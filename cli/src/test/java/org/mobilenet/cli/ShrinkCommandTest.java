@@ -117,16 +117,61 @@ class ShrinkCommandTest {
         Path out2 = dir.resolve("seeded-075.onnx");
         assertEquals(0, CliRun.of("shrink", "-m", seeded.toString(), "--alpha", "0.75", "-o", out2.toString()).code());
         assertEquals(want, CostModel.of(ModelFiles.load(out2)).totalMultAdds());
+        CliRun verifySeeded = CliRun.of("verify", out2.toString(), "--count", "1");
+        assertEquals(0, verifySeeded.code(), verifySeeded.out() + verifySeeded.err());
     }
 
     @Test
-    void v2IsRefusedAsNotSupportedYetAndWritesNothing() {
+    void archNamesTheSourcesFamilyAndTheOtherIsRefusedWritingNothing() {
         Path out = dir.resolve("v2.onnx");
         CliRun r = CliRun.of("shrink", "--arch", "v2", "-m", SOURCE.toString(), "--alpha", "0.5", "-o", out.toString());
         assertEquals(ExitCode.USAGE, r.code(), r.err());
-        assertTrue(r.err().contains("--arch v2 is not supported by 'shrink' yet"), r.err());
+        assertTrue(r.err().contains("--arch v2, but the source is MobileNet v1 (alpha 0.75"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
         assertFalse(Files.exists(out));
         CliRun v1 = CliRun.of("shrink", "--arch", "v1", "-m", SOURCE.toString(), "--alpha", "0.5", "--dry-run");
         assertEquals(0, v1.code(), v1.err());
+        String coral = CliRun.shared().resolve("models/mobilenet_v2_1.0_224_quant.tflite").toString();
+        CliRun v2 = CliRun.of("shrink", "--arch", "v2", "-m", coral, "--alpha", "0.5", "--dry-run", "--format", "json");
+        assertEquals(0, v2.code(), v2.err());
+        assertEquals("v2", JsonParser.parseString(v2.out()).getAsJsonObject().getAsJsonObject("target").get("arch")
+                .getAsString());
+    }
+
+    @Test
+    void aNonSquareResolutionShrinksToThatHeightAndWidth() throws Exception {
+        Path out = dir.resolve("wide.onnx");
+        CliRun r = CliRun.of("shrink", "-m", SOURCE.toString(), "--alpha", "0.5", "--resolution", "128x160", "-o",
+                out.toString(), "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(128, o.getAsJsonObject("target").get("height").getAsInt());
+        assertEquals(160, o.getAsJsonObject("target").get("width").getAsInt());
+        // alpha^2 times the ratio of pixels: (0.5 / 0.75)^2 (128 * 160) / (192 * 192).
+        assertEquals(4.0 / 9 * 128 * 160 / (192.0 * 192), o.get("predictedMultAddsRatio").getAsDouble(), 1e-12);
+        Model m = ModelFiles.load(out);
+        assertEquals(128, m.inputHeight());
+        assertEquals(160, m.inputWidth());
+        CliRun p = CliRun.of("profile", "--alpha", "0.5", "--resolution", "128x160", "--classes", "1001", "--format",
+                "json");
+        assertEquals(0, p.code(), p.err());
+        assertEquals(JsonParser.parseString(p.out()).getAsJsonObject().getAsJsonObject("total").get("multAdds")
+                .getAsLong(), CostModel.of(m).totalMultAdds());
+        CliRun verify = CliRun.of("verify", out.toString(), "--count", "1");
+        assertEquals(0, verify.code(), verify.out() + verify.err());
+    }
+
+    @Test
+    void aV2ShrinksToANonSquareResolution() {
+        String coral = CliRun.shared().resolve("models/mobilenet_v2_1.0_224_quant.tflite").toString();
+        CliRun r = CliRun.of("shrink", "-m", coral, "--alpha", "0.75", "--resolution", "160x224", "--dry-run",
+                "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        CliRun p = CliRun.of("profile", "--arch", "v2", "--alpha", "0.75", "--resolution", "160x224", "--classes",
+                "1001", "--format", "json");
+        assertEquals(0, p.code(), p.err());
+        assertEquals(JsonParser.parseString(p.out()).getAsJsonObject().getAsJsonObject("total").get("multAdds"),
+                o.getAsJsonObject("after").get("multAdds"));
     }
 }

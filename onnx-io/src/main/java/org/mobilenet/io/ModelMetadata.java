@@ -234,7 +234,8 @@ public final class ModelMetadata {
                     }
                 }
                 if (kind == null) {
-                    throw new IllegalArgumentException(name + ": unknown kind '" + string(m, "kind") + "'");
+                    throw unsupported(file, "layer '" + name + "' is " + string(m, "kind") + ", a layer kind the engine"
+                            + " does not run (supported: " + kinds() + ")");
                 }
                 int k = integer(m, "kernel", 1, Resolution.MAX);
                 int stride = integer(m, "stride", 1, 16);
@@ -246,7 +247,7 @@ public final class ModelMetadata {
                     pads[i] = whole(p.get(i), name + " pads", 0, 16);
                 }
                 int c = integer(m, "channels", 1, MAX_CHANNELS);
-                Activation act = Activation.valueOf(string(m, "activation").toUpperCase(Locale.ROOT));
+                Activation act = activation(file, name, string(m, "activation"));
                 String addend = m.containsKey("addend") ? string(m, "addend") : null;
                 Pads pd = new Pads(pads[0], pads[1], pads[2], pads[3]);
                 Shape out = switch (kind) {
@@ -262,6 +263,38 @@ public final class ModelMetadata {
         } catch (Json.JsonException | IllegalArgumentException e) {
             throw new BadInputException(file, "has malformed " + LAYERS + " metadata: " + e.getMessage());
         }
+    }
+
+    /**
+     * A layer's activation by its {@link #layers} name; one the engine does not run is unsupported, and
+     * hard-swish is named as MobileNet v3's.
+     */
+    private static Activation activation(Path file, String layer, String id) throws BadInputException {
+        for (Activation a : Activation.values()) {
+            if (a.name().toLowerCase(Locale.ROOT).equals(id)) {
+                return a;
+            }
+        }
+        String squashed = id.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");
+        if (squashed.equals("hardswish") || squashed.equals("hswish")) {
+            throw unsupported(file, "layer '" + layer + "' uses " + id + ": a MobileNet v3 (hard-swish activations)"
+                    + " is not supported");
+        }
+        throw unsupported(file, "layer '" + layer + "' uses activation '" + id + "', which the engine does not run"
+                + " (supported: none, relu, relu6)");
+    }
+
+    private static String kinds() {
+        StringBuilder sb = new StringBuilder();
+        for (LayerKind k : LayerKind.values()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(k.id());
+        }
+        return sb.toString();
+    }
+
+    /** A well-formed file holding what this build does not support: said so, never called malformed. */
+    private static BadInputException unsupported(Path file, String what) {
+        return new BadInputException(file, "is not a supported MobileNet: " + what);
     }
 
     private static String string(Map<?, ?> m, String key) {

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.mobilenet.cli.format.Json;
+import org.mobilenet.io.json.Json;
 
 /**
  * Prints classification results as they come, in one of the {@link ClassifyFormat}s. Failed images
@@ -113,7 +113,7 @@ public final class ClassifyReport {
         return m;
     }
 
-    /** The pretty-printed array, one element at a time: the same text {@code Json.write(list)} gives. */
+    /** The pretty-printed array, one element at a time: the same text {@code Json.pretty(list)} gives. */
     private final class JsonArrayWriter extends Writer {
         private boolean first = true;
 
@@ -125,7 +125,7 @@ public final class ClassifyReport {
         void add(ImageResult r) {
             out.print(first ? "[\n" : ",\n");
             first = false;
-            String element = Json.write(object(r));
+            String element = Json.pretty(object(r));
             out.print("  ");
             out.print(element.replace("\n", "\n  "));
         }
@@ -143,7 +143,7 @@ public final class ClassifyReport {
 
         @Override
         void add(ImageResult r) {
-            out.print(Json.writeLine(object(r)));
+            out.print(Json.write(object(r)));
             out.print('\n');
         }
 

@@ -1,12 +1,12 @@
 package org.mobilenet.cli.classify;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.mobilenet.cli.ort.Layouts;
 import org.mobilenet.cli.ort.OrtRunner;
+import org.mobilenet.cli.ort.OrtSettings;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.io.onnx.OnnxExportOptions;
 import org.mobilenet.io.onnx.OnnxExporter;
@@ -75,7 +75,7 @@ final class OrtBackend implements Backend {
         }
         try {
             // Idle intra-op threads do not spin: with several threads, the others are decoding images.
-            return new OrtRunner(proto.toByteArray(), OrtSession.SessionOptions.OptLevel.ALL_OPT, threads, threads == 1);
+            return new OrtRunner(proto.toByteArray(), new OrtSettings(threads, threads == 1, false));
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime could not load the exported model: " + e.getMessage(), e);
         }

@@ -13,12 +13,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * One ONNX Runtime session set up for a fair latency comparison with the engine, CPU execution
- * provider: intra-op threads = the engine's thread count, inter-op threads = 1, sequential
- * execution, graph optimization level ALL_OPT, intra-op spinning as chosen
- * ({@code session.intra_op.allow_spinning}; ORT's default is on) and, optionally, spinning stopped
- * when a run returns ({@code session.force_spinning_stop}), so idle pool threads do not take cores
- * from whatever runs next in the process. The input lives in one reused
+ * One ONNX Runtime session set up for a fair latency comparison with the engine ({@link OrtSettings}:
+ * intra-op threads = the engine's thread count; spinning stopped when a run returns, optionally, so
+ * idle pool threads do not take cores from whatever runs next in the process). The input lives in one reused
  * direct, native-order FloatBuffer wrapped once by {@code OnnxTensor.createTensor(env, buffer, shape)},
  * so a timed run copies no input. Accepts an NCHW ({@code [N,3,R,R]}) or NHWC ({@code [N,R,R,3]}) input.
  */
@@ -32,45 +29,33 @@ public final class OrtBenchSession implements AutoCloseable {
     /**
      * onnx: the model bytes. imagesNhwc {@code [batch, r, r, 3]}: the same input the engine gets.
      */
-    public OrtBenchSession(byte[] onnx, int threads, boolean spinning, boolean stopSpinning, float[] imagesNhwc, int batch, int r)
-            throws OrtException {
-        this((env, o) -> env.createSession(onnx, o), threads, spinning, stopSpinning, imagesNhwc, batch, r, r);
+    public OrtBenchSession(byte[] onnx, OrtSettings settings, float[] imagesNhwc, int batch, int r) throws OrtException {
+        this(env -> settings.open(env, onnx), imagesNhwc, batch, r, r);
     }
 
     /** The same for an {@code h x w} input: imagesNhwc {@code [batch, h, w, 3]}. */
-    public OrtBenchSession(byte[] onnx, int threads, boolean spinning, boolean stopSpinning, float[] imagesNhwc, int batch, int h,
-            int w) throws OrtException {
-        this((env, o) -> env.createSession(onnx, o), threads, spinning, stopSpinning, imagesNhwc, batch, h, w);
+    public OrtBenchSession(byte[] onnx, OrtSettings settings, float[] imagesNhwc, int batch, int h, int w)
+            throws OrtException {
+        this(env -> settings.open(env, onnx), imagesNhwc, batch, h, w);
     }
 
     /**
      * The session of an ONNX file as ONNX Runtime loads it from disk (external data beside it), as a user
      * of ONNX Runtime would: {@code bench --cold} times this.
      */
-    public static OrtBenchSession open(Path onnxFile, int threads, boolean spinning, boolean stopSpinning, float[] imagesNhwc,
-            int batch, int r) throws OrtException {
-        String path = onnxFile.toString();
-        return new OrtBenchSession((env, o) -> env.createSession(path, o), threads, spinning, stopSpinning, imagesNhwc, batch, r,
-                r);
+    public static OrtBenchSession open(Path onnxFile, OrtSettings settings, float[] imagesNhwc, int batch, int h, int w)
+            throws OrtException {
+        return new OrtBenchSession(env -> settings.open(env, onnxFile), imagesNhwc, batch, h, w);
     }
 
     @FunctionalInterface
     private interface Opener {
-        OrtSession open(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+        OrtSession open(OrtEnvironment env) throws OrtException;
     }
 
-    private OrtBenchSession(Opener opener, int threads, boolean spinning, boolean stopSpinning, float[] imagesNhwc, int batch, int h,
-            int w) throws OrtException {
+    private OrtBenchSession(Opener opener, float[] imagesNhwc, int batch, int h, int w) throws OrtException {
         env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setIntraOpNumThreads(threads);
-            o.setInterOpNumThreads(1);
-            o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            o.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
-            o.addConfigEntry("session.force_spinning_stop", stopSpinning ? "1" : "0");
-            session = opener.open(env, o);
-        }
+        session = opener.open(env);
         try {
             inputName = session.getInputNames().iterator().next();
             NodeInfo info = session.getInputInfo().get(inputName);
@@ -94,11 +79,7 @@ public final class OrtBenchSession implements AutoCloseable {
     /** Runs once and returns the first output flattened ({@code [batch * classes]}). */
     public float[] run() throws OrtException {
         try (OrtSession.Result res = session.run(feed)) {
-            OnnxTensor t = (OnnxTensor) res.get(0);
-            FloatBuffer fb = t.getFloatBuffer();
-            float[] out = new float[fb.remaining()];
-            fb.get(out);
-            return out;
+            return OrtRunner.floats((OnnxTensor) res.get(0));
         }
     }
 

@@ -12,34 +12,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** An ONNX Runtime session over a model's bytes; close it when done. */
+/** An ONNX Runtime session over a model's bytes, run with any inputs and outputs; close it when done. */
 public final class OrtRunner implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
 
-    /** Creates a session at the given optimization level, on one intra-op thread. */
-    public OrtRunner(byte[] model, OrtSession.SessionOptions.OptLevel level) throws OrtException {
-        this(model, level, 1, true);
-    }
-
-    /**
-     * Creates a session at the given optimization level with {@code threads} intra-op threads (the
-     * calling thread among them) and one inter-op thread; {@code spinning} false keeps idle pool
-     * threads from spinning (session.intra_op.allow_spinning), leaving the cores to other work.
-     */
-    public OrtRunner(byte[] model, OrtSession.SessionOptions.OptLevel level, int threads, boolean spinning)
-            throws OrtException {
+    /** Creates a session set up as {@code settings} say. */
+    public OrtRunner(byte[] model, OrtSettings settings) throws OrtException {
         this.env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setOptimizationLevel(level);
-            opts.setIntraOpNumThreads(threads);
-            opts.setInterOpNumThreads(1);
-            if (!spinning) {
-                opts.addConfigEntry("session.intra_op.allow_spinning", "0");
-            }
-            opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-            this.session = env.createSession(model, opts);
-        }
+        this.session = settings.open(env, model);
     }
 
     /**
@@ -55,13 +36,18 @@ public final class OrtRunner implements AutoCloseable {
                 if (v.isEmpty() || !(v.get() instanceof OnnxTensor ot)) {
                     throw new IllegalStateException("ONNX Runtime returned no tensor '" + name + "'");
                 }
-                FloatBuffer fb = ot.getFloatBuffer();
-                float[] a = new float[fb.remaining()];
-                fb.get(a);
-                out.put(name, a);
+                out.put(name, floats(ot));
             }
         }
         return out;
+    }
+
+    /** A float output tensor's values, copied out of ONNX Runtime's buffer. */
+    static float[] floats(OnnxTensor t) {
+        FloatBuffer fb = t.getFloatBuffer();
+        float[] a = new float[fb.remaining()];
+        fb.get(a);
+        return a;
     }
 
     @Override

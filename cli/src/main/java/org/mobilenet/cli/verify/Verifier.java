@@ -1,7 +1,6 @@
 package org.mobilenet.cli.verify;
 
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import org.mobilenet.engine.preprocess.ImagePreprocessor;
 import org.mobilenet.engine.run.Network;
 import org.mobilenet.cli.ort.Layouts;
 import org.mobilenet.cli.ort.OrtRunner;
+import org.mobilenet.cli.ort.OrtSettings;
 import org.mobilenet.io.image.ImageLoader;
 import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.ModelFormat;
@@ -157,7 +157,7 @@ public final class Verifier {
         int chunk = batchDim.equals("1") ? 1 : n;
         int per = h * w * 3;
         Map<String, List<float[]>> parts = new LinkedHashMap<>();
-        try (OrtRunner ort = new OrtRunner(bytes, OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
+        try (OrtRunner ort = new OrtRunner(bytes, OrtSettings.singleThread())) {
             for (int start = 0; start < n; start += chunk) {
                 int b = Math.min(chunk, n - start);
                 float[] x = java.util.Arrays.copyOfRange(nhwc, start * per, (start + b) * per);

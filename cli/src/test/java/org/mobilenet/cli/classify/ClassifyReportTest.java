@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.mobilenet.cli.format.Json;
+import org.mobilenet.io.json.Json;
 
 class ClassifyReportTest {
     private static final List<String> LABELS = List.of("zero", "one, with a comma", "two \"quoted\"", "three");
@@ -55,11 +55,11 @@ class ClassifyReportTest {
             m.put("features", f);
             objects.add(m);
         }
-        assertEquals(Json.write(objects) + "\n", report.render(sample(), ClassifyFormat.JSON));
+        assertEquals(Json.pretty(objects) + "\n", report.render(sample(), ClassifyFormat.JSON));
         assertEquals("[]\n", report.render(List.of(), ClassifyFormat.JSON));
         StringBuilder lines = new StringBuilder();
         for (Object o : objects) {
-            lines.append(Json.writeLine(o)).append('\n');
+            lines.append(Json.write(o)).append('\n');
         }
         assertEquals(lines.toString(), report.render(sample(), ClassifyFormat.JSONL));
         assertEquals("", report.render(List.of(), ClassifyFormat.JSONL));

@@ -244,6 +244,40 @@ public record ModelSpec(double alpha, Resolution inputResolution, int classes, V
         return java.util.OptionalDouble.empty();
     }
 
+    /**
+     * The alpha of these output channel counts (as {@link #inferAlpha}), preferring {@code preferred}
+     * (an alpha a file states, such as 0.75 where 0.7 gives the same widths) when its widths match.
+     */
+    public static java.util.OptionalDouble alphaOf(Variant variant, int[] convOutChannels, double preferred) {
+        if (preferred > 0 && preferred <= 4 && widthsMatch(preferred, variant, convOutChannels)) {
+            return java.util.OptionalDouble.of(preferred);
+        }
+        return inferAlpha(variant, convOutChannels);
+    }
+
+    /**
+     * True when {@code alpha}'s width rule gives exactly these output channel counts for the stem and
+     * each block's layers (in {@link #layers()} order of the weighted conv layers).
+     */
+    public static boolean widthsMatch(double alpha, Variant variant, int[] convOutChannels) {
+        return matches(alpha, variant, blocks(variant), convOutChannels);
+    }
+
+    /**
+     * The variant with this many conv layers (stem included): separable (27) and shallow (17) have
+     * depthwise convs, the conv variant (14) has none. Empty for any other count; the layers
+     * themselves are for the caller to check against the spec's.
+     */
+    public static java.util.Optional<Variant> variantOf(int convLayers, boolean depthwise) {
+        for (Variant v : Variant.values()) {
+            boolean separable = v != Variant.CONV;
+            if (separable == depthwise && convLayers == 1 + (separable ? 2 : 1) * blocks(v).size()) {
+                return java.util.Optional.of(v);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private static boolean matches(double a, Variant variant, List<int[]> blocks, int[] got) {
         List<Integer> want = new ArrayList<>();
         want.add(width(STEM_WIDTH, a));

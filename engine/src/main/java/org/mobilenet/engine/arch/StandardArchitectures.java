@@ -97,32 +97,13 @@ public final class StandardArchitectures {
                 .map(l -> l.activation() == Activation.RELU6 ? l.withActivation(Activation.RELU) : l).toList());
     }
 
+    /** The variant the conv count suggests; {@link LayerGraph#sameLayers} then checks every layer. */
     private static Variant variant(List<LayerSpec> convs) {
         if (convs.isEmpty() || convs.get(0).kind() != LayerKind.CONV || convs.get(0).kernel() != 3) {
             return null;
         }
-        int rest = convs.size() - 1;
-        boolean separable = rest % 2 == 0;
-        boolean full = true;
-        for (int i = 1; i < convs.size(); i++) {
-            LayerKind k = convs.get(i).kind();
-            if (k != ((i % 2 == 1) ? LayerKind.DEPTHWISE : LayerKind.POINTWISE)) {
-                separable = false;
-            }
-            if (k != LayerKind.CONV) {
-                full = false;
-            }
-        }
-        if (full && rest == ModelSpec.blocks(Variant.CONV).size()) {
-            return Variant.CONV;
-        }
-        if (separable && rest / 2 == ModelSpec.blocks(Variant.SEPARABLE).size()) {
-            return Variant.SEPARABLE;
-        }
-        if (separable && rest / 2 == ModelSpec.blocks(Variant.SHALLOW).size()) {
-            return Variant.SHALLOW;
-        }
-        return null;
+        boolean depthwise = convs.stream().anyMatch(l -> l.kind() == LayerKind.DEPTHWISE);
+        return ModelSpec.variantOf(convs.size(), depthwise).orElse(null);
     }
 
     /**

@@ -274,8 +274,7 @@ public final class Model {
     }
 
     /**
-     * The same network with every BatchNorm folded into its conv: {@code w' = w * g / sqrt(var + eps)}
-     * per output channel, {@code b' = (b - mean) * g / sqrt(var + eps) + beta}. Computed in double.
+     * The same network with every BatchNorm folded into its conv ({@link BatchNormFolding}).
      */
     public Model foldBatchNorm() {
         if (!hasBatchNorm()) {
@@ -293,24 +292,11 @@ public final class Model {
                 }
                 continue;
             }
-            float[] g = tensor(TensorNames.bnGamma(n)).data();
-            float[] beta = tensor(TensorNames.bnBeta(n)).data();
-            float[] mean = tensor(TensorNames.bnMean(n)).data();
-            float[] var = tensor(TensorNames.bnVar(n)).data();
-            int cout = l.outChannels();
-            int per = w.data().length / cout;
-            float[] fw = new float[w.data().length];
-            float[] fb = new float[cout];
-            for (int o = 0; o < cout; o++) {
-                double scale = g[o] / Math.sqrt((double) var[o] + bnEpsilon);
-                for (int i = 0; i < per; i++) {
-                    fw[o * per + i] = (float) (w.data()[o * per + i] * scale);
-                }
-                double bias = b == null ? 0 : b.data()[o];
-                fb[o] = (float) ((bias - mean[o]) * scale + beta[o]);
-            }
-            out.put(TensorNames.weight(n), new Tensor(w.shape(), fw));
-            out.put(TensorNames.bias(n), new Tensor(new int[] {cout}, fb));
+            BatchNormFolding.Folded f = BatchNormFolding.fold(w.data(), b == null ? null : b.data(),
+                    tensor(TensorNames.bnGamma(n)).data(), tensor(TensorNames.bnBeta(n)).data(),
+                    tensor(TensorNames.bnMean(n)).data(), tensor(TensorNames.bnVar(n)).data(), bnEpsilon);
+            out.put(TensorNames.weight(n), new Tensor(w.shape(), f.weight()));
+            out.put(TensorNames.bias(n), new Tensor(new int[] {l.outChannels()}, f.bias()));
         }
         return new Model(architecture, out, bnEpsilon, preprocessing, labels, metadata);
     }

@@ -3,6 +3,7 @@ package org.mobilenet.engine.shrink;
 import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
 import java.util.OptionalDouble;
+import org.mobilenet.engine.arch.Shape;
 import org.mobilenet.engine.cost.CostModel;
 import org.mobilenet.engine.cost.CostReport;
 import org.mobilenet.engine.model.Model;
@@ -35,8 +36,11 @@ public record ShrinkReport(CostReport before, CostReport after) {
             return OptionalDouble.empty();
         }
         double a = alpha(after) / alpha(before);
-        double r = (double) after.architecture().graph().input().h() / before.architecture().graph().input().h();
-        return OptionalDouble.of(a * a * r * r);
+        // rho^2 is the ratio of pixels: (h' w') / (h w), which is (h' / h)^2 for square inputs.
+        Shape in = before.architecture().graph().input();
+        Shape out = after.architecture().graph().input();
+        double rr = (double) out.h() * out.w() / ((double) in.h() * in.w());
+        return OptionalDouble.of(a * a * rr);
     }
 
     /** The alpha^2 prediction of the params ratio; empty when the variant changed. */

@@ -8,7 +8,6 @@ import java.util.SplittableRandom;
 import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.MobileNetV2Spec;
-import org.mobilenet.engine.arch.Resolution;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Variant;
@@ -98,7 +97,7 @@ public final class Shrinker {
             throw new IllegalArgumentException("--shallow removes MobileNet v1 blocks; a MobileNet v2 has no shallow"
                     + " variant");
         }
-        MobileNetV2Spec target = src.withAlpha(o.alpha()).withResolution(Resolution.square(o.resolution()));
+        MobileNetV2Spec target = src.withAlpha(o.alpha()).withResolution(o.resolution());
         LayerGraph sg = src.graph();
         LayerGraph tg = target.graph();
         // The stream each layer writes: an add joins its addend's and its predecessor's streams.

@@ -56,6 +56,34 @@ class ModelSpecTest {
     }
 
     @Test
+    void aStatedAlphaIsPreferredWhenItGivesTheSameWidths() {
+        int[] widths = ModelSpec.paper().withAlpha(0.3).weightedLayers().stream()
+                .filter(l -> l.kind() != LayerKind.FC).mapToInt(LayerSpec::outChannels).toArray();
+        // 0.3 * 1024 = 307 channels, so the widths alone say 307 / 1024.
+        assertEquals(307 / 1024.0, ModelSpec.inferAlpha(Variant.SEPARABLE, widths).orElseThrow(), 1e-12);
+        assertEquals(0.3, ModelSpec.alphaOf(Variant.SEPARABLE, widths, 0.3).orElseThrow(), 1e-12);
+        assertEquals(307 / 1024.0, ModelSpec.alphaOf(Variant.SEPARABLE, widths, Double.NaN).orElseThrow(), 1e-12);
+        // A stated alpha whose widths differ is ignored in favour of the widths.
+        assertEquals(307 / 1024.0, ModelSpec.alphaOf(Variant.SEPARABLE, widths, 0.5).orElseThrow(), 1e-12);
+        assertTrue(ModelSpec.widthsMatch(0.3, Variant.SEPARABLE, widths));
+        assertEquals(false, ModelSpec.widthsMatch(0.25, Variant.SEPARABLE, widths));
+    }
+
+    @Test
+    void theVariantFollowsFromTheConvCountAndDepthwiseConvs() {
+        for (Variant v : Variant.values()) {
+            ModelSpec s = ModelSpec.paper().withVariant(v);
+            List<LayerSpec> convs = s.weightedLayers().stream().filter(l -> l.kind() != LayerKind.FC).toList();
+            boolean dw = convs.stream().anyMatch(l -> l.kind() == LayerKind.DEPTHWISE);
+            assertEquals(v, ModelSpec.variantOf(convs.size(), dw).orElseThrow());
+        }
+        assertEquals(27, 1 + 2 * ModelSpec.blocks(Variant.SEPARABLE).size());
+        assertTrue(ModelSpec.variantOf(27, false).isEmpty());
+        assertTrue(ModelSpec.variantOf(14, true).isEmpty());
+        assertTrue(ModelSpec.variantOf(26, true).isEmpty());
+    }
+
+    @Test
     void invalidSpecsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> ModelSpec.paper().withResolution(31));
         assertThrows(IllegalArgumentException.class, () -> ModelSpec.paper().withAlpha(0));

@@ -1,13 +1,15 @@
 package org.mobilenet.io.json;
 
+import java.lang.reflect.Array;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader and writer for file headers and metadata (safetensors headers, labels and
- * preprocessing in model metadata). Objects become {@code LinkedHashMap<String, Object>}, arrays
+ * The project's one JSON reader and writer: file headers and metadata (safetensors headers, labels
+ * and layers in model metadata) and the CLI's JSON output. Objects become {@code LinkedHashMap<String, Object>}, arrays
  * {@code List<Object>}, numbers {@code Double} (or {@code Long} when integral and written without
  * fraction or exponent), plus {@code String}, {@code Boolean} and {@code null}. Nesting is limited
  * so a hostile file cannot exhaust the stack.
@@ -34,60 +36,95 @@ public final class Json {
         return v;
     }
 
-    /** Writes a value built of maps, lists, strings, numbers, booleans and null as compact JSON. */
+    /**
+     * Writes a value built of maps, collections and arrays, strings, numbers, booleans, enums (by
+     * name) and null as compact JSON
+     * on one line (file headers, metadata, one record of JSON Lines).
+     */
     public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
-        write(sb, value);
+        write(sb, value, -1);
         return sb.toString();
     }
 
-    private static void write(StringBuilder sb, Object v) {
+    /**
+     * The same pretty-printed for people and scripts (the CLI's {@code --format json}): two-space
+     * indents, {@code "key": value}, one member or element a line, empty containers as {@code {}} and
+     * {@code []}, no newline at the end.
+     */
+    public static String pretty(Object value) {
+        StringBuilder sb = new StringBuilder();
+        write(sb, value, 0);
+        return sb.toString();
+    }
+
+    /**
+     * Numbers as Java prints them: integers as they are, doubles with {@code Double.toString} (so 1.0
+     * stays {@code 1.0}) and floats with {@code Float.toString} (0.1f is {@code 0.1}); NaN and the
+     * infinities as the bare words {@code NaN}, {@code Infinity} and {@code -Infinity}, which only
+     * lenient readers take, for measurements that can be undefined. {@code depth} is the indent
+     * level when pretty-printing, -1 for one line.
+     */
+    private static void write(StringBuilder sb, Object v, int depth) {
         if (v == null) {
             sb.append("null");
         } else if (v instanceof String str) {
             quote(sb, str);
-        } else if (v instanceof Boolean b) {
-            sb.append(b);
-        } else if (v instanceof Double || v instanceof Float) {
-            double d = ((Number) v).doubleValue();
-            if (!Double.isFinite(d)) {
-                throw new IllegalArgumentException("JSON has no " + d);
-            }
-            if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-                sb.append((long) d);
-            } else {
-                sb.append(v instanceof Float f ? Float.toString(f) : Double.toString(d));
-            }
-        } else if (v instanceof Number n) {
-            sb.append(n.longValue());
+        } else if (v instanceof Boolean || v instanceof Number) {
+            sb.append(v);
+        } else if (v instanceof Enum<?> e) {
+            quote(sb, e.name());
         } else if (v instanceof Map<?, ?> m) {
-            sb.append('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
+            container(sb, '{', '}', m.entrySet(), depth, (e, d) -> {
                 quote(sb, String.valueOf(e.getKey()));
-                sb.append(':');
-                write(sb, e.getValue());
+                sb.append(d < 0 ? ":" : ": ");
+                write(sb, e.getValue(), d);
+            });
+        } else if (v instanceof Collection<?> c) {
+            container(sb, '[', ']', c, depth, (e, d) -> write(sb, e, d));
+        } else if (v.getClass().isArray()) {
+            List<Object> elements = new ArrayList<>();
+            for (int i = 0; i < Array.getLength(v); i++) {
+                elements.add(Array.get(v, i));
             }
-            sb.append('}');
-        } else if (v instanceof List<?> l) {
-            sb.append('[');
-            for (int i = 0; i < l.size(); i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                write(sb, l.get(i));
-            }
-            sb.append(']');
+            container(sb, '[', ']', elements, depth, (e, d) -> write(sb, e, d));
         } else {
             throw new IllegalArgumentException("cannot write " + v.getClass().getSimpleName() + " as JSON");
         }
     }
 
-    /** Appends a JSON string literal. */
+    private interface Member<T> {
+        void write(T member, int depth);
+    }
+
+    private static <T> void container(StringBuilder sb, char open, char close, Collection<T> members, int depth,
+            Member<T> member) {
+        sb.append(open);
+        if (members.isEmpty()) {
+            sb.append(close);
+            return;
+        }
+        boolean first = true;
+        for (T m : members) {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            if (depth >= 0) {
+                sb.append('\n').append("  ".repeat(depth + 1));
+            }
+            member.write(m, depth < 0 ? -1 : depth + 1);
+        }
+        if (depth >= 0) {
+            sb.append('\n').append("  ".repeat(depth));
+        }
+        sb.append(close);
+    }
+
+    /**
+     * Appends a JSON string literal: quote, backslash and control characters escaped (short forms
+     * where JSON has them), and U+2028 and U+2029, which end a line in JavaScript.
+     */
     public static void quote(StringBuilder sb, String str) {
         sb.append('"');
         for (int i = 0; i < str.length(); i++) {
@@ -100,6 +137,7 @@ public final class Json {
                 case '\t' -> sb.append("\\t");
                 case '\b' -> sb.append("\\b");
                 case '\f' -> sb.append("\\f");
+                case '\u2028', '\u2029' -> sb.append(String.format("\\u%04x", (int) c));
                 default -> {
                     if (c < 0x20) {
                         sb.append(String.format("\\u%04x", (int) c));

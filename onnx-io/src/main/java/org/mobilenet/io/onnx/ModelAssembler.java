@@ -21,6 +21,7 @@ import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.Pads;
 import org.mobilenet.engine.arch.Variant;
+import org.mobilenet.engine.model.BatchNormFolding;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.Preprocessing;
 import org.mobilenet.engine.model.SeededInit;
@@ -72,39 +73,14 @@ final class ModelAssembler {
         List<LayerSpec> convs = spec.weightedLayers().stream().filter(l -> l.kind() != LayerKind.FC).toList();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         Map<String, String> layerValues = new LinkedHashMap<>();
-        TreeSet<Float> epsilons = new TreeSet<>();
-        for (ConvUnit u : units) {
-            if (u.bn() != null) {
-                epsilons.add(u.bn().epsilon());
-            }
-        }
+        TreeSet<Float> epsilons = epsilons(items);
         boolean fold = epsilons.size() > 1;
         for (int i = 0; i < units.size(); i++) {
             ConvUnit u = units.get(i);
             LayerSpec l = convs.get(i);
             check(file, u, l);
-            String name = l.name();
-            float[] w = u.weight();
-            float[] b = u.bias();
-            ConvUnit.BatchNorm bn = u.bn();
-            if (bn != null && fold) {
-                float[][] wb = fold(w, b, bn);
-                w = wb[0];
-                b = wb[1];
-                bn = null;
-            }
-            tensors.put(TensorNames.weight(name), new Tensor(l.weightShape(), w));
-            if (b != null) {
-                tensors.put(TensorNames.bias(name), new Tensor(new int[] {u.outC()}, b));
-            }
-            if (bn != null) {
-                int[] s = {u.outC()};
-                tensors.put(TensorNames.bnGamma(name), new Tensor(s, bn.gamma()));
-                tensors.put(TensorNames.bnBeta(name), new Tensor(s, bn.beta()));
-                tensors.put(TensorNames.bnMean(name), new Tensor(s, bn.mean()));
-                tensors.put(TensorNames.bnVar(name), new Tensor(s, bn.var()));
-            }
-            layerValues.put(name, u.output());
+            putConv(tensors, l, u, fold);
+            layerValues.put(l.name(), u.output());
         }
         layerValues.put("pool", poolValue);
         if (fc != null) {
@@ -120,10 +96,7 @@ final class ModelAssembler {
         Preprocessing dflt = input.layout() == Layout.NHWC || padding == Padding.TF_SAME
                 ? Preprocessing.tensorflow() : Preprocessing.torchvision();
         Preprocessing pre = ModelMetadata.preprocessing(file, md, dflt);
-        List<String> labels = ModelMetadata.labels(file, md);
-        if (!labels.isEmpty() && labels.size() != classes) {
-            throw new BadInputException(file, "has " + labels.size() + " labels in its metadata for " + classes + " classes");
-        }
+        List<String> labels = labels(file, md, classes);
         Activation act = units.get(0).activation();
         for (ConvUnit u : units) {
             if (u.activation() != act) {
@@ -131,12 +104,8 @@ final class ModelAssembler {
                         + units.get(0).node() + " used " + act.id + "; expected one activation throughout");
             }
         }
-        String producer = (g.model().getProducerName() + " " + g.model().getProducerVersion()).trim();
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", "onnx");
-        meta.put("onnx.opset", Integer.toString(g.opset()));
-        meta.put("onnx.producer", producer);
-        meta.put("onnx.input_layout", input.layout().name());
+        String producer = producer(g);
+        Map<String, String> meta = metadata(g, input);
         meta.put(Model.ACTIVATION_KEY, act.id);
         Model model;
         try {
@@ -209,12 +178,7 @@ final class ModelAssembler {
             arch = graph;
         }
         List<LayerSpec> named = arch.graph().layers();
-        TreeSet<Float> epsilons = new TreeSet<>();
-        for (Object o : items) {
-            if (o instanceof ConvUnit u && u.bn() != null) {
-                epsilons.add(u.bn().epsilon());
-            }
-        }
+        TreeSet<Float> epsilons = epsilons(items);
         boolean fold = epsilons.size() > 1;
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         Map<String, String> layerValues = new LinkedHashMap<>();
@@ -225,28 +189,7 @@ final class ModelAssembler {
             if (!(items.get(i) instanceof ConvUnit u)) {
                 continue;
             }
-            LayerSpec l = named.get(i);
-            String name = l.name();
-            float[] w = u.weight();
-            float[] b = u.bias();
-            ConvUnit.BatchNorm bn = u.bn();
-            if (bn != null && fold) {
-                float[][] wb = fold(w, b, bn);
-                w = wb[0];
-                b = wb[1];
-                bn = null;
-            }
-            tensors.put(TensorNames.weight(name), new Tensor(l.weightShape(), w));
-            if (b != null) {
-                tensors.put(TensorNames.bias(name), new Tensor(new int[] {u.outC()}, b));
-            }
-            if (bn != null) {
-                int[] s = {u.outC()};
-                tensors.put(TensorNames.bnGamma(name), new Tensor(s, bn.gamma()));
-                tensors.put(TensorNames.bnBeta(name), new Tensor(s, bn.beta()));
-                tensors.put(TensorNames.bnMean(name), new Tensor(s, bn.mean()));
-                tensors.put(TensorNames.bnVar(name), new Tensor(s, bn.var()));
-            }
+            putConv(tensors, named.get(i), u, fold);
         }
         for (int j = 0; j < fcs.size(); j++) {
             LayerSpec l = named.get(items.size() + 1 + j);
@@ -259,16 +202,9 @@ final class ModelAssembler {
         boolean tfPads = input.layout() == Layout.NHWC || (arch instanceof MobileNetV2Spec);
         Preprocessing pre = ModelMetadata.preprocessing(file, md, tfPads ? Preprocessing.tensorflow()
                 : Preprocessing.torchvision());
-        List<String> labels = ModelMetadata.labels(file, md);
-        if (!labels.isEmpty() && labels.size() != classes) {
-            throw new BadInputException(file, "has " + labels.size() + " labels in its metadata for " + classes + " classes");
-        }
-        String producer = (g.model().getProducerName() + " " + g.model().getProducerVersion()).trim();
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", "onnx");
-        meta.put("onnx.opset", Integer.toString(g.opset()));
-        meta.put("onnx.producer", producer);
-        meta.put("onnx.input_layout", input.layout().name());
+        List<String> labels = labels(file, md, classes);
+        String producer = producer(g);
+        Map<String, String> meta = metadata(g, input);
         Model model;
         try {
             model = new Model(arch, tensors, eps, pre, labels, meta);
@@ -279,55 +215,48 @@ final class ModelAssembler {
                 input.dims(), output, layerValues, "per-layer");
     }
 
+    private static String producer(OnnxGraph g) {
+        return (g.model().getProducerName() + " " + g.model().getProducerVersion()).trim();
+    }
+
+    /** The model's metadata: where it came from (format, opset, producer, input layout). */
+    private static Map<String, String> metadata(OnnxGraph g, InputMatcher.Input input) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "onnx");
+        meta.put("onnx.opset", Integer.toString(g.opset()));
+        meta.put("onnx.producer", producer(g));
+        meta.put("onnx.input_layout", input.layout().name());
+        return meta;
+    }
+
+    /** The labels in the file's metadata: none, or one per class. */
+    private static List<String> labels(Path file, Map<String, String> md, int classes) throws BadInputException {
+        List<String> labels = ModelMetadata.labels(file, md);
+        if (!labels.isEmpty() && labels.size() != classes) {
+            throw new BadInputException(file, "has " + labels.size() + " labels in its metadata for " + classes + " classes");
+        }
+        return labels;
+    }
+
     private static Variant variant(Path file, List<ConvUnit> units) throws BadInputException {
         int n = units.size();
         boolean anyDw = units.stream().anyMatch(u -> u.kind() == LayerKind.DEPTHWISE);
-        Variant v;
-        if (!anyDw && n == 1 + ModelSpec.blocks(Variant.CONV).size()) {
-            v = Variant.CONV;
-        } else if (anyDw && n == 1 + 2 * ModelSpec.blocks(Variant.SEPARABLE).size()) {
-            v = Variant.SEPARABLE;
-        } else if (anyDw && n == 1 + 2 * ModelSpec.blocks(Variant.SHALLOW).size()) {
-            v = Variant.SHALLOW;
-        } else {
+        Optional<Variant> v = ModelSpec.variantOf(n, anyDw);
+        if (v.isEmpty()) {
             throw new BadInputException(file, "has " + n + " conv layers" + (anyDw ? " with depthwise convs" : "")
                     + "; expected a MobileNet v1 with 27 (separable), 17 (shallow) or 14 (conv variant)");
         }
-        return v;
+        return v.get();
     }
 
+    /** The alpha of the conv widths, preferring the one the metadata states when it gives the same widths. */
     private static double alpha(Path file, Map<String, String> md, Variant variant, int[] outC) throws BadInputException {
-        double meta = ModelMetadata.number(file, md, ModelMetadata.ALPHA);
-        if (!Double.isNaN(meta) && meta > 0 && meta <= 4 && widthsMatch(meta, variant, outC)) {
-            return meta;
-        }
-        OptionalDouble a = ModelSpec.inferAlpha(variant, outC);
+        OptionalDouble a = ModelSpec.alphaOf(variant, outC, ModelMetadata.number(file, md, ModelMetadata.ALPHA));
         if (a.isEmpty()) {
             throw new BadInputException(file, "has conv widths " + Arrays.toString(outC)
                     + "; expected MobileNet v1 widths for some width multiplier alpha");
         }
         return a.getAsDouble();
-    }
-
-    private static boolean widthsMatch(double alpha, Variant variant, int[] outC) {
-        OptionalDouble a = ModelSpec.inferAlpha(variant, outC);
-        if (a.isEmpty()) {
-            return false;
-        }
-        List<int[]> blocks = ModelSpec.blocks(variant);
-        int i = 0;
-        if (outC[i++] != ModelSpec.width(ModelSpec.STEM_WIDTH, alpha)) {
-            return false;
-        }
-        for (int[] b : blocks) {
-            if (variant != Variant.CONV) {
-                i++;
-            }
-            if (outC[i++] != ModelSpec.width(b[1], alpha)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** SYMMETRIC or TF_SAME from the first 3x3 conv whose pads tell them apart; refuses pads matching neither. */
@@ -366,20 +295,42 @@ final class ModelAssembler {
         }
     }
 
-    /** Folds BN into the conv in double. Shape: w {@code [Cout, ...]}, b {@code [Cout]} or null. */
-    private static float[][] fold(float[] w, float[] b, ConvUnit.BatchNorm bn) {
-        int cout = bn.gamma().length;
-        int per = w.length / cout;
-        float[] fw = new float[w.length];
-        float[] fb = new float[cout];
-        for (int o = 0; o < cout; o++) {
-            double scale = bn.gamma()[o] / Math.sqrt((double) bn.var()[o] + bn.epsilon());
-            for (int i = 0; i < per; i++) {
-                fw[o * per + i] = (float) (w[o * per + i] * scale);
+    /** The distinct BatchNorm epsilons of the matched convs. */
+    private static TreeSet<Float> epsilons(List<Object> items) {
+        TreeSet<Float> epsilons = new TreeSet<>();
+        for (Object o : items) {
+            if (o instanceof ConvUnit u && u.bn() != null) {
+                epsilons.add(u.bn().epsilon());
             }
-            fb[o] = (float) (((b == null ? 0 : b[o]) - bn.mean()[o]) * scale + bn.beta()[o]);
         }
-        return new float[][] {fw, fb};
+        return epsilons;
+    }
+
+    /**
+     * Puts one conv's weight, bias and BatchNorm under the layer's names; with {@code fold} (the convs
+     * disagree on epsilon, which the model holds once) the BatchNorm is folded into weight and bias.
+     */
+    private static void putConv(Map<String, Tensor> tensors, LayerSpec l, ConvUnit u, boolean fold) {
+        String name = l.name();
+        int[] c = {u.outC()};
+        ConvUnit.BatchNorm bn = u.bn();
+        if (bn != null && fold) {
+            BatchNormFolding.Folded f = BatchNormFolding.fold(u.weight(), u.bias(), bn.gamma(), bn.beta(), bn.mean(),
+                    bn.var(), bn.epsilon());
+            tensors.put(TensorNames.weight(name), new Tensor(l.weightShape(), f.weight()));
+            tensors.put(TensorNames.bias(name), new Tensor(c, f.bias()));
+            return;
+        }
+        tensors.put(TensorNames.weight(name), new Tensor(l.weightShape(), u.weight()));
+        if (u.bias() != null) {
+            tensors.put(TensorNames.bias(name), new Tensor(c, u.bias()));
+        }
+        if (bn != null) {
+            tensors.put(TensorNames.bnGamma(name), new Tensor(c, bn.gamma()));
+            tensors.put(TensorNames.bnBeta(name), new Tensor(c, bn.beta()));
+            tensors.put(TensorNames.bnMean(name), new Tensor(c, bn.mean()));
+            tensors.put(TensorNames.bnVar(name), new Tensor(c, bn.var()));
+        }
     }
 
     private static double numberOr(Path file, Map<String, String> md, String key, double dflt) throws BadInputException {

@@ -35,11 +35,23 @@ public final class OnnxImporter {
     public static OnnxImport importModel(Path file, ModelProto model) throws IOException {
         try {
             return match(file, model);
+        } catch (BadInputException e) {
+            throw byWhatItIs(file, model, e).orElse(e);
         } catch (RuntimeException e) {
             // A safety net: whatever a malformed graph trips over is reported as bad input, never a stack trace.
-            throw new BadInputException(file, "has a malformed graph (" + e.getClass().getSimpleName() + ": "
-                    + OnnxFile.firstLine(e.getMessage()) + ")", e);
+            throw byWhatItIs(file, model, e).orElseGet(() -> new BadInputException(file, "has a malformed graph ("
+                    + e.getClass().getSimpleName() + ": " + OnnxFile.firstLine(e.getMessage()) + ")", e));
         }
+    }
+
+    /**
+     * A graph the import could not take, refused by what it is when an operator says so (a MobileNet
+     * v3, an LSTM): the well-formed file is unsupported, not malformed.
+     */
+    private static java.util.Optional<BadInputException> byWhatItIs(Path file, ModelProto model, Exception cause) {
+        String where = cause instanceof BadInputException b ? b.problem() : null;
+        return UnsupportedOperators.find(model.getGraph().getNodeList(), where)
+                .map(what -> new BadInputException(file, "is not a supported ONNX MobileNet: " + what, cause));
     }
 
     private static OnnxImport match(Path file, ModelProto model) throws IOException {

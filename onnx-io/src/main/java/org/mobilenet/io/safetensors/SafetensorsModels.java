@@ -85,12 +85,7 @@ public final class SafetensorsModels {
         Preprocessing pre = ModelMetadata.preprocessing(file, md, padding == Padding.TF_SAME
                 ? Preprocessing.tensorflow() : Preprocessing.torchvision());
         List<String> labels = ModelMetadata.labels(file, md);
-        Map<String, String> free = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : md.entrySet()) {
-            if (e.getKey().startsWith(FREE)) {
-                free.put(e.getKey().substring(FREE.length()), e.getValue());
-            }
-        }
+        Map<String, String> free = freeMetadata(md);
         try {
             Resolution r = hw ? new Resolution((int) h, (int) w) : Resolution.square(Double.isNaN(res) ? 224 : (int) res);
             ModelSpec spec = new ModelSpec(alpha, r, (int) classes, variant, padding, softmax);
@@ -103,6 +98,12 @@ public final class SafetensorsModels {
     /** A v2 ({@code arch}, {@code alpha}, {@code height}, {@code width}, ...) or a graph ({@code layers}). */
     private static Model readGraph(Path file, Map<String, String> md, Map<String, Tensor> t) throws IOException {
         String family = md.get(ModelMetadata.ARCH);
+        if (!family.equals(ModelSpec.FAMILY) && !family.equals(MobileNetV2Spec.FAMILY)) {
+            boolean v3 = family.trim().toLowerCase(java.util.Locale.ROOT).replace("_", "").endsWith("v3");
+            throw new BadInputException(file, "is not a supported MobileNet: its metadata says arch '" + family + "'"
+                    + (v3 ? ": a MobileNet v3 (hard-swish activations) is not supported" : ", which is not supported")
+                    + " (expected v1 or v2)");
+        }
         double h = ModelMetadata.number(file, md, ModelMetadata.HEIGHT);
         double w = ModelMetadata.number(file, md, ModelMetadata.WIDTH);
         double classes = ModelMetadata.number(file, md, ModelMetadata.CLASSES);
@@ -115,12 +116,7 @@ public final class SafetensorsModels {
         boolean softmax = sm == null || Boolean.parseBoolean(sm.trim());
         double eps = ModelMetadata.number(file, md, ModelMetadata.BN_EPSILON);
         List<String> labels = ModelMetadata.labels(file, md);
-        Map<String, String> free = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : md.entrySet()) {
-            if (e.getKey().startsWith(FREE)) {
-                free.put(e.getKey().substring(FREE.length()), e.getValue());
-            }
-        }
+        Map<String, String> free = freeMetadata(md);
         try {
             Architecture arch;
             if (md.containsKey(ModelMetadata.LAYERS)) {
@@ -137,6 +133,17 @@ public final class SafetensorsModels {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(file, "does not hold a MobileNet " + family + ": " + e.getMessage());
         }
+    }
+
+    /** The model's free metadata, stored under {@code meta.} beside the architecture keys. */
+    private static Map<String, String> freeMetadata(Map<String, String> md) {
+        Map<String, String> free = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : md.entrySet()) {
+            if (e.getKey().startsWith(FREE)) {
+                free.put(e.getKey().substring(FREE.length()), e.getValue());
+            }
+        }
+        return free;
     }
 
     private static Variant inferVariant(Map<String, Tensor> t) {

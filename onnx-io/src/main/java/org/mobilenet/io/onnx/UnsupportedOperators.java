@@ -1,0 +1,53 @@
+package org.mobilenet.io.onnx;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.mobilenet.io.onnx.proto.Onnx.NodeProto;
+
+/**
+ * Says what a well-formed ONNX graph is when the MobileNet import cannot take it: a MobileNet v3
+ * (hard-swish activations), or a graph with an operator no MobileNet import reads (an LSTM, say).
+ * Asked only after the import failed, so that such a file is refused by what it is rather than by
+ * where the chain stopped matching, or as malformed.
+ */
+final class UnsupportedOperators {
+    /** Every operator some matcher of the import reads, shape helpers included. */
+    static final Set<String> READ = Set.of("Conv", "Pad", "BatchNormalization", "Relu", "Clip", "Add",
+            "GlobalAveragePool", "ReduceMean", "AveragePool", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Gemm",
+            "MatMul", "Softmax", "Transpose", "Identity", "Dropout", "Shape", "Gather", "Concat", "Cast", "Slice",
+            "Constant", "ConstantOfShape");
+    /**
+     * MobileNet v3's activation: HardSwish (opset 14), or x * HardSigmoid(x) as earlier exporters
+     * write it (HardSigmoid is also the gate of v3's squeeze-and-excite blocks).
+     */
+    private static final Set<String> HARD_SWISH = Set.of("HardSwish", "HardSigmoid");
+
+    private UnsupportedOperators() {
+    }
+
+    /**
+     * What makes the graph unsupported, as a sentence about its first such node, or empty when
+     * every operator is one the import reads (the graph is then refused for how they are arranged).
+     * {@code where} is what the import said where it stopped (null if nothing useful): an unknown
+     * operator's sentence ends with it, in parentheses, else with the operators the import reads.
+     */
+    static Optional<String> find(List<NodeProto> nodes, String where) {
+        for (int i = 0; i < nodes.size(); i++) {
+            if (HARD_SWISH.contains(nodes.get(i).getOpType())) {
+                return Optional.of("node " + i + " " + OnnxGraph.describe(nodes.get(i)) + " is " + nodes.get(i).getOpType()
+                        + ": a MobileNet v3 (hard-swish activations) is not supported");
+            }
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            String op = nodes.get(i).getOpType();
+            if (!READ.contains(op)) {
+                return Optional.of("node " + i + " " + OnnxGraph.describe(nodes.get(i)) + " is " + op
+                        + ", which a MobileNet import does not support (" + (where != null ? where
+                                : "supported: " + String.join(", ", new TreeSet<>(READ))) + ")");
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,120 @@
+package org.mobilenet.io.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
+import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.Padding;
+import org.mobilenet.engine.arch.Resolution;
+import org.mobilenet.engine.arch.Variant;
+import org.mobilenet.engine.model.SeededInit;
+import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.ModelFiles;
+import org.mobilenet.io.onnx.proto.Onnx.GraphProto;
+import org.mobilenet.io.onnx.proto.Onnx.ModelProto;
+import org.mobilenet.io.onnx.proto.Onnx.NodeProto;
+import org.mobilenet.io.onnx.proto.Onnx.ValueInfoProto;
+
+/**
+ * A well-formed ONNX graph the import cannot take is refused by what it is (a MobileNet v3, an LSTM),
+ * never as malformed and never only by where the chain stopped matching.
+ */
+class UnsupportedOnnxTest {
+    @TempDir
+    Path dir;
+
+    private static ModelProto v1() {
+        return OnnxExporter.toProto(SeededInit.create(new ModelSpec(0.25, 32, 10, Variant.SEPARABLE, Padding.TF_SAME,
+                true), 1), OnnxExportOptions.defaults());
+    }
+
+    private static ModelProto v2() {
+        return OnnxExporter.toProto(SeededInit.create(new MobileNetV2Spec(0.35, Resolution.square(32), 10, true), 1),
+                OnnxExportOptions.defaults());
+    }
+
+    private BadInputException refused(ModelProto p) throws Exception {
+        Path f = dir.resolve("m.onnx");
+        Files.write(f, p.toByteArray());
+        BadInputException e = assertThrows(BadInputException.class, () -> ModelFiles.load(f));
+        assertTrue(e.getMessage().startsWith(f + ": is not a supported ONNX MobileNet: node "), e.getMessage());
+        assertFalse(e.getMessage().contains("malformed"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        return e;
+    }
+
+    /** The graph with every Clip (ReLU6) after the {@code skip}-th one replaced by {@code op} on its input. */
+    private static ModelProto activationsReplaced(ModelProto p, String op, int skip) {
+        GraphProto.Builder g = p.getGraph().toBuilder();
+        int seen = 0;
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            NodeProto n = g.getNode(i);
+            if (n.getOpType().equals("Clip") && seen++ >= skip) {
+                g.setNode(i, n.toBuilder().setOpType(op).clearInput().addInput(n.getInput(0)).clearAttribute());
+            }
+        }
+        return p.toBuilder().setGraph(g).build();
+    }
+
+    private static int indexOfFirst(ModelProto p, String op) {
+        for (int i = 0; i < p.getGraph().getNodeCount(); i++) {
+            if (p.getGraph().getNode(i).getOpType().equals(op)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + op);
+    }
+
+    @Test
+    void hardSwishActivationsAreRefusedAsMobileNetV3() throws Exception {
+        // v3 keeps ReLU in its first blocks and uses hard-swish later: the refusal names the first HardSwish.
+        ModelProto v3ish = activationsReplaced(v2(), "HardSwish", 3);
+        int at = indexOfFirst(v3ish, "HardSwish");
+        BadInputException e = refused(v3ish);
+        assertTrue(e.getMessage().contains("node " + at + " '"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(HardSwish) is HardSwish: a MobileNet v3 (hard-swish activations) is not"
+                + " supported"), e.getMessage());
+        // Earlier exporters write hard-swish as x * HardSigmoid(x).
+        BadInputException sig = refused(activationsReplaced(v1(), "HardSigmoid", 0));
+        assertTrue(sig.getMessage().endsWith("a MobileNet v3 (hard-swish activations) is not supported"),
+                sig.getMessage());
+    }
+
+    @Test
+    void anLstmNodeIsRefusedByItsOperator() throws Exception {
+        ModelProto p = v1();
+        GraphProto.Builder g = p.getGraph().toBuilder();
+        String pooled = g.getNodeList().stream().filter(n -> n.getOpType().equals("GlobalAveragePool")).findFirst()
+                .orElseThrow().getOutput(0);
+        g.addNode(NodeProto.newBuilder().setName("lstm_1").setOpType("LSTM").addInput(pooled).addInput("lstm.W")
+                .addInput("lstm.R").addOutput("lstm.Y"));
+        g.addOutput(ValueInfoProto.newBuilder().setName("lstm.Y"));
+        ModelProto withLstm = p.toBuilder().setGraph(g).build();
+        BadInputException e = refused(withLstm);
+        int at = withLstm.getGraph().getNodeCount() - 1;
+        assertTrue(e.getMessage().contains("node " + at + " 'lstm_1' (LSTM) is LSTM, which a MobileNet import does not"
+                + " support ("), e.getMessage());
+    }
+
+    @Test
+    void aGraphOfSupportedOperatorsInTheWrongPlaceKeepsItsPositionalMessage() throws Exception {
+        // Only an unsupported operator changes the message: a misplaced Relu is still refused where it is.
+        ModelProto p = v1();
+        GraphProto.Builder g = p.getGraph().toBuilder();
+        int softmax = indexOfFirst(p, "Softmax");
+        NodeProto s = g.getNode(softmax);
+        g.setNode(softmax, s.toBuilder().setOpType("Relu").clearAttribute());
+        Path f = dir.resolve("relu-last.onnx");
+        Files.write(f, p.toBuilder().setGraph(g).build().toByteArray());
+        BadInputException e = assertThrows(BadInputException.class, () -> ModelFiles.load(f));
+        assertFalse(e.getMessage().contains("is not a supported ONNX MobileNet"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+}

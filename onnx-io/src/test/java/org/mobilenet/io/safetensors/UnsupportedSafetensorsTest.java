@@ -1,0 +1,98 @@
+package org.mobilenet.io.safetensors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mobilenet.engine.arch.LayerGraph;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
+import org.mobilenet.engine.arch.Resolution;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.SeededInit;
+import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.ModelFiles;
+import org.mobilenet.io.ModelMetadata;
+
+/** A well-formed safetensors file of a model this build does not run is refused by what it is, never as malformed. */
+class UnsupportedSafetensorsTest {
+    @TempDir
+    Path dir;
+
+    private final Model graph = SeededInit.create(
+            new LayerGraph("v2", new MobileNetV2Spec(0.35, Resolution.square(32), 4, false).graph().input(),
+                    new MobileNetV2Spec(0.35, Resolution.square(32), 4, false).graph().layers()), 6);
+
+    /** The graph's safetensors with its metadata changed by {@code edit}, loaded: the refusal. */
+    /** An edit of the first {@code from} in the layers metadata to {@code to}. */
+    private static UnaryOperator<Map<String, String>> layersEdited(String from, String to) {
+        return md -> {
+            md.put(ModelMetadata.LAYERS, md.get(ModelMetadata.LAYERS).replaceFirst(from, to));
+            return md;
+        };
+    }
+
+    private BadInputException refused(UnaryOperator<Map<String, String>> edit) throws Exception {
+        Map<String, String> md = new LinkedHashMap<>(ModelMetadata.describe(graph, null));
+        md.put(ModelMetadata.LAYERS, ModelMetadata.layers(graph.graph()));
+        Path f = dir.resolve("m.safetensors");
+        new SafetensorsFile(graph.tensors(), edit.apply(md)).write(f, true);
+        BadInputException e = assertThrows(BadInputException.class, () -> ModelFiles.load(f));
+        assertTrue(e.getMessage().startsWith(f + ": is not a supported MobileNet: "), e.getMessage());
+        assertFalse(e.getMessage().contains("malformed"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void theUneditedFileLoads() throws Exception {
+        Map<String, String> md = new LinkedHashMap<>(ModelMetadata.describe(graph, null));
+        md.put(ModelMetadata.LAYERS, ModelMetadata.layers(graph.graph()));
+        Path f = dir.resolve("ok.safetensors");
+        new SafetensorsFile(graph.tensors(), md).write(f, true);
+        assertEquals(graph.graph().layers().size(), ModelFiles.load(f).graph().layers().size());
+    }
+
+    @Test
+    void hardSwishIsRefusedAsMobileNetV3() throws Exception {
+        BadInputException e = refused(layersEdited("\"activation\":\"relu6\"", "\"activation\":\"hard_swish\""));
+        assertTrue(e.getMessage().endsWith("layer 'conv1' uses hard_swish: a MobileNet v3 (hard-swish activations) is"
+                + " not supported"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownActivationIsNamedWithTheSupportedOnes() throws Exception {
+        BadInputException e = refused(layersEdited("\"activation\":\"relu6\"", "\"activation\":\"gelu\""));
+        assertTrue(e.getMessage().endsWith("layer 'conv1' uses activation 'gelu', which the engine does not run"
+                + " (supported: none, relu, relu6)"), e.getMessage());
+    }
+
+    @Test
+    void anLstmLayerIsRefusedByItsKind() throws Exception {
+        BadInputException e = refused(layersEdited("\"kind\":\"conv\"", "\"kind\":\"lstm\""));
+        assertTrue(e.getMessage().contains("layer 'conv1' is lstm, a layer kind the engine does not run (supported: "
+                + "conv, conv_dw"), e.getMessage());
+    }
+
+    @Test
+    void archV3IsRefusedAsMobileNetV3() throws Exception {
+        BadInputException e = refused(md -> {
+            md.put(ModelMetadata.ARCH, "v3");
+            return md;
+        });
+        assertTrue(e.getMessage().endsWith("its metadata says arch 'v3': a MobileNet v3 (hard-swish activations) is"
+                + " not supported (expected v1 or v2)"), e.getMessage());
+        BadInputException other = refused(md -> {
+            md.put(ModelMetadata.ARCH, "resnet50");
+            return md;
+        });
+        assertTrue(other.getMessage().endsWith("its metadata says arch 'resnet50', which is not supported (expected v1"
+                + " or v2)"), other.getMessage());
+    }
+}
