@@ -14,10 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.io.ModelFiles;
 
 /**
  * The photos people have, through {@code classify}: EXIF-rotated JPEGs turned upright (or not, with
@@ -108,6 +111,23 @@ class ClassifyImagesTest {
         assertTrue(sideways.get("index").getAsInt() != upright.get("index").getAsInt()
                 || Math.abs(sideways.get("score").getAsDouble() - upright.get("score").getAsDouble()) > 0.05,
                 "read sideways: " + sideways);
+    }
+
+    @Test
+    void shrinkCalibrationReadsImagesUprightUnlessIgnoreExif() throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        ImageIO.write(storedForTag6(ImageIO.read(cat.toFile())), "jpeg", b);
+        Path dir = tmp.resolve("calibration");
+        write(dir, "rotated.jpg", withExifOrientation(b.toByteArray(), 6));
+        Model m = ModelFiles.load(CliRun.shared().resolve("models/mobilenet_v1_0.25_128_quant.tflite"));
+        Map<String, float[]> upright = ShrinkEvaluation.channelMeans(m, dir, false);
+        Map<String, float[]> stored = ShrinkEvaluation.channelMeans(m, dir, true);
+        assertEquals(upright.keySet(), stored.keySet());
+        boolean differ = false;
+        for (String layer : upright.keySet()) {
+            differ |= !Arrays.equals(upright.get(layer), stored.get(layer));
+        }
+        assertTrue(differ, "the turned and the stored picture give other activations");
     }
 
     @Test
