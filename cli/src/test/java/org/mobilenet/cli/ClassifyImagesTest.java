@@ -142,6 +142,7 @@ class ClassifyImagesTest {
         String[] err = r.err().strip().split("\n");
         assertEquals(1, err.length, r.err());
         assertTrue(err[0].startsWith("mobilenet classify: " + cut + ": truncated or corrupt image ("), err[0]);
+        assertTrue(err[0].endsWith("; --allow-truncated classifies what was decoded"), err[0]);
         JsonArray all = JsonParser.parseString(r.out()).getAsJsonArray();
         assertEquals(2, all.size(), "the two sound images are classified");
 

@@ -27,6 +27,7 @@ import org.mobilenet.engine.preprocess.RgbImage;
 import org.mobilenet.io.BadInputException;
 import org.mobilenet.io.image.DecodedImage;
 import org.mobilenet.io.image.ImageLoader;
+import org.mobilenet.io.image.TruncatedImageException;
 
 /**
  * Classifies a stream of images in batches of {@code batch} and hands the results back in input
@@ -208,6 +209,9 @@ public final class BatchClassifier {
             b.warnings[i] = img.warning();
             b.ok[i] = true;
             return img.image();
+        } catch (TruncatedImageException e) {
+            b.errors[i] = e.getMessage() + "; --allow-truncated classifies what was decoded";
+            return null;
         } catch (BadInputException e) {
             b.errors[i] = e.getMessage();
             return null;

@@ -78,7 +78,7 @@ public final class ImageLoader {
     }
 
     public ImageLoader(ImageOptions options) {
-        this.options = options;
+        this.options = java.util.Objects.requireNonNull(options, "options");
         this.maxPixels = options.maxPixels();
     }
 
@@ -96,7 +96,7 @@ public final class ImageLoader {
     }
 
     /**
-     * Decodes an image file, upright; a truncated or corrupt one is a {@link BadInputException}, or
+     * Decodes an image file, upright; a truncated or corrupt one is a {@link TruncatedImageException}, or
      * with {@link ImageOptions#allowTruncated} what was decoded, with a warning.
      */
     public DecodedImage decode(Path file) throws BadInputException {
@@ -106,8 +106,7 @@ public final class ImageLoader {
             return new DecodedImage(upright, null);
         }
         if (!options.allowTruncated()) {
-            throw new BadInputException(file, "truncated or corrupt image (" + s.damage
-                    + "); --allow-truncated classifies what was decoded");
+            throw new TruncatedImageException(file, "truncated or corrupt image (" + s.damage + ")");
         }
         return new DecodedImage(upright, "truncated or corrupt image (" + s.damage + "), kept what was decoded");
     }
@@ -151,6 +150,9 @@ public final class ImageLoader {
         } catch (NoSuchFileException e) {
             throw new BadInputException(file, "no such file");
         } catch (IOException e) {
+            if (endsEarly(e)) {
+                throw new TruncatedImageException(file, "truncated image: " + oneLine(e));
+            }
             throw new BadInputException(file, "cannot decode the image: " + oneLine(e));
         } catch (RuntimeException e) {
             // Decoders throw assorted unchecked exceptions on corrupt data.
@@ -216,11 +218,18 @@ public final class ImageLoader {
      * nothing: its exception stands.
      */
     private static BufferedImage readKeepingPart(ImageReader reader, int w, int h, String[] damage) throws IOException {
-        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
-        if (types == null || !types.hasNext()) {
+        BufferedImage dest = null;
+        try {
+            Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+            if (types != null && types.hasNext()) {
+                dest = types.next().createBufferedImage(w, h);
+            }
+        } catch (IOException | RuntimeException e) {
+            dest = null; // no type to make it from: decode as without the option
+        }
+        if (dest == null) {
             return reader.read(0);
         }
-        BufferedImage dest = types.next().createBufferedImage(w, h);
         ImageReadParam param = reader.getDefaultReadParam();
         param.setDestination(dest);
         float[] done = new float[1];
@@ -508,6 +517,16 @@ public final class ImageLoader {
         for (int x = 0; x < w; x++) {
             px[at + x] = d[o + x] & 0xFFFFFF;
         }
+    }
+
+    /** Whether the decoder failed because the data ran out (an EOFException, possibly wrapped). */
+    private static boolean endsEarly(Throwable e) {
+        for (int depth = 0; e != null && depth < 8; depth++, e = e.getCause()) {
+            if (e instanceof java.io.EOFException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String oneLine(Exception e) {

@@ -215,7 +215,7 @@ class ImageFormatsTest {
     void truncatedJpegIsRefusedByDefaultAndKeptWithAWarningWhenAllowed() throws Exception {
         byte[] jpeg = ImageFixtures.jpeg(cat, 0.9f, false);
         Path f = file("cut.jpg", java.util.Arrays.copyOf(jpeg, jpeg.length * 6 / 10));
-        BadInputException e = assertThrows(BadInputException.class, () -> new ImageLoader().load(f));
+        BadInputException e = assertThrows(TruncatedImageException.class, () -> new ImageLoader().load(f));
         assertTrue(e.getMessage().startsWith(f + ": truncated or corrupt image ("), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"));
         DecodedImage kept = new ImageLoader(ImageOptions.defaults().withAllowTruncated(true)).decode(f);
@@ -247,7 +247,7 @@ class ImageFormatsTest {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         ImageIO.write(cat, "bmp", b);
         Path f = file("cut.bmp", java.util.Arrays.copyOf(b.toByteArray(), b.size() / 2));
-        assertThrows(BadInputException.class, () -> new ImageLoader().load(f));
+        assertThrows(TruncatedImageException.class, () -> new ImageLoader().load(f));
         DecodedImage kept = new ImageLoader(ImageOptions.defaults().withAllowTruncated(true)).decode(f);
         assertTrue(kept.warning().contains("% decoded"), kept.warning());
         // A bottom-up BMP cut in half holds the bottom rows.
