@@ -156,6 +156,8 @@ class ClassifyImagesTest {
             JsonArray three = JsonParser.parseString(kept.out()).getAsJsonArray();
             assertEquals(3, three.size());
             assertEquals(cut.toString(), three.get(1).getAsJsonObject().get("path").getAsString());
+            assertTrue(three.get(1).getAsJsonObject().get("warning").getAsString().startsWith("truncated or corrupt image"));
+            assertFalse(three.get(0).getAsJsonObject().has("warning"));
         }
     }
 
