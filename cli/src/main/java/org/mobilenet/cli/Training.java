@@ -101,6 +101,16 @@ public final class Training {
                 String writer = format.equals("jpg") ? "jpeg" : format.equals("tif") ? "tiff" : format;
                 ImageIO.write(img, writer, images.resolve("img." + format).toFile());
             }
+            // A camera photo: the same JPEG with an EXIF segment (orientation 6), whose reading loads the
+            // reader's metadata classes (a JPEG without one skips them).
+            byte[] jpeg = Files.readAllBytes(images.resolve("img.jpg"));
+            byte[] exif = {(byte) 0xFF, (byte) 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1,
+                0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0};
+            byte[] photo = new byte[jpeg.length + exif.length];
+            System.arraycopy(jpeg, 0, photo, 0, 2);
+            System.arraycopy(exif, 0, photo, 2, exif.length);
+            System.arraycopy(jpeg, 2, photo, 2 + exif.length, jpeg.length - 2);
+            Files.write(images.resolve("photo.jpg"), photo);
         });
         steps.run(() -> cli("classify", "-m", onnx.toString(), images.toString()));
         steps.run(() -> cli("classify", "-m", onnx.toString(), "--format", "json", images.resolve("img.jpg").toString()));

@@ -142,7 +142,7 @@ public final class ImageLoader {
             }
             try (ImageInputStream in = bytes != null ? new ByteArrayImageInputStream(bytes)
                     : ImageIO.createImageInputStream(file.toFile())) {
-                Read r = read(file, in);
+                Read r = read(file, in, bytes == null || JpegExif.mayHaveOrientation(bytes));
                 return new Stored(toRgb(r.image), r.orientation, r.damage);
             }
         } catch (BadInputException e) {
@@ -162,9 +162,10 @@ public final class ImageLoader {
 
     /**
      * Decodes the first image of a stream (null: the file could not be opened), checking its size
-     * first, with its orientation tag (JPEG and TIFF, when applied) and any damage the reader reported.
+     * first, with its orientation tag (JPEG and TIFF, when applied; {@code mayBeTagged} false when the
+     * file is known to have none) and any damage the reader reported.
      */
-    private Read read(Path file, ImageInputStream in) throws IOException {
+    private Read read(Path file, ImageInputStream in, boolean mayBeTagged) throws IOException {
         if (in == null) {
             throw new BadInputException(file, "cannot open the file for reading");
         }
@@ -182,7 +183,7 @@ public final class ImageLoader {
                 throw new BadInputException(file, EXPECTED + ", found " + format);
             }
             // Only JPEG and TIFF carry an orientation tag that their reader reports; the others skip metadata.
-            boolean tagged = options.applyExif() && (format.equals("jpeg") || format.equals("tiff"));
+            boolean tagged = options.applyExif() && mayBeTagged && (format.equals("jpeg") || format.equals("tiff"));
             reader.setInput(in, true, !tagged);
             int w = reader.getWidth(0);
             int h = reader.getHeight(0);
@@ -326,7 +327,7 @@ public final class ImageLoader {
             if (t == JpegIcc.Transform.UNUSABLE) {
                 return null;
             }
-            read = read(file, in);
+            read = read(file, in, JpegExif.mayHaveOrientation(split.jpeg()));
         } catch (BadInputException e) {
             throw e; // the size checks: the same header either way
         } catch (IOException | RuntimeException e) {
