@@ -20,6 +20,7 @@ import org.mobilenet.engine.model.Preprocessing;
 import org.mobilenet.engine.preprocess.ImagePreprocessor;
 import org.mobilenet.io.BadInputException;
 import org.mobilenet.io.image.ImageLoader;
+import org.mobilenet.io.image.ImageOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,9 +30,12 @@ import picocli.CommandLine.Spec;
 /** {@code mobilenet classify}: top-k classes (or feature vectors) for images. */
 @Command(name = "classify", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {
-            "Classify JPEG, PNG, BMP and GIF images with a model (.tflite, .onnx, .safetensors).",
+            "Classify JPEG, PNG, BMP, GIF, WebP and TIFF images with a model (.tflite, .onnx, .safetensors).",
             "IMAGE may be a file, a directory (searched recursively) or '-' for a list of paths on standard input.",
-            "Images that cannot be read are reported on stderr and skipped; the exit code is then 3.",
+            "Images are turned upright as their EXIF orientation tag says (--ignore-exif: as stored).",
+            "Images that cannot be read, truncated or corrupt ones included, are reported on stderr and skipped;"
+                    + " the exit code is then 3.",
+            "Other files in a directory are skipped with one line each on stderr (not an error).",
             "Results are printed as they are ready, in input order; decoding overlaps inference on --threads cores.",
         })
 public final class ClassifyCommand implements Callable<Integer> {
@@ -88,6 +92,17 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "Refuse images with more pixels than this (checked before decoding). Default: ${DEFAULT-VALUE}.")
     long maxPixels;
 
+    @Option(names = "--ignore-exif", description = "Classify images as stored, ignoring their EXIF (or TIFF) orientation tag.")
+    boolean ignoreExif;
+
+    @Option(names = "--allow-truncated",
+            description = "Classify what a truncated or corrupt image decoded to, with a warning on stderr, instead of failing it.")
+    boolean allowTruncated;
+
+    @Option(names = {"-q", "--quiet"},
+            description = "Print a count of the files skipped in directories instead of one line per file.")
+    boolean quiet;
+
     @Option(names = "--features", description = "Print each image's pooled feature vector.")
     boolean features;
 
@@ -118,8 +133,9 @@ public final class ClassifyCommand implements Callable<Integer> {
         ProgressReporter progress = showProgress ? ProgressReporter.bar(err, known.orElse(-1)) : ProgressReporter.NONE;
         ClassifyReport.Writer[] report = new ClassifyReport.Writer[1];
         BackendFactory[] backends = new BackendFactory[1];
-        int[] counts = new int[2]; // images seen, images failed
-        BatchClassifier bc = new BatchClassifier(new ImageLoader(maxPixels), batch, threads, topK, threshold, features);
+        int[] counts = new int[3]; // images seen, images failed, files skipped
+        ImageLoader loader = new ImageLoader(new ImageOptions(maxPixels, !ignoreExif, allowTruncated));
+        BatchClassifier bc = new BatchClassifier(loader, batch, threads, topK, threshold, features);
         try (ImageInputs inputs = ImageInputs.of(images, stdin)) {
             // With several threads the first images decode while this loads the model.
             bc.run(inputs, () -> {
@@ -139,9 +155,12 @@ public final class ClassifyCommand implements Callable<Integer> {
             }, results -> {
                 progress.hide();
                 for (ImageResult r : results) {
+                    counts[2] += reportSkipped(err, r.skipped());
                     if (r.failed()) {
                         counts[1]++;
                         err.println("mobilenet classify: " + r.error().replace('\n', ' '));
+                    } else if (r.warning() != null) {
+                        err.println("mobilenet classify: warning: " + r.path() + ": " + r.warning().replace('\n', ' '));
                     }
                 }
                 err.flush();
@@ -154,18 +173,34 @@ public final class ClassifyCommand implements Callable<Integer> {
                     progress.update(counts[0]);
                 }
             });
+            counts[2] += reportSkipped(err, inputs.remainingSkipped());
         } finally {
             progress.finish();
             if (backends[0] != null) {
                 backends[0].close();
             }
         }
+        if (quiet && counts[2] > 0) {
+            err.println("mobilenet classify: skipped " + counts[2] + (counts[2] == 1 ? " file that is not an image"
+                    : " files that are not images") + " (without --quiet each is listed)");
+        }
+        err.flush();
         if (counts[0] == 0) {
-            throw new BadInputException(Path.of(String.join(" ", images)), "no JPEG, PNG, BMP or GIF images found");
+            throw new BadInputException(Path.of(String.join(" ", images)), "no JPEG, PNG, BMP, GIF, WebP or TIFF images found");
         }
         report[0].finish();
         out.flush();
         return counts[1] > 0 ? ExitCode.BAD_INPUT : ExitCode.OK;
+    }
+
+    /** One line per skipped file (none with --quiet); returns how many there were. */
+    private int reportSkipped(PrintWriter err, List<ImageInputs.Skipped> skipped) {
+        if (!quiet) {
+            for (ImageInputs.Skipped s : skipped) {
+                err.println("mobilenet classify: skipped " + s.path() + ": " + s.reason());
+            }
+        }
+        return skipped.size();
     }
 
     /** The launcher says whether stderr is a terminal (-Dmobilenet.stderr.tty); else ask the JVM. */

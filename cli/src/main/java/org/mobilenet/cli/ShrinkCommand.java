@@ -79,6 +79,10 @@ public final class ShrinkCommand implements Callable<Integer> {
                     + "activation in the source on these images (recovers much of the lost agreement).")
     Path calibrationImages;
 
+    @Option(names = "--ignore-exif",
+            description = "Read --eval-images and --calibration-images as stored, ignoring their EXIF (or TIFF) orientation tag.")
+    boolean ignoreExif;
+
     @Option(names = "--dry-run", description = "Print the report without writing a model.")
     boolean dryRun;
 
@@ -122,9 +126,9 @@ public final class ShrinkCommand implements Callable<Integer> {
                 targetSize == null ? new Resolution(source.inputHeight(), source.inputWidth()) : targetSize, shallow,
                 Criterion.parse(criterion), seed);
         Model shrunk = calibrationImages == null ? Shrinker.shrink(source, o)
-                : Shrinker.shrink(source, o, ShrinkEvaluation.channelMeans(source, calibrationImages));
+                : Shrinker.shrink(source, o, ShrinkEvaluation.channelMeans(source, calibrationImages, ignoreExif));
         ShrinkReport report = ShrinkReport.of(source, shrunk);
-        Agreement agreement = evalImages == null ? null : ShrinkEvaluation.agreement(source, shrunk, evalImages);
+        Agreement agreement = evalImages == null ? null : ShrinkEvaluation.agreement(source, shrunk, evalImages, ignoreExif);
         if (!dryRun) {
             try {
                 ModelFiles.save(shrunk, output, new ModelFiles.SaveOptions(

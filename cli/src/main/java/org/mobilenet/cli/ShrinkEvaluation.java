@@ -14,6 +14,7 @@ import org.mobilenet.engine.run.Network;
 import org.mobilenet.engine.shrink.ChannelMeans;
 import org.mobilenet.io.BadInputException;
 import org.mobilenet.io.image.ImageLoader;
+import org.mobilenet.io.image.ImageOptions;
 
 /**
  * Images for shrinking: calibration (each channel's mean input activation in the source) and
@@ -23,19 +24,19 @@ final class ShrinkEvaluation {
     private ShrinkEvaluation() {
     }
 
-    static Agreement agreement(Model source, Model shrunk, Path dir) throws IOException {
+    static Agreement agreement(Model source, Model shrunk, Path dir, boolean ignoreExif) throws IOException {
         if (source.classes() == 0) {
             throw new IllegalArgumentException("--eval-images needs a classifier; " + source.describe() + " has none");
         }
         List<Path> images = ImageInputs.expand(List.of(dir.toString()), InputStream.nullInputStream());
         if (images.isEmpty()) {
-            throw new BadInputException(dir, "contains no JPEG, PNG, BMP or GIF images");
+            throw new BadInputException(dir, "contains no JPEG, PNG, BMP, GIF, WebP or TIFF images");
         }
         Network a = Network.compile(source);
         Network b = Network.compile(shrunk);
         ImagePreprocessor pa = new ImagePreprocessor(source.preprocessing(), source.inputHeight(), source.inputWidth());
         ImagePreprocessor pb = new ImagePreprocessor(source.preprocessing(), shrunk.inputHeight(), shrunk.inputWidth());
-        ImageLoader loader = new ImageLoader();
+        ImageLoader loader = new ImageLoader(ImageOptions.defaults().withApplyExif(!ignoreExif));
         int classes = source.classes();
         Agreement total = new Agreement(0, 0, 0);
         for (Path p : images) {
@@ -46,13 +47,13 @@ final class ShrinkEvaluation {
     }
 
     /** The source's per-channel input means over the images of {@code dir}, for the bias correction. */
-    static Map<String, float[]> channelMeans(Model source, Path dir) throws IOException {
+    static Map<String, float[]> channelMeans(Model source, Path dir, boolean ignoreExif) throws IOException {
         List<Path> images = ImageInputs.expand(List.of(dir.toString()), InputStream.nullInputStream());
         if (images.isEmpty()) {
-            throw new BadInputException(dir, "contains no JPEG, PNG, BMP or GIF images");
+            throw new BadInputException(dir, "contains no JPEG, PNG, BMP, GIF, WebP or TIFF images");
         }
         ImagePreprocessor pre = new ImagePreprocessor(source.preprocessing(), source.inputHeight(), source.inputWidth());
-        ImageLoader loader = new ImageLoader();
+        ImageLoader loader = new ImageLoader(ImageOptions.defaults().withApplyExif(!ignoreExif));
         ChannelMeans means = new ChannelMeans(Network.compile(source));
         for (Path p : images) {
             means.accumulate(pre.apply(loader.load(p)), 1);

@@ -31,8 +31,9 @@ import picocli.CommandLine;
  * (JDK 17: a dynamic AppCDS archive) or {@code -XX:AOTCacheOutput} (JDK 25: the AOT cache with method
  * profiles), and passes the archive to every later command. The archive holds what this run loaded, so
  * it walks the paths users take: the picocli command tree, a model written to ONNX and read back, tiny
- * BMP, PNG and JPEG images decoded and classified with both engines, {@code profile}, {@code info}, and
- * the TFLite importer's classes (no TFLite writer exists to exercise it for real). It needs nothing
+ * BMP, PNG, JPEG and TIFF images decoded and classified with both engines, {@code profile}, {@code info},
+ * and the classes of the TFLite importer and of the WebP reader (no TFLite or WebP writer exists to
+ * exercise them for real). It needs nothing
  * outside the build (no {@code ../shared}: CI and users may lack it), prints nothing, and takes a couple
  * of seconds. A failing step is skipped, since a smaller archive is better than none; the test
  * {@code TrainingTest} checks that none fails, so the training keeps up with the commands.
@@ -96,9 +97,20 @@ public final class Training {
                     img.setRGB(x, y, (x * 3) << 16 | (y * 4) << 8 | (x + y));
                 }
             }
-            for (String format : new String[] {"bmp", "png", "jpg"}) {
-                ImageIO.write(img, format.equals("jpg") ? "jpeg" : format, images.resolve("img." + format).toFile());
+            for (String format : new String[] {"bmp", "png", "jpg", "tif"}) {
+                String writer = format.equals("jpg") ? "jpeg" : format.equals("tif") ? "tiff" : format;
+                ImageIO.write(img, writer, images.resolve("img." + format).toFile());
             }
+            // A camera photo: the same JPEG with an EXIF segment (orientation 6), whose reading loads the
+            // reader's metadata classes (a JPEG without one skips them).
+            byte[] jpeg = Files.readAllBytes(images.resolve("img.jpg"));
+            byte[] exif = {(byte) 0xFF, (byte) 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1,
+                0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0};
+            byte[] photo = new byte[jpeg.length + exif.length];
+            System.arraycopy(jpeg, 0, photo, 0, 2);
+            System.arraycopy(exif, 0, photo, 2, exif.length);
+            System.arraycopy(jpeg, 2, photo, 2 + exif.length, jpeg.length - 2);
+            Files.write(images.resolve("photo.jpg"), photo);
         });
         steps.run(() -> cli("classify", "-m", onnx.toString(), images.toString()));
         steps.run(() -> cli("classify", "-m", onnx.toString(), "--format", "json", images.resolve("img.jpg").toString()));
@@ -113,6 +125,8 @@ public final class Training {
 
         // The TFLite importer (the format of the pretrained models users classify with).
         steps.run(() -> loadPackage(TfliteImporter.class));
+        // The WebP reader (no writer exists to make a file here); named, as it comes with onnx-io.
+        steps.run(() -> loadPackage(Class.forName("com.twelvemonkeys.imageio.plugins.webp.WebPImageReader")));
     }
 
     /** Runs one command line in-process with its output discarded; a failing command fails the step. */

@@ -51,6 +51,9 @@ public final class VerifyCommand implements Callable<Integer> {
             description = "Compare on these images (preprocessed as the model says) instead of random inputs.")
     List<Path> images;
 
+    @Option(names = "--ignore-exif", description = "Read --images as stored, ignoring their EXIF (or TIFF) orientation tag.")
+    boolean ignoreExif;
+
     @Option(names = "--atol", defaultValue = "1e-4", paramLabel = "X", description = "Absolute tolerance (default: ${DEFAULT-VALUE}).")
     double atol;
 
@@ -73,7 +76,7 @@ public final class VerifyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--format must be table or json");
         }
         model = Session.of(spec).modelFile(model, modelOption);
-        VerifyReport r = Verifier.verify(model, new Verifier.Options(count, seed, atol, rtol, perLayer, images));
+        VerifyReport r = Verifier.verify(model, new Verifier.Options(count, seed, atol, rtol, perLayer, images, ignoreExif));
         if (junit != null) {
             try {
                 byte[] xml = JunitReport.xml(r, atol, rtol).getBytes(StandardCharsets.UTF_8);

@@ -25,7 +25,9 @@ import org.mobilenet.engine.eval.TopK;
 import org.mobilenet.engine.preprocess.ImagePreprocessor;
 import org.mobilenet.engine.preprocess.RgbImage;
 import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.image.DecodedImage;
 import org.mobilenet.io.image.ImageLoader;
+import org.mobilenet.io.image.TruncatedImageException;
 
 /**
  * Classifies a stream of images in batches of {@code batch} and hands the results back in input
@@ -164,6 +166,8 @@ public final class BatchClassifier {
         /** Images decoded before the setup was known, preprocessed when the batch runs. */
         final RgbImage[] early;
         final String[] errors;
+        /** What is wrong with an image decoded anyway (a truncated file kept), or null. */
+        final String[] warnings;
         final boolean[] ok;
         final AtomicInteger pending;
         final CountDownLatch done = new CountDownLatch(1);
@@ -175,6 +179,7 @@ public final class BatchClassifier {
             this.input = input;
             this.early = new RgbImage[inputs.size()];
             this.errors = new String[inputs.size()];
+            this.warnings = new String[inputs.size()];
             this.ok = new boolean[inputs.size()];
             this.pending = new AtomicInteger(inputs.size());
         }
@@ -200,9 +205,13 @@ public final class BatchClassifier {
             return null;
         }
         try {
-            RgbImage img = loader.load(in.path());
+            DecodedImage img = loader.decode(in.path());
+            b.warnings[i] = img.warning();
             b.ok[i] = true;
-            return img;
+            return img.image();
+        } catch (TruncatedImageException e) {
+            b.errors[i] = e.getMessage() + "; --allow-truncated classifies what was decoded";
+            return null;
         } catch (BadInputException e) {
             b.errors[i] = e.getMessage();
             return null;
@@ -232,7 +241,8 @@ public final class BatchClassifier {
         int j = 0;
         for (int i = 0; i < b.size(); i++) {
             Path path = b.inputs.get(i).path();
-            results[i] = b.ok[i] ? result(path, setup.classes(), r, j++, n) : ImageResult.failure(path, b.errors[i]);
+            ImageResult ri = b.ok[i] ? result(path, setup.classes(), r, j++, n) : ImageResult.failure(path, b.errors[i]);
+            results[i] = ri.with(b.warnings[i], b.inputs.get(i).skipped());
         }
         return List.of(results);
     }

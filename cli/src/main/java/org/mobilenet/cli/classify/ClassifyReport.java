@@ -14,7 +14,8 @@ import org.mobilenet.io.json.Json;
  * are not listed.
  * <ul>
  *   <li>JSON: {@code [{"path": "cat.bmp", "results": [{"rank": 1, "index": 283, "label": "tiger cat",
- *       "score": 0.41}], "features": [...]}]} ("results" only for a classifier, "features" only when
+ *       "score": 0.41}], "features": [...]}]} ("warning" follows for a truncated image kept under
+ *       --allow-truncated; "results" only for a classifier, "features" only when
  *       asked for or for a headless model), streamed element by element (the same text as the whole
  *       array pretty-printed at once).</li>
  *   <li>JSON Lines: one such object per line.</li>
@@ -109,6 +110,10 @@ public final class ClassifyReport {
                 f.add(round(v));
             }
             m.put("features", f);
+        }
+        if (r.warning() != null) {
+            // A truncated image classified under --allow-truncated: scripts see it without reading stderr.
+            m.put("warning", r.warning());
         }
         return m;
     }

@@ -23,10 +23,12 @@ import java.util.OptionalInt;
 
 /**
  * The command line's IMAGE arguments, expanded lazily: files as given, directories recursively
- * (JPEG, PNG, BMP and GIF files by extension, in sorted path order), and {@code -} for a list of paths
- * on standard input (one per line, blank lines skipped; a line naming a directory is expanded too).
- * Paths that do not exist are kept, so that they are reported as failed images; a directory that
- * cannot be listed becomes one failed input.
+ * (JPEG, PNG, BMP, GIF, WebP and TIFF files by extension, in sorted path order), and {@code -} for a
+ * list of paths on standard input (one per line, blank lines skipped; a line naming a directory is
+ * expanded too). Paths that do not exist are kept, so that they are reported as failed images; a
+ * directory that cannot be listed becomes one failed input. The other files met in a directory are
+ * skipped, not failed: each is reported as a {@link Skipped} note carried by the next input (in tree
+ * order), and those after the last input by {@link #remainingSkipped}.
  *
  * <p>Nothing is collected up front: standard input is read a line at a time as inputs are taken, and
  * a directory tree is walked depth first holding one sorted listing per open directory level (so the
@@ -35,9 +37,26 @@ import java.util.OptionalInt;
  * One thread at a time.
  */
 public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoCloseable {
-    /** An image path, or a path that failed before decoding (error is then its one-line reason). */
-    public record Input(Path path, String error) {
+    /**
+     * An image path, or a path that failed before decoding (error is then its one-line reason), with
+     * the files skipped in a directory since the previous input.
+     */
+    public record Input(Path path, String error, List<Skipped> skipped) {
+        public Input {
+            skipped = List.copyOf(skipped);
+        }
+
+        public Input(Path path, String error) {
+            this(path, error, List.of());
+        }
     }
+
+    /** A file found in a directory and not classified, and why (one line). */
+    public record Skipped(Path path, String reason) {
+    }
+
+    /** What the names of images end with (any case). */
+    static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff");
 
     private final Iterator<String> args;
     private final InputStream stdin;
@@ -46,6 +65,8 @@ public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoClose
     /** Open directory levels, deepest first: each holds the rest of its sorted listing. */
     private final Deque<Iterator<Entry>> dirs = new ArrayDeque<>();
     private Input next;
+    /** Files skipped since the last input was made. */
+    private final List<Skipped> skipped = new ArrayList<>();
 
     private ImageInputs(List<String> args, InputStream stdin) {
         this.args = List.copyOf(args).iterator();
@@ -100,8 +121,14 @@ public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoClose
                 Entry e = level.next();
                 if (e.dir()) {
                     open(e.path());
-                } else if (isImageName(e.path()) && Files.isRegularFile(e.path())) {
-                    next = new Input(e.path(), null);
+                } else if (!isImageName(e.path())) {
+                    skipped.add(new Skipped(e.path(), Files.isDirectory(e.path())
+                            ? "a link to a directory (links are not followed inside a directory)"
+                            : "not an image file name (" + String.join(" ", EXTENSIONS) + ")"));
+                } else if (!Files.isRegularFile(e.path())) {
+                    skipped.add(new Skipped(e.path(), "not a regular file"));
+                } else {
+                    next = input(e.path(), null);
                 }
                 continue;
             }
@@ -113,16 +140,30 @@ public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoClose
             try {
                 p = Path.of(arg);
             } catch (InvalidPathException e) {
-                next = new Input(path(arg), "not a valid path: " + e.getReason());
+                next = input(path(arg), "not a valid path: " + e.getReason());
                 continue;
             }
             if (Files.isDirectory(p)) {
                 open(p);
             } else {
-                next = new Input(p, null);
+                next = input(p, null);
             }
         }
         return true;
+    }
+
+    /** An input carrying the files skipped before it. */
+    private Input input(Path p, String error) {
+        Input i = new Input(p, error, skipped);
+        skipped.clear();
+        return i;
+    }
+
+    /** The files skipped after the last input (once {@link #hasNext} returned false), then forgotten. */
+    public List<Skipped> remainingSkipped() {
+        List<Skipped> s = List.copyOf(skipped);
+        skipped.clear();
+        return s;
     }
 
     @Override
@@ -173,21 +214,18 @@ public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoClose
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
             for (Path p : s) {
                 // Links to directories are not followed inside a tree (as Files.walk): no cycles.
-                boolean sub = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-                if (sub || isImageName(p)) {
-                    entries.add(new Entry(p, sub));
-                }
+                entries.add(new Entry(p, Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)));
             }
         } catch (IOException | UncheckedIOException | SecurityException e) {
             String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            next = new Input(dir, "cannot list the directory: " + m.replace('\n', ' '));
+            next = input(dir, "cannot list the directory: " + m.replace('\n', ' '));
             return;
         }
         entries.sort(TREE_ORDER);
         dirs.push(entries.iterator());
     }
 
-    /** A directory entry worth walking: an image name, or a subdirectory. */
+    /** A directory entry: a file (an image or one to skip), or a subdirectory. */
     private record Entry(Path path, boolean dir) {
     }
 
@@ -199,15 +237,19 @@ public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoClose
     private static final Comparator<Entry> TREE_ORDER = Comparator.comparing(
             e -> e.dir() ? e.path().resolve("x") : e.path());
 
-    /** True for the extensions .jpg .jpeg .png .bmp .gif (any case). */
+    /** True for the extensions .jpg .jpeg .png .bmp .gif .webp .tif .tiff (any case). */
     public static boolean isImageName(Path p) {
         Path name = p.getFileName();
         if (name == null) {
             return false;
         }
         String n = name.toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || n.endsWith(".bmp")
-                || n.endsWith(".gif");
+        for (String e : EXTENSIONS) {
+            if (n.endsWith(e)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Path path(String a) {
@@ -223,5 +265,6 @@ public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoClose
     public void close() {
         dirs.clear();
         next = null;
+        skipped.clear();
     }
 }

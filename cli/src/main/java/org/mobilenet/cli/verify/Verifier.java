@@ -20,6 +20,7 @@ import org.mobilenet.cli.ort.Layouts;
 import org.mobilenet.cli.ort.OrtRunner;
 import org.mobilenet.cli.ort.OrtSettings;
 import org.mobilenet.io.image.ImageLoader;
+import org.mobilenet.io.image.ImageOptions;
 import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.ModelFormat;
 import org.mobilenet.io.ModelFormats;
@@ -46,7 +47,12 @@ public final class Verifier {
      * @param perLayer also compare every layer's output
      * @param images   image files to preprocess as inputs instead of random ones (may be empty)
      */
-    public record Options(int count, long seed, double atol, double rtol, boolean perLayer, List<Path> images) {
+    public record Options(int count, long seed, double atol, double rtol, boolean perLayer, List<Path> images,
+            boolean ignoreExif) {
+        public Options(int count, long seed, double atol, double rtol, boolean perLayer, List<Path> images) {
+            this(count, seed, atol, rtol, perLayer, images, false);
+        }
+
         public Options {
             if (count < 1) {
                 throw new IllegalArgumentException("--count must be >= 1, got " + count);
@@ -84,7 +90,7 @@ public final class Verifier {
             throw new IllegalArgumentException(n + " inputs are too many for " + h + "x" + w + " images in one run");
         }
         float[] input = o.images().isEmpty() ? randomInput(model.preprocessing(), h * w, n, o.seed())
-                : imageInput(model, o.images());
+                : imageInput(model, o.images(), o.ignoreExif());
         Network net = Network.compile(model);
         Map<String, float[]> engineLayers = new LinkedHashMap<>();
         float[] engine = net.forward(input, n, o.perLayer() ? (layer, out, b) -> engineLayers.put(layer.name(),
@@ -200,9 +206,9 @@ public final class Verifier {
         return x;
     }
 
-    private static float[] imageInput(Model model, List<Path> images) throws IOException {
+    private static float[] imageInput(Model model, List<Path> images, boolean ignoreExif) throws IOException {
         ImagePreprocessor pre = new ImagePreprocessor(model.preprocessing(), model.inputHeight(), model.inputWidth());
-        ImageLoader loader = new ImageLoader();
+        ImageLoader loader = new ImageLoader(ImageOptions.defaults().withApplyExif(!ignoreExif));
         float[] x = new float[images.size() * pre.inputSize()];
         for (int i = 0; i < images.size(); i++) {
             pre.apply(loader.load(images.get(i)), x, i * pre.inputSize());

@@ -52,6 +52,32 @@ class ImageInputsTest {
     }
 
     @Test
+    void skippedFilesRideWithTheNextImageInTreeOrderAndTheRestComeAtTheEnd() throws Exception {
+        for (String f : new String[] {"a.txt", "b.jpg", "c/d.md", "c/e.WEBP", "f.tiff", "g.pdf", "h/.DS_Store"}) {
+            Path p = tmp.resolve(f);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, f);
+        }
+        List<String> seen = new ArrayList<>();
+        try (ImageInputs in = ImageInputs.of(List.of(tmp.toString()), InputStream.nullInputStream())) {
+            while (in.hasNext()) {
+                ImageInputs.Input i = in.next();
+                for (ImageInputs.Skipped s : i.skipped()) {
+                    seen.add("skip " + tmp.relativize(s.path()));
+                }
+                seen.add("image " + tmp.relativize(i.path()));
+            }
+            for (ImageInputs.Skipped s : in.remainingSkipped()) {
+                seen.add("skip " + tmp.relativize(s.path()));
+                assertTrue(s.reason().startsWith("not an image file name"), s.reason());
+            }
+            assertEquals(List.of(), in.remainingSkipped(), "reported once");
+        }
+        assertEquals(List.of("skip a.txt", "image b.jpg", "skip c/d.md", "image c/e.WEBP", "image f.tiff", "skip g.pdf",
+                "skip h/.DS_Store"), seen);
+    }
+
+    @Test
     void argumentsAndStandardInputKeepTheirOrderAndMissingFilesStay() throws Exception {
         Files.createDirectories(tmp.resolve("d"));
         Files.writeString(tmp.resolve("d/2.png"), "x");

@@ -20,18 +20,29 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.event.IIOReadProgressListener;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataFormatImpl;
 import javax.imageio.stream.ImageInputStream;
+import org.w3c.dom.Node;
 import org.mobilenet.engine.preprocess.RgbImage;
 import org.mobilenet.io.BadInputException;
 
 /**
- * Decodes JPEG, PNG, BMP and GIF files (first frame) with {@code javax.imageio} into an
- * {@link RgbImage}. The dimensions the file declares are read from the decoder's header first and
- * checked against a pixel limit before any pixel is decoded, so a small file claiming a huge image
- * (a decompression bomb) is refused without allocating it. Alpha is dropped (the colour channels are
- * kept as stored). Anything that is not a decodable image of those formats is a
- * {@link BadInputException}.
+ * Decodes JPEG, PNG, BMP, GIF, WebP and TIFF files (the first frame or page) with {@code javax.imageio}
+ * into an {@link RgbImage}: the JDK's readers for PNG, BMP and GIF, the TwelveMonkeys plugins for JPEG
+ * (baseline, progressive, CMYK and YCCK with their ICC profile or, without one, the plain conversion
+ * browsers use), WebP and TIFF. The dimensions the file declares are read from the decoder's header
+ * first and checked against a pixel limit before any pixel is decoded, so a small file claiming a huge
+ * image (a decompression bomb) is refused without allocating it, whatever the format. Alpha is dropped
+ * (the colour channels are kept as stored). The EXIF (JPEG) or TIFF orientation tag is applied unless
+ * {@link ImageOptions#applyExif} is off. A truncated or corrupt file (an exception from the decoder, or
+ * a warning that pixels are missing: see {@link DecodeWarnings}) is refused, or with {@link
+ * ImageOptions#allowTruncated} kept with a warning. Anything that is not a decodable image of those
+ * formats is a {@link BadInputException}.
  *
  * <p>Made cheap for many images, with the same pixels as {@code BufferedImage.getRGB}: a regular file
  * of up to {@link #IN_MEMORY_BYTES} is read whole and decoded from memory (no system call per scanline,
@@ -42,37 +53,73 @@ import org.mobilenet.io.BadInputException;
  */
 public final class ImageLoader {
     /** The default pixel limit: 100 megapixels. */
-    public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+    public static final long DEFAULT_MAX_PIXELS = ImageOptions.DEFAULT_MAX_PIXELS;
 
     /** Files up to this size are read into memory before decoding; larger ones are streamed from disk. */
     static final long IN_MEMORY_BYTES = 64L << 20;
 
-    private static final Set<String> FORMATS = Set.of("jpeg", "png", "bmp", "gif");
+    private static final Set<String> FORMATS = Set.of("jpeg", "png", "bmp", "gif", "webp", "tiff");
+    private static final String EXPECTED = "expected a JPEG, PNG, BMP, GIF, WebP or TIFF image";
 
     static {
         ImageIO.setUseCache(false);
     }
 
+    private final ImageOptions options;
     private final long maxPixels;
 
     public ImageLoader() {
-        this(DEFAULT_MAX_PIXELS);
+        this(ImageOptions.defaults());
     }
 
-    /** A loader refusing images of more than {@code maxPixels} pixels (width × height). */
+    /** A loader refusing images of more than {@code maxPixels} pixels (width × height), otherwise the defaults. */
     public ImageLoader(long maxPixels) {
-        if (maxPixels < 1) {
-            throw new IllegalArgumentException("pixel limit must be >= 1, got " + maxPixels);
-        }
-        this.maxPixels = maxPixels;
+        this(ImageOptions.defaults().withMaxPixels(maxPixels));
+    }
+
+    public ImageLoader(ImageOptions options) {
+        this.options = java.util.Objects.requireNonNull(options, "options");
+        this.maxPixels = options.maxPixels();
     }
 
     public long maxPixels() {
         return maxPixels;
     }
 
-    /** Decodes an image file. */
+    public ImageOptions options() {
+        return options;
+    }
+
+    /** Decodes an image file (a damaged file kept under {@link ImageOptions#allowTruncated} loses its warning here). */
     public RgbImage load(Path file) throws BadInputException {
+        return decode(file).image();
+    }
+
+    /**
+     * Decodes an image file, upright; a truncated or corrupt one is a {@link TruncatedImageException}, or
+     * with {@link ImageOptions#allowTruncated} what was decoded, with a warning.
+     */
+    public DecodedImage decode(Path file) throws BadInputException {
+        Stored s = stored(file);
+        RgbImage upright = s.orientation.apply(s.image);
+        if (s.damage == null) {
+            return new DecodedImage(upright, null);
+        }
+        if (!options.allowTruncated()) {
+            throw new TruncatedImageException(file, "truncated or corrupt image (" + s.damage + ")");
+        }
+        return new DecodedImage(upright, "truncated or corrupt image (" + s.damage + "), kept what was decoded");
+    }
+
+    /** The pixels as stored, the orientation tag (NORMAL when not applied), and what is damaged (or null). */
+    private record Stored(RgbImage image, Orientation orientation, String damage) {
+    }
+
+    /** What a reader gave: the image, the orientation tag, and the damage it reported (or null). */
+    private record Read(BufferedImage image, Orientation orientation, String damage) {
+    }
+
+    private Stored stored(Path file) throws BadInputException {
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(file, BasicFileAttributes.class);
@@ -87,7 +134,7 @@ public final class ImageLoader {
             if (bytes != null) {
                 JpegIcc.Split split = JpegIcc.split(bytes);
                 if (split != null) {
-                    RgbImage img = jpegWithProfile(file, split);
+                    Stored img = jpegWithProfile(file, split);
                     if (img != null) {
                         return img;
                     }
@@ -95,13 +142,17 @@ public final class ImageLoader {
             }
             try (ImageInputStream in = bytes != null ? new ByteArrayImageInputStream(bytes)
                     : ImageIO.createImageInputStream(file.toFile())) {
-                return toRgb(read(file, in));
+                Read r = read(file, in, bytes == null || JpegExif.mayHaveOrientation(bytes));
+                return new Stored(toRgb(r.image), r.orientation, r.damage);
             }
         } catch (BadInputException e) {
             throw e;
         } catch (NoSuchFileException e) {
             throw new BadInputException(file, "no such file");
         } catch (IOException e) {
+            if (endsEarly(e)) {
+                throw new TruncatedImageException(file, "truncated image: " + oneLine(e));
+            }
             throw new BadInputException(file, "cannot decode the image: " + oneLine(e));
         } catch (RuntimeException e) {
             // Decoders throw assorted unchecked exceptions on corrupt data.
@@ -109,22 +160,31 @@ public final class ImageLoader {
         }
     }
 
-    /** Decodes the first image of a stream (null: the file could not be opened), checking its size first. */
-    private BufferedImage read(Path file, ImageInputStream in) throws IOException {
+    /**
+     * Decodes the first image of a stream (null: the file could not be opened), checking its size
+     * first, with its orientation tag (JPEG and TIFF, when applied; {@code mayBeTagged} false when the
+     * file is known to have none) and any damage the reader reported.
+     */
+    private Read read(Path file, ImageInputStream in, boolean mayBeTagged) throws IOException {
         if (in == null) {
             throw new BadInputException(file, "cannot open the file for reading");
         }
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
-            throw new BadInputException(file, "expected a JPEG, PNG, BMP or GIF image, found an unrecognised format");
+            throw new BadInputException(file, EXPECTED + ", found an unrecognised format");
         }
         ImageReader reader = readers.next();
         try {
             String format = reader.getFormatName().toLowerCase(Locale.ROOT);
-            if (!FORMATS.contains(format)) {
-                throw new BadInputException(file, "expected a JPEG, PNG, BMP or GIF image, found " + format);
+            if (format.equals("tif")) {
+                format = "tiff";
             }
-            reader.setInput(in, true, true);
+            if (!FORMATS.contains(format)) {
+                throw new BadInputException(file, EXPECTED + ", found " + format);
+            }
+            // Only JPEG and TIFF carry an orientation tag that their reader reports; the others skip metadata.
+            boolean tagged = options.applyExif() && mayBeTagged && (format.equals("jpeg") || format.equals("tiff"));
+            reader.setInput(in, true, !tagged);
             int w = reader.getWidth(0);
             int h = reader.getHeight(0);
             if (w < 1 || h < 1) {
@@ -134,14 +194,123 @@ public final class ImageLoader {
                 throw new BadInputException(file, "declares " + w + "x" + h + " = " + (long) w * h
                         + " pixels, more than the limit of " + maxPixels);
             }
-            BufferedImage img = reader.read(0);
+            Orientation orientation = tagged ? orientation(reader, format) : Orientation.NORMAL;
+            String[] damage = new String[1];
+            reader.addIIOReadWarningListener((source, warning) -> {
+                if (damage[0] == null && DecodeWarnings.isDamage(warning)) {
+                    damage[0] = warning.replace('\n', ' ').replace('\r', ' ');
+                }
+            });
+            BufferedImage img = options.allowTruncated() ? readKeepingPart(reader, w, h, damage) : reader.read(0);
             if (img.getWidth() != w || img.getHeight() != h) {
                 throw new BadInputException(file, "declared " + w + "x" + h + " but decoded "
                         + img.getWidth() + "x" + img.getHeight());
             }
-            return img;
+            return new Read(img, orientation, damage[0]);
         } finally {
             reader.dispose();
+        }
+    }
+
+    /**
+     * Reads into a destination made beforehand (of the reader's own first image type, which it would
+     * pick itself), so that when the decoder fails part way the rows it decoded are still there; the
+     * failure is then recorded as damage. A decoder that failed before reporting any progress kept
+     * nothing: its exception stands.
+     */
+    private static BufferedImage readKeepingPart(ImageReader reader, int w, int h, String[] damage) throws IOException {
+        BufferedImage dest = null;
+        try {
+            Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+            if (types != null && types.hasNext()) {
+                dest = types.next().createBufferedImage(w, h);
+            }
+        } catch (IOException | RuntimeException e) {
+            dest = null; // no type to make it from: decode as without the option
+        }
+        if (dest == null) {
+            return reader.read(0);
+        }
+        ImageReadParam param = reader.getDefaultReadParam();
+        param.setDestination(dest);
+        float[] done = new float[1];
+        reader.addIIOReadProgressListener(new Progress(done));
+        try {
+            BufferedImage img = reader.read(0, param);
+            return img;
+        } catch (IOException | RuntimeException e) {
+            if (done[0] <= 0 || e instanceof BadInputException) {
+                throw e;
+            }
+            damage[0] = oneLine(e) + ", " + Math.round(done[0]) + "% decoded";
+            return dest;
+        }
+    }
+
+    /** Keeps the furthest progress a reader reported, in percent. */
+    private record Progress(float[] done) implements IIOReadProgressListener {
+        @Override
+        public void imageProgress(ImageReader source, float percentageDone) {
+            done[0] = Math.max(done[0], percentageDone);
+        }
+
+        @Override
+        public void sequenceStarted(ImageReader source, int minIndex) {
+        }
+
+        @Override
+        public void sequenceComplete(ImageReader source) {
+        }
+
+        @Override
+        public void imageStarted(ImageReader source, int imageIndex) {
+        }
+
+        @Override
+        public void imageComplete(ImageReader source) {
+        }
+
+        @Override
+        public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {
+        }
+
+        @Override
+        public void thumbnailProgress(ImageReader source, float percentageDone) {
+        }
+
+        @Override
+        public void thumbnailComplete(ImageReader source) {
+        }
+
+        @Override
+        public void readAborted(ImageReader source) {
+        }
+    }
+
+    /**
+     * The orientation tag as the reader reports it in the standard metadata; NORMAL when it reports
+     * none, or when its metadata cannot be read (the pixels may still be fine: the decoding decides).
+     */
+    private static Orientation orientation(ImageReader reader, String format) {
+        try {
+            IIOMetadata m = reader.getImageMetadata(0);
+            if (m == null || !m.isStandardMetadataFormatSupported()) {
+                return Orientation.NORMAL;
+            }
+            Node root = m.getAsTree(IIOMetadataFormatImpl.standardMetadataFormatName);
+            for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n.getNodeName().equals("Dimension")) {
+                    for (Node d = n.getFirstChild(); d != null; d = d.getNextSibling()) {
+                        if (d.getNodeName().equals("ImageOrientation") && d.getAttributes() != null
+                                && d.getAttributes().getNamedItem("value") != null) {
+                            return Orientation.ofMetadataName(d.getAttributes().getNamedItem("value").getNodeValue(), format);
+                        }
+                    }
+                }
+            }
+            return Orientation.NORMAL;
+        } catch (IOException | RuntimeException e) {
+            return Orientation.NORMAL;
         }
     }
 
@@ -150,22 +319,23 @@ public final class ImageLoader {
      * row by row as ImageIO's reader does, but with the colour transform made once per profile (see
      * {@link JpegIcc}); null when anything is not the plain case, to decode the file as it is.
      */
-    private RgbImage jpegWithProfile(Path file, JpegIcc.Split split) throws BadInputException {
-        BufferedImage img;
+    private Stored jpegWithProfile(Path file, JpegIcc.Split split) throws BadInputException {
+        Read read;
         JpegIcc.Transform t;
         try (ImageInputStream in = new ByteArrayImageInputStream(split.jpeg())) {
             t = JpegIcc.transform(split.profile());
             if (t == JpegIcc.Transform.UNUSABLE) {
                 return null;
             }
-            img = read(file, in);
+            read = read(file, in, JpegExif.mayHaveOrientation(split.jpeg()));
         } catch (BadInputException e) {
             throw e; // the size checks: the same header either way
         } catch (IOException | RuntimeException e) {
             return null; // let ImageIO decode the whole file and say what is wrong with it
         }
+        BufferedImage img = read.image;
         if (t == null) {
-            return toRgb(img); // a profile the reader ignores: no conversion
+            return new Stored(toRgb(img), read.orientation, read.damage); // a profile the reader ignores: no conversion
         }
         WritableRaster r = img.getRaster();
         if (img.getType() != BufferedImage.TYPE_3BYTE_BGR || !img.getColorModel().getColorSpace().isCS_sRGB()
@@ -189,7 +359,7 @@ public final class ImageLoader {
         for (int y = 0; y < h; y++) {
             packRow(rgb, y * w * 3, px, y * w, w);
         }
-        return new RgbImage(w, h, px);
+        return new Stored(new RgbImage(w, h, px), read.orientation, read.damage);
     }
 
     /** One row of interleaved bytes with band offsets {@code bo} as R, G, B bytes at {@code j}. */
@@ -348,6 +518,16 @@ public final class ImageLoader {
         for (int x = 0; x < w; x++) {
             px[at + x] = d[o + x] & 0xFFFFFF;
         }
+    }
+
+    /** Whether the decoder failed because the data ran out (an EOFException, possibly wrapped). */
+    private static boolean endsEarly(Throwable e) {
+        for (int depth = 0; e != null && depth < 8; depth++, e = e.getCause()) {
+            if (e instanceof java.io.EOFException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String oneLine(Exception e) {

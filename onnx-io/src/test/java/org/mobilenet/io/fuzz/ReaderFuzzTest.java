@@ -136,7 +136,10 @@ class ReaderFuzzTest {
         report("image", c.run(smallImages(), FuzzCampaign.iterations(1000), FuzzCampaign.seed()));
     }
 
-    /** A 24x16 picture with gradients and noise as PNG, BMP, GIF and JPEG. */
+    /**
+     * A 24x16 picture with gradients and noise as PNG, BMP, GIF, JPEG and TIFF, and the two 64x48 WebP
+     * files of testdata/images (lossy VP8 and lossless VP8L: no Java writer exists).
+     */
     static List<byte[]> smallImages() throws Exception {
         BufferedImage img = new BufferedImage(24, 16, BufferedImage.TYPE_INT_RGB);
         SplittableRandom rnd = new SplittableRandom(5);
@@ -146,10 +149,15 @@ class ReaderFuzzTest {
             }
         }
         List<byte[]> out = new ArrayList<>();
-        for (String format : new String[] {"png", "bmp", "gif", "jpeg"}) {
+        for (String format : new String[] {"png", "bmp", "gif", "jpeg", "tiff"}) {
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             assertTrue(ImageIO.write(img, format, b), "no ImageIO writer for " + format);
             out.add(b.toByteArray());
+        }
+        Path testdata = Path.of(System.getProperty("mobilenet.root", "..")).toAbsolutePath().normalize()
+                .resolve("testdata/images");
+        for (String webp : new String[] {"cat_corner_lossy.webp", "cat_corner_lossless.webp"}) {
+            out.add(Files.readAllBytes(testdata.resolve(webp)));
         }
         return out;
     }
