@@ -18,7 +18,7 @@ import org.mobilenet.engine.arch.Shape;
  * Walks a TFLite subgraph from its input along a chain of operators and maps it onto the engine's
  * layers ({@link LayerGraph}): CONV_2D / DEPTHWISE_CONV_2D (depth multiplier 1, no dilation, square
  * kernels and strides of 1 or 2) with SAME or VALID padding turned into explicit TensorFlow pads and
- * their fused activation; ADD of the chain's current tensor and an earlier layer's output of the same
+ * their fused activation, a PAD of height and width before one becoming part of its pads; ADD of the chain's current tensor and an earlier layer's output of the same
  * shape (a residual add, MobileNet v2); a global AVERAGE_POOL_2D or MEAN over H and W; optionally a
  * classifier (FULLY_CONNECTED, or a 1x1 CONV_2D as in the TF-slim / Coral models); RESHAPE and SQUEEZE
  * after pooling; SOFTMAX with beta 1 at the end. Any other operator, or a graph that branches
@@ -43,7 +43,7 @@ final class TfliteGraphMapper {
     private static final int ACT_SIGN_BIT = 5;
 
     /** The operators this mapper supports, for messages. */
-    static final String SUPPORTED = "CONV_2D, DEPTHWISE_CONV_2D, ADD, AVERAGE_POOL_2D, MEAN, FULLY_CONNECTED,"
+    static final String SUPPORTED = "CONV_2D, DEPTHWISE_CONV_2D, PAD (before a convolution), ADD, AVERAGE_POOL_2D, MEAN, FULLY_CONNECTED,"
             + " RESHAPE, SQUEEZE, SOFTMAX (and RELU, RELU6 between fully connected layers)";
 
     private final TfliteFile file;
@@ -81,7 +81,12 @@ final class TfliteGraphMapper {
         producer.put(curTensor, -1);
         boolean pooled = false;
         Phase phase = Phase.BODY;
+        Pads pending = null; // a PAD's pads, which the next convolution takes on
         for (TfliteOperator op : file.operators()) {
+            if (pending != null && op.code() != BuiltinOp.CONV_2D && op.code() != BuiltinOp.DEPTHWISE_CONV_2D) {
+                throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") follows a PAD;"
+                        + " only a convolution may take a PAD's output");
+            }
             if (op.outputs().length != 1) {
                 throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") has "
                         + op.outputs().length + " outputs; expected one");
@@ -113,9 +118,13 @@ final class TfliteGraphMapper {
                         phase = Phase.CLASSIFIED;
                     } else {
                         requirePhase(op, phase, Phase.BODY);
-                        Conv c = conv(op, cur);
-                        layer = new LayerSpec(name, c.kind(), c.kernel(), c.stride(), c.pads(), cur, c.out(), c.act(),
-                                null);
+                        Pads before = pending == null ? Pads.NONE : pending;
+                        Conv c = conv(op, padded(cur, before));
+                        Pads p = c.pads();
+                        Pads all = new Pads(before.top() + p.top(), before.left() + p.left(),
+                                before.bottom() + p.bottom(), before.right() + p.right());
+                        layer = new LayerSpec(name, c.kind(), c.kernel(), c.stride(), all, cur, c.out(), c.act(), null);
+                        pending = null;
                         origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias());
                     }
                     next = layer.out();
@@ -197,12 +206,21 @@ final class TfliteGraphMapper {
                     next = cur;
                     phase = Phase.DONE;
                 }
+                case BuiltinOp.PAD -> {
+                    requirePhase(op, phase, Phase.BODY);
+                    pending = padOf(op);
+                    // The chain's shape stays the unpadded one: the pads become the next convolution's.
+                    checkDeclaredShape(op, outT, padded(cur, pending));
+                    next = cur;
+                }
                 case BuiltinOp.HARD_SWISH -> throw new FlatBufferException("operator " + op.index() + " is HARD_SWISH:"
                         + " hard-swish activations (MobileNet v3) are not supported");
                 default -> throw new FlatBufferException("operator " + op.index() + " is " + op.name()
                         + ", which a MobileNet import does not support (supported: " + SUPPORTED + ")");
             }
-            checkDeclaredShape(op, outT, next);
+            if (op.code() != BuiltinOp.PAD) {
+                checkDeclaredShape(op, outT, next);
+            }
             if (layer != null) {
                 specs.add(layer);
                 layers.add(origin);
@@ -223,6 +241,34 @@ final class TfliteGraphMapper {
         boolean adds = specs.stream().anyMatch(l -> l.kind() == LayerKind.ADD);
         LayerGraph graph = new LayerGraph(adds ? MobileNetV2Spec.FAMILY : ModelSpec.FAMILY, inShape, specs);
         return new TfliteGraph(input, graph, List.copyOf(layers));
+    }
+
+    /** A map with zero padding added around it. */
+    private static Shape padded(Shape s, Pads p) {
+        return new Shape(s.h() + p.top() + p.bottom(), s.w() + p.left() + p.right(), s.c());
+    }
+
+    /**
+     * A PAD's constant paddings {@code [[0, 0], [top, bottom], [left, right], [0, 0]]} (int32): zero
+     * padding on height and width only, which a following convolution takes on.
+     */
+    private Pads padOf(TfliteOperator op) {
+        String where = "operator " + op.index() + " (PAD)";
+        TfliteTensor t = constant(op, 1, "paddings");
+        int[] p = decoder.ints(t);
+        if (p.length != 8 || !Arrays.equals(t.shape(), new int[] {4, 2})) {
+            throw new FlatBufferException(where + ": expected paddings of shape [4, 2], found " + t.describe());
+        }
+        if (p[0] != 0 || p[1] != 0 || p[6] != 0 || p[7] != 0) {
+            throw new FlatBufferException(where + " pads the batch or the channels " + Arrays.toString(p)
+                    + "; only height and width padding is supported");
+        }
+        for (int v : p) {
+            if (v < 0 || v > 64) {
+                throw new FlatBufferException(where + " has padding " + v + "; expected 0 to 64 pixels");
+            }
+        }
+        return new Pads(p[2], p[4], p[3], p[5]);
     }
 
     /**
