@@ -90,16 +90,27 @@ public final class TfliteImporter {
         }
         Model m;
         try {
-            m = new Model(arch, tensors, BN_EPSILON, preprocessing(path, in), labels, meta);
+            m = new Model(arch, tensors, BN_EPSILON, preprocessing(path, in, md), labels, meta);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(path, "not a supported TFLite MobileNet: " + e.getMessage());
         }
         return m;
     }
 
-    /** Preprocessing implied by the input tensor's type and quantization. */
-    static Preprocessing preprocessing(Path path, TfliteTensor in) throws BadInputException {
+    /**
+     * Preprocessing implied by the input tensor's type and quantization; a float input takes the
+     * metadata's normalization when it has a valid one, else TensorFlow's.
+     */
+    static Preprocessing preprocessing(Path path, TfliteTensor in, TfliteMetadata md) throws BadInputException {
         if (in.type() == TensorType.FLOAT32) {
+            if (md.mean() != null) {
+                try {
+                    Preprocessing tf = Preprocessing.tensorflow();
+                    return tf.withMean(md.mean()).withStd(md.std());
+                } catch (IllegalArgumentException e) {
+                    throw new BadInputException(path, "has invalid normalization metadata: " + e.getMessage());
+                }
+            }
             return Preprocessing.tensorflow();
         }
         if (in.type() != TensorType.UINT8 && in.type() != TensorType.INT8) {
