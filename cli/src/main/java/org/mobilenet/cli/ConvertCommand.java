@@ -53,8 +53,19 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite OUT if it exists.")
     boolean force;
 
-    /** The model ending at its logits: a spec without softmax, or a graph without its final softmax layer. */
+    /**
+     * The model ending at its logits: a spec without softmax, or a graph without its final softmax
+     * layer; a quantized model keeps the quantization of the layers that remain.
+     */
     static Model withoutSoftmax(Model model) {
+        if (model.isQuantized() && model.graph().hasSoftmax()) {
+            org.mobilenet.engine.model.ModelQuantization q = model.quantization().orElseThrow();
+            java.util.Map<String, org.mobilenet.engine.model.QuantParams> outs = new java.util.LinkedHashMap<>(q.outputs());
+            outs.remove(model.graph().layers().get(model.graph().layers().size() - 1).name());
+            Model logits = withoutSoftmax(model.dequantized());
+            return logits.withQuantization(new org.mobilenet.engine.model.ModelQuantization(q.input(), outs,
+                    q.tensors(), q.quantizedInput(), q.quantizedOutput()));
+        }
         if (model.isV1()) {
             return model.withSpec(model.spec().withSoftmax(false));
         }

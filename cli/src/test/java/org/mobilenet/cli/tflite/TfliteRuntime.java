@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real TFLite runtime (tfjs-tflite's WebAssembly TFLite with XNNPACK, one thread) run under
- * Node by {@code testdata/node/tflite-run.js}: the tests' independent reference for the files the
+ * Node by {@code testdata/node/tflite-raw.js}: the tests' independent reference for the files the
  * TFLite export writes. Inputs and outputs are the raw bytes of the model's tensors.
  */
 public final class TfliteRuntime {
@@ -29,7 +29,7 @@ public final class TfliteRuntime {
 
     /** Runs {@code model} on each input (raw bytes of its input tensor); the first output's bytes for each. */
     public static List<byte[]> run(Path model, List<byte[]> inputs, Path work) throws IOException, InterruptedException {
-        Path script = root().resolve("testdata/node/tflite-run.js");
+        Path script = root().resolve("testdata/node/tflite-raw.js");
         assertTrue(Files.isRegularFile(root().resolve(
                 "testdata/node/node_modules/@tensorflow/tfjs-tflite/wasm/tflite_web_api_cc_simd.wasm")),
                 "the TFLite runtime is not installed: run bash testdata/node/ensure");
@@ -43,7 +43,7 @@ public final class TfliteRuntime {
             cmd.add(out.toString());
             outs.add(out);
         }
-        Path log = work.resolve("tflite-run.log");
+        Path log = work.resolve("tflite-raw.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.destroyForcibly();

@@ -1,6 +1,6 @@
 // Runs a .tflite model in the real TFLite runtime (tfjs-tflite's WebAssembly build of TFLite with
 // XNNPACK, one thread) for the Java tests: a reference the project's code does not share.
-//   node tflite-run.js MODEL.tflite IN1.bin OUT1.bin [IN2.bin OUT2.bin ...]
+//   node tflite-raw.js MODEL.tflite IN1.bin OUT1.bin [IN2.bin OUT2.bin ...]
 // Each IN is the raw little-endian bytes of the model's single input tensor (its own dtype and
 // shape); each OUT receives the raw bytes of the first output tensor. Prints one JSON line with the
 // input's and output's dtype and shape. Exits 2 with a message when the runtime refuses the model.
@@ -11,7 +11,7 @@ const path = require('path');
 async function main() {
   const args = process.argv.slice(2);
   if (args.length < 3 || args.length % 2 !== 1) {
-    console.error('usage: node tflite-run.js MODEL.tflite IN.bin OUT.bin [IN.bin OUT.bin ...]');
+    console.error('usage: node tflite-raw.js MODEL.tflite IN.bin OUT.bin [IN.bin OUT.bin ...]');
     process.exit(64);
   }
   const wasmDir = path.join(__dirname, 'node_modules/@tensorflow/tfjs-tflite/wasm');

@@ -1,0 +1,69 @@
+package org.mobilenet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.mobilenet.cli.tflite.QuantizedModels;
+import org.mobilenet.cli.tflite.TfliteRuntime;
+import org.mobilenet.cli.verify.ExportStyles;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.QuantParams;
+import org.mobilenet.engine.model.QuantType;
+import org.mobilenet.engine.run.Network;
+import org.mobilenet.io.tflite.TfliteExporter;
+
+/**
+ * A quantized model (built in code: uint8 per tensor as Coral's, or int8 per channel) written to
+ * TFLite stays quantized: the real TFLite runtime runs it on the quantized input with integer
+ * kernels, and its dequantized output follows the float engine on the same dequantized parameters
+ * and input to within the quantization error (a few output steps).
+ */
+class TfliteQuantizedExportTest {
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"UINT8, v1, true", "INT8, v1, true", "UINT8, v2, true", "INT8, v2, true",
+        "UINT8, v1, false", "INT8, v1, false", "UINT8, v2, false", "INT8, v2, false"})
+    void aQuantizedModelRunsQuantizedInTflite(QuantType type, String family, boolean softmax) throws Exception {
+        Model f = family.equals("v1") ? ExportStyles.model(ExportStyles.Style.PYTORCH, 0.25, 64, 4)
+                : ExportStyles.v2Model(ExportStyles.Style.PYTORCH, 0.35, 64, 4);
+        if (!softmax) {
+            f = ConvertCommand.withoutSoftmax(f); // the logits: a stricter comparison than 1000 small probabilities
+        }
+        SplittableRandom r = new SplittableRandom(9);
+        float[] calib = new float[64 * 64 * 3];
+        for (int i = 0; i < calib.length; i++) {
+            calib[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        Model q = QuantizedModels.quantize(f, type, calib);
+        Path file = tmp.resolve("q.tflite");
+        TfliteExporter.write(q, file, false);
+        QuantParams in = q.quantization().orElseThrow().input();
+        byte[] bytes = new byte[calib.length];
+        float[] x = new float[calib.length];
+        for (int i = 0; i < calib.length; i++) {
+            int v = in.quantize(calib[i]);
+            bytes[i] = (byte) v;
+            x[i] = in.dequantize(v, 0);
+        }
+        byte[] out = TfliteRuntime.run(file, List.of(bytes), tmp).get(0);
+        String last = q.graph().layers().get(q.graph().layers().size() - 1).name();
+        QuantParams o = q.quantization().orElseThrow().output(last);
+        float[] want = Network.compile(q).forward(x, 1);
+        assertEquals(want.length, out.length);
+        double max = 0;
+        for (int i = 0; i < out.length; i++) {
+            int v = type == QuantType.UINT8 ? out[i] & 0xff : out[i];
+            max = Math.max(max, Math.abs(o.dequantize(v, 0) - want[i]));
+        }
+        assertTrue(max <= 4 * o.scale(), "TFLite's integer output differs from the float engine by " + max / o.scale()
+                + " steps");
+    }
+}
