@@ -66,4 +66,71 @@ class TfliteQuantizedExportTest {
         assertTrue(max <= 4 * o.scale(), "TFLite's integer output differs from the float engine by " + max / o.scale()
                 + " steps");
     }
+
+    /**
+     * The same quantized model written as QDQ ONNX runs in ONNX Runtime (at ALL_OPT, where it fuses the
+     * Q/DQ groups into integer kernels) within two output steps of TFLite's integer kernels.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"UINT8, v1", "INT8, v1", "UINT8, v2", "INT8, v2"})
+    void aQuantizedOnnxRunsInOrtLikeTheQuantizedTflite(QuantType type, String family) throws Exception {
+        Model f = family.equals("v1") ? ExportStyles.model(ExportStyles.Style.PYTORCH, 0.25, 64, 4)
+                : ExportStyles.v2Model(ExportStyles.Style.PYTORCH, 0.35, 64, 4);
+        f = ConvertCommand.withoutSoftmax(f);
+        SplittableRandom r = new SplittableRandom(9);
+        float[] calib = new float[64 * 64 * 3];
+        for (int i = 0; i < calib.length; i++) {
+            calib[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        Model q = QuantizedModels.quantize(f, type, calib);
+        Path tflite = tmp.resolve("q.tflite");
+        TfliteExporter.write(q, tflite, false);
+        Path onnx = tmp.resolve("q.onnx");
+        org.mobilenet.io.ModelFiles.save(q, onnx, org.mobilenet.io.ModelFiles.SaveOptions.defaults());
+        QuantParams in = q.quantization().orElseThrow().input();
+        byte[] bytes = new byte[calib.length];
+        float[] x = new float[calib.length];
+        for (int i = 0; i < calib.length; i++) {
+            int v = in.quantize(calib[i]);
+            bytes[i] = (byte) v;
+            x[i] = in.dequantize(v, 0);
+        }
+        byte[] want = TfliteRuntime.run(tflite, List.of(bytes), tmp).get(0);
+        float[] got;
+        try (org.mobilenet.cli.ort.OrtRunner ort = new org.mobilenet.cli.ort.OrtRunner(java.nio.file.Files.readAllBytes(onnx),
+                ai.onnxruntime.OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
+            got = ort.run("input", org.mobilenet.cli.ort.Layouts.toNchw(x, 1, 64, 64, 3), new long[] {1, 3, 64, 64},
+                    List.of("logits")).get("logits");
+        }
+        String last = q.graph().layers().get(q.graph().layers().size() - 1).name();
+        QuantParams o = q.quantization().orElseThrow().output(last);
+        assertEquals(want.length, got.length);
+        double max = 0;
+        for (int i = 0; i < got.length; i++) {
+            int v = type == QuantType.UINT8 ? want[i] & 0xff : want[i];
+            max = Math.max(max, Math.abs(o.dequantize(v, 0) - got[i]) / o.scale());
+        }
+        assertTrue(max <= 2.0001, "ONNX Runtime differs from TFLite by " + max + " steps");
+        // ORT's optimizer turns the QDQ groups into integer kernels: every conv becomes a QLinearConv.
+        Path optimized = tmp.resolve("optimized.onnx");
+        var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        try (var opts = new ai.onnxruntime.OrtSession.SessionOptions()) {
+            opts.setOptimizationLevel(ai.onnxruntime.OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            opts.setOptimizedModelFilePath(optimized.toString());
+            env.createSession(java.nio.file.Files.readAllBytes(onnx), opts).close();
+        }
+        var graph = org.mobilenet.io.onnx.proto.Onnx.ModelProto.parseFrom(java.nio.file.Files.readAllBytes(optimized))
+                .getGraph();
+        long qconv = graph.getNodeList().stream().filter(n -> n.getOpType().equals("QLinearConv")).count();
+        long convs = q.graph().layers().stream().filter(l -> l.kind() == org.mobilenet.engine.arch.LayerKind.CONV
+                || l.kind() == org.mobilenet.engine.arch.LayerKind.DEPTHWISE
+                || l.kind() == org.mobilenet.engine.arch.LayerKind.POINTWISE).count();
+        if (type == QuantType.UINT8) {
+            assertEquals(convs, qconv, "QLinearConv nodes after ORT's optimization");
+            assertTrue(graph.getNodeList().stream().anyMatch(n -> n.getOpType().equals("QLinearGlobalAveragePool")));
+        } else {
+            // int8 activations: ORT on x86 keeps some int8 x int8 convs in float between exact Q/DQ pairs.
+            assertTrue(qconv > 0, "no QLinearConv after ORT's optimization");
+        }
+    }
 }
