@@ -410,12 +410,11 @@ final class TfliteGraphMapper {
         return QuantMapping.tensor(shape, values, QuantMapping.params(QuantMapping.type(wt), q, channels, wt), wt);
     }
 
-    /** An op's int32 bias (input 2) with its scales, one per weight scale. */
+    /** An op's int32 bias (input 2) with its scales, one per weight scale; null for a float bias. */
     private QuantizedTensor quantizedBias(TfliteOperator op, TfliteTensor wt, int channels) {
         TfliteTensor bt = file.tensor(op.input(2));
         if (bt.type() != TensorType.INT32) {
-            throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") has " + bt.type()
-                    + " bias " + bt.describe() + " with quantized weights; expected INT32");
+            return null; // a float bias: weights-only quantization, which the float path runs
         }
         return QuantMapping.tensor(new int[] {channels}, decoder.quantizedValues(bt), biasParams(op, wt, bt, channels),
                 bt);

@@ -122,7 +122,7 @@ public final class TfliteImporter {
             }
             outputs.put(l.name(), QuantMapping.activation(origin.output()));
             if (l.kind().hasWeights()) {
-                if (origin.qWeight() == null) {
+                if (origin.qWeight() == null || origin.bias() != null && origin.qBias() == null) {
                     return null;
                 }
                 qt.put(TensorNames.weight(l.name()), origin.qWeight());
