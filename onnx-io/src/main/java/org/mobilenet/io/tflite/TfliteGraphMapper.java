@@ -13,6 +13,9 @@ import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Pads;
 import org.mobilenet.engine.arch.Shape;
+import org.mobilenet.engine.model.QuantParams;
+import org.mobilenet.engine.model.QuantType;
+import org.mobilenet.engine.model.QuantizedTensor;
 
 /**
  * Walks a TFLite subgraph from its input along a chain of operators and maps it onto the engine's
@@ -107,14 +110,14 @@ final class TfliteGraphMapper {
             TfliteTensor outT = file.tensor(outId);
             String name = "layers." + specs.size();
             LayerSpec layer = null;
-            TfliteGraph.Layer origin = new TfliteGraph.Layer(op.index(), null, null);
+            TfliteGraph.Layer origin = new TfliteGraph.Layer(op.index(), null, null, null, null, outT);
             Shape next;
             switch (op.code()) {
                 case BuiltinOp.CONV_2D, BuiltinOp.DEPTHWISE_CONV_2D -> {
                     if (phase == Phase.POOLED && op.code() == BuiltinOp.CONV_2D) {
                         Classifier c = classifier(op, cur, true);
                         layer = new LayerSpec(name, LayerKind.FC, 1, 1, Pads.NONE, cur, c.out(), c.act(), null);
-                        origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias());
+                        origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias(), c.qWeight(), c.qBias(), outT);
                         phase = Phase.CLASSIFIED;
                     } else {
                         requirePhase(op, phase, Phase.BODY);
@@ -125,7 +128,7 @@ final class TfliteGraphMapper {
                                 before.bottom() + p.bottom(), before.right() + p.right());
                         layer = new LayerSpec(name, c.kind(), c.kernel(), c.stride(), all, cur, c.out(), c.act(), null);
                         pending = null;
-                        origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias());
+                        origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias(), c.qWeight(), c.qBias(), outT);
                     }
                     next = layer.out();
                 }
@@ -167,7 +170,7 @@ final class TfliteGraphMapper {
                     requirePhase(op, phase == Phase.CLASSIFIED ? Phase.POOLED : phase, Phase.POOLED);
                     Classifier c = classifier(op, cur, false);
                     layer = new LayerSpec(name, LayerKind.FC, 1, 1, Pads.NONE, cur, c.out(), c.act(), null);
-                    origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias());
+                    origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias(), c.qWeight(), c.qBias(), outT);
                     next = c.out();
                     phase = Phase.CLASSIFIED;
                 }
@@ -193,6 +196,7 @@ final class TfliteGraphMapper {
                     }
                     specs.set(specs.size() - 1, last.withActivation(op.code() == RELU_OP ? Activation.RELU
                             : Activation.RELU6));
+                    layers.set(layers.size() - 1, layers.get(layers.size() - 1).withOutput(outT));
                     next = cur;
                 }
                 case BuiltinOp.SOFTMAX -> {
@@ -296,11 +300,12 @@ final class TfliteGraphMapper {
 
     /** A body convolution, weights in the engine's layout. */
     private record Conv(LayerKind kind, int kernel, int stride, Pads pads, Shape out, Activation act, float[] weight,
-            float[] bias) {
+            float[] bias, QuantizedTensor qWeight, QuantizedTensor qBias) {
     }
 
     /** A classifier: weights {@code [classes, C]}, bias {@code [classes]} (zeros when the op has none). */
-    private record Classifier(Shape out, Activation act, float[] weight, float[] bias) {
+    private record Classifier(Shape out, Activation act, float[] weight, float[] bias, QuantizedTensor qWeight,
+            QuantizedTensor qBias) {
     }
 
     private static void requirePhase(TfliteOperator op, Phase phase, Phase want) {
@@ -355,6 +360,7 @@ final class TfliteGraphMapper {
         int cout;
         float[] w = decoder.weights(wt);
         float[] torch;
+        int[] qw = null;
         LayerKind kind;
         if (depthwise) {
             if (ws[0] != 1 || ws[3] != in.c()) {
@@ -368,6 +374,9 @@ final class TfliteGraphMapper {
             cout = in.c();
             torch = depthwiseToTorch(w, k, cout);
             kind = LayerKind.DEPTHWISE;
+            if (QuantMapping.quantized8(wt)) {
+                qw = depthwiseToTorch(decoder.quantizedValues(wt), k, cout);
+            }
         } else {
             if (ws[3] != in.c()) {
                 throw new FlatBufferException(where + ": weights " + wt.describe() + " expect " + ws[3]
@@ -376,6 +385,9 @@ final class TfliteGraphMapper {
             cout = ws[0];
             torch = ohwiToTorch(w, cout, k, in.c());
             kind = k == 1 && strideW == 1 ? LayerKind.POINTWISE : LayerKind.CONV;
+            if (QuantMapping.quantized8(wt)) {
+                qw = ohwiToTorch(decoder.quantizedValues(wt), cout, k, in.c());
+            }
         }
         Activation activation = activation(op, act);
         Pads pads = pads(padding, in, k, strideW, where);
@@ -389,7 +401,10 @@ final class TfliteGraphMapper {
         if (bi >= 0) {
             bias = decoder.bias(file.tensor(bi), file.tensor(op.input(0)), wt, cout);
         }
-        return new Conv(kind, k, strideW, pads, new Shape(oh, ow, cout), activation, torch, bias);
+        int[] torchShape = depthwise ? new int[] {cout, 1, k, k} : new int[] {cout, in.c(), k, k};
+        QuantizedTensor qWeight = qw == null ? null : quantizedWeight(wt, torchShape, qw, cout);
+        QuantizedTensor qBias = qw == null || bi < 0 ? null : quantizedBias(op, wt, cout);
+        return new Conv(kind, k, strideW, pads, new Shape(oh, ow, cout), activation, torch, bias, qWeight, qBias);
     }
 
     private Classifier classifier(TfliteOperator op, Shape in, boolean conv) {
@@ -420,7 +435,43 @@ final class TfliteGraphMapper {
         int bi = op.input(2);
         float[] bias = bi >= 0 ? decoder.bias(file.tensor(bi), file.tensor(op.input(0)), wt, classes)
                 : new float[classes];
-        return new Classifier(new Shape(1, 1, classes), act, w, bias);
+        QuantizedTensor qWeight = null;
+        QuantizedTensor qBias = null;
+        if (QuantMapping.quantized8(wt)) {
+            // [classes, 1, 1, C] and [classes, C] hold the same order.
+            qWeight = quantizedWeight(wt, new int[] {classes, in.c()}, decoder.quantizedValues(wt), classes);
+            qBias = bi >= 0 ? quantizedBias(op, wt, classes) : QuantMapping.tensor(new int[] {classes},
+                    new int[classes], biasParams(op, wt, null, classes), wt);
+        }
+        return new Classifier(new Shape(1, 1, classes), act, w, bias, qWeight, qBias);
+    }
+
+    /** Quantized weights in the engine layout {@code shape}; per-channel scales along its axis 0. */
+    private static QuantizedTensor quantizedWeight(TfliteTensor wt, int[] shape, int[] values, int channels) {
+        Quantization q = wt.quantization();
+        if (!q.perTensor() && q.scale().length != channels) {
+            throw new FlatBufferException(wt.describe() + " has " + q.scale().length + " quantization scales, expected 1"
+                    + " or one per output channel (" + channels + ")");
+        }
+        return QuantMapping.tensor(shape, values, QuantMapping.params(QuantMapping.type(wt), q, channels, wt), wt);
+    }
+
+    /** An op's int32 bias (input 2) with its scales, one per weight scale; null for a float bias. */
+    private QuantizedTensor quantizedBias(TfliteOperator op, TfliteTensor wt, int channels) {
+        TfliteTensor bt = file.tensor(op.input(2));
+        if (bt.type() != TensorType.INT32) {
+            return null; // a float bias: weights-only quantization, which the float path runs
+        }
+        return QuantMapping.tensor(new int[] {channels}, decoder.quantizedValues(bt), biasParams(op, wt, bt, channels),
+                bt);
+    }
+
+    /** The bias quantization: the bias tensor's own, else input scale x weight scale, zero point 0. */
+    private QuantParams biasParams(TfliteOperator op, TfliteTensor wt, TfliteTensor bt, int channels) {
+        TfliteTensor in = file.tensor(op.input(0));
+        Quantization q = bt != null ? decoder.biasQuantization(bt, in, wt, channels)
+                : decoder.conventionalBias(in, wt, channels);
+        return QuantMapping.params(QuantType.INT32, q, channels, bt != null ? bt : wt);
     }
 
     private void checkGlobalPool(TfliteOperator op, Shape in) {
@@ -533,6 +584,34 @@ final class TfliteGraphMapper {
                     for (int ic = 0; ic < in; ic++) {
                         out[((oc * in + ic) * k + y) * k + x] = w[((oc * k + y) * k + x) * in + ic];
                     }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@link #ohwiToTorch(float[], int, int, int)} for stored integers. */
+    static int[] ohwiToTorch(int[] w, int o, int k, int in) {
+        int[] out = new int[w.length];
+        for (int oc = 0; oc < o; oc++) {
+            for (int y = 0; y < k; y++) {
+                for (int x = 0; x < k; x++) {
+                    for (int ic = 0; ic < in; ic++) {
+                        out[((oc * in + ic) * k + y) * k + x] = w[((oc * k + y) * k + x) * in + ic];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@link #depthwiseToTorch(float[], int, int)} for stored integers. */
+    static int[] depthwiseToTorch(int[] w, int k, int c) {
+        int[] out = new int[w.length];
+        for (int y = 0; y < k; y++) {
+            for (int x = 0; x < k; x++) {
+                for (int ch = 0; ch < c; ch++) {
+                    out[(ch * k + y) * k + x] = w[(y * k + x) * c + ch];
                 }
             }
         }

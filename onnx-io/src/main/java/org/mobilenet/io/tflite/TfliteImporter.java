@@ -14,6 +14,9 @@ import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.StandardArchitectures;
 import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.ModelQuantization;
+import org.mobilenet.engine.model.QuantParams;
+import org.mobilenet.engine.model.QuantizedTensor;
 import org.mobilenet.engine.model.Preprocessing;
 import org.mobilenet.engine.model.Tensor;
 import org.mobilenet.engine.model.TensorNames;
@@ -90,11 +93,47 @@ public final class TfliteImporter {
         }
         Model m;
         try {
-            m = new Model(arch, tensors, BN_EPSILON, preprocessing(path, in, md), labels, meta);
-        } catch (IllegalArgumentException e) {
+            ModelQuantization q = quantization(arch.graph(), graph, file);
+            m = new Model(arch, tensors, BN_EPSILON, preprocessing(path, in, md), labels, meta, q);
+        } catch (FlatBufferException | IllegalArgumentException e) {
             throw new BadInputException(path, "not a supported TFLite MobileNet: " + e.getMessage());
         }
         return m;
+    }
+
+    /**
+     * The integer form of a fully quantized file (every activation and weight quantized, as in Coral's
+     * uint8 models and TFLite's int8 post-training quantization), under the names of {@code named};
+     * null for a float file. A file quantized only in part (float activations with quantized weights)
+     * is dequantized, as before.
+     */
+    static ModelQuantization quantization(LayerGraph named, TfliteGraph g, TfliteFile file) {
+        if (!QuantMapping.quantized8(g.input())) {
+            return null;
+        }
+        Map<String, QuantParams> outputs = new LinkedHashMap<>();
+        Map<String, QuantizedTensor> qt = new LinkedHashMap<>();
+        List<LayerSpec> layers = named.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec l = layers.get(i);
+            TfliteGraph.Layer origin = g.layers().get(i);
+            if (!QuantMapping.quantized8(origin.output())) {
+                return null;
+            }
+            outputs.put(l.name(), QuantMapping.activation(origin.output()));
+            if (l.kind().hasWeights()) {
+                if (origin.qWeight() == null || origin.bias() != null && origin.qBias() == null) {
+                    return null;
+                }
+                qt.put(TensorNames.weight(l.name()), origin.qWeight());
+                if (origin.qBias() != null) {
+                    qt.put(TensorNames.bias(l.name()), origin.qBias());
+                }
+            }
+        }
+        TfliteTensor out = file.tensor(file.outputs()[0]);
+        return new ModelQuantization(QuantMapping.activation(g.input()), outputs, qt, true,
+                QuantMapping.quantized8(out));
     }
 
     /**
