@@ -135,4 +135,34 @@ class CoralExportTest {
             }
         }
     }
+
+    /**
+     * verify on a quantized ONNX compares the engine's integer path with ONNX Runtime in output steps:
+     * on the photos the v2 is within one step (it passes by default), and --atol-steps sets the bound
+     * (the 0.25/128 v1 differs by a step somewhere on random inputs, so 0 steps fails).
+     */
+    @org.junit.jupiter.api.Test
+    void verifyComparesTheIntegerPathWithOnnxRuntimeInSteps() throws Exception {
+        String images;
+        try (Stream<Path> s = Files.list(CliRun.shared().resolve("images"))) {
+            images = String.join(",", s.sorted().map(Path::toString).toList());
+        }
+        Path v2 = tmp.resolve("v2.onnx");
+        assertEquals(ExitCode.OK, CliRun.of("convert", coral("mobilenet_v2_1.0_224_quant.tflite").toString(),
+                v2.toString()).code());
+        CliRun ok = CliRun.of("verify", v2.toString(), "--images", images, "--format", "json");
+        assertEquals(ExitCode.OK, ok.code(), ok.out() + ok.err());
+        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(ok.out()).getAsJsonObject();
+        assertEquals("int8", o.get("path").getAsString());
+        assertTrue(o.get("maxDiffSteps").getAsDouble() <= 1, ok.out());
+        assertEquals(1.0, o.get("top1Agreement").getAsDouble(), ok.out());
+        Path v1 = tmp.resolve("v1.onnx");
+        assertEquals(ExitCode.OK, CliRun.of("convert", coral("mobilenet_v1_0.25_128_quant.tflite").toString(),
+                v1.toString()).code());
+        CliRun strict = CliRun.of("verify", v1.toString(), "--count", "4", "--atol-steps", "0");
+        assertEquals(ExitCode.CHECK_FAILED, strict.code(), strict.out() + strict.err());
+        assertTrue(strict.out().contains("steps"), strict.out());
+        CliRun loose = CliRun.of("verify", v1.toString(), "--count", "4", "--atol-steps", "2");
+        assertEquals(ExitCode.OK, loose.code(), loose.out() + loose.err());
+    }
 }
