@@ -27,7 +27,8 @@ import org.mobilenet.io.image.ImageLoader;
  * The real Coral models (uint8, per tensor) stay quantized through {@code convert}: written to TFLite
  * they give outputs identical to the source's in the real TFLite runtime, byte for byte, on every photo
  * in the shared images and on random inputs; written to ONNX (QDQ) they run in ONNX Runtime with
- * TFLite's top-1 on every photo and every output within two quantization steps of TFLite's.
+ * TFLite's top-1 on every photo and every output within two quantization steps of TFLite's, and
+ * that ONNX written back to TFLite gives the source's outputs exactly again.
  */
 class CoralExportTest {
     @TempDir
@@ -98,6 +99,14 @@ class CoralExportTest {
         assertTrue(ModelFiles.load(onnx).isQuantized(), "the quantized ONNX imports back quantized");
         List<byte[]> in = inputs(m);
         List<byte[]> want = TfliteRuntime.run(src, in, tmp);
+        // And back: the quantized ONNX written to TFLite is the source again, to the byte of every output.
+        Path back = tmp.resolve("back-" + name);
+        CliRun c2 = CliRun.of("convert", onnx.toString(), back.toString());
+        assertEquals(ExitCode.OK, c2.code(), c2.out() + c2.err());
+        List<byte[]> again = TfliteRuntime.run(back, in, tmp);
+        for (int i = 0; i < in.size(); i++) {
+            assertArrayEquals(want.get(i), again.get(i), name + " via ONNX, input " + i);
+        }
         QuantParams inQ = m.quantization().orElseThrow().input();
         String last = m.graph().layers().get(m.graph().layers().size() - 1).name();
         QuantParams outQ = m.quantization().orElseThrow().output(last);

@@ -46,6 +46,13 @@ import org.mobilenet.io.onnx.proto.Onnx.ValueInfoProto;
 public final class OnnxQdqExporter {
     /** Metadata key marking a quantized export and its form. */
     public static final String QUANTIZED = "quantized";
+    /**
+     * Metadata keys saying whether the source took quantized inputs and gave quantized outputs (as a
+     * Coral TFLite file does): the ONNX graph always takes and gives floats, and a TFLite export of
+     * the file read back restores the source's integer input and output from these.
+     */
+    public static final String QUANTIZED_INPUT = "quantized.input";
+    public static final String QUANTIZED_OUTPUT = "quantized.output";
     /** The lowest opset the QDQ form needs (per-channel DequantizeLinear has an axis from 13). */
     public static final int MIN_OPSET = 13;
 
@@ -180,6 +187,8 @@ public final class OnnxQdqExporter {
         Map<String, String> md = ModelMetadata.describe(m, "NCHW");
         md.put(ModelMetadata.SOFTMAX, Boolean.toString(softmax));
         md.put(QUANTIZED, "qdq");
+        md.put(QUANTIZED_INPUT, Boolean.toString(q.quantizedInput()));
+        md.put(QUANTIZED_OUTPUT, Boolean.toString(q.quantizedOutput()));
         for (Map.Entry<String, String> e : md.entrySet()) {
             mp.addMetadataProps(StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
         }

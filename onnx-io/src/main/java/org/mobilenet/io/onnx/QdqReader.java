@@ -31,7 +31,9 @@ import org.mobilenet.io.onnx.proto.Onnx.ValueInfoProto;
  * name (the integers, scales and zero points kept), and each QuantizeLinear - DequantizeLinear pair
  * on a value is removed (its scale and zero point kept for that value). {@link #attach} then gives
  * the imported model its {@link ModelQuantization} when every layer's output and weights were
- * quantized this way, with the engine's tensor names; otherwise the model stays float.
+ * quantized this way; otherwise the model stays float. The graph takes and gives floats; the
+ * metadata {@link OnnxQdqExporter#QUANTIZED_INPUT} and {@link OnnxQdqExporter#QUANTIZED_OUTPUT} say
+ * whether the source took and gave the integers themselves (without them: floats).
  */
 final class QdqReader {
     private static final Set<String> OPS = Set.of("QuantizeLinear", "DequantizeLinear");
@@ -196,6 +198,10 @@ final class QdqReader {
      * Conv or Gemm node reads, found by walking back from the layer's output value.
      */
     static Model attach(Model model, Stripped s, String inputName, Map<String, String> layerValues) {
+        Map<String, String> props = new HashMap<>();
+        s.model().getMetadataPropsList().forEach(e -> props.put(e.getKey(), e.getValue()));
+        boolean quantizedInput = "true".equals(props.get(OnnxQdqExporter.QUANTIZED_INPUT));
+        boolean quantizedOutput = "true".equals(props.get(OnnxQdqExporter.QUANTIZED_OUTPUT));
         QuantParams input = s.values().get(inputName);
         if (input == null) {
             return model;
@@ -234,7 +240,8 @@ final class QdqReader {
             }
         }
         try {
-            return model.withQuantization(new ModelQuantization(input, outputs, tensors, false, false));
+            return model.withQuantization(new ModelQuantization(input, outputs, tensors, quantizedInput,
+                    quantizedOutput));
         } catch (IllegalArgumentException e) {
             return model;
         }
