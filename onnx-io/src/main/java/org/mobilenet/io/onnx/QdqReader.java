@@ -61,6 +61,8 @@ final class QdqReader {
                 consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
             }
         }
+        Map<String, NodeProto> producers = new HashMap<>();
+        g.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
         Set<String> graphOutputs = new HashSet<>();
         g.getOutputList().forEach(o -> graphOutputs.add(o.getName()));
         Map<String, QuantParams> values = new LinkedHashMap<>();
@@ -95,7 +97,7 @@ final class QdqReader {
                 dropped.add(n);
                 continue;
             }
-            NodeProto q = producer(g, x);
+            NodeProto q = producers.get(x);
             if (q == null || !q.getOpType().equals("QuantizeLinear") || consumers.get(x).size() != 1) {
                 throw new BadInputException(file, "node " + OnnxGraph.describe(n) + " dequantizes '" + x
                         + "', which is neither a constant nor the output of a QuantizeLinear used only there;"
@@ -144,15 +146,6 @@ final class QdqReader {
         List<ValueInfoProto> outs = new ArrayList<>(b.getOutputList());
         b.clearOutput().addAllOutput(outs);
         return new Stripped(model.toBuilder().setGraph(b).build(), values, constants);
-    }
-
-    private static NodeProto producer(GraphProto g, String value) {
-        for (NodeProto n : g.getNodeList()) {
-            if (n.getOutputList().contains(value)) {
-                return n;
-            }
-        }
-        return null;
     }
 
     /** The scale, zero point and axis of a Q or DQ node. */

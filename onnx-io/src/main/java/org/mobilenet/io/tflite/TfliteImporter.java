@@ -34,7 +34,8 @@ import org.mobilenet.io.BadInputException;
  * <p>Preprocessing comes from the input tensor: a quantized input {@code real = s * (q - z)} fed
  * with pixels {@code q} means {@code (pixel - z) / (1/s)}, so mean {@code z} and std {@code 1/s}
  * (uint8, scale 1/128, zero point 128 gives mean 128, std 128); int8 inputs take {@code q = pixel - 128}
- * so mean {@code 128 + z}; float inputs get TensorFlow's {@code (p - 127.5) / 127.5}. RGB, stretched.
+ * so mean {@code 128 + z}; float inputs get the metadata's NormalizationOptions when the file has them
+ * (as the TFLite export writes them), else TensorFlow's {@code (p - 127.5) / 127.5}. RGB, stretched.
  *
  * <p>Labels: the metadata's TENSOR_AXIS_LABELS file read from the zip archive embedded in the
  * .tflite; else a file of that name next to the model; else {@code labels.txt} or

@@ -103,4 +103,25 @@ class TfliteExporterTest {
         assertTrue(back.labels().isEmpty());
         assertEquals(Preprocessing.tensorflow(), back.preprocessing());
     }
+
+    @Test
+    void aPadOfTheChannelsOrNotBeforeAConvolutionIsRefusedAsUnsupported() throws Exception {
+        for (int[] p : new int[][] {{0, 0, 1, 1, 1, 1, 0, 2}, {0, 0, 1, 1, 1, 1, 0, 0}}) {
+            TfliteSubgraphBuilder b = new TfliteSubgraphBuilder();
+            int in = b.activation("input", new int[] {1, 8, 8, 3}, null);
+            int pads = b.ints("paddings", new int[] {4, 2}, p);
+            int padded = b.activation("padded", new int[] {1, 10, 10, 3 + p[7]}, null);
+            b.op(BuiltinOp.PAD, 1, new int[] {in, pads}, padded, 0, null);
+            int out = b.activation("pool", new int[] {1, 1, 1, 3 + p[7]}, null);
+            b.op(BuiltinOp.AVERAGE_POOL_2D, 1, new int[] {padded}, out, 5,
+                    new FbWriter.Table().i8(0, 1).put(1, 1).put(2, 1).put(3, 10).put(4, 10));
+            Path f = tmp.resolve("pad.tflite");
+            Files.write(f, b.build(in, out, "pad"));
+            org.mobilenet.io.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.mobilenet.io.BadInputException.class, () -> TfliteImporter.load(f));
+            assertTrue(e.getMessage().contains("not a supported TFLite MobileNet")
+                    && e.getMessage().contains(p[7] != 0 ? "pads the batch or the channels" : "follows a PAD"),
+                    e.getMessage());
+        }
+    }
 }
