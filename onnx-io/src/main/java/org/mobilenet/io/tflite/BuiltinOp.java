@@ -7,6 +7,9 @@ final class BuiltinOp {
     static final int ADD = 0;
     static final int AVERAGE_POOL_2D = 1;
     static final int CONV_2D = 3;
+    static final int DEQUANTIZE = 6;
+    static final int PAD = 34;
+    static final int QUANTIZE = 114;
     static final int DEPTHWISE_CONV_2D = 4;
     static final int FULLY_CONNECTED = 9;
     static final int RESHAPE = 22;
