@@ -143,6 +143,24 @@ public final class QuantizedNetwork {
         return run(in, batch, true);
     }
 
+    /**
+     * Reals quantized with the input's params as the runtime's QUANTIZE does it (XNNPACK's convert):
+     * {@code x / scale} in float, rounded half to even, plus the zero point, clamped to the type.
+     * For Coral's inputs (scale 1/128, zero point 128) and an image normalized as {@code (p - 128) / 128},
+     * that is the pixel value {@code p} rounded to the nearest integer.
+     */
+    public int[] quantizeInput(float[] x) {
+        float scale = input.scale();
+        int zero = input.zeroPoint();
+        QuantType t = input.type();
+        int[] q = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            double v = Math.rint(x[i] / scale) + zero;
+            q[i] = (int) Math.max(t.min(), Math.min(t.max(), v));
+        }
+        return q;
+    }
+
     /** The outputs as reals, {@code scale * (q - zeroPoint)}. */
     public float[] dequantize(int[] q) {
         float[] out = new float[q.length];

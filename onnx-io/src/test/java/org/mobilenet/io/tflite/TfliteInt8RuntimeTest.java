@@ -49,8 +49,8 @@ class TfliteInt8RuntimeTest {
             new Case("v1 TF SAME, PAD ops, int8 io",
                     new ModelSpec(0.25, 48, 7, Variant.SEPARABLE, Padding.TF_SAME, true), false, true),
             new Case("v2, SAME padding, float io", new MobileNetV2Spec(0.35, Resolution.square(40), 9, true), true, false),
-            new Case("v2 logits (no softmax), int8 io", new MobileNetV2Spec(0.5, Resolution.square(56), 40, false),
-                    false, true));
+            new Case("v2 logits (no softmax), float io", new MobileNetV2Spec(0.5, Resolution.square(56), 40, false),
+                    true, true));
 
     @Test
     void padOperatorsFoldIntoTheConvolutionsExplicitPads() throws Exception {
@@ -78,6 +78,7 @@ class TfliteInt8RuntimeTest {
         int batch = 3;
         List<TfliteRuntime.Job> jobs = new ArrayList<>();
         List<Object> ours = new ArrayList<>();
+        List<Float> steps = new ArrayList<>();
         for (int k = 0; k < CASES.size(); k++) {
             Case c = CASES.get(k);
             Model f = SeededInit.create(c.arch(), 10 + k).foldBatchNorm();
@@ -85,6 +86,7 @@ class TfliteInt8RuntimeTest {
             Files.write(p, QuantizedTfliteWriter.write(f, c.floatIo(), c.padOps(), 10 + k));
             Model m = TfliteImporter.load(p);
             QuantizedNetwork net = QuantizedNetwork.compile(m);
+            steps.add(c.floatIo() ? net.output().scale() : 1f);
             Shape s = net.inputShape();
             int n = s.h() * s.w() * s.c() * batch;
             SplittableRandom rnd = new SplittableRandom(k);
@@ -95,13 +97,18 @@ class TfliteInt8RuntimeTest {
             int[] shape = {batch, s.h(), s.w(), s.c()};
             NpyArray input;
             if (c.floatIo()) {
-                // Reals on the input's grid: QUANTIZE gives back exactly these integers.
+                // Reals on the input's grid, half a step off it (ties) and anywhere: the QUANTIZE
+                // rounding (half to even, XNNPACK's) is checked too.
                 float[] x = new float[n];
                 for (int i = 0; i < n; i++) {
-                    x[i] = net.input().dequantize(q[i], 0);
+                    x[i] = net.input().dequantize(q[i], 0) + switch (i % 3) {
+                        case 0 -> 0f;
+                        case 1 -> net.input().scale() / 2;
+                        default -> (float) rnd.nextDouble(-0.5, 0.5) * net.input().scale();
+                    };
                 }
                 input = NpyArray.ofFloats(shape, x);
-                ours.add(net.dequantize(net.forward(q, batch)));
+                ours.add(net.dequantize(net.forward(net.quantizeInput(x), batch)));
             } else {
                 input = NpyArray.ofInts(NpyDtype.INT8, shape, q);
                 ours.add(net.forward(q, batch));
@@ -112,7 +119,7 @@ class TfliteInt8RuntimeTest {
         for (int k = 0; k < CASES.size(); k++) {
             Case c = CASES.get(k);
             NpyArray t = theirs.get(k);
-            float step = 1f / 256;
+            float step = steps.get(k);
             float[] a;
             float[] b;
             if (c.floatIo()) {
@@ -123,7 +130,6 @@ class TfliteInt8RuntimeTest {
                 assertEquals(NpyDtype.INT8, t.dtype(), c.name());
                 a = toFloats((int[]) ours.get(k));
                 b = t.floats();
-                step = 1;
             }
             assertEquals(b.length, a.length, c.name());
             int exact = 0;
