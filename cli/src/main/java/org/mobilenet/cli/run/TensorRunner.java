@@ -5,7 +5,6 @@ import java.util.Arrays;
 import org.mobilenet.engine.arch.Shape;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.ModelQuantization;
-import org.mobilenet.engine.model.QuantParams;
 import org.mobilenet.engine.model.QuantType;
 import org.mobilenet.engine.model.UnsupportedModelException;
 import org.mobilenet.engine.quant.QuantizedNetwork;
@@ -98,12 +97,7 @@ public final class TensorRunner {
         if (q.quantizedInput()) {
             x = in.ints();
         } else {
-            float[] f = in.floats();
-            x = new int[f.length];
-            QuantParams p = net.input();
-            for (int i = 0; i < f.length; i++) {
-                x[i] = p.quantize(f[i]);
-            }
+            x = net.quantizeInput(in.floats());
         }
         int[] y = net.forward(x, n);
         int c = net.outputShape().c();

@@ -20,7 +20,7 @@ final class QAdd extends QLayer {
     }
 
     @Override
-    void fast(int[] in, int[] addend, int[] out) {
+    void fast(int[] in, int[] addend, int[] out, boolean vector) {
         add.applyAll(addend, in, out, spec.out().h() * spec.out().w() * spec.out().c());
     }
 }

@@ -32,7 +32,7 @@ final class QAvgPool extends QLayer {
     }
 
     @Override
-    void fast(int[] in, int[] addend, int[] out) {
+    void fast(int[] in, int[] addend, int[] out, boolean vector) {
         int c = spec.in().c();
         int n = spec.in().h() * spec.in().w();
         int[] sum = new int[c];

@@ -12,8 +12,8 @@ import org.mobilenet.engine.model.QuantizedTensor;
  *
  * <p>The fast kernel holds, per tap (ky, kx, ci), the row of {@code w - weightZero} over the output
  * channels, and adds {@code (x - inputZero) * row} into a row of accumulators: loops over whole
- * arrays from index 0 that C2 vectorizes (see {@code LoopKernels}). Pointwise layers run four pixels
- * per pass over the weights.
+ * arrays from index 0 that C2 vectorizes (see {@code LoopKernels}). Pointwise and fully connected
+ * layers run as a Vector API matrix product ({@link VectorIntPointwise}).
  */
 final class QConv extends QLayer {
     private final int[] weights;
@@ -26,6 +26,8 @@ final class QConv extends QLayer {
     private final int cout;
     /** Per tap {@code (ky * k + kx) * cin + ci}: {@code w - weightZero} over the output channels. */
     private final int[][] rows;
+    /** The pointwise product with the Vector API (for 1x1 stride-1 layers), else null. */
+    private final VectorIntPointwise vector;
 
     QConv(LayerSpec spec, QuantizedTensor w, int[] bias, int inputZero, Requantizer requantizer) {
         super(spec);
@@ -51,6 +53,7 @@ final class QConv extends QLayer {
                 }
             }
         }
+        this.vector = k == 1 && spec.stride() == 1 ? new VectorIntPointwise(rows, bias, cin, cout) : null;
     }
 
     @Override
@@ -86,9 +89,13 @@ final class QConv extends QLayer {
     }
 
     @Override
-    void fast(int[] in, int[] addend, int[] out) {
+    void fast(int[] in, int[] addend, int[] out, boolean vector) {
         if (k == 1 && spec.stride() == 1) {
-            pointwise(in, out);
+            if (vector) {
+                pointwise(in, out);
+            } else {
+                pointwiseLoops(in, out);
+            }
             return;
         }
         int h = spec.in().h();
@@ -127,8 +134,17 @@ final class QConv extends QLayer {
         }
     }
 
-    /** Four pixels per pass over the weight rows. */
+    /** The Vector API matrix product over the input with its zero point subtracted. */
     private void pointwise(int[] in, int[] out) {
+        int n = spec.in().h() * spec.in().w() * cin;
+        int[] x = new int[n];
+        System.arraycopy(in, 0, x, 0, n);
+        IntLoops.subtract(x, inputZero, n);
+        vector.run(x, spec.in().h() * spec.in().w(), requantizer, out);
+    }
+
+    /** Four pixels per pass over the weight rows, in plain loops: the kernel before the vector one. */
+    private void pointwiseLoops(int[] in, int[] out) {
         int pixels = spec.in().h() * spec.in().w();
         int[] a0 = new int[cout];
         int[] a1 = new int[cout];

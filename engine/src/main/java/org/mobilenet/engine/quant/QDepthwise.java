@@ -68,7 +68,7 @@ final class QDepthwise extends QLayer {
     }
 
     @Override
-    void fast(int[] in, int[] addend, int[] out) {
+    void fast(int[] in, int[] addend, int[] out, boolean vector) {
         int h = spec.in().h();
         int w = spec.in().w();
         int s = spec.stride();

@@ -19,6 +19,10 @@ abstract class QLayer {
     /** The reference kernel. @param addend the added layer's output for an add, else null */
     abstract void reference(int[] in, int[] addend, int[] out);
 
-    /** The fast kernel: the same values as {@link #reference}. */
-    abstract void fast(int[] in, int[] addend, int[] out);
+    /**
+     * The fast kernel: the same values as {@link #reference}.
+     *
+     * @param vector whether Vector API kernels may run (else plain loops only)
+     */
+    abstract void fast(int[] in, int[] addend, int[] out, boolean vector);
 }

@@ -17,7 +17,7 @@ final class QSoftmax extends QLayer {
     }
 
     @Override
-    void fast(int[] in, int[] addend, int[] out) {
+    void fast(int[] in, int[] addend, int[] out, boolean vector) {
         softmax.apply(in, 0, spec.in().c(), out);
     }
 }

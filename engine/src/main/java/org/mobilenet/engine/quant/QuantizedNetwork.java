@@ -109,6 +109,7 @@ public final class QuantizedNetwork {
         } catch (IllegalArgumentException e) {
             throw new UnsupportedModelException("the integer path does not run this model: " + e.getMessage());
         }
+        VectorWarmUp.start();
         LayerSpec last = model.graph().layers().get(model.graph().layers().size() - 1);
         return new QuantizedNetwork(List.copyOf(layers), q.input(), prev, model.graph().input(), last.out());
     }
@@ -133,14 +134,49 @@ public final class QuantizedNetwork {
         return outShape;
     }
 
+    /** Which kernels run; every choice gives the same values. */
+    public enum Kernels {
+        /** The plain reference kernels. */
+        REFERENCE,
+        /** The fast kernels in plain loops only (what a cold JVM runs best). */
+        LOOPS,
+        /** The fast kernels with the Vector API ones. */
+        VECTOR,
+        /** LOOPS until the Vector API kernels are compiled ({@link VectorWarmUp}), then VECTOR. */
+        AUTO
+    }
+
     /** Runs {@code batch} images (NHWC, the input's type) with the fast kernels. */
     public int[] forward(int[] in, int batch) {
-        return run(in, batch, false);
+        return forward(in, batch, Kernels.AUTO);
     }
 
     /** Runs {@code batch} images with the plain reference kernels. */
     public int[] forwardReference(int[] in, int batch) {
-        return run(in, batch, true);
+        return forward(in, batch, Kernels.REFERENCE);
+    }
+
+    /** Runs {@code batch} images with the given kernels. */
+    public int[] forward(int[] in, int batch, Kernels kernels) {
+        return run(in, batch, kernels);
+    }
+
+    /**
+     * Reals quantized with the input's params as the runtime's QUANTIZE does it (XNNPACK's convert):
+     * {@code x / scale} in float, rounded half to even, plus the zero point, clamped to the type.
+     * For Coral's inputs (scale 1/128, zero point 128) and an image normalized as {@code (p - 128) / 128},
+     * that is the pixel value {@code p} rounded to the nearest integer.
+     */
+    public int[] quantizeInput(float[] x) {
+        float scale = input.scale();
+        int zero = input.zeroPoint();
+        QuantType t = input.type();
+        int[] q = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            double v = Math.rint(x[i] / scale) + zero;
+            q[i] = (int) Math.max(t.min(), Math.min(t.max(), v));
+        }
+        return q;
     }
 
     /** The outputs as reals, {@code scale * (q - zeroPoint)}. */
@@ -152,7 +188,9 @@ public final class QuantizedNetwork {
         return out;
     }
 
-    private int[] run(int[] in, int batch, boolean reference) {
+    private int[] run(int[] in, int batch, Kernels kernels) {
+        boolean reference = kernels == Kernels.REFERENCE;
+        boolean vector = kernels == Kernels.VECTOR || kernels == Kernels.AUTO && VectorWarmUp.warm();
         int inSize = inShape.h() * inShape.w() * inShape.c();
         int outSize = outShape.h() * outShape.w() * outShape.c();
         if (batch < 1 || (long) inSize * batch != in.length) {
@@ -178,7 +216,7 @@ public final class QuantizedNetwork {
                 if (reference) {
                     l.reference(cur, addend, next);
                 } else {
-                    l.fast(cur, addend, next);
+                    l.fast(cur, addend, next, vector);
                 }
                 if (kept[i]) {
                     keptOut[i] = next;

@@ -24,9 +24,13 @@ class QuantizedNetworkTest {
                 QuantizedNetwork net = QuantizedNetwork.compile(m);
                 int[] x = QuantizedModels.input(net, 3, seed * 7);
                 int[] ref = net.forwardReference(x, 3);
-                assertArrayEquals(ref, net.forward(x, 3), t + " seed " + seed);
+                assertArrayEquals(ref, net.forward(x, 3, QuantizedNetwork.Kernels.LOOPS), t + " loops, seed " + seed);
+                assertArrayEquals(ref, net.forward(x, 3, QuantizedNetwork.Kernels.VECTOR), t + " vector, seed " + seed);
                 QuantizedNetwork fixed = QuantizedNetwork.compile(m, Requantizer.Arithmetic.FIXED_POINT);
-                assertArrayEquals(fixed.forwardReference(x, 3), fixed.forward(x, 3), t + " fixed point, seed " + seed);
+                assertArrayEquals(fixed.forwardReference(x, 3), fixed.forward(x, 3, QuantizedNetwork.Kernels.LOOPS),
+                        t + " fixed point, seed " + seed);
+                assertArrayEquals(fixed.forwardReference(x, 3), fixed.forward(x, 3, QuantizedNetwork.Kernels.VECTOR),
+                        t + " fixed point, seed " + seed);
             }
         }
     }
@@ -37,7 +41,9 @@ class QuantizedNetworkTest {
                 QuantType.UINT8);
         QuantizedNetwork net = QuantizedNetwork.compile(m);
         int[] x = QuantizedModels.input(net, 1, 3);
-        assertArrayEquals(net.forwardReference(x, 1), net.forward(x, 1));
+        int[] ref = net.forwardReference(x, 1);
+        assertArrayEquals(ref, net.forward(x, 1, QuantizedNetwork.Kernels.LOOPS));
+        assertArrayEquals(ref, net.forward(x, 1, QuantizedNetwork.Kernels.VECTOR));
     }
 
     @Test

@@ -13,8 +13,10 @@ import org.mobilenet.engine.model.QuantizedTensor;
  * @param input  the graph's input tensor ({@code [1, H, W, 3]})
  * @param graph  the layers, in execution order
  * @param layers per layer of {@code graph}, in the same order, where it came from and its weights
+ * @param quantized the output of the QUANTIZE operator that quantizes a float input (TFLite's
+ *               converter writes one for int8 post-training quantization), or null when there is none
  */
-record TfliteGraph(TfliteTensor input, LayerGraph graph, List<Layer> layers) {
+record TfliteGraph(TfliteTensor input, LayerGraph graph, List<Layer> layers, TfliteTensor quantized) {
 
     /**
      * One layer's origin and weights.

@@ -21,7 +21,7 @@ import org.mobilenet.engine.model.QuantizedTensor;
  * Walks a TFLite subgraph from its input along a chain of operators and maps it onto the engine's
  * layers ({@link LayerGraph}): CONV_2D / DEPTHWISE_CONV_2D (depth multiplier 1, no dilation, square
  * kernels and strides of 1 or 2) with SAME or VALID padding turned into explicit TensorFlow pads and
- * their fused activation, a PAD of height and width before one becoming part of its pads; ADD of the chain's current tensor and an earlier layer's output of the same
+ * their fused activation; ADD of the chain's current tensor and an earlier layer's output of the same
  * shape (a residual add, MobileNet v2); a global AVERAGE_POOL_2D or MEAN over H and W; optionally a
  * classifier (FULLY_CONNECTED, or a 1x1 CONV_2D as in the TF-slim / Coral models); RESHAPE and SQUEEZE
  * after pooling; SOFTMAX with beta 1 at the end. Any other operator, or a graph that branches
@@ -46,8 +46,9 @@ final class TfliteGraphMapper {
     private static final int ACT_SIGN_BIT = 5;
 
     /** The operators this mapper supports, for messages. */
-    static final String SUPPORTED = "CONV_2D, DEPTHWISE_CONV_2D, PAD (before a convolution), ADD, AVERAGE_POOL_2D, MEAN, FULLY_CONNECTED,"
-            + " RESHAPE, SQUEEZE, SOFTMAX (and RELU, RELU6 between fully connected layers)";
+    static final String SUPPORTED = "CONV_2D, DEPTHWISE_CONV_2D, ADD, AVERAGE_POOL_2D, MEAN, FULLY_CONNECTED,"
+            + " RESHAPE, SQUEEZE, SOFTMAX (and RELU, RELU6 between fully connected layers; PAD before a convolution;"
+            + " QUANTIZE at the input and DEQUANTIZE at the output)";
 
     private final TfliteFile file;
     private final TensorDecoder decoder;
@@ -84,11 +85,18 @@ final class TfliteGraphMapper {
         producer.put(curTensor, -1);
         boolean pooled = false;
         Phase phase = Phase.BODY;
-        Pads pending = null; // a PAD's pads, which the next convolution takes on
+        // A PAD's pads, waiting for the convolution that reads its output to take them as its own.
+        Pads pending = null;
+        TfliteTensor quantized = null;
+        boolean dequantized = false;
         for (TfliteOperator op : file.operators()) {
+            if (dequantized) {
+                throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") follows the DEQUANTIZE;"
+                        + " expected DEQUANTIZE to be the last operator");
+            }
             if (pending != null && op.code() != BuiltinOp.CONV_2D && op.code() != BuiltinOp.DEPTHWISE_CONV_2D) {
-                throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") follows a PAD;"
-                        + " only a convolution may take a PAD's output");
+                throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") reads a PAD's output;"
+                        + " only a PAD before a convolution is supported");
             }
             if (op.outputs().length != 1) {
                 throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") has "
@@ -121,13 +129,10 @@ final class TfliteGraphMapper {
                         phase = Phase.CLASSIFIED;
                     } else {
                         requirePhase(op, phase, Phase.BODY);
-                        Pads before = pending == null ? Pads.NONE : pending;
-                        Conv c = conv(op, padded(cur, before));
-                        Pads p = c.pads();
-                        Pads all = new Pads(before.top() + p.top(), before.left() + p.left(),
-                                before.bottom() + p.bottom(), before.right() + p.right());
-                        layer = new LayerSpec(name, c.kind(), c.kernel(), c.stride(), all, cur, c.out(), c.act(), null);
+                        Conv c = conv(op, cur, pending);
                         pending = null;
+                        layer = new LayerSpec(name, c.kind(), c.kernel(), c.stride(), c.pads(), cur, c.out(), c.act(),
+                                null);
                         origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias(), c.qWeight(), c.qBias(), outT);
                     }
                     next = layer.out();
@@ -212,9 +217,27 @@ final class TfliteGraphMapper {
                 }
                 case BuiltinOp.PAD -> {
                     requirePhase(op, phase, Phase.BODY);
-                    pending = padOf(op);
-                    // The chain's shape stays the unpadded one: the pads become the next convolution's.
-                    checkDeclaredShape(op, outT, padded(cur, pending));
+                    pending = pad(op, cur, outT);
+                    next = cur;
+                }
+                case BuiltinOp.QUANTIZE -> {
+                    if (!specs.isEmpty() || quantized != null || op.input(0) != inputs[0]) {
+                        throw new FlatBufferException("operator " + op.index() + " (QUANTIZE) is out of place: expected"
+                                + " it right after the input only");
+                    }
+                    if (input.type() != TensorType.FLOAT32 || !QuantMapping.quantized8(outT)) {
+                        throw new FlatBufferException("operator " + op.index() + " (QUANTIZE) turns " + input.type()
+                                + " into " + outT.type() + "; expected FLOAT32 into a quantized UINT8 or INT8 tensor");
+                    }
+                    quantized = outT;
+                    next = cur;
+                }
+                case BuiltinOp.DEQUANTIZE -> {
+                    if (!pooled) {
+                        throw new FlatBufferException("operator " + op.index() + " (DEQUANTIZE) comes before the global"
+                                + " pooling; expected it at the end only");
+                    }
+                    dequantized = true;
                     next = cur;
                 }
                 case BuiltinOp.HARD_SWISH -> throw new FlatBufferException("operator " + op.index() + " is HARD_SWISH:"
@@ -233,6 +256,9 @@ final class TfliteGraphMapper {
             cur = next;
             curTensor = outId;
         }
+        if (pending != null) {
+            throw new FlatBufferException("the graph ends in a PAD; expected a convolution to read it");
+        }
         if (!pooled) {
             throw new FlatBufferException("the graph has no global average pooling; expected a MobileNet classifier"
                     + " or feature extractor");
@@ -244,35 +270,7 @@ final class TfliteGraphMapper {
         }
         boolean adds = specs.stream().anyMatch(l -> l.kind() == LayerKind.ADD);
         LayerGraph graph = new LayerGraph(adds ? MobileNetV2Spec.FAMILY : ModelSpec.FAMILY, inShape, specs);
-        return new TfliteGraph(input, graph, List.copyOf(layers));
-    }
-
-    /** A map with zero padding added around it. */
-    private static Shape padded(Shape s, Pads p) {
-        return new Shape(s.h() + p.top() + p.bottom(), s.w() + p.left() + p.right(), s.c());
-    }
-
-    /**
-     * A PAD's constant paddings {@code [[0, 0], [top, bottom], [left, right], [0, 0]]} (int32): zero
-     * padding on height and width only, which a following convolution takes on.
-     */
-    private Pads padOf(TfliteOperator op) {
-        String where = "operator " + op.index() + " (PAD)";
-        TfliteTensor t = constant(op, 1, "paddings");
-        int[] p = decoder.ints(t);
-        if (p.length != 8 || !Arrays.equals(t.shape(), new int[] {4, 2})) {
-            throw new FlatBufferException(where + ": expected paddings of shape [4, 2], found " + t.describe());
-        }
-        if (p[0] != 0 || p[1] != 0 || p[6] != 0 || p[7] != 0) {
-            throw new FlatBufferException(where + " pads the batch or the channels " + Arrays.toString(p)
-                    + "; only height and width padding is supported");
-        }
-        for (int v : p) {
-            if (v < 0 || v > 64) {
-                throw new FlatBufferException(where + " has padding " + v + "; expected 0 to 64 pixels");
-            }
-        }
-        return new Pads(p[2], p[4], p[3], p[5]);
+        return new TfliteGraph(input, graph, List.copyOf(layers), quantized);
     }
 
     /**
@@ -334,7 +332,36 @@ final class TfliteGraphMapper {
         }
     }
 
-    private Conv conv(TfliteOperator op, Shape in) {
+    /**
+     * The pads of a PAD operator ({@code [[0, 0], [top, bottom], [left, right], [0, 0]]}, constant
+     * int32), which the next convolution takes as explicit pads of its own: a quantized PAD pads with
+     * the zero point, the value that means 0, so the convolution computes the same.
+     */
+    private Pads pad(TfliteOperator op, Shape in, TfliteTensor out) {
+        TfliteTensor pt = constant(op, 1, "paddings");
+        int[] p = decoder.ints(pt);
+        String where = "operator " + op.index() + " (PAD)";
+        if (p.length != 8 || p[0] != 0 || p[1] != 0 || p[6] != 0 || p[7] != 0) {
+            throw new FlatBufferException(where + " has paddings " + Arrays.toString(p) + "; expected [[0, 0], [top,"
+                    + " bottom], [left, right], [0, 0]]");
+        }
+        for (int v : p) {
+            if (v < 0 || v > 16) {
+                throw new FlatBufferException(where + " has paddings " + Arrays.toString(p) + "; expected pads in [0, 16]");
+            }
+        }
+        Pads pads = new Pads(p[2], p[4], p[3], p[5]);
+        Shape padded = new Shape(in.h() + p[2] + p[3], in.w() + p[4] + p[5], in.c());
+        checkDeclaredShape(op, out, padded);
+        TfliteTensor src = file.tensor(op.input(0));
+        if (src.quantization().present() && (!Arrays.equals(src.quantization().scale(), out.quantization().scale())
+                || src.quantization().zeroPointAt(0) != out.quantization().zeroPointAt(0))) {
+            throw new FlatBufferException(where + " changes the quantization of its input; expected it to keep it");
+        }
+        return pads;
+    }
+
+    private Conv conv(TfliteOperator op, Shape in, Pads padded) {
         boolean depthwise = op.code() == BuiltinOp.DEPTHWISE_CONV_2D;
         FbTable o = options(op);
         int padding = o.i8(0, SAME);
@@ -390,7 +417,17 @@ final class TfliteGraphMapper {
             }
         }
         Activation activation = activation(op, act);
-        Pads pads = pads(padding, in, k, strideW, where);
+        Pads pads;
+        if (padded == null) {
+            pads = pads(padding, in, k, strideW, where);
+        } else {
+            // The PAD's pads, plus the conv's own SAME pads of the padded map (none when VALID).
+            Shape big = new Shape(in.h() + padded.top() + padded.bottom(), in.w() + padded.left() + padded.right(),
+                    in.c());
+            Pads own = pads(padding, big, k, strideW, where);
+            pads = new Pads(padded.top() + own.top(), padded.left() + own.left(), padded.bottom() + own.bottom(),
+                    padded.right() + own.right());
+        }
         int oh = (in.h() + pads.top() + pads.bottom() - k) / strideW + 1;
         int ow = (in.w() + pads.left() + pads.right() - k) / strideW + 1;
         if (oh < 1 || ow < 1) {

@@ -109,7 +109,8 @@ public final class TfliteImporter {
      * is dequantized, as before.
      */
     static ModelQuantization quantization(LayerGraph named, TfliteGraph g, TfliteFile file) {
-        if (!QuantMapping.quantized8(g.input())) {
+        TfliteTensor in = g.quantized() != null ? g.quantized() : g.input();
+        if (!QuantMapping.quantized8(in)) {
             return null;
         }
         Map<String, QuantParams> outputs = new LinkedHashMap<>();
@@ -133,7 +134,7 @@ public final class TfliteImporter {
             }
         }
         TfliteTensor out = file.tensor(file.outputs()[0]);
-        return new ModelQuantization(QuantMapping.activation(g.input()), outputs, qt, true,
+        return new ModelQuantization(QuantMapping.activation(in), outputs, qt, g.quantized() == null,
                 QuantMapping.quantized8(out));
     }
 

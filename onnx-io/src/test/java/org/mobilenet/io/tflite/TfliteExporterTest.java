@@ -120,7 +120,7 @@ class TfliteExporterTest {
             org.mobilenet.io.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(
                     org.mobilenet.io.BadInputException.class, () -> TfliteImporter.load(f));
             assertTrue(e.getMessage().contains("not a supported TFLite MobileNet")
-                    && e.getMessage().contains(p[7] != 0 ? "pads the batch or the channels" : "follows a PAD"),
+                    && e.getMessage().contains(p[7] != 0 ? "expected [[0, 0], [top," : "reads a PAD's output"),
                     e.getMessage());
         }
     }
