@@ -22,6 +22,7 @@ import org.mobilenet.engine.model.QuantType;
 import org.mobilenet.engine.preprocess.ImagePreprocessor;
 import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.image.ImageLoader;
+import org.mobilenet.io.npy.NpyDtype;
 
 /**
  * The real Coral models (uint8, per tensor) stay quantized through {@code convert}: written to TFLite
@@ -76,8 +77,8 @@ class CoralExportTest {
         CliRun c = CliRun.of("convert", src.toString(), out.toString());
         assertEquals(ExitCode.OK, c.code(), c.out() + c.err());
         List<byte[]> in = inputs(m);
-        List<byte[]> want = TfliteRuntime.run(src, in, tmp);
-        List<byte[]> got = TfliteRuntime.run(out, in, tmp);
+        List<byte[]> want = TfliteRuntime.run(src, NpyDtype.UINT8, in, tmp);
+        List<byte[]> got = TfliteRuntime.run(out, NpyDtype.UINT8, in, tmp);
         for (int i = 0; i < in.size(); i++) {
             assertArrayEquals(want.get(i), got.get(i), name + " input " + i);
         }
@@ -98,12 +99,12 @@ class CoralExportTest {
         assertEquals(ExitCode.OK, c.code(), c.out() + c.err());
         assertTrue(ModelFiles.load(onnx).isQuantized(), "the quantized ONNX imports back quantized");
         List<byte[]> in = inputs(m);
-        List<byte[]> want = TfliteRuntime.run(src, in, tmp);
+        List<byte[]> want = TfliteRuntime.run(src, NpyDtype.UINT8, in, tmp);
         // And back: the quantized ONNX written to TFLite is the source again, to the byte of every output.
         Path back = tmp.resolve("back-" + name);
         CliRun c2 = CliRun.of("convert", onnx.toString(), back.toString());
         assertEquals(ExitCode.OK, c2.code(), c2.out() + c2.err());
-        List<byte[]> again = TfliteRuntime.run(back, in, tmp);
+        List<byte[]> again = TfliteRuntime.run(back, NpyDtype.UINT8, in, tmp);
         for (int i = 0; i < in.size(); i++) {
             assertArrayEquals(want.get(i), again.get(i), name + " via ONNX, input " + i);
         }

@@ -16,6 +16,7 @@ import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.QuantParams;
 import org.mobilenet.engine.model.QuantType;
 import org.mobilenet.engine.run.Network;
+import org.mobilenet.io.npy.NpyDtype;
 import org.mobilenet.io.tflite.TfliteExporter;
 
 /**
@@ -53,7 +54,7 @@ class TfliteQuantizedExportTest {
             bytes[i] = (byte) v;
             x[i] = in.dequantize(v, 0);
         }
-        byte[] out = TfliteRuntime.run(file, List.of(bytes), tmp).get(0);
+        byte[] out = TfliteRuntime.run(file, dtype(type), List.of(bytes), tmp).get(0);
         String last = q.graph().layers().get(q.graph().layers().size() - 1).name();
         QuantParams o = q.quantization().orElseThrow().output(last);
         float[] want = Network.compile(q).forward(x, 1);
@@ -95,7 +96,7 @@ class TfliteQuantizedExportTest {
             bytes[i] = (byte) v;
             x[i] = in.dequantize(v, 0);
         }
-        byte[] want = TfliteRuntime.run(tflite, List.of(bytes), tmp).get(0);
+        byte[] want = TfliteRuntime.run(tflite, dtype(type), List.of(bytes), tmp).get(0);
         float[] got;
         try (org.mobilenet.cli.ort.OrtRunner ort = new org.mobilenet.cli.ort.OrtRunner(java.nio.file.Files.readAllBytes(onnx),
                 ai.onnxruntime.OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
@@ -162,5 +163,9 @@ class TfliteQuantizedExportTest {
         CliRun c = CliRun.of("convert", onnx.toString(), dq.toString(), "--dequantize");
         assertEquals(ExitCode.OK, c.code(), c.out() + c.err());
         assertTrue(!org.mobilenet.io.ModelFiles.load(dq).isQuantized());
+    }
+
+    private static NpyDtype dtype(QuantType type) {
+        return type == QuantType.UINT8 ? NpyDtype.UINT8 : NpyDtype.INT8;
     }
 }
