@@ -165,6 +165,54 @@ class TfliteQuantizedExportTest {
         assertTrue(!org.mobilenet.io.ModelFiles.load(dq).isQuantized());
     }
 
+    /**
+     * A quantized model that takes and gives floats (as TFLite's post-training int8 files do) is written
+     * with a QUANTIZE first and a DEQUANTIZE last: TFLite gives on the float input exactly the
+     * dequantized outputs of the same model with integer input and output, and the file imports back
+     * with the same quantization.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"UINT8", "INT8"})
+    void floatInputAndOutputGetQuantizeAndDequantize(QuantType type) throws Exception {
+        Model f = ConvertCommand.withoutSoftmax(ExportStyles.model(ExportStyles.Style.TF2ONNX, 0.25, 64, 4));
+        SplittableRandom r = new SplittableRandom(9);
+        float[] calib = new float[64 * 64 * 3];
+        for (int i = 0; i < calib.length; i++) {
+            calib[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        Model q = QuantizedModels.quantize(f, type, calib);
+        var mq = q.quantization().orElseThrow();
+        Model floatIo = q.withQuantization(new org.mobilenet.engine.model.ModelQuantization(mq.input(), mq.outputs(),
+                mq.tensors(), false, false));
+        Path ints = tmp.resolve("ints.tflite");
+        Path floats = tmp.resolve("floats.tflite");
+        TfliteExporter.write(q, ints, false);
+        TfliteExporter.write(floatIo, floats, false);
+        QuantParams in = mq.input();
+        byte[] bytes = new byte[calib.length];
+        float[] x = new float[calib.length];
+        for (int i = 0; i < calib.length; i++) {
+            int v = in.quantize(calib[i]);
+            bytes[i] = (byte) v;
+            x[i] = in.dequantize(v, 0);
+        }
+        byte[] want = TfliteRuntime.run(ints, dtype(type), List.of(bytes), tmp).get(0);
+        float[] got = TfliteRuntime.runFloats(floats, x, tmp);
+        String last = q.graph().layers().get(q.graph().layers().size() - 1).name();
+        QuantParams o = mq.output(last);
+        assertEquals(want.length, got.length);
+        for (int i = 0; i < got.length; i++) {
+            int v = type == QuantType.UINT8 ? want[i] & 0xff : want[i];
+            assertEquals(o.dequantize(v, 0), got[i], 0f, "output " + i);
+        }
+        Model back = org.mobilenet.io.ModelFiles.load(floats);
+        assertTrue(back.isQuantized(), "imported as float");
+        assertEquals(List.copyOf(mq.outputs().values()),
+                List.copyOf(back.quantization().orElseThrow().outputs().values()));
+        assertEquals(List.copyOf(mq.tensors().values()),
+                List.copyOf(back.quantization().orElseThrow().tensors().values()));
+    }
+
     private static NpyDtype dtype(QuantType type) {
         return type == QuantType.UINT8 ? NpyDtype.UINT8 : NpyDtype.INT8;
     }
