@@ -6,8 +6,9 @@ import org.mobilenet.engine.model.QuantizedTensor;
 /**
  * A quantized depthwise convolution (depth multiplier 1): per channel
  * {@code acc = bias + sum (x - inputZero) * (w - weightZero[c])} over the taps inside the input, then
- * {@link Requantizer}. The fast kernel copies each tap's input pixel into a row, subtracts the input
- * zero point, and multiplies it into the accumulators with the tap's row of {@code w - weightZero}.
+ * {@link Requantizer}. The fast kernel subtracts the input zero point from the whole map once, copies
+ * each tap's input pixel into a row, and multiplies it into the accumulators with the tap's row of
+ * {@code w - weightZero}.
  */
 final class QDepthwise extends QLayer {
     private final int[] weights;
@@ -78,6 +79,10 @@ final class QDepthwise extends QLayer {
         int ow = spec.out().w();
         int[] acc = new int[c];
         int[] x = new int[c];
+        // The input zero point subtracted once, not once per tap.
+        int[] shifted = new int[h * w * c];
+        System.arraycopy(in, 0, shifted, 0, shifted.length);
+        IntLoops.subtract(shifted, inputZero, shifted.length);
         for (int oy = 0; oy < oh; oy++) {
             for (int ox = 0; ox < ow; ox++) {
                 System.arraycopy(bias, 0, acc, 0, c);
@@ -91,8 +96,7 @@ final class QDepthwise extends QLayer {
                         if (ix < 0 || ix >= w) {
                             continue;
                         }
-                        System.arraycopy(in, (iy * w + ix) * c, x, 0, c);
-                        IntLoops.subtract(x, inputZero, c);
+                        System.arraycopy(shifted, (iy * w + ix) * c, x, 0, c);
                         IntLoops.multiplyAdd(x, taps[ky * k + kx], acc, c);
                     }
                 }

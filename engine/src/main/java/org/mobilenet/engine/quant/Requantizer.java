@@ -94,14 +94,41 @@ public final class Requantizer {
     /** {@link #apply} over a row of channels {@code acc[0 .. n)} into {@code out[offset ..]}. */
     public void applyRow(int[] acc, int n, int[] out, int offset) {
         if (arithmetic == Arithmetic.FLOAT) {
+            int lo = min - zeroPoint;
+            int hi = max - zeroPoint;
             for (int c = 0; c < n; c++) {
-                int q = (int) Math.rint((float) acc[c] * scale[c]) + zeroPoint;
-                out[offset + c] = Math.min(Math.max(q, min), max);
+                // A double to int conversion saturates, so the clamp afterwards is exact.
+                int q = (int) Math.rint((float) acc[c] * scale[c]);
+                out[offset + c] = Math.min(Math.max(q, lo), hi) + zeroPoint;
             }
         } else {
             for (int c = 0; c < n; c++) {
                 out[offset + c] = apply(acc[c], c);
             }
         }
+    }
+
+    /** The arithmetic. */
+    Arithmetic arithmetic() {
+        return arithmetic;
+    }
+
+    /** The float scale of channel {@code c} ({@link Arithmetic#FLOAT}). */
+    float scale(int c) {
+        return scale[c];
+    }
+
+    int zeroPoint() {
+        return zeroPoint;
+    }
+
+    /** The lowest output value (the activation's clamp included). */
+    int min() {
+        return min;
+    }
+
+    /** The highest output value. */
+    int max() {
+        return max;
     }
 }

@@ -10,6 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * panels of one vector of output channels ({@code [panel][ci][lane]}, zero-padded); four pixels run
  * per pass over a panel with their accumulators in registers: one vector load and four
  * multiply-adds per input channel. Exact: int32 arithmetic in any order gives the same sums.
+ *
+ * <p>The accumulators are requantized by {@link Requantizer#applyRow} in scalar code: the Vector
+ * API's int/float conversions were measured slower here (JDK 17 runs them through a fallback).
  */
 final class VectorIntPointwise {
     private static final VectorSpecies<Integer> S = IntVector.SPECIES_PREFERRED;
