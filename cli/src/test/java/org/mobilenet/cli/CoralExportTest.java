@@ -174,5 +174,8 @@ class CoralExportTest {
         assertTrue(strict.out().contains("steps"), strict.out());
         CliRun loose = CliRun.of("verify", v1.toString(), "--count", "4", "--atol-steps", "2");
         assertEquals(ExitCode.OK, loose.code(), loose.out() + loose.err());
+        CliRun perLayer = CliRun.of("verify", v1.toString(), "--per-layer");
+        assertEquals(ExitCode.USAGE, perLayer.code(), perLayer.out() + perLayer.err());
+        assertTrue(perLayer.err().contains("--dequantize"), perLayer.err());
     }
 }

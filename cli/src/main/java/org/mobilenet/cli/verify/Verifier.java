@@ -172,6 +172,11 @@ public final class Verifier {
      */
     private static VerifyReport verifyQuantized(Path file, ModelProto proto, OnnxImport imp, Options o)
             throws IOException, OrtException {
+        if (o.perLayer()) {
+            throw new IllegalArgumentException("--per-layer compares float layers; " + file + " is quantized and is"
+                    + " compared on its integer path by its output only (convert it with --dequantize to compare"
+                    + " layers)");
+        }
         Model model = imp.model();
         QuantizedNetwork net = QuantizedNetwork.compile(model);
         int h = model.inputHeight();
