@@ -55,6 +55,14 @@ public final class ConvertCommand implements Callable<Integer> {
 
     /** The model ending at its logits: a spec without softmax, or a graph without its final softmax layer. */
     static Model withoutSoftmax(Model model) {
+        if (model.isQuantized()) {
+            // The quantization names the softmax's output: the float model changes first, then gets
+            // the quantization of the layers it keeps.
+            Model f = withoutSoftmax(model.dequantized());
+            java.util.Set<String> kept = new java.util.HashSet<>();
+            f.graph().layers().forEach(l -> kept.add(l.name()));
+            return f.withQuantization(model.quantization().orElseThrow().retainLayers(kept));
+        }
         if (model.isV1()) {
             return model.withSpec(model.spec().withSoftmax(false));
         }
