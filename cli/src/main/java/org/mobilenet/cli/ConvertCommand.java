@@ -65,13 +65,13 @@ public final class ConvertCommand implements Callable<Integer> {
      * layer; a quantized model keeps the quantization of the layers that remain.
      */
     static Model withoutSoftmax(Model model) {
-        if (model.isQuantized() && model.graph().hasSoftmax()) {
-            org.mobilenet.engine.model.ModelQuantization q = model.quantization().orElseThrow();
-            java.util.Map<String, org.mobilenet.engine.model.QuantParams> outs = new java.util.LinkedHashMap<>(q.outputs());
-            outs.remove(model.graph().layers().get(model.graph().layers().size() - 1).name());
-            Model logits = withoutSoftmax(model.dequantized());
-            return logits.withQuantization(new org.mobilenet.engine.model.ModelQuantization(q.input(), outs,
-                    q.tensors(), q.quantizedInput(), q.quantizedOutput()));
+        if (model.isQuantized()) {
+            // The quantization names the softmax's output: the float model changes first, then gets
+            // the quantization of the layers it keeps.
+            Model f = withoutSoftmax(model.dequantized());
+            java.util.Set<String> kept = new java.util.HashSet<>();
+            f.graph().layers().forEach(l -> kept.add(l.name()));
+            return f.withQuantization(model.quantization().orElseThrow().retainLayers(kept));
         }
         if (model.isV1()) {
             return model.withSpec(model.spec().withSoftmax(false));

@@ -48,6 +48,19 @@ public record ModelQuantization(QuantParams input, Map<String, QuantParams> outp
         return q;
     }
 
+    /**
+     * The same quantization for a graph that keeps only some of these layers (e.g. one ending at the
+     * logits, without its softmax): the other layers' outputs and tensors are dropped.
+     */
+    public ModelQuantization retainLayers(java.util.Set<String> layers) {
+        Map<String, QuantParams> o = new LinkedHashMap<>(outputs);
+        o.keySet().retainAll(layers);
+        Map<String, QuantizedTensor> t = new LinkedHashMap<>(tensors);
+        t.keySet().removeIf(name -> layers.stream().noneMatch(l -> name.equals(TensorNames.weight(l))
+                || name.equals(TensorNames.bias(l))));
+        return new ModelQuantization(input, o, t, quantizedInput, quantizedOutput);
+    }
+
     /** A quantized parameter, or null when the model has none of that name. */
     public QuantizedTensor tensor(String name) {
         return tensors.get(name);

@@ -67,6 +67,15 @@ class QuantizedNetworkTest {
     }
 
     @Test
+    void quantizationRetainingSomeLayersDropsTheOthersOutputsAndTensors() {
+        Model m = QuantizedModels.quantized(QuantizedModels.oddGraph(), 4, QuantType.UINT8);
+        var q = m.quantization().orElseThrow().retainLayers(java.util.Set.of("conv", "dw1"));
+        assertEquals(java.util.Set.of("conv", "dw1"), q.outputs().keySet());
+        assertEquals(java.util.Set.of("conv.weight", "conv.bias", "dw1.weight", "dw1.bias"), q.tensors().keySet());
+        assertEquals(m.quantization().orElseThrow().input(), q.input());
+    }
+
+    @Test
     void aFloatModelIsRefused() {
         Model f = SeededInit.create(QuantizedModels.oddGraph(), 1).foldBatchNorm();
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> QuantizedNetwork.compile(f));
