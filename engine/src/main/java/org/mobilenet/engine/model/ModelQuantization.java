@@ -24,6 +24,17 @@ import java.util.Objects;
  */
 public record ModelQuantization(QuantParams input, Map<String, QuantParams> outputs,
         Map<String, QuantizedTensor> tensors, boolean quantizedInput, boolean quantizedOutput) {
+    /**
+     * The model metadata key saying which operator pooled a quantized model in its file:
+     * {@link #POOL_MEAN} or {@link #POOL_AVERAGE}. The runtimes compute them differently (the
+     * integer path follows), so the importer records it.
+     */
+    public static final String POOL_KEY = "quantization.pool";
+    /** A MEAN over H and W. */
+    public static final String POOL_MEAN = "mean";
+    /** An AVERAGE_POOL_2D over the whole map. */
+    public static final String POOL_AVERAGE = "average_pool";
+
     public ModelQuantization {
         Objects.requireNonNull(input, "input");
         if (input.perChannel()) {

@@ -94,12 +94,12 @@ public final class QuantizedNetwork {
                     }
                     case ADD -> new QAdd(l, new QuantAdd(outputs.get(l.addend()), prev, out, l.activation()));
                     case AVG_POOL -> {
-                        if (!prev.equals(out)) {
-                            throw new UnsupportedModelException("layer " + l.name() + " averages " + prev.describe()
-                                    + " into " + out.describe() + "; quantized average pooling keeps its quantization");
-                        }
                         int[] r = Requantizer.range(out, Activation.NONE);
-                        yield new QAvgPool(l, r[0], r[1]);
+                        // AVERAGE_POOL_2D (same quantization in and out) runs TFLite's kernel, a MEAN XNNPACK's.
+                        boolean mean = ModelQuantization.POOL_MEAN.equals(model.metadata().get(ModelQuantization.POOL_KEY))
+                                || !prev.equals(out);
+                        yield mean ? new QMean(l, prev.zeroPoint(), prev.scale(), out.scale(), out.zeroPoint(), r[0], r[1])
+                                : new QAvgPool(l, r[0], r[1]);
                     }
                     case SOFTMAX -> new QSoftmax(l, new QuantSoftmax(prev, out));
                 });

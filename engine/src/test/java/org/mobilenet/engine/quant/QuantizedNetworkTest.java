@@ -36,6 +36,25 @@ class QuantizedNetworkTest {
     }
 
     @Test
+    void meanPoolingRunsXnnpacksArithmeticAndItsKernelsAgree() {
+        Model m = QuantizedModels.quantized(QuantizedModels.oddGraph(), 6, QuantType.INT8);
+        Model mean = m.withMetadata(java.util.Map.of(org.mobilenet.engine.model.ModelQuantization.POOL_KEY,
+                org.mobilenet.engine.model.ModelQuantization.POOL_MEAN));
+        QuantizedNetwork a = QuantizedNetwork.compile(m);
+        QuantizedNetwork b = QuantizedNetwork.compile(mean);
+        int[] x = QuantizedModels.input(a, 4, 9);
+        int[] ref = b.forwardReference(x, 4);
+        assertArrayEquals(ref, b.forward(x, 4, QuantizedNetwork.Kernels.LOOPS));
+        assertArrayEquals(ref, b.forward(x, 4, QuantizedNetwork.Kernels.VECTOR));
+        // Both average within half a step; they differ where a 3x2 map's mean is a tie.
+        float[] pa = a.dequantize(a.forwardReference(x, 4));
+        float[] pb = b.dequantize(ref);
+        for (int i = 0; i < pa.length; i++) {
+            assertEquals(pa[i], pb[i], 0.05, "class " + i);
+        }
+    }
+
+    @Test
     void fastKernelsGiveTheReferenceValuesOnAMobileNetV2() {
         Model m = QuantizedModels.quantized(new MobileNetV2Spec(0.35, Resolution.square(40), 7, true).graph(), 5,
                 QuantType.UINT8);

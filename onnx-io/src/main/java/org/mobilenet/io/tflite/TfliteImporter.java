@@ -84,6 +84,12 @@ public final class TfliteImporter {
         }
         TfliteTensor in = graph.input();
         meta.put("input", in.type() + " " + java.util.Arrays.toString(in.shape()));
+        for (int i = 0; i < graph.layers().size(); i++) {
+            if (graph.graph().layers().get(i).kind() == org.mobilenet.engine.arch.LayerKind.AVG_POOL) {
+                boolean mean = file.operators().get(graph.layers().get(i).op()).code() == BuiltinOp.MEAN;
+                meta.put(ModelQuantization.POOL_KEY, mean ? ModelQuantization.POOL_MEAN : ModelQuantization.POOL_AVERAGE);
+            }
+        }
         if (match.isPresent() && match.get().plainRelu()) {
             meta.put(Model.ACTIVATION_KEY, "relu");
         }

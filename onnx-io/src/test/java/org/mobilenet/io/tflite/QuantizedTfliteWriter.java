@@ -37,6 +37,7 @@ final class QuantizedTfliteWriter {
     private static final int FULLY_CONNECTED = 9;
     private static final int SOFTMAX = 25;
     private static final int PAD = 34;
+    private static final int MEAN = 40;
     private static final int QUANTIZE = 114;
     private static final int INT8 = 9;
     private static final int INT32 = 2;
@@ -48,6 +49,8 @@ final class QuantizedTfliteWriter {
     private final List<Integer> opcodes = new ArrayList<>();
     private final boolean floatIo;
     private final boolean padOps;
+    /** Pool with MEAN over [1, 2] (as Keras models convert) instead of AVERAGE_POOL_2D, with output params of its own. */
+    private boolean mean;
     /** Per layer name: {scale, zero point} of its output. */
     private final Map<String, float[]> act = new HashMap<>();
 
@@ -60,6 +63,14 @@ final class QuantizedTfliteWriter {
     /** The int8 TFLite bytes of {@code model}. */
     static byte[] write(Model model, boolean floatIo, boolean padOps, long seed) {
         QuantizedTfliteWriter w = new QuantizedTfliteWriter(floatIo, padOps);
+        w.calibrate(model, seed);
+        return w.build(model);
+    }
+
+    /** The same with MEAN for the global pooling, its output quantized with params of its own. */
+    static byte[] writeWithMean(Model model, boolean floatIo, long seed) {
+        QuantizedTfliteWriter w = new QuantizedTfliteWriter(floatIo, false);
+        w.mean = true;
         w.calibrate(model, seed);
         return w.build(model);
     }
@@ -234,6 +245,16 @@ final class QuantizedTfliteWriter {
                     cur = out;
                 }
                 case AVG_POOL -> {
+                    if (mean) {
+                        // Its own params, as calibration gives a MEAN: a narrower range than its input's.
+                        outQ = new float[] {curQ[0] * 0.75f, Math.max(-128, curQ[1] - 20)};
+                        ByteBuffer axes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(1).putInt(2);
+                        int at = tensor(n + "/axes", new int[] {2}, INT32, axes.array(), null);
+                        int out = activation(n, outQ, 1, l.outChannels());
+                        op(MEAN, new int[] {cur, at}, out, 27, new Table().put(0, false));
+                        cur = out;
+                        break;
+                    }
                     outQ = curQ; // TFLite's quantized average pool keeps its input's quantization
                     int out = activation(n, outQ, 1, 1, 1, l.outChannels());
                     op(AVERAGE_POOL_2D, new int[] {cur}, out, 5, new Table().i8(0, 1).put(1, 1).put(2, 1)

@@ -40,7 +40,15 @@ class TfliteInt8RuntimeTest {
     @TempDir
     Path dir;
 
-    private record Case(String name, Architecture arch, boolean floatIo, boolean padOps) {
+    private record Case(String name, Architecture arch, boolean floatIo, boolean padOps, boolean mean) {
+        Case(String name, Architecture arch, boolean floatIo, boolean padOps) {
+            this(name, arch, floatIo, padOps, false);
+        }
+
+        byte[] write(Model f, long seed) {
+            return mean ? QuantizedTfliteWriter.writeWithMean(f, floatIo, seed)
+                    : QuantizedTfliteWriter.write(f, floatIo, padOps, seed);
+        }
     }
 
     private static final List<Case> CASES = List.of(
@@ -50,7 +58,11 @@ class TfliteInt8RuntimeTest {
                     new ModelSpec(0.25, 48, 7, Variant.SEPARABLE, Padding.TF_SAME, true), false, true),
             new Case("v2, SAME padding, float io", new MobileNetV2Spec(0.35, Resolution.square(40), 9, true), true, false),
             new Case("v2 logits (no softmax), float io", new MobileNetV2Spec(0.5, Resolution.square(56), 40, false),
-                    true, true));
+                    true, true),
+            new Case("v2 features pooled by MEAN, int8 io", new MobileNetV2Spec(0.5, Resolution.square(72), 0, false),
+                    false, false, true),
+            new Case("v1 logits pooled by MEAN, float io",
+                    new ModelSpec(0.25, 96, 17, Variant.SEPARABLE, Padding.TF_SAME, false), true, false, true));
 
     @Test
     void padOperatorsFoldIntoTheConvolutionsExplicitPads() throws Exception {
@@ -83,7 +95,7 @@ class TfliteInt8RuntimeTest {
             Case c = CASES.get(k);
             Model f = SeededInit.create(c.arch(), 10 + k).foldBatchNorm();
             Path p = dir.resolve("m" + k + ".tflite");
-            Files.write(p, QuantizedTfliteWriter.write(f, c.floatIo(), c.padOps(), 10 + k));
+            Files.write(p, c.write(f, 10 + k));
             Model m = TfliteImporter.load(p);
             QuantizedNetwork net = QuantizedNetwork.compile(m);
             steps.add(c.floatIo() ? net.output().scale() : 1f);
