@@ -189,6 +189,10 @@ public final class OnnxQdqExporter {
         md.put(QUANTIZED, "qdq");
         md.put(QUANTIZED_INPUT, Boolean.toString(q.quantizedInput()));
         md.put(QUANTIZED_OUTPUT, Boolean.toString(q.quantizedOutput()));
+        String pool = m.metadata().get(ModelQuantization.POOL_KEY);
+        if (pool != null) {
+            md.put(ModelQuantization.POOL_KEY, pool); // which pooling the source's runtime ran, for a TFLite export
+        }
         for (Map.Entry<String, String> e : md.entrySet()) {
             mp.addMetadataProps(StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
         }

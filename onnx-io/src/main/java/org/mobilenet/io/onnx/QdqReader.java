@@ -232,8 +232,15 @@ final class QdqReader {
                 tensors.put(names[i], t);
             }
         }
+        Model withPool = model;
+        String pool = props.get(ModelQuantization.POOL_KEY);
+        if (ModelQuantization.POOL_MEAN.equals(pool) || ModelQuantization.POOL_AVERAGE.equals(pool)) {
+            Map<String, String> md = new LinkedHashMap<>(model.metadata());
+            md.put(ModelQuantization.POOL_KEY, pool);
+            withPool = model.withMetadata(md);
+        }
         try {
-            return model.withQuantization(new ModelQuantization(input, outputs, tensors, quantizedInput,
+            return withPool.withQuantization(new ModelQuantization(input, outputs, tensors, quantizedInput,
                     quantizedOutput));
         } catch (IllegalArgumentException e) {
             return model;

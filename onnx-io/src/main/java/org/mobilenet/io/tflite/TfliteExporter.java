@@ -26,7 +26,8 @@ import org.mobilenet.io.tflite.FbWriter.Table;
  * are what they give and otherwise a PAD operator before a VALID convolution (PyTorch's symmetric
  * stride-2 pads), ADD for residual adds, AVERAGE_POOL_2D over the whole map for the global pooling
  * (MEAN over [1, 2] where a quantized pool changes scale, as TFLite's quantized AVERAGE_POOL_2D
- * keeps it), FULLY_CONNECTED for the classifier and every dense layer of a custom head, SOFTMAX
+ * keeps it, or where the quantized source pooled by MEAN: {@link ModelQuantization#POOL_KEY}),
+ * FULLY_CONNECTED for the classifier and every dense layer of a custom head, SOFTMAX
  * (beta 1). BatchNorm is folded first.
  *
  * <p>A float model is written float32. A quantized model ({@link Model#quantization()}) is written
@@ -131,15 +132,21 @@ public final class TfliteExporter {
                     cur = out;
                 }
                 case AVG_POOL -> {
+                    // A quantized source pooled by MEAN keeps MEAN: the runtime computes the two differently.
+                    boolean mean = q != null && (!sameQuant(curQ, outQ) || ModelQuantization.POOL_MEAN.equals(
+                            model.metadata().get(ModelQuantization.POOL_KEY)));
+                    if (mean) {
+                        outShape = new int[] {1, l.outChannels()}; // keep_dims false, as the converter writes it
+                    }
                     int out = b.activation(l.name(), outShape, outQ);
-                    if (q == null || sameQuant(curQ, outQ)) {
+                    if (!mean) {
                         b.op(BuiltinOp.AVERAGE_POOL_2D, version(2), new int[] {cur}, out, OPT_POOL,
                                 new Table().i8(0, VALID).put(1, 1).put(2, 1).put(3, l.in().w()).put(4, l.in().h())
                                         .i8(5, 0));
                     } else {
                         int axes = b.ints(l.name() + "/axes", new int[] {2}, new int[] {1, 2});
                         b.op(BuiltinOp.MEAN, version(2), new int[] {cur, axes}, out, OPT_REDUCER,
-                                new Table().put(0, true));
+                                new Table().put(0, false));
                     }
                     cur = out;
                 }
