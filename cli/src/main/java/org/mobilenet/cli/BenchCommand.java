@@ -127,6 +127,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + "the first " + ColdBench.PASSES + " forward passes.")
     boolean cold;
 
+    @Option(names = "--precision", defaultValue = "float", paramLabel = "P",
+            description = "float, or int8: a quantized model's integer path (measured alone, without ONNX Runtime;"
+                    + " not with --cold). Default: ${DEFAULT-VALUE}.")
+    org.mobilenet.cli.run.Precision precision;
+
     @Option(names = "--no-ort", description = "Measure only the engine.")
     boolean noOrt;
 
@@ -175,8 +180,19 @@ public final class BenchCommand implements Callable<Integer> {
         if ((long) batch * h * w * 3 > Integer.MAX_VALUE / 4 || (long) batch * m.outputSize() > Integer.MAX_VALUE / 4) {
             throw new IllegalArgumentException("--batch " + batch + " is too large for " + h + "x" + w + " inputs");
         }
+        boolean int8 = precision == org.mobilenet.cli.run.Precision.INT8;
+        if (int8 && cold) {
+            throw new IllegalArgumentException("--precision int8 is measured in steady state only (not with --cold)");
+        }
+        if (int8 && !m.isQuantized()) {
+            throw new org.mobilenet.engine.model.UnsupportedModelException(
+                    "--precision int8 needs a quantized model (such as a uint8 or int8 TFLite file); " + name + " is float");
+        }
         if (cold) {
             return cold(file, m, name);
+        }
+        if (int8) {
+            noOrt = true;
         }
         byte[] onnx = noOrt ? null : file != null && ModelFormats.of(file) == ModelFormats.ONNX ? onnxBytes(file) : exported(m);
         float[] images = BenchInput.images(batch, h, w);
@@ -189,7 +205,11 @@ public final class BenchCommand implements Callable<Integer> {
                 net.forward(images, batch, out);
                 maxDiff = maxAbsDiff(out, want);
             }
-            Warmup.Pass engine = () -> net.forward(images, batch, out);
+            org.mobilenet.engine.quant.QuantizedNetwork qnet = int8
+                    ? org.mobilenet.engine.quant.QuantizedNetwork.compile(m) : null;
+            int[] qimages = int8 ? qnet.quantizeInput(images) : null;
+            Warmup.Pass engine = int8 ? () -> qnet.forward(qimages, batch) : () -> net.forward(images, batch, out);
+            engineName = int8 ? "int8" : net.kernels().name();
             Warmup.Pass[] passes = ort == null ? new Warmup.Pass[] {engine} : new Warmup.Pass[] {engine, ort::runTimed};
             Warmup.Result[] warm = warmup != null ? Warmup.fixed(passes, warmup)
                     : Warmup.adaptive(passes, (long) (warmupMin * 1e9), (long) (warmupMax * 1e9));
@@ -211,10 +231,10 @@ public final class BenchCommand implements Callable<Integer> {
                 if (ort != null && round % 2 == 1) {
                     ortTurn(ort, ortNs, done, n);
                 }
-                net.forward(images, batch, out);
+                engine.run();
                 for (int i = done; i < done + n; i++) {
                     long t0 = System.nanoTime();
-                    net.forward(images, batch, out);
+                    engine.run();
                     engineNs[i] = System.nanoTime() - t0;
                 }
                 if (ort != null && round % 2 == 0) {
@@ -407,6 +427,9 @@ public final class BenchCommand implements Callable<Integer> {
         return d;
     }
 
+    /** The engine's kernels as the report names them ("int8" for the integer path). */
+    private String engineName;
+
     private void print(String name, Network net, int runsDone, Warmup.Result[] warm, LatencyStats e, LatencyStats o,
             Double maxDiff) {
         PrintWriter out = spec.commandLine().getOut();
@@ -425,7 +448,7 @@ public final class BenchCommand implements Callable<Integer> {
             j.put("runs", runsDone);
             j.put("warmup", warmRuns);
             j.put("block", block);
-            j.put("kernels", net.kernels().name());
+            j.put("kernels", engineName);
             j.put("java", Runtime.version().toString());
             j.put("mode", "steady");
             j.put("warmupMode", warmup == null ? "adaptive" : "fixed");
@@ -442,7 +465,7 @@ public final class BenchCommand implements Callable<Integer> {
         } else {
             TextTable t = new TextTable("Runtime", "Min (ms)", "Median (ms)", "P90 (ms)", "Images/s", "Warm-up runs", "Warm-up (s)")
                     .rightAlign(1, 2, 3, 4, 5, 6);
-            t.add(row("engine (" + net.kernels().name() + ")", e, warm[0]));
+            t.add(row("engine (" + engineName + ")", e, warm[0]));
             if (o != null) {
                 t.add(row("onnxruntime", o, warm[1]));
             }

@@ -113,6 +113,11 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--engine", defaultValue = "java", paramLabel = "E", description = "java or ort. Default: ${DEFAULT-VALUE}.")
     String engine;
 
+    @Option(names = "--precision", defaultValue = "float", paramLabel = "P",
+            description = {"float or int8 (a quantized model's integer path, as TFLite computes it; the image is"
+                    + " resized as TFLite's legacy bilinear and rounded to the input's integers). Default: ${DEFAULT-VALUE}."})
+    org.mobilenet.cli.run.Precision precision;
+
     @Override
     public Integer call() throws Exception {
         if (topK < 1 || batch < 1 || threads < 1 || maxPixels < 1) {
@@ -122,6 +127,13 @@ public final class ClassifyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--threshold must be a number");
         }
         Backends.check(engine);
+        boolean int8 = precision == org.mobilenet.cli.run.Precision.INT8;
+        if (int8 && !engine.equalsIgnoreCase("java")) {
+            throw new IllegalArgumentException("--precision int8 runs on the Java engine only (--engine java)");
+        }
+        if (int8 && features) {
+            throw new IllegalArgumentException("--features is not available with --precision int8");
+        }
         if (resize != null) {
             Preprocessing.Resize.parse(resize);
         }
@@ -150,7 +162,12 @@ public final class ClassifyCommand implements Callable<Integer> {
                     names = List.of();
                 }
                 report[0] = new ClassifyReport(names, classes > 0, features || classes == 0).writer(out, format);
-                backends[0] = Backends.factory(engine, m, threads);
+                if (int8 && !m.isQuantized()) {
+                    throw new org.mobilenet.engine.model.UnsupportedModelException(
+                            "--precision int8 needs a quantized model (such as a uint8 or int8 TFLite file); this one"
+                                    + " is float");
+                }
+                backends[0] = int8 ? Backends.int8(m) : Backends.factory(engine, m, threads);
                 return new BatchClassifier.Setup(new ImagePreprocessor(p, m.inputHeight(), m.inputWidth()), backends[0], classes);
             }, results -> {
                 progress.hide();

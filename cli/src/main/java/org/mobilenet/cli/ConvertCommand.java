@@ -16,12 +16,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code mobilenet convert IN OUT}: between ONNX and safetensors. */
+/** {@code mobilenet convert IN OUT}: between ONNX, safetensors and TFLite. */
 @Command(name = "convert", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {
-            "Convert a MobileNet (v1, v2 or another layer graph) between ONNX and safetensors (or from TFLite); formats follow the file extensions.",
+            "Convert a MobileNet (v1, v2 or another layer graph) between ONNX, TFLite and safetensors; formats follow the file extensions.",
             "ONNX is written NCHW with BatchNorm folded, ReLU6 as Clip, a symbolic batch dimension N and the",
-            "architecture, preprocessing and labels in its metadata. The output is written atomically.",
+            "architecture, preprocessing and labels in its metadata. TFLite is written NHWC (schema 3) with fused",
+            "activations, SAME/VALID padding or a PAD, and the labels and normalization as TFLite metadata.",
+            "A quantized model stays quantized: TFLite with its own integers, scales and zero points, ONNX as",
+            "QuantizeLinear/DequantizeLinear (QDQ); --dequantize writes the float model instead.",
+            "The output is written atomically.",
         })
 public final class ConvertCommand implements Callable<Integer> {
 
@@ -31,13 +35,13 @@ public final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN", description = "The model to read (.onnx, .safetensors or .tflite).")
     Path in;
 
-    @Parameters(index = "1", paramLabel = "OUT", description = "The file to write (.onnx or .safetensors).")
+    @Parameters(index = "1", paramLabel = "OUT", description = "The file to write (.onnx, .safetensors or .tflite).")
     Path out;
 
     @Option(names = "--from", paramLabel = "FORMAT", description = "Input format (onnx, safetensors, tflite), overriding IN's extension.")
     String from;
 
-    @Option(names = "--to", paramLabel = "FORMAT", description = "Output format (onnx, safetensors), overriding OUT's extension.")
+    @Option(names = "--to", paramLabel = "FORMAT", description = "Output format (onnx, safetensors, tflite), overriding OUT's extension.")
     String to;
 
     @Option(names = "--opset", defaultValue = "13", paramLabel = "N",
@@ -50,11 +54,25 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--layer-outputs", description = "ONNX: also list every layer's output (named after the layer) as a graph output.")
     boolean layerOutputs;
 
+    @Option(names = "--dequantize", description = "Write a quantized model as float (its weights dequantized) instead of keeping it quantized.")
+    boolean dequantize;
+
     @Option(names = "--force", description = "Overwrite OUT if it exists.")
     boolean force;
 
-    /** The model ending at its logits: a spec without softmax, or a graph without its final softmax layer. */
+    /**
+     * The model ending at its logits: a spec without softmax, or a graph without its final softmax
+     * layer; a quantized model keeps the quantization of the layers that remain.
+     */
     static Model withoutSoftmax(Model model) {
+        if (model.isQuantized()) {
+            // The quantization names the softmax's output: the float model changes first, then gets
+            // the quantization of the layers it keeps.
+            Model f = withoutSoftmax(model.dequantized());
+            java.util.Set<String> kept = new java.util.HashSet<>();
+            f.graph().layers().forEach(l -> kept.add(l.name()));
+            return f.withQuantization(model.quantization().orElseThrow().retainLayers(kept));
+        }
         if (model.isV1()) {
             return model.withSpec(model.spec().withSoftmax(false));
         }
@@ -86,6 +104,9 @@ public final class ConvertCommand implements Callable<Integer> {
             throw new OutputException(out, "already exists (use --force to overwrite)");
         }
         Model model = ModelFiles.load(in, inFormat);
+        if (dequantize) {
+            model = model.dequantized();
+        }
         if (noSoftmax) {
             model = withoutSoftmax(model);
         }
@@ -98,7 +119,8 @@ public final class ConvertCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new OutputException(out, "cannot write: " + e.getMessage(), e);
         }
-        spec.commandLine().getOut().println("Wrote " + out + " (" + outFormat.id() + ", " + model.describe() + ")");
+        spec.commandLine().getOut().println("Wrote " + out + " (" + outFormat.id() + ", " + model.describe()
+                + (model.isQuantized() && outFormat != ModelFormats.SAFETENSORS ? ", quantized" : "") + ")");
         spec.commandLine().getOut().flush();
         return ExitCode.OK;
     }

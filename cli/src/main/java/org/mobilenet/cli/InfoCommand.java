@@ -21,6 +21,7 @@ import org.mobilenet.engine.cost.CostModel;
 import org.mobilenet.engine.cost.CostReport;
 import org.mobilenet.engine.cost.LayerCost;
 import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.ModelQuantization;
 import org.mobilenet.io.BadInputException;
 import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.ModelFormat;
@@ -82,6 +83,14 @@ public final class InfoCommand implements Callable<Integer> {
         info.put("batchNorm", model.hasBatchNorm() ? "unfolded (epsilon " + model.bnEpsilon() + ")" : "folded");
         info.put("preprocessing", model.preprocessing().toString());
         info.put("labels", model.labels().size());
+        quant = model.quantization().orElse(null);
+        if (quant != null) {
+            Map<String, Object> q = new LinkedHashMap<>();
+            q.put("input", QuantInfo.json(quant.input()));
+            q.put("quantizedInput", quant.quantizedInput());
+            q.put("quantizedOutput", quant.quantizedOutput());
+            info.put("quantization", q);
+        }
         CostReport cost = CostModel.of(model);
         info.put("params", cost.totalParams(true));
         info.put("multAdds", cost.totalMultAdds());
@@ -98,6 +107,9 @@ public final class InfoCommand implements Callable<Integer> {
             m.put("activation", l.activation().name().toLowerCase(Locale.ROOT));
             if (l.addend() != null) {
                 m.put("addend", l.addend());
+            }
+            if (quant != null) {
+                m.put("quantization", QuantInfo.layer(quant, l));
             }
             layers.add(m);
         }
@@ -139,6 +151,8 @@ public final class InfoCommand implements Callable<Integer> {
         }
     }
 
+    private ModelQuantization quant;
+
     private void print(PrintWriter out, Map<String, Object> info, CostReport cost) {
         if (format == OutputFormat.JSON) {
             out.println(Json.pretty(info));
@@ -157,12 +171,24 @@ public final class InfoCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "  %-14s %s%n", "input", shape(info.get("input")));
         out.printf(Locale.ROOT, "  %-14s %s%n", "output", shape(info.get("output")));
+        if (quant != null) {
+            out.printf(Locale.ROOT, "  %-14s %s%n", "quantization", QuantInfo.summary(quant));
+        }
         out.println();
-        TextTable t = new TextTable("Layer (type)", "Output shape", "Params", "Mult-Adds").rightAlign(2, 3);
+        TextTable t = quant == null ? new TextTable("Layer (type)", "Output shape", "Params", "Mult-Adds").rightAlign(2, 3)
+                : new TextTable("Layer (type)", "Output shape", "Params", "Mult-Adds", "Output quantization",
+                        "Weight quantization").rightAlign(2, 3);
         for (LayerCost c : cost.layers()) {
             LayerSpec l = c.layer();
-            t.add(l.name() + " (" + l.kind().id() + ")", "(N, " + l.out().h() + ", " + l.out().w() + ", " + l.out().c() + ")",
-                    String.format(Locale.ROOT, "%,d", c.params(true)), String.format(Locale.ROOT, "%,d", c.multAdds()));
+            String name = l.name() + " (" + l.kind().id() + ")";
+            String shape = "(N, " + l.out().h() + ", " + l.out().w() + ", " + l.out().c() + ")";
+            String params = String.format(Locale.ROOT, "%,d", c.params(true));
+            String madds = String.format(Locale.ROOT, "%,d", c.multAdds());
+            if (quant == null) {
+                t.add(name, shape, params, madds);
+            } else {
+                t.add(name, shape, params, madds, QuantInfo.brief(quant.output(l.name())), QuantInfo.weights(quant, l));
+            }
         }
         out.print(t.text());
         out.printf(Locale.ROOT, "Total params: %,d (weights %,d)%n", cost.totalParams(true), cost.totalParams(false));

@@ -33,6 +33,7 @@ public final class MobilenetCommand implements Runnable {
         m.put("profile", ProfileCommand::new);
         m.put("shrink", ShrinkCommand::new);
         m.put("convert", ConvertCommand::new);
+        m.put("run", RunCommand::new);
         m.put("verify", VerifyCommand::new);
         m.put("info", InfoCommand::new);
         m.put("bench", BenchCommand::new);

@@ -26,8 +26,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {
             "Run an ONNX MobileNet (v1, v2 or another layer graph) in ONNX Runtime and in the engine on the same inputs and compare the outputs.",
-            "A .tflite or .safetensors model is exported to ONNX in memory first.",
+            "A .tflite or .safetensors model is exported to ONNX in memory first (as float).",
             "Exits 0 when |engine - ort| <= atol + rtol * |ort| for every output value, 1 otherwise.",
+            "A quantized ONNX model (QDQ, as convert writes a quantized TFLite) runs on the engine's integer path",
+            "against ONNX Runtime on the same quantized inputs; differences are in output quantization steps",
+            "and exit 1 when one exceeds --atol-steps.",
         })
 public final class VerifyCommand implements Callable<Integer> {
 
@@ -60,6 +63,10 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--rtol", defaultValue = "0", paramLabel = "X", description = "Relative tolerance (default: ${DEFAULT-VALUE}).")
     double rtol;
 
+    @Option(names = "--atol-steps", defaultValue = "1", paramLabel = "N",
+            description = "Quantized models: the largest output difference allowed, in quantization steps (default: ${DEFAULT-VALUE}).")
+    double atolSteps;
+
     @Option(names = "--per-layer", description = {"Compare every layer's output and name the first that diverges",
         "(per layer, atol is scaled by the layer's largest magnitude, at least 1)."})
     boolean perLayer;
@@ -76,7 +83,8 @@ public final class VerifyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--format must be table or json");
         }
         model = Session.of(spec).modelFile(model, modelOption);
-        VerifyReport r = Verifier.verify(model, new Verifier.Options(count, seed, atol, rtol, perLayer, images, ignoreExif));
+        VerifyReport r = Verifier.verify(model, new Verifier.Options(count, seed, atol, rtol, perLayer, images,
+                ignoreExif, atolSteps));
         if (junit != null) {
             try {
                 byte[] xml = JunitReport.xml(r, atol, rtol).getBytes(StandardCharsets.UTF_8);
@@ -99,6 +107,11 @@ public final class VerifyCommand implements Callable<Integer> {
         m.put("cosine", r.output().cosine());
         m.put("top1Agreement", r.top1Agreement());
         m.put("top5Agreement", r.top5Agreement());
+        if (r.quantized()) {
+            m.put("path", "int8");
+            m.put("outputScale", r.outputScale());
+            m.put("maxDiffSteps", r.maxDiffSteps());
+        }
         m.put("pass", r.pass());
         m.put("firstDivergentLayer", r.firstDivergentLayer() == null ? null : Map.<String, Object>of(
                 "layer", r.firstDivergentLayer().layer(), "maxAbsDiff", r.firstDivergentLayer().diff().maxAbsDiff(),
@@ -116,8 +129,14 @@ public final class VerifyCommand implements Callable<Integer> {
             out.flush();
             return;
         }
-        out.printf(Locale.ROOT, "Engine vs ONNX Runtime on %d input%s of %s%n", r.inputs(), r.inputs() == 1 ? "" : "s", r.model());
-        out.printf(Locale.ROOT, "  max abs diff   %.3g (atol %.3g, rtol %.3g)%n", r.output().maxAbsDiff(), atol, rtol);
+        out.printf(Locale.ROOT, "Engine%s vs ONNX Runtime on %d input%s of %s%n", r.quantized() ? " (integer path)" : "",
+                r.inputs(), r.inputs() == 1 ? "" : "s", r.model());
+        if (r.quantized()) {
+            out.printf(Locale.ROOT, "  max diff       %.3g steps (atol-steps %.3g; step %.3g)%n", r.maxDiffSteps(),
+                    atolSteps, r.outputScale());
+        } else {
+            out.printf(Locale.ROOT, "  max abs diff   %.3g (atol %.3g, rtol %.3g)%n", r.output().maxAbsDiff(), atol, rtol);
+        }
         out.printf(Locale.ROOT, "  max rel diff   %.3g%n", r.output().maxRelDiff());
         out.printf(Locale.ROOT, "  cosine         %.9f%n", r.output().cosine());
         out.printf(Locale.ROOT, "  top-1 agree    %.1f%%%n", 100 * r.top1Agreement());

@@ -40,6 +40,24 @@ public final class Backends {
         };
     }
 
+    /**
+     * Backends of the engine's integer path, for {@code --precision int8} (a quantized model; the Java
+     * engine only).
+     */
+    public static BackendFactory int8(Model model) {
+        Int8Backend shared = new Int8Backend(model);
+        return new BackendFactory() {
+            @Override
+            public Backend get() {
+                return shared; // thread-safe: each run allocates its own buffers
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     /** Refuses an unknown engine name (a usage error), before anything is loaded. */
     public static void check(String engine) {
         String e = engine.toLowerCase(Locale.ROOT);

@@ -14,6 +14,8 @@ import org.mobilenet.engine.eval.Agreement;
 import org.mobilenet.engine.eval.TopK;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.Preprocessing;
+import org.mobilenet.engine.model.QuantParams;
+import org.mobilenet.engine.quant.QuantizedNetwork;
 import org.mobilenet.engine.preprocess.ImagePreprocessor;
 import org.mobilenet.engine.run.Network;
 import org.mobilenet.cli.ort.Layouts;
@@ -46,21 +48,24 @@ public final class Verifier {
      * @param rtol     relative tolerance: pass when |engine - ort| <= atol + rtol |ort| everywhere
      * @param perLayer also compare every layer's output
      * @param images   image files to preprocess as inputs instead of random ones (may be empty)
+     * @param ignoreExif read image files as stored, without applying their EXIF orientation
+     * @param atolSteps for a quantized model: the largest output difference allowed, in quantization steps
      */
     public record Options(int count, long seed, double atol, double rtol, boolean perLayer, List<Path> images,
-            boolean ignoreExif) {
-        public Options(int count, long seed, double atol, double rtol, boolean perLayer, List<Path> images) {
-            this(count, seed, atol, rtol, perLayer, images, false);
-        }
-
+            boolean ignoreExif, double atolSteps) {
         public Options {
             if (count < 1) {
                 throw new IllegalArgumentException("--count must be >= 1, got " + count);
             }
-            if (!(atol >= 0) || !(rtol >= 0)) {
+            if (!(atol >= 0) || !(rtol >= 0) || !(atolSteps >= 0)) {
                 throw new IllegalArgumentException("tolerances must be >= 0");
             }
             images = images == null ? List.of() : List.copyOf(images);
+        }
+
+        /** Options with EXIF orientation applied and the default tolerance of one quantization step. */
+        public Options(int count, long seed, double atol, double rtol, boolean perLayer, List<Path> images) {
+            this(count, seed, atol, rtol, perLayer, images, false, 1);
         }
     }
 
@@ -83,6 +88,9 @@ public final class Verifier {
         }
         OnnxImport imp = OnnxImporter.importModel(file, proto);
         Model model = imp.model();
+        if (model.isQuantized()) {
+            return verifyQuantized(file, proto, imp, o);
+        }
         int h = model.inputHeight();
         int w = model.inputWidth();
         int n = o.images().isEmpty() ? o.count() : o.images().size();
@@ -120,23 +128,9 @@ public final class Verifier {
         }
         float[] ref = ort.get(imp.outputName());
         DiffStats out = DiffStats.of(ref, engine, o.atol(), o.rtol());
-        int classes = net.outputSize();
-        double top1;
-        double top5;
-        if (classes >= 5) {
-            Agreement a = Agreement.of(ref, engine, n, classes);
-            top1 = a.top1Rate();
-            top5 = a.top5Rate();
-        } else {
-            int t1 = 0;
-            for (int b = 0; b < n; b++) {
-                if (TopK.of(ref, b * classes, classes, 1)[0] == TopK.of(engine, b * classes, classes, 1)[0]) {
-                    t1++;
-                }
-            }
-            top1 = t1 / (double) n;
-            top5 = 1;
-        }
+        double[] agree = agreement(ref, engine, n, net.outputSize());
+        double top1 = agree[0];
+        double top5 = agree[1];
         List<VerifyReport.LayerDiff> layers = new ArrayList<>();
         VerifyReport.LayerDiff first = null;
         if (o.perLayer()) {
@@ -154,6 +148,68 @@ public final class Verifier {
             }
         }
         return new VerifyReport(file.toString(), n, out, top1, top5, out.within(), layers, first);
+    }
+
+    /** Top-1 and top-5 agreement of the engine with the reference over {@code n} outputs of {@code classes}. */
+    private static double[] agreement(float[] ref, float[] engine, int n, int classes) {
+        if (classes >= 5) {
+            Agreement a = Agreement.of(ref, engine, n, classes);
+            return new double[] {a.top1Rate(), a.top5Rate()};
+        }
+        int t1 = 0;
+        for (int b = 0; b < n; b++) {
+            if (TopK.of(ref, b * classes, classes, 1)[0] == TopK.of(engine, b * classes, classes, 1)[0]) {
+                t1++;
+            }
+        }
+        return new double[] {t1 / (double) n, 1};
+    }
+
+    /**
+     * A quantized model (a QDQ ONNX file): the engine's integer path against ONNX Runtime on the same
+     * quantized inputs (the preprocessed inputs quantized with the model's input quantization; ORT gets
+     * them dequantized, which its first QuantizeLinear turns back into the same integers). Differences
+     * are measured in output quantization steps: pass when none exceeds {@code atolSteps}.
+     * Per-layer comparison is not available on this path.
+     */
+    private static VerifyReport verifyQuantized(Path file, ModelProto proto, OnnxImport imp, Options o)
+            throws IOException, OrtException {
+        if (o.perLayer()) {
+            throw new IllegalArgumentException("--per-layer compares float layers; " + file + " is quantized and is"
+                    + " compared on its integer path by its output only (convert it with --dequantize to compare"
+                    + " layers)");
+        }
+        Model model = imp.model();
+        QuantizedNetwork net = QuantizedNetwork.compile(model);
+        int h = model.inputHeight();
+        int w = model.inputWidth();
+        int n = o.images().isEmpty() ? o.count() : o.images().size();
+        if ((long) n * h * w * 3 > Integer.MAX_VALUE / 4 || (long) n * model.outputSize() > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException(n + " inputs are too many for " + h + "x" + w + " images in one run");
+        }
+        float[] input = o.images().isEmpty() ? randomInput(model.preprocessing(), h * w, n, o.seed())
+                : imageInput(model, o.images(), o.ignoreExif());
+        QuantParams in = net.input();
+        int[] q = new int[input.length];
+        for (int i = 0; i < input.length; i++) {
+            q[i] = in.quantize(input[i]);
+            input[i] = in.dequantize(q[i], 0);
+        }
+        float[] engine = net.dequantize(net.forward(q, n));
+        ModelProto runProto = OnnxFile.hasExternalData(proto) ? OnnxFile.inlineExternalData(file, proto) : proto;
+        Map<String, float[]> ort;
+        try {
+            ort = runOrt(runProto.toByteArray(), imp, input, n, h, w, List.of(imp.outputName()));
+        } catch (OrtException e) {
+            throw new org.mobilenet.io.BadInputException(file, "ONNX Runtime cannot run this model: "
+                    + String.valueOf(e.getMessage()).replace('\n', ' '));
+        }
+        float[] ref = ort.get(imp.outputName());
+        double scale = net.output().scale();
+        // Both sides hold multiples of the step; the slack only absorbs float rounding of those multiples.
+        DiffStats out = DiffStats.of(ref, engine, (o.atolSteps() + 1e-3) * scale, 0);
+        double[] agree = agreement(ref, engine, n, model.outputSize());
+        return new VerifyReport(file.toString(), n, out, agree[0], agree[1], out.within(), List.of(), null, scale);
     }
 
     /** Runs ORT in batches the model's input accepts (a fixed batch dim of 1 means one image at a time). */

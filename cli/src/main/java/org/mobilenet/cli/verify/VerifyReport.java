@@ -13,9 +13,27 @@ import java.util.List;
  * @param pass                final outputs within tolerance
  * @param layers              per-layer comparisons in order (empty unless asked for)
  * @param firstDivergentLayer the first layer outside tolerance, or null
+ * @param outputScale         for a quantized model compared on its integer path: the output's
+ *                            quantization step (differences are reported in steps); 0 for a float model
  */
 public record VerifyReport(String model, int inputs, DiffStats output, double top1Agreement, double top5Agreement,
-        boolean pass, List<LayerDiff> layers, LayerDiff firstDivergentLayer) {
+        boolean pass, List<LayerDiff> layers, LayerDiff firstDivergentLayer, double outputScale) {
+
+    /** A float model's report. */
+    public VerifyReport(String model, int inputs, DiffStats output, double top1Agreement, double top5Agreement,
+            boolean pass, List<LayerDiff> layers, LayerDiff firstDivergentLayer) {
+        this(model, inputs, output, top1Agreement, top5Agreement, pass, layers, firstDivergentLayer, 0);
+    }
+
+    /** True when the engine's integer path was compared (differences in quantization steps). */
+    public boolean quantized() {
+        return outputScale > 0;
+    }
+
+    /** The largest output difference in quantization steps (quantized models only). */
+    public double maxDiffSteps() {
+        return quantized() ? output.maxAbsDiff() / outputScale : Double.NaN;
+    }
 
     /** One layer's comparison. */
     public record LayerDiff(String layer, DiffStats diff) {

@@ -24,6 +24,17 @@ import java.util.Objects;
  */
 public record ModelQuantization(QuantParams input, Map<String, QuantParams> outputs,
         Map<String, QuantizedTensor> tensors, boolean quantizedInput, boolean quantizedOutput) {
+    /**
+     * The model metadata key saying which operator pooled a quantized model in its file:
+     * {@link #POOL_MEAN} or {@link #POOL_AVERAGE}. The runtimes compute them differently (the
+     * integer path follows), so the importer records it.
+     */
+    public static final String POOL_KEY = "quantization.pool";
+    /** A MEAN over H and W. */
+    public static final String POOL_MEAN = "mean";
+    /** An AVERAGE_POOL_2D over the whole map. */
+    public static final String POOL_AVERAGE = "average_pool";
+
     public ModelQuantization {
         Objects.requireNonNull(input, "input");
         if (input.perChannel()) {
@@ -46,6 +57,19 @@ public record ModelQuantization(QuantParams input, Map<String, QuantParams> outp
             throw new IllegalArgumentException("no quantization for the output of layer '" + layer + "'");
         }
         return q;
+    }
+
+    /**
+     * The same quantization for a graph that keeps only some of these layers (e.g. one ending at the
+     * logits, without its softmax): the other layers' outputs and tensors are dropped.
+     */
+    public ModelQuantization retainLayers(java.util.Set<String> layers) {
+        Map<String, QuantParams> o = new LinkedHashMap<>(outputs);
+        o.keySet().retainAll(layers);
+        Map<String, QuantizedTensor> t = new LinkedHashMap<>(tensors);
+        t.keySet().removeIf(name -> layers.stream().noneMatch(l -> name.equals(TensorNames.weight(l))
+                || name.equals(TensorNames.bias(l))));
+        return new ModelQuantization(input, o, t, quantizedInput, quantizedOutput);
     }
 
     /** A quantized parameter, or null when the model has none of that name. */

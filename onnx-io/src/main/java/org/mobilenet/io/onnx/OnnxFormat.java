@@ -7,7 +7,10 @@ import org.mobilenet.engine.model.Model;
 import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.ModelFormat;
 
-/** ONNX: read by {@link OnnxImporter} (PyTorch, tf2onnx, Keras and opset-9 styles), written by {@link OnnxExporter}. */
+/**
+ * ONNX: read by {@link OnnxImporter} (PyTorch, tf2onnx, Keras and opset-9 styles), written by
+ * {@link OnnxExporter}, or by {@link OnnxQdqExporter} for a quantized model.
+ */
 public final class OnnxFormat implements ModelFormat {
     @Override
     public String id() {
@@ -31,6 +34,12 @@ public final class OnnxFormat implements ModelFormat {
 
     @Override
     public void write(Model model, Path file, ModelFiles.SaveOptions options) throws IOException {
+        if (model.isQuantized()) {
+            // A quantized model stays quantized (QDQ); model.dequantized() gives the float export.
+            org.mobilenet.io.onnx.proto.Onnx.ModelProto proto = OnnxQdqExporter.toProto(model, options.onnx());
+            org.mobilenet.io.AtomicFiles.write(file, options.overwrite(), proto::writeTo);
+            return;
+        }
         OnnxExporter.write(model, options.onnx(), file, options.overwrite());
     }
 }

@@ -34,6 +34,14 @@ public final class OnnxImporter {
     /** Imports a parsed model; {@code file} names it in messages and locates external data. */
     public static OnnxImport importModel(Path file, ModelProto model) throws IOException {
         try {
+            if (QdqReader.isQdq(model)) {
+                // A quantized (QDQ) graph: the float graph it wraps is matched, its quantization attached.
+                QdqReader.Stripped s = QdqReader.strip(file, model);
+                OnnxImport f = match(file, s.model());
+                return new OnnxImport(QdqReader.attach(f.model(), s, f.inputName(), f.layerValues()), f.opset(),
+                        f.irVersion(), f.producer(), f.inputName(), f.inputLayout(), f.inputDims(), f.outputName(),
+                        f.layerValues(), f.activation());
+            }
             return match(file, model);
         } catch (BadInputException e) {
             throw byWhatItIs(file, model, e).orElse(e);

@@ -151,6 +151,32 @@ final class TensorData {
         throw bad(t, "expected int64 or int32 data, found " + typeName(type));
     }
 
+    /** The values of a UINT8, INT8 or INT32 tensor (quantized weights, zero points, int32 biases). */
+    int[] integers(TensorProto t) throws IOException {
+        int n = (int) count(dims(t));
+        int type = t.getDataType();
+        boolean u8 = type == DataType.UINT8_VALUE;
+        if (!u8 && type != DataType.INT8_VALUE && type != DataType.INT32_VALUE) {
+            throw bad(t, "expected uint8, int8 or int32 data, found " + typeName(type));
+        }
+        if (!isRawOrExternal(t)) {
+            // The typed field of all three is int32_data, one value per element.
+            requireCount(t, t.getInt32DataCount(), n, "int32_data");
+            int[] v = new int[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = t.getInt32Data(i);
+            }
+            return v;
+        }
+        // The data is checked to hold n values before n are allocated.
+        ByteBuffer b = bytes(t, n, type == DataType.INT32_VALUE ? 4 : 1);
+        int[] v = new int[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = type == DataType.INT32_VALUE ? b.getInt(4 * i) : u8 ? b.get(i) & 0xff : b.get(i);
+        }
+        return v;
+    }
+
     /** The raw little-endian bytes of an externally stored tensor of {@code elementSize}-byte elements. */
     byte[] externalBytes(TensorProto t, int elementSize) throws IOException {
         ByteBuffer b = external(t, count(dims(t)) * elementSize);

@@ -8,12 +8,15 @@ final class BuiltinOp {
     static final int AVERAGE_POOL_2D = 1;
     static final int CONV_2D = 3;
     static final int DEPTHWISE_CONV_2D = 4;
+    static final int DEQUANTIZE = 6;
     static final int FULLY_CONNECTED = 9;
     static final int RESHAPE = 22;
     static final int SOFTMAX = 25;
     static final int CUSTOM = 32;
+    static final int PAD = 34;
     static final int MEAN = 40;
     static final int SQUEEZE = 43;
+    static final int QUANTIZE = 114;
     static final int HARD_SWISH = 117;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(

@@ -49,22 +49,71 @@ final class TensorDecoder {
         if (type != TensorType.INT32) {
             throw new FlatBufferException(t.describe() + " has type " + type + ", expected a FLOAT32 or INT32 bias");
         }
-        Quantization q = t.quantization();
-        if (!q.present()) {
-            Quantization in = input.quantization();
-            Quantization w = weight.quantization();
-            if (!in.present() || !in.perTensor() || !w.present()) {
-                throw new FlatBufferException(t.describe() + " is an INT32 bias without a scale, and its input or"
-                        + " weights are not quantized to give one");
-            }
-            float[] s = new float[channels];
-            checkLength(w, channels, weight);
-            for (int c = 0; c < channels; c++) {
-                s[c] = in.scale()[0] * w.scaleAt(c);
-            }
-            q = new Quantization(s, new long[0], 0);
+        return dequantize(b, t, biasQuantization(t, input, weight, channels));
+    }
+
+    /**
+     * The stored integers of a quantized constant (uint8, int8 or int32), in its own layout. Only for
+     * a tensor just decoded by {@link #weights} or {@link #bias}, whose bytes were counted there.
+     */
+    int[] quantizedValues(TfliteTensor t) {
+        TensorType type = typeOf(t);
+        ByteBuffer b = file.tensorBytes(t);
+        if (b == null) {
+            throw new FlatBufferException(t.describe() + " should be a constant but has no data");
         }
-        return dequantize(b, t, q);
+        long n = t.elementCount();
+        int width = switch (type) {
+            case UINT8, INT8 -> 1;
+            case INT32 -> 4;
+            default -> throw new FlatBufferException(t.describe() + " has type " + type + ", expected UINT8, INT8 or INT32");
+        };
+        if (n < 0 || n * width > b.capacity()) {
+            throw new FlatBufferException(t.describe() + " needs " + n * width + " bytes of data, has " + b.capacity());
+        }
+        int[] out = new int[(int) n];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = switch (type) {
+                case UINT8 -> b.get(i) & 0xFF;
+                case INT8 -> b.get(i);
+                default -> b.getInt(i * 4);
+            };
+        }
+        return out;
+    }
+
+    /**
+     * The quantization of an int32 bias: its own when the file gives one, else TFLite's convention
+     * {@code inputScale * weightScale[c]} (zero point 0).
+     */
+    Quantization biasQuantization(TfliteTensor t, TfliteTensor input, TfliteTensor weight, int channels) {
+        Quantization q = t.quantization();
+        if (q.present()) {
+            return q;
+        }
+        Quantization in = input.quantization();
+        Quantization w = weight.quantization();
+        if (!in.present() || !in.perTensor() || !w.present()) {
+            throw new FlatBufferException(t.describe() + " is an INT32 bias without a scale, and its input or"
+                    + " weights are not quantized to give one");
+        }
+        return conventionalBias(input, weight, channels);
+    }
+
+    /** TFLite's bias quantization: scale {@code inputScale * weightScale[c]}, zero point 0. */
+    Quantization conventionalBias(TfliteTensor input, TfliteTensor weight, int channels) {
+        Quantization in = input.quantization();
+        Quantization w = weight.quantization();
+        if (!in.present() || !in.perTensor() || !w.present()) {
+            throw new FlatBufferException(weight.describe() + ": quantized weights need a quantized input "
+                    + input.describe() + " with one scale");
+        }
+        checkLength(w, channels, weight);
+        float[] s = new float[w.perTensor() ? 1 : channels];
+        for (int c = 0; c < s.length; c++) {
+            s[c] = in.scale()[0] * w.scaleAt(c);
+        }
+        return new Quantization(s, new long[0], 0);
     }
 
     /** The int32 values of a small constant tensor (e.g. MEAN axes, RESHAPE shape). */

@@ -7,7 +7,7 @@ import org.mobilenet.engine.model.Model;
 import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.ModelFormat;
 
-/** TFLite FlatBuffers ({@link TfliteImporter}); read-only so far. */
+/** TFLite FlatBuffers: read by {@link TfliteImporter}, written by {@link TfliteExporter}. */
 public final class TfliteFormat implements ModelFormat {
     @Override
     public String id() {
@@ -21,7 +21,7 @@ public final class TfliteFormat implements ModelFormat {
 
     @Override
     public boolean canWrite() {
-        return false;
+        return true;
     }
 
     @Override
@@ -30,8 +30,7 @@ public final class TfliteFormat implements ModelFormat {
     }
 
     @Override
-    public void write(Model model, Path file, ModelFiles.SaveOptions options) {
-        throw new UnsupportedOperationException(file + ": writing TFLite is not supported; write "
-                + org.mobilenet.io.ModelFormats.writableExtensions());
+    public void write(Model model, Path file, ModelFiles.SaveOptions options) throws IOException {
+        TfliteExporter.write(model, file, options.overwrite());
     }
 }

@@ -2,6 +2,7 @@ package org.mobilenet.io.tflite;
 
 import java.util.List;
 import org.mobilenet.engine.arch.LayerGraph;
+import org.mobilenet.engine.model.QuantizedTensor;
 
 /**
  * A TFLite subgraph mapped onto the engine's layers: the {@link LayerGraph} (layers named
@@ -12,8 +13,10 @@ import org.mobilenet.engine.arch.LayerGraph;
  * @param input  the graph's input tensor ({@code [1, H, W, 3]})
  * @param graph  the layers, in execution order
  * @param layers per layer of {@code graph}, in the same order, where it came from and its weights
+ * @param quantized the output of the QUANTIZE operator that quantizes a float input (TFLite's
+ *               converter writes one for int8 post-training quantization), or null when there is none
  */
-record TfliteGraph(TfliteTensor input, LayerGraph graph, List<Layer> layers) {
+record TfliteGraph(TfliteTensor input, LayerGraph graph, List<Layer> layers, TfliteTensor quantized) {
 
     /**
      * One layer's origin and weights.
@@ -24,7 +27,15 @@ record TfliteGraph(TfliteTensor input, LayerGraph graph, List<Layer> layers) {
      *               {@code [classes, C]}), or null for a layer without weights
      * @param bias   {@code [Cout]}, or null when the op has none (a classifier always gets one, zeros
      *               when the op has none)
+     * @param qWeight the weights' stored integers in the same layout, or null when they are float
+     * @param qBias   the int32 bias, or null when it is float or absent
+     * @param output  the tensor holding the layer's output after its activation (a separate RELU
+     *                operator's output when the activation came from one)
      */
-    record Layer(int op, float[] weight, float[] bias) {
+    record Layer(int op, float[] weight, float[] bias, QuantizedTensor qWeight, QuantizedTensor qBias,
+            TfliteTensor output) {
+        Layer withOutput(TfliteTensor out) {
+            return new Layer(op, weight, bias, qWeight, qBias, out);
+        }
     }
 }

@@ -13,6 +13,9 @@ import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Pads;
 import org.mobilenet.engine.arch.Shape;
+import org.mobilenet.engine.model.QuantParams;
+import org.mobilenet.engine.model.QuantType;
+import org.mobilenet.engine.model.QuantizedTensor;
 
 /**
  * Walks a TFLite subgraph from its input along a chain of operators and maps it onto the engine's
@@ -44,7 +47,8 @@ final class TfliteGraphMapper {
 
     /** The operators this mapper supports, for messages. */
     static final String SUPPORTED = "CONV_2D, DEPTHWISE_CONV_2D, ADD, AVERAGE_POOL_2D, MEAN, FULLY_CONNECTED,"
-            + " RESHAPE, SQUEEZE, SOFTMAX (and RELU, RELU6 between fully connected layers)";
+            + " RESHAPE, SQUEEZE, SOFTMAX (and RELU, RELU6 between fully connected layers; PAD before a convolution;"
+            + " QUANTIZE at the input and DEQUANTIZE at the output)";
 
     private final TfliteFile file;
     private final TensorDecoder decoder;
@@ -81,7 +85,19 @@ final class TfliteGraphMapper {
         producer.put(curTensor, -1);
         boolean pooled = false;
         Phase phase = Phase.BODY;
+        // A PAD's pads, waiting for the convolution that reads its output to take them as its own.
+        Pads pending = null;
+        TfliteTensor quantized = null;
+        boolean dequantized = false;
         for (TfliteOperator op : file.operators()) {
+            if (dequantized) {
+                throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") follows the DEQUANTIZE;"
+                        + " expected DEQUANTIZE to be the last operator");
+            }
+            if (pending != null && op.code() != BuiltinOp.CONV_2D && op.code() != BuiltinOp.DEPTHWISE_CONV_2D) {
+                throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") reads a PAD's output;"
+                        + " only a PAD before a convolution is supported");
+            }
             if (op.outputs().length != 1) {
                 throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") has "
                         + op.outputs().length + " outputs; expected one");
@@ -102,21 +118,22 @@ final class TfliteGraphMapper {
             TfliteTensor outT = file.tensor(outId);
             String name = "layers." + specs.size();
             LayerSpec layer = null;
-            TfliteGraph.Layer origin = new TfliteGraph.Layer(op.index(), null, null);
+            TfliteGraph.Layer origin = new TfliteGraph.Layer(op.index(), null, null, null, null, outT);
             Shape next;
             switch (op.code()) {
                 case BuiltinOp.CONV_2D, BuiltinOp.DEPTHWISE_CONV_2D -> {
                     if (phase == Phase.POOLED && op.code() == BuiltinOp.CONV_2D) {
                         Classifier c = classifier(op, cur, true);
                         layer = new LayerSpec(name, LayerKind.FC, 1, 1, Pads.NONE, cur, c.out(), c.act(), null);
-                        origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias());
+                        origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias(), c.qWeight(), c.qBias(), outT);
                         phase = Phase.CLASSIFIED;
                     } else {
                         requirePhase(op, phase, Phase.BODY);
-                        Conv c = conv(op, cur);
+                        Conv c = conv(op, cur, pending);
+                        pending = null;
                         layer = new LayerSpec(name, c.kind(), c.kernel(), c.stride(), c.pads(), cur, c.out(), c.act(),
                                 null);
-                        origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias());
+                        origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias(), c.qWeight(), c.qBias(), outT);
                     }
                     next = layer.out();
                 }
@@ -158,7 +175,7 @@ final class TfliteGraphMapper {
                     requirePhase(op, phase == Phase.CLASSIFIED ? Phase.POOLED : phase, Phase.POOLED);
                     Classifier c = classifier(op, cur, false);
                     layer = new LayerSpec(name, LayerKind.FC, 1, 1, Pads.NONE, cur, c.out(), c.act(), null);
-                    origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias());
+                    origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias(), c.qWeight(), c.qBias(), outT);
                     next = c.out();
                     phase = Phase.CLASSIFIED;
                 }
@@ -184,6 +201,7 @@ final class TfliteGraphMapper {
                     }
                     specs.set(specs.size() - 1, last.withActivation(op.code() == RELU_OP ? Activation.RELU
                             : Activation.RELU6));
+                    layers.set(layers.size() - 1, layers.get(layers.size() - 1).withOutput(outT));
                     next = cur;
                 }
                 case BuiltinOp.SOFTMAX -> {
@@ -197,12 +215,39 @@ final class TfliteGraphMapper {
                     next = cur;
                     phase = Phase.DONE;
                 }
+                case BuiltinOp.PAD -> {
+                    requirePhase(op, phase, Phase.BODY);
+                    pending = pad(op, cur, outT);
+                    next = cur;
+                }
+                case BuiltinOp.QUANTIZE -> {
+                    if (!specs.isEmpty() || quantized != null || op.input(0) != inputs[0]) {
+                        throw new FlatBufferException("operator " + op.index() + " (QUANTIZE) is out of place: expected"
+                                + " it right after the input only");
+                    }
+                    if (input.type() != TensorType.FLOAT32 || !QuantMapping.quantized8(outT)) {
+                        throw new FlatBufferException("operator " + op.index() + " (QUANTIZE) turns " + input.type()
+                                + " into " + outT.type() + "; expected FLOAT32 into a quantized UINT8 or INT8 tensor");
+                    }
+                    quantized = outT;
+                    next = cur;
+                }
+                case BuiltinOp.DEQUANTIZE -> {
+                    if (!pooled) {
+                        throw new FlatBufferException("operator " + op.index() + " (DEQUANTIZE) comes before the global"
+                                + " pooling; expected it at the end only");
+                    }
+                    dequantized = true;
+                    next = cur;
+                }
                 case BuiltinOp.HARD_SWISH -> throw new FlatBufferException("operator " + op.index() + " is HARD_SWISH:"
                         + " hard-swish activations (MobileNet v3) are not supported");
                 default -> throw new FlatBufferException("operator " + op.index() + " is " + op.name()
                         + ", which a MobileNet import does not support (supported: " + SUPPORTED + ")");
             }
-            checkDeclaredShape(op, outT, next);
+            if (op.code() != BuiltinOp.PAD) {
+                checkDeclaredShape(op, outT, next);
+            }
             if (layer != null) {
                 specs.add(layer);
                 layers.add(origin);
@@ -210,6 +255,9 @@ final class TfliteGraphMapper {
             producer.put(outId, layer != null ? specs.size() - 1 : producer.get(curTensor));
             cur = next;
             curTensor = outId;
+        }
+        if (pending != null) {
+            throw new FlatBufferException("the graph ends in a PAD; expected a convolution to read it");
         }
         if (!pooled) {
             throw new FlatBufferException("the graph has no global average pooling; expected a MobileNet classifier"
@@ -222,7 +270,7 @@ final class TfliteGraphMapper {
         }
         boolean adds = specs.stream().anyMatch(l -> l.kind() == LayerKind.ADD);
         LayerGraph graph = new LayerGraph(adds ? MobileNetV2Spec.FAMILY : ModelSpec.FAMILY, inShape, specs);
-        return new TfliteGraph(input, graph, List.copyOf(layers));
+        return new TfliteGraph(input, graph, List.copyOf(layers), quantized);
     }
 
     /**
@@ -250,11 +298,12 @@ final class TfliteGraphMapper {
 
     /** A body convolution, weights in the engine's layout. */
     private record Conv(LayerKind kind, int kernel, int stride, Pads pads, Shape out, Activation act, float[] weight,
-            float[] bias) {
+            float[] bias, QuantizedTensor qWeight, QuantizedTensor qBias) {
     }
 
     /** A classifier: weights {@code [classes, C]}, bias {@code [classes]} (zeros when the op has none). */
-    private record Classifier(Shape out, Activation act, float[] weight, float[] bias) {
+    private record Classifier(Shape out, Activation act, float[] weight, float[] bias, QuantizedTensor qWeight,
+            QuantizedTensor qBias) {
     }
 
     private static void requirePhase(TfliteOperator op, Phase phase, Phase want) {
@@ -283,7 +332,36 @@ final class TfliteGraphMapper {
         }
     }
 
-    private Conv conv(TfliteOperator op, Shape in) {
+    /**
+     * The pads of a PAD operator ({@code [[0, 0], [top, bottom], [left, right], [0, 0]]}, constant
+     * int32), which the next convolution takes as explicit pads of its own: a quantized PAD pads with
+     * the zero point, the value that means 0, so the convolution computes the same.
+     */
+    private Pads pad(TfliteOperator op, Shape in, TfliteTensor out) {
+        TfliteTensor pt = constant(op, 1, "paddings");
+        int[] p = decoder.ints(pt);
+        String where = "operator " + op.index() + " (PAD)";
+        if (p.length != 8 || p[0] != 0 || p[1] != 0 || p[6] != 0 || p[7] != 0) {
+            throw new FlatBufferException(where + " has paddings " + Arrays.toString(p) + "; expected [[0, 0], [top,"
+                    + " bottom], [left, right], [0, 0]]");
+        }
+        for (int v : p) {
+            if (v < 0 || v > 16) {
+                throw new FlatBufferException(where + " has paddings " + Arrays.toString(p) + "; expected pads in [0, 16]");
+            }
+        }
+        Pads pads = new Pads(p[2], p[4], p[3], p[5]);
+        Shape padded = new Shape(in.h() + p[2] + p[3], in.w() + p[4] + p[5], in.c());
+        checkDeclaredShape(op, out, padded);
+        TfliteTensor src = file.tensor(op.input(0));
+        if (src.quantization().present() && (!Arrays.equals(src.quantization().scale(), out.quantization().scale())
+                || src.quantization().zeroPointAt(0) != out.quantization().zeroPointAt(0))) {
+            throw new FlatBufferException(where + " changes the quantization of its input; expected it to keep it");
+        }
+        return pads;
+    }
+
+    private Conv conv(TfliteOperator op, Shape in, Pads padded) {
         boolean depthwise = op.code() == BuiltinOp.DEPTHWISE_CONV_2D;
         FbTable o = options(op);
         int padding = o.i8(0, SAME);
@@ -309,6 +387,7 @@ final class TfliteGraphMapper {
         int cout;
         float[] w = decoder.weights(wt);
         float[] torch;
+        int[] qw = null;
         LayerKind kind;
         if (depthwise) {
             if (ws[0] != 1 || ws[3] != in.c()) {
@@ -322,6 +401,9 @@ final class TfliteGraphMapper {
             cout = in.c();
             torch = depthwiseToTorch(w, k, cout);
             kind = LayerKind.DEPTHWISE;
+            if (QuantMapping.quantized8(wt)) {
+                qw = depthwiseToTorch(decoder.quantizedValues(wt), k, cout);
+            }
         } else {
             if (ws[3] != in.c()) {
                 throw new FlatBufferException(where + ": weights " + wt.describe() + " expect " + ws[3]
@@ -330,9 +412,22 @@ final class TfliteGraphMapper {
             cout = ws[0];
             torch = ohwiToTorch(w, cout, k, in.c());
             kind = k == 1 && strideW == 1 ? LayerKind.POINTWISE : LayerKind.CONV;
+            if (QuantMapping.quantized8(wt)) {
+                qw = ohwiToTorch(decoder.quantizedValues(wt), cout, k, in.c());
+            }
         }
         Activation activation = activation(op, act);
-        Pads pads = pads(padding, in, k, strideW, where);
+        Pads pads;
+        if (padded == null) {
+            pads = pads(padding, in, k, strideW, where);
+        } else {
+            // The PAD's pads, plus the conv's own SAME pads of the padded map (none when VALID).
+            Shape big = new Shape(in.h() + padded.top() + padded.bottom(), in.w() + padded.left() + padded.right(),
+                    in.c());
+            Pads own = pads(padding, big, k, strideW, where);
+            pads = new Pads(padded.top() + own.top(), padded.left() + own.left(), padded.bottom() + own.bottom(),
+                    padded.right() + own.right());
+        }
         int oh = (in.h() + pads.top() + pads.bottom() - k) / strideW + 1;
         int ow = (in.w() + pads.left() + pads.right() - k) / strideW + 1;
         if (oh < 1 || ow < 1) {
@@ -343,7 +438,10 @@ final class TfliteGraphMapper {
         if (bi >= 0) {
             bias = decoder.bias(file.tensor(bi), file.tensor(op.input(0)), wt, cout);
         }
-        return new Conv(kind, k, strideW, pads, new Shape(oh, ow, cout), activation, torch, bias);
+        int[] torchShape = depthwise ? new int[] {cout, 1, k, k} : new int[] {cout, in.c(), k, k};
+        QuantizedTensor qWeight = qw == null ? null : quantizedWeight(wt, torchShape, qw, cout);
+        QuantizedTensor qBias = qw == null || bi < 0 ? null : quantizedBias(op, wt, cout);
+        return new Conv(kind, k, strideW, pads, new Shape(oh, ow, cout), activation, torch, bias, qWeight, qBias);
     }
 
     private Classifier classifier(TfliteOperator op, Shape in, boolean conv) {
@@ -374,7 +472,43 @@ final class TfliteGraphMapper {
         int bi = op.input(2);
         float[] bias = bi >= 0 ? decoder.bias(file.tensor(bi), file.tensor(op.input(0)), wt, classes)
                 : new float[classes];
-        return new Classifier(new Shape(1, 1, classes), act, w, bias);
+        QuantizedTensor qWeight = null;
+        QuantizedTensor qBias = null;
+        if (QuantMapping.quantized8(wt)) {
+            // [classes, 1, 1, C] and [classes, C] hold the same order.
+            qWeight = quantizedWeight(wt, new int[] {classes, in.c()}, decoder.quantizedValues(wt), classes);
+            qBias = bi >= 0 ? quantizedBias(op, wt, classes) : QuantMapping.tensor(new int[] {classes},
+                    new int[classes], biasParams(op, wt, null, classes), wt);
+        }
+        return new Classifier(new Shape(1, 1, classes), act, w, bias, qWeight, qBias);
+    }
+
+    /** Quantized weights in the engine layout {@code shape}; per-channel scales along its axis 0. */
+    private static QuantizedTensor quantizedWeight(TfliteTensor wt, int[] shape, int[] values, int channels) {
+        Quantization q = wt.quantization();
+        if (!q.perTensor() && q.scale().length != channels) {
+            throw new FlatBufferException(wt.describe() + " has " + q.scale().length + " quantization scales, expected 1"
+                    + " or one per output channel (" + channels + ")");
+        }
+        return QuantMapping.tensor(shape, values, QuantMapping.params(QuantMapping.type(wt), q, channels, wt), wt);
+    }
+
+    /** An op's int32 bias (input 2) with its scales, one per weight scale; null for a float bias. */
+    private QuantizedTensor quantizedBias(TfliteOperator op, TfliteTensor wt, int channels) {
+        TfliteTensor bt = file.tensor(op.input(2));
+        if (bt.type() != TensorType.INT32) {
+            return null; // a float bias: weights-only quantization, which the float path runs
+        }
+        return QuantMapping.tensor(new int[] {channels}, decoder.quantizedValues(bt), biasParams(op, wt, bt, channels),
+                bt);
+    }
+
+    /** The bias quantization: the bias tensor's own, else input scale x weight scale, zero point 0. */
+    private QuantParams biasParams(TfliteOperator op, TfliteTensor wt, TfliteTensor bt, int channels) {
+        TfliteTensor in = file.tensor(op.input(0));
+        Quantization q = bt != null ? decoder.biasQuantization(bt, in, wt, channels)
+                : decoder.conventionalBias(in, wt, channels);
+        return QuantMapping.params(QuantType.INT32, q, channels, bt != null ? bt : wt);
     }
 
     private void checkGlobalPool(TfliteOperator op, Shape in) {
@@ -487,6 +621,34 @@ final class TfliteGraphMapper {
                     for (int ic = 0; ic < in; ic++) {
                         out[((oc * in + ic) * k + y) * k + x] = w[((oc * k + y) * k + x) * in + ic];
                     }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@link #ohwiToTorch(float[], int, int, int)} for stored integers. */
+    static int[] ohwiToTorch(int[] w, int o, int k, int in) {
+        int[] out = new int[w.length];
+        for (int oc = 0; oc < o; oc++) {
+            for (int y = 0; y < k; y++) {
+                for (int x = 0; x < k; x++) {
+                    for (int ic = 0; ic < in; ic++) {
+                        out[((oc * in + ic) * k + y) * k + x] = w[((oc * k + y) * k + x) * in + ic];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@link #depthwiseToTorch(float[], int, int)} for stored integers. */
+    static int[] depthwiseToTorch(int[] w, int k, int c) {
+        int[] out = new int[w.length];
+        for (int y = 0; y < k; y++) {
+            for (int x = 0; x < k; x++) {
+                for (int ch = 0; ch < c; ch++) {
+                    out[(ch * k + y) * k + x] = w[(y * k + x) * c + ch];
                 }
             }
         }

@@ -14,6 +14,9 @@ import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.StandardArchitectures;
 import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.ModelQuantization;
+import org.mobilenet.engine.model.QuantParams;
+import org.mobilenet.engine.model.QuantizedTensor;
 import org.mobilenet.engine.model.Preprocessing;
 import org.mobilenet.engine.model.Tensor;
 import org.mobilenet.engine.model.TensorNames;
@@ -31,7 +34,8 @@ import org.mobilenet.io.BadInputException;
  * <p>Preprocessing comes from the input tensor: a quantized input {@code real = s * (q - z)} fed
  * with pixels {@code q} means {@code (pixel - z) / (1/s)}, so mean {@code z} and std {@code 1/s}
  * (uint8, scale 1/128, zero point 128 gives mean 128, std 128); int8 inputs take {@code q = pixel - 128}
- * so mean {@code 128 + z}; float inputs get TensorFlow's {@code (p - 127.5) / 127.5}. RGB, stretched.
+ * so mean {@code 128 + z}; float inputs get the metadata's NormalizationOptions when the file has them
+ * (as the TFLite export writes them), else TensorFlow's {@code (p - 127.5) / 127.5}. RGB, stretched.
  *
  * <p>Labels: the metadata's TENSOR_AXIS_LABELS file read from the zip archive embedded in the
  * .tflite; else a file of that name next to the model; else {@code labels.txt} or
@@ -80,6 +84,12 @@ public final class TfliteImporter {
         }
         TfliteTensor in = graph.input();
         meta.put("input", in.type() + " " + java.util.Arrays.toString(in.shape()));
+        for (int i = 0; i < graph.layers().size(); i++) {
+            if (graph.graph().layers().get(i).kind() == org.mobilenet.engine.arch.LayerKind.AVG_POOL) {
+                boolean mean = file.operators().get(graph.layers().get(i).op()).code() == BuiltinOp.MEAN;
+                meta.put(ModelQuantization.POOL_KEY, mean ? ModelQuantization.POOL_MEAN : ModelQuantization.POOL_AVERAGE);
+            }
+        }
         if (match.isPresent() && match.get().plainRelu()) {
             meta.put(Model.ACTIVATION_KEY, "relu");
         }
@@ -90,16 +100,64 @@ public final class TfliteImporter {
         }
         Model m;
         try {
-            m = new Model(arch, tensors, BN_EPSILON, preprocessing(path, in), labels, meta);
-        } catch (IllegalArgumentException e) {
+            ModelQuantization q = quantization(arch.graph(), graph, file);
+            m = new Model(arch, tensors, BN_EPSILON, preprocessing(path, in, md), labels, meta, q);
+        } catch (FlatBufferException | IllegalArgumentException e) {
             throw new BadInputException(path, "not a supported TFLite MobileNet: " + e.getMessage());
         }
         return m;
     }
 
-    /** Preprocessing implied by the input tensor's type and quantization. */
-    static Preprocessing preprocessing(Path path, TfliteTensor in) throws BadInputException {
+    /**
+     * The integer form of a fully quantized file (every activation and weight quantized, as in Coral's
+     * uint8 models and TFLite's int8 post-training quantization), under the names of {@code named};
+     * null for a float file. A file quantized only in part (float activations with quantized weights)
+     * is dequantized, as before.
+     */
+    static ModelQuantization quantization(LayerGraph named, TfliteGraph g, TfliteFile file) {
+        TfliteTensor in = g.quantized() != null ? g.quantized() : g.input();
+        if (!QuantMapping.quantized8(in)) {
+            return null;
+        }
+        Map<String, QuantParams> outputs = new LinkedHashMap<>();
+        Map<String, QuantizedTensor> qt = new LinkedHashMap<>();
+        List<LayerSpec> layers = named.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec l = layers.get(i);
+            TfliteGraph.Layer origin = g.layers().get(i);
+            if (!QuantMapping.quantized8(origin.output())) {
+                return null;
+            }
+            outputs.put(l.name(), QuantMapping.activation(origin.output()));
+            if (l.kind().hasWeights()) {
+                if (origin.qWeight() == null || origin.bias() != null && origin.qBias() == null) {
+                    return null;
+                }
+                qt.put(TensorNames.weight(l.name()), origin.qWeight());
+                if (origin.qBias() != null) {
+                    qt.put(TensorNames.bias(l.name()), origin.qBias());
+                }
+            }
+        }
+        TfliteTensor out = file.tensor(file.outputs()[0]);
+        return new ModelQuantization(QuantMapping.activation(in), outputs, qt, g.quantized() == null,
+                QuantMapping.quantized8(out));
+    }
+
+    /**
+     * Preprocessing implied by the input tensor's type and quantization; a float input takes the
+     * metadata's normalization when it has a valid one, else TensorFlow's.
+     */
+    static Preprocessing preprocessing(Path path, TfliteTensor in, TfliteMetadata md) throws BadInputException {
         if (in.type() == TensorType.FLOAT32) {
+            if (md.mean() != null) {
+                try {
+                    Preprocessing tf = Preprocessing.tensorflow();
+                    return tf.withMean(md.mean()).withStd(md.std());
+                } catch (IllegalArgumentException e) {
+                    throw new BadInputException(path, "has invalid normalization metadata: " + e.getMessage());
+                }
+            }
             return Preprocessing.tensorflow();
         }
         if (in.type() != TensorType.UINT8 && in.type() != TensorType.INT8) {

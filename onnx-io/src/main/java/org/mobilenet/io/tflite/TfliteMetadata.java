@@ -17,12 +17,15 @@ import java.util.List;
  * @param name        model name, or null
  * @param description model description, or null
  * @param labelFiles  names of the associated label files, output tensor's first
+ * @param mean        the input's NormalizationOptions mean (one or three values, pixel units), or null
+ * @param std         the input's NormalizationOptions std, or null; present when {@code mean} is
  */
-record TfliteMetadata(String name, String description, List<String> labelFiles) {
+record TfliteMetadata(String name, String description, List<String> labelFiles, float[] mean, float[] std) {
     static final String BUFFER_NAME = "TFLITE_METADATA";
     private static final int TENSOR_AXIS_LABELS = 2;
+    private static final int NORMALIZATION_OPTIONS = 1;
 
-    static final TfliteMetadata NONE = new TfliteMetadata(null, null, List.of());
+    static final TfliteMetadata NONE = new TfliteMetadata(null, null, List.of(), null, null);
 
     /** Parses the metadata of a model; {@link #NONE} when it has none. */
     static TfliteMetadata of(TfliteFile file) {
@@ -33,8 +36,22 @@ record TfliteMetadata(String name, String description, List<String> labelFiles) 
         FbTable root = new FlatBuffer(b).root();
         List<String> labels = new ArrayList<>();
         FbVector subgraphs = root.vector(3, 4);
+        float[] mean = null;
+        float[] std = null;
         if (subgraphs != null && subgraphs.length() > 0) {
             FbTable sg = subgraphs.table(0);
+            FbVector ins = sg.vector(2, 4);
+            FbVector units = ins != null && ins.length() > 0 ? ins.table(0).vector(4, 4) : null;
+            for (int i = 0; units != null && i < units.length(); i++) {
+                FbTable u = units.table(i);
+                FbTable n = u.i8(0, 0) == NORMALIZATION_OPTIONS ? u.table(1) : null;
+                FbVector m = n == null ? null : n.vector(0, 4);
+                FbVector s = n == null ? null : n.vector(1, 4);
+                if (m != null && s != null && (m.length() == 1 || m.length() == 3) && s.length() == m.length()) {
+                    mean = m.floats();
+                    std = s.floats();
+                }
+            }
             FbVector outs = sg.vector(3, 4);
             for (int i = 0; outs != null && i < outs.length(); i++) {
                 addLabels(outs.table(i).vector(6, 4), labels);
@@ -42,7 +59,7 @@ record TfliteMetadata(String name, String description, List<String> labelFiles) 
             addLabels(sg.vector(4, 4), labels);
         }
         addLabels(root.vector(6, 4), labels);
-        return new TfliteMetadata(root.string(0), root.string(1), List.copyOf(labels));
+        return new TfliteMetadata(root.string(0), root.string(1), List.copyOf(labels), mean, std);
     }
 
     private static void addLabels(FbVector files, List<String> out) {

@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A small FlatBuffers writer for tests: builds a tree of tables, vectors and strings and lays it out
- * parents first, children after (so every uoffset points forward), each vtable right before its
- * table. Enough to write TFLite files in code.
+ * A small FlatBuffers writer: builds a tree of tables, vectors and strings and lays it out parents
+ * first, children after (so every uoffset points forward), each vtable right before its table. Byte
+ * vectors (TFLite's buffer data) start 16-byte aligned, as the TFLite converter aligns them, so
+ * kernels may read weights in place. Used by {@link TfliteExporter} and by tests that build files.
  */
 final class FbWriter {
     /** A node of the tree. */
@@ -50,6 +51,9 @@ final class FbWriter {
 
     record Tables(List<Table> v) implements Node {
     }
+
+    /** Where the data of a byte vector starts: a multiple of this from the start of the buffer. */
+    static final int DATA_ALIGNMENT = 16;
 
     private ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
     private int pos;
@@ -191,6 +195,13 @@ final class FbWriter {
             return v;
         }
         byte[] bytes = n instanceof Bytes b ? b.v() : ((Str) n).v().getBytes(StandardCharsets.UTF_8);
+        if (n instanceof Bytes) {
+            align(4);
+            while ((pos + 4) % DATA_ALIGNMENT != 0) {
+                ensure(4);
+                buf.put(pos++, (byte) 0);
+            }
+        }
         int v = vectorStart(bytes.length + 1, 1);
         buf.putInt(v, bytes.length);
         buf.put(v + 4, bytes, 0, bytes.length);

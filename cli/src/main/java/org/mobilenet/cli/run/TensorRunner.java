@@ -1,0 +1,155 @@
+package org.mobilenet.cli.run;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.mobilenet.engine.arch.Shape;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.ModelQuantization;
+import org.mobilenet.engine.model.QuantType;
+import org.mobilenet.engine.model.UnsupportedModelException;
+import org.mobilenet.engine.quant.QuantizedNetwork;
+import org.mobilenet.engine.run.Network;
+import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.npy.NpyArray;
+import org.mobilenet.io.npy.NpyDtype;
+
+/**
+ * Runs a model on a tensor in the model's own input layout and dtype, as {@code mobilenet run} does:
+ * <ul>
+ * <li>a quantized model whose file takes quantized values (Coral's uint8 TFLite models): its input
+ * dtype (uint8 or int8), NHWC; with {@link Precision#INT8} the output is in the model's output dtype
+ * ({@link QuantizedNetwork}), with {@link Precision#FLOAT} the values are dequantized, run in float,
+ * and the output is float32;
+ * <li>a quantized model whose file takes floats (a QUANTIZE at its input): float32 NHWC, quantized
+ * with the input's params for the integer path;
+ * <li>a float model: float32, NHWC for TFLite and Keras files and ONNX graphs with an NHWC input,
+ * NCHW for PyTorch-style ONNX and safetensors.
+ * </ul>
+ * The input is a batch {@code [N, ...]}; the output {@code [N, C]} (a pooled or classified 1x1xC).
+ */
+public final class TensorRunner {
+    private final Model model;
+    private final Precision precision;
+    private final Path modelFile;
+
+    public TensorRunner(Model model, Path modelFile, Precision precision) {
+        this.model = model;
+        this.modelFile = modelFile;
+        this.precision = precision != null ? precision : model.isQuantized() ? Precision.INT8 : Precision.FLOAT;
+        if (this.precision == Precision.INT8 && !model.isQuantized()) {
+            throw new UnsupportedModelException(modelFile + ": a float model has no integer path (--precision int8"
+                    + " needs a quantized model, such as a uint8 or int8 TFLite file)");
+        }
+    }
+
+    /** The precision that runs (the default resolved). */
+    public Precision precision() {
+        return precision;
+    }
+
+    /** The input dtype the model takes. */
+    public NpyDtype inputDtype() {
+        ModelQuantization q = model.quantization().orElse(null);
+        if (q != null && q.quantizedInput()) {
+            return dtype(q.input().type());
+        }
+        return NpyDtype.FLOAT32;
+    }
+
+    /** True when the model takes NCHW input (PyTorch-style), false for NHWC. */
+    public boolean nchw() {
+        if (model.isQuantized()) {
+            return false;
+        }
+        String format = model.metadata().getOrDefault("format", "");
+        return switch (format) {
+            case "tflite", "keras", "h5" -> false;
+            case "onnx" -> !"NHWC".equals(model.metadata().get("onnx.input_layout"));
+            default -> true;
+        };
+    }
+
+    /** The per-image input shape in the model's layout. */
+    public int[] imageShape() {
+        Shape s = model.graph().input();
+        return nchw() ? new int[] {s.c(), s.h(), s.w()} : new int[] {s.h(), s.w(), s.c()};
+    }
+
+    /** Runs the batch in {@code in} (read from {@code inFile}, for messages). */
+    public NpyArray run(NpyArray in, Path inFile) throws BadInputException {
+        int[] shape = in.shape();
+        int[] image = imageShape();
+        NpyDtype want = inputDtype();
+        if (in.dtype() != want || shape.length != 4 || shape[0] < 1
+                || !Arrays.equals(Arrays.copyOfRange(shape, 1, 4), image)) {
+            throw new BadInputException(inFile, "expected " + want.numpyName() + " [N, " + image[0] + ", " + image[1]
+                    + ", " + image[2] + "] (" + (nchw() ? "NCHW" : "NHWC") + ") for " + modelFile.getFileName()
+                    + ", found " + in.dtype().numpyName() + " " + Arrays.toString(shape));
+        }
+        int n = shape[0];
+        return precision == Precision.INT8 ? integer(in, n) : floating(in, n);
+    }
+
+    private NpyArray integer(NpyArray in, int n) {
+        ModelQuantization q = model.quantization().orElseThrow();
+        QuantizedNetwork net = QuantizedNetwork.compile(model);
+        int[] x;
+        if (q.quantizedInput()) {
+            x = in.ints();
+        } else {
+            x = net.quantizeInput(in.floats());
+        }
+        int[] y = net.forward(x, n);
+        int[] outShape = {n, y.length / n};
+        if (q.quantizedOutput()) {
+            return NpyArray.ofInts(dtype(net.output().type()), outShape, y);
+        }
+        return NpyArray.ofFloats(outShape, net.dequantize(y));
+    }
+
+    private NpyArray floating(NpyArray in, int n) {
+        float[] x;
+        ModelQuantization q = model.quantization().orElse(null);
+        if (q != null && q.quantizedInput()) {
+            int[] v = in.ints();
+            x = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                x[i] = q.input().dequantize(v[i], 0);
+            }
+        } else {
+            x = in.floats();
+            if (nchw()) {
+                x = toNhwc(x, n, imageShape());
+            }
+        }
+        float[] y;
+        try (Network net = Network.compile(model)) {
+            y = net.forward(x, n);
+        }
+        return NpyArray.ofFloats(new int[] {n, y.length / n}, y);
+    }
+
+    private static float[] toNhwc(float[] x, int n, int[] chw) {
+        int c = chw[0];
+        int h = chw[1];
+        int w = chw[2];
+        float[] out = new float[x.length];
+        for (int b = 0; b < n; b++) {
+            int base = b * c * h * w;
+            for (int ch = 0; ch < c; ch++) {
+                for (int p = 0; p < h * w; p++) {
+                    out[base + p * c + ch] = x[base + ch * h * w + p];
+                }
+            }
+        }
+        return out;
+    }
+
+    static NpyDtype dtype(QuantType t) {
+        return switch (t) {
+            case UINT8 -> NpyDtype.UINT8;
+            case INT8 -> NpyDtype.INT8;
+            case INT32 -> NpyDtype.INT32;
+        };
+    }
+}

@@ -1,0 +1,249 @@
+package org.mobilenet.io.onnx;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.ModelQuantization;
+import org.mobilenet.engine.model.QuantParams;
+import org.mobilenet.engine.model.QuantType;
+import org.mobilenet.engine.model.QuantizedTensor;
+import org.mobilenet.engine.model.TensorNames;
+import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.onnx.proto.Onnx.AttributeProto;
+import org.mobilenet.io.onnx.proto.Onnx.GraphProto;
+import org.mobilenet.io.onnx.proto.Onnx.ModelProto;
+import org.mobilenet.io.onnx.proto.Onnx.NodeProto;
+import org.mobilenet.io.onnx.proto.Onnx.TensorProto;
+import org.mobilenet.io.onnx.proto.Onnx.ValueInfoProto;
+
+/**
+ * Reads a QDQ-quantized ONNX graph (QuantizeLinear / DequantizeLinear around float operators, as
+ * {@link OnnxQdqExporter} writes it) as the float graph the importer matches plus the quantization
+ * it carried: each DequantizeLinear of constant integers becomes a float initializer of the same
+ * name (the integers, scales and zero points kept), and each QuantizeLinear - DequantizeLinear pair
+ * on a value is removed (its scale and zero point kept for that value). {@link #attach} then gives
+ * the imported model its {@link ModelQuantization} when every layer's output and weights were
+ * quantized this way; otherwise the model stays float. The graph takes and gives floats; the
+ * metadata {@link OnnxQdqExporter#QUANTIZED_INPUT} and {@link OnnxQdqExporter#QUANTIZED_OUTPUT} say
+ * whether the source took and gave the integers themselves (without them: floats).
+ */
+final class QdqReader {
+    private static final Set<String> OPS = Set.of("QuantizeLinear", "DequantizeLinear");
+
+    /** The float graph and what its Q/DQ nodes said. */
+    record Stripped(ModelProto model, Map<String, QuantParams> values, Map<String, QuantizedTensor> constants) {
+    }
+
+    private QdqReader() {
+    }
+
+    /** True when the graph has any QuantizeLinear or DequantizeLinear node. */
+    static boolean isQdq(ModelProto m) {
+        return m.getGraph().getNodeList().stream().anyMatch(n -> OPS.contains(n.getOpType()) && n.getDomain().isEmpty());
+    }
+
+    static Stripped strip(Path file, ModelProto model) throws IOException {
+        TensorData data = new TensorData(file);
+        GraphProto g = model.getGraph();
+        Map<String, TensorProto> inits = new HashMap<>();
+        g.getInitializerList().forEach(t -> inits.put(t.getName(), t));
+        Map<String, List<NodeProto>> consumers = new HashMap<>();
+        for (NodeProto n : g.getNodeList()) {
+            for (String in : n.getInputList()) {
+                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+            }
+        }
+        Map<String, NodeProto> producers = new HashMap<>();
+        g.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
+        Set<String> graphOutputs = new HashSet<>();
+        g.getOutputList().forEach(o -> graphOutputs.add(o.getName()));
+        Map<String, QuantParams> values = new LinkedHashMap<>();
+        Map<String, QuantizedTensor> constants = new LinkedHashMap<>();
+        List<TensorProto> newInits = new ArrayList<>();
+        Set<NodeProto> dropped = new HashSet<>();
+        Map<String, String> renameInputs = new HashMap<>(); // consumers of a DQ output read the Q's input
+        Map<String, String> renameOutputs = new HashMap<>(); // or the producer writes the DQ output's name
+        for (NodeProto n : g.getNodeList()) {
+            if (!n.getOpType().equals("DequantizeLinear") || !n.getDomain().isEmpty()) {
+                continue;
+            }
+            if (n.getInputCount() < 2 || n.getOutputCount() != 1) {
+                throw new BadInputException(file, "node " + OnnxGraph.describe(n) + " has " + n.getInputCount()
+                        + " inputs; expected DequantizeLinear(x, scale, zero_point)");
+            }
+            String x = n.getInput(0);
+            String out = n.getOutput(0);
+            if (inits.containsKey(x)) {
+                TensorProto t = inits.get(x);
+                int[] dims = data.dims(t);
+                int[] v = data.integers(t);
+                QuantParams p = params(file, data, n, inits, t.getDataType(), dims);
+                QuantizedTensor qt;
+                try {
+                    qt = new QuantizedTensor(dims, v, p);
+                } catch (IllegalArgumentException e) {
+                    throw new BadInputException(file, "node " + OnnxGraph.describe(n) + ": " + e.getMessage());
+                }
+                constants.put(out, qt);
+                newInits.add(OnnxExporter.tensor(out, dims, qt.dequantize().data()));
+                dropped.add(n);
+                continue;
+            }
+            NodeProto q = producers.get(x);
+            if (q == null || !q.getOpType().equals("QuantizeLinear") || consumers.get(x).size() != 1) {
+                throw new BadInputException(file, "node " + OnnxGraph.describe(n) + " dequantizes '" + x
+                        + "', which is neither a constant nor the output of a QuantizeLinear used only there;"
+                        + " expected QDQ pairs");
+            }
+            QuantParams p = params(file, data, q, inits, -1, null);
+            if (p.perChannel()) {
+                throw new BadInputException(file, "node " + OnnxGraph.describe(q) + " quantizes a value per channel;"
+                        + " expected per-tensor activations");
+            }
+            String floatIn = q.getInput(0);
+            dropped.add(n);
+            dropped.add(q);
+            if (graphOutputs.contains(out)) {
+                renameOutputs.put(floatIn, out);
+                values.put(out, p);
+            } else {
+                renameInputs.put(out, floatIn);
+                values.put(floatIn, p);
+            }
+        }
+        GraphProto.Builder b = g.toBuilder().clearNode().clearInitializer();
+        for (NodeProto n : g.getNodeList()) {
+            if (dropped.contains(n)) {
+                continue;
+            }
+            NodeProto.Builder nb = n.toBuilder().clearInput().clearOutput();
+            for (String in : n.getInputList()) {
+                String r = renameInputs.getOrDefault(in, in);
+                nb.addInput(renameOutputs.getOrDefault(r, r));
+            }
+            for (String o : n.getOutputList()) {
+                nb.addOutput(renameOutputs.getOrDefault(o, o));
+            }
+            b.addNode(nb);
+        }
+        Set<String> used = new HashSet<>();
+        b.getNodeList().forEach(n -> used.addAll(n.getInputList()));
+        for (TensorProto t : g.getInitializerList()) {
+            if (used.contains(t.getName())) {
+                b.addInitializer(t);
+            }
+        }
+        newInits.forEach(b::addInitializer);
+        // Graph inputs that were quantized keep their names: their consumers now read them directly.
+        List<ValueInfoProto> outs = new ArrayList<>(b.getOutputList());
+        b.clearOutput().addAllOutput(outs);
+        return new Stripped(model.toBuilder().setGraph(b).build(), values, constants);
+    }
+
+    /** The scale, zero point and axis of a Q or DQ node. */
+    private static QuantParams params(Path file, TensorData data, NodeProto n, Map<String, TensorProto> inits,
+            int valueType, int[] dims) throws IOException {
+        TensorProto s = inits.get(n.getInput(1));
+        TensorProto z = n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? inits.get(n.getInput(2)) : null;
+        if (s == null || (n.getInputCount() > 2 && !n.getInput(2).isEmpty() && z == null)) {
+            throw new BadInputException(file, "node " + OnnxGraph.describe(n) + " has a computed scale or zero point;"
+                    + " expected constants");
+        }
+        float[] scales = data.floats(s);
+        int type = z != null ? z.getDataType() : valueType;
+        QuantType qt = switch (type) {
+            case TensorProto.DataType.UINT8_VALUE, -1 -> QuantType.UINT8; // no zero point: uint8, zero point 0
+            case TensorProto.DataType.INT8_VALUE -> QuantType.INT8;
+            case TensorProto.DataType.INT32_VALUE -> QuantType.INT32;
+            default -> throw new BadInputException(file, "node " + OnnxGraph.describe(n) + " uses "
+                    + TensorData.typeName(type) + "; expected uint8, int8 or int32 quantization");
+        };
+        int[] zps = z != null ? data.integers(z) : new int[scales.length];
+        long axis = 1;
+        for (AttributeProto a : n.getAttributeList()) {
+            if (a.getName().equals("axis")) {
+                axis = a.getI();
+            }
+        }
+        boolean perChannel = scales.length > 1;
+        if (perChannel && dims != null && axis < 0) {
+            axis += dims.length;
+        }
+        try {
+            return new QuantParams(qt, scales, zps, perChannel ? (int) axis : -1);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file, "node " + OnnxGraph.describe(n) + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The imported model with the quantization the QDQ graph carried, or unchanged (float) when some
+     * layer's output or weights were not quantized, or its integers do not dequantize to exactly the
+     * imported float tensor (a layout the import changed). A layer's weights are the constants its
+     * Conv or Gemm node reads, found by walking back from the layer's output value.
+     */
+    static Model attach(Model model, Stripped s, String inputName, Map<String, String> layerValues) {
+        Map<String, String> props = new HashMap<>();
+        s.model().getMetadataPropsList().forEach(e -> props.put(e.getKey(), e.getValue()));
+        boolean quantizedInput = "true".equals(props.get(OnnxQdqExporter.QUANTIZED_INPUT));
+        boolean quantizedOutput = "true".equals(props.get(OnnxQdqExporter.QUANTIZED_OUTPUT));
+        QuantParams input = s.values().get(inputName);
+        if (input == null) {
+            return model;
+        }
+        Map<String, NodeProto> producers = new HashMap<>();
+        s.model().getGraph().getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
+        Map<String, QuantParams> outputs = new LinkedHashMap<>();
+        Map<String, QuantizedTensor> tensors = new LinkedHashMap<>();
+        for (LayerSpec l : model.graph().layers()) {
+            String v = layerValues.get(l.name());
+            QuantParams p = v == null ? null : s.values().get(v);
+            if (p == null) {
+                return model;
+            }
+            outputs.put(l.name(), p);
+            if (!l.kind().hasWeights()) {
+                continue;
+            }
+            NodeProto n = producers.get(v);
+            while (n != null && Set.of("Relu", "Clip", "Flatten", "Reshape").contains(n.getOpType())) {
+                n = producers.get(n.getInput(0));
+            }
+            if (n == null || !Set.of("Conv", "Gemm").contains(n.getOpType()) || n.getInputCount() < 2) {
+                return model;
+            }
+            String[] names = {TensorNames.weight(l.name()), TensorNames.bias(l.name())};
+            for (int i = 0; i < 2; i++) {
+                if (!model.has(names[i])) {
+                    continue;
+                }
+                QuantizedTensor t = n.getInputCount() > i + 1 ? s.constants().get(n.getInput(i + 1)) : null;
+                if (t == null || !t.dequantize().equals(model.tensor(names[i]))) {
+                    return model;
+                }
+                tensors.put(names[i], t);
+            }
+        }
+        Model withPool = model;
+        String pool = props.get(ModelQuantization.POOL_KEY);
+        if (ModelQuantization.POOL_MEAN.equals(pool) || ModelQuantization.POOL_AVERAGE.equals(pool)) {
+            Map<String, String> md = new LinkedHashMap<>(model.metadata());
+            md.put(ModelQuantization.POOL_KEY, pool);
+            withPool = model.withMetadata(md);
+        }
+        try {
+            return withPool.withQuantization(new ModelQuantization(input, outputs, tensors, quantizedInput,
+                    quantizedOutput));
+        } catch (IllegalArgumentException e) {
+            return model;
+        }
+    }
+}

@@ -1,0 +1,311 @@
+package org.mobilenet.io.tflite;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.mobilenet.engine.arch.Activation;
+import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.Pads;
+import org.mobilenet.engine.arch.Shape;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.ModelQuantization;
+import org.mobilenet.engine.model.QuantParams;
+import org.mobilenet.engine.model.QuantType;
+import org.mobilenet.engine.model.QuantizedTensor;
+import org.mobilenet.engine.model.TensorNames;
+import org.mobilenet.engine.model.UnsupportedModelException;
+import org.mobilenet.io.AtomicFiles;
+import org.mobilenet.io.tflite.FbWriter.Table;
+
+/**
+ * Writes an engine model as a TFLite FlatBuffer (schema version 3): NHWC activations with a batch of
+ * 1, CONV_2D with OHWI filters, DEPTHWISE_CONV_2D with {@code [1, K, K, C]} filters (depth multiplier
+ * 1), each layer's activation fused (NONE, RELU, RELU6), SAME or VALID padding where the layer's pads
+ * are what they give and otherwise a PAD operator before a VALID convolution (PyTorch's symmetric
+ * stride-2 pads), ADD for residual adds, AVERAGE_POOL_2D over the whole map for the global pooling
+ * (MEAN over [1, 2] where a quantized pool changes scale, as TFLite's quantized AVERAGE_POOL_2D
+ * keeps it, or where the quantized source pooled by MEAN: {@link ModelQuantization#POOL_KEY}),
+ * FULLY_CONNECTED for the classifier and every dense layer of a custom head, SOFTMAX
+ * (beta 1). BatchNorm is folded first.
+ *
+ * <p>A float model is written float32. A quantized model ({@link Model#quantization()}) is written
+ * with its own integers, scales and zero points: uint8 per tensor (Coral) or int8 per channel
+ * (quantized_dimension 0 for OHWI and fully connected weights, 3 for depthwise ones), int32 biases,
+ * every activation tensor with its layer's output quantization, a PAD's output with its input's; a
+ * QUANTIZE at the start when the source took floats, a DEQUANTIZE at the end when it gave floats.
+ *
+ * <p>Labels and normalization go into TFLite metadata ({@link TfliteMetadataWriter}), which the
+ * importer reads back.
+ */
+public final class TfliteExporter {
+    static final int SAME = 0;
+    static final int VALID = 1;
+    private static final int OPT_CONV = 1;
+    private static final int OPT_DEPTHWISE = 2;
+    private static final int OPT_POOL = 5;
+    private static final int OPT_FC = 8;
+    private static final int OPT_SOFTMAX = 9;
+    private static final int OPT_ADD = 11;
+    private static final int OPT_REDUCER = 27;
+
+    private final Model model;
+    private final ModelQuantization q;
+    private final TfliteSubgraphBuilder b = new TfliteSubgraphBuilder();
+
+    private TfliteExporter(Model model) {
+        this.model = model.isQuantized() ? model : model.foldBatchNorm();
+        this.q = model.quantization().orElse(null);
+    }
+
+    /** Writes the model to {@code file} atomically; refuses to replace an existing file unless {@code overwrite}. */
+    public static void write(Model model, Path file, boolean overwrite) throws IOException {
+        byte[] bytes = toBytes(model);
+        AtomicFiles.write(file, overwrite, out -> out.write(bytes));
+    }
+
+    /**
+     * The .tflite bytes of a model: float32, or quantized as the model is.
+     *
+     * @throws UnsupportedModelException when the model has a layer TFLite export does not handle
+     */
+    public static byte[] toBytes(Model model) {
+        if (model.isQuantized() && model.hasBatchNorm()) {
+            throw new UnsupportedModelException("a quantized model with an unfolded BatchNorm cannot be written to"
+                    + " TFLite");
+        }
+        return new TfliteExporter(model).build();
+    }
+
+    private byte[] build() {
+        int h = model.inputHeight();
+        int w = model.inputWidth();
+        int input;
+        int cur;
+        if (q == null) {
+            input = b.activation("input", new int[] {1, h, w, 3}, null);
+            cur = input;
+        } else if (q.quantizedInput()) {
+            input = b.activation("input", new int[] {1, h, w, 3}, q.input());
+            cur = input;
+        } else {
+            input = b.activation("input", new int[] {1, h, w, 3}, null);
+            cur = b.activation("input/quantized", new int[] {1, h, w, 3}, q.input());
+            b.op(BuiltinOp.QUANTIZE, q.input().type() == QuantType.INT8 ? 2 : 1, new int[] {input}, cur, 0, null);
+        }
+        QuantParams curQ = q == null ? null : q.input();
+        Map<String, Integer> outputs = new HashMap<>();
+        int[] curShape = {1, h, w, 3};
+        for (LayerSpec l : model.graph().layers()) {
+            QuantParams outQ = q == null ? null : q.output(l.name());
+            // Maps stay [1, H, W, C] up to the pooling's [1, 1, 1, C]; dense layers give [1, C].
+            int[] outShape = switch (l.kind()) {
+                case FC -> new int[] {1, l.outChannels()};
+                case SOFTMAX -> curShape;
+                default -> new int[] {1, l.out().h(), l.out().w(), l.out().c()};
+            };
+            switch (l.kind()) {
+                case CONV, POINTWISE, DEPTHWISE -> {
+                    int padding = padding(l);
+                    if (padding < 0) {
+                        cur = pad(l, cur, curQ);
+                        padding = VALID;
+                    }
+                    int out = b.activation(l.name(), outShape, outQ);
+                    boolean dw = l.kind() == LayerKind.DEPTHWISE;
+                    int weights = weights(l, dw ? Layout.DEPTHWISE : Layout.OHWI);
+                    int bias = bias(l);
+                    Table opts = dw
+                            ? new Table().i8(0, padding).put(1, l.stride()).put(2, l.stride()).put(3, 1)
+                                    .i8(4, activation(l.activation()))
+                            : new Table().i8(0, padding).put(1, l.stride()).put(2, l.stride())
+                                    .i8(3, activation(l.activation()));
+                    b.op(dw ? BuiltinOp.DEPTHWISE_CONV_2D : BuiltinOp.CONV_2D, version(3), new int[] {cur, weights, bias},
+                            out, dw ? OPT_DEPTHWISE : OPT_CONV, opts);
+                    cur = out;
+                }
+                case ADD -> {
+                    int out = b.activation(l.name(), outShape, outQ);
+                    b.op(BuiltinOp.ADD, version(2), new int[] {cur, outputs.get(l.addend())}, out, OPT_ADD,
+                            new Table().i8(0, activation(l.activation())));
+                    cur = out;
+                }
+                case AVG_POOL -> {
+                    // A quantized source pooled by MEAN keeps MEAN: the runtime computes the two differently.
+                    boolean mean = q != null && (!sameQuant(curQ, outQ) || ModelQuantization.POOL_MEAN.equals(
+                            model.metadata().get(ModelQuantization.POOL_KEY)));
+                    if (mean) {
+                        outShape = new int[] {1, l.outChannels()}; // keep_dims false, as the converter writes it
+                    }
+                    int out = b.activation(l.name(), outShape, outQ);
+                    if (!mean) {
+                        b.op(BuiltinOp.AVERAGE_POOL_2D, version(2), new int[] {cur}, out, OPT_POOL,
+                                new Table().i8(0, VALID).put(1, 1).put(2, 1).put(3, l.in().w()).put(4, l.in().h())
+                                        .i8(5, 0));
+                    } else {
+                        int axes = b.ints(l.name() + "/axes", new int[] {2}, new int[] {1, 2});
+                        b.op(BuiltinOp.MEAN, version(2), new int[] {cur, axes}, out, OPT_REDUCER,
+                                new Table().put(0, false));
+                    }
+                    cur = out;
+                }
+                case FC -> {
+                    int out = b.activation(l.name(), outShape, outQ);
+                    int weights = weights(l, Layout.FC);
+                    int bias = bias(l);
+                    b.op(BuiltinOp.FULLY_CONNECTED, version(4), new int[] {cur, weights, bias}, out, OPT_FC,
+                            new Table().i8(0, activation(l.activation())));
+                    cur = out;
+                }
+                case SOFTMAX -> {
+                    int out = b.activation(l.name(), outShape, outQ);
+                    b.op(BuiltinOp.SOFTMAX, version(2), new int[] {cur}, out, OPT_SOFTMAX, new Table().put(0, 1f));
+                    cur = out;
+                }
+                default -> throw new UnsupportedModelException("layer " + l.name() + " (" + l.kind().id()
+                        + ") cannot be written to TFLite");
+            }
+            outputs.put(l.name(), cur);
+            curQ = outQ;
+            curShape = outShape;
+        }
+        if (q != null && !q.quantizedOutput()) {
+            int out = b.activation("output", curShape, null);
+            b.op(BuiltinOp.DEQUANTIZE, curQ.type() == QuantType.INT8 ? 2 : 1, new int[] {cur}, out, 0, null);
+            cur = out;
+        }
+        TfliteMetadataWriter.addTo(b, model);
+        byte[] fb = b.build(input, cur, "mobilenet " + model.describe());
+        return TfliteMetadataWriter.withAssociatedFiles(fb, model);
+    }
+
+    /** The operator version for a quantized int8 model ({@code int8Version}), else 1. */
+    private int version(int int8Version) {
+        return q != null && q.input().type() == QuantType.INT8 ? int8Version : 1;
+    }
+
+    private static boolean sameQuant(QuantParams a, QuantParams b) {
+        return a.type() == b.type() && a.scale() == b.scale() && a.zeroPoint() == b.zeroPoint();
+    }
+
+    /** TFLite's fused activation code. */
+    static int activation(Activation a) {
+        return switch (a) {
+            case NONE -> 0;
+            case RELU -> 1;
+            case RELU6 -> 3;
+        };
+    }
+
+    /** SAME or VALID when the layer's pads are what that padding gives, else -1 (a PAD operator is needed). */
+    static int padding(LayerSpec l) {
+        Pads p = l.pads();
+        if (p.equals(TfliteGraphMapper.pads(SAME, l.in(), l.kernel(), l.stride(), l.name()))) {
+            return SAME;
+        }
+        return p.equals(Pads.NONE) ? VALID : -1;
+    }
+
+    /** A PAD operator giving the layer's pads explicitly; returns the padded tensor. */
+    private int pad(LayerSpec l, int in, QuantParams inQ) {
+        Pads p = l.pads();
+        Shape s = l.in();
+        int paddings = b.ints(l.name() + "/paddings", new int[] {4, 2},
+                new int[] {0, 0, p.top(), p.bottom(), p.left(), p.right(), 0, 0});
+        int out = b.activation(l.name() + "/padded", new int[] {1, s.h() + p.top() + p.bottom(),
+                s.w() + p.left() + p.right(), s.c()}, inQ);
+        b.op(BuiltinOp.PAD, version(2), new int[] {in, paddings}, out, 0, null);
+        return out;
+    }
+
+    /** The weight layouts of TFLite. */
+    enum Layout { OHWI, DEPTHWISE, FC }
+
+    private int weights(LayerSpec l, Layout layout) {
+        String name = TensorNames.weight(l.name());
+        int o = l.outChannels();
+        int k = l.kernel();
+        int in = l.inChannels();
+        int[] shape = switch (layout) {
+            case OHWI -> new int[] {o, k, k, in};
+            case DEPTHWISE -> new int[] {1, k, k, o};
+            case FC -> new int[] {o, in};
+        };
+        int[] perm = switch (layout) {
+            case OHWI -> torchToOhwi(o, k, in);
+            case DEPTHWISE -> torchToDepthwise(k, o);
+            case FC -> null;
+        };
+        if (q == null) {
+            float[] w = model.tensor(name).data();
+            return b.floats(name, shape, perm == null ? w : permute(w, perm));
+        }
+        QuantizedTensor qt = q.tensor(name);
+        int[] v = qt.values();
+        return b.quantized(name, shape, perm == null ? v : permute(v, perm), qt.quant(),
+                layout == Layout.DEPTHWISE ? 3 : 0);
+    }
+
+    /** The bias tensor, or -1 (no input) for a conv without one. */
+    private int bias(LayerSpec l) {
+        String name = TensorNames.bias(l.name());
+        int[] shape = {l.outChannels()};
+        if (q == null) {
+            return model.has(name) ? b.floats(name, shape, model.tensor(name).data()) : -1;
+        }
+        QuantizedTensor qt = q.tensor(name);
+        if (qt == null) {
+            if (model.has(name)) {
+                throw new UnsupportedModelException("layer " + l.name() + " has a float bias but no int32 one;"
+                        + " a quantized TFLite layer needs its bias quantized");
+            }
+            return -1;
+        }
+        return b.quantized(name, shape, qt.values(), qt.quant(), 0);
+    }
+
+    /** {@code perm[i]}: the index in {@code [O, I, K, K]} of element {@code i} of {@code [O, K, K, I]}. */
+    static int[] torchToOhwi(int o, int k, int in) {
+        int[] perm = new int[o * k * k * in];
+        for (int oc = 0; oc < o; oc++) {
+            for (int y = 0; y < k; y++) {
+                for (int x = 0; x < k; x++) {
+                    for (int ic = 0; ic < in; ic++) {
+                        perm[((oc * k + y) * k + x) * in + ic] = ((oc * in + ic) * k + y) * k + x;
+                    }
+                }
+            }
+        }
+        return perm;
+    }
+
+    /** {@code perm[i]}: the index in {@code [C, 1, K, K]} of element {@code i} of {@code [1, K, K, C]}. */
+    static int[] torchToDepthwise(int k, int c) {
+        int[] perm = new int[k * k * c];
+        for (int y = 0; y < k; y++) {
+            for (int x = 0; x < k; x++) {
+                for (int ch = 0; ch < c; ch++) {
+                    perm[(y * k + x) * c + ch] = (ch * k + y) * k + x;
+                }
+            }
+        }
+        return perm;
+    }
+
+    static float[] permute(float[] v, int[] perm) {
+        float[] out = new float[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            out[i] = v[perm[i]];
+        }
+        return out;
+    }
+
+    static int[] permute(int[] v, int[] perm) {
+        int[] out = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            out[i] = v[perm[i]];
+        }
+        return out;
+    }
+}
