@@ -115,7 +115,7 @@ class CoralExportTest {
         int w = m.inputWidth();
         String output = m.classes() > 0 ? "probabilities" : "features";
         try (OrtRunner ort = new OrtRunner(Files.readAllBytes(onnx),
-                ai.onnxruntime.OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
+                org.mobilenet.cli.ort.OrtSettings.singleThread())) {
             for (int i = 0; i < in.size(); i++) {
                 float[] x = new float[in.get(i).length];
                 for (int k = 0; k < x.length; k++) {

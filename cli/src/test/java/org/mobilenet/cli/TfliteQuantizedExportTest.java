@@ -99,7 +99,7 @@ class TfliteQuantizedExportTest {
         byte[] want = TfliteRuntime.run(tflite, dtype(type), List.of(bytes), tmp).get(0);
         float[] got;
         try (org.mobilenet.cli.ort.OrtRunner ort = new org.mobilenet.cli.ort.OrtRunner(java.nio.file.Files.readAllBytes(onnx),
-                ai.onnxruntime.OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
+                org.mobilenet.cli.ort.OrtSettings.singleThread())) {
             got = ort.run("input", org.mobilenet.cli.ort.Layouts.toNchw(x, 1, 64, 64, 3), new long[] {1, 3, 64, 64},
                     List.of("logits")).get("logits");
         }
