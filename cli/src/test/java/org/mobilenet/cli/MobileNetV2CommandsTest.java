@@ -90,7 +90,8 @@ class MobileNetV2CommandsTest {
         assertEquals(0, add.get("multAdds").getAsLong());
         assertEquals("none", project.get("activation").getAsString(), "v2's projections are linear");
         assertFalse(project.has("addend"));
-        assertEquals(java.util.List.of("name", "type", "output", "params", "multAdds", "activation"),
+        // The Coral file is quantized: its layers also gain their quantization, after the others.
+        assertEquals(java.util.List.of("name", "type", "output", "params", "multAdds", "activation", "quantization"),
                 new java.util.ArrayList<>(project.keySet()));
     }
 
