@@ -89,6 +89,9 @@ public final class ConvertCommand implements Callable<Integer> {
         if (noSoftmax) {
             model = withoutSoftmax(model);
         }
+        for (String note : outFormat.writeNotes(model)) {
+            spec.commandLine().getErr().println("note: " + note);
+        }
         try {
             ModelFiles.save(model, out, outFormat, new ModelFiles.SaveOptions(onnx, force));
         } catch (BadInputException e) {

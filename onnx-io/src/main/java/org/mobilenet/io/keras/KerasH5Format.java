@@ -6,8 +6,13 @@ import java.util.List;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.ModelFormat;
+import org.mobilenet.engine.model.UnsupportedModelException;
+import java.util.Locale;
 
-/** Keras HDF5 files, .h5 and .weights.h5, in every layout Keras writes ({@link KerasImporter}). */
+/**
+ * Keras HDF5 files: reads .h5 and .weights.h5 in every layout Keras writes ({@link KerasImporter});
+ * writes .h5 as keras.applications.MobileNet's weights ({@link KerasExporter}).
+ */
 public final class KerasH5Format implements ModelFormat {
     /** The input side of a weights-only file whose name does not say it (keras.applications' default). */
     public static final int DEFAULT_INPUT_SIZE = 224;
@@ -24,7 +29,7 @@ public final class KerasH5Format implements ModelFormat {
 
     @Override
     public boolean canWrite() {
-        return false;
+        return true;
     }
 
     @Override
@@ -33,7 +38,16 @@ public final class KerasH5Format implements ModelFormat {
     }
 
     @Override
-    public void write(Model model, Path file, ModelFiles.SaveOptions options) {
-        throw new UnsupportedOperationException(file + ": writing Keras is not supported yet");
+    public void write(Model model, Path file, ModelFiles.SaveOptions options) throws IOException {
+        if (String.valueOf(file.getFileName()).toLowerCase(Locale.ROOT).endsWith(".weights.h5")) {
+            throw new UnsupportedModelException(file + ": writing Keras 3 .weights.h5 is not supported; write .h5"
+                    + " (keras.applications' legacy weights, which Keras 3 also loads)");
+        }
+        KerasExporter.writeH5(model, file, options.overwrite());
+    }
+
+    @Override
+    public List<String> writeNotes(Model model) {
+        return KerasExporter.notes(model);
     }
 }

@@ -1,0 +1,222 @@
+package org.mobilenet.io.keras;
+
+import io.jhdf.HdfFile;
+import io.jhdf.WritableHdfFile;
+import io.jhdf.api.WritableGroup;
+import java.io.IOException;
+import java.lang.reflect.Array;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.mobilenet.engine.arch.Padding;
+import org.mobilenet.engine.arch.Variant;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.TensorNames;
+import org.mobilenet.engine.model.UnsupportedModelException;
+import org.mobilenet.io.AtomicFiles;
+
+/**
+ * Writes a MobileNet v1 as {@code keras.applications.MobileNet}'s weights file: the legacy HDF5
+ * layout Keras loads by position ({@code keras.applications.MobileNet(alpha=A, weights="Y.h5")}):
+ * root attributes {@code layer_names}, {@code backend}, {@code keras_version}; per layer a group with
+ * a {@code weight_names} attribute ({@code conv1/kernel:0}, ...) and its datasets at
+ * {@code <layer>/<layer>/<weight>:0}, in Keras's layouts (Conv2D kernels HWIO, DepthwiseConv2D
+ * {@code (3, 3, C, 1)}, {@code conv_preds} a 1x1 conv with bias) and order.
+ *
+ * <p>BatchNorm: a model whose unfolded BatchNorm has Keras's epsilon (1e-3) keeps its statistics;
+ * any other is folded and written as the identity BatchNormalization (gamma 1, mean 0, variance
+ * 1 - 1e-3, beta the folded bias), which computes the same outputs. A 1001-class model (index 0
+ * {@code background}, as TF-slim and the Coral models have it) loses that row: keras.applications'
+ * classifier has the 1000 ImageNet classes ({@link #notes} says so).
+ *
+ * <p>Only the layers with weights are listed in {@code layer_names}: Keras's loader skips the
+ * others anyway, and jHDF (0.9.4) writes files that neither it nor libhdf5 can read back when they
+ * hold empty groups.
+ */
+public final class KerasExporter {
+    /** keras.applications.MobileNet's BatchNormalization epsilon. */
+    static final float KERAS_EPSILON = 1e-3f;
+    /** What the root attributes say wrote the file: the Keras release whose layout this is. */
+    static final String KERAS_VERSION = "2.15.0";
+
+    /** A layer's variables: Keras's short names, shapes and values in its layout. */
+    record LayerWeights(String name, List<String> names, List<int[]> shapes, List<float[]> values) {
+    }
+
+    private KerasExporter() {
+    }
+
+    /**
+     * What the export changes, one line each: the background class dropped; the input size, which a
+     * weights file does not hold.
+     */
+    public static List<String> notes(Model model) {
+        List<String> notes = new ArrayList<>();
+        if (model.classes() == 1001) {
+            notes.add("the model's 1001 classes begin with 'background'; the Keras file has keras.applications'"
+                    + " 1000 ImageNet classes, without that row");
+        }
+        if (model.isV1() && model.inputHeight() != 224) {
+            int r = model.inputHeight();
+            notes.add("a Keras weights file does not hold the input size (" + r + "): read it back with --input-size "
+                    + r + ", or name it as keras.applications does (mobilenet_A_" + r + "_tf.h5)");
+        }
+        return notes;
+    }
+
+    /** Writes the keras.applications weights file, atomically. */
+    public static void writeH5(Model model, Path file, boolean overwrite) throws IOException {
+        List<LayerWeights> layers = weights(model);
+        Path tmp = Files.createTempFile("mobilenet-keras", ".h5");
+        try {
+            try (WritableHdfFile h = HdfFile.write(tmp)) {
+                h.putAttribute("layer_names", layers.stream().map(LayerWeights::name).toArray(String[]::new));
+                h.putAttribute("backend", "tensorflow");
+                h.putAttribute("keras_version", KERAS_VERSION);
+                for (LayerWeights l : layers) {
+                    WritableGroup g = h.putGroup(l.name());
+                    WritableGroup inner = g.putGroup(l.name());
+                    List<String> names = new ArrayList<>();
+                    for (int i = 0; i < l.names().size(); i++) {
+                        String n = l.names().get(i) + ":0";
+                        names.add(l.name() + "/" + n);
+                        inner.putDataset(n, nested(l.values().get(i), l.shapes().get(i)));
+                    }
+                    g.putAttribute("weight_names", names.toArray(String[]::new));
+                }
+            }
+            AtomicFiles.write(file, overwrite, out -> Files.copy(tmp, out));
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * The weighted layers of keras.applications.MobileNet for this model, in Keras's order, with
+     * their variables.
+     *
+     * @throws UnsupportedModelException for anything keras.applications.MobileNet cannot hold
+     */
+    static List<LayerWeights> weights(Model model) {
+        var spec = model.requireV1("exported to Keras");
+        if (spec.variant() != Variant.SEPARABLE) {
+            throw new UnsupportedModelException("keras.applications.MobileNet has the separable variant; this model is "
+                    + spec.variant().id());
+        }
+        if (spec.padding() != Padding.TF_SAME) {
+            throw new UnsupportedModelException("keras.applications.MobileNet pads TensorFlow's way (tf-same); this model"
+                    + " pads " + spec.padding().id() + ", which Keras would compute differently");
+        }
+        if (model.plainRelu()) {
+            throw new UnsupportedModelException("keras.applications.MobileNet uses ReLU6; this model uses plain ReLU");
+        }
+        boolean keepBn = model.hasBatchNorm() && model.bnEpsilon() == KERAS_EPSILON
+                && spec.weightedLayers().stream().noneMatch(l -> l.kind() != org.mobilenet.engine.arch.LayerKind.FC
+                        && model.has(TensorNames.bias(l.name())));
+        Model m = keepBn ? model : model.foldBatchNorm();
+        List<LayerWeights> out = new ArrayList<>();
+        convBn(out, m, keepBn, "conv1", "conv1", false);
+        for (int i = 0; i < spec.blockCount(); i++) {
+            convBn(out, m, keepBn, "blocks." + i + ".dw", "conv_dw_" + (i + 1), true);
+            convBn(out, m, keepBn, "blocks." + i + ".pw", "conv_pw_" + (i + 1), false);
+        }
+        if (spec.hasClassifier()) {
+            float[] w = m.tensor("fc.weight").data();
+            float[] b = m.tensor("fc.bias").data();
+            int c = spec.featureWidth();
+            int skip = spec.classes() == 1001 ? 1 : 0;
+            int classes = spec.classes() - skip;
+            float[] k = new float[c * classes];
+            for (int o = 0; o < classes; o++) {
+                for (int i = 0; i < c; i++) {
+                    k[i * classes + o] = w[(o + skip) * c + i];
+                }
+            }
+            out.add(new LayerWeights("conv_preds", List.of("kernel", "bias"),
+                    List.of(new int[] {1, 1, c, classes}, new int[] {classes}),
+                    List.of(k, java.util.Arrays.copyOfRange(b, skip, b.length))));
+        }
+        return out;
+    }
+
+    private static void convBn(List<LayerWeights> out, Model m, boolean keepBn, String layer, String name,
+            boolean depthwise) {
+        float[] w = m.tensor(TensorNames.weight(layer)).data();
+        int[] s = m.tensor(TensorNames.weight(layer)).shape();
+        int o = s[0];
+        int in = s[1];
+        int k = s[2];
+        float[] kernel = new float[w.length];
+        int[] shape;
+        if (depthwise) {
+            shape = new int[] {k, k, o, 1};
+            for (int c = 0; c < o; c++) {
+                for (int y = 0; y < k; y++) {
+                    for (int x = 0; x < k; x++) {
+                        kernel[(y * k + x) * o + c] = w[(c * k + y) * k + x];
+                    }
+                }
+            }
+        } else {
+            shape = new int[] {k, k, in, o};
+            for (int c = 0; c < o; c++) {
+                for (int i = 0; i < in; i++) {
+                    for (int y = 0; y < k; y++) {
+                        for (int x = 0; x < k; x++) {
+                            kernel[((y * k + x) * in + i) * o + c] = w[((c * in + i) * k + y) * k + x];
+                        }
+                    }
+                }
+            }
+        }
+        out.add(new LayerWeights(name, List.of(depthwise ? "depthwise_kernel" : "kernel"), List.<int[]>of(shape),
+                List.of(kernel)));
+        float[] gamma;
+        float[] beta;
+        float[] mean;
+        float[] var;
+        if (keepBn) {
+            gamma = m.tensor(TensorNames.bnGamma(layer)).data();
+            beta = m.tensor(TensorNames.bnBeta(layer)).data();
+            mean = m.tensor(TensorNames.bnMean(layer)).data();
+            var = m.tensor(TensorNames.bnVar(layer)).data();
+        } else {
+            // The identity: (x - 0) / sqrt(1 - eps + eps) * 1 + bias.
+            gamma = new float[o];
+            java.util.Arrays.fill(gamma, 1f);
+            beta = m.has(TensorNames.bias(layer)) ? m.tensor(TensorNames.bias(layer)).data() : new float[o];
+            mean = new float[o];
+            var = new float[o];
+            java.util.Arrays.fill(var, 1f - KERAS_EPSILON);
+        }
+        int[] v = {o};
+        out.add(new LayerWeights(name + "_bn", List.of("gamma", "beta", "moving_mean", "moving_variance"),
+                List.of(v, v, v, v), List.of(gamma, beta, mean, var)));
+    }
+
+    /** A row-major array as the nested Java array jHDF writes as a dataset of that shape. */
+    static Object nested(float[] flat, int[] shape) {
+        if (shape.length == 1) {
+            return flat.clone();
+        }
+        Object out = Array.newInstance(float.class, shape);
+        int inner = shape[shape.length - 1];
+        int rows = flat.length / inner;
+        int[] idx = new int[shape.length - 1];
+        for (int r = 0; r < rows; r++) {
+            Object row = out;
+            for (int d = 0; d < idx.length; d++) {
+                row = Array.get(row, idx[d]);
+            }
+            System.arraycopy(flat, r * inner, (float[]) row, 0, inner);
+            for (int d = idx.length - 1; d >= 0; d--) {
+                if (++idx[d] < shape[d]) {
+                    break;
+                }
+                idx[d] = 0;
+            }
+        }
+        return out;
+    }
+}
