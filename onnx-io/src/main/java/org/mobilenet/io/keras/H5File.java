@@ -66,11 +66,43 @@ final class H5File implements AutoCloseable {
             throw new BadInputException(path, where + "not an HDF5 file (expected the signature \\x89HDF at the"
                     + " start)");
         }
+        long eof = endOfFile(bytes);
+        if (eof > bytes.length) {
+            throw new BadInputException(path, where + "truncated HDF5 file: its superblock says " + eof
+                    + " bytes, found " + bytes.length);
+        }
         try {
             return new H5File(path, where, bytes.length, HdfFile.fromBytes(bytes));
         } catch (RuntimeException | StackOverflowError e) {
             throw malformed(path, where, e);
         }
+    }
+
+    /**
+     * The end-of-file address in the superblock at the start (versions 0 to 3), or -1 when it is not
+     * there or undefined. A file shorter than it was cut: jHDF would read what it can and may not notice.
+     */
+    static long endOfFile(byte[] b) {
+        int version = b.length > 8 ? b[8] : -1;
+        int offsets;
+        int at;
+        if (version == 0 || version == 1) {
+            offsets = b.length > 13 ? b[13] : 0;
+            at = (version == 0 ? 24 : 28) + 2 * offsets;
+        } else if (version == 2 || version == 3) {
+            offsets = b[9];
+            at = 12 + 2 * offsets;
+        } else {
+            return -1;
+        }
+        if (offsets < 2 || offsets > 8 || at + offsets > b.length) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = offsets - 1; i >= 0; i--) {
+            v = (v << 8) | (b[at + i] & 0xff);
+        }
+        return v < 0 || (offsets == 8 && v == -1L) ? -1 : v;
     }
 
     Path path() {
