@@ -21,6 +21,7 @@ import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.ModelFormat;
 import org.mobilenet.io.ModelFormats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,6 +37,9 @@ public final class ShrinkCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    InputSizeOption inputSize;
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE",
             description = "The trained source model (in the shell, the loaded model by default).")
@@ -103,7 +107,7 @@ public final class ShrinkCommand implements Callable<Integer> {
         if (output != null && !dryRun && !force && output.toFile().exists()) {
             throw new OutputException(output, "already exists (use --force to overwrite)");
         }
-        Model source = Session.of(spec).model(model);
+        Model source = inputSize.apply(Session.of(spec).model(model));
         double sourceAlpha;
         if (source.architecture() instanceof org.mobilenet.engine.arch.MobileNetV2Spec v2) {
             sourceAlpha = v2.alpha();

@@ -108,6 +108,13 @@ public final class KerasExporter {
             throw new UnsupportedModelException("keras.applications.MobileNet pads TensorFlow's way (tf-same); this model"
                     + " pads " + spec.padding().id() + ", which Keras would compute differently");
         }
+        // Keras sizes layers int(base * alpha); the engine keeps at least 8 channels (alpha < 0.25 differ).
+        for (int base : new int[] {32, 64, 128, 256, 512, 1024}) {
+            if ((int) (base * spec.alpha()) != spec.width(base)) {
+                throw new UnsupportedModelException("keras.applications.MobileNet(alpha=" + spec.alpha() + ") would have "
+                        + (int) (base * spec.alpha()) + " channels where this model has " + spec.width(base));
+            }
+        }
         if (model.plainRelu()) {
             throw new UnsupportedModelException("keras.applications.MobileNet uses ReLU6; this model uses plain ReLU");
         }

@@ -41,6 +41,13 @@ import org.mobilenet.io.keras.KerasConfig.ConfigException;
  * kept as a generic graph. Preprocessing is Keras's {@code x / 127.5 - 1} on RGB, stretched.
  */
 public final class KerasImporter {
+    /**
+     * Metadata key saying where the input size came from: {@code config} (the model's own),
+     * {@code file name} (a keras.applications name), {@code default} (a weights file holds none), or
+     * {@code option} ({@link #withInputSize}).
+     */
+    public static final String INPUT_SIZE_KEY = "keras.input_size";
+
     /** The largest file read (a MobileNet v1 at alpha 1 is 17 MB of float32). */
     static final long MAX_FILE = 1L << 30;
 
@@ -104,21 +111,45 @@ public final class KerasImporter {
                 version(h5, "model_weights", meta);
             } else if (h5.stringListAttribute("", "layer_names") != null) {
                 config = applicationsLegacy(h5, path, defaultSize);
+                meta.put(INPUT_SIZE_KEY, inputSizeSource(path));
                 weights = KerasWeights.legacy(h5, "");
                 meta.put("keras.layout", "weights only (h5), as keras.applications.MobileNet");
                 version(h5, "", meta);
             } else if (h5.isGroup("layers")) {
                 config = applicationsKeras3(h5, path, defaultSize);
+                meta.put(INPUT_SIZE_KEY, inputSizeSource(path));
                 weights = KerasWeights.keras3(h5, config.layers());
                 meta.put("keras.layout", "keras 3 weights, as keras.applications.MobileNet");
             } else {
                 throw h5.bad("not a Keras file: no model_config or layer_names attribute and no 'layers' group");
             }
+            meta.putIfAbsent(INPUT_SIZE_KEY, config.inputH() > 0 && config.inputW() > 0 ? "config" : "default");
             KerasGraphBuilder.Result r = KerasGraphBuilder.build(config, defaultSize, weights);
             return assemble(path, r, meta);
         } catch (ConfigException e) {
             throw h5.bad(e.getMessage());
         }
+    }
+
+    private static String inputSizeSource(Path path) {
+        return KerasApplications.hint(String.valueOf(path.getFileName())) != null ? "file name" : "default";
+    }
+
+    /**
+     * The model at an {@code size x size} input, for a Keras file that does not record its input
+     * size (a weights file; {@code --input-size}). MobileNet's weights fit any input size.
+     *
+     * @throws IllegalArgumentException for a model whose file gives its input size
+     */
+    public static Model withInputSize(Model m, int size) {
+        String source = m.metadata().get(INPUT_SIZE_KEY);
+        if (source == null || source.equals("config") || !m.isV1()) {
+            throw new IllegalArgumentException("--input-size applies to Keras weights files, which do not record"
+                    + " their input size; this model's file gives " + m.inputHeight() + "x" + m.inputWidth());
+        }
+        Map<String, String> meta = new LinkedHashMap<>(m.metadata());
+        meta.put(INPUT_SIZE_KEY, "option");
+        return m.withSpec(m.spec().withResolution(size)).withMetadata(meta);
     }
 
     private static void version(H5File h5, String group, Map<String, String> meta) throws BadInputException {

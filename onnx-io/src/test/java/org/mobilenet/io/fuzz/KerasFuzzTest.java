@@ -29,7 +29,7 @@ class KerasFuzzTest {
 
     @Test
     void mutatedKerasH5WeightsLoadOrAreRefused() throws Exception {
-        Model tiny = SeededInit.create(new ModelSpec(8.0 / 1024, 32, 10, Variant.SEPARABLE, Padding.TF_SAME, true), 2);
+        Model tiny = SeededInit.create(new ModelSpec(0.25, 32, 10, Variant.SEPARABLE, Padding.TF_SAME, true), 2);
         Path f = tmp.resolve("seed.h5");
         ModelFiles.save(tiny, f, ModelFiles.SaveOptions.defaults());
         FuzzCampaign c = new FuzzCampaign("keras-h5", tmp, "h5", ModelFiles::load, 64, 32 * MB);
