@@ -182,10 +182,10 @@ final class H5File implements AutoCloseable {
             return null;
         }
         if (v instanceof String s) {
-            return s;
+            return unpad(s);
         }
         if (v instanceof String[] a && a.length == 1) {
-            return a[0];
+            return unpad(a[0]);
         }
         throw bad("attribute '" + name + "' of '" + display(p) + "' is not a string");
     }
@@ -215,13 +215,13 @@ final class H5File implements AutoCloseable {
 
     private List<String> strings(String p, String name, Object v) throws BadInputException {
         if (v instanceof String s) {
-            return List.of(s);
+            return List.of(unpad(s));
         }
         if (v instanceof String[] a) {
             if (a.length > MAX_LIST) {
                 throw bad("attribute '" + name + "' of '" + display(p) + "' lists more than " + MAX_LIST + " names");
             }
-            return Arrays.asList(a);
+            return Arrays.stream(a).map(H5File::unpad).toList();
         }
         if (v.getClass().isArray() && java.lang.reflect.Array.getLength(v) == 0) {
             return List.of();
@@ -313,6 +313,18 @@ final class H5File implements AutoCloseable {
         } catch (RuntimeException | StackOverflowError e) {
             throw malformed(path, where, e);
         }
+    }
+
+    /**
+     * A fixed-length string without its padding: h5py stores Keras's names as NUL-padded byte strings
+     * (and other writers pad with spaces), which jHDF hands back with the padding.
+     */
+    static String unpad(String s) {
+        int end = s.length();
+        while (end > 0 && (s.charAt(end - 1) == '\0' || s.charAt(end - 1) == ' ')) {
+            end--;
+        }
+        return s.substring(0, end);
     }
 
     private static String display(String p) {
