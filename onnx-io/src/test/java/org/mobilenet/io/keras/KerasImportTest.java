@@ -163,6 +163,21 @@ class KerasImportTest {
     }
 
     @Test
+    void residualAddsOfAV2LikeModelImportAsAGraphThatMatchesKerasForwardPass() throws Exception {
+        List<KerasTestModels.Layer> t = KerasTestModels.v2Like(48, 13);
+        Path f = dir.resolve("v2like.h5");
+        KerasTestModels.writeLegacy(t, f, true, false);
+        Model m = ModelFiles.load(f);
+        assertTrue(m.graph().layers().stream().anyMatch(l -> l.kind() == org.mobilenet.engine.arch.LayerKind.ADD),
+                m.describe());
+        float[] x = randomInput(48, 17);
+        assertClose(KerasReference.forward(t, legacy(f, "model_weights/", ":0"), x, 48, 48), run(m, x), 1e-4);
+        Path archive = dir.resolve("v2like.keras");
+        KerasTestModels.writeArchive(t, archive);
+        assertClose(run(m, x), run(ModelFiles.load(archive), x), 1e-6);
+    }
+
+    @Test
     void kerasArchiveWithPerLayerEpsilonsIsFoldedAndMatchesKerasForwardPass() throws Exception {
         List<KerasTestModels.Layer> t = KerasTestModels.tutorial(0.25, 64, 5, 11, true);
         Path f = dir.resolve("tutorial.keras");

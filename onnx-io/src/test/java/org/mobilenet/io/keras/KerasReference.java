@@ -19,6 +19,8 @@ final class KerasReference {
     private int h;
     private int w;
     private int c;
+    /** Each layer's output, for Add (a residual reads an earlier one). */
+    private final Map<String, double[]> outputs = new java.util.HashMap<>();
 
     private KerasReference(float[] input, int h, int w) {
         this.x = new double[input.length];
@@ -34,6 +36,7 @@ final class KerasReference {
         KerasReference r = new KerasReference(input, h, w);
         for (KerasTestModels.Layer l : layers) {
             r.apply(l, weights);
+            r.outputs.put(l.name(), r.x.clone());
         }
         float[] out = new float[r.x.length];
         for (int i = 0; i < out.length; i++) {
@@ -106,6 +109,14 @@ final class KerasReference {
                 activation(cfg.get("activation"));
             }
             case "Activation" -> activation(cfg.get("activation"));
+            case "Add" -> {
+                double[] a = outputs.get(l.inbound().get(0));
+                double[] b = outputs.get(l.inbound().get(1));
+                x = new double[a.length];
+                for (int i = 0; i < a.length; i++) {
+                    x[i] = a[i] + b[i];
+                }
+            }
             default -> throw new IllegalArgumentException("reference: no " + l.cls());
         }
     }

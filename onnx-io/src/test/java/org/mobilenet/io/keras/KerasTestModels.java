@@ -29,8 +29,14 @@ import org.mobilenet.io.json.Json;
  * its background row dropped), and a functional MobileNet as the tutorials build it.
  */
 final class KerasTestModels {
-    /** One layer: Keras class, name, config, and its variables in Keras's order and layouts. */
-    record Layer(String cls, String name, Map<String, Object> config, List<Var> vars) {
+    /**
+     * One layer: Keras class, name, config, its variables in Keras's order and layouts, and the layers
+     * it reads (empty: the layer before it).
+     */
+    record Layer(String cls, String name, Map<String, Object> config, List<Var> vars, List<String> inbound) {
+        Layer(String cls, String name, Map<String, Object> config, List<Var> vars) {
+            this(cls, name, config, vars, List.of());
+        }
     }
 
     /** A variable: Keras's short name (kernel, bias, gamma, ...), shape, values (row-major). */
@@ -184,6 +190,70 @@ final class KerasTestModels {
         return out;
     }
 
+    /**
+     * A small MobileNet v2-like functional model as keras.applications.MobileNetV2 names its layers
+     * (Conv1, expanded_conv_depthwise, block_1_expand, block_1_pad, block_2_add, Conv_1, ...): inverted
+     * residual blocks with linear projections, a ZeroPadding2D before the stride-2 depthwise conv, and
+     * a residual Add; random weights, 5 classes.
+     */
+    static List<Layer> v2Like(int size, long seed) {
+        Random r = new Random(seed);
+        List<Layer> out = new ArrayList<>();
+        out.add(new Layer("InputLayer", "input_1", inputConfig(size), List.of()));
+        out.add(new Layer("Conv2D", "Conv1", convConfig(16, 3, 2, "same", false, "linear"),
+                List.of(random(r, "kernel", 3, 3, 3, 16))));
+        bn(out, r, "bn_Conv1", 16, 1e-3f);
+        out.add(new Layer("ReLU", "Conv1_relu", cfg("max_value", 6.0), List.of()));
+        out.add(new Layer("DepthwiseConv2D", "expanded_conv_depthwise", dwConfig(1, "same"),
+                List.of(random(r, "depthwise_kernel", 3, 3, 16, 1))));
+        bn(out, r, "expanded_conv_depthwise_BN", 16, 1e-3f);
+        out.add(new Layer("ReLU", "expanded_conv_depthwise_relu", cfg("max_value", 6.0), List.of()));
+        out.add(new Layer("Conv2D", "expanded_conv_project", convConfig(8, 1, 1, "same", false, "linear"),
+                List.of(random(r, "kernel", 1, 1, 16, 8))));
+        bn(out, r, "expanded_conv_project_BN", 8, 1e-3f);
+        int in = 8;
+        for (int b = 1; b <= 2; b++) {
+            String p = "block_" + b + "_";
+            out.add(new Layer("Conv2D", p + "expand", convConfig(48, 1, 1, "same", false, "linear"),
+                    List.of(random(r, "kernel", 1, 1, in, 48))));
+            bn(out, r, p + "expand_BN", 48, 1e-3f);
+            out.add(new Layer("ReLU", p + "expand_relu", cfg("max_value", 6.0), List.of()));
+            int stride = b == 1 ? 2 : 1;
+            if (stride == 2) {
+                out.add(new Layer("ZeroPadding2D", p + "pad", cfg("padding", List.of(List.of(0L, 1L), List.of(0L, 1L))),
+                        List.of()));
+            }
+            out.add(new Layer("DepthwiseConv2D", p + "depthwise", dwConfig(stride, stride == 2 ? "valid" : "same"),
+                    List.of(random(r, "depthwise_kernel", 3, 3, 48, 1))));
+            bn(out, r, p + "depthwise_BN", 48, 1e-3f);
+            out.add(new Layer("ReLU", p + "depthwise_relu", cfg("max_value", 6.0), List.of()));
+            out.add(new Layer("Conv2D", p + "project", convConfig(12, 1, 1, "same", false, "linear"),
+                    List.of(random(r, "kernel", 1, 1, 48, 12))));
+            bn(out, r, p + "project_BN", 12, 1e-3f);
+            in = 12;
+        }
+        out.add(new Layer("Add", "block_2_add", new LinkedHashMap<>(), List.of(),
+                List.of("block_1_project_BN", "block_2_project_BN")));
+        out.add(new Layer("Conv2D", "Conv_1", convConfig(32, 1, 1, "same", false, "linear"),
+                List.of(random(r, "kernel", 1, 1, 12, 32))));
+        bn(out, r, "Conv_1_bn", 32, 1e-3f);
+        out.add(new Layer("ReLU", "out_relu", cfg("max_value", 6.0), List.of()));
+        out.add(new Layer("GlobalAveragePooling2D", "global_average_pooling2d", cfg("keepdims", false), List.of()));
+        Map<String, Object> dense = cfg("units", 5L);
+        dense.put("activation", "softmax");
+        out.add(new Layer("Dense", "predictions", dense, List.of(random(r, "kernel", 32, 5), random(r, "bias", 5))));
+        return out;
+    }
+
+    private static void bn(List<Layer> out, Random r, String name, int c, float eps) {
+        float[] var = new float[c];
+        for (int i = 0; i < c; i++) {
+            var[i] = 0.05f + r.nextFloat();
+        }
+        out.add(new Layer("BatchNormalization", name, bnConfig(eps), List.of(random(r, "gamma", c),
+                random(r, "beta", c), random(r, "moving_mean", c), new Var("moving_variance", new int[] {c}, var))));
+    }
+
     private static void bnRelu(List<Layer> out, Map<String, Integer> count, Random r, int c, boolean mixed) {
         String bn = name(count, "batch_normalization");
         float eps = mixed ? (float) Math.pow(10, -3 - (count.get("batch_normalization") % 3)) : 1e-5f;
@@ -277,8 +347,12 @@ final class KerasTestModels {
             e.put("class_name", l.cls());
             e.put("config", c);
             e.put("name", l.name());
-            e.put("inbound_nodes", prev == null ? List.of()
-                    : List.of(List.of(List.of(prev, 0L, 0L, new LinkedHashMap<>()))));
+            List<String> from = !l.inbound().isEmpty() ? l.inbound() : prev == null ? List.of() : List.of(prev);
+            List<Object> node = new ArrayList<>();
+            for (String f : from) {
+                node.add(List.of(f, 0L, 0L, new LinkedHashMap<>()));
+            }
+            e.put("inbound_nodes", node.isEmpty() ? List.of() : List.of(node));
             ls.add(e);
             prev = l.name();
         }
@@ -312,15 +386,21 @@ final class KerasTestModels {
             e.put("registered_name", null);
             e.put("name", l.name());
             List<Object> inbound = new ArrayList<>();
-            if (prev != null) {
+            List<String> from = !l.inbound().isEmpty() ? l.inbound() : prev == null ? List.of() : List.of(prev);
+            List<Object> tensors = new ArrayList<>();
+            for (String f : from) {
                 Map<String, Object> t = new LinkedHashMap<>();
                 t.put("class_name", "__keras_tensor__");
                 Map<String, Object> tc = new LinkedHashMap<>();
                 tc.put("dtype", "float32");
-                tc.put("keras_history", List.of(prev, 0L, 0L));
+                tc.put("keras_history", List.of(f, 0L, 0L));
                 t.put("config", tc);
+                tensors.add(t);
+            }
+            if (!tensors.isEmpty()) {
                 Map<String, Object> node = new LinkedHashMap<>();
-                node.put("args", List.of(t));
+                // Keras 3 passes a merge layer's inputs as one list argument.
+                node.put("args", tensors.size() == 1 ? tensors : List.of(tensors));
                 node.put("kwargs", new LinkedHashMap<>());
                 inbound.add(node);
             }
