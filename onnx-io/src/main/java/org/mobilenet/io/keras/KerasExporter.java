@@ -31,8 +31,8 @@ import org.mobilenet.io.AtomicFiles;
  * classifier has the 1000 ImageNet classes ({@link #notes} says so).
  *
  * <p>Only the layers with weights are listed in {@code layer_names}: Keras's loader skips the
- * others anyway, and jHDF (0.9.4) writes files that neither it nor libhdf5 can read back when they
- * hold empty groups.
+ * others anyway, and a file jHDF 0.9.4 writes with empty groups (the weightless layers' would be) can
+ * have a group header overwritten, so that neither jHDF nor libhdf5 reads it back.
  */
 public final class KerasExporter {
     /** keras.applications.MobileNet's BatchNormalization epsilon. */
