@@ -73,6 +73,10 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
             }
             List<String> inbound = new ArrayList<>();
             if (sequential) {
+                if (layers.isEmpty() && !lc.equals("InputLayer")) {
+                    // Keras 2's Sequential without an InputLayer: the first layer carries the input shape.
+                    layers.add(new KerasLayer("InputLayer", "input", Map.of(), List.of()));
+                }
                 if (!layers.isEmpty()) {
                     inbound.add(layers.get(layers.size() - 1).name());
                 }

@@ -163,6 +163,18 @@ class KerasImportTest {
     }
 
     @Test
+    void sequentialModelWithoutAnInputLayerImports() throws Exception {
+        List<KerasTestModels.Layer> t = KerasTestModels.tutorial(0.25, 64, 4, 21, false);
+        Path f = dir.resolve("sequential.h5");
+        KerasTestModels.writeLegacy(t, f, KerasTestModels.keras2SequentialConfig(t), false);
+        Model m = ModelFiles.load(f);
+        assertEquals(64, m.resolution());
+        assertEquals(4, m.classes());
+        float[] x = randomInput(64, 23);
+        assertClose(KerasReference.forward(t, legacy(f, "model_weights/", ":0"), x, 64, 64), run(m, x), 1e-4);
+    }
+
+    @Test
     void residualAddsOfAV2LikeModelImportAsAGraphThatMatchesKerasForwardPass() throws Exception {
         List<KerasTestModels.Layer> t = KerasTestModels.v2Like(48, 13);
         Path f = dir.resolve("v2like.h5");

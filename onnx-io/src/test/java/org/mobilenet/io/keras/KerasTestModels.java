@@ -369,6 +369,30 @@ final class KerasTestModels {
         return Json.write(root);
     }
 
+    /** Keras 2's Sequential model_config without an InputLayer: the first layer carries the input shape. */
+    static String keras2SequentialConfig(List<Layer> layers) {
+        List<Object> ls = new ArrayList<>();
+        Object inputShape = layers.get(0).config().get("batch_input_shape");
+        for (Layer l : layers.subList(1, layers.size())) {
+            Map<String, Object> c = new LinkedHashMap<>(l.config());
+            c.put("name", l.name());
+            if (ls.isEmpty()) {
+                c.put("batch_input_shape", inputShape);
+            }
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("class_name", l.cls());
+            e.put("config", c);
+            ls.add(e);
+        }
+        Map<String, Object> cfg = new LinkedHashMap<>();
+        cfg.put("name", "sequential");
+        cfg.put("layers", ls);
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("class_name", "Sequential");
+        root.put("config", cfg);
+        return Json.write(root);
+    }
+
     /** Keras 3's config.json: inbound nodes as args of __keras_tensor__s naming their keras_history. */
     static String keras3Config(List<Layer> layers) {
         List<Object> ls = new ArrayList<>();
@@ -428,10 +452,16 @@ final class KerasTestModels {
      * without the {@code :0}.
      */
     static void writeLegacy(List<Layer> layers, Path file, boolean wholeModel, boolean keras3Names) {
+        writeLegacy(layers, file, wholeModel ? keras2Config(layers) : null, keras3Names);
+    }
+
+    /** The same with this model_config (null: weights only). */
+    static void writeLegacy(List<Layer> layers, Path file, String modelConfig, boolean keras3Names) {
+        boolean wholeModel = modelConfig != null;
         try (WritableHdfFile h = HdfFile.write(file)) {
             WritableGroup root = h;
             if (wholeModel) {
-                h.putAttribute("model_config", keras2Config(layers));
+                h.putAttribute("model_config", modelConfig);
                 h.putAttribute("keras_version", "2.15.0");
                 h.putAttribute("backend", "tensorflow");
                 root = h.putGroup("model_weights");
