@@ -20,10 +20,11 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code mobilenet convert IN OUT}: between ONNX and safetensors. */
 @Command(name = "convert", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {
-            "Convert a MobileNet (v1, v2 or another layer graph) between ONNX and safetensors, or from TFLite and Keras; formats follow the file extensions.",
+            "Convert a MobileNet (v1, v2 or another layer graph) between ONNX, safetensors and Keras (or from TFLite); formats follow the file extensions.",
             "ONNX is written NCHW with BatchNorm folded, ReLU6 as Clip, a symbolic batch dimension N and the",
-            "architecture, preprocessing and labels in its metadata. A .h5 is keras.applications.MobileNet's weights file",
-            "(MobileNet v1; a 1001-class model loses its background class). The output is written atomically.",
+            "architecture, preprocessing and labels in its metadata. Keras output (.h5 legacy weights, .weights.h5, .keras)",
+            "is keras.applications.MobileNet (MobileNet v1; a 1001-class model loses its background class). The output is",
+            "written atomically.",
         })
 public final class ConvertCommand implements Callable<Integer> {
 
@@ -36,13 +37,13 @@ public final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN", description = "The model to read (.onnx, .safetensors, .tflite, .h5, .weights.h5 or .keras).")
     Path in;
 
-    @Parameters(index = "1", paramLabel = "OUT", description = "The file to write (.onnx, .safetensors or .h5).")
+    @Parameters(index = "1", paramLabel = "OUT", description = "The file to write (.onnx, .safetensors, .h5, .weights.h5 or .keras).")
     Path out;
 
     @Option(names = "--from", paramLabel = "FORMAT", description = "Input format (onnx, safetensors, tflite, keras-h5, keras), overriding IN's extension.")
     String from;
 
-    @Option(names = "--to", paramLabel = "FORMAT", description = "Output format (onnx, safetensors, keras-h5), overriding OUT's extension.")
+    @Option(names = "--to", paramLabel = "FORMAT", description = "Output format (onnx, safetensors, keras-h5, keras), overriding OUT's extension.")
     String to;
 
     @Option(names = "--opset", defaultValue = "13", paramLabel = "N",

@@ -7,7 +7,10 @@ import org.mobilenet.engine.model.Model;
 import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.ModelFormat;
 
-/** Keras 3 .keras archives ({@link KerasImporter#readArchive}). */
+/**
+ * Keras 3 .keras archives: read ({@link KerasImporter#readArchive}), and written as
+ * keras.applications.MobileNet ({@link KerasExporter#writeArchive}).
+ */
 public final class KerasArchiveFormat implements ModelFormat {
     @Override
     public String id() {
@@ -21,7 +24,7 @@ public final class KerasArchiveFormat implements ModelFormat {
 
     @Override
     public boolean canWrite() {
-        return false;
+        return true;
     }
 
     @Override
@@ -30,7 +33,12 @@ public final class KerasArchiveFormat implements ModelFormat {
     }
 
     @Override
-    public void write(Model model, Path file, ModelFiles.SaveOptions options) {
-        throw new UnsupportedOperationException(file + ": writing Keras is not supported yet");
+    public void write(Model model, Path file, ModelFiles.SaveOptions options) throws IOException {
+        KerasExporter.writeArchive(model, file, options.overwrite());
+    }
+
+    @Override
+    public List<String> writeNotes(Model model) {
+        return KerasExporter.notes(model, true);
     }
 }

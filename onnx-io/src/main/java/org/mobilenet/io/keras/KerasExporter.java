@@ -17,7 +17,8 @@ import org.mobilenet.engine.model.UnsupportedModelException;
 import org.mobilenet.io.AtomicFiles;
 
 /**
- * Writes a MobileNet v1 as {@code keras.applications.MobileNet}'s weights file: the legacy HDF5
+ * Writes a MobileNet v1 as {@code keras.applications.MobileNet}: as a Keras 3 archive or weights file
+ * ({@link #writeArchive}, {@link #writeKeras3Weights}), or as its legacy weights file: the legacy HDF5
  * layout Keras loads by position ({@code keras.applications.MobileNet(alpha=A, weights="Y.h5")}):
  * root attributes {@code layer_names}, {@code backend}, {@code keras_version}; per layer a group with
  * a {@code weight_names} attribute ({@code conv1/kernel:0}, ...) and its datasets at
@@ -52,12 +53,17 @@ public final class KerasExporter {
      * weights file does not hold.
      */
     public static List<String> notes(Model model) {
+        return notes(model, false);
+    }
+
+    /** The same for a file that holds the input size ({@code holdsInputSize}: a .keras archive) or not. */
+    public static List<String> notes(Model model, boolean holdsInputSize) {
         List<String> notes = new ArrayList<>();
         if (model.classes() == 1001) {
             notes.add("the model's 1001 classes begin with 'background'; the Keras file has keras.applications'"
                     + " 1000 ImageNet classes, without that row");
         }
-        if (model.isV1() && model.inputHeight() != 224) {
+        if (!holdsInputSize && model.isV1() && model.inputHeight() != 224) {
             int r = model.inputHeight();
             notes.add("a Keras weights file does not hold the input size (" + r + "): read it back with --input-size "
                     + r + ", or name it as keras.applications does (mobilenet_A_" + r + "_tf.h5)");
@@ -90,6 +96,74 @@ public final class KerasExporter {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** The Keras release whose .keras layout {@link #writeArchive} writes. */
+    static final String KERAS3_VERSION = "3.6.0";
+
+    /**
+     * Writes a Keras 3 weights file ({@code .weights.h5}): keras.applications.MobileNet's layers by
+     * class and position, {@code layers/<snake_case class>[_N]/vars/<i>}, with an empty group for each
+     * layer without weights and the model's own (empty) {@code vars}, as Keras 3 writes them.
+     */
+    public static void writeKeras3Weights(Model model, Path file, boolean overwrite) throws IOException {
+        byte[] h5 = keras3Weights(model, keras3Layers(model));
+        AtomicFiles.write(file, overwrite, out -> out.write(h5));
+    }
+
+    /**
+     * Writes a Keras 3 archive ({@code .keras}): {@code metadata.json}, {@code config.json} (the
+     * Functional keras.applications.MobileNet for the model's alpha, input size and classes) and
+     * {@code model.weights.h5} ({@link #writeKeras3Weights}'s layout).
+     */
+    public static void writeArchive(Model model, Path file, boolean overwrite) throws IOException {
+        List<KerasLayer> layers = keras3Layers(model);
+        byte[] h5 = keras3Weights(model, layers);
+        String config = KerasConfigWriter.keras3(layers, "mobilenet_" + String.format(java.util.Locale.ROOT, "%.2f",
+                model.spec().alpha()) + "_" + model.inputHeight());
+        String metadata = "{\"keras_version\": \"" + KERAS3_VERSION + "\", \"date_saved\": \""
+                + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")
+                        .format(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)) + "\"}";
+        AtomicFiles.write(file, overwrite, out -> {
+            java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(out);
+            entry(z, "metadata.json", metadata.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            entry(z, "config.json", config.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            entry(z, "model.weights.h5", h5);
+            z.finish();
+        });
+    }
+
+    private static void entry(java.util.zip.ZipOutputStream z, String name, byte[] data) throws IOException {
+        z.putNextEntry(new java.util.zip.ZipEntry(name));
+        z.write(data);
+        z.closeEntry();
+    }
+
+    /** keras.applications.MobileNet's layers for this model (1001 classes become 1000). */
+    private static List<KerasLayer> keras3Layers(Model model) {
+        var spec = model.requireV1("exported to Keras");
+        int classes = spec.classes() == 1001 ? 1000 : spec.classes();
+        return KerasApplications.model(spec.alpha(), model.inputHeight(), model.inputWidth(), classes).layers();
+    }
+
+    /** The Keras 3 weights file of {@code layers}, each layer's variables from {@link #weights}. */
+    private static byte[] keras3Weights(Model model, List<KerasLayer> layers) {
+        java.util.Map<String, LayerWeights> byName = new java.util.HashMap<>();
+        weights(model).forEach(l -> byName.put(l.name(), l));
+        H5Writer.Group root = new H5Writer.Group();
+        H5Writer.Group all = root.group("layers");
+        java.util.Map<String, Integer> used = new java.util.HashMap<>();
+        for (KerasLayer l : layers) {
+            String base = KerasWeights.snakeCase(l.className());
+            int k = used.merge(base, 1, Integer::sum) - 1;
+            H5Writer.Group vars = all.group(k == 0 ? base : base + "_" + k).group("vars");
+            LayerWeights w = byName.get(l.name());
+            for (int i = 0; w != null && i < w.values().size(); i++) {
+                vars.dataset(String.valueOf(i), w.shapes().get(i), w.values().get(i));
+            }
+        }
+        root.group("vars");
+        return H5Writer.write(root);
     }
 
     /**

@@ -6,12 +6,12 @@ import java.util.List;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.ModelFormat;
-import org.mobilenet.engine.model.UnsupportedModelException;
 import java.util.Locale;
 
 /**
  * Keras HDF5 files: reads .h5 and .weights.h5 in every layout Keras writes ({@link KerasImporter});
- * writes .h5 as keras.applications.MobileNet's weights ({@link KerasExporter}).
+ * writes keras.applications.MobileNet's weights ({@link KerasExporter}): .h5 in the legacy layout,
+ * .weights.h5 in Keras 3's.
  */
 public final class KerasH5Format implements ModelFormat {
     /** The input side of a weights-only file whose name does not say it (keras.applications' default). */
@@ -40,10 +40,10 @@ public final class KerasH5Format implements ModelFormat {
     @Override
     public void write(Model model, Path file, ModelFiles.SaveOptions options) throws IOException {
         if (String.valueOf(file.getFileName()).toLowerCase(Locale.ROOT).endsWith(".weights.h5")) {
-            throw new UnsupportedModelException(file + ": writing Keras 3 .weights.h5 is not supported; write .h5"
-                    + " (keras.applications' legacy weights, which Keras 3 also loads)");
+            KerasExporter.writeKeras3Weights(model, file, options.overwrite());
+        } else {
+            KerasExporter.writeH5(model, file, options.overwrite());
         }
-        KerasExporter.writeH5(model, file, options.overwrite());
     }
 
     @Override

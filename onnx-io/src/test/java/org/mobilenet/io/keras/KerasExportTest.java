@@ -55,7 +55,7 @@ class KerasExportTest {
         Path root = Path.of(System.getProperty("mobilenet.root", ".."));
         Path script = root.resolve("testdata/node/h5dump.mjs");
         assertTrue(Files.isRegularFile(script), "missing " + script);
-        Path out = Files.createTempFile(dir, "dump", ".json");
+        Path out = Files.createTempFile(file.toAbsolutePath().getParent(), "dump", ".json");
         Process p = new ProcessBuilder("node", script.toString(), file.toString())
                 .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "h5wasm did not finish");
@@ -175,6 +175,77 @@ class KerasExportTest {
         }
         assertEquals(286, ta);
         assertEquals(285, tb, "the same class, one index lower without background");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void kerasArchiveHoldsKerasApplicationsConfigAndKeras3WeightsThatH5wasmReads() throws Exception {
+        Path f = dir.resolve("mobilenet.keras");
+        ModelFiles.save(coral, f, ModelFiles.SaveOptions.defaults());
+        Model back = ModelFiles.load(f);
+        assertEquals(160, back.resolution(), "the archive's config holds the input size");
+        assertEquals(1000, back.classes());
+        float[] x = new ImagePreprocessor(Preprocessing.tensorflow(), 160)
+                .apply(new ImageLoader().load(SharedData.image("cat.bmp")));
+        float[] p = Network.compile(back).forward(x, 1);
+        int top = 0;
+        for (int i = 0; i < p.length; i++) {
+            top = p[i] > p[top] ? i : top;
+        }
+        assertEquals(285, top);
+
+        Map<String, byte[]> members = new java.util.LinkedHashMap<>();
+        try (java.util.zip.ZipInputStream z = new java.util.zip.ZipInputStream(Files.newInputStream(f))) {
+            for (java.util.zip.ZipEntry e; (e = z.getNextEntry()) != null; ) {
+                members.put(e.getName(), z.readAllBytes());
+            }
+        }
+        assertEquals(List.of("metadata.json", "config.json", "model.weights.h5"), List.copyOf(members.keySet()));
+        Map<String, Object> meta = (Map<String, Object>) Json.parse(new String(members.get("metadata.json"),
+                StandardCharsets.UTF_8));
+        assertTrue(((String) meta.get("keras_version")).startsWith("3."));
+        Map<String, Object> config = (Map<String, Object>) Json.parse(new String(members.get("config.json"),
+                StandardCharsets.UTF_8));
+        assertEquals("Functional", config.get("class_name"));
+        List<Map<String, Object>> layers = (List<Map<String, Object>>) ((Map<String, Object>) config.get("config"))
+                .get("layers");
+        assertEquals(13, layers.stream().filter(l -> l.get("class_name").equals("DepthwiseConv2D")).count());
+        assertEquals("conv_preds", layers.get(layers.size() - 3).get("name"));
+
+        Path h5 = dir.resolve("model.weights.h5");
+        Files.write(h5, members.get("model.weights.h5"));
+        Map<String, Object> dump = h5wasm(h5);
+        Map<String, Object> groups = (Map<String, Object>) dump.get("groups");
+        Map<String, Object> datasets = (Map<String, Object>) dump.get("datasets");
+        assertTrue(groups.containsKey("/vars"), "the model's own (empty) variables");
+        assertTrue(groups.containsKey("/layers/input_layer/vars"));
+        assertTrue(groups.containsKey("/layers/re_lu_26/vars"), "27 ReLU layers, numbered from re_lu");
+        assertEquals(27 + 27 * 4 + 2, datasets.size());
+        Map<String, Object> conv1 = (Map<String, Object>) datasets.get("/layers/conv2d/vars/0");
+        assertArrayEquals(new int[] {3, 3, 3, 16}, ints(conv1.get("shape")));
+        float[] k = floats((String) conv1.get("data"));
+        float[] w = coral.tensor("conv1.weight").data();
+        assertEquals(w[((5 * 3 + 2) * 3 + 1) * 3 + 0], k[((1 * 3 + 0) * 3 + 2) * 16 + 5]);
+        assertArrayEquals(new int[] {3, 3, 512, 1},
+                ints(((Map<String, Object>) datasets.get("/layers/depthwise_conv2d_12/vars/0")).get("shape")));
+        assertArrayEquals(new int[] {1, 1, 512, 1000},
+                ints(((Map<String, Object>) datasets.get("/layers/conv2d_14/vars/0")).get("shape")));
+        float[] bias = floats((String) ((Map<String, Object>) datasets.get("/layers/conv2d_14/vars/1")).get("data"));
+        assertEquals(coral.tensor("fc.bias").data()[1], bias[0]);
+        assertArrayEquals(coral.tensor("blocks.12.pw.bias").data(),
+                floats((String) ((Map<String, Object>) datasets.get("/layers/batch_normalization_26/vars/1")).get("data")));
+    }
+
+    @Test
+    void keras3WeightsFileReadsBackAsKerasApplications() throws Exception {
+        Path f = dir.resolve("mobilenet.weights.h5");
+        ModelFiles.save(coral, f, ModelFiles.SaveOptions.defaults());
+        Map<String, Object> dump = h5wasm(f);
+        assertTrue(((Map<?, ?>) dump.get("groups")).containsKey("/layers/conv2d_14/vars"));
+        Model back = ModelFiles.load(f);
+        assertEquals(224, back.resolution(), "a weights file does not hold the input size");
+        assertEquals(0.5, back.spec().alpha());
+        assertEquals(coral.foldBatchNorm().tensor("blocks.3.dw.weight"), back.foldBatchNorm().tensor("blocks.3.dw.weight"));
     }
 
     @Test
