@@ -46,6 +46,14 @@ class KerasFuzzTest {
         KerasFixtures.tutorialArchive(archive, 32);
         h5.add(Files.readAllBytes(whole));
         archives.add(Files.readAllBytes(archive));
+        // And as the exporters write them: a .keras archive, a Keras 3 .weights.h5 (H5Writer's HDF5).
+        Model tiny = SeededInit.create(new ModelSpec(0.25, 32, 10, Variant.SEPARABLE, Padding.TF_SAME, true), 5);
+        Path exported = tmp.resolve("exported.keras");
+        ModelFiles.save(tiny, exported, ModelFiles.SaveOptions.defaults());
+        archives.add(Files.readAllBytes(exported));
+        Path weights = tmp.resolve("exported.weights.h5");
+        ModelFiles.save(tiny, weights, ModelFiles.SaveOptions.defaults());
+        h5.add(Files.readAllBytes(weights));
         report("keras-whole-h5", new FuzzCampaign("keras-whole-h5", tmp, "h5", ModelFiles::load, 64, 32 * MB)
                 .run(h5, FuzzCampaign.iterations(300), FuzzCampaign.seed()));
         report("keras-archive", new FuzzCampaign("keras-archive", tmp, "keras", ModelFiles::load, 64, 32 * MB)
