@@ -83,11 +83,14 @@ final class H5File implements AutoCloseable {
      * there or undefined. A file shorter than it was cut: jHDF would read what it can and may not notice.
      */
     static long endOfFile(byte[] b) {
-        int version = b.length > 8 ? b[8] : -1;
+        if (b.length < 14) {
+            return -1;
+        }
+        int version = b[8];
         int offsets;
         int at;
         if (version == 0 || version == 1) {
-            offsets = b.length > 13 ? b[13] : 0;
+            offsets = b[13];
             at = (version == 0 ? 24 : 28) + 2 * offsets;
         } else if (version == 2 || version == 3) {
             offsets = b[9];

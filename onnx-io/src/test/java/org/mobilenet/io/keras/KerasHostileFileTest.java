@@ -42,7 +42,7 @@ class KerasHostileFileTest {
         Path whole = dir.resolve("whole.h5");
         KerasFixtures.tutorialWholeModel(whole, 32);
         byte[] b = Files.readAllBytes(whole);
-        for (int len : new int[] {0, 7, 100, 1000, b.length / 3, b.length / 2, b.length - 100, b.length - 1}) {
+        for (int len : new int[] {0, 7, 9, 12, 13, 100, 1000, b.length / 3, b.length / 2, b.length - 100, b.length - 1}) {
             Path f = dir.resolve("cut" + len + ".h5");
             Files.write(f, Arrays.copyOf(b, len));
             refused(f);
