@@ -248,6 +248,9 @@ final class H5File implements AutoCloseable {
                 throw bad("attribute '" + name + "' of '" + display(p) + "' declares " + a.getSize()
                         + " values, more than the file can hold");
             }
+            if (a.getSize() == 0) {
+                return new String[0]; // h5py's empty list; jHDF gives no data for it
+            }
             return a.getData();
         } catch (RuntimeException | StackOverflowError e) {
             throw malformed(path, where, e);

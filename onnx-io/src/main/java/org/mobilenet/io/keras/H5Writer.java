@@ -6,13 +6,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A minimal HDF5 writer for what Keras 3's weights file holds: nested groups (empty ones too) and
- * contiguous little-endian float32 datasets, no attributes. Written because jHDF 0.9.4's writer can
- * damage a file holding empty groups (see {@link KerasExporter}), and Keras 3's weights file needs
- * them.
+ * A minimal HDF5 writer for what Keras's weights files hold: nested groups (empty ones too),
+ * contiguous little-endian float32 datasets, and groups' string attributes (fixed-length, NUL-padded,
+ * as h5py stores numpy bytes; an empty list as an empty float64 array, as h5py stores {@code []}).
+ * Written because jHDF 0.9.4's writer can damage a file holding empty groups (see
+ * {@link KerasExporter}), and Keras's layouts have them.
  *
  * <p>The file: superblock version 2 at 0; then, depth first, each object's version 2 object header
  * (signature {@code OHDR}, 4-byte chunk size, Jenkins lookup3 checksum) followed, for a dataset, by its
@@ -25,9 +27,26 @@ final class H5Writer {
     private static final long UNDEFINED = -1L;
     private static final int SUPERBLOCK_SIZE = 48;
 
-    /** A group: its children by name, in the order they are written. */
+    /** A group: its children by name, in the order they are written, and its attributes. */
     static final class Group {
         private final Map<String, Object> children = new LinkedHashMap<>();
+        private final Map<String, byte[]> attributes = new LinkedHashMap<>();
+
+        /** A scalar string attribute. */
+        void attribute(String name, String value) {
+            attributes.put(name, attributeMessage(name, stringType(value.getBytes(StandardCharsets.UTF_8).length),
+                    dataspace(new int[0]), padded(List.of(value))));
+        }
+
+        /** A list-of-strings attribute; an empty list is an empty float64 array. */
+        void attribute(String name, List<String> values) {
+            if (values.isEmpty()) {
+                attributes.put(name, attributeMessage(name, float64(), dataspace(new int[] {0}), new byte[0]));
+                return;
+            }
+            attributes.put(name, attributeMessage(name, stringType(maxLength(values)),
+                    dataspace(new int[] {values.size()}), padded(values)));
+        }
 
         /** The child group of that name, created when missing. */
         Group group(String name) {
@@ -129,6 +148,9 @@ final class H5Writer {
             linkInfo.put((byte) 0).put((byte) 0).putLong(UNDEFINED).putLong(UNDEFINED);
             message(messages, 0x02, linkInfo.array());
             message(messages, 0x0a, new byte[] {0, 0}); // group info v0, no flags
+            for (byte[] attribute : ((Group) node).attributes.values()) {
+                message(messages, 0x0c, attribute);
+            }
             for (Map.Entry<String, Object> e : ((Group) node).children.entrySet()) {
                 byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
                 ByteBuffer link = le(4 + name.length + 8);
@@ -147,7 +169,55 @@ final class H5Writer {
         return all;
     }
 
+    /** An attribute message, version 3: name (NUL-terminated, ASCII), datatype, dataspace, data. */
+    private static byte[] attributeMessage(String name, byte[] type, byte[] space, byte[] data) {
+        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer b = le(1 + 1 + 2 + 2 + 2 + 1 + n.length + 1 + type.length + space.length + data.length);
+        b.put((byte) 3).put((byte) 0).putShort((short) (n.length + 1)).putShort((short) type.length)
+                .putShort((short) space.length).put((byte) 0).put(n).put((byte) 0).put(type).put(space).put(data);
+        return b.array();
+    }
+
+    /** A fixed-length string type: class 3 version 1, NUL-padded, ASCII. */
+    private static byte[] stringType(int length) {
+        ByteBuffer b = le(8);
+        b.put((byte) 0x13).put((byte) 0x01).put((byte) 0).put((byte) 0).putInt(Math.max(1, length));
+        return b.array();
+    }
+
+    private static int maxLength(List<String> values) {
+        int max = 1;
+        for (String v : values) {
+            max = Math.max(max, v.getBytes(StandardCharsets.UTF_8).length);
+        }
+        return max;
+    }
+
+    /** The strings, each NUL-padded to the longest. */
+    private static byte[] padded(List<String> values) {
+        int len = maxLength(values);
+        byte[] out = new byte[len * values.size()];
+        for (int i = 0; i < values.size(); i++) {
+            byte[] v = values.get(i).getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(v, 0, out, i * len, v.length);
+        }
+        return out;
+    }
+
+    /** IEEE 754 binary64, little endian. */
+    private static byte[] float64() {
+        ByteBuffer b = le(20);
+        b.put((byte) 0x11).put((byte) 0x20).put((byte) 63).put((byte) 0).putInt(8);
+        b.putShort((short) 0).putShort((short) 64).put((byte) 52).put((byte) 11).put((byte) 0).put((byte) 52)
+                .putInt(1023);
+        return b.array();
+    }
+
     private static void message(ByteArrayOutputStream out, int type, byte[] data) {
+        if (data.length > 0xffff) {
+            throw new IllegalArgumentException("an HDF5 header message holds at most 65535 bytes, this one "
+                    + data.length);
+        }
         out.write(type);
         out.write(data.length & 0xff);
         out.write(data.length >>> 8);
@@ -157,6 +227,7 @@ final class H5Writer {
 
     private static byte[] dataspace(int[] shape) {
         ByteBuffer b = le(4 + 8 * shape.length);
+        // Version 2; rank; no max dims; scalar (rank 0) or simple.
         b.put((byte) 2).put((byte) shape.length).put((byte) 0).put((byte) (shape.length == 0 ? 0 : 1));
         for (int d : shape) {
             b.putLong(d);

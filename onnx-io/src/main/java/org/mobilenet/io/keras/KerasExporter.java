@@ -1,10 +1,6 @@
 package org.mobilenet.io.keras;
 
-import io.jhdf.HdfFile;
-import io.jhdf.WritableHdfFile;
-import io.jhdf.api.WritableGroup;
 import java.io.IOException;
-import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,9 +27,9 @@ import org.mobilenet.io.AtomicFiles;
  * {@code background}, as TF-slim and the Coral models have it) loses that row: keras.applications'
  * classifier has the 1000 ImageNet classes ({@link #notes} says so).
  *
- * <p>Only the layers with weights are listed in {@code layer_names}: Keras's loader skips the
- * others anyway, and a file jHDF 0.9.4 writes with empty groups (the weightless layers' would be) can
- * have a group header overwritten, so that neither jHDF nor libhdf5 reads it back.
+ * <p>Every layer is listed in {@code layer_names}, in the model's order, those without weights with an
+ * empty {@code weight_names}, as Keras writes them; the files are written by {@link H5Writer}, since a
+ * file jHDF 0.9.4 writes with empty groups can have a group header overwritten.
  */
 public final class KerasExporter {
     /** keras.applications.MobileNet's BatchNormalization epsilon. */
@@ -71,31 +67,28 @@ public final class KerasExporter {
         return notes;
     }
 
-    /** Writes the keras.applications weights file, atomically. */
+    /** Writes the keras.applications weights file (legacy layout), atomically. */
     public static void writeH5(Model model, Path file, boolean overwrite) throws IOException {
-        List<LayerWeights> layers = weights(model);
-        Path tmp = Files.createTempFile("mobilenet-keras", ".h5");
-        try {
-            try (WritableHdfFile h = HdfFile.write(tmp)) {
-                h.putAttribute("layer_names", layers.stream().map(LayerWeights::name).toArray(String[]::new));
-                h.putAttribute("backend", "tensorflow");
-                h.putAttribute("keras_version", KERAS_VERSION);
-                for (LayerWeights l : layers) {
-                    WritableGroup g = h.putGroup(l.name());
-                    WritableGroup inner = g.putGroup(l.name());
-                    List<String> names = new ArrayList<>();
-                    for (int i = 0; i < l.names().size(); i++) {
-                        String n = l.names().get(i) + ":0";
-                        names.add(l.name() + "/" + n);
-                        inner.putDataset(n, nested(l.values().get(i), l.shapes().get(i)));
-                    }
-                    g.putAttribute("weight_names", names.toArray(String[]::new));
-                }
+        java.util.Map<String, LayerWeights> byName = new java.util.HashMap<>();
+        weights(model).forEach(l -> byName.put(l.name(), l));
+        List<KerasLayer> layers = keras3Layers(model);
+        H5Writer.Group root = new H5Writer.Group();
+        root.attribute("backend", "tensorflow");
+        root.attribute("keras_version", KERAS_VERSION);
+        root.attribute("layer_names", layers.stream().map(KerasLayer::name).toList());
+        for (KerasLayer layer : layers) {
+            H5Writer.Group g = root.group(layer.name());
+            LayerWeights l = byName.get(layer.name());
+            List<String> names = new ArrayList<>();
+            for (int i = 0; l != null && i < l.names().size(); i++) {
+                String n = l.names().get(i) + ":0";
+                names.add(l.name() + "/" + n);
+                g.group(l.name()).dataset(n, l.shapes().get(i), l.values().get(i));
             }
-            AtomicFiles.write(file, overwrite, out -> Files.copy(tmp, out));
-        } finally {
-            Files.deleteIfExists(tmp);
+            g.attribute("weight_names", names);
         }
+        byte[] h5 = H5Writer.write(root);
+        AtomicFiles.write(file, overwrite, out -> out.write(h5));
     }
 
     /** The Keras release whose .keras layout {@link #writeArchive} writes. */
@@ -274,30 +267,5 @@ public final class KerasExporter {
         int[] v = {o};
         out.add(new LayerWeights(name + "_bn", List.of("gamma", "beta", "moving_mean", "moving_variance"),
                 List.of(v, v, v, v), List.of(gamma, beta, mean, var)));
-    }
-
-    /** A row-major array as the nested Java array jHDF writes as a dataset of that shape. */
-    static Object nested(float[] flat, int[] shape) {
-        if (shape.length == 1) {
-            return flat.clone();
-        }
-        Object out = Array.newInstance(float.class, shape);
-        int inner = shape[shape.length - 1];
-        int rows = flat.length / inner;
-        int[] idx = new int[shape.length - 1];
-        for (int r = 0; r < rows; r++) {
-            Object row = out;
-            for (int d = 0; d < idx.length; d++) {
-                row = Array.get(row, idx[d]);
-            }
-            System.arraycopy(flat, r * inner, (float[]) row, 0, inner);
-            for (int d = idx.length - 1; d >= 0; d--) {
-                if (++idx[d] < shape[d]) {
-                    break;
-                }
-                idx[d] = 0;
-            }
-        }
-        return out;
     }
 }

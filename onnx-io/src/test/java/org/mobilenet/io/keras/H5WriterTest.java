@@ -12,7 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The minimal HDF5 writer's files read back with jHDF and with libhdf5 (h5wasm): groups, empty groups, floats. */
+/**
+ * The minimal HDF5 writer's files read back with jHDF and with libhdf5 (h5wasm): groups, empty groups,
+ * floats, string and empty-list attributes.
+ */
 class H5WriterTest {
     @TempDir
     Path dir;
@@ -28,6 +31,9 @@ class H5WriterTest {
         }
         layers.group("ünïcode_name").group("vars").dataset("0", new int[] {1}, new float[] {-0f});
         root.group("vars");
+        root.attribute("backend", "tensorflow");
+        root.attribute("layer_names", List.of("conv2d", "re_lu", "a_longer_name"));
+        layers.group("re_lu").attribute("weight_names", List.of());
         return root;
     }
 
@@ -53,6 +59,9 @@ class H5WriterTest {
             H5File.Array a = h.floats("layers/conv2d/vars/0", new int[] {3, 1, 2, 5});
             assertArrayEquals(ramp(30), a.data());
             assertArrayEquals(ramp(7), h.floats("layers/batch_normalization/vars/3", null).data());
+            assertEquals("tensorflow", h.stringAttribute("", "backend"));
+            assertEquals(List.of("conv2d", "re_lu", "a_longer_name"), h.stringListAttribute("", "layer_names"));
+            assertEquals(List.of(), h.stringListAttribute("layers/re_lu", "weight_names"));
             assertEquals(Float.floatToIntBits(-0f),
                     Float.floatToIntBits(h.floats("layers/ünïcode_name/vars/0", null).data()[0]));
         }
@@ -68,6 +77,10 @@ class H5WriterTest {
         Map<String, Object> datasets = (Map<String, Object>) dump.get("datasets");
         assertTrue(groups.containsKey("/vars") && groups.containsKey("/layers/re_lu/vars"), groups.toString());
         assertEquals(6, datasets.size());
+        Map<String, Object> root = (Map<String, Object>) groups.get("/");
+        assertEquals("tensorflow", root.get("backend"));
+        assertEquals(List.of("conv2d", "re_lu", "a_longer_name"), root.get("layer_names"));
+        assertEquals(List.of(), ((Map<String, Object>) groups.get("/layers/re_lu")).get("weight_names"));
         Map<String, Object> conv = (Map<String, Object>) datasets.get("/layers/conv2d/vars/0");
         assertEquals(List.of(3L, 1L, 2L, 5L), conv.get("shape"));
     }

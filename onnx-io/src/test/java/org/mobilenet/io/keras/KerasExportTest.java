@@ -74,13 +74,17 @@ class KerasExportTest {
         return ((List<?>) list).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
     }
 
-    /** keras.applications.MobileNet's layers with weights, in its order, written out by hand. */
+    /** keras.applications.MobileNet's layers, in its order, written out by hand. */
     private static List<String> kerasLayerNames() {
-        List<String> n = new ArrayList<>(List.of("conv1", "conv1_bn"));
+        List<String> n = new ArrayList<>(List.of("input_1", "conv1", "conv1_bn", "conv1_relu"));
         for (int i = 1; i <= 13; i++) {
-            n.addAll(List.of("conv_dw_" + i, "conv_dw_" + i + "_bn", "conv_pw_" + i, "conv_pw_" + i + "_bn"));
+            if (i == 2 || i == 4 || i == 6 || i == 12) {
+                n.add("conv_pad_" + i);
+            }
+            n.addAll(List.of("conv_dw_" + i, "conv_dw_" + i + "_bn", "conv_dw_" + i + "_relu", "conv_pw_" + i,
+                    "conv_pw_" + i + "_bn", "conv_pw_" + i + "_relu"));
         }
-        n.add("conv_preds");
+        n.addAll(List.of("global_average_pooling2d", "dropout", "conv_preds", "reshape_2", "predictions"));
         return n;
     }
 
@@ -103,6 +107,8 @@ class KerasExportTest {
                 "conv_pw_13_bn/moving_variance:0"), ((Map<String, Object>) groups.get("/conv_pw_13_bn")).get("weight_names"));
         assertEquals(List.of("conv_preds/kernel:0", "conv_preds/bias:0"),
                 ((Map<String, Object>) groups.get("/conv_preds")).get("weight_names"));
+        assertEquals(List.of(), ((Map<String, Object>) groups.get("/conv_pad_4")).get("weight_names"),
+                "layers without weights are listed with an empty weight_names, as Keras writes them");
 
         // conv1: HWIO (3, 3, 3, 16) of the Coral [16, 3, 3, 3] weights.
         Map<String, Object> conv1 = (Map<String, Object>) datasets.get("/conv1/conv1/kernel:0");
