@@ -7,10 +7,10 @@ import java.util.Map;
 import org.mobilenet.io.json.Json;
 
 /**
- * Writes a chain of Keras layers as Keras 3's {@code config.json}: a Functional model whose layers
- * name their module and class, carry their config (with {@code name}, {@code trainable} and
- * {@code dtype}), and read the layer before them through an inbound node of one
- * {@code __keras_tensor__} naming it in its {@code keras_history}. The input layer is Keras 3's
+ * Writes Keras layers as Keras 3's {@code config.json}: a Functional model whose layers name their
+ * module and class, carry their config (with {@code name}, {@code trainable} and {@code dtype}), and
+ * read the layers they name through an inbound node of {@code __keras_tensor__}s naming them in their
+ * {@code keras_history}. The input layer is Keras 3's
  * {@code input_layer} with a {@code batch_shape}.
  */
 final class KerasConfigWriter {
@@ -21,9 +21,11 @@ final class KerasConfigWriter {
         List<Object> out = new ArrayList<>();
         String prev = null;
         String first = null;
+        Map<String, String> renamed = new java.util.HashMap<>();
         for (KerasLayer l : layers) {
             boolean input = l.className().equals("InputLayer");
             String name = input ? "input_layer" : l.name();
+            renamed.put(l.name(), name);
             Map<String, Object> c = new LinkedHashMap<>();
             if (input) {
                 Object shape = l.config().containsKey("batch_shape") ? l.config().get("batch_shape")
@@ -50,16 +52,25 @@ final class KerasConfigWriter {
             e.put("registered_name", null);
             e.put("name", name);
             List<Object> inbound = new ArrayList<>();
-            if (prev != null) {
-                Map<String, Object> history = new LinkedHashMap<>();
-                history.put("shape", null);
-                history.put("dtype", "float32");
-                history.put("keras_history", List.of(prev, 0L, 0L));
-                Map<String, Object> tensor = new LinkedHashMap<>();
-                tensor.put("class_name", "__keras_tensor__");
-                tensor.put("config", history);
+            List<String> from = new ArrayList<>();
+            for (String f : l.inbound()) {
+                from.add(renamed.getOrDefault(f, f));
+            }
+            if (!from.isEmpty()) {
+                List<Object> tensors = new ArrayList<>();
+                for (String f : from) {
+                    Map<String, Object> history = new LinkedHashMap<>();
+                    history.put("shape", null);
+                    history.put("dtype", "float32");
+                    history.put("keras_history", List.of(f, 0L, 0L));
+                    Map<String, Object> tensor = new LinkedHashMap<>();
+                    tensor.put("class_name", "__keras_tensor__");
+                    tensor.put("config", history);
+                    tensors.add(tensor);
+                }
                 Map<String, Object> node = new LinkedHashMap<>();
-                node.put("args", List.of(tensor));
+                // One tensor is the call's argument; a merge layer (Add) takes its inputs as one list.
+                node.put("args", tensors.size() == 1 ? tensors : List.of(tensors));
                 node.put("kwargs", new LinkedHashMap<>());
                 inbound.add(node);
             }

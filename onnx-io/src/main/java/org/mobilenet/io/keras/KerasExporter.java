@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.Variant;
 import org.mobilenet.engine.model.Model;
@@ -59,10 +62,11 @@ public final class KerasExporter {
             notes.add("the model's 1001 classes begin with 'background'; the Keras file has keras.applications'"
                     + " 1000 ImageNet classes, without that row");
         }
-        if (!holdsInputSize && model.isV1() && model.inputHeight() != 224) {
+        if (!holdsInputSize && model.inputHeight() != 224) {
             int r = model.inputHeight();
             notes.add("a Keras weights file does not hold the input size (" + r + "): read it back with --input-size "
-                    + r + ", or name it as keras.applications does (mobilenet_A_" + r + "_tf.h5)");
+                    + r + ", or name it as keras.applications does (mobilenet_A_" + r + "_tf.h5,"
+                    + " mobilenet_v2_weights_tf_dim_ordering_tf_kernels_A_" + r + ".h5)");
         }
         return notes;
     }
@@ -112,8 +116,11 @@ public final class KerasExporter {
     public static void writeArchive(Model model, Path file, boolean overwrite) throws IOException {
         List<KerasLayer> layers = keras3Layers(model);
         byte[] h5 = keras3Weights(model, layers);
-        String config = KerasConfigWriter.keras3(layers, "mobilenet_" + String.format(java.util.Locale.ROOT, "%.2f",
-                model.spec().alpha()) + "_" + model.inputHeight());
+        // Keras names them mobilenet_0.50_160 and mobilenetv2_1.00_224.
+        boolean v2 = model.architecture() instanceof MobileNetV2Spec;
+        double alpha = v2 ? ((MobileNetV2Spec) model.architecture()).alpha() : model.spec().alpha();
+        String config = KerasConfigWriter.keras3(layers, (v2 ? "mobilenetv2_" : "mobilenet_")
+                + String.format(java.util.Locale.ROOT, "%.2f", alpha) + "_" + model.inputHeight());
         String metadata = "{\"keras_version\": \"" + KERAS3_VERSION + "\", \"date_saved\": \""
                 + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")
                         .format(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)) + "\"}";
@@ -132,10 +139,13 @@ public final class KerasExporter {
         z.closeEntry();
     }
 
-    /** keras.applications.MobileNet's layers for this model (1001 classes become 1000). */
+    /** keras.applications.MobileNet's (or MobileNetV2's) layers for this model (1001 classes become 1000). */
     private static List<KerasLayer> keras3Layers(Model model) {
+        int classes = model.classes() == 1001 ? 1000 : model.classes();
+        if (model.architecture() instanceof MobileNetV2Spec v2) {
+            return KerasApplications.mobileNetV2(v2, classes).layers();
+        }
         var spec = model.requireV1("exported to Keras");
-        int classes = spec.classes() == 1001 ? 1000 : spec.classes();
         return KerasApplications.model(spec.alpha(), model.inputHeight(), model.inputWidth(), classes).layers();
     }
 
@@ -166,6 +176,9 @@ public final class KerasExporter {
      * @throws UnsupportedModelException for anything keras.applications.MobileNet cannot hold
      */
     static List<LayerWeights> weights(Model model) {
+        if (model.architecture() instanceof MobileNetV2Spec) {
+            return weightsV2(model);
+        }
         var spec = model.requireV1("exported to Keras");
         if (spec.variant() != Variant.SEPARABLE) {
             throw new UnsupportedModelException("keras.applications.MobileNet has the separable variant; this model is "
@@ -185,9 +198,7 @@ public final class KerasExporter {
         if (model.plainRelu()) {
             throw new UnsupportedModelException("keras.applications.MobileNet uses ReLU6; this model uses plain ReLU");
         }
-        boolean keepBn = model.hasBatchNorm() && model.bnEpsilon() == KERAS_EPSILON
-                && spec.weightedLayers().stream().noneMatch(l -> l.kind() != org.mobilenet.engine.arch.LayerKind.FC
-                        && model.has(TensorNames.bias(l.name())));
+        boolean keepBn = keepBatchNorm(model);
         Model m = keepBn ? model : model.foldBatchNorm();
         List<LayerWeights> out = new ArrayList<>();
         convBn(out, m, keepBn, "conv1", "conv1", false);
@@ -214,8 +225,55 @@ public final class KerasExporter {
         return out;
     }
 
+    /**
+     * keras.applications.MobileNetV2's weighted layers for a v2 model: each conv's kernel and its
+     * BatchNormalization ({@link KerasApplications#v2Bn} names), and the Dense {@code predictions}.
+     */
+    private static List<LayerWeights> weightsV2(Model model) {
+        boolean keepBn = keepBatchNorm(model);
+        Model m = keepBn ? model : model.foldBatchNorm();
+        List<LayerWeights> out = new ArrayList<>();
+        for (LayerSpec l : m.graph().weightedLayers()) {
+            String k = KerasApplications.v2Name(l.name());
+            if (l.kind() == LayerKind.FC) {
+                out.add(dense(m, l.name(), k, l.inChannels(), l.outChannels()));
+            } else {
+                convBn(out, m, keepBn, l.name(), k, KerasApplications.v2Bn(k), l.kind() == LayerKind.DEPTHWISE);
+            }
+        }
+        return out;
+    }
+
+    /** Whether the model's BatchNorm can be written as it is: Keras's epsilon, no conv bias beside it. */
+    private static boolean keepBatchNorm(Model model) {
+        return model.hasBatchNorm() && model.bnEpsilon() == KERAS_EPSILON
+                && model.graph().weightedLayers().stream().noneMatch(l -> l.kind() != LayerKind.FC
+                        && model.has(TensorNames.bias(l.name())));
+    }
+
+    /** A Dense classifier (kernel (C, classes), bias), the background row dropped from 1001 classes. */
+    private static LayerWeights dense(Model m, String layer, String name, int c, int units) {
+        float[] w = m.tensor(TensorNames.weight(layer)).data();
+        float[] b = m.tensor(TensorNames.bias(layer)).data();
+        int skip = units == 1001 ? 1 : 0;
+        int classes = units - skip;
+        float[] k = new float[c * classes];
+        for (int o = 0; o < classes; o++) {
+            for (int i = 0; i < c; i++) {
+                k[i * classes + o] = w[(o + skip) * c + i];
+            }
+        }
+        return new LayerWeights(name, List.of("kernel", "bias"), List.of(new int[] {c, classes}, new int[] {classes}),
+                List.of(k, java.util.Arrays.copyOfRange(b, skip, b.length)));
+    }
+
     private static void convBn(List<LayerWeights> out, Model m, boolean keepBn, String layer, String name,
             boolean depthwise) {
+        convBn(out, m, keepBn, layer, name, name + "_bn", depthwise);
+    }
+
+    private static void convBn(List<LayerWeights> out, Model m, boolean keepBn, String layer, String name,
+            String bnName, boolean depthwise) {
         float[] w = m.tensor(TensorNames.weight(layer)).data();
         int[] s = m.tensor(TensorNames.weight(layer)).shape();
         int o = s[0];
@@ -265,7 +323,7 @@ public final class KerasExporter {
             java.util.Arrays.fill(var, 1f - KERAS_EPSILON);
         }
         int[] v = {o};
-        out.add(new LayerWeights(name + "_bn", List.of("gamma", "beta", "moving_mean", "moving_variance"),
+        out.add(new LayerWeights(bnName, List.of("gamma", "beta", "moving_mean", "moving_variance"),
                 List.of(v, v, v, v), List.of(gamma, beta, mean, var)));
     }
 }

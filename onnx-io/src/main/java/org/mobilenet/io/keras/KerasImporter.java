@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.mobilenet.engine.arch.Architecture;
 import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.StandardArchitectures;
 import org.mobilenet.engine.model.Model;
@@ -143,13 +144,16 @@ public final class KerasImporter {
      */
     public static Model withInputSize(Model m, int size) {
         String source = m.metadata().get(INPUT_SIZE_KEY);
-        if (source == null || source.equals("config") || !m.isV1()) {
+        if (source == null || source.equals("config") || !(m.isV1() || m.architecture() instanceof MobileNetV2Spec)) {
             throw new IllegalArgumentException("--input-size applies to Keras weights files, which do not record"
                     + " their input size; this model's file gives " + m.inputHeight() + "x" + m.inputWidth());
         }
         Map<String, String> meta = new LinkedHashMap<>(m.metadata());
         meta.put(INPUT_SIZE_KEY, "option");
-        return m.withSpec(m.spec().withResolution(size)).withMetadata(meta);
+        Model resized = m.architecture() instanceof MobileNetV2Spec v2
+                ? m.withArchitecture(v2.withResolution(org.mobilenet.engine.arch.Resolution.square(size)))
+                : m.withSpec(m.spec().withResolution(size));
+        return resized.withMetadata(meta);
     }
 
     private static void version(H5File h5, String group, Map<String, String> meta) throws BadInputException {
@@ -163,25 +167,83 @@ public final class KerasImporter {
         }
     }
 
-    /** A legacy weights-only file: keras.applications.MobileNet if its layer names are that model's. */
+    /** A legacy weights-only file: keras.applications.MobileNet or MobileNetV2 if its layer names are theirs. */
     private static KerasConfig applicationsLegacy(H5File h5, Path path, int defaultSize) throws BadInputException {
         List<String> names = h5.stringListAttribute("", "layer_names");
+        if (names.contains("Conv1") && names.contains("block_16_project") && names.contains("Conv_1")) {
+            return applicationsV2(h5, path, defaultSize, names);
+        }
         if (!names.contains("conv1") || !names.contains("conv_pw_13")) {
             throw h5.bad("unsupported: a weights-only file holds no architecture, and its layers ("
-                    + preview(names) + ") are not keras.applications.MobileNet's (conv1 ... conv_pw_13)");
+                    + preview(names) + ") are not keras.applications.MobileNet's (conv1 ... conv_pw_13) nor"
+                    + " MobileNetV2's (Conv1 ... block_16_project, Conv_1)");
         }
         int[] last = firstWeightShape(h5, "conv_pw_13");
         int[] preds = names.contains("conv_preds") ? firstWeightShape(h5, "conv_preds") : null;
         return applications(h5, path, defaultSize, last, preds);
     }
 
+    /**
+     * keras.applications.MobileNetV2: the alpha whose widths give Conv1's, block_16_project's and
+     * Conv_1's output channels (the published ones first, then the file name's), classes from
+     * {@code predictions}.
+     */
+    private static KerasConfig applicationsV2(H5File h5, Path path, int defaultSize, List<String> names)
+            throws BadInputException {
+        return applicationsV2(h5, path, defaultSize, firstWeightShape(h5, "Conv1"),
+                firstWeightShape(h5, "block_16_project"), firstWeightShape(h5, "Conv_1"),
+                names.contains("predictions") ? firstWeightShape(h5, "predictions") : null);
+    }
+
+    private static KerasConfig applicationsV2(H5File h5, Path path, int defaultSize, int[] stemShape, int[] lastShape,
+            int[] topShape, int[] preds) throws BadInputException {
+        if (stemShape.length != 4 || lastShape.length != 4 || topShape.length != 4) {
+            throw h5.bad("MobileNetV2's convolution kernels are (KH, KW, Cin, Cout); found "
+                    + java.util.Arrays.toString(stemShape));
+        }
+        int stem = stemShape[3];
+        int last = lastShape[3];
+        int top = topShape[3];
+        if (preds != null && preds.length != 2) {
+            throw h5.bad("predictions' kernel has shape " + java.util.Arrays.toString(preds) + "; expected (C, classes)");
+        }
+        KerasApplications.NameHint hint = KerasApplications.hint(String.valueOf(path.getFileName()));
+        int size = hint != null ? hint.size() : defaultSize;
+        int classes = preds == null ? 0 : preds[1];
+        List<Double> alphas = new java.util.ArrayList<>();
+        if (hint != null) {
+            alphas.add(hint.alpha());
+        }
+        alphas.addAll(List.of(1.0, 0.35, 0.5, 0.75, 1.3, 1.4, last / 320.0, stem / 32.0));
+        for (double a : alphas) {
+            if (!(a > 0 && a <= 4)) {
+                continue;
+            }
+            MobileNetV2Spec spec = new MobileNetV2Spec(a, org.mobilenet.engine.arch.Resolution.square(size), classes,
+                    true);
+            if (spec.width(32) == stem && spec.width(320) == last && spec.lastWidth() == top) {
+                return KerasApplications.mobileNetV2(spec, classes);
+            }
+        }
+        throw h5.bad("unsupported: the MobileNetV2 layers' widths (" + stem + ", ..., " + last + ", " + top
+                + ") follow no width multiplier");
+    }
+
     /** A lone Keras 3 weights file: read as keras.applications.MobileNet (conv2d_13 is conv_pw_13). */
     private static KerasConfig applicationsKeras3(H5File h5, Path path, int defaultSize) throws BadInputException {
+        // MobileNetV2: 17 depthwise convs; Conv2D 0 is Conv1, 1 block 0's projection, 2N and 2N + 1 block N's
+        // expansion and projection, 34 Conv_1; the classifier is Dense.
+        if (h5.isDataset("layers/depthwise_conv2d_16/vars/0") && !h5.isGroup("layers/depthwise_conv2d_17")
+                && h5.isDataset("layers/conv2d_34/vars/0")) {
+            return applicationsV2(h5, path, defaultSize, h5.floats("layers/conv2d/vars/0", null).shape(),
+                    h5.floats("layers/conv2d_33/vars/0", null).shape(), h5.floats("layers/conv2d_34/vars/0", null).shape(),
+                    h5.isDataset("layers/dense/vars/0") ? h5.floats("layers/dense/vars/0", null).shape() : null);
+        }
         if (!h5.isDataset("layers/conv2d_13/vars/0") || !h5.isDataset("layers/depthwise_conv2d_12/vars/0")
                 || h5.isGroup("layers/depthwise_conv2d_13")) {
             throw h5.bad("unsupported: a Keras 3 weights file holds no architecture, and its layers are not"
-                    + " keras.applications.MobileNet's (13 depthwise and 14 or 15 Conv2D layers); read the .keras"
-                    + " archive instead");
+                    + " keras.applications.MobileNet's (13 depthwise and 14 or 15 Conv2D layers) nor MobileNetV2's;"
+                    + " read the .keras archive instead");
         }
         int[] last = h5.floats("layers/conv2d_13/vars/0", null).shape();
         int[] preds = h5.isDataset("layers/conv2d_14/vars/0") ? h5.floats("layers/conv2d_14/vars/0", null).shape()

@@ -255,6 +255,46 @@ class KerasExportTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void mobileNetV2ExportsAsKerasApplicationsMobileNetV2InEveryKerasFormat() throws Exception {
+        Model v2 = TfliteImporter.load(SharedData.model("mobilenet_v2_1.0_224_quant.tflite"));
+        Files.createDirectories(dir.resolve("v2"));
+        Path h5 = dir.resolve("v2/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5");
+        ModelFiles.save(v2, h5, ModelFiles.SaveOptions.defaults());
+        Map<String, Object> dump = h5wasm(h5);
+        Map<String, Object> groups = (Map<String, Object>) dump.get("groups");
+        List<String> names = (List<String>) ((Map<String, Object>) groups.get("/")).get("layer_names");
+        for (String n : List.of("Conv1", "bn_Conv1", "Conv1_relu", "expanded_conv_depthwise",
+                "expanded_conv_project_BN", "block_1_pad", "block_2_add", "block_16_project", "Conv_1", "Conv_1_bn",
+                "out_relu", "global_average_pooling2d", "predictions")) {
+            assertTrue(names.contains(n), n + " in " + names);
+        }
+        assertTrue(names.indexOf("block_1_pad") < names.indexOf("block_1_depthwise"));
+        Map<String, Object> preds = (Map<String, Object>) ((Map<String, Object>) dump.get("datasets"))
+                .get("/predictions/predictions/kernel:0");
+        assertArrayEquals(new int[] {1280, 1000}, ints(preds.get("shape")));
+        float[] x = new ImagePreprocessor(Preprocessing.tensorflow(), 224)
+                .apply(new ImageLoader().load(SharedData.image("cat.bmp")));
+        Model fromH5 = ModelFiles.load(h5);
+        assertTrue(fromH5.architecture() instanceof org.mobilenet.engine.arch.MobileNetV2Spec, fromH5.describe());
+        assertEquals(1000, fromH5.classes());
+        float[] p = Network.compile(fromH5).forward(x, 1);
+        int top = 0;
+        for (int i = 0; i < p.length; i++) {
+            top = p[i] > p[top] ? i : top;
+        }
+        assertEquals(285, top, "Egyptian cat, 286 in the 1001 classes");
+        for (String other : new String[] {"v2.keras", "v2.weights.h5"}) {
+            Path f = dir.resolve("v2/" + other);
+            ModelFiles.save(v2, f, ModelFiles.SaveOptions.defaults());
+            float[] q = Network.compile(ModelFiles.load(f)).forward(x, 1);
+            for (int i = 0; i < p.length; i++) {
+                assertEquals(p[i], q[i], 1e-6, other + " output " + i);
+            }
+        }
+    }
+
+    @Test
     void unfoldedBatchNormWithKerasEpsilonIsWrittenAsItIs() throws Exception {
         ModelSpec spec = new ModelSpec(0.25, 128, 10, Variant.SEPARABLE, Padding.TF_SAME, true);
         Model m = SeededInit.create(spec, 3);
