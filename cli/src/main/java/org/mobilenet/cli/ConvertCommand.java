@@ -23,8 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "Convert a MobileNet (v1, v2 or another layer graph) between ONNX, safetensors and Keras (or from TFLite); formats follow the file extensions.",
             "ONNX is written NCHW with BatchNorm folded, ReLU6 as Clip, a symbolic batch dimension N and the",
             "architecture, preprocessing and labels in its metadata. Keras output (.h5 legacy weights, .weights.h5, .keras)",
-            "is keras.applications.MobileNet (MobileNet v1; a 1001-class model loses its background class). The output is",
-            "written atomically.",
+            "is keras.applications.MobileNet or MobileNetV2 (a 1001-class model loses its background class). The output",
+            "is written atomically.",
         })
 public final class ConvertCommand implements Callable<Integer> {
 
