@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Padding;
+import org.mobilenet.engine.arch.Resolution;
 import org.mobilenet.engine.arch.Variant;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.SeededInit;
@@ -32,8 +34,13 @@ class KerasFuzzTest {
         Model tiny = SeededInit.create(new ModelSpec(0.25, 32, 10, Variant.SEPARABLE, Padding.TF_SAME, true), 2);
         Path f = tmp.resolve("seed.h5");
         ModelFiles.save(tiny, f, ModelFiles.SaveOptions.defaults());
+        // And a MobileNet v2, read back as keras.applications.MobileNetV2 from its layer names.
+        Model v2 = SeededInit.create(new MobileNetV2Spec(0.35, Resolution.square(32), 10, true), 3);
+        Path g = tmp.resolve("seed-v2.h5");
+        ModelFiles.save(v2, g, ModelFiles.SaveOptions.defaults());
         FuzzCampaign c = new FuzzCampaign("keras-h5", tmp, "h5", ModelFiles::load, 64, 32 * MB);
-        report("keras-h5", c.run(List.of(Files.readAllBytes(f)), FuzzCampaign.iterations(500), FuzzCampaign.seed()));
+        report("keras-h5", c.run(List.of(Files.readAllBytes(f), Files.readAllBytes(g)), FuzzCampaign.iterations(500),
+                FuzzCampaign.seed()));
     }
 
     @Test
