@@ -30,12 +30,13 @@ import org.mobilenet.io.keras.KerasConfig.ConfigException;
  *       {@code model_weights/<layer>/} as its {@code weight_names} list them;</li>
  *   <li>weights only, {@code save_weights("w.h5")}: root attribute {@code layer_names}, a group per
  *       layer; the file holds no architecture, so it is read as {@code keras.applications.MobileNet}
- *       ({@link KerasApplications}) when its layer names are that model's, with alpha and classes
- *       from the weights' shapes and the input size from a keras.applications file name
- *       ({@code mobilenet_5_0_160_tf.h5}) or the default;</li>
+ *       or {@code MobileNetV2} ({@link KerasApplications}) when its layer names are that model's, with
+ *       alpha and classes from the weights' shapes and the input size from a keras.applications file
+ *       name ({@code mobilenet_5_0_160_tf.h5}) or the default;</li>
  *   <li>Keras 3 weights ({@code .weights.h5}, and {@code model.weights.h5} inside a .keras archive):
  *       {@code layers/<snake_case class>[_N]/vars/<i>}, matched to the layers of the archive's
- *       {@code config.json}, or for a lone .weights.h5 to keras.applications.MobileNet's.</li>
+ *       {@code config.json}, or for a lone .weights.h5 to keras.applications.MobileNet's or
+ *       MobileNetV2's.</li>
  * </ul>
  * The layers become an engine graph ({@link KerasGraphBuilder}), recognized as a MobileNet v1 or v2
  * where it is one ({@link StandardArchitectures}; tensors then take the generator's names), else
