@@ -47,15 +47,19 @@ interface KerasWeights {
     /**
      * Keras 3's layout ({@code model.weights.h5} in a .keras archive, {@code .weights.h5}): the
      * variables of the k-th layer of a class (counting in the model's layer order from 0) under
-     * {@code layers/<snake_case class>[_k]/vars/<i>}, so the config decides which is which.
+     * {@code layers/<snake_case class>[_k]/vars/<i>} ({@code _layer_checkpoint_dependencies/...} in
+     * tf.keras 2.13 to 2.15's archives), so the config decides which is which.
      */
-    static KerasWeights keras3(H5File h5, List<KerasLayer> layers) {
+    static KerasWeights keras3(H5File h5, List<KerasLayer> layers) throws BadInputException {
+        // tf.keras 2.13 to 2.15 wrote .keras archives with the layers under this name instead.
+        String top = !h5.isGroup("layers") && h5.isGroup("_layer_checkpoint_dependencies")
+                ? "_layer_checkpoint_dependencies/" : "layers/";
         Map<String, String> paths = new HashMap<>();
         Map<String, Integer> used = new HashMap<>();
         for (KerasLayer l : layers) {
             String base = snakeCase(l.className());
             int k = used.merge(base, 1, Integer::sum) - 1;
-            paths.put(l.name(), "layers/" + (k == 0 ? base : base + "_" + k));
+            paths.put(l.name(), top + (k == 0 ? base : base + "_" + k));
         }
         return (layer, shapes) -> {
             String vars = paths.get(layer.name()) + "/vars";

@@ -187,6 +187,9 @@ class KerasImportTest {
         Path archive = dir.resolve("v2like.keras");
         KerasTestModels.writeArchive(t, archive);
         assertClose(run(m, x), run(ModelFiles.load(archive), x), 1e-6);
+        Path tfKeras = dir.resolve("v2like-tf213.keras");
+        KerasTestModels.writeArchive(t, tfKeras, "_layer_checkpoint_dependencies");
+        assertClose(run(m, x), run(ModelFiles.load(tfKeras), x), 1e-6);
     }
 
     @Test

@@ -488,9 +488,14 @@ final class KerasTestModels {
 
     /** Keras 3's weights: layers/<snake_case class>[_N]/vars/<i>. */
     static void writeKeras3Weights(List<Layer> layers, Path file) {
+        writeKeras3Weights(layers, file, "layers");
+    }
+
+    /** The same with the layers under {@code top} (tf.keras 2.13 to 2.15: _layer_checkpoint_dependencies). */
+    static void writeKeras3Weights(List<Layer> layers, Path file, String top) {
         Map<String, Integer> count = new HashMap<>();
         try (WritableHdfFile h = HdfFile.write(file)) {
-            WritableGroup ls = h.putGroup("layers");
+            WritableGroup ls = h.putGroup(top);
             for (Layer l : layers) {
                 String base = l.cls().replaceAll("(.)([A-Z][a-z]+)", "$1_$2").replaceAll("([a-z])([A-Z])", "$1_$2")
                         .toLowerCase(java.util.Locale.ROOT);
@@ -508,9 +513,14 @@ final class KerasTestModels {
 
     /** A .keras archive: config.json, metadata.json, model.weights.h5. */
     static void writeArchive(List<Layer> layers, Path file) throws IOException {
+        writeArchive(layers, file, "layers");
+    }
+
+    /** The same with the weights' layers under {@code top}. */
+    static void writeArchive(List<Layer> layers, Path file, String top) throws IOException {
         Path h5 = Files.createTempFile("keras-test", ".weights.h5");
         try {
-            writeKeras3Weights(layers, h5);
+            writeKeras3Weights(layers, h5, top);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (ZipOutputStream z = new ZipOutputStream(bytes)) {
                 entry(z, "metadata.json", "{\"keras_version\": \"3.6.0\", \"date_saved\": \"2026-11-30@12:00:00\"}"
