@@ -23,6 +23,7 @@ import org.mobilenet.io.image.ImageLoader;
 import org.mobilenet.io.image.ImageOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -44,6 +45,9 @@ public final class ClassifyCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    InputSizeOption inputSize;
 
     /** Standard input for '-' (tests replace it). */
     InputStream stdin = System.in;
@@ -151,7 +155,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         try (ImageInputs inputs = ImageInputs.of(images, stdin)) {
             // With several threads the first images decode while this loads the model.
             bc.run(inputs, () -> {
-                Model m = Session.of(spec).model(model);
+                Model m = inputSize.apply(Session.of(spec).model(model));
                 Preprocessing p = preprocessing(m.preprocessing());
                 int classes = m.classes();
                 List<String> names = m.labels();

@@ -11,6 +11,7 @@ import org.mobilenet.io.ModelFormat;
 import org.mobilenet.io.ModelFormats;
 import org.mobilenet.io.onnx.OnnxExportOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -19,29 +20,33 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code mobilenet convert IN OUT}: between ONNX, safetensors and TFLite. */
 @Command(name = "convert", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         description = {
-            "Convert a MobileNet (v1, v2 or another layer graph) between ONNX, TFLite and safetensors; formats follow the file extensions.",
-            "ONNX is written NCHW with BatchNorm folded, ReLU6 as Clip, a symbolic batch dimension N and the",
-            "architecture, preprocessing and labels in its metadata. TFLite is written NHWC (schema 3) with fused",
+            "Convert a MobileNet (v1, v2 or another layer graph) between ONNX, TFLite, safetensors and Keras; formats follow",
+            "the file extensions. ONNX is written NCHW with BatchNorm folded, ReLU6 as Clip, a symbolic batch dimension N",
+            "and the architecture, preprocessing and labels in its metadata. TFLite is written NHWC (schema 3) with fused",
             "activations, SAME/VALID padding or a PAD, and the labels and normalization as TFLite metadata.",
             "A quantized model stays quantized: TFLite with its own integers, scales and zero points, ONNX as",
-            "QuantizeLinear/DequantizeLinear (QDQ); --dequantize writes the float model instead.",
-            "The output is written atomically.",
+            "QuantizeLinear/DequantizeLinear (QDQ); --dequantize writes the float model instead. Keras output (.h5 legacy",
+            "weights, .weights.h5, .keras) is keras.applications.MobileNet or MobileNetV2, in float (a 1001-class model",
+            "loses its background class). The output is written atomically.",
         })
 public final class ConvertCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "The model to read (.onnx, .safetensors or .tflite).")
+    @Mixin
+    InputSizeOption inputSize;
+
+    @Parameters(index = "0", paramLabel = "IN", description = "The model to read (.onnx, .safetensors, .tflite, .h5, .weights.h5 or .keras).")
     Path in;
 
-    @Parameters(index = "1", paramLabel = "OUT", description = "The file to write (.onnx, .safetensors or .tflite).")
+    @Parameters(index = "1", paramLabel = "OUT", description = "The file to write (.onnx, .safetensors, .tflite, .h5, .weights.h5 or .keras).")
     Path out;
 
-    @Option(names = "--from", paramLabel = "FORMAT", description = "Input format (onnx, safetensors, tflite), overriding IN's extension.")
+    @Option(names = "--from", paramLabel = "FORMAT", description = "Input format (onnx, safetensors, tflite, keras-h5, keras), overriding IN's extension.")
     String from;
 
-    @Option(names = "--to", paramLabel = "FORMAT", description = "Output format (onnx, safetensors, tflite), overriding OUT's extension.")
+    @Option(names = "--to", paramLabel = "FORMAT", description = "Output format (onnx, safetensors, tflite, keras-h5, keras), overriding OUT's extension.")
     String to;
 
     @Option(names = "--opset", defaultValue = "13", paramLabel = "N",
@@ -103,12 +108,15 @@ public final class ConvertCommand implements Callable<Integer> {
         if (!force && Files.exists(out)) {
             throw new OutputException(out, "already exists (use --force to overwrite)");
         }
-        Model model = ModelFiles.load(in, inFormat);
+        Model model = inputSize.apply(ModelFiles.load(in, inFormat));
         if (dequantize) {
             model = model.dequantized();
         }
         if (noSoftmax) {
             model = withoutSoftmax(model);
+        }
+        for (String note : outFormat.writeNotes(model)) {
+            spec.commandLine().getErr().println("note: " + note);
         }
         try {
             ModelFiles.save(model, out, outFormat, new ModelFiles.SaveOptions(onnx, force));

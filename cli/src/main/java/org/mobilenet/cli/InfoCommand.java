@@ -29,6 +29,7 @@ import org.mobilenet.io.ModelFormats;
 import org.mobilenet.io.onnx.OnnxImport;
 import org.mobilenet.io.onnx.OnnxImporter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -42,6 +43,9 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    InputSizeOption inputSize;
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "The model, as MODEL (the same option as in the other commands).")
     Path modelOption;
@@ -66,7 +70,7 @@ public final class InfoCommand implements Callable<Integer> {
         Model model;
         if (f == ModelFormats.ONNX) {
             OnnxImport imp = OnnxImporter.read(file);
-            model = imp.model();
+            model = inputSize.apply(imp.model());
             info.put("opset", imp.opset());
             info.put("irVersion", imp.irVersion());
             info.put("producer", imp.producer());
@@ -74,7 +78,7 @@ public final class InfoCommand implements Callable<Integer> {
             info.put("output", Map.of("name", imp.outputName(), "shape", List.of("N", Integer.toString(model.outputSize()))));
             info.put("activation", imp.activation());
         } else {
-            model = ModelFiles.load(file, f);
+            model = inputSize.apply(ModelFiles.load(file, f));
             info.put("input", Map.of("name", "input", "shape", List.of("N", Integer.toString(model.inputHeight()),
                     Integer.toString(model.inputWidth()), "3"), "layout", "NHWC"));
             info.put("output", Map.of("name", "output", "shape", List.of("N", Integer.toString(model.outputSize()))));

@@ -46,6 +46,9 @@ public final class ProfileCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
+    InputSizeOption inputSize;
+
+    @Mixin
     ArchitectureOptions arch;
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE",
@@ -116,7 +119,7 @@ public final class ProfileCommand implements Callable<Integer> {
             if (arch.anyGiven(spec)) {
                 throw new IllegalArgumentException("give either --model or --alpha/--resolution/--classes/--variant");
             }
-            return Session.of(spec).model(modelFile);
+            return inputSize.apply(Session.of(spec).model(modelFile));
         }
         return arch.anyGiven(spec) ? null : Session.of(spec).model().orElse(null);
     }

@@ -22,6 +22,7 @@ import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.ModelFormat;
 import org.mobilenet.io.ModelFormats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,6 +38,9 @@ public final class ShrinkCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    InputSizeOption inputSize;
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE",
             description = "The trained source model (in the shell, the loaded model by default).")
@@ -112,7 +116,7 @@ public final class ShrinkCommand implements Callable<Integer> {
         if (output != null && !dryRun && !force && output.toFile().exists()) {
             throw new OutputException(output, "already exists (use --force to overwrite)");
         }
-        Model source = Session.of(spec).model(model);
+        Model source = inputSize.apply(Session.of(spec).model(model));
         if (family != null && !family.equals(source.graph().family())) {
             throw new IllegalArgumentException("--arch " + arch.trim() + ", but the source is " + source.describe());
         }

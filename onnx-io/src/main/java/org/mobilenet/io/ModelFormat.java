@@ -44,6 +44,14 @@ public interface ModelFormat {
      */
     void write(Model model, Path file, ModelFiles.SaveOptions options) throws IOException;
 
+    /**
+     * What writing {@code model} in this format changes or drops, one line each (for a note on
+     * stderr); empty when the file holds the model as it is.
+     */
+    default List<String> writeNotes(Model model) {
+        return List.of();
+    }
+
     /** True when {@code file}'s name ends with one of {@link #extensions()} (case-insensitive). */
     default boolean matches(Path file) {
         return ModelFormats.extensionOf(file, this) != null;

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.mobilenet.io.keras.KerasArchiveFormat;
+import org.mobilenet.io.keras.KerasH5Format;
 import org.mobilenet.io.onnx.OnnxFormat;
 import org.mobilenet.io.safetensors.SafetensorsFormat;
 import org.mobilenet.io.tflite.TfliteFormat;
@@ -14,9 +16,11 @@ public final class ModelFormats {
     public static final ModelFormat ONNX = new OnnxFormat();
     public static final ModelFormat SAFETENSORS = new SafetensorsFormat();
     public static final ModelFormat TFLITE = new TfliteFormat();
+    public static final ModelFormat KERAS_H5 = new KerasH5Format();
+    public static final ModelFormat KERAS = new KerasArchiveFormat();
 
     /** Every known format, in the order messages list them. */
-    public static final List<ModelFormat> ALL = List.of(ONNX, SAFETENSORS, TFLITE);
+    public static final List<ModelFormat> ALL = List.of(ONNX, SAFETENSORS, TFLITE, KERAS_H5, KERAS);
 
     private ModelFormats() {
     }

@@ -1,0 +1,647 @@
+package org.mobilenet.io.keras;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.mobilenet.engine.arch.Activation;
+import org.mobilenet.engine.arch.LayerGraph;
+import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.arch.Padding;
+import org.mobilenet.engine.arch.Pads;
+import org.mobilenet.engine.arch.Shape;
+import org.mobilenet.engine.model.Preprocessing;
+import org.mobilenet.engine.model.Tensor;
+import org.mobilenet.engine.model.TensorNames;
+import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.keras.KerasConfig.ConfigException;
+
+/**
+ * Walks a Keras model's layers ({@link KerasConfig}) and maps them onto the engine's layers, reading
+ * each layer's weights ({@link KerasWeights}) into the engine's layouts. What it takes:
+ * InputLayer; Rescaling right after the input (folded into the preprocessing); Conv2D and
+ * DepthwiseConv2D (channels last, square kernels, no dilation or groups, depth multiplier 1) with
+ * {@code same} or {@code valid} padding, a ZeroPadding2D before them added to their pads;
+ * BatchNormalization after a convolution (its epsilon kept per layer); ReLU (no max, or max 6),
+ * Activation (relu, relu6, softmax, linear) and a layer's own {@code activation}; GlobalAveragePooling2D;
+ * after pooling Dense, a 1x1 Conv2D classifier (keras.applications' {@code conv_preds}), Softmax,
+ * and Reshape, Flatten and Dropout as no-ops; Add of the chain and an earlier layer (MobileNet v2's
+ * residuals). A model that branches otherwise, or any other layer, is refused, naming it.
+ *
+ * <p>Layouts: Conv2D kernels are HWIO {@code (KH, KW, Cin, Cout)}, DepthwiseConv2D kernels
+ * {@code (KH, KW, C, 1)}, Dense kernels {@code (Cin, Cout)}; they become {@code [Cout, Cin, KH, KW]},
+ * {@code [C, 1, KH, KW]} and {@code [Cout, Cin]}.
+ */
+final class KerasGraphBuilder {
+
+    /**
+     * The mapped network.
+     *
+     * @param graph         the engine layers, named after the Keras layers
+     * @param tensors       their tensors, BatchNorm unfolded ({@code L_bn.*}) when every BatchNormalization
+     *                      has the same epsilon, else folded into weights and biases
+     * @param epsilon       that common epsilon (1e-3, Keras's default, when there is no BatchNormalization)
+     * @param preprocessing {@code x / 127.5 - 1}, or what a leading Rescaling layer does
+     */
+    record Result(LayerGraph graph, Map<String, Tensor> tensors, float epsilon, Preprocessing preprocessing) {
+    }
+
+    /** Keras's BatchNormalization default, and keras.applications' MobileNet's. */
+    static final float DEFAULT_EPSILON = 1e-3f;
+
+    private final KerasWeights weights;
+    private final List<LayerSpec> layers = new ArrayList<>();
+    private final Map<String, Tensor> tensors = new LinkedHashMap<>();
+    private final Map<String, Float> epsilons = new LinkedHashMap<>();
+    /** For each Keras layer seen, the engine layer whose output is its output (-1: the input). */
+    private final Map<String, Integer> producer = new HashMap<>();
+    private Shape input;
+    private Pads pendingPads;
+    private String pendingPadsFrom;
+    private boolean pooled;
+    private Preprocessing preprocessing = Preprocessing.tensorflow();
+
+    private KerasGraphBuilder(KerasWeights weights) {
+        this.weights = weights;
+    }
+
+    /**
+     * Maps {@code config}; {@code defaultSize} is the input side when the config leaves it open.
+     *
+     * @throws ConfigException        when the model is not one the engine runs (naming the layer)
+     * @throws BadInputException      when the weights are missing or of the wrong shape
+     */
+    static Result build(KerasConfig config, int defaultSize, KerasWeights weights)
+            throws ConfigException, BadInputException {
+        KerasGraphBuilder b = new KerasGraphBuilder(weights);
+        b.input = new Shape(config.inputH() > 0 ? config.inputH() : defaultSize,
+                config.inputW() > 0 ? config.inputW() : defaultSize, 3);
+        for (KerasLayer l : config.layers()) {
+            b.add(l);
+        }
+        return b.finish();
+    }
+
+    private Shape current() {
+        return layers.isEmpty() ? input : layers.get(layers.size() - 1).out();
+    }
+
+    private int currentIndex() {
+        return layers.size() - 1;
+    }
+
+    private void add(KerasLayer l) throws ConfigException, BadInputException {
+        String cls = l.className();
+        if (cls.equals("InputLayer")) {
+            if (!l.inbound().isEmpty() || !layers.isEmpty()) {
+                throw new ConfigException("unsupported: input layer '" + l.name() + "' is not the model's only input");
+            }
+            producer.put(l.name(), -1);
+            return;
+        }
+        if (cls.equals("Add")) {
+            addResidual(l);
+            return;
+        }
+        readsCurrent(l);
+        switch (cls) {
+            case "Rescaling" -> rescaling(l);
+            case "ZeroPadding2D" -> zeroPadding(l);
+            case "Conv2D" -> conv(l, false);
+            case "DepthwiseConv2D" -> conv(l, true);
+            case "BatchNormalization" -> batchNorm(l);
+            case "ReLU" -> activation(l, relu(l));
+            case "Activation" -> activationLayer(l, string(l, "activation"));
+            case "Softmax" -> softmax(l);
+            case "GlobalAveragePooling2D" -> pool(l);
+            case "Dense" -> dense(l);
+            case "Reshape", "Flatten", "Dropout" -> noOp(l);
+            default -> throw new ConfigException("unsupported: layer '" + l.name() + "' is a " + cls
+                    + "; the MobileNet import takes InputLayer, Rescaling, ZeroPadding2D, Conv2D, DepthwiseConv2D,"
+                    + " BatchNormalization, ReLU, Activation, GlobalAveragePooling2D, Reshape, Flatten, Dropout,"
+                    + " Dense, Softmax and Add");
+        }
+        producer.put(l.name(), currentIndex());
+    }
+
+    /** The layer reads the chain's current output (and nothing else). */
+    private void readsCurrent(KerasLayer l) throws ConfigException {
+        if (l.inbound().size() != 1) {
+            throw new ConfigException("unsupported: layer '" + l.name() + "' reads " + l.inbound().size()
+                    + " tensors; expected one (a chain of layers)");
+        }
+        String from = l.inbound().get(0);
+        Integer p = producer.get(from);
+        if (p == null) {
+            throw new ConfigException("layer '" + l.name() + "' reads '" + from + "', which is not an earlier layer");
+        }
+        if (p != currentIndex() || (pendingPads != null && !from.equals(pendingPadsFrom))) {
+            throw new ConfigException("unsupported: layer '" + l.name() + "' reads '" + from
+                    + "', not the output of the layer before it (the model branches)");
+        }
+        if (pendingPads != null && !l.className().equals("Conv2D") && !l.className().equals("DepthwiseConv2D")) {
+            throw new ConfigException("unsupported: ZeroPadding2D '" + pendingPadsFrom + "' is followed by "
+                    + l.className() + " '" + l.name() + "', not by a convolution");
+        }
+    }
+
+    private void rescaling(KerasLayer l) throws ConfigException {
+        if (!layers.isEmpty() || pendingPads != null) {
+            throw new ConfigException("unsupported: Rescaling layer '" + l.name() + "' is not right after the input");
+        }
+        double scale = number(l, "scale", 1);
+        double offset = number(l, "offset", 0);
+        if (!(scale > 0) || !Double.isFinite(offset)) {
+            throw new ConfigException("unsupported: Rescaling layer '" + l.name() + "' has scale " + scale);
+        }
+        // x = p * scale + offset = (p - mean) / std with std = 1 / scale and mean = -offset / scale.
+        preprocessing = Preprocessing.uniform((float) (-offset / scale), (float) (1 / scale));
+    }
+
+    private void zeroPadding(KerasLayer l) throws ConfigException {
+        if (pooled) {
+            throw new ConfigException("unsupported: ZeroPadding2D '" + l.name() + "' after pooling");
+        }
+        requireChannelsLast(l);
+        int[] p = padding(l);
+        Pads add = new Pads(p[0], p[2], p[1], p[3]);
+        pendingPads = pendingPads == null ? add : new Pads(pendingPads.top() + add.top(),
+                pendingPads.left() + add.left(), pendingPads.bottom() + add.bottom(), pendingPads.right() + add.right());
+        pendingPadsFrom = l.name();
+        // The padded map is the same engine tensor, read by the next convolution with larger pads.
+    }
+
+    /** {@code padding} as ((top, bottom), (left, right)), or one int, or (symmetric h, symmetric w). */
+    private static int[] padding(KerasLayer l) throws ConfigException {
+        Object v = l.get("padding");
+        if (v instanceof Long n) {
+            return new int[] {n.intValue(), n.intValue(), n.intValue(), n.intValue()};
+        }
+        List<Object> two = KerasConfig.list(v, l.name() + "'s padding");
+        if (two.size() != 2) {
+            throw new ConfigException("layer '" + l.name() + "' has padding " + v + "; expected two pairs");
+        }
+        int[] out = new int[4];
+        for (int i = 0; i < 2; i++) {
+            Object side = two.get(i);
+            if (side instanceof List<?> pair) {
+                if (pair.size() != 2) {
+                    throw new ConfigException("layer '" + l.name() + "' has padding " + v + "; expected two pairs");
+                }
+                out[2 * i] = small(pair.get(0), l);
+                out[2 * i + 1] = small(pair.get(1), l);
+            } else {
+                out[2 * i] = small(side, l);
+                out[2 * i + 1] = out[2 * i];
+            }
+        }
+        return out;
+    }
+
+    private static int small(Object o, KerasLayer l) throws ConfigException {
+        long v = KerasConfig.integer(o, l.name() + "'s padding");
+        if (v < 0 || v > 64) {
+            throw new ConfigException("unsupported: layer '" + l.name() + "' pads by " + v);
+        }
+        return (int) v;
+    }
+
+    private void conv(KerasLayer l, boolean depthwise) throws ConfigException, BadInputException {
+        requireChannelsLast(l);
+        int k = square(l, "kernel_size");
+        int stride = square(l, "strides");
+        if (square(l, "dilation_rate") != 1 || (l.get("groups") != null && integer(l, "groups") != 1)) {
+            throw new ConfigException("unsupported: " + l.className() + " '" + l.name() + "' is dilated or grouped");
+        }
+        boolean bias = bool(l, "use_bias", true);
+        Shape in = current();
+        if (pooled) {
+            if (depthwise || k != 1 || stride != 1 || pendingPads != null) {
+                throw new ConfigException("unsupported: " + l.className() + " '" + l.name()
+                        + "' after pooling; expected a 1x1 classifier");
+            }
+            int classes = (int) integer(l, "filters");
+            fc(l, classes, bias, activationOf(l), new int[] {1, 1, in.c(), classes});
+            return;
+        }
+        String padding = string(l, "padding");
+        Pads pads = switch (padding) {
+            case "same" -> Padding.TF_SAME.pads(in.h(), in.w(), k, stride);
+            case "valid" -> Pads.NONE;
+            default -> throw new ConfigException("unsupported: " + l.className() + " '" + l.name()
+                    + "' has padding '" + padding + "'");
+        };
+        if (pendingPads != null) {
+            pads = new Pads(pads.top() + pendingPads.top(), pads.left() + pendingPads.left(),
+                    pads.bottom() + pendingPads.bottom(), pads.right() + pendingPads.right());
+            pendingPads = null;
+            pendingPadsFrom = null;
+        }
+        int outC;
+        LayerKind kind;
+        List<int[]> shapes = new ArrayList<>();
+        if (depthwise) {
+            if (l.get("depth_multiplier") != null && integer(l, "depth_multiplier") != 1) {
+                throw new ConfigException("unsupported: DepthwiseConv2D '" + l.name() + "' has depth multiplier "
+                        + l.get("depth_multiplier") + "; expected 1");
+            }
+            outC = in.c();
+            kind = LayerKind.DEPTHWISE;
+            shapes.add(new int[] {k, k, in.c(), 1});
+        } else {
+            outC = (int) integer(l, "filters");
+            kind = k == 1 && stride == 1 && pads.equals(Pads.NONE) ? LayerKind.POINTWISE : LayerKind.CONV;
+            shapes.add(new int[] {k, k, in.c(), outC});
+        }
+        if (outC < 1 || outC > 1 << 16) {
+            throw new ConfigException("unsupported: " + l.className() + " '" + l.name() + "' has " + outC + " filters");
+        }
+        if (bias) {
+            shapes.add(new int[] {outC});
+        }
+        if (in.h() + pads.top() + pads.bottom() < k || in.w() + pads.left() + pads.right() < k) {
+            throw new ConfigException(l.className() + " '" + l.name() + "': its " + k + "x" + k + " kernel is larger"
+                    + " than its padded " + in.h() + "x" + in.w() + " input");
+        }
+        Shape out = new Shape((in.h() + pads.top() + pads.bottom() - k) / stride + 1,
+                (in.w() + pads.left() + pads.right() - k) / stride + 1, outC);
+        List<H5File.Array> w = weights.read(l, shapes);
+        String name = l.name();
+        Activation act = activationOf(l);
+        if (act == null) {
+            throw new ConfigException("unsupported: " + l.className() + " '" + l.name() + "' ends in softmax");
+        }
+        layers.add(new LayerSpec(name, kind, k, stride, pads, in, out, act, null));
+        tensors.put(TensorNames.weight(name), new Tensor(weightShape(kind, outC, in.c(), k),
+                depthwise ? depthwiseToTorch(w.get(0).data(), k, outC) : hwioToTorch(w.get(0).data(), k, in.c(), outC)));
+        if (bias) {
+            tensors.put(TensorNames.bias(name), new Tensor(new int[] {outC}, w.get(1).data()));
+        }
+    }
+
+    private static int[] weightShape(LayerKind kind, int outC, int inC, int k) {
+        return kind == LayerKind.DEPTHWISE ? new int[] {outC, 1, k, k} : new int[] {outC, inC, k, k};
+    }
+
+    /** HWIO {@code (k, k, Cin, Cout)} to {@code [Cout, Cin, k, k]}. */
+    static float[] hwioToTorch(float[] w, int k, int in, int out) {
+        float[] t = new float[w.length];
+        for (int y = 0; y < k; y++) {
+            for (int x = 0; x < k; x++) {
+                for (int i = 0; i < in; i++) {
+                    for (int o = 0; o < out; o++) {
+                        t[((o * in + i) * k + y) * k + x] = w[((y * k + x) * in + i) * out + o];
+                    }
+                }
+            }
+        }
+        return t;
+    }
+
+    /** {@code (k, k, C, 1)} to {@code [C, 1, k, k]}. */
+    static float[] depthwiseToTorch(float[] w, int k, int c) {
+        float[] t = new float[w.length];
+        for (int y = 0; y < k; y++) {
+            for (int x = 0; x < k; x++) {
+                for (int ch = 0; ch < c; ch++) {
+                    t[(ch * k + y) * k + x] = w[(y * k + x) * c + ch];
+                }
+            }
+        }
+        return t;
+    }
+
+    private void batchNorm(KerasLayer l) throws ConfigException, BadInputException {
+        LayerSpec target = layers.isEmpty() ? null : layers.get(currentIndex());
+        if (target == null || !(target.kind() == LayerKind.CONV || target.kind() == LayerKind.DEPTHWISE
+                || target.kind() == LayerKind.POINTWISE) || target.activation() != Activation.NONE
+                || epsilons.containsKey(target.name())) {
+            throw new ConfigException("unsupported: BatchNormalization '" + l.name() + "' does not directly follow"
+                    + " a convolution without activation");
+        }
+        Object axis = l.get("axis");
+        if (axis instanceof List<?> a && a.size() == 1) {
+            axis = a.get(0);
+        }
+        if (axis != null && !(axis instanceof Long n && (n == -1 || n == 3))) {
+            throw new ConfigException("unsupported: BatchNormalization '" + l.name() + "' normalizes axis " + axis
+                    + "; expected the channels (-1)");
+        }
+        double eps = number(l, "epsilon", DEFAULT_EPSILON);
+        if (!(eps >= 0) || eps > 1) {
+            throw new ConfigException("BatchNormalization '" + l.name() + "' has epsilon " + eps);
+        }
+        boolean scale = bool(l, "scale", true);
+        boolean center = bool(l, "center", true);
+        int c = target.outChannels();
+        List<int[]> shapes = new ArrayList<>();
+        for (int i = (scale ? 0 : 1) + (center ? 0 : 1); i < 4; i++) {
+            shapes.add(new int[] {c});
+        }
+        List<H5File.Array> v = weights.read(l, shapes);
+        int i = 0;
+        float[] gamma = scale ? v.get(i++).data() : filled(c, 1f);
+        float[] beta = center ? v.get(i++).data() : new float[c];
+        float[] mean = v.get(i++).data();
+        float[] var = v.get(i).data();
+        for (float x : var) {
+            if (!(x >= 0) || !Float.isFinite(x)) {
+                throw new ConfigException("BatchNormalization '" + l.name() + "' has a moving variance of " + x);
+            }
+        }
+        String n = target.name();
+        tensors.put(TensorNames.bnGamma(n), new Tensor(new int[] {c}, gamma));
+        tensors.put(TensorNames.bnBeta(n), new Tensor(new int[] {c}, beta));
+        tensors.put(TensorNames.bnMean(n), new Tensor(new int[] {c}, mean));
+        tensors.put(TensorNames.bnVar(n), new Tensor(new int[] {c}, var));
+        epsilons.put(n, (float) eps);
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    /** ReLU's activation: RELU without a max, RELU6 with max 6; leaky or thresholded ones are refused. */
+    private static Activation relu(KerasLayer l) throws ConfigException {
+        double slope = number(l, "negative_slope", 0);
+        double threshold = number(l, "threshold", 0);
+        if (slope != 0 || threshold != 0) {
+            throw new ConfigException("unsupported: ReLU '" + l.name() + "' has negative slope " + slope
+                    + " and threshold " + threshold + "; expected 0");
+        }
+        Object max = l.get("max_value");
+        if (max == null) {
+            return Activation.RELU;
+        }
+        double m = number(l, "max_value", 0);
+        if (m == 6) {
+            return Activation.RELU6;
+        }
+        throw new ConfigException("unsupported: ReLU '" + l.name() + "' clips at " + m + "; expected 6 or none");
+    }
+
+    /** The activation named by a layer's {@code activation}: null for softmax. */
+    private static Activation activationOf(KerasLayer l) throws ConfigException {
+        Object a = l.get("activation");
+        if (a == null) {
+            return Activation.NONE;
+        }
+        return named(l, a);
+    }
+
+    private static Activation named(KerasLayer l, Object a) throws ConfigException {
+        if (!(a instanceof String s)) {
+            throw new ConfigException("unsupported: layer '" + l.name() + "' has activation " + a);
+        }
+        return switch (s) {
+            case "linear" -> Activation.NONE;
+            case "relu" -> Activation.RELU;
+            case "relu6" -> Activation.RELU6;
+            case "softmax" -> null;
+            default -> throw new ConfigException("unsupported: layer '" + l.name() + "' has activation '" + s
+                    + "' (expected relu, relu6, softmax or linear)");
+        };
+    }
+
+    private void activationLayer(KerasLayer l, String a) throws ConfigException {
+        Activation act = named(l, a);
+        if (act == null) {
+            softmax(l);
+        } else if (act != Activation.NONE) {
+            activation(l, act);
+        }
+    }
+
+    /** Sets the last layer's activation, which must have none yet. */
+    private void activation(KerasLayer l, Activation act) throws ConfigException {
+        LayerSpec last = layers.isEmpty() ? null : layers.get(currentIndex());
+        if (last == null || last.activation() != Activation.NONE || !(last.kind() == LayerKind.CONV
+                || last.kind() == LayerKind.DEPTHWISE || last.kind() == LayerKind.POINTWISE
+                || last.kind() == LayerKind.FC)) {
+            throw new ConfigException("unsupported: activation '" + l.name() + "' does not follow a convolution or"
+                    + " dense layer without activation");
+        }
+        layers.set(currentIndex(), last.withActivation(act));
+    }
+
+    private void softmax(KerasLayer l) throws ConfigException {
+        Shape in = current();
+        if (!pooled || layers.get(currentIndex()).kind() != LayerKind.FC) {
+            throw new ConfigException("unsupported: softmax '" + l.name() + "' does not follow the classifier");
+        }
+        layers.add(new LayerSpec(l.name(), LayerKind.SOFTMAX, 1, 1, Pads.NONE, in, in, Activation.NONE, null));
+    }
+
+    private void pool(KerasLayer l) throws ConfigException {
+        requireChannelsLast(l);
+        if (pooled || layers.isEmpty()) {
+            throw new ConfigException("unsupported: GlobalAveragePooling2D '" + l.name() + "' not after the body");
+        }
+        Shape in = current();
+        layers.add(new LayerSpec(l.name(), LayerKind.AVG_POOL, in.h(), 1, Pads.NONE, in, new Shape(1, 1, in.c()),
+                Activation.NONE, null));
+        pooled = true;
+    }
+
+    private void dense(KerasLayer l) throws ConfigException, BadInputException {
+        if (!pooled) {
+            throw new ConfigException("unsupported: Dense '" + l.name() + "' before global pooling");
+        }
+        int units = (int) integer(l, "units");
+        fc(l, units, bool(l, "use_bias", true), activationOf(l), new int[] {current().c(), units});
+    }
+
+    /** A classifier: Dense ({@code kernelShape} (C, units)) or a 1x1 Conv2D ((1, 1, C, units)), then its activation. */
+    private void fc(KerasLayer l, int units, boolean bias, Activation act, int[] kernelShape)
+            throws ConfigException, BadInputException {
+        Shape in = current();
+        if (units < 1 || units > 1 << 20) {
+            throw new ConfigException("unsupported: classifier '" + l.name() + "' has " + units + " outputs");
+        }
+        List<int[]> shapes = new ArrayList<>(List.of(kernelShape));
+        if (bias) {
+            shapes.add(new int[] {units});
+        }
+        List<H5File.Array> w = weights.read(l, shapes);
+        Shape out = new Shape(1, 1, units);
+        layers.add(new LayerSpec(l.name(), LayerKind.FC, 1, 1, Pads.NONE, in, out,
+                act == null ? Activation.NONE : act, null));
+        tensors.put(TensorNames.weight(l.name()), new Tensor(new int[] {units, in.c()},
+                hwioToTorch(w.get(0).data(), 1, in.c(), units)));
+        tensors.put(TensorNames.bias(l.name()), new Tensor(new int[] {units}, bias ? w.get(1).data() : new float[units]));
+        if (act == null) {
+            layers.add(new LayerSpec(l.name() + "_softmax", LayerKind.SOFTMAX, 1, 1, Pads.NONE, out, out,
+                    Activation.NONE, null));
+        }
+    }
+
+    private void noOp(KerasLayer l) throws ConfigException {
+        if (!pooled) {
+            throw new ConfigException("unsupported: " + l.className() + " '" + l.name() + "' before global pooling");
+        }
+        if (l.className().equals("Reshape")) {
+            List<Object> target = KerasConfig.list(l.get("target_shape"), l.name() + "'s target_shape");
+            long n = 1;
+            for (Object d : target) {
+                n *= KerasConfig.integer(d, l.name() + "'s target_shape");
+            }
+            if (n != current().c()) {
+                throw new ConfigException("layer '" + l.name() + "' reshapes " + current().c() + " values to " + target);
+            }
+        }
+    }
+
+    private void addResidual(KerasLayer l) throws ConfigException {
+        if (l.inbound().size() != 2 || pooled || pendingPads != null || layers.isEmpty()) {
+            throw new ConfigException("unsupported: Add '" + l.name() + "' is not a residual add of two feature maps");
+        }
+        Integer a = producer.get(l.inbound().get(0));
+        Integer b = producer.get(l.inbound().get(1));
+        if (a == null || b == null) {
+            throw new ConfigException("Add '" + l.name() + "' reads a layer that is not an earlier one");
+        }
+        int cur = currentIndex();
+        int other = a == cur ? b : a;
+        if ((a != cur && b != cur) || other < 0 || other == cur) {
+            throw new ConfigException("unsupported: Add '" + l.name() + "' does not add the chain's output to an"
+                    + " earlier layer's");
+        }
+        Shape s = current();
+        LayerSpec addend = layers.get(other);
+        if (!addend.out().equals(s)) {
+            throw new ConfigException("Add '" + l.name() + "' adds " + addend.out() + " to " + s);
+        }
+        layers.add(LayerSpec.add(l.name(), s, addend.name()));
+        producer.put(l.name(), currentIndex());
+    }
+
+    private Result finish() throws ConfigException {
+        if (layers.isEmpty()) {
+            throw new ConfigException("the model has no layers the engine runs");
+        }
+        if (pendingPads != null) {
+            throw new ConfigException("unsupported: ZeroPadding2D '" + pendingPadsFrom + "' ends the model");
+        }
+        LayerGraph g;
+        try {
+            g = new LayerGraph(family(layers), input, layers);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        TreeSet<Float> distinct = new TreeSet<>(epsilons.values());
+        if (distinct.size() <= 1) {
+            return new Result(g, tensors, distinct.isEmpty() ? DEFAULT_EPSILON : distinct.first(), preprocessing);
+        }
+        return new Result(g, foldEach(g), DEFAULT_EPSILON, preprocessing);
+    }
+
+    /** Every BatchNorm folded with its own epsilon ({@code Model.foldBatchNorm}'s formula, per layer). */
+    private Map<String, Tensor> foldEach(LayerGraph g) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (LayerSpec l : g.weightedLayers()) {
+            String n = l.name();
+            Tensor w = tensors.get(TensorNames.weight(n));
+            Tensor b = tensors.get(TensorNames.bias(n));
+            Float eps = epsilons.get(n);
+            if (eps == null) {
+                out.put(TensorNames.weight(n), w);
+                if (b != null) {
+                    out.put(TensorNames.bias(n), b);
+                }
+                continue;
+            }
+            float[] gamma = tensors.get(TensorNames.bnGamma(n)).data();
+            float[] beta = tensors.get(TensorNames.bnBeta(n)).data();
+            float[] mean = tensors.get(TensorNames.bnMean(n)).data();
+            float[] var = tensors.get(TensorNames.bnVar(n)).data();
+            int cout = l.outChannels();
+            int per = w.data().length / cout;
+            float[] fw = new float[w.data().length];
+            float[] fb = new float[cout];
+            for (int o = 0; o < cout; o++) {
+                double scale = gamma[o] / Math.sqrt((double) var[o] + eps);
+                for (int i = 0; i < per; i++) {
+                    fw[o * per + i] = (float) (w.data()[o * per + i] * scale);
+                }
+                fb[o] = (float) (((b == null ? 0 : b.data()[o]) - mean[o]) * scale + beta[o]);
+            }
+            out.put(TensorNames.weight(n), new Tensor(w.shape(), fw));
+            out.put(TensorNames.bias(n), new Tensor(new int[] {cout}, fb));
+        }
+        return out;
+    }
+
+    /** v2 when the graph has residual adds, else v1: the family a generic graph reports. */
+    private static String family(List<LayerSpec> layers) {
+        return layers.stream().anyMatch(l -> l.kind() == LayerKind.ADD) ? "v2" : "v1";
+    }
+
+    private static void requireChannelsLast(KerasLayer l) throws ConfigException {
+        Object f = l.get("data_format");
+        if (f != null && !"channels_last".equals(f)) {
+            throw new ConfigException("unsupported: layer '" + l.name() + "' is " + f + "; expected channels_last");
+        }
+    }
+
+    private static int square(KerasLayer l, String key) throws ConfigException {
+        Object v = l.get(key);
+        if (v == null) {
+            return 1;
+        }
+        if (v instanceof Long n) {
+            return checkSide(l, key, n);
+        }
+        List<Object> two = KerasConfig.list(v, l.name() + "'s " + key);
+        if (two.size() != 2) {
+            throw new ConfigException("layer '" + l.name() + "' has " + key + " " + v + "; expected two values");
+        }
+        long a = KerasConfig.integer(two.get(0), l.name() + "'s " + key);
+        long b = KerasConfig.integer(two.get(1), l.name() + "'s " + key);
+        if (a != b) {
+            throw new ConfigException("unsupported: layer '" + l.name() + "' has " + key + " " + v + " (not square)");
+        }
+        return checkSide(l, key, a);
+    }
+
+    private static int checkSide(KerasLayer l, String key, long v) throws ConfigException {
+        if (v < 1 || v > 64) {
+            throw new ConfigException("unsupported: layer '" + l.name() + "' has " + key + " " + v);
+        }
+        return (int) v;
+    }
+
+    private static String string(KerasLayer l, String key) throws ConfigException {
+        return KerasConfig.string(l.get(key), l.name() + "'s " + key);
+    }
+
+    private static long integer(KerasLayer l, String key) throws ConfigException {
+        return KerasConfig.integer(l.get(key), l.name() + "'s " + key);
+    }
+
+    private static boolean bool(KerasLayer l, String key, boolean dflt) throws ConfigException {
+        Object v = l.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw new ConfigException("layer '" + l.name() + "' has " + key + " " + v + "; expected true or false");
+    }
+
+    private static double number(KerasLayer l, String key, double dflt) throws ConfigException {
+        Object v = l.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        throw new ConfigException("layer '" + l.name() + "' has " + key + " " + v + "; expected a number");
+    }
+}

@@ -1,0 +1,225 @@
+package org.mobilenet.io.keras;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jhdf.HdfFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.preprocess.ImagePreprocessor;
+import org.mobilenet.engine.preprocess.RgbImage;
+import org.mobilenet.engine.run.Network;
+import org.mobilenet.io.ModelFiles;
+import org.mobilenet.io.SharedData;
+import org.mobilenet.io.image.ImageLoader;
+import org.mobilenet.io.tflite.TfliteImporter;
+
+/**
+ * Keras files built in the test from the Coral 0.5/160 weights (keras.applications layout) and as the
+ * tutorials build a MobileNet import, classify, and run as a forward pass written from Keras's
+ * definitions does (within 1e-4), reading the file's datasets itself.
+ */
+class KerasImportTest {
+    static List<KerasTestModels.Layer> applications;
+    static float[] cat;
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void build() throws Exception {
+        Model coral = TfliteImporter.load(SharedData.model("mobilenet_v1_0.5_160_quant.tflite"));
+        applications = KerasTestModels.applications(coral);
+        RgbImage img = new ImageLoader().load(SharedData.image("cat.bmp"));
+        cat = new ImagePreprocessor(org.mobilenet.engine.model.Preprocessing.tensorflow(), 160).apply(img);
+    }
+
+    private static int top(float[] p) {
+        int t = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (p[i] > p[t]) {
+                t = i;
+            }
+        }
+        return t;
+    }
+
+    /** Reads a legacy layer's datasets straight from the file, under {@code root}. */
+    private static KerasReference.Weights legacy(Path file, String root, String suffix) {
+        return l -> {
+            try (HdfFile h = new HdfFile(file)) {
+                List<float[]> out = new ArrayList<>();
+                for (KerasTestModels.Var v : l.vars()) {
+                    out.add((float[]) h.getDatasetByPath(root + l.name() + "/" + l.name() + "/" + v.name() + suffix)
+                            .getDataFlat());
+                }
+                return out;
+            }
+        };
+    }
+
+    private static void assertClose(float[] want, float[] got, double tol) {
+        assertEquals(want.length, got.length);
+        double worst = 0;
+        for (int i = 0; i < want.length; i++) {
+            worst = Math.max(worst, Math.abs(want[i] - got[i]));
+        }
+        assertTrue(worst <= tol, "largest difference " + worst + " > " + tol);
+    }
+
+    private static float[] run(Model m, float[] x) {
+        return Network.compile(m).forward(x, 1);
+    }
+
+    @Test
+    void wholeModelH5OfKerasApplicationsClassifiesTheCatAsEgyptianCat() throws Exception {
+        Path f = dir.resolve("mobilenet_whole.h5");
+        KerasTestModels.writeLegacy(applications, f, true, false);
+        Model m = ModelFiles.load(f);
+        assertTrue(m.isV1(), m.describe());
+        ModelSpec s = m.spec();
+        assertEquals(0.5, s.alpha());
+        assertEquals(160, m.resolution());
+        assertEquals(1000, m.classes());
+        assertEquals(1e-3f, m.bnEpsilon());
+        assertTrue(m.hasBatchNorm());
+        float[] p = run(m, cat);
+        assertEquals(285, top(p), "Egyptian cat is index 285 of the 1000 classes");
+        float[] ref = KerasReference.forward(applications, legacy(f, "model_weights/", ":0"), cat, 160, 160);
+        assertEquals(285, top(ref));
+        assertClose(ref, p, 1e-4);
+    }
+
+    @Test
+    void weightsOnlyH5TakesAlphaAndSizeFromTheKerasFileName() throws Exception {
+        Path f = dir.resolve("mobilenet_5_0_160_tf.h5");
+        KerasTestModels.writeLegacy(applications, f, false, false);
+        Model m = ModelFiles.load(f);
+        assertEquals(0.5, m.spec().alpha());
+        assertEquals(160, m.resolution());
+        assertEquals(1000, m.classes());
+        float[] p = run(m, cat);
+        assertEquals(285, top(p));
+        assertClose(KerasReference.forward(applications, legacy(f, "", ":0"), cat, 160, 160), p, 1e-4);
+    }
+
+    @Test
+    void weightsOnlyH5WithoutAKerasNameIsReadAt224() throws Exception {
+        Path f = dir.resolve("weights.h5");
+        KerasTestModels.writeLegacy(applications, f, false, true);
+        Model m = ModelFiles.load(f);
+        assertEquals(224, m.resolution());
+        assertEquals(0.5, m.spec().alpha());
+    }
+
+    @Test
+    void keras3LegacyH5WithoutColonZeroImports() throws Exception {
+        Path f = dir.resolve("keras3_legacy.h5");
+        KerasTestModels.writeLegacy(applications, f, true, true);
+        Model m = ModelFiles.load(f);
+        assertEquals(285, top(run(m, cat)));
+    }
+
+    @Test
+    void keras3WeightsH5IsReadAsKerasApplicationsByClassAndPosition() throws Exception {
+        Path f = dir.resolve("mobilenet.weights.h5");
+        KerasTestModels.writeKeras3Weights(applications, f);
+        Model m = ModelFiles.load(f);
+        assertEquals(0.5, m.spec().alpha());
+        assertEquals(1000, m.classes());
+        assertEquals(224, m.resolution());
+        Model at160 = m.withSpec(m.spec().withResolution(160));
+        assertEquals(285, top(run(at160, cat)));
+    }
+
+    private static float[] randomInput(int size, long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[size * size * 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextFloat() * 2 - 1;
+        }
+        return x;
+    }
+
+    @Test
+    void tutorialFunctionalModelWithDefaultNamesMatchesKerasForwardPass() throws Exception {
+        List<KerasTestModels.Layer> t = KerasTestModels.tutorial(0.25, 96, 3, 7, false);
+        Path f = dir.resolve("tutorial.h5");
+        KerasTestModels.writeLegacy(t, f, true, false);
+        Model m = ModelFiles.load(f);
+        assertTrue(m.isV1(), m.describe());
+        assertEquals(3, m.classes());
+        assertEquals(1e-5f, m.bnEpsilon());
+        float[] x = randomInput(96, 3);
+        assertClose(KerasReference.forward(t, legacy(f, "model_weights/", ":0"), x, 96, 96), run(m, x), 1e-4);
+    }
+
+    @Test
+    void sequentialModelWithoutAnInputLayerImports() throws Exception {
+        List<KerasTestModels.Layer> t = KerasTestModels.tutorial(0.25, 64, 4, 21, false);
+        Path f = dir.resolve("sequential.h5");
+        KerasTestModels.writeLegacy(t, f, KerasTestModels.keras2SequentialConfig(t), false);
+        Model m = ModelFiles.load(f);
+        assertEquals(64, m.resolution());
+        assertEquals(4, m.classes());
+        float[] x = randomInput(64, 23);
+        assertClose(KerasReference.forward(t, legacy(f, "model_weights/", ":0"), x, 64, 64), run(m, x), 1e-4);
+    }
+
+    @Test
+    void residualAddsOfAV2LikeModelImportAsAGraphThatMatchesKerasForwardPass() throws Exception {
+        List<KerasTestModels.Layer> t = KerasTestModels.v2Like(48, 13);
+        Path f = dir.resolve("v2like.h5");
+        KerasTestModels.writeLegacy(t, f, true, false);
+        Model m = ModelFiles.load(f);
+        assertTrue(m.graph().layers().stream().anyMatch(l -> l.kind() == org.mobilenet.engine.arch.LayerKind.ADD),
+                m.describe());
+        float[] x = randomInput(48, 17);
+        assertClose(KerasReference.forward(t, legacy(f, "model_weights/", ":0"), x, 48, 48), run(m, x), 1e-4);
+        Path archive = dir.resolve("v2like.keras");
+        KerasTestModels.writeArchive(t, archive);
+        assertClose(run(m, x), run(ModelFiles.load(archive), x), 1e-6);
+        Path tfKeras = dir.resolve("v2like-tf213.keras");
+        KerasTestModels.writeArchive(t, tfKeras, "_layer_checkpoint_dependencies");
+        assertClose(run(m, x), run(ModelFiles.load(tfKeras), x), 1e-6);
+    }
+
+    @Test
+    void kerasArchiveWithPerLayerEpsilonsIsFoldedAndMatchesKerasForwardPass() throws Exception {
+        List<KerasTestModels.Layer> t = KerasTestModels.tutorial(0.25, 64, 5, 11, true);
+        Path f = dir.resolve("tutorial.keras");
+        KerasTestModels.writeArchive(t, f);
+        Model m = ModelFiles.load(f);
+        assertEquals(5, m.classes());
+        assertFalse(m.hasBatchNorm(), "different epsilons per layer are folded, each with its own");
+        Path h5 = dir.resolve("tutorial-ref.weights.h5");
+        KerasTestModels.writeKeras3Weights(t, h5);
+        java.util.Map<String, Integer> count = new java.util.HashMap<>();
+        java.util.Map<String, String> path = new java.util.HashMap<>();
+        for (KerasTestModels.Layer l : t) {
+            String base = KerasWeights.snakeCase(l.cls());
+            int n = count.merge(base, 1, Integer::sum) - 1;
+            path.put(l.name(), "layers/" + (n == 0 ? base : base + "_" + n) + "/vars/");
+        }
+        float[] x = randomInput(64, 5);
+        float[] ref = KerasReference.forward(t, l -> {
+            try (HdfFile h = new HdfFile(h5)) {
+                List<float[]> out = new ArrayList<>();
+                for (int i = 0; i < l.vars().size(); i++) {
+                    out.add((float[]) h.getDatasetByPath(path.get(l.name()) + i).getDataFlat());
+                }
+                return out;
+            }
+        }, x, 64, 64);
+        assertClose(ref, run(m, x), 1e-4);
+        Files.deleteIfExists(h5);
+    }
+}

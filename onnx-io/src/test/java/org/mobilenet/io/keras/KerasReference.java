@@ -1,0 +1,186 @@
+package org.mobilenet.io.keras;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A forward pass of a Keras model written from Keras's definitions, independent of the importer: NHWC
+ * feature maps, Conv2D kernels HWIO, DepthwiseConv2D kernels (k, k, C, 1), TensorFlow's SAME padding
+ * (extra row and column at the bottom and right), BatchNormalization {@code gamma (x - mean) /
+ * sqrt(var + eps) + beta}, ReLU(max_value), Dense kernels (in, out), softmax; plain loops in double.
+ */
+final class KerasReference {
+    /** Reads a layer's variables (in Keras's order) from the file under test. */
+    interface Weights {
+        List<float[]> of(KerasTestModels.Layer layer);
+    }
+
+    private double[] x;
+    private int h;
+    private int w;
+    private int c;
+    /** Each layer's output, for Add (a residual reads an earlier one). */
+    private final Map<String, double[]> outputs = new java.util.HashMap<>();
+
+    private KerasReference(float[] input, int h, int w) {
+        this.x = new double[input.length];
+        for (int i = 0; i < input.length; i++) {
+            x[i] = input[i];
+        }
+        this.h = h;
+        this.w = w;
+        this.c = 3;
+    }
+
+    static float[] forward(List<KerasTestModels.Layer> layers, Weights weights, float[] input, int h, int w) {
+        KerasReference r = new KerasReference(input, h, w);
+        for (KerasTestModels.Layer l : layers) {
+            r.apply(l, weights);
+            r.outputs.put(l.name(), r.x.clone());
+        }
+        float[] out = new float[r.x.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) r.x[i];
+        }
+        return out;
+    }
+
+    private void apply(KerasTestModels.Layer l, Weights weights) {
+        Map<String, Object> cfg = l.config();
+        switch (l.cls()) {
+            case "InputLayer", "Dropout", "Reshape", "Flatten" -> { }
+            case "ZeroPadding2D" -> pad(0, 1, 0, 1);
+            case "Conv2D", "DepthwiseConv2D" -> {
+                List<float[]> v = weights.of(l);
+                int k = ((Number) ((List<?>) cfg.get("kernel_size")).get(0)).intValue();
+                int s = ((Number) ((List<?>) cfg.get("strides")).get(0)).intValue();
+                if ("same".equals(cfg.get("padding"))) {
+                    int th = Math.max(((h + s - 1) / s - 1) * s + k - h, 0);
+                    int tw = Math.max(((w + s - 1) / s - 1) * s + k - w, 0);
+                    pad(th / 2, th - th / 2, tw / 2, tw - tw / 2);
+                }
+                boolean dw = l.cls().equals("DepthwiseConv2D");
+                int outC = dw ? c : ((Number) cfg.get("filters")).intValue();
+                conv(v.get(0), v.size() > 1 ? v.get(1) : null, k, s, outC, dw);
+                activation(cfg.get("activation"));
+            }
+            case "BatchNormalization" -> {
+                List<float[]> v = weights.of(l);
+                double eps = ((Number) cfg.get("epsilon")).doubleValue();
+                for (int i = 0; i < x.length; i++) {
+                    int ch = i % c;
+                    x[i] = v.get(0)[ch] * (x[i] - v.get(2)[ch]) / Math.sqrt(v.get(3)[ch] + eps) + v.get(1)[ch];
+                }
+            }
+            case "ReLU" -> {
+                Object max = cfg.get("max_value");
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = Math.max(x[i], 0);
+                    if (max != null) {
+                        x[i] = Math.min(x[i], ((Number) max).doubleValue());
+                    }
+                }
+            }
+            case "GlobalAveragePooling2D" -> {
+                double[] p = new double[c];
+                for (int i = 0; i < x.length; i++) {
+                    p[i % c] += x[i];
+                }
+                for (int i = 0; i < c; i++) {
+                    p[i] /= h * w;
+                }
+                x = p;
+                h = 1;
+                w = 1;
+            }
+            case "Dense" -> {
+                List<float[]> v = weights.of(l);
+                int units = ((Number) cfg.get("units")).intValue();
+                double[] y = new double[units];
+                for (int o = 0; o < units; o++) {
+                    double acc = v.size() > 1 ? v.get(1)[o] : 0;
+                    for (int i = 0; i < c; i++) {
+                        acc += x[i] * v.get(0)[i * units + o];
+                    }
+                    y[o] = acc;
+                }
+                x = y;
+                c = units;
+                activation(cfg.get("activation"));
+            }
+            case "Activation" -> activation(cfg.get("activation"));
+            case "Add" -> {
+                double[] a = outputs.get(l.inbound().get(0));
+                double[] b = outputs.get(l.inbound().get(1));
+                x = new double[a.length];
+                for (int i = 0; i < a.length; i++) {
+                    x[i] = a[i] + b[i];
+                }
+            }
+            default -> throw new IllegalArgumentException("reference: no " + l.cls());
+        }
+    }
+
+    private void activation(Object a) {
+        if ("softmax".equals(a)) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (double v : x) {
+                max = Math.max(max, v);
+            }
+            double sum = 0;
+            for (int i = 0; i < x.length; i++) {
+                x[i] = Math.exp(x[i] - max);
+                sum += x[i];
+            }
+            for (int i = 0; i < x.length; i++) {
+                x[i] /= sum;
+            }
+        } else if ("relu".equals(a)) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = Math.max(0, x[i]);
+            }
+        }
+    }
+
+    private void pad(int top, int bottom, int left, int right) {
+        int nh = h + top + bottom;
+        int nw = w + left + right;
+        double[] y = new double[nh * nw * c];
+        for (int i = 0; i < h; i++) {
+            System.arraycopy(x, i * w * c, y, ((i + top) * nw + left) * c, w * c);
+        }
+        x = y;
+        h = nh;
+        w = nw;
+    }
+
+    private void conv(float[] kernel, float[] bias, int k, int s, int outC, boolean dw) {
+        int oh = (h - k) / s + 1;
+        int ow = (w - k) / s + 1;
+        double[] y = new double[oh * ow * outC];
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++) {
+                for (int o = 0; o < outC; o++) {
+                    double acc = bias == null ? 0 : bias[o];
+                    for (int ky = 0; ky < k; ky++) {
+                        for (int kx = 0; kx < k; kx++) {
+                            int base = ((oy * s + ky) * w + ox * s + kx) * c;
+                            if (dw) {
+                                acc += x[base + o] * kernel[(ky * k + kx) * c + o];
+                            } else {
+                                for (int i = 0; i < c; i++) {
+                                    acc += x[base + i] * kernel[((ky * k + kx) * c + i) * outC + o];
+                                }
+                            }
+                        }
+                    }
+                    y[(oy * ow + ox) * outC + o] = acc;
+                }
+            }
+        }
+        x = y;
+        h = oh;
+        w = ow;
+        c = outC;
+    }
+}
