@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.mobilenet.engine.arch.Activation;
+import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.Shape;
 import org.mobilenet.engine.model.Model;
@@ -78,7 +79,7 @@ public final class QuantizedNetwork {
         try {
             for (LayerSpec l : model.graph().layers()) {
                 QuantParams out = q.output(l.name());
-                if (out.type() != prev.type() && l.kind() != org.mobilenet.engine.arch.LayerKind.SOFTMAX) {
+                if (out.type() != prev.type() && l.kind() != LayerKind.SOFTMAX) {
                     throw new UnsupportedModelException("layer " + l.name() + " turns " + prev.type().id() + " into "
                             + out.type().id() + "; the integer path keeps one activation type");
                 }
@@ -88,7 +89,7 @@ public final class QuantizedNetwork {
                         QuantizedTensor b = q.tensor(TensorNames.bias(l.name()));
                         int[] bias = b == null ? new int[l.out().c()] : b.values();
                         Requantizer rq = new Requantizer(arithmetic, prev, w.quant(), out, l.activation(), l.out().c());
-                        yield l.kind() == org.mobilenet.engine.arch.LayerKind.DEPTHWISE
+                        yield l.kind() == LayerKind.DEPTHWISE
                                 ? new QDepthwise(l, w, bias, prev.zeroPoint(), rq)
                                 : new QConv(l, w, bias, prev.zeroPoint(), rq);
                     }

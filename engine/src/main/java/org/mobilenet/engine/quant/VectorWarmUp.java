@@ -1,6 +1,9 @@
 package org.mobilenet.engine.quant;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.mobilenet.engine.arch.Activation;
+import org.mobilenet.engine.model.QuantParams;
+import org.mobilenet.engine.model.QuantType;
 
 /**
  * Compiles the Vector API integer kernels in the background: until C2 has compiled them they run
@@ -43,10 +46,8 @@ final class VectorWarmUp {
                 rows[ci][co] = (ci * 7 + co * 3) % 255 - 127;
             }
         }
-        org.mobilenet.engine.model.QuantParams q =
-                org.mobilenet.engine.model.QuantParams.perTensor(org.mobilenet.engine.model.QuantType.UINT8, 0.02f, 3);
-        Requantizer rq = new Requantizer(Requantizer.Arithmetic.FLOAT, q, q, q,
-                org.mobilenet.engine.arch.Activation.RELU6, cout);
+        QuantParams q = QuantParams.perTensor(QuantType.UINT8, 0.02f, 3);
+        Requantizer rq = new Requantizer(Requantizer.Arithmetic.FLOAT, q, q, q, Activation.RELU6, cout);
         VectorIntPointwise pw = new VectorIntPointwise(rows, new int[cout], cin, cout);
         int[] x = new int[8 * cin];
         int[] out = new int[8 * cout];

@@ -89,12 +89,13 @@ class ForwardAllocationTest {
 
     /**
      * Waits (bounded) for the warm-up and primer threads of networks that earlier tests in this JVM
-     * compiled with the default kernels: they run the same kernels on other shapes at the same time,
-     * which competes with the JIT work this test waits for.
+     * compiled with the default kernels (and the integer path's Vector API warm-up): they run the same
+     * or similar kernels at the same time, which competes with the JIT work this test waits for.
      */
     private static void awaitBackgroundWarmUps() {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals("mobilenet-warmup") || t.getName().equals("mobilenet-primer")) {
+            if (t.getName().equals("mobilenet-warmup") || t.getName().equals("mobilenet-primer")
+                    || t.getName().equals("mobilenet-int8-warmup")) {
                 try {
                     t.join(30_000);
                 } catch (InterruptedException e) {

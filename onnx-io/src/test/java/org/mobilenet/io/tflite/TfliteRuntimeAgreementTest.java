@@ -23,9 +23,10 @@ import org.mobilenet.io.npy.NpyDtype;
 
 /**
  * The integer path against the real TFLite runtime (tfjs-tflite's WebAssembly TFLite with XNNPACK,
- * under Node) on Coral's uint8 models and every shared photo: same uint8 input tensor, outputs
- * within one quantization step on every element, the same top-1, and the fraction of bit-exact
- * elements printed (all of them, measured).
+ * under Node) on Coral's uint8 models, every shared photo and two inputs no one has seen (seeded
+ * noise, and a seeded smooth pattern): same uint8 input tensor, outputs within one quantization step
+ * on every element, the same top-1, and the fraction of bit-exact elements printed (all of them,
+ * measured).
  */
 class TfliteRuntimeAgreementTest {
     private static final String[] MODELS = {"mobilenet_v1_0.25_128_quant.tflite", "mobilenet_v1_0.5_160_quant.tflite",
@@ -46,15 +47,17 @@ class TfliteRuntimeAgreementTest {
             QuantizedNetwork net = QuantizedNetwork.compile(m);
             Shape s = net.inputShape();
             int per = s.h() * s.w() * s.c();
-            int[] batch = new int[per * IMAGES.length];
+            int inputs = IMAGES.length + 2;
+            int[] batch = new int[per * inputs];
             for (int i = 0; i < IMAGES.length; i++) {
                 int[] x = QuantizedInput.of(new ImageLoader().load(SharedData.image(IMAGES[i])), s.h(), s.w(),
                         net.input().type());
                 System.arraycopy(x, 0, batch, i * per, per);
             }
+            unseen(batch, IMAGES.length * per, s, 7 + nets.size());
             jobs.add(new TfliteRuntime.Job(SharedData.model(name),
-                    NpyArray.ofInts(NpyDtype.UINT8, new int[] {IMAGES.length, s.h(), s.w(), s.c()}, batch)));
-            ours.add(net.forward(batch, IMAGES.length));
+                    NpyArray.ofInts(NpyDtype.UINT8, new int[] {inputs, s.h(), s.w(), s.c()}, batch)));
+            ours.add(net.forward(batch, inputs));
             nets.add(net);
         }
         List<NpyArray> theirs = TfliteRuntime.run(jobs, dir);
@@ -69,19 +72,38 @@ class TfliteRuntimeAgreementTest {
                 exact += a[i] == b[i] ? 1 : 0;
                 maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
             }
-            int c = a.length / IMAGES.length;
-            for (int i = 0; i < IMAGES.length; i++) {
+            int inputs = IMAGES.length + 2;
+            int c = a.length / inputs;
+            for (int i = 0; i < inputs; i++) {
                 float[] pa = new float[c];
                 float[] pb = new float[c];
                 for (int j = 0; j < c; j++) {
                     pa[j] = a[i * c + j];
                     pb[j] = b[i * c + j];
                 }
-                assertEquals(TopK.of(pb, 0, c, 1)[0], TopK.of(pa, 0, c, 1)[0], MODELS[k] + " " + IMAGES[i] + ": top-1");
+                assertEquals(TopK.of(pb, 0, c, 1)[0], TopK.of(pa, 0, c, 1)[0], MODELS[k] + " input " + i + ": top-1");
             }
             System.out.printf(Locale.ROOT, "%s: %d of %d output elements bit-exact to TFLite (%.4f%%), max diff %d%n",
                     MODELS[k], exact, a.length, 100.0 * exact / a.length, maxDiff);
             assertTrue(maxDiff <= 1, MODELS[k] + ": max diff " + maxDiff + " steps");
+        }
+    }
+
+    /** Two inputs at {@code from}: seeded uniform noise, then a seeded smooth pattern of waves. */
+    private static void unseen(int[] batch, int from, Shape s, long seed) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        int per = s.h() * s.w() * s.c();
+        for (int i = 0; i < per; i++) {
+            batch[from + i] = rnd.nextInt(256);
+        }
+        double[] f = {rnd.nextDouble(0.02, 0.2), rnd.nextDouble(0.02, 0.2), rnd.nextDouble(0, 6)};
+        for (int y = 0; y < s.h(); y++) {
+            for (int x = 0; x < s.w(); x++) {
+                for (int ch = 0; ch < s.c(); ch++) {
+                    double v = 127.5 + 127.5 * Math.sin(f[0] * x * (ch + 1) + f[1] * y + f[2] * ch);
+                    batch[from + per + (y * s.w() + x) * s.c() + ch] = (int) Math.rint(v);
+                }
+            }
         }
     }
 
