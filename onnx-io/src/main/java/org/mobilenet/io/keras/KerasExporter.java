@@ -1,5 +1,6 @@
 package org.mobilenet.io.keras;
 
+import org.mobilenet.io.WeightLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -279,29 +280,8 @@ public final class KerasExporter {
         int o = s[0];
         int in = s[1];
         int k = s[2];
-        float[] kernel = new float[w.length];
-        int[] shape;
-        if (depthwise) {
-            shape = new int[] {k, k, o, 1};
-            for (int c = 0; c < o; c++) {
-                for (int y = 0; y < k; y++) {
-                    for (int x = 0; x < k; x++) {
-                        kernel[(y * k + x) * o + c] = w[(c * k + y) * k + x];
-                    }
-                }
-            }
-        } else {
-            shape = new int[] {k, k, in, o};
-            for (int c = 0; c < o; c++) {
-                for (int i = 0; i < in; i++) {
-                    for (int y = 0; y < k; y++) {
-                        for (int x = 0; x < k; x++) {
-                            kernel[((y * k + x) * in + i) * o + c] = w[((c * in + i) * k + y) * k + x];
-                        }
-                    }
-                }
-            }
-        }
+        int[] shape = depthwise ? new int[] {k, k, o, 1} : new int[] {k, k, in, o};
+        float[] kernel = (depthwise ? WeightLayout.DEPTHWISE : WeightLayout.HWIO).fromTorch(w, o, in, k);
         out.add(new LayerWeights(name, List.of(depthwise ? "depthwise_kernel" : "kernel"), List.<int[]>of(shape),
                 List.of(kernel)));
         float[] gamma;

@@ -1,5 +1,6 @@
 package org.mobilenet.io.keras;
 
+import org.mobilenet.io.WeightLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -276,7 +277,8 @@ final class KerasGraphBuilder {
         }
         layers.add(new LayerSpec(name, kind, k, stride, pads, in, out, act, null));
         tensors.put(TensorNames.weight(name), new Tensor(weightShape(kind, outC, in.c(), k),
-                depthwise ? depthwiseToTorch(w.get(0).data(), k, outC) : hwioToTorch(w.get(0).data(), k, in.c(), outC)));
+                depthwise ? WeightLayout.DEPTHWISE.toTorch(w.get(0).data(), outC, 1, k)
+                        : WeightLayout.HWIO.toTorch(w.get(0).data(), outC, in.c(), k)));
         if (bias) {
             tensors.put(TensorNames.bias(name), new Tensor(new int[] {outC}, w.get(1).data()));
         }
@@ -284,34 +286,6 @@ final class KerasGraphBuilder {
 
     private static int[] weightShape(LayerKind kind, int outC, int inC, int k) {
         return kind == LayerKind.DEPTHWISE ? new int[] {outC, 1, k, k} : new int[] {outC, inC, k, k};
-    }
-
-    /** HWIO {@code (k, k, Cin, Cout)} to {@code [Cout, Cin, k, k]}. */
-    static float[] hwioToTorch(float[] w, int k, int in, int out) {
-        float[] t = new float[w.length];
-        for (int y = 0; y < k; y++) {
-            for (int x = 0; x < k; x++) {
-                for (int i = 0; i < in; i++) {
-                    for (int o = 0; o < out; o++) {
-                        t[((o * in + i) * k + y) * k + x] = w[((y * k + x) * in + i) * out + o];
-                    }
-                }
-            }
-        }
-        return t;
-    }
-
-    /** {@code (k, k, C, 1)} to {@code [C, 1, k, k]}. */
-    static float[] depthwiseToTorch(float[] w, int k, int c) {
-        float[] t = new float[w.length];
-        for (int y = 0; y < k; y++) {
-            for (int x = 0; x < k; x++) {
-                for (int ch = 0; ch < c; ch++) {
-                    t[(ch * k + y) * k + x] = w[(y * k + x) * c + ch];
-                }
-            }
-        }
-        return t;
     }
 
     private void batchNorm(KerasLayer l) throws ConfigException, BadInputException {
@@ -472,7 +446,7 @@ final class KerasGraphBuilder {
         layers.add(new LayerSpec(l.name(), LayerKind.FC, 1, 1, Pads.NONE, in, out,
                 act == null ? Activation.NONE : act, null));
         tensors.put(TensorNames.weight(l.name()), new Tensor(new int[] {units, in.c()},
-                hwioToTorch(w.get(0).data(), 1, in.c(), units)));
+                WeightLayout.HWIO.toTorch(w.get(0).data(), units, in.c(), 1)));
         tensors.put(TensorNames.bias(l.name()), new Tensor(new int[] {units}, bias ? w.get(1).data() : new float[units]));
         if (act == null) {
             layers.add(new LayerSpec(l.name() + "_softmax", LayerKind.SOFTMAX, 1, 1, Pads.NONE, out, out,

@@ -1,5 +1,6 @@
 package org.mobilenet.io.tflite;
 
+import org.mobilenet.io.WeightLayout;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -232,18 +233,19 @@ public final class TfliteExporter {
             case DEPTHWISE -> new int[] {1, k, k, o};
             case FC -> new int[] {o, in};
         };
-        int[] perm = switch (layout) {
-            case OHWI -> torchToOhwi(o, k, in);
-            case DEPTHWISE -> torchToDepthwise(k, o);
-            case FC -> null;
+        WeightLayout file = switch (layout) {
+            case OHWI -> WeightLayout.OHWI;
+            case DEPTHWISE -> WeightLayout.DEPTHWISE;
+            case FC -> null; // [O, I] is the same in both
         };
+        int inPerGroup = layout == Layout.DEPTHWISE ? 1 : in;
         if (q == null) {
             float[] w = model.tensor(name).data();
-            return b.floats(name, shape, perm == null ? w : permute(w, perm));
+            return b.floats(name, shape, file == null ? w : file.fromTorch(w, o, inPerGroup, k));
         }
         QuantizedTensor qt = q.tensor(name);
         int[] v = qt.values();
-        return b.quantized(name, shape, perm == null ? v : permute(v, perm), qt.quant(),
+        return b.quantized(name, shape, file == null ? v : file.fromTorch(v, o, inPerGroup, k), qt.quant(),
                 layout == Layout.DEPTHWISE ? 3 : 0);
     }
 
@@ -265,47 +267,4 @@ public final class TfliteExporter {
         return b.quantized(name, shape, qt.values(), qt.quant(), 0);
     }
 
-    /** {@code perm[i]}: the index in {@code [O, I, K, K]} of element {@code i} of {@code [O, K, K, I]}. */
-    static int[] torchToOhwi(int o, int k, int in) {
-        int[] perm = new int[o * k * k * in];
-        for (int oc = 0; oc < o; oc++) {
-            for (int y = 0; y < k; y++) {
-                for (int x = 0; x < k; x++) {
-                    for (int ic = 0; ic < in; ic++) {
-                        perm[((oc * k + y) * k + x) * in + ic] = ((oc * in + ic) * k + y) * k + x;
-                    }
-                }
-            }
-        }
-        return perm;
-    }
-
-    /** {@code perm[i]}: the index in {@code [C, 1, K, K]} of element {@code i} of {@code [1, K, K, C]}. */
-    static int[] torchToDepthwise(int k, int c) {
-        int[] perm = new int[k * k * c];
-        for (int y = 0; y < k; y++) {
-            for (int x = 0; x < k; x++) {
-                for (int ch = 0; ch < c; ch++) {
-                    perm[(y * k + x) * c + ch] = (ch * k + y) * k + x;
-                }
-            }
-        }
-        return perm;
-    }
-
-    static float[] permute(float[] v, int[] perm) {
-        float[] out = new float[perm.length];
-        for (int i = 0; i < perm.length; i++) {
-            out[i] = v[perm[i]];
-        }
-        return out;
-    }
-
-    static int[] permute(int[] v, int[] perm) {
-        int[] out = new int[perm.length];
-        for (int i = 0; i < perm.length; i++) {
-            out[i] = v[perm[i]];
-        }
-        return out;
-    }
 }

@@ -13,6 +13,7 @@ import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Pads;
 import org.mobilenet.engine.arch.Shape;
+import org.mobilenet.io.WeightLayout;
 import org.mobilenet.engine.model.QuantParams;
 import org.mobilenet.engine.model.QuantType;
 import org.mobilenet.engine.model.QuantizedTensor;
@@ -399,10 +400,10 @@ final class TfliteGraphMapper {
                 throw new FlatBufferException(where + " has depth multiplier " + dm + "; expected 1");
             }
             cout = in.c();
-            torch = depthwiseToTorch(w, k, cout);
+            torch = WeightLayout.DEPTHWISE.toTorch(w, cout, 1, k);
             kind = LayerKind.DEPTHWISE;
             if (QuantMapping.quantized8(wt)) {
-                qw = depthwiseToTorch(decoder.quantizedValues(wt), k, cout);
+                qw = WeightLayout.DEPTHWISE.toTorch(decoder.quantizedValues(wt), cout, 1, k);
             }
         } else {
             if (ws[3] != in.c()) {
@@ -410,10 +411,10 @@ final class TfliteGraphMapper {
                         + " input channels, the feature map has " + in.c());
             }
             cout = ws[0];
-            torch = ohwiToTorch(w, cout, k, in.c());
+            torch = WeightLayout.OHWI.toTorch(w, cout, in.c(), k);
             kind = k == 1 && strideW == 1 ? LayerKind.POINTWISE : LayerKind.CONV;
             if (QuantMapping.quantized8(wt)) {
-                qw = ohwiToTorch(decoder.quantizedValues(wt), cout, k, in.c());
+                qw = WeightLayout.OHWI.toTorch(decoder.quantizedValues(wt), cout, in.c(), k);
             }
         }
         Activation activation = activation(op, act);
@@ -607,64 +608,5 @@ final class TfliteGraphMapper {
         int th = Math.max(((in.h() + stride - 1) / stride - 1) * stride + k - in.h(), 0);
         int tw = Math.max(((in.w() + stride - 1) / stride - 1) * stride + k - in.w(), 0);
         return new Pads(th / 2, tw / 2, th - th / 2, tw - tw / 2);
-    }
-
-    /** OHWI {@code [O, K, K, I]} to {@code [O, I, K, K]}. */
-    static float[] ohwiToTorch(float[] w, int o, int k, int in) {
-        if (k == 1) {
-            return w.clone(); // [O, 1, 1, I] and [O, I, 1, 1] are the same order
-        }
-        float[] out = new float[w.length];
-        for (int oc = 0; oc < o; oc++) {
-            for (int y = 0; y < k; y++) {
-                for (int x = 0; x < k; x++) {
-                    for (int ic = 0; ic < in; ic++) {
-                        out[((oc * in + ic) * k + y) * k + x] = w[((oc * k + y) * k + x) * in + ic];
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    /** {@link #ohwiToTorch(float[], int, int, int)} for stored integers. */
-    static int[] ohwiToTorch(int[] w, int o, int k, int in) {
-        int[] out = new int[w.length];
-        for (int oc = 0; oc < o; oc++) {
-            for (int y = 0; y < k; y++) {
-                for (int x = 0; x < k; x++) {
-                    for (int ic = 0; ic < in; ic++) {
-                        out[((oc * in + ic) * k + y) * k + x] = w[((oc * k + y) * k + x) * in + ic];
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    /** {@link #depthwiseToTorch(float[], int, int)} for stored integers. */
-    static int[] depthwiseToTorch(int[] w, int k, int c) {
-        int[] out = new int[w.length];
-        for (int y = 0; y < k; y++) {
-            for (int x = 0; x < k; x++) {
-                for (int ch = 0; ch < c; ch++) {
-                    out[(ch * k + y) * k + x] = w[(y * k + x) * c + ch];
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Depthwise {@code [1, K, K, C]} to {@code [C, 1, K, K]}. */
-    static float[] depthwiseToTorch(float[] w, int k, int c) {
-        float[] out = new float[w.length];
-        for (int y = 0; y < k; y++) {
-            for (int x = 0; x < k; x++) {
-                for (int ch = 0; ch < c; ch++) {
-                    out[(ch * k + y) * k + x] = w[(y * k + x) * c + ch];
-                }
-            }
-        }
-        return out;
     }
 }

@@ -1,0 +1,103 @@
+package org.mobilenet.io;
+
+/**
+ * How the file formats lay out convolution weights, against the engine's PyTorch layouts
+ * ({@link org.mobilenet.engine.model.TensorNames}: conv {@code [O, I, K, K]}, depthwise
+ * {@code [C, 1, K, K]}). Each layout is one index formula ({@link #torchIndex}); reading and writing,
+ * float and integer, all go through it.
+ */
+public enum WeightLayout {
+    /** TFLite CONV_2D filters: {@code [O, K, K, I]}. */
+    OHWI,
+    /** Keras Conv2D kernels: {@code (K, K, I, O)}. */
+    HWIO,
+    /**
+     * Depthwise filters, TFLite {@code [1, K, K, C]} and Keras {@code (K, K, C, 1)} alike: C varies
+     * fastest; against {@code [C, 1, K, K]} (the {@code in} count is 1).
+     */
+    DEPTHWISE;
+
+    /**
+     * {@code perm[f]}: the index in the PyTorch layout of the element at index {@code f} of this
+     * layout, for {@code o} output channels, {@code in} input channels (1 for depthwise) and a
+     * {@code k x k} kernel.
+     */
+    public int[] torchIndex(int o, int in, int k) {
+        int[] perm = new int[Math.multiplyExact(Math.multiplyExact(o, in), k * k)];
+        for (int oc = 0; oc < o; oc++) {
+            for (int ic = 0; ic < in; ic++) {
+                for (int y = 0; y < k; y++) {
+                    for (int x = 0; x < k; x++) {
+                        int torch = ((oc * in + ic) * k + y) * k + x;
+                        int file = switch (this) {
+                            case OHWI -> ((oc * k + y) * k + x) * in + ic;
+                            case HWIO -> ((y * k + x) * in + ic) * o + oc;
+                            case DEPTHWISE -> (y * k + x) * o + oc;
+                        };
+                        perm[file] = torch;
+                    }
+                }
+            }
+        }
+        return perm;
+    }
+
+    /** True when this layout stores {@code k x k} weights in PyTorch's order: OHWI of 1x1 convs. */
+    public boolean isTorchOrder(int k) {
+        return this == OHWI && k == 1;
+    }
+
+    /** File-layout floats to the PyTorch layout. */
+    public float[] toTorch(float[] file, int o, int in, int k) {
+        if (isTorchOrder(k)) {
+            check(file.length, o * in);
+            return file.clone(); // a cold import reads many 1x1 convs: no index table for them
+        }
+        int[] perm = torchIndex(o, in, k);
+        check(file.length, perm.length);
+        float[] out = new float[file.length];
+        for (int f = 0; f < perm.length; f++) {
+            out[perm[f]] = file[f];
+        }
+        return out;
+    }
+
+    /** File-layout integers (quantized weights) to the PyTorch layout. */
+    public int[] toTorch(int[] file, int o, int in, int k) {
+        int[] perm = torchIndex(o, in, k);
+        check(file.length, perm.length);
+        int[] out = new int[file.length];
+        for (int f = 0; f < perm.length; f++) {
+            out[perm[f]] = file[f];
+        }
+        return out;
+    }
+
+    /** PyTorch-layout floats to this layout. */
+    public float[] fromTorch(float[] torch, int o, int in, int k) {
+        int[] perm = torchIndex(o, in, k);
+        check(torch.length, perm.length);
+        float[] out = new float[torch.length];
+        for (int f = 0; f < perm.length; f++) {
+            out[f] = torch[perm[f]];
+        }
+        return out;
+    }
+
+    /** PyTorch-layout integers to this layout. */
+    public int[] fromTorch(int[] torch, int o, int in, int k) {
+        int[] perm = torchIndex(o, in, k);
+        check(torch.length, perm.length);
+        int[] out = new int[torch.length];
+        for (int f = 0; f < perm.length; f++) {
+            out[f] = torch[perm[f]];
+        }
+        return out;
+    }
+
+    private void check(int have, int want) {
+        if (have != want) {
+            throw new IllegalArgumentException(name() + " weights: expected " + want + " values, got " + have);
+        }
+    }
+}
