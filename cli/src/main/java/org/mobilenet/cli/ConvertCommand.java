@@ -128,7 +128,7 @@ public final class ConvertCommand implements Callable<Integer> {
             throw new OutputException(out, "cannot write: " + e.getMessage(), e);
         }
         spec.commandLine().getOut().println("Wrote " + out + " (" + outFormat.id() + ", " + model.describe()
-                + (model.isQuantized() && outFormat != ModelFormats.SAFETENSORS ? ", quantized" : "") + ")");
+                + (model.isQuantized() && (outFormat == ModelFormats.ONNX || outFormat == ModelFormats.TFLITE) ? ", quantized" : "") + ")");
         spec.commandLine().getOut().flush();
         return ExitCode.OK;
     }
