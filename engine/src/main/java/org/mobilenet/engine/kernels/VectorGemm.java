@@ -15,7 +15,7 @@ import org.mobilenet.engine.arch.Activation;
  * zero-padded past the last column. Padded bias: {@code [panels * NR]}.
  */
 final class VectorGemm {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     static final int L = S.length();
     /** Output channels per panel: two vectors. */
     static final int NR = 2 * L;
