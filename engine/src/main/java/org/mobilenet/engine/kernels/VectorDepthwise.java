@@ -12,21 +12,15 @@ import org.mobilenet.engine.arch.Activation;
  * interior) the nine weight vectors of a channel block stay in registers while the row is swept
  * without padding checks, four pixels at a time by {@link Depthwise3x3Interior} for strides 1 and
  * 2, the rest one at a time; border pixels (padding, any stride, any kernel size) take a checked path.
- * Channels past the last whole vector are done with one vector of half the width if they fill one
- * (with 512-bit vectors, a layer of 8 channels or the last 8 of 24), then in scalar code.
- * Not thread-safe: one caller at a time.
+ * Channels past the last whole vector are done in scalar code. Not thread-safe: one caller at a time.
  */
 public final class VectorDepthwise implements RangeTask {
     private static final VectorSpecies<Float> S = VectorGemm.S;
     private static final int L = VectorGemm.L;
-    private static final VectorSpecies<Float> H = VectorWidth.HALF;
-    private static final int LH = H.length();
 
     private final ConvShape s;
     private final int c;
     private final int cVec;
-    /** cVec, plus one half-width vector when the remaining channels fill one. */
-    private final int cHalf;
     private final int oh;
     private final int ow;
     private final float[] w;
@@ -54,7 +48,6 @@ public final class VectorDepthwise implements RangeTask {
         this.s = s;
         this.c = s.inC();
         this.cVec = c / L * L;
-        this.cHalf = c - cVec >= LH ? cVec + LH : cVec;
         this.oh = s.outH();
         this.ow = s.outW();
         this.w = weights.clone();
@@ -126,12 +119,7 @@ public final class VectorDepthwise implements RangeTask {
                 a.add(m).max(lo).min(hi).intoArray(out, outRow + ox * c + cb);
             }
         }
-        if (cHalf > cVec) {
-            for (int ox = oxLo; ox < oxHi; ox++) {
-                halfPixel(in, inRow + ox * st * c + cVec, rs, c, w, bias, cVec, lo, hi, out, outRow + ox * c + cVec);
-            }
-        }
-        for (int ch = cHalf; ch < c; ch++) {
+        for (int ch = cVec; ch < c; ch++) {
             for (int ox = oxLo; ox < oxHi; ox++) {
                 int p = inRow + ox * st * c + ch;
                 float acc = bias[ch];
@@ -143,24 +131,6 @@ public final class VectorDepthwise implements RangeTask {
                 out[outRow + ox * c + ch] = Math.min(Math.max(acc, lo), hi);
             }
         }
-    }
-
-    /** One output pixel's half-width vector of channels [cb, cb + LH) of an interior 3x3 window at in[p]. */
-    private static void halfPixel(float[] in, int p, int rs, int c, float[] w, float[] bias, int cb,
-                                  float lo, float hi, float[] out, int o) {
-        FloatVector a = FloatVector.fromArray(H, in, p).fma(FloatVector.fromArray(H, w, cb),
-                FloatVector.fromArray(H, bias, cb));
-        a = FloatVector.fromArray(H, in, p + c).fma(FloatVector.fromArray(H, w, c + cb), a);
-        a = FloatVector.fromArray(H, in, p + 2 * c).fma(FloatVector.fromArray(H, w, 2 * c + cb), a);
-        int q = p + rs;
-        FloatVector m = FloatVector.fromArray(H, in, q).mul(FloatVector.fromArray(H, w, 3 * c + cb));
-        m = FloatVector.fromArray(H, in, q + c).fma(FloatVector.fromArray(H, w, 4 * c + cb), m);
-        m = FloatVector.fromArray(H, in, q + 2 * c).fma(FloatVector.fromArray(H, w, 5 * c + cb), m);
-        int r = q + rs;
-        a = FloatVector.fromArray(H, in, r).fma(FloatVector.fromArray(H, w, 6 * c + cb), a);
-        a = FloatVector.fromArray(H, in, r + c).fma(FloatVector.fromArray(H, w, 7 * c + cb), a);
-        a = FloatVector.fromArray(H, in, r + 2 * c).fma(FloatVector.fromArray(H, w, 8 * c + cb), a);
-        a.add(m).max(lo).min(hi).intoArray(out, o);
     }
 
     /** Output pixels [oxFrom, oxTo) of one row with every tap bounds-checked; any kernel size. */
@@ -176,9 +146,6 @@ public final class VectorDepthwise implements RangeTask {
             // Accumulates in out itself: no vector is carried around a loop, so nothing is boxed.
             for (int cb = 0; cb < cVec; cb += L) {
                 FloatVector.fromArray(S, bias, cb).intoArray(out, outBase + cb);
-            }
-            if (cHalf > cVec) {
-                FloatVector.fromArray(H, bias, cVec).intoArray(out, outBase + cVec);
             }
             for (int ky = 0; ky < k; ky++) {
                 int iy = iy0 + ky;
@@ -197,20 +164,12 @@ public final class VectorDepthwise implements RangeTask {
                                 .fma(FloatVector.fromArray(S, w, wBase + cb), FloatVector.fromArray(S, out, outBase + cb))
                                 .intoArray(out, outBase + cb);
                     }
-                    if (cHalf > cVec) {
-                        FloatVector.fromArray(H, in, inBase + cVec)
-                                .fma(FloatVector.fromArray(H, w, wBase + cVec), FloatVector.fromArray(H, out, outBase + cVec))
-                                .intoArray(out, outBase + cVec);
-                    }
                 }
             }
             for (int cb = 0; cb < cVec; cb += L) {
                 FloatVector.fromArray(S, out, outBase + cb).max(lo).min(hi).intoArray(out, outBase + cb);
             }
-            if (cHalf > cVec) {
-                FloatVector.fromArray(H, out, outBase + cVec).max(lo).min(hi).intoArray(out, outBase + cVec);
-            }
-            for (int ch = cHalf; ch < c; ch++) {
+            for (int ch = cVec; ch < c; ch++) {
                 float acc = bias[ch];
                 for (int ky = 0; ky < k; ky++) {
                     int iy = iy0 + ky;

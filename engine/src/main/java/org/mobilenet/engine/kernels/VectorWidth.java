@@ -23,12 +23,6 @@ public final class VectorWidth {
 
     static final VectorSpecies<Float> SPECIES = species(parse(System.getProperty(PROPERTY, System.getenv(ENV))));
 
-    /**
-     * Half of {@link #SPECIES}' width (at least 64 bits), for the channels past the last whole
-     * vector: with 512-bit vectors a layer of 8 channels would otherwise run in scalar code.
-     */
-    static final VectorSpecies<Float> HALF = species(Math.max(64, SPECIES.vectorBitSize() / 2));
-
     private VectorWidth() {
     }
 
@@ -57,7 +51,6 @@ public final class VectorWidth {
     /** The float species of a parsed width (0: the preferred one). */
     static VectorSpecies<Float> species(int bits) {
         return bits == 0 ? FloatVector.SPECIES_PREFERRED
-                : bits == 64 ? FloatVector.SPECIES_64
                 : VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
     }
 }
