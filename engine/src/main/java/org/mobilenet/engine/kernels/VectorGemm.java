@@ -26,19 +26,29 @@ final class VectorGemm {
     }
 
     static int panels(int cols) {
-        return (cols + NR - 1) / NR;
+        return panels(cols, NR);
+    }
+
+    /** Panels of {@code nr} columns that hold {@code cols} columns. */
+    static int panels(int cols, int nr) {
+        return (cols + nr - 1) / nr;
     }
 
     /** Packs {@code w [k, cols]} (row-major) into panels. */
     static float[] pack(float[] w, int k, int cols) {
-        int panels = panels(cols);
-        float[] p = new float[panels * k * NR];
+        return pack(w, k, cols, NR);
+    }
+
+    /** Packs {@code w [k, cols]} (row-major) into panels of {@code nr} columns ({@code [panels][k][nr]}). */
+    static float[] pack(float[] w, int k, int cols, int nr) {
+        int panels = panels(cols, nr);
+        float[] p = new float[panels * k * nr];
         for (int pa = 0; pa < panels; pa++) {
             for (int kk = 0; kk < k; kk++) {
-                for (int j = 0; j < NR; j++) {
-                    int col = pa * NR + j;
+                for (int j = 0; j < nr; j++) {
+                    int col = pa * nr + j;
                     if (col < cols) {
-                        p[(pa * k + kk) * NR + j] = w[kk * cols + col];
+                        p[(pa * k + kk) * nr + j] = w[kk * cols + col];
                     }
                 }
             }
@@ -48,7 +58,12 @@ final class VectorGemm {
 
     /** The bias padded to whole panels (zeros for null). */
     static float[] padBias(float[] bias, int cols) {
-        float[] b = new float[panels(cols) * NR];
+        return padBias(bias, cols, NR);
+    }
+
+    /** The bias padded to whole panels of {@code nr} columns (zeros for null). */
+    static float[] padBias(float[] bias, int cols, int nr) {
+        float[] b = new float[panels(cols, nr) * nr];
         if (bias != null) {
             System.arraycopy(bias, 0, b, 0, cols);
         }
