@@ -11,8 +11,8 @@ import org.mobilenet.engine.arch.Activation;
  * input the items run panel-major, so each worker streams its own share of the weights once;
  * otherwise row-block-major, so a block of input rows stays in cache while all panels pass.
  * The micro-kernel is {@link WideGemm}'s 6 x 4 vectors where it suits the vector width and the
- * layer has at least four vectors of output channels, else {@link VectorGemm}'s 6 x 2
- * ({@link Tile#preferred}).
+ * layer has at least four vectors of output channels, {@link NarrowGemm}'s 6 x 1 when they fit
+ * one vector, else {@link VectorGemm}'s 6 x 2 ({@link Tile#preferred}).
  * Not thread-safe: one caller at a time.
  */
 public final class VectorPointwise implements RangeTask {
@@ -21,7 +21,7 @@ public final class VectorPointwise implements RangeTask {
 
     private final int inC;
     private final int outC;
-    /** Whose panels: {@link WideGemm}'s or {@link VectorGemm}'s. */
+    /** Whose panels: {@link WideGemm}'s, {@link VectorGemm}'s or {@link NarrowGemm}'s. */
     private final Tile tile;
     /** Output channels per panel. */
     private final int nr;
@@ -45,6 +45,8 @@ public final class VectorPointwise implements RangeTask {
 
     /** The micro-kernels, by the width of their panels. */
     enum Tile {
+        /** {@link NarrowGemm}: one vector. */
+        ONE(NarrowGemm.NR),
         /** {@link VectorGemm}: two vectors. */
         TWO(VectorGemm.NR),
         /** {@link WideGemm}: four vectors. */
@@ -57,7 +59,7 @@ public final class VectorPointwise implements RangeTask {
         }
 
         static Tile preferred(int cols) {
-            return WideGemm.preferred(cols) ? FOUR : TWO;
+            return WideGemm.preferred(cols) ? FOUR : NarrowGemm.preferred(cols) ? ONE : TWO;
         }
     }
 
@@ -123,6 +125,8 @@ public final class VectorPointwise implements RangeTask {
             int cols = Math.min(nr, outC - c0);
             switch (tile) {
                 case FOUR -> WideGemm.panel(in, r0 * inC, inC, rows, packed, panel * inC * nr, inC,
+                        bias, c0, lo, hi, out, r0 * outC + c0, outC, cols, t);
+                case ONE -> NarrowGemm.panel(in, r0 * inC, inC, rows, packed, panel * inC * nr, inC,
                         bias, c0, lo, hi, out, r0 * outC + c0, outC, cols, t);
                 case TWO -> VectorGemm.panel(in, r0 * inC, inC, rows, packed, panel * inC * nr, inC,
                         bias, c0, lo, hi, out, r0 * outC + c0, outC, cols, t);
