@@ -118,7 +118,7 @@ class VectorKernelsTest {
             for (int stride = 1; stride <= 2; stride++) {
                 for (Pads pads : PADS) {
                     for (int inC : CHANNELS) {
-                        for (int outC : new int[] {8, 13, 37, 40}) {
+                        for (int outC : new int[] {3, 8, 13, 16, 37, 40}) {
                             for (int[] hw : sizes) {
                                 checkConv(new ConvShape(hw[0], hw[1], inC, outC, 3, stride, pads), two);
                             }
