@@ -48,10 +48,6 @@ final class WideGemm {
         for (; rows - r >= MR; r += MR) {
             kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc);
         }
-        if (rows - r >= 4) {
-            kernel4(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc);
-            r += 4;
-        }
         for (; r < rows; r++) {
             kernel1(a, aOff + r * lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc);
         }
@@ -147,65 +143,6 @@ final class WideGemm {
         c51.max(lo).min(hi).intoArray(c, c0 + 5 * ldc + L);
         c52.max(lo).min(hi).intoArray(c, c0 + 5 * ldc + 2 * L);
         c53.max(lo).min(hi).intoArray(c, c0 + 5 * ldc + 3 * L);
-    }
-
-    /**
-     * Four rows by four vectors, for the rows left after the 6-row tiles (a 64-pixel layer leaves
-     * four): one pass over the panel's weights instead of four single-row passes.
-     */
-    private static void kernel4(float[] a, int a0, int lda, float[] b, int bOff, int k,
-                                float[] bias, int biasOff, float lo, float hi, float[] c, int c0, int ldc) {
-        FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
-        FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
-        FloatVector bias2 = FloatVector.fromArray(S, bias, biasOff + 2 * L);
-        FloatVector bias3 = FloatVector.fromArray(S, bias, biasOff + 3 * L);
-        FloatVector c00 = bias0, c01 = bias1, c02 = bias2, c03 = bias3;
-        FloatVector c10 = bias0, c11 = bias1, c12 = bias2, c13 = bias3;
-        FloatVector c20 = bias0, c21 = bias1, c22 = bias2, c23 = bias3;
-        FloatVector c30 = bias0, c31 = bias1, c32 = bias2, c33 = bias3;
-        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-        for (int kk = 0, bi = bOff; kk < k; kk++, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + kk]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            c02 = x.fma(b2, c02);
-            c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, a[a1 + kk]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            c12 = x.fma(b2, c12);
-            c13 = x.fma(b3, c13);
-            x = FloatVector.broadcast(S, a[a2 + kk]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            c22 = x.fma(b2, c22);
-            c23 = x.fma(b3, c23);
-            x = FloatVector.broadcast(S, a[a3 + kk]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            c32 = x.fma(b2, c32);
-            c33 = x.fma(b3, c33);
-        }
-        c00.max(lo).min(hi).intoArray(c, c0);
-        c01.max(lo).min(hi).intoArray(c, c0 + L);
-        c02.max(lo).min(hi).intoArray(c, c0 + 2 * L);
-        c03.max(lo).min(hi).intoArray(c, c0 + 3 * L);
-        c10.max(lo).min(hi).intoArray(c, c0 + ldc);
-        c11.max(lo).min(hi).intoArray(c, c0 + ldc + L);
-        c12.max(lo).min(hi).intoArray(c, c0 + ldc + 2 * L);
-        c13.max(lo).min(hi).intoArray(c, c0 + ldc + 3 * L);
-        c20.max(lo).min(hi).intoArray(c, c0 + 2 * ldc);
-        c21.max(lo).min(hi).intoArray(c, c0 + 2 * ldc + L);
-        c22.max(lo).min(hi).intoArray(c, c0 + 2 * ldc + 2 * L);
-        c23.max(lo).min(hi).intoArray(c, c0 + 2 * ldc + 3 * L);
-        c30.max(lo).min(hi).intoArray(c, c0 + 3 * ldc);
-        c31.max(lo).min(hi).intoArray(c, c0 + 3 * ldc + L);
-        c32.max(lo).min(hi).intoArray(c, c0 + 3 * ldc + 2 * L);
-        c33.max(lo).min(hi).intoArray(c, c0 + 3 * ldc + 3 * L);
     }
 
     /** One row: four independent FMA chains, one per vector. */
