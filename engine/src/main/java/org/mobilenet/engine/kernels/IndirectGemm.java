@@ -62,13 +62,13 @@ final class IndirectGemm {
         c51.intoArray(c, c0 + 5 * ldc + L);
     }
 
-    /** Six pixels by one vector (the first half of each packed panel row). */
-    static void narrow6(float[] in, int base, int step, int[] off, float[] b, int bOff, int k,
+    /** Six pixels by one vector: the first vector of each packed panel row, panels {@code nr} wide. */
+    static void narrow6(float[] in, int base, int step, int[] off, float[] b, int bOff, int nr, int k,
                         float[] bias, int biasOff, float[] c, int c0, int ldc) {
         FloatVector bv = FloatVector.fromArray(S, bias, biasOff);
         FloatVector c0v = bv, c1v = bv, c2v = bv, c3v = bv, c4v = bv, c5v = bv;
         int p1 = base + step, p2 = p1 + step, p3 = p2 + step, p4 = p3 + step, p5 = p4 + step;
-        for (int t = 0, bi = bOff; t < k; t++, bi += NR) {
+        for (int t = 0, bi = bOff; t < k; t++, bi += nr) {
             int o = off[t];
             FloatVector w = FloatVector.fromArray(S, b, bi);
             c0v = FloatVector.broadcast(S, in[base + o]).fma(w, c0v);

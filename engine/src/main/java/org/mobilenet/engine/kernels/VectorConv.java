@@ -15,6 +15,8 @@ public final class VectorConv implements RangeTask {
     private final int depth;
     private final int oh;
     private final int ow;
+    /** Output channels per packed panel: one vector when they all fit one ({@link NarrowGemm}), else two. */
+    private final int nr;
     private final int panels;
     private final float[] packed;
     private final float[] bias;
@@ -39,9 +41,10 @@ public final class VectorConv implements RangeTask {
         }
         this.oh = s.outH();
         this.ow = s.outW();
-        this.panels = VectorGemm.panels(s.outC());
-        this.packed = VectorGemm.pack(weights, depth, s.outC());
-        this.bias = VectorGemm.padBias(bias, s.outC());
+        this.nr = NarrowGemm.preferred(s.outC()) ? NarrowGemm.NR : VectorGemm.NR;
+        this.panels = VectorGemm.panels(s.outC(), nr);
+        this.packed = VectorGemm.pack(weights, depth, s.outC(), nr);
+        this.bias = VectorGemm.padBias(bias, s.outC(), nr);
         this.lo = VectorGemm.low(act);
         this.hi = VectorGemm.high(act);
         int k = s.kernel();
@@ -71,7 +74,7 @@ public final class VectorConv implements RangeTask {
             float[][] t = new float[parallel.threads()][];
             for (int i = 0; i < c.length; i++) {
                 c[i] = new float[VectorGemm.MR * depth];
-                t[i] = new float[VectorGemm.MR * VectorGemm.NR];
+                t[i] = new float[VectorGemm.MR * nr];
             }
             cols = c;
             tmp = t;
@@ -111,18 +114,25 @@ public final class VectorConv implements RangeTask {
     private void direct(int base, int p, float[] t) {
         int outC = s.outC();
         int step = s.stride() * s.inC();
-        int nr = VectorGemm.NR;
+        int l = VectorGemm.L;
         for (int panel = 0; panel < panels; panel++) {
             int c0 = panel * nr;
             int cols = Math.min(nr, outC - c0);
             int bOff = panel * depth * nr;
             int o = p * outC + c0;
-            if (cols == nr) {
+            if (cols == nr && nr == VectorGemm.NR) {
                 IndirectGemm.wide6(in, base, step, off, packed, bOff, depth, bias, c0, out, o, outC);
                 VectorGemm.clamp(out, o, outC, VectorGemm.MR, 2, lo, hi);
-            } else if (cols == VectorGemm.L) {
-                IndirectGemm.narrow6(in, base, step, off, packed, bOff, depth, bias, c0, out, o, outC);
+            } else if (cols == l) {
+                IndirectGemm.narrow6(in, base, step, off, packed, bOff, nr, depth, bias, c0, out, o, outC);
                 VectorGemm.clamp(out, o, outC, VectorGemm.MR, 1, lo, hi);
+            } else if (cols < l) {
+                // Fewer columns than a vector: computed into the scratch tile, the valid ones copied.
+                IndirectGemm.narrow6(in, base, step, off, packed, bOff, nr, depth, bias, c0, t, 0, l);
+                VectorGemm.clamp(t, 0, l, VectorGemm.MR, 1, lo, hi);
+                for (int i = 0; i < VectorGemm.MR; i++) {
+                    System.arraycopy(t, i * l, out, o + i * outC, cols);
+                }
             } else {
                 IndirectGemm.wide6(in, base, step, off, packed, bOff, depth, bias, c0, t, 0, nr);
                 VectorGemm.clamp(t, 0, nr, VectorGemm.MR, 2, lo, hi);
@@ -143,9 +153,14 @@ public final class VectorConv implements RangeTask {
                 gather(p + r, col, r * depth);
             }
             for (int panel = 0; panel < panels; panel++) {
-                int c0 = panel * VectorGemm.NR;
-                VectorGemm.panel(col, 0, depth, rows, packed, panel * depth * VectorGemm.NR, depth,
-                        bias, c0, lo, hi, out, p * outC + c0, outC, Math.min(VectorGemm.NR, outC - c0), t);
+                int c0 = panel * nr;
+                if (nr == NarrowGemm.NR) {
+                    NarrowGemm.panel(col, 0, depth, rows, packed, panel * depth * nr, depth,
+                            bias, c0, lo, hi, out, p * outC + c0, outC, Math.min(nr, outC - c0), t);
+                } else {
+                    VectorGemm.panel(col, 0, depth, rows, packed, panel * depth * nr, depth,
+                            bias, c0, lo, hi, out, p * outC + c0, outC, Math.min(nr, outC - c0), t);
+                }
             }
         }
     }

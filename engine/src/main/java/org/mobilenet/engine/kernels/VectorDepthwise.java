@@ -12,7 +12,8 @@ import org.mobilenet.engine.arch.Activation;
  * interior) the nine weight vectors of a channel block stay in registers while the row is swept
  * without padding checks, four pixels at a time by {@link Depthwise3x3Interior} for strides 1 and
  * 2, the rest one at a time; border pixels (padding, any stride, any kernel size) take a checked path.
- * Channels past the last whole vector are done in scalar code. Not thread-safe: one caller at a time.
+ * Channels past the last whole vector are done in scalar code, except that a stride-1 layer with
+ * fewer channels than a vector (dividing it) sweeps its interior with {@link Depthwise3x3Flat}. Not thread-safe: one caller at a time.
  */
 public final class VectorDepthwise implements RangeTask {
     private static final VectorSpecies<Float> S = VectorGemm.S;
@@ -27,6 +28,9 @@ public final class VectorDepthwise implements RangeTask {
     private final float[] bias;
     private final float lo;
     private final float hi;
+    /** Weights and bias tiled for {@link Depthwise3x3Flat}, or null when it does not apply. */
+    private final float[] flatW;
+    private final float[] flatBias;
     /** Interior output columns [oxLo, oxHi) for 3x3 windows. */
     private final int oxLo;
     private final int oxHi;
@@ -61,6 +65,9 @@ public final class VectorDepthwise implements RangeTask {
         int hi3 = last < 0 ? 0 : Math.min(ow, last / st + 1);
         this.oxLo = Math.min(lo3, ow);
         this.oxHi = Math.max(oxLo, hi3);
+        boolean flat = Depthwise3x3Flat.applies(c, s.kernel(), st);
+        this.flatW = flat ? Depthwise3x3Flat.tile(w, 9, c) : null;
+        this.flatBias = flat ? Depthwise3x3Flat.tile(this.bias, 1, c) : null;
     }
 
     /** in {@code [n, inH, inW, C]} -> out {@code [n, outH, outW, C]}. */
@@ -99,6 +106,10 @@ public final class VectorDepthwise implements RangeTask {
         final int oxFrom = st <= 2
                 ? Depthwise3x3Interior.sweep(in, inRow, rs, c, cVec, st, w, bias, lo, hi, out, outRow, oxLo, oxHi)
                 : oxLo;
+        // Few channels (then cVec is 0): whole vectors of neighbouring pixels, the rest below in scalar code.
+        final int oxTail = flatW != null
+                ? Depthwise3x3Flat.sweep(in, inRow, rs, c, flatW, flatBias, lo, hi, out, outRow, oxLo, oxHi)
+                : oxLo;
         // Pixel-major, channels inner: NHWC pixels with many channels are a power of two apart,
         // and a channel-major sweep would hit the same few cache sets on every load.
         for (int ox = oxFrom; ox < oxHi; ox++) {
@@ -120,7 +131,7 @@ public final class VectorDepthwise implements RangeTask {
             }
         }
         for (int ch = cVec; ch < c; ch++) {
-            for (int ox = oxLo; ox < oxHi; ox++) {
+            for (int ox = oxTail; ox < oxHi; ox++) {
                 int p = inRow + ox * st * c + ch;
                 float acc = bias[ch];
                 for (int ky = 0; ky < 3; ky++) {

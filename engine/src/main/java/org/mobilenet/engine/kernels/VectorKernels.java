@@ -23,7 +23,7 @@ public final class VectorKernels implements Kernels {
         return "vector";
     }
 
-    /** The vector width in floats (8 on AVX2). */
+    /** The vector width in floats (8 on AVX2, 16 with AVX-512; see {@link VectorWidth}). */
     public static int lanes() {
         return L;
     }

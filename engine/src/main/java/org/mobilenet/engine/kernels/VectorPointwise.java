@@ -10,6 +10,9 @@ import org.mobilenet.engine.arch.Activation;
  * <p>Work is split into (row block, panel) items. When the weights are larger than a typical
  * input the items run panel-major, so each worker streams its own share of the weights once;
  * otherwise row-block-major, so a block of input rows stays in cache while all panels pass.
+ * The micro-kernel is {@link WideGemm}'s 6 x 4 vectors where it suits the vector width and the
+ * layer has at least four vectors of output channels, {@link NarrowGemm}'s 6 x 1 when they fit
+ * one vector, else {@link VectorGemm}'s 6 x 2 ({@link Tile#preferred}).
  * Not thread-safe: one caller at a time.
  */
 public final class VectorPointwise implements RangeTask {
@@ -18,12 +21,16 @@ public final class VectorPointwise implements RangeTask {
 
     private final int inC;
     private final int outC;
+    /** Whose panels: {@link WideGemm}'s, {@link VectorGemm}'s or {@link NarrowGemm}'s. */
+    private final Tile tile;
+    /** Output channels per panel. */
+    private final int nr;
     private final int panels;
     private final float[] packed;
     private final float[] bias;
     private final float lo;
     private final float hi;
-    private float[][] tmp = new float[1][VectorGemm.MR * VectorGemm.NR];
+    private float[][] tmp;
 
     private float[] in;
     private float[] out;
@@ -33,15 +40,43 @@ public final class VectorPointwise implements RangeTask {
     private boolean panelMajor;
 
     public VectorPointwise(int inC, int outC, float[] weights, float[] bias, Activation act) {
+        this(inC, outC, weights, bias, act, Tile.preferred(outC));
+    }
+
+    /** The micro-kernels, by the width of their panels. */
+    enum Tile {
+        /** {@link NarrowGemm}: one vector. */
+        ONE(NarrowGemm.NR),
+        /** {@link VectorGemm}: two vectors. */
+        TWO(VectorGemm.NR),
+        /** {@link WideGemm}: four vectors. */
+        FOUR(WideGemm.NR);
+
+        final int nr;
+
+        Tile(int nr) {
+            this.nr = nr;
+        }
+
+        static Tile preferred(int cols) {
+            return WideGemm.preferred(cols) ? FOUR : NarrowGemm.preferred(cols) ? ONE : TWO;
+        }
+    }
+
+    /** With the micro-kernel forced (for tests). */
+    VectorPointwise(int inC, int outC, float[] weights, float[] bias, Activation act, Tile tile) {
         if (inC < 1 || outC < 1 || weights.length != inC * outC || (bias != null && bias.length != outC)) {
             throw new IllegalArgumentException("pointwise " + inC + " -> " + outC + " needs " + inC * outC
                     + " weights, got " + weights.length);
         }
         this.inC = inC;
         this.outC = outC;
-        this.panels = VectorGemm.panels(outC);
-        this.packed = VectorGemm.pack(weights, inC, outC);
-        this.bias = VectorGemm.padBias(bias, outC);
+        this.tile = tile;
+        this.nr = tile.nr;
+        this.panels = VectorGemm.panels(outC, nr);
+        this.packed = VectorGemm.pack(weights, inC, outC, nr);
+        this.bias = VectorGemm.padBias(bias, outC, nr);
+        this.tmp = new float[1][VectorGemm.MR * nr];
         this.lo = VectorGemm.low(act);
         this.hi = VectorGemm.high(act);
     }
@@ -51,7 +86,7 @@ public final class VectorPointwise implements RangeTask {
         if (tmp.length < parallel.threads()) {
             float[][] t = new float[parallel.threads()][];
             for (int i = 0; i < t.length; i++) {
-                t[i] = new float[VectorGemm.MR * VectorGemm.NR];
+                t[i] = new float[VectorGemm.MR * nr];
             }
             tmp = t;
         }
@@ -86,9 +121,16 @@ public final class VectorPointwise implements RangeTask {
             if (rows <= 0) {
                 continue;
             }
-            int c0 = panel * VectorGemm.NR;
-            VectorGemm.panel(in, r0 * inC, inC, rows, packed, panel * inC * VectorGemm.NR, inC,
-                    bias, c0, lo, hi, out, r0 * outC + c0, outC, Math.min(VectorGemm.NR, outC - c0), t);
+            int c0 = panel * nr;
+            int cols = Math.min(nr, outC - c0);
+            switch (tile) {
+                case FOUR -> WideGemm.panel(in, r0 * inC, inC, rows, packed, panel * inC * nr, inC,
+                        bias, c0, lo, hi, out, r0 * outC + c0, outC, cols, t);
+                case ONE -> NarrowGemm.panel(in, r0 * inC, inC, rows, packed, panel * inC * nr, inC,
+                        bias, c0, lo, hi, out, r0 * outC + c0, outC, cols, t);
+                case TWO -> VectorGemm.panel(in, r0 * inC, inC, rows, packed, panel * inC * nr, inC,
+                        bias, c0, lo, hi, out, r0 * outC + c0, outC, cols, t);
+            }
         }
     }
 }

@@ -40,25 +40,28 @@ class VectorKernelsTest {
     }
 
     @Test
-    void pointwiseMatchesScalarOnOddSizesAndEveryActivation() {
+    void pointwiseMatchesScalarOnOddSizesAndEveryActivationWithEachTile() {
         try (WorkerPool two = new WorkerPool(2)) {
             for (int pixels : new int[] {1, 5, 7, 35, 49, 103}) {
                 for (int inC : CHANNELS) {
-                    for (int outC : new int[] {3, 13, 37, 64}) {
+                    for (int outC : new int[] {3, 13, 37, 64, 71}) {
                         for (Activation act : Activation.values()) {
                             float[] in = random(pixels * inC, pixels + inC);
                             float[] w = random(inC * outC, outC);
                             float[] b = outC % 2 == 0 ? null : random(outC, 7);
                             float[] want = new float[pixels * outC];
                             scalar.pointwise(in, pixels, inC, outC, w, b, act, want);
-                            VectorPointwise pw = new VectorPointwise(inC, outC, w, b, act);
-                            for (Parallel par : new Parallel[] {Parallel.SERIAL, two}) {
-                                float[] got = new float[pixels * outC + 5];
-                                pw.run(in, pixels, got, par);
-                                String what = "pointwise " + pixels + "x" + inC + "->" + outC + " " + act + " threads " + par.threads();
-                                assertClose(want, got, want.length, what);
-                                for (int i = want.length; i < got.length; i++) {
-                                    assertEquals(0f, got[i], what + " writes past its output");
+                            for (VectorPointwise.Tile tile : VectorPointwise.Tile.values()) {
+                                VectorPointwise pw = new VectorPointwise(inC, outC, w, b, act, tile);
+                                for (Parallel par : new Parallel[] {Parallel.SERIAL, two}) {
+                                    float[] got = new float[pixels * outC + 5];
+                                    pw.run(in, pixels, got, par);
+                                    String what = "pointwise " + tile + " " + pixels + "x" + inC + "->" + outC + " " + act
+                                            + " threads " + par.threads();
+                                    assertClose(want, got, want.length, what);
+                                    for (int i = want.length; i < got.length; i++) {
+                                        assertEquals(0f, got[i], what + " writes past its output");
+                                    }
                                 }
                             }
                         }
@@ -73,8 +76,8 @@ class VectorKernelsTest {
         try (WorkerPool two = new WorkerPool(2)) {
             for (int stride = 1; stride <= 2; stride++) {
                 for (Pads pads : PADS) {
-                    for (int c : new int[] {3, 8, 13, 37}) {
-                        for (int[] hw : new int[][] {{7, 5}, {5, 7}, {3, 3}, {12, 9}, {4, 23}, {5, 30}}) {
+                    for (int c : new int[] {1, 3, 4, 8, 13, 24, 29, 37}) {
+                        for (int[] hw : new int[][] {{7, 5}, {5, 7}, {3, 3}, {12, 9}, {4, 23}, {5, 30}, {3, 41}}) {
                             int n = 2;
                             ConvShape s = new ConvShape(hw[0], hw[1], c, c, 3, stride, pads);
                             float[] in = random(n * s.inSize(), c * 31L + stride);
@@ -115,7 +118,7 @@ class VectorKernelsTest {
             for (int stride = 1; stride <= 2; stride++) {
                 for (Pads pads : PADS) {
                     for (int inC : CHANNELS) {
-                        for (int outC : new int[] {8, 13, 37, 40}) {
+                        for (int outC : new int[] {3, 8, 13, 16, 37, 40}) {
                             for (int[] hw : sizes) {
                                 checkConv(new ConvShape(hw[0], hw[1], inC, outC, 3, stride, pads), two);
                             }
