@@ -8,8 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@link #NR} = L columns), for products with at most that many columns: 0.25/128's 16-channel
  * pointwise layer with 512-bit vectors, where {@link VectorGemm}'s two-vector panels would be half
  * zero padding and every row would go through its scratch copy. Six rows by one vector keep six
- * FMA chains in flight, enough to hide the FMA latency; the activation clamp is applied in
- * registers before the store.
+ * FMA chains in flight, enough to hide the FMA latency.
  *
  * <p>Packed B: {@code [panels][k][NR]} as {@link VectorGemm#pack(float[], int, int, int)} with
  * {@code nr = NR}; padded bias likewise.
@@ -44,10 +43,12 @@ final class NarrowGemm {
         }
         int r = 0;
         for (; rows - r >= MR; r += MR) {
-            kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc);
+            kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, c, cOff + r * ldc, ldc);
+            VectorGemm.clamp(c, cOff + r * ldc, ldc, MR, 1, lo, hi);
         }
         for (; r < rows; r++) {
-            kernel1(a, aOff + r * lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc);
+            kernel1(a, aOff + r * lda, b, bOff, k, bias, biasOff, c, cOff + r * ldc);
+            VectorGemm.clamp(c, cOff + r * ldc, ldc, 1, 1, lo, hi);
         }
     }
 
@@ -65,7 +66,7 @@ final class NarrowGemm {
     }
 
     private static void kernel6(float[] a, int a0, int lda, float[] b, int bOff, int k,
-                                float[] bias, int biasOff, float lo, float hi, float[] c, int c0, int ldc) {
+                                float[] bias, int biasOff, float[] c, int c0, int ldc) {
         FloatVector bv = FloatVector.fromArray(S, bias, biasOff);
         FloatVector c0v = bv, c1v = bv, c2v = bv, c3v = bv, c4v = bv, c5v = bv;
         int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
@@ -78,17 +79,17 @@ final class NarrowGemm {
             c4v = FloatVector.broadcast(S, a[a4 + kk]).fma(w, c4v);
             c5v = FloatVector.broadcast(S, a[a5 + kk]).fma(w, c5v);
         }
-        c0v.max(lo).min(hi).intoArray(c, c0);
-        c1v.max(lo).min(hi).intoArray(c, c0 + ldc);
-        c2v.max(lo).min(hi).intoArray(c, c0 + 2 * ldc);
-        c3v.max(lo).min(hi).intoArray(c, c0 + 3 * ldc);
-        c4v.max(lo).min(hi).intoArray(c, c0 + 4 * ldc);
-        c5v.max(lo).min(hi).intoArray(c, c0 + 5 * ldc);
+        c0v.intoArray(c, c0);
+        c1v.intoArray(c, c0 + ldc);
+        c2v.intoArray(c, c0 + 2 * ldc);
+        c3v.intoArray(c, c0 + 3 * ldc);
+        c4v.intoArray(c, c0 + 4 * ldc);
+        c5v.intoArray(c, c0 + 5 * ldc);
     }
 
     /** One row; k split into even and odd halves so two FMA chains overlap. */
     private static void kernel1(float[] a, int a0, float[] b, int bOff, int k,
-                                float[] bias, int biasOff, float lo, float hi, float[] c, int c0) {
+                                float[] bias, int biasOff, float[] c, int c0) {
         FloatVector acc = FloatVector.fromArray(S, bias, biasOff);
         FloatVector odd = FloatVector.zero(S);
         int kk = 0;
@@ -101,6 +102,6 @@ final class NarrowGemm {
         for (; kk < k; kk++, bi += NR) {
             acc = FloatVector.broadcast(S, a[a0 + kk]).fma(FloatVector.fromArray(S, b, bi), acc);
         }
-        acc.add(odd).max(lo).min(hi).intoArray(c, c0);
+        acc.add(odd).intoArray(c, c0);
     }
 }
