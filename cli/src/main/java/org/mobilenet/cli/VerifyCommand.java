@@ -17,6 +17,7 @@ import org.mobilenet.cli.verify.Verifier;
 import org.mobilenet.cli.verify.VerifyReport;
 import org.mobilenet.io.AtomicFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -36,6 +37,9 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    InputSizeOption inputSize;
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "The model, as MODEL (the same option as in the other commands).")
     Path modelOption;
@@ -84,7 +88,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         model = Session.of(spec).modelFile(model, modelOption);
         VerifyReport r = Verifier.verify(model, new Verifier.Options(count, seed, atol, rtol, perLayer, images,
-                ignoreExif, atolSteps));
+                ignoreExif, atolSteps), inputSize::apply);
         if (junit != null) {
             try {
                 byte[] xml = JunitReport.xml(r, atol, rtol).getBytes(StandardCharsets.UTF_8);

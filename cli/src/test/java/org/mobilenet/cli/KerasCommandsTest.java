@@ -50,6 +50,12 @@ class KerasCommandsTest {
                 CliRun.shared().resolve("images/cat.bmp").toString());
         assertEquals(0, c.code(), c.err());
         assertTrue(c.out().contains("285"), c.out());
+        CliRun v = CliRun.of("verify", "--input-size", "160", "--count", "1", h5.toString());
+        assertEquals(0, v.code(), v.err());
+        assertTrue(v.out().contains("PASS"), v.out());
+        CliRun tiny = CliRun.of("verify", "--input-size", "16", "--count", "1", h5.toString());
+        assertEquals(ExitCode.USAGE, tiny.code(), tiny.err());
+        assertTrue(tiny.err().contains("--input-size must be 32 to 4096"), tiny.err());
     }
 
     @Test

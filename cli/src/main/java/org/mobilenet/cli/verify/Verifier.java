@@ -78,12 +78,21 @@ public final class Verifier {
      * on the same weights.
      */
     public static VerifyReport verify(Path file, Options o) throws IOException, OrtException {
+        return verify(file, o, m -> m);
+    }
+
+    /**
+     * {@link #verify(Path, Options)} with {@code adjust} applied to a non-ONNX file's model before it is
+     * exported (e.g. {@code --input-size} for a Keras weights file, which does not record its size).
+     */
+    public static VerifyReport verify(Path file, Options o, java.util.function.UnaryOperator<Model> adjust)
+            throws IOException, OrtException {
         ModelFormat format = ModelFormats.of(file);
         ModelProto proto;
         if (format == null || format == ModelFormats.ONNX) {
             proto = OnnxFile.read(file);
         } else {
-            Model loaded = ModelFiles.load(file, format);
+            Model loaded = adjust.apply(ModelFiles.load(file, format));
             proto = OnnxExporter.toProto(loaded, OnnxExportOptions.defaults());
         }
         OnnxImport imp = OnnxImporter.importModel(file, proto);
