@@ -20,4 +20,17 @@ public final class Layouts {
         }
         return out;
     }
+
+    /** Shape: {@code [n, c, h, w]} to {@code [n, h, w, c]}; the inverse of {@link #toNchw}. */
+    public static float[] toNhwc(float[] nchw, int n, int h, int w, int c) {
+        float[] out = new float[n * h * w * c];
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int p = 0; p < h * w; p++) {
+                    out[(b * h * w + p) * c + ch] = nchw[(b * c + ch) * h * w + p];
+                }
+            }
+        }
+        return out;
+    }
 }

@@ -2,6 +2,7 @@ package org.mobilenet.cli.run;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.mobilenet.cli.ort.Layouts;
 import org.mobilenet.engine.arch.Shape;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.ModelQuantization;
@@ -119,7 +120,8 @@ public final class TensorRunner {
         } else {
             x = in.floats();
             if (nchw()) {
-                x = toNhwc(x, n, imageShape());
+                int[] chw = imageShape();
+                x = Layouts.toNhwc(x, n, chw[1], chw[2], chw[0]);
             }
         }
         float[] y;
@@ -127,22 +129,6 @@ public final class TensorRunner {
             y = net.forward(x, n);
         }
         return NpyArray.ofFloats(new int[] {n, y.length / n}, y);
-    }
-
-    private static float[] toNhwc(float[] x, int n, int[] chw) {
-        int c = chw[0];
-        int h = chw[1];
-        int w = chw[2];
-        float[] out = new float[x.length];
-        for (int b = 0; b < n; b++) {
-            int base = b * c * h * w;
-            for (int ch = 0; ch < c; ch++) {
-                for (int p = 0; p < h * w; p++) {
-                    out[base + p * c + ch] = x[base + ch * h * w + p];
-                }
-            }
-        }
-        return out;
     }
 
     static NpyDtype dtype(QuantType t) {
