@@ -40,4 +40,20 @@ final class IntLoops {
             x[j] -= zero;
         }
     }
+
+    /**
+     * The per-channel sums over n pixels of an NHWC map {@code [n, c]}: each pixel's channels are
+     * copied to a row at index 0 first, so the add vectorizes. Shape: in {@code [n * c]} to {@code [c]}.
+     */
+    static int[] channelSums(int[] in, int n, int c) {
+        int[] sum = new int[c];
+        int[] row = new int[c];
+        for (int p = 0; p < n; p++) {
+            System.arraycopy(in, p * c, row, 0, c);
+            for (int ch = 0; ch < c; ch++) {
+                sum[ch] += row[ch];
+            }
+        }
+        return sum;
+    }
 }

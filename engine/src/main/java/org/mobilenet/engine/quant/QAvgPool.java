@@ -35,14 +35,7 @@ final class QAvgPool extends QLayer {
     void fast(int[] in, int[] addend, int[] out, boolean vector) {
         int c = spec.in().c();
         int n = spec.in().h() * spec.in().w();
-        int[] sum = new int[c];
-        int[] row = new int[c];
-        for (int p = 0; p < n; p++) {
-            System.arraycopy(in, p * c, row, 0, c);
-            for (int ch = 0; ch < c; ch++) {
-                sum[ch] += row[ch];
-            }
-        }
+        int[] sum = IntLoops.channelSums(in, n, c);
         for (int ch = 0; ch < c; ch++) {
             out[ch] = clamp(divide(sum[ch], n));
         }
