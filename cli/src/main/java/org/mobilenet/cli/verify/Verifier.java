@@ -103,11 +103,7 @@ public final class Verifier {
         int h = model.inputHeight();
         int w = model.inputWidth();
         int n = o.images().isEmpty() ? o.count() : o.images().size();
-        if ((long) n * h * w * 3 > Integer.MAX_VALUE / 4 || (long) n * model.outputSize() > Integer.MAX_VALUE / 4) {
-            throw new IllegalArgumentException(n + " inputs are too many for " + h + "x" + w + " images in one run");
-        }
-        float[] input = o.images().isEmpty() ? randomInput(model.preprocessing(), h * w, n, o.seed())
-                : imageInput(model, o.images(), o.ignoreExif());
+        float[] input = inputs(model, o, n);
         Network net = Network.compile(model);
         Map<String, float[]> engineLayers = new LinkedHashMap<>();
         float[] engine = net.forward(input, n, o.perLayer() ? (layer, out, b) -> engineLayers.put(layer.name(),
@@ -174,6 +170,17 @@ public final class Verifier {
         return new double[] {t1 / (double) n, 1};
     }
 
+    /** n preprocessed NHWC inputs: the images given, or seeded random ones; refused when too many for one array. */
+    private static float[] inputs(Model model, Options o, int n) throws IOException {
+        int h = model.inputHeight();
+        int w = model.inputWidth();
+        if ((long) n * h * w * 3 > Integer.MAX_VALUE / 4 || (long) n * model.outputSize() > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException(n + " inputs are too many for " + h + "x" + w + " images in one run");
+        }
+        return o.images().isEmpty() ? randomInput(model.preprocessing(), h * w, n, o.seed())
+                : imageInput(model, o.images(), o.ignoreExif());
+    }
+
     /**
      * A quantized model (a QDQ ONNX file): the engine's integer path against ONNX Runtime on the same
      * quantized inputs (the preprocessed inputs quantized with the model's input quantization; ORT gets
@@ -193,11 +200,7 @@ public final class Verifier {
         int h = model.inputHeight();
         int w = model.inputWidth();
         int n = o.images().isEmpty() ? o.count() : o.images().size();
-        if ((long) n * h * w * 3 > Integer.MAX_VALUE / 4 || (long) n * model.outputSize() > Integer.MAX_VALUE / 4) {
-            throw new IllegalArgumentException(n + " inputs are too many for " + h + "x" + w + " images in one run");
-        }
-        float[] input = o.images().isEmpty() ? randomInput(model.preprocessing(), h * w, n, o.seed())
-                : imageInput(model, o.images(), o.ignoreExif());
+        float[] input = inputs(model, o, n);
         QuantParams in = net.input();
         int[] q = new int[input.length];
         for (int i = 0; i < input.length; i++) {
