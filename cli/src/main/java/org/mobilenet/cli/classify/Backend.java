@@ -1,8 +1,9 @@
 package org.mobilenet.cli.classify;
 
 /**
- * Runs a batch of preprocessed images through a model. Implementations are used by one thread at
- * a time; the command creates one per worker thread.
+ * Runs a batch of preprocessed images through a model. An instance is used by one thread at a time;
+ * a command that may run several batches at once ({@code BatchClassifier.Setup#runners()}) makes one
+ * per running thread.
  */
 public interface Backend {
     /**
@@ -12,6 +13,18 @@ public interface Backend {
      * @param features whether to fill {@link Result#features()}
      */
     Result run(float[] input, int n, boolean features);
+
+    /**
+     * False while a batch would run slower than it soon will (the Java engine before its fast
+     * kernels have taken over): a caller with images left to decode decodes them first.
+     */
+    default boolean ready() {
+        return true;
+    }
+
+    /** Told when more than one batch's images are coming (the engine then starts its warm-up at once). */
+    default void expectMore() {
+    }
 
     /**
      * @param outputs  {@code [n, outputSize]}: probabilities (or logits without softmax), or features

@@ -2,6 +2,7 @@ package org.mobilenet.cli.classify;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -61,6 +62,15 @@ public final class BatchClassifier {
     /** Decoded images kept while the model loads, at most this many pixels in all (4 bytes each). */
     static final long EARLY_PIXELS = 8_000_000;
 
+    /**
+     * Preprocessed inputs decoded ahead, at most, while the backend is not {@link Backend#ready()}
+     * (the engine's fast kernels are being compiled): decoding them then costs no more than later,
+     * while running them on the cold kernels would be wasted. In bytes of float input.
+     */
+    static final long AHEAD_BYTES = 64L << 20;
+    /** Images decoded ahead at most (see {@link #AHEAD_BYTES}). */
+    static final int AHEAD_IMAGES = 1024;
+
     /** Receives each batch's results, in input order, on the thread that called {@link #run}. */
     @FunctionalInterface
     public interface Sink {
@@ -106,6 +116,15 @@ public final class BatchClassifier {
         return threads + 2;
     }
 
+    /**
+     * Batches decoded ahead at most, with one thread, while the backend is not ready: {@link #AHEAD_BYTES}
+     * of input and {@link #AHEAD_IMAGES} images, at least {@link #window()} batches.
+     */
+    int aheadWindow(Setup setup) {
+        long bytes = 4L * batch * setup.pre().inputSize();
+        return (int) Math.max(window(), Math.min(AHEAD_IMAGES / batch, AHEAD_BYTES / bytes));
+    }
+
     /** Classifies every path of a list, in order, and returns all results (for small lists and tests). */
     public List<ImageResult> run(List<Path> images, Setup setup) throws Exception {
         List<ImageResult> all = new ArrayList<>(images.size());
@@ -132,20 +151,39 @@ public final class BatchClassifier {
         }
     }
 
+    /**
+     * One thread: decode a batch, run it, hand it over. The backend is made when the first image has
+     * decoded; while it is not ready (see {@link Backend#ready()}) the next batches are decoded
+     * first, up to {@link #aheadWindow}, and run once it is, or when no input is left.
+     */
     private void serial(Iterator<ImageInputs.Input> inputs, Setup setup, Sink sink) throws Exception {
         Backend backend = null;
-        while (inputs.hasNext()) {
+        ArrayDeque<Batch> ahead = new ArrayDeque<>();
+        int most = aheadWindow(setup);
+        while (true) {
+            boolean more = inputs.hasNext();
+            if (!ahead.isEmpty() && (!more || ahead.size() >= most || backend == null || backend.ready())) {
+                sink.accept(infer(ahead.poll(), setup, backend));
+                continue;
+            }
+            if (!more) {
+                return;
+            }
             Batch b = new Batch(take(inputs), new float[batch * setup.pre().inputSize()]);
             for (int i = 0; i < b.size(); i++) {
                 RgbImage img = decode(b, i);
                 if (img != null) {
                     setup.pre().apply(img, b.input, i * setup.pre().inputSize());
+                    if (backend == null) {
+                        // Made at the first image that decodes, so the engine's warm-up runs while the rest do.
+                        backend = setup.backends().get();
+                        if (b.size() > 1 || inputs.hasNext()) {
+                            backend.expectMore();
+                        }
+                    }
                 }
             }
-            if (backend == null && b.decoded() > 0) {
-                backend = setup.backends().get();
-            }
-            sink.accept(infer(b, setup, backend));
+            ahead.add(b);
         }
     }
 

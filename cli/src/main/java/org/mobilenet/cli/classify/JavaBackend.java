@@ -15,6 +15,16 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
+    public boolean ready() {
+        return network.warm();
+    }
+
+    @Override
+    public void expectMore() {
+        network.startWarmUp();
+    }
+
+    @Override
     public Result run(float[] input, int n, boolean features) {
         if (!features) {
             return new Result(network.forward(input, n), null);

@@ -162,6 +162,102 @@ class BatchClassifierTest {
         assertTrue(maxAhead.get() <= bound, "took " + maxAhead.get() + " inputs ahead of the sink, bound " + bound);
     }
 
+    /** A backend that is not ready until told, recording how many inputs had been taken at each run. */
+    private static final class Warming implements Backend {
+        final Levels levels = new Levels();
+        final List<Long> takenAtRun = new ArrayList<>();
+        final AtomicLong taken;
+        volatile boolean ready;
+        int toldMore;
+
+        Warming(AtomicLong taken) {
+            this.taken = taken;
+        }
+
+        @Override
+        public Result run(float[] input, int n, boolean features) {
+            takenAtRun.add(taken.get());
+            return levels.run(input, n, features);
+        }
+
+        @Override
+        public boolean ready() {
+            return ready;
+        }
+
+        @Override
+        public void expectMore() {
+            toldMore++;
+        }
+    }
+
+    private static Iterator<ImageInputs.Input> counting(Path img, int total, AtomicLong taken, Runnable atEach) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return taken.get() < total;
+            }
+
+            @Override
+            public ImageInputs.Input next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                taken.incrementAndGet();
+                atEach.run();
+                return in(img);
+            }
+        };
+    }
+
+    @Test
+    void oneThreadDecodesAheadWhileTheBackendIsNotReadyAndRunsInOrderOnceItIs() throws Exception {
+        Path img = gray(7);
+        AtomicLong taken = new AtomicLong();
+        Warming backend = new Warming(taken);
+        // Ready once 40 inputs were taken: batches of 4, so 10 wait, then run one by one.
+        Iterator<ImageInputs.Input> source = counting(img, 100, taken, () -> backend.ready = taken.get() >= 40);
+        List<ImageResult> got = new ArrayList<>();
+        BatchClassifier bc = new BatchClassifier(new ImageLoader(), 4, 1, 1, 0, false);
+        bc.run(source, () -> setup(backend), got::addAll);
+        assertEquals(100, got.size());
+        assertTrue(got.stream().allMatch(r -> r.indices()[0] == 7));
+        assertEquals(1, backend.toldMore, "told once that more images are coming");
+        assertEquals(40, backend.takenAtRun.get(0), "the first batch ran once the backend was ready");
+        assertEquals(25, backend.takenAtRun.size());
+    }
+
+    @Test
+    void aBackendThatIsNeverReadyStillRunsEveryBatchWithinTheAheadWindow() throws Exception {
+        Path img = gray(3);
+        AtomicLong taken = new AtomicLong();
+        Warming backend = new Warming(taken);
+        int batch = 4;
+        BatchClassifier bc = new BatchClassifier(new ImageLoader(), batch, 1, 1, 0, false);
+        BatchClassifier.Setup setup = setup(backend);
+        int window = bc.aheadWindow(setup);
+        int total = (window + 3) * batch;
+        List<ImageResult> got = new ArrayList<>();
+        bc.run(counting(img, total, taken, () -> { }), () -> setup, got::addAll);
+        assertEquals(total, got.size());
+        assertEquals((long) window * batch, backend.takenAtRun.get(0), "the first batch ran when the window was full");
+        for (int i = 0; i < backend.takenAtRun.size(); i++) {
+            long ahead = backend.takenAtRun.get(i) - (long) i * batch;
+            assertTrue(ahead <= (long) window * batch, "run " + i + ": " + ahead + " inputs taken ahead of it");
+        }
+    }
+
+    @Test
+    void oneImageDoesNotStartAWarmUp() throws Exception {
+        AtomicLong taken = new AtomicLong();
+        Warming backend = new Warming(taken);
+        List<ImageResult> got = new ArrayList<>();
+        new BatchClassifier(new ImageLoader(), 8, 1, 1, 0, false).run(counting(gray(5), 1, taken, () -> { }),
+                () -> setup(backend), got::addAll);
+        assertEquals(1, got.size());
+        assertEquals(0, backend.toldMore);
+    }
+
     @Test
     void errorsFromTheSetupTheBackendTheSinkAndTheInputsStopTheRun() throws Exception {
         List<ImageInputs.Input> inputs = new ArrayList<>();

@@ -299,6 +299,15 @@ public final class Network implements AutoCloseable {
     }
 
     /**
+     * True when the next pass runs the network's own kernels, or when they will not take over (a
+     * cold network whose warm-up gave up): a caller with other work to do (decoding the next images)
+     * can do it first rather than run a pass on the cold kernels.
+     */
+    public boolean warm() {
+        return fast != null || warmUp.result() != null || warmUp.finished();
+    }
+
+    /**
      * Starts handing over to the network's own kernels now instead of after the first pass (see the
      * class comment), for a caller about to run many passes; no effect on a network that is warm or
      * was compiled with explicit kernels.

@@ -28,6 +28,7 @@ final class WarmUp implements Runnable, AutoCloseable {
     private final BufferPlan plan;
     private volatile Network.Fast result;
     private volatile boolean closed;
+    private volatile boolean finished;
     /** The best cold pass per image reported so far, in nanoseconds. */
     private volatile long bestCold = Long.MAX_VALUE;
     private Thread thread;
@@ -45,6 +46,11 @@ final class WarmUp implements Runnable, AutoCloseable {
     /** The warm fast layers, or null while they are not (yet). */
     Network.Fast result() {
         return result;
+    }
+
+    /** True once the warm-up has ended: with a {@link #result()}, or given up (the network stays cold). */
+    boolean finished() {
+        return finished;
     }
 
     /** Called by the network after each cold pass with its time per image; starts the warm-up if it has not started. */
@@ -66,6 +72,14 @@ final class WarmUp implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
+        try {
+            warm();
+        } finally {
+            finished = true;
+        }
+    }
+
+    private void warm() {
         Network.Fast fast = prepare.get();
         float[] input = new float[inputSize];
         for (int i = 0; i < input.length; i++) {

@@ -48,6 +48,7 @@ class WarmStartTest {
         float[] want = Network.compile(m, new ScalarKernels()).forward(in, 3);
         try (Network net = Network.compile(m, 2)) {
             assertEquals("loops", net.kernels().name(), "a fresh network is cold");
+            assertFalse(net.warm(), "a fresh network is not warm");
             assertClose(want, net.forward(in, 3), "cold pass");
             long start = System.nanoTime();
             while (net.kernels().name().equals("loops") && System.nanoTime() - start < MAX_NANOS) {
@@ -55,7 +56,22 @@ class WarmStartTest {
                 Thread.sleep(5);
             }
             assertEquals("vector", net.kernels().name(), "the vector kernels took over");
+            assertTrue(net.warm());
             assertClose(want, net.forward(in, 3), "warm pass");
+        }
+    }
+
+    @Test
+    void warmSaysWhenTheFastKernelsAreReadyBeforeTheNextPass() throws InterruptedException {
+        Model m = SeededInit.create(new ModelSpec(0.25, 40, 7, Variant.SEPARABLE, Padding.TF_SAME, true), 3);
+        try (Network net = Network.compile(m)) {
+            net.startWarmUp();
+            long start = System.nanoTime();
+            while (!net.warm() && System.nanoTime() - start < MAX_NANOS) {
+                Thread.sleep(5);
+            }
+            assertTrue(net.warm(), "the warm-up ran without any pass of the network");
+            assertEquals("vector", net.kernels().name(), "the next pass runs the vector kernels");
         }
     }
 
@@ -93,6 +109,7 @@ class WarmStartTest {
         Model m = SeededInit.create(new ModelSpec(0.25, 32, 10, Variant.SEPARABLE, Padding.TF_SAME, false), 1);
         try (Network net = Network.compile(m, new ScalarKernels(), 1)) {
             assertEquals("scalar", net.kernels().name());
+            assertTrue(net.warm(), "nothing to wait for");
         }
     }
 
