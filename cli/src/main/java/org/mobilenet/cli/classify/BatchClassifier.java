@@ -12,12 +12,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -65,9 +65,10 @@ public final class BatchClassifier {
     /**
      * Preprocessed inputs decoded ahead, at most, while the backend is not {@link Backend#ready()}
      * (the engine's fast kernels are being compiled): decoding them then costs no more than later,
-     * while running them on the cold kernels would be wasted. In bytes of float input.
+     * while running them on the cold kernels would be wasted. In bytes of float input: 256 MB, or an
+     * eighth of the heap when that is less.
      */
-    static final long AHEAD_BYTES = 64L << 20;
+    static final long AHEAD_BYTES = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
     /** Images decoded ahead at most (see {@link #AHEAD_BYTES}). */
     static final int AHEAD_IMAGES = 1024;
 
@@ -81,7 +82,8 @@ public final class BatchClassifier {
      * What running batches takes from the model.
      *
      * @param pre      the preprocessing of one image
-     * @param backends makes the backend (called once, by the first thread that runs a batch)
+     * @param backends makes the backend (called once: when the first image has decoded, or by the first
+     *                 thread that runs a batch)
      * @param classes  the model's classes (0 for a headless model: no ranking, its outputs are the features)
      */
     public record Setup(ImagePreprocessor pre, Supplier<Backend> backends, int classes) {
@@ -117,8 +119,8 @@ public final class BatchClassifier {
     }
 
     /**
-     * Batches decoded ahead at most, with one thread, while the backend is not ready: {@link #AHEAD_BYTES}
-     * of input and {@link #AHEAD_IMAGES} images, at least {@link #window()} batches.
+     * Batches in flight at most while the backend is not ready: {@link #AHEAD_BYTES} of input and
+     * {@link #AHEAD_IMAGES} images, at least {@link #window()} batches.
      */
     int aheadWindow(Setup setup) {
         long bytes = 4L * batch * setup.pre().inputSize();
@@ -322,11 +324,15 @@ public final class BatchClassifier {
         /** Decoded batches waiting to run, and the lock held by the one worker running them. */
         private final ConcurrentLinkedQueue<Batch> ready = new ConcurrentLinkedQueue<>();
         private final ReentrantLock running = new ReentrantLock();
+        /** Taken by the first worker to preprocess an image: it makes the backend. */
+        private final AtomicBoolean firstImage = new AtomicBoolean();
+        private final AtomicInteger inputsTaken = new AtomicInteger();
         private final CompletableFuture<Setup> setup = new CompletableFuture<>();
         /** Pixels of the images kept while the setup is made. */
         private final AtomicLong earlyPixels = new AtomicLong();
-        private final ExecutorService workers;
+        private final ThreadPoolExecutor workers;
         private final Batch end = new Batch(List.of(), null);
+        /** Made once, under {@link #running}. */
         private Backend backend;
         private volatile boolean stopped;
 
@@ -375,11 +381,12 @@ public final class BatchClassifier {
             }
         }
 
-        /** The feeder thread: batches of inputs, one decode task per image, at most {@link #window} batches ahead. */
+        /** The feeder thread: batches of inputs, one decode task per image, at most the window's batches ahead. */
         private void feed() {
             try {
                 while (!stopped && inputs.hasNext()) {
                     List<ImageInputs.Input> chunk = take(inputs);
+                    inputsTaken.addAndGet(chunk.size());
                     window.acquire();
                     Batch b = new Batch(chunk, spare.poll());
                     order.add(b);
@@ -399,7 +406,10 @@ public final class BatchClassifier {
             }
         }
 
-        /** A worker's task: decode one image; the batch is queued to run once its last image is decoded. */
+        /**
+         * A worker's task: decode one image; the batch is queued to run once its last image is
+         * decoded. Then it runs queued batches (see {@link #drain}).
+         */
         private void work(Batch b, int i) {
             try {
                 if (!stopped) {
@@ -408,16 +418,33 @@ public final class BatchClassifier {
             } catch (Throwable t) {
                 b.failure = t;
             }
-            if (b.pending.decrementAndGet() > 0) {
-                return;
+            if (b.pending.decrementAndGet() == 0) {
+                ready.add(b);
             }
-            ready.add(b);
-            // Run queued batches unless another worker is at it; whoever holds the lock looks at
-            // the queue again after releasing it, so no batch is left behind.
-            while (!ready.isEmpty() && running.tryLock()) {
+            drain();
+        }
+
+        /**
+         * Runs queued batches unless another worker is at it (whoever holds the lock looks at the
+         * queue again after releasing it, so no batch is left behind). While the backend is not ready
+         * they stay queued as long as images are left to decode: this worker goes back to decoding,
+         * and whoever finds no decoding left runs them anyway.
+         */
+        private void drain() {
+            while (!ready.isEmpty() && !stopped && running.tryLock()) {
                 try {
+                    Backend be;
+                    try {
+                        be = backend();
+                    } catch (Throwable t) {
+                        failQueued(t);
+                        return;
+                    }
+                    if (!be.ready() && !workers.getQueue().isEmpty()) {
+                        return;
+                    }
                     for (Batch r = ready.poll(); r != null; r = ready.poll()) {
-                        infer(r);
+                        infer(r, be);
                     }
                 } finally {
                     running.unlock();
@@ -425,9 +452,26 @@ public final class BatchClassifier {
             }
         }
 
+        /** The backend, made now if it was not; under {@link #running}. */
+        private Backend backend() throws InterruptedException, ExecutionException {
+            if (backend == null) {
+                backend = setup.get().backends().get();
+            }
+            return backend;
+        }
+
+        /** Fails the queued batches with {@code t} (the backend could not be made). */
+        private void failQueued(Throwable t) {
+            for (Batch r = ready.poll(); r != null; r = ready.poll()) {
+                r.failure = t instanceof ExecutionException e && e.getCause() != null ? e.getCause() : t;
+                r.done.countDown();
+            }
+        }
+
         /**
          * Writes a decoded image into its batch's input; before the setup is known the image is kept
-         * instead (within {@link #EARLY_PIXELS}; beyond that the worker waits for the setup).
+         * instead (within {@link #EARLY_PIXELS}; beyond that the worker waits for the setup). The
+         * first image written makes the backend (see {@link #makeBackend}).
          */
         private void preprocess(Batch b, int i, RgbImage img) throws InterruptedException, ExecutionException {
             if (img == null) {
@@ -448,10 +492,38 @@ public final class BatchClassifier {
                 }
             }
             s.pre().apply(img, b.input, i * s.pre().inputSize());
+            if (firstImage.compareAndSet(false, true)) {
+                makeBackend();
+            }
         }
 
-        /** Runs one batch (under {@link #running}) and releases the sink waiting for it. */
-        private void infer(Batch b) {
+        /**
+         * Makes the backend at the first image written, so the engine's warm-up runs while the next
+         * images decode, and widens the window to {@link #aheadWindow} while it is not ready. A
+         * failure is left for the worker that runs the first batch to meet and report.
+         */
+        private void makeBackend() throws InterruptedException, ExecutionException {
+            running.lock();
+            try {
+                Backend be;
+                try {
+                    be = backend();
+                } catch (RuntimeException e) {
+                    return;
+                }
+                if (inputsTaken.get() > 1) { // (the feeder's count: the iterator is the feeder's alone)
+                    be.expectMore();
+                }
+                if (!be.ready()) {
+                    window.release(aheadWindow(setup.get()) - window());
+                }
+            } finally {
+                running.unlock();
+            }
+        }
+
+        /** Runs one batch on {@code be} and releases the sink waiting for it. */
+        private void infer(Batch b, Backend be) {
             try {
                 if (b.failure == null && !stopped) {
                     Setup s = setup.get();
@@ -465,10 +537,7 @@ public final class BatchClassifier {
                             b.early[i] = null;
                         }
                     }
-                    if (backend == null && b.decoded() > 0) {
-                        backend = s.backends().get();
-                    }
-                    b.results = BatchClassifier.this.infer(b, s, backend);
+                    b.results = BatchClassifier.this.infer(b, s, be);
                 }
             } catch (Throwable t) {
                 b.failure = t instanceof ExecutionException e && e.getCause() != null ? e.getCause() : t;

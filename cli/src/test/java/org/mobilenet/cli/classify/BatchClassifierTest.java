@@ -227,6 +227,28 @@ class BatchClassifierTest {
         assertEquals(25, backend.takenAtRun.size());
     }
 
+    /**
+     * Several threads: images decode ahead while the backend is not ready, and every batch still
+     * runs, in order (when the decoding is done, or the window is full, even on a backend never ready).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void aPipelineRunsEveryBatchInOrderWhetherOrNotTheBackendGetsReady(int threads) throws Exception {
+        for (int readyAt : new int[] {40, Integer.MAX_VALUE}) {
+            Path img = gray(11);
+            AtomicLong taken = new AtomicLong();
+            Warming backend = new Warming(taken);
+            BatchClassifier bc = new BatchClassifier(new ImageLoader(), 4, threads, 1, 0, false);
+            List<ImageResult> got = new ArrayList<>();
+            bc.run(counting(img, 300, taken, () -> backend.ready = taken.get() >= readyAt), () -> setup(backend),
+                    got::addAll);
+            assertEquals(300, got.size());
+            assertTrue(got.stream().allMatch(r -> r.indices()[0] == 11));
+            assertEquals(75, backend.takenAtRun.size());
+            assertEquals(1, backend.toldMore, "told once that more images are coming");
+        }
+    }
+
     @Test
     void aBackendThatIsNeverReadyStillRunsEveryBatchWithinTheAheadWindow() throws Exception {
         Path img = gray(3);

@@ -67,12 +67,8 @@ public final class KernelPrimer {
         return layers;
     }
 
-    /**
-     * Runs the tiny network on {@code kernels} for at most {@code passes} passes and {@code maxNanos},
-     * or until {@code stop} says so (also used by {@link WarmUp} to get the fast kernels compiled cheaply).
-     */
-    static void prime(Kernels kernels, int passes, long maxNanos, java.util.function.BooleanSupplier stop) {
-        List<LayerSpec> layers = layers();
+    /** The layers prepared on {@code kernels} with synthetic weights (the values do not change the code paths). */
+    static PreparedLayer[] synthetic(List<LayerSpec> layers, Kernels kernels) {
         PreparedLayer[] steps = new PreparedLayer[layers.size()];
         for (int i = 0; i < steps.length; i++) {
             LayerSpec l = layers.get(i);
@@ -92,6 +88,16 @@ public final class KernelPrimer {
             }
             steps[i] = kernels.prepare(l, w, b, l.activation());
         }
+        return steps;
+    }
+
+    /**
+     * Runs the tiny network on {@code kernels} for at most {@code passes} passes and {@code maxNanos},
+     * or until {@code stop} says so.
+     */
+    static void prime(Kernels kernels, int passes, long maxNanos, java.util.function.BooleanSupplier stop) {
+        List<LayerSpec> layers = layers();
+        PreparedLayer[] steps = synthetic(layers, kernels);
         BufferPlan plan = BufferPlan.of(layers);
         float[][] buffers = plan.allocate(1);
         float[] input = new float[32 * 32 * 3];

@@ -78,7 +78,7 @@ public final class Network implements AutoCloseable {
             for (int i = 0; i < cold.length; i++) {
                 cold[i] = prepareLayer(coldKernels, layers.get(i));
             }
-            this.warmUp = new WarmUp(this::prepare, inputSize(), plan);
+            this.warmUp = new WarmUp(this::prepare, layers, coldKernels);
         }
         this.parallel = threads == 1 ? Parallel.SERIAL : new WorkerPool(threads);
     }
@@ -280,7 +280,6 @@ public final class Network implements AutoCloseable {
                 warmUp.start(); // a batch: more passes are coming, so the warm-up need not wait for this one
             }
         }
-        long start = System.nanoTime();
         int first = 0;
         float[] result = input;
         if (fast != null && n > 1 && fast.perImageLayers() > 0 && observer == null && lap == null) {
@@ -293,7 +292,7 @@ public final class Network implements AutoCloseable {
             result = plan.run(steps, first, input, buffers, n, par, observer, lap);
         }
         if (fast == null) {
-            warmUp.coldPass((System.nanoTime() - start) / n);
+            warmUp.start();
         }
         return result;
     }

@@ -1,46 +1,55 @@
 package org.mobilenet.engine.run;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
+import org.mobilenet.engine.arch.LayerSpec;
+import org.mobilenet.engine.kernels.Kernels;
 import org.mobilenet.engine.kernels.Parallel;
+import org.mobilenet.engine.kernels.PreparedLayer;
 
 /**
  * Gets a cold {@link Network}'s fast kernels compiled by the JIT without making anyone wait for it.
- * After the network's first cold pass (so a one-image command never competes with it), a daemon
- * thread prepares the fast layers and runs them on one image of its own, serially, until they are
- * warm: the median of the last {@link #WINDOW} passes beats the best cold pass the network reported
- * and no longer improves on the window before by more than {@link #STALL}. Then it publishes them
- * through {@link #result()} and ends; the network's calling thread picks them up at its next pass,
- * so the fast layers are only ever used by one thread at a time (the handover is the volatile
- * write and read of the result). If the fast kernels never beat the cold ones within
- * {@link #MAX_NANOS}, the network stays cold.
+ * Once started (after the network's first cold pass, so a one-image command never competes with
+ * it, or earlier on {@link Network#startWarmUp()}), a daemon thread prepares the network's fast
+ * layers and runs a {@link ShrunkLayers shrunk copy} of its layers (about a quarter of each side,
+ * a sixteenth of the work per pass; synthetic weights), first on the cold kernels until their times
+ * stop improving, then on the fast kernels until they are warm: the median of the last
+ * {@link #WINDOW} passes is below {@link #BOUND} times the cold kernels' best pass and no longer
+ * improves on the window before by more than {@link #STALL}. The JIT compiles methods, not shapes,
+ * so the full-size layers then run compiled code; the shrunk copy makes the passes that run
+ * interpreted or in C1 (Vector API code there is dozens of times slower than plain Java) cheap.
+ * The bound tells those apart from compiled code: compiled, the fast kernels are about twice as
+ * fast as the cold ones on the shrunk layers; not yet compiled, ten times slower or more.
+ *
+ * <p>Then it publishes the fast layers through {@link #result()} and ends; the network's calling
+ * thread picks them up at its next pass, so they are only ever used by one thread at a time (the
+ * handover is the volatile write and read of the result). If the fast kernels never get there
+ * within {@link #MAX_NANOS}, the network stays cold.
  */
 final class WarmUp implements Runnable, AutoCloseable {
     /** Passes per window of the convergence test. */
     static final int WINDOW = 5;
     /** A window that improves on the one before by less than this fraction counts as converged. */
     static final double STALL = 0.05;
+    /** The fast kernels are warm below this multiple of the cold kernels' best pass (see the class comment). */
+    static final double BOUND = 1.5;
     /** The longest the warm-up tries before giving up. */
     static final long MAX_NANOS = 20_000_000_000L;
 
     private final Supplier<Network.Fast> prepare;
-    private final int inputSize;
-    private final BufferPlan plan;
+    private final List<LayerSpec> layers;
+    private final Kernels cold;
     private volatile Network.Fast result;
     private volatile boolean closed;
     private volatile boolean finished;
-    /** The best cold pass per image reported so far, in nanoseconds. */
-    private volatile long bestCold = Long.MAX_VALUE;
     private Thread thread;
 
-    /**
-     * prepare builds the fast layers (on the warm-up thread); inputSize is one image's input, plan
-     * the network's buffers.
-     */
-    WarmUp(Supplier<Network.Fast> prepare, int inputSize, BufferPlan plan) {
+    /** prepare builds the fast layers (on the warm-up thread); layers are the network's, cold its cold kernels. */
+    WarmUp(Supplier<Network.Fast> prepare, List<LayerSpec> layers, Kernels cold) {
         this.prepare = prepare;
-        this.inputSize = inputSize;
-        this.plan = plan;
+        this.layers = layers;
+        this.cold = cold;
     }
 
     /** The warm fast layers, or null while they are not (yet). */
@@ -51,14 +60,6 @@ final class WarmUp implements Runnable, AutoCloseable {
     /** True once the warm-up has ended: with a {@link #result()}, or given up (the network stays cold). */
     boolean finished() {
         return finished;
-    }
-
-    /** Called by the network after each cold pass with its time per image; starts the warm-up if it has not started. */
-    void coldPass(long nanosPerImage) {
-        if (nanosPerImage < bestCold) {
-            bestCold = nanosPerImage;
-        }
-        start();
     }
 
     /** Starts the warm-up thread unless it has started (or the network is closed). Called by the network's thread only. */
@@ -73,47 +74,54 @@ final class WarmUp implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
-            warm();
+            long start = System.nanoTime();
+            Network.Fast fast = prepare.get();
+            List<LayerSpec> small = ShrunkLayers.of(layers);
+            BufferPlan plan = BufferPlan.of(small);
+            float[] input = new float[(int) small.get(0).in().size()];
+            for (int i = 0; i < input.length; i++) {
+                input[i] = (i % 251) / 125f - 1f;
+            }
+            long coldBest = settle(KernelPrimer.synthetic(small, cold), plan, input, Long.MAX_VALUE, start);
+            if (coldBest < 0) {
+                return;
+            }
+            long bound = (long) (coldBest * BOUND);
+            if (settle(KernelPrimer.synthetic(small, fast.kernels()), plan, input, bound, start) >= 0) {
+                result = fast;
+            }
         } finally {
             finished = true;
         }
     }
 
-    private void warm() {
-        Network.Fast fast = prepare.get();
-        float[] input = new float[inputSize];
-        for (int i = 0; i < input.length; i++) {
-            input[i] = (i % 251) / 125f - 1f;
-        }
+    /**
+     * Runs the layers until {@link #converged} below {@code bound}; returns the best pass in
+     * nanoseconds, or -1 when closed or out of time ({@link #MAX_NANOS} after {@code start}).
+     */
+    private long settle(PreparedLayer[] steps, BufferPlan plan, float[] input, long bound, long start) {
         float[][] buffers = plan.allocate(1);
         long[] times = new long[2 * WINDOW];
-        long start = System.nanoTime();
         long best = Long.MAX_VALUE;
-        for (int pass = 0; !closed; pass++) {
+        for (int pass = 0; !closed && System.nanoTime() - start < MAX_NANOS; pass++) {
             long t0 = System.nanoTime();
-            plan.run(fast.steps(), 0, input, buffers, 1, Parallel.SERIAL, null, null);
+            plan.run(steps, 0, input, buffers, 1, Parallel.SERIAL, null, null);
             long t = System.nanoTime() - t0;
             best = Math.min(best, t);
             System.arraycopy(times, 1, times, 0, times.length - 1);
             times[times.length - 1] = t;
-            if (pass + 1 >= times.length && converged(times, bestCold)) {
-                result = fast;
-                return;
-            }
-            if (System.nanoTime() - start > MAX_NANOS) {
-                if (best < bestCold) {
-                    result = fast;
-                }
-                return;
+            if (pass + 1 >= times.length && converged(times, bound)) {
+                return best;
             }
         }
+        return -1;
     }
 
-    /** True when the last window's median beats the cold time and hardly improves on the window before. */
-    static boolean converged(long[] times, long cold) {
+    /** True when the last window's median is below {@code bound} and hardly improves on the window before. */
+    static boolean converged(long[] times, long bound) {
         long earlier = median(Arrays.copyOfRange(times, 0, WINDOW));
         long last = median(Arrays.copyOfRange(times, WINDOW, 2 * WINDOW));
-        return last < cold && last >= earlier * (1 - STALL);
+        return last < bound && last >= earlier * (1 - STALL);
     }
 
     private static long median(long[] v) {
