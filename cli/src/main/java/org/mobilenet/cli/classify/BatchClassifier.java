@@ -156,19 +156,22 @@ public final class BatchClassifier {
     /**
      * One thread: decode a batch, run it, hand it over. The backend is made when the first image has
      * decoded; while it is not ready (see {@link Backend#ready()}) the next batches are decoded
-     * first, up to {@link #aheadWindow}, and run once it is, or when no input is left.
+     * first, up to {@link #aheadWindow} (not when the inputs may have to be waited for), and run once
+     * it is, or when no input is left.
      */
     private void serial(Iterator<ImageInputs.Input> inputs, Setup setup, Sink sink) throws Exception {
         Backend backend = null;
         ArrayDeque<Batch> ahead = new ArrayDeque<>();
-        int most = aheadWindow(setup);
+        // Inputs that may have to be waited for (a list on standard input) are never waited for
+        // while decoded batches are held: results come out as soon as they can.
+        int most = inputs instanceof ImageInputs list && list.mayWait() ? 1 : aheadWindow(setup);
         while (true) {
-            boolean more = inputs.hasNext();
-            if (!ahead.isEmpty() && (!more || ahead.size() >= most || backend == null || backend.ready())) {
+            // (hasNext only when nothing decoded can run now: it may wait for standard input)
+            if (!ahead.isEmpty() && (ahead.size() >= most || backend == null || backend.ready() || !inputs.hasNext())) {
                 sink.accept(infer(ahead.poll(), setup, backend));
                 continue;
             }
-            if (!more) {
+            if (!inputs.hasNext()) {
                 return;
             }
             Batch b = new Batch(take(inputs), new float[batch * setup.pre().inputSize()]);

@@ -68,9 +68,20 @@ public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoClose
     /** Files skipped since the last input was made. */
     private final List<Skipped> skipped = new ArrayList<>();
 
+    private final boolean listOnStdin;
+
     private ImageInputs(List<String> args, InputStream stdin) {
         this.args = List.copyOf(args).iterator();
         this.stdin = stdin;
+        this.listOnStdin = args.contains("-");
+    }
+
+    /**
+     * True when {@link #hasNext()} may wait for more input (a list of paths on standard input, which
+     * another program may still be writing): a consumer must not hold results back until then.
+     */
+    public boolean mayWait() {
+        return listOnStdin;
     }
 
     /** The inputs named by {@code args}, read lazily; {@code stdin} is read for a '-' argument. */
