@@ -104,14 +104,17 @@ public final class VectorConv implements RangeTask {
             int ox = oxLo;
             int rowBase = (b * s.inH() + iy0) * s.inW();
             for (; ox + mr <= oxHi; ox += mr) {
-                direct((rowBase + ox * s.stride() - s.pads().left()) * s.inC(), p0 + ox, t);
+                direct((rowBase + ox * s.stride() - s.pads().left()) * s.inC(), p0 + ox, p0 + ow, t);
             }
             gathered(p0, ox, ow, col, t);
         }
     }
 
-    /** Six interior pixels starting at output pixel p, whose first window starts at in[base]. */
-    private void direct(int base, int p, float[] t) {
+    /**
+     * Six interior pixels starting at output pixel p, whose first window starts at in[base]; the
+     * row's pixels end before output pixel rowEnd.
+     */
+    private void direct(int base, int p, int rowEnd, float[] t) {
         int outC = s.outC();
         int step = s.stride() * s.inC();
         int l = VectorGemm.L;
@@ -126,6 +129,12 @@ public final class VectorConv implements RangeTask {
             } else if (cols == l) {
                 IndirectGemm.narrow6(in, base, step, off, packed, bOff, nr, depth, bias, c0, out, o, outC);
                 VectorGemm.clamp(out, o, outC, VectorGemm.MR, 1, lo, hi);
+            } else if (cols < l && cols == outC && spillFits(o, rowEnd * outC)) {
+                // All channels in less than a vector (a stem of 8 on 16 lanes): each pixel's vector is
+                // stored in place in order, its lanes past the pixel landing on the next pixels of the
+                // row, which this row's later tiles overwrite; no copy from a scratch tile.
+                IndirectGemm.narrow6(in, base, step, off, packed, bOff, nr, depth, bias, c0, out, o, outC);
+                VectorGemm.clamp(out, o, l, (VectorGemm.MR * outC + l - 1) / l, 1, lo, hi);
             } else if (cols < l) {
                 // Fewer columns than a vector: computed into the scratch tile, the valid ones copied.
                 IndirectGemm.narrow6(in, base, step, off, packed, bOff, nr, depth, bias, c0, t, 0, l);
@@ -141,6 +150,18 @@ public final class VectorConv implements RangeTask {
                 }
             }
         }
+    }
+
+    /**
+     * True when a tile of MR pixels of fewer channels than a vector, stored one full vector per pixel
+     * from out[o] (and clamped in whole vectors), stays before out[end]: the row's later pixels.
+     */
+    private boolean spillFits(int o, int end) {
+        int l = VectorGemm.L;
+        int mr = VectorGemm.MR;
+        int stores = o + (mr - 1) * s.outC() + l;
+        int clamped = o + (mr * s.outC() + l - 1) / l * l;
+        return Math.max(stores, clamped) <= end;
     }
 
     /** Output pixels [p0 + oxFrom, p0 + oxTo) of one row via gathered windows, MR at a time. */
