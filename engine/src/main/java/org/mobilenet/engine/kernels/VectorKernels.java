@@ -1,6 +1,7 @@
 package org.mobilenet.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.arch.LayerSpec;
@@ -72,19 +73,12 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Softmax over each row without allocating, in plain Java: {@link #expNonPositive} of the logits
-     * less their maximum, summed in double. Not with the Vector API on purpose: its EXP and SUB would
-     * be the only operators of their kinds (unary, non-associative binary) in the float kernels, and
-     * every lanewise operation runs through one shared check of the operator's class
-     * ({@code VectorOperators.opKind}). Two more classes there cost that check a few
-     * deoptimizations, and C2 adds the check's trap count once per inlined operation when it compiles
-     * a kernel: a kernel with a hundred operations then passed the limit of 100 traps per compilation
-     * ({@code PerMethodTrapLimit}), and C2 compiled its vector operations as calls with boxed vectors.
-     * That made 0.25/128 25% slower in about a third of fresh JVMs (0.62 against 0.50 ms, JDK 17; its
-     * 3x3 depthwise kernels twice as slow).
+     * Softmax over each row without allocating: exponentials (the Vector API's EXP, within an ulp
+     * or so of {@link Math#exp}) go to out, then get normalized.
      */
     @Override
     public void softmax(float[] in, int n, int c, float[] out) {
+        int cVec = c / L * L;
         for (int b = 0; b < n; b++) {
             int base = b * c;
             float max = Float.NEGATIVE_INFINITY;
@@ -92,8 +86,13 @@ public final class VectorKernels implements Kernels {
                 max = Math.max(max, in[base + i]);
             }
             double sum = 0;
-            for (int i = 0; i < c; i++) {
-                float e = expNonPositive(in[base + i] - max);
+            for (int i = 0; i < cVec; i += L) {
+                FloatVector e = FloatVector.fromArray(S, in, base + i).sub(max).lanewise(VectorOperators.EXP);
+                e.intoArray(out, base + i);
+                sum += e.reduceLanes(VectorOperators.ADD);
+            }
+            for (int i = cVec; i < c; i++) {
+                float e = (float) Math.exp(in[base + i] - max);
                 out[base + i] = e;
                 sum += e;
             }
@@ -102,28 +101,6 @@ public final class VectorKernels implements Kernels {
                 out[base + i] *= inv;
             }
         }
-    }
-
-    /**
-     * e^x for x <= 0 (NaN stays NaN), within 2 ulp of {@link Math#exp}: x = n ln 2 + r with
-     * |r| <= ln 2 / 2 (ln 2 in two parts, so r is exact), e^r by Cephes' degree-6 polynomial for
-     * expf, times 2^n built from its exponent bits. A quarter of the time of {@link Math#exp} on JDK
-     * 17 (a softmax over 1000 classes took 10 us with it).
-     */
-    static float expNonPositive(float x) {
-        if (x < -87.33654f) {
-            return 0f; // below the log of the smallest normal float: e^x rounds to 0 or a subnormal
-        }
-        float n = (float) Math.floor(x * 1.44269504f + 0.5f);
-        float r = x - n * 0.693359375f + n * 2.12194440e-4f;
-        float p = 1.9875691500e-4f;
-        p = p * r + 1.3981999507e-3f;
-        p = p * r + 8.3334519073e-3f;
-        p = p * r + 4.1665795894e-2f;
-        p = p * r + 1.6666665459e-1f;
-        p = p * r + 5.0000001201e-1f;
-        p = p * r * r + r + 1f;
-        return p * Float.intBitsToFloat(((int) n + 127) << 23);
     }
 
     @Override

@@ -23,6 +23,10 @@ public final class VectorWidth {
 
     static final VectorSpecies<Float> SPECIES = species(parse(System.getProperty(PROPERTY, System.getenv(ENV))));
 
+    static {
+        OperatorProfile.prime(SPECIES);
+    }
+
     private VectorWidth() {
     }
 

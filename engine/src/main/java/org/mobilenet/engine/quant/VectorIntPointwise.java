@@ -18,6 +18,12 @@ final class VectorIntPointwise {
     private static final VectorSpecies<Integer> S = IntVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
+    static {
+        // The float kernels' species class makes the Vector API's operator-class check polymorphic
+        // before C2 compiles any kernel (its OperatorProfile); the integer operators share that check.
+        org.mobilenet.engine.kernels.VectorWidth.bits();
+    }
+
     private final int cin;
     private final int cout;
     private final int panels;
