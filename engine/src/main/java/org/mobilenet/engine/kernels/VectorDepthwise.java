@@ -180,8 +180,11 @@ public final class VectorDepthwise implements RangeTask {
             for (int cb = 0; cb < cVec; cb += L) {
                 FloatVector.fromArray(S, out, outBase + cb).max(lo).min(hi).intoArray(out, outBase + cb);
             }
-            for (int ch = cVec; ch < c; ch++) {
-                float acc = bias[ch];
+            if (cVec < c) {
+                // The channels past the last whole vector (all of them when there are fewer than a
+                // vector's lanes), tap by tap with the channels inner: the window's bounds and
+                // offsets once per tap, not once per channel and tap. Same sums in the same order.
+                System.arraycopy(bias, cVec, out, outBase + cVec, c - cVec);
                 for (int ky = 0; ky < k; ky++) {
                     int iy = iy0 + ky;
                     if (iy < 0 || iy >= s.inH()) {
@@ -189,12 +192,19 @@ public final class VectorDepthwise implements RangeTask {
                     }
                     for (int kx = 0; kx < k; kx++) {
                         int ix = ix0 + kx;
-                        if (ix >= 0 && ix < s.inW()) {
-                            acc += in[((b * s.inH() + iy) * s.inW() + ix) * c + ch] * w[(ky * k + kx) * c + ch];
+                        if (ix < 0 || ix >= s.inW()) {
+                            continue;
+                        }
+                        int inBase = ((b * s.inH() + iy) * s.inW() + ix) * c;
+                        int wBase = (ky * k + kx) * c;
+                        for (int ch = cVec; ch < c; ch++) {
+                            out[outBase + ch] += in[inBase + ch] * w[wBase + ch];
                         }
                     }
                 }
-                out[outBase + ch] = Math.min(Math.max(acc, lo), hi);
+                for (int ch = cVec; ch < c; ch++) {
+                    out[outBase + ch] = Math.min(Math.max(out[outBase + ch], lo), hi);
+                }
             }
         }
     }
