@@ -92,17 +92,14 @@ final class VectorGemm {
         }
         int r = 0;
         for (; rows - r >= MR; r += MR) {
-            kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, c, cOff + r * ldc, ldc);
-            clamp(c, cOff + r * ldc, ldc, MR, 2, lo, hi);
+            kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc);
         }
         if (rows - r >= 4) {
-            kernel4(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, c, cOff + r * ldc, ldc);
-            clamp(c, cOff + r * ldc, ldc, 4, 2, lo, hi);
+            kernel4(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc);
             r += 4;
         }
         for (; r < rows; r++) {
-            kernel1(a, aOff + r * lda, b, bOff, k, bias, biasOff, c, cOff + r * ldc);
-            clamp(c, cOff + r * ldc, ldc, 1, 2, lo, hi);
+            kernel1(a, aOff + r * lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc);
         }
     }
 
@@ -123,8 +120,12 @@ final class VectorGemm {
         }
     }
 
+    /**
+     * Six rows by two vectors, activated on the way to the one store (see {@code WideGemm.kernel6}
+     * for why not in a second pass, and not through a helper taking vectors).
+     */
     private static void kernel6(float[] a, int a0, int lda, float[] b, int bOff, int k,
-                                float[] bias, int biasOff,
+                                float[] bias, int biasOff, float lo, float hi,
                                 float[] c, int c0, int ldc) {
         FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
         FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
@@ -153,16 +154,22 @@ final class VectorGemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        store(c00, c01, c, c0);
-        store(c10, c11, c, c0 + ldc);
-        store(c20, c21, c, c0 + 2 * ldc);
-        store(c30, c31, c, c0 + 3 * ldc);
-        store(c40, c41, c, c0 + 4 * ldc);
-        store(c50, c51, c, c0 + 5 * ldc);
+        c00.max(lo).min(hi).intoArray(c, c0);
+        c01.max(lo).min(hi).intoArray(c, c0 + L);
+        c10.max(lo).min(hi).intoArray(c, c0 + ldc);
+        c11.max(lo).min(hi).intoArray(c, c0 + ldc + L);
+        c20.max(lo).min(hi).intoArray(c, c0 + 2 * ldc);
+        c21.max(lo).min(hi).intoArray(c, c0 + 2 * ldc + L);
+        c30.max(lo).min(hi).intoArray(c, c0 + 3 * ldc);
+        c31.max(lo).min(hi).intoArray(c, c0 + 3 * ldc + L);
+        c40.max(lo).min(hi).intoArray(c, c0 + 4 * ldc);
+        c41.max(lo).min(hi).intoArray(c, c0 + 4 * ldc + L);
+        c50.max(lo).min(hi).intoArray(c, c0 + 5 * ldc);
+        c51.max(lo).min(hi).intoArray(c, c0 + 5 * ldc + L);
     }
 
     private static void kernel4(float[] a, int a0, int lda, float[] b, int bOff, int k,
-                                float[] bias, int biasOff,
+                                float[] bias, int biasOff, float lo, float hi,
                                 float[] c, int c0, int ldc) {
         FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
         FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
@@ -185,15 +192,19 @@ final class VectorGemm {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        store(c00, c01, c, c0);
-        store(c10, c11, c, c0 + ldc);
-        store(c20, c21, c, c0 + 2 * ldc);
-        store(c30, c31, c, c0 + 3 * ldc);
+        c00.max(lo).min(hi).intoArray(c, c0);
+        c01.max(lo).min(hi).intoArray(c, c0 + L);
+        c10.max(lo).min(hi).intoArray(c, c0 + ldc);
+        c11.max(lo).min(hi).intoArray(c, c0 + ldc + L);
+        c20.max(lo).min(hi).intoArray(c, c0 + 2 * ldc);
+        c21.max(lo).min(hi).intoArray(c, c0 + 2 * ldc + L);
+        c30.max(lo).min(hi).intoArray(c, c0 + 3 * ldc);
+        c31.max(lo).min(hi).intoArray(c, c0 + 3 * ldc + L);
     }
 
     /** One row; k split into even and odd halves so the two FMA chains per vector overlap. */
     private static void kernel1(float[] a, int a0, float[] b, int bOff, int k,
-                                float[] bias, int biasOff,
+                                float[] bias, int biasOff, float lo, float hi,
                                 float[] c, int c0) {
         FloatVector c00 = FloatVector.fromArray(S, bias, biasOff);
         FloatVector c01 = FloatVector.fromArray(S, bias, biasOff + L);
@@ -215,14 +226,10 @@ final class VectorGemm {
             c00 = x.fma(FloatVector.fromArray(S, b, bi), c00);
             c01 = x.fma(FloatVector.fromArray(S, b, bi + L), c01);
         }
-        c00.add(e00).intoArray(c, c0);
-        c01.add(e01).intoArray(c, c0 + L);
+        c00.add(e00).max(lo).min(hi).intoArray(c, c0);
+        c01.add(e01).max(lo).min(hi).intoArray(c, c0 + L);
     }
 
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int off) {
-        v0.intoArray(c, off);
-        v1.intoArray(c, off + L);
-    }
 
     /** Applies the activation clamp to {@code rows} rows of {@code vectors} vectors of C. */
     static void clamp(float[] c, int off, int ldc, int rows, int vectors, float lo, float hi) {

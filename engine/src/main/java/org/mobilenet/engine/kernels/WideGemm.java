@@ -46,12 +46,10 @@ final class WideGemm {
         }
         int r = 0;
         for (; rows - r >= MR; r += MR) {
-            kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, c, cOff + r * ldc, ldc);
-            VectorGemm.clamp(c, cOff + r * ldc, ldc, MR, 4, lo, hi);
+            kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc);
         }
         for (; r < rows; r++) {
-            kernel1(a, aOff + r * lda, b, bOff, k, bias, biasOff, c, cOff + r * ldc);
-            VectorGemm.clamp(c, cOff + r * ldc, ldc, 1, 4, lo, hi);
+            kernel1(a, aOff + r * lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc);
         }
     }
 
@@ -69,7 +67,7 @@ final class WideGemm {
     }
 
     private static void kernel6(float[] a, int a0, int lda, float[] b, int bOff, int k,
-                                float[] bias, int biasOff, float[] c, int c0, int ldc) {
+                                float[] bias, int biasOff, float lo, float hi, float[] c, int c0, int ldc) {
         FloatVector bias0 = FloatVector.fromArray(S, bias, biasOff);
         FloatVector bias1 = FloatVector.fromArray(S, bias, biasOff + L);
         FloatVector bias2 = FloatVector.fromArray(S, bias, biasOff + 2 * L);
@@ -120,35 +118,39 @@ final class WideGemm {
         // Stored here, not through a helper: this method is near C2's inlining node budget, and a
         // helper call left out of line would box all 24 vectors (the API's own methods are
         // force-inlined, late if need be).
-        c00.intoArray(c, c0);
-        c01.intoArray(c, c0 + L);
-        c02.intoArray(c, c0 + 2 * L);
-        c03.intoArray(c, c0 + 3 * L);
-        c10.intoArray(c, c0 + ldc);
-        c11.intoArray(c, c0 + ldc + L);
-        c12.intoArray(c, c0 + ldc + 2 * L);
-        c13.intoArray(c, c0 + ldc + 3 * L);
-        c20.intoArray(c, c0 + 2 * ldc);
-        c21.intoArray(c, c0 + 2 * ldc + L);
-        c22.intoArray(c, c0 + 2 * ldc + 2 * L);
-        c23.intoArray(c, c0 + 2 * ldc + 3 * L);
-        c30.intoArray(c, c0 + 3 * ldc);
-        c31.intoArray(c, c0 + 3 * ldc + L);
-        c32.intoArray(c, c0 + 3 * ldc + 2 * L);
-        c33.intoArray(c, c0 + 3 * ldc + 3 * L);
-        c40.intoArray(c, c0 + 4 * ldc);
-        c41.intoArray(c, c0 + 4 * ldc + L);
-        c42.intoArray(c, c0 + 4 * ldc + 2 * L);
-        c43.intoArray(c, c0 + 4 * ldc + 3 * L);
-        c50.intoArray(c, c0 + 5 * ldc);
-        c51.intoArray(c, c0 + 5 * ldc + L);
-        c52.intoArray(c, c0 + 5 * ldc + 2 * L);
-        c53.intoArray(c, c0 + 5 * ldc + 3 * L);
+        // Activated on the way to the one store, written out rather than through a helper taking
+        // vectors (C2 may compile such a helper on its own and then call it with boxed vectors); a
+        // second pass reloading what was just stored waited on the stores (a 512-bit load right
+        // after a 512-bit store to the same place does not get the value forwarded on this machine).
+        c00.max(lo).min(hi).intoArray(c, c0);
+        c01.max(lo).min(hi).intoArray(c, c0 + L);
+        c02.max(lo).min(hi).intoArray(c, c0 + 2 * L);
+        c03.max(lo).min(hi).intoArray(c, c0 + 3 * L);
+        c10.max(lo).min(hi).intoArray(c, c0 + ldc);
+        c11.max(lo).min(hi).intoArray(c, c0 + ldc + L);
+        c12.max(lo).min(hi).intoArray(c, c0 + ldc + 2 * L);
+        c13.max(lo).min(hi).intoArray(c, c0 + ldc + 3 * L);
+        c20.max(lo).min(hi).intoArray(c, c0 + 2 * ldc);
+        c21.max(lo).min(hi).intoArray(c, c0 + 2 * ldc + L);
+        c22.max(lo).min(hi).intoArray(c, c0 + 2 * ldc + 2 * L);
+        c23.max(lo).min(hi).intoArray(c, c0 + 2 * ldc + 3 * L);
+        c30.max(lo).min(hi).intoArray(c, c0 + 3 * ldc);
+        c31.max(lo).min(hi).intoArray(c, c0 + 3 * ldc + L);
+        c32.max(lo).min(hi).intoArray(c, c0 + 3 * ldc + 2 * L);
+        c33.max(lo).min(hi).intoArray(c, c0 + 3 * ldc + 3 * L);
+        c40.max(lo).min(hi).intoArray(c, c0 + 4 * ldc);
+        c41.max(lo).min(hi).intoArray(c, c0 + 4 * ldc + L);
+        c42.max(lo).min(hi).intoArray(c, c0 + 4 * ldc + 2 * L);
+        c43.max(lo).min(hi).intoArray(c, c0 + 4 * ldc + 3 * L);
+        c50.max(lo).min(hi).intoArray(c, c0 + 5 * ldc);
+        c51.max(lo).min(hi).intoArray(c, c0 + 5 * ldc + L);
+        c52.max(lo).min(hi).intoArray(c, c0 + 5 * ldc + 2 * L);
+        c53.max(lo).min(hi).intoArray(c, c0 + 5 * ldc + 3 * L);
     }
 
     /** One row: four independent FMA chains, one per vector. */
     private static void kernel1(float[] a, int a0, float[] b, int bOff, int k,
-                                float[] bias, int biasOff, float[] c, int c0) {
+                                float[] bias, int biasOff, float lo, float hi, float[] c, int c0) {
         FloatVector c00 = FloatVector.fromArray(S, bias, biasOff);
         FloatVector c01 = FloatVector.fromArray(S, bias, biasOff + L);
         FloatVector c02 = FloatVector.fromArray(S, bias, biasOff + 2 * L);
@@ -160,9 +162,9 @@ final class WideGemm {
             c02 = x.fma(FloatVector.fromArray(S, b, bi + 2 * L), c02);
             c03 = x.fma(FloatVector.fromArray(S, b, bi + 3 * L), c03);
         }
-        c00.intoArray(c, c0);
-        c01.intoArray(c, c0 + L);
-        c02.intoArray(c, c0 + 2 * L);
-        c03.intoArray(c, c0 + 3 * L);
+        c00.max(lo).min(hi).intoArray(c, c0);
+        c01.max(lo).min(hi).intoArray(c, c0 + L);
+        c02.max(lo).min(hi).intoArray(c, c0 + 2 * L);
+        c03.max(lo).min(hi).intoArray(c, c0 + 3 * L);
     }
 }
