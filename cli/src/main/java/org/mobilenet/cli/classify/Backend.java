@@ -1,9 +1,8 @@
 package org.mobilenet.cli.classify;
 
 /**
- * Runs a batch of preprocessed images through a model. An instance is used by one thread at a time;
- * a command that may run several batches at once ({@code BatchClassifier.Setup#runners()}) makes one
- * per running thread.
+ * Runs a batch of preprocessed images through a model. An instance is used by one thread at a time
+ * ({@link BatchClassifier} runs one batch at a time through the command's one backend).
  */
 public interface Backend {
     /**

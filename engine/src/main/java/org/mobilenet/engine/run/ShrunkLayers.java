@@ -11,7 +11,7 @@ import org.mobilenet.engine.arch.Shape;
  * A network's layers on a smaller input: the same kinds, kernels, strides, pads, channels and
  * activations (so the kernels take the same code paths: the tile chosen for a layer depends on its
  * channels, the edge handling on its pads and stride), with every feature map about a quarter of
- * the side. {@link KernelWarmUp} runs such a copy to get the JIT to compile a kernel set for a model
+ * the side. {@link WarmUp} runs such a copy to get the JIT to compile a kernel set for a model
  * at about a sixteenth of the model's cost per pass.
  */
 final class ShrunkLayers {
