@@ -36,8 +36,10 @@ import org.mobilenet.io.image.TruncatedImageException;
  * the others in its batch still run.
  *
  * <p>With one thread everything runs on the caller's thread: the model's {@link Setup} first, then
- * for each batch of paths: decode and preprocess them, run the batch, hand it over. With
- * {@code threads = N > 1} it is a pipeline:
+ * for each batch of paths: decode and preprocess them, run the batch, hand it over; while the backend
+ * is not {@link Backend#ready() ready} (the engine's fast kernels are being compiled on another
+ * thread) the next batches are decoded first (see {@link #serial}). With {@code threads = N > 1} it
+ * is a pipeline:
  * <ul>
  *   <li>a feeder thread takes inputs from the (lazy) iterator, cuts them into batches, and queues one
  *       decode task per image;</li>
@@ -48,13 +50,16 @@ import org.mobilenet.io.image.TruncatedImageException;
  *   <li>a batch whose last image is decoded is queued to run; one {@link Backend} serves the whole
  *       command and runs one batch at a time, on whichever worker finds it free (a worker that
  *       cannot take it goes back to decoding instead of waiting), so inference overlaps the
- *       decoding of the next images and the engine's network (or ONNX Runtime's session) is made
- *       once, on a worker, while the others decode;</li>
+ *       decoding of the next images. The backend (the engine's network, or ONNX Runtime's session)
+ *       is made once, by the first worker to decode an image, while the others decode; while it is
+ *       not ready, queued batches wait as long as images are left to decode, and the window widens
+ *       to {@link #aheadWindow};</li>
  *   <li>the caller's thread waits for the batches in input order and hands each one to the sink, so
  *       output never waits for the end.</li>
  * </ul>
  * Memory is bounded whatever the number of images: at most {@link #window} batches exist between the
- * feeder and the sink (a semaphore; the feeder blocks until the sink has taken the oldest one), each
+ * feeder and the sink ({@link #aheadWindow} while the backend is not ready; a semaphore: the feeder
+ * blocks until the sink has taken the oldest one), each
  * holding its preprocessed input (recycled) and its results; workers hold one decoded image each
  * (plus the early images, bounded by pixels).
  */
