@@ -136,22 +136,8 @@ class BatchClassifierTest {
         AtomicLong taken = new AtomicLong();
         AtomicLong handedOver = new AtomicLong();
         AtomicLong maxAhead = new AtomicLong();
-        Iterator<ImageInputs.Input> source = new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return taken.get() < total;
-            }
-
-            @Override
-            public ImageInputs.Input next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                long ahead = taken.incrementAndGet() - handedOver.get();
-                maxAhead.accumulateAndGet(ahead, Math::max);
-                return in(img);
-            }
-        };
+        Iterator<ImageInputs.Input> source = counting(img, total, taken,
+                () -> maxAhead.accumulateAndGet(taken.get() - handedOver.get(), Math::max));
         Levels backend = new Levels();
         BatchClassifier bc = new BatchClassifier(new ImageLoader(), batch, threads, 1, 0, false);
         bc.run(source, () -> setup(backend), r -> handedOver.addAndGet(r.size()));
@@ -191,6 +177,7 @@ class BatchClassifierTest {
         }
     }
 
+    /** {@code total} inputs of {@code img}, counted in {@code taken}; {@code atEach} runs after each is taken. */
     private static Iterator<ImageInputs.Input> counting(Path img, int total, AtomicLong taken, Runnable atEach) {
         return new Iterator<>() {
             @Override
