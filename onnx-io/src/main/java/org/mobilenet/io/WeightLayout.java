@@ -3,7 +3,7 @@ package org.mobilenet.io;
 /**
  * How the file formats lay out convolution weights, against the engine's PyTorch layouts
  * ({@link org.mobilenet.engine.model.TensorNames}: conv {@code [O, I, K, K]}, depthwise
- * {@code [C, 1, K, K]}). Each layout is one index formula ({@link #torchIndex}); reading and writing,
+ * {@code [C, 1, K, K]}). Each layout is one index formula (its strides, used by {@link #torchIndex}); reading and writing,
  * float and integer, all go through it.
  */
 public enum WeightLayout {
@@ -24,22 +24,34 @@ public enum WeightLayout {
      */
     public int[] torchIndex(int o, int in, int k) {
         int[] perm = new int[Math.multiplyExact(Math.multiplyExact(o, in), k * k)];
+        int[] s = strides(o, in, k);
+        // Walks the PyTorch order (its index just counts up) and scatters by strides: the importer
+        // runs this on millions of weights in a JVM that has not compiled it yet, so the innermost
+        // loop does an add and a store, not the layout's whole formula.
+        int torch = 0;
         for (int oc = 0; oc < o; oc++) {
             for (int ic = 0; ic < in; ic++) {
                 for (int y = 0; y < k; y++) {
-                    for (int x = 0; x < k; x++) {
-                        int torch = ((oc * in + ic) * k + y) * k + x;
-                        int file = switch (this) {
-                            case OHWI -> ((oc * k + y) * k + x) * in + ic;
-                            case HWIO -> ((y * k + x) * in + ic) * o + oc;
-                            case DEPTHWISE -> (y * k + x) * o + oc;
-                        };
-                        perm[file] = torch;
+                    int file = oc * s[0] + ic * s[1] + y * s[2];
+                    for (int x = 0; x < k; x++, file += s[3]) {
+                        perm[file] = torch++;
                     }
                 }
             }
         }
         return perm;
+    }
+
+    /**
+     * This layout's index formula as strides: the file index of PyTorch element {@code (oc, ic, y, x)}
+     * is {@code oc * s[0] + ic * s[1] + y * s[2] + x * s[3]}.
+     */
+    private int[] strides(int o, int in, int k) {
+        return switch (this) {
+            case OHWI -> new int[] {k * k * in, 1, k * in, in};                 // ((oc*k + y)*k + x)*in + ic
+            case HWIO -> new int[] {1, o, k * in * o, in * o};                  // ((y*k + x)*in + ic)*o + oc
+            case DEPTHWISE -> new int[] {1, 0, k * o, o};                       // (y*k + x)*o + oc, in = 1
+        };
     }
 
     /** True when this layout stores {@code k x k} weights in PyTorch's order: OHWI of 1x1 convs. */
@@ -64,6 +76,10 @@ public enum WeightLayout {
 
     /** File-layout integers (quantized weights) to the PyTorch layout. */
     public int[] toTorch(int[] file, int o, int in, int k) {
+        if (isTorchOrder(k)) {
+            check(file.length, o * in);
+            return file.clone();
+        }
         int[] perm = torchIndex(o, in, k);
         check(file.length, perm.length);
         int[] out = new int[file.length];

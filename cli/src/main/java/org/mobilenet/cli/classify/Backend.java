@@ -25,6 +25,10 @@ public interface Backend {
     default void expectMore() {
     }
 
+    /** Told when the first batch is the only one (the engine then starts no warm-up after it). */
+    default void expectNoMore() {
+    }
+
     /**
      * @param outputs  {@code [n, outputSize]}: probabilities (or logits without softmax), or features
      *                 for a headless model

@@ -189,6 +189,8 @@ public final class BatchClassifier {
                         backend = setup.backends().get();
                         if (b.size() > 1 || inputs.hasNext()) {
                             backend.expectMore();
+                        } else {
+                            backend.expectNoMore();
                         }
                     }
                 }

@@ -25,6 +25,11 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
+    public void expectNoMore() {
+        network.noWarmUpAfterPass();
+    }
+
+    @Override
     public Result run(float[] input, int n, boolean features) {
         if (!features) {
             return new Result(network.forward(input, n), null);

@@ -155,6 +155,7 @@ class BatchClassifierTest {
         final AtomicLong taken;
         volatile boolean ready;
         int toldMore;
+        int toldNoMore;
 
         Warming(AtomicLong taken) {
             this.taken = taken;
@@ -174,6 +175,11 @@ class BatchClassifierTest {
         @Override
         public void expectMore() {
             toldMore++;
+        }
+
+        @Override
+        public void expectNoMore() {
+            toldNoMore++;
         }
     }
 
@@ -210,6 +216,7 @@ class BatchClassifierTest {
         assertEquals(100, got.size());
         assertTrue(got.stream().allMatch(r -> r.indices()[0] == 7));
         assertEquals(1, backend.toldMore, "told once that more images are coming");
+        assertEquals(0, backend.toldNoMore);
         assertEquals(40, backend.takenAtRun.get(0), "the first batch ran once the backend was ready");
         assertEquals(25, backend.takenAtRun.size());
     }
@@ -265,6 +272,7 @@ class BatchClassifierTest {
                 () -> setup(backend), got::addAll);
         assertEquals(1, got.size());
         assertEquals(0, backend.toldMore);
+        assertEquals(1, backend.toldNoMore, "told that the first batch is the only one");
     }
 
     @Test

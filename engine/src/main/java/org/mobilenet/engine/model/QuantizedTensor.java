@@ -25,8 +25,10 @@ public record QuantizedTensor(int[] shape, int[] values, QuantParams quant) {
         }
         QuantType t = quant.type();
         if (t != QuantType.INT32) {
+            int min = t.min();
+            int max = t.max();
             for (int v : values) {
-                if (!t.holds(v)) {
+                if (v < min || v > max) {
                     throw new IllegalArgumentException("value " + v + " is outside " + t.id() + "'s range");
                 }
             }

@@ -51,6 +51,8 @@ public final class Network implements AutoCloseable {
     private PreparedLayer[] cold;
     private Kernels coldKernels;
     private WarmUp warmUp;
+    /** False once {@link #noWarmUpAfterPass()} was called: only {@link #startWarmUp()} starts the warm-up. */
+    private boolean warmUpAfterPass = true;
     /** The plan's buffers for batches of up to {@link #capacity} images. */
     private float[][] buffers;
     private int capacity;
@@ -276,7 +278,7 @@ public final class Network implements AutoCloseable {
             steps = cold;
             par = Parallel.SERIAL;
             KernelPrimer.stop();
-            if (n > 1) {
+            if (n > 1 && warmUpAfterPass) {
                 warmUp.start(); // a batch: more passes are coming, so the warm-up need not wait for this one
             }
         }
@@ -291,7 +293,7 @@ public final class Network implements AutoCloseable {
         if (first < steps.length) {
             result = plan.run(steps, first, input, buffers, n, par, observer, lap);
         }
-        if (fast == null) {
+        if (fast == null && warmUpAfterPass) {
             warmUp.start();
         }
         return result;
@@ -315,6 +317,20 @@ public final class Network implements AutoCloseable {
         if (warmUp != null) {
             warmUp.start();
         }
+    }
+
+    /**
+     * Does not start the warm-up after a pass (see the class comment), only when
+     * {@link #startWarmUp()} asks: for a caller that knows it runs one pass and stops (a command
+     * classifying one image), to which a warm-up would only take the core it finishes on.
+     */
+    public void noWarmUpAfterPass() {
+        warmUpAfterPass = false;
+    }
+
+    /** True once this network's warm-up has started (false also when it is warm or has none); for tests. */
+    boolean warmUpStarted() {
+        return warmUp != null && warmUp.started();
     }
 
     /** Stops the worker threads; the network must not be used afterwards. */

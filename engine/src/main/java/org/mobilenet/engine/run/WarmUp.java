@@ -79,6 +79,11 @@ final class WarmUp implements Runnable, AutoCloseable {
         }
     }
 
+    /** True once {@link #start()} has started the thread. Called by the network's thread only. */
+    boolean started() {
+        return thread != null;
+    }
+
     @Override
     public void run() {
         try {

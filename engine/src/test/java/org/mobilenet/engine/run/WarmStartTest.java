@@ -76,6 +76,26 @@ class WarmStartTest {
     }
 
     @Test
+    void aNetworkToldItRunsOnePassStartsNoWarmUpUntilAsked() throws InterruptedException {
+        Model m = SeededInit.create(new ModelSpec(0.25, 40, 7, Variant.SEPARABLE, Padding.TF_SAME, true), 3);
+        float[] in = new float[2 * 40 * 40 * 3];
+        try (Network net = Network.compile(m)) {
+            net.noWarmUpAfterPass();
+            net.forward(java.util.Arrays.copyOf(in, in.length / 2), 1);
+            net.forward(in, 2);
+            assertFalse(net.warmUpStarted(), "no warm-up after the passes");
+            assertEquals("loops", net.kernels().name());
+            net.startWarmUp();
+            assertTrue(net.warmUpStarted());
+            long start = System.nanoTime();
+            while (!net.warm() && System.nanoTime() - start < MAX_NANOS) {
+                Thread.sleep(5);
+            }
+            assertEquals("vector", net.kernels().name(), "asked, it hands over as before");
+        }
+    }
+
+    @Test
     void aMobileNetV2StartsColdAndHandsOverLikeV1() throws InterruptedException {
         Model m = SeededInit.create(new MobileNetV2Spec(0.35, new Resolution(64, 48), 13, true), 7);
         SplittableRandom r = new SplittableRandom(8);

@@ -19,6 +19,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -61,8 +63,44 @@ public final class ImageLoader {
     private static final Set<String> FORMATS = Set.of("jpeg", "png", "bmp", "gif", "webp", "tiff");
     private static final String EXPECTED = "expected a JPEG, PNG, BMP, GIF, WebP or TIFF image";
 
-    static {
+    /**
+     * ImageIO builds its registry of readers on first use (the class-path scan for plugins and their
+     * registration: about 35 ms of a cold one-image {@code classify}), so a daemon thread builds it as
+     * soon as this class loads, while the caller goes on (to load a model); {@link #awaitImageIO()}
+     * waits for it before this class touches ImageIO.
+     */
+    private static final FutureTask<Void> IMAGE_IO = new FutureTask<>(() -> {
         ImageIO.setUseCache(false);
+        return null;
+    });
+
+    static {
+        Thread t = new Thread(IMAGE_IO, "mobilenet-imageio");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void awaitImageIO() {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    IMAGE_IO.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the registry is needed either way; the flag is kept for the caller
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException("ImageIO failed to start: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private final ImageOptions options;
@@ -120,6 +158,7 @@ public final class ImageLoader {
     }
 
     private Stored stored(Path file) throws BadInputException {
+        awaitImageIO();
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(file, BasicFileAttributes.class);

@@ -71,13 +71,24 @@ final class TensorDecoder {
         if (n < 0 || n * width > b.capacity()) {
             throw new FlatBufferException(t.describe() + " needs " + n * width + " bytes of data, has " + b.capacity());
         }
+        // One plain loop per type (not a switch per element): see dequantize.
         int[] out = new int[(int) n];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = switch (type) {
-                case UINT8 -> b.get(i) & 0xFF;
-                case INT8 -> b.get(i);
-                default -> b.getInt(i * 4);
-            };
+        if (width == 4) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = b.getInt(i * 4);
+            }
+            return out;
+        }
+        byte[] bytes = new byte[out.length];
+        b.get(0, bytes);
+        if (type == TensorType.UINT8) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = bytes[i] & 0xFF;
+            }
+        } else {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = bytes[i];
+            }
         }
         return out;
     }
