@@ -80,7 +80,7 @@ public final class Network implements AutoCloseable {
             for (int i = 0; i < cold.length; i++) {
                 cold[i] = prepareLayer(coldKernels, layers.get(i));
             }
-            this.warmUp = new WarmUp(this::prepare, layers, coldKernels);
+            this.warmUp = new WarmUp(this::prepare, layers);
         }
         this.parallel = threads == 1 ? Parallel.SERIAL : new WorkerPool(threads);
     }

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.Shape;
+import org.mobilenet.engine.cost.CostModel;
 import org.mobilenet.engine.kernels.Kernels;
 import org.mobilenet.engine.kernels.Parallel;
 import org.mobilenet.engine.kernels.PreparedLayer;
@@ -17,14 +18,12 @@ import org.mobilenet.engine.kernels.PreparedLayer;
  * it, or earlier on {@link Network#startWarmUp()}), a daemon thread prepares the network's fast
  * layers and runs a {@link ShrunkLayers shrunk copy} of its layers (about a quarter of each side,
  * a sixteenth of the work per pass; synthetic weights): each layer on its own with short inner
- * loops first (see {@link #shortLoops}), then the whole copy on the cold kernels until their times
- * stop improving, then on the fast kernels until they are warm: the median of the last
- * {@link #WINDOW} passes is below {@link #BOUND} times the cold kernels' best pass and no longer
- * improves on the window before by more than {@link #STALL}. The JIT compiles methods, not shapes,
- * so the full-size layers then run compiled code; the shrunk copy makes the passes that run
- * interpreted or in C1 (Vector API code there is dozens of times slower than plain Java) cheap.
- * The bound tells those apart from compiled code: compiled, the fast kernels are about twice as
- * fast as the cold ones on the shrunk layers; not yet compiled, ten times slower or more.
+ * loops first (see {@link #shortLoops}), then the whole copy on the fast kernels until they are
+ * compiled: the median of the last {@link #WINDOW} passes runs at {@link #MIN_RATE} multiply-adds
+ * per nanosecond or faster (counted by {@link CostModel}) and no longer improves on the window
+ * before by more than {@link #STALL}. The JIT compiles methods, not shapes, so the full-size layers
+ * then run compiled code; the shrunk copy makes the passes that run interpreted or in C1 (Vector
+ * API code there is dozens of times slower than plain Java) cheap.
  *
  * <p>Then it publishes the fast layers through {@link #result()} and ends; the network's calling
  * thread picks them up at its next pass, so they are only ever used by one thread at a time (the
@@ -36,8 +35,16 @@ final class WarmUp implements Runnable, AutoCloseable {
     static final int WINDOW = 5;
     /** A window that improves on the one before by less than this fraction counts as converged. */
     static final double STALL = 0.05;
-    /** The fast kernels are warm below this multiple of the cold kernels' best pass (see the class comment). */
-    static final double BOUND = 1.5;
+    /**
+     * Multiply-adds per nanosecond (GMAC/s) of a shrunk pass from which the fast kernels count as
+     * compiled. Measured on the shrunk copies of v1 0.25/128, 0.5/160, 1.0/224 and v2 1.0/224 (AMD
+     * EPYC Zen 5, JDK 17): the Vector API kernels ran at 0.15-0.22 in C1 and at 17-37 compiled by
+     * C2 (the loop kernels, compiled: 5-10); a layer with a tenth of the work still in C1 keeps a
+     * pass below this rate. (The bound used to be 1.5 times the loop kernels' best shrunk pass, which
+     * meant compiling and running them on this thread too; under load they settled while still in
+     * C1, and the fast kernels were let through at a fortieth of their speed.)
+     */
+    static final double MIN_RATE = 2.0;
     /** Input channels of the pointwise and fully connected layers in the first, short-loop stage. */
     static final int SHORT_K = 8;
     /** Rounds of the short-loop stage (0.5/160 measured best at 60 of 0, 20, 60, 150). */
@@ -47,17 +54,15 @@ final class WarmUp implements Runnable, AutoCloseable {
 
     private final Supplier<Network.Fast> prepare;
     private final List<LayerSpec> layers;
-    private final Kernels cold;
     private volatile Network.Fast result;
     private volatile boolean closed;
     private volatile boolean finished;
     private Thread thread;
 
-    /** prepare builds the fast layers (on the warm-up thread); layers are the network's, cold its cold kernels. */
-    WarmUp(Supplier<Network.Fast> prepare, List<LayerSpec> layers, Kernels cold) {
+    /** prepare builds the fast layers (on the warm-up thread); layers are the network's. */
+    WarmUp(Supplier<Network.Fast> prepare, List<LayerSpec> layers) {
         this.prepare = prepare;
         this.layers = layers;
-        this.cold = cold;
     }
 
     /** The warm fast layers, or null while they are not (yet). */
@@ -96,11 +101,11 @@ final class WarmUp implements Runnable, AutoCloseable {
                 input[i] = (i % 251) / 125f - 1f;
             }
             shortLoops(small, fast.kernels());
-            long coldBest = settle(KernelPrimer.synthetic(small, cold), plan, input, Long.MAX_VALUE, start);
-            if (coldBest < 0) {
-                return;
+            long macs = 0;
+            for (LayerSpec l : small) {
+                macs += CostModel.multAdds(l);
             }
-            long bound = (long) (coldBest * BOUND);
+            long bound = (long) (macs / MIN_RATE);
             if (settle(KernelPrimer.synthetic(small, fast.kernels()), plan, input, bound, start) >= 0) {
                 result = fast;
             }

@@ -134,11 +134,11 @@ class WarmStartTest {
     }
 
     @Test
-    void convergenceNeedsAWindowFasterThanColdThatStoppedImproving() {
+    void convergenceNeedsAWindowUnderTheBoundThatStoppedImproving() {
         long[] improving = {100, 100, 100, 100, 100, 50, 50, 50, 50, 50};
         long[] flat = {52, 50, 51, 50, 50, 50, 51, 50, 50, 49};
         assertFalse(WarmUp.converged(improving, 80), "still improving");
         assertTrue(WarmUp.converged(flat, 80));
-        assertFalse(WarmUp.converged(flat, 40), "slower than the cold kernels");
+        assertFalse(WarmUp.converged(flat, 40), "slower than the bound");
     }
 }
