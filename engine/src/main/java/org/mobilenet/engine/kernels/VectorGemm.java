@@ -43,14 +43,12 @@ final class VectorGemm {
     static float[] pack(float[] w, int k, int cols, int nr) {
         int panels = panels(cols, nr);
         float[] p = new float[panels * k * nr];
+        // A row's columns of a panel are contiguous in both: one copy each, not a loop per value that
+        // a cold JVM would run interpreted and then compile on the stack (C2: 43 ms for 0.5/160).
         for (int pa = 0; pa < panels; pa++) {
+            int width = Math.min(nr, cols - pa * nr);
             for (int kk = 0; kk < k; kk++) {
-                for (int j = 0; j < nr; j++) {
-                    int col = pa * nr + j;
-                    if (col < cols) {
-                        p[(pa * k + kk) * nr + j] = w[kk * cols + col];
-                    }
-                }
+                System.arraycopy(w, kk * cols + pa * nr, p, (pa * k + kk) * nr, width);
             }
         }
         return p;

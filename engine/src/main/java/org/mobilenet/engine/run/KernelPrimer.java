@@ -67,6 +67,9 @@ public final class KernelPrimer {
         return layers;
     }
 
+    /** The period of the synthetic weights. */
+    private static final int PERIOD = 17;
+
     /** The layers prepared on {@code kernels} with synthetic weights (the values do not change the code paths). */
     static PreparedLayer[] synthetic(List<LayerSpec> layers, Kernels kernels) {
         PreparedLayer[] steps = new PreparedLayer[layers.size()];
@@ -81,8 +84,13 @@ public final class KernelPrimer {
                     count *= d;
                 }
                 w = new float[count];
-                for (int j = 0; j < count; j++) {
-                    w[j] = ((j * 37) % 17 - 8) / 64f;
+                // A pattern of period 17, written once and then copied over the rest in doubling
+                // blocks: the warm-up makes a network's worth of weights before anything is compiled.
+                for (int j = 0; j < Math.min(count, PERIOD); j++) {
+                    w[j] = ((j * 37) % PERIOD - 8) / 64f;
+                }
+                for (int filled = PERIOD; filled < count; filled *= 2) {
+                    System.arraycopy(w, 0, w, filled, Math.min(filled, count - filled));
                 }
                 b = new float[l.outChannels()];
             }

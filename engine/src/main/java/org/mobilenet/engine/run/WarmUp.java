@@ -137,8 +137,10 @@ final class WarmUp implements Runnable, AutoCloseable {
     }
 
     /**
-     * Runs each of the shrunk layers on its own, {@link #SHORT_ROUNDS} times, on the fast kernels
-     * with pointwise and fully connected layers cut to {@link #SHORT_K} input channels. The JIT
+     * Runs each of the shrunk convolutions on its own, {@link #SHORT_ROUNDS} times, on the fast
+     * kernels with pointwise and fully connected layers cut to {@link #SHORT_K} input channels (the
+     * pooling, softmax and adds are left to the whole passes: their loops are long whatever the
+     * layer, and more calls here only got them compiled twice, on the stack and whole). The JIT
      * compiles a method when it has been called often enough, or compiles its loop on the stack
      * (OSR) when the loop has gone round often enough first; a tile kernel whose loop runs over
      * hundreds of input channels got the OSR, which with its 24 vector accumulators live at the entry
@@ -153,7 +155,7 @@ final class WarmUp implements Runnable, AutoCloseable {
                 Shape in = new Shape(l.in().h(), l.in().w(), SHORT_K);
                 layers.add(new LayerSpec(l.name(), l.kind(), l.kernel(), l.stride(), l.pads(), in, l.out(), l.activation(),
                         null));
-            } else if (l.kind() != LayerKind.ADD) {
+            } else if (l.kind() == LayerKind.CONV || l.kind() == LayerKind.DEPTHWISE) {
                 layers.add(l);
             }
         }
