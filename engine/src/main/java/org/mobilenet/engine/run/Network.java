@@ -53,6 +53,12 @@ public final class Network implements AutoCloseable {
     private WarmUp warmUp;
     /** False once {@link #noWarmUpAfterPass()} was called: only {@link #startWarmUp()} starts the warm-up. */
     private boolean warmUpAfterPass = true;
+    /**
+     * Each weighted layer's weights in the kernels' layout (null for the other layers), made once for
+     * the cold kernels, the fast ones and every worker's copy (the kernels only read them); dropped
+     * once the fast layers are prepared.
+     */
+    private float[][] kernelWeights;
     /** The plan's buffers for batches of up to {@link #capacity} images. */
     private float[][] buffers;
     private int capacity;
@@ -72,13 +78,20 @@ public final class Network implements AutoCloseable {
         this.plan = BufferPlan.of(layers);
         this.kernels = kernels;
         this.threads = threads;
+        this.kernelWeights = new float[layers.size()][];
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec l = layers.get(i);
+            if (l.kind().hasWeights()) {
+                kernelWeights[i] = toKernelLayout(l, folded.tensor(TensorNames.weight(l.name())).data());
+            }
+        }
         if (coldKernels == null) {
             this.fast = prepare();
         } else {
             this.coldKernels = coldKernels;
             this.cold = new PreparedLayer[layers.size()];
             for (int i = 0; i < cold.length; i++) {
-                cold[i] = prepareLayer(coldKernels, layers.get(i));
+                cold[i] = prepareLayer(coldKernels, i);
             }
             this.warmUp = new WarmUp(this::prepare, layers);
         }
@@ -123,35 +136,41 @@ public final class Network implements AutoCloseable {
         }
     }
 
-    /** Prepares every layer with {@link #kernels}, and per-worker copies of the leading layers. */
+    /**
+     * Prepares every layer with {@link #kernels}, and per-worker copies of the leading layers; once,
+     * on the compiling thread or the warm-up's (which alone touches {@link #kernelWeights} then).
+     */
     private Fast prepare() {
         Kernels kernels = this.kernels.get();
         PreparedLayer[] steps = new PreparedLayer[layers.size()];
         for (int i = 0; i < steps.length; i++) {
-            steps[i] = prepareLayer(kernels, layers.get(i));
+            steps[i] = prepareLayer(kernels, i);
         }
         // Every worker gets its own prepared copy of the leading layers, which are run image by
         // image on batches; prepared layers hold per-run state and serve one caller at a time.
         int prefix = PerImagePrefix.length(layers);
         if (prefix == 0) {
+            kernelWeights = null;
             return new Fast(kernels, steps, 0, null);
         }
         PreparedLayer[][] copies = new PreparedLayer[threads][prefix];
         for (int i = 0; i < prefix; i++) {
             copies[0][i] = steps[i];
             for (int t = 1; t < threads; t++) {
-                copies[t][i] = prepareLayer(kernels, layers.get(i));
+                copies[t][i] = prepareLayer(kernels, i);
             }
         }
+        kernelWeights = null;
         return new Fast(kernels, steps, prefix, new ImageByImage(copies, BufferPlan.of(layers.subList(0, prefix)),
                 inputSize()));
     }
 
-    private PreparedLayer prepareLayer(Kernels k, LayerSpec l) {
+    private PreparedLayer prepareLayer(Kernels k, int i) {
+        LayerSpec l = layers.get(i);
         float[] w = null;
         float[] b = null;
         if (l.kind().hasWeights()) {
-            w = toKernelLayout(l, folded.tensor(TensorNames.weight(l.name())).data());
+            w = kernelWeights[i];
             b = folded.has(TensorNames.bias(l.name())) ? folded.tensor(TensorNames.bias(l.name())).data().clone() : null;
         }
         return k.prepare(l, w, b, l.activation());
