@@ -19,11 +19,12 @@ import org.mobilenet.engine.kernels.PreparedLayer;
  * layers and runs a {@link ShrunkLayers shrunk copy} of its layers (about a quarter of each side,
  * a sixteenth of the work per pass; synthetic weights): each layer on its own with short inner
  * loops first (see {@link #shortLoops}), then the whole copy on the fast kernels until they are
- * compiled: the median of the last {@link #WINDOW} passes runs at {@link #MIN_RATE} multiply-adds
- * per nanosecond or faster (counted by {@link CostModel}) and no longer improves on the window
- * before by more than {@link #STALL}. The JIT compiles methods, not shapes, so the full-size layers
- * then run compiled code; the shrunk copy makes the passes that run interpreted or in C1 (Vector
- * API code there is dozens of times slower than plain Java) cheap.
+ * compiled: the median of the last {@link #WINDOW} passes runs at {@link #RATE} multiply-adds per
+ * nanosecond or faster (counted by {@link CostModel}; {@link #MIN_RATE} after {@link #GRACE_NANOS})
+ * and no longer improves on the window before by more than {@link #STALL}. The JIT compiles
+ * methods, not shapes, so the full-size layers then run compiled code; the shrunk copy makes the
+ * passes that run interpreted or in C1 (Vector API code there is dozens of times slower than plain
+ * Java) cheap.
  *
  * <p>Then it publishes the fast layers through {@link #result()} and ends; the network's calling
  * thread picks them up at its next pass, so they are only ever used by one thread at a time (the
@@ -38,13 +39,22 @@ final class WarmUp implements Runnable, AutoCloseable {
     /**
      * Multiply-adds per nanosecond (GMAC/s) of a shrunk pass from which the fast kernels count as
      * compiled. Measured on the shrunk copies of v1 0.25/128, 0.5/160, 1.0/224 and v2 1.0/224 (AMD
-     * EPYC Zen 5, JDK 17): the Vector API kernels ran at 0.15-0.22 in C1 and at 17-37 compiled by
-     * C2 (the loop kernels, compiled: 5-10); a layer with a tenth of the work still in C1 keeps a
-     * pass below this rate. (The bound used to be 1.5 times the loop kernels' best shrunk pass, which
-     * meant compiling and running them on this thread too; under load they settled while still in
-     * C1, and the fast kernels were let through at a fortieth of their speed.)
+     * EPYC Zen 5, AVX-512, JDK 17): the Vector API kernels ran at 0.15-0.22 in C1 and at 17-37
+     * compiled by C2 (the loop kernels, compiled: 5-10). Passes that have stopped improving at 2-5
+     * are the common case in between: C2 still has a kernel or two in its queue (a depthwise kernel
+     * holds little of the work), and the first full-size passes then took 5 times a warm one.
+     */
+    static final double RATE = 6.0;
+    /**
+     * The rate accepted after {@link #GRACE_NANOS}, for machines whose compiled kernels never reach
+     * {@link #RATE} (narrower vectors, slower cores): still 10 times the C1 rate. (The bound used to
+     * be 1.5 times the loop kernels' best shrunk pass, which meant compiling and running them on
+     * this thread too; under load they settled while still in C1, and let the fast kernels through
+     * at a fortieth of their speed.)
      */
     static final double MIN_RATE = 2.0;
+    /** How long the warm-up holds out for {@link #RATE}, from its start. */
+    static final long GRACE_NANOS = 3_000_000_000L;
     /** Input channels of the pointwise and fully connected layers in the first, short-loop stage. */
     static final int SHORT_K = 8;
     /** Rounds of the short-loop stage (0.5/160 measured best at 60 of 0, 20, 60, 150). */
@@ -105,8 +115,8 @@ final class WarmUp implements Runnable, AutoCloseable {
             for (LayerSpec l : small) {
                 macs += CostModel.multAdds(l);
             }
-            long bound = (long) (macs / MIN_RATE);
-            if (settle(KernelPrimer.synthetic(small, fast.kernels()), plan, input, bound, start) >= 0) {
+            long[] bounds = {(long) (macs / RATE), (long) (macs / MIN_RATE)};
+            if (settle(KernelPrimer.synthetic(small, fast.kernels()), plan, input, bounds, start) >= 0) {
                 result = fast;
             }
         } finally {
@@ -115,10 +125,11 @@ final class WarmUp implements Runnable, AutoCloseable {
     }
 
     /**
-     * Runs the layers until {@link #converged} below {@code bound}; returns the best pass in
+     * Runs the layers until {@link #converged} below {@code bounds[0]} (or {@code bounds[1]} after
+     * {@link #GRACE_NANOS}); returns the best pass in
      * nanoseconds, or -1 when closed or out of time ({@link #MAX_NANOS} after {@code start}).
      */
-    private long settle(PreparedLayer[] steps, BufferPlan plan, float[] input, long bound, long start) {
+    private long settle(PreparedLayer[] steps, BufferPlan plan, float[] input, long[] bounds, long start) {
         float[][] buffers = plan.allocate(1);
         long[] times = new long[2 * WINDOW];
         long best = Long.MAX_VALUE;
@@ -129,6 +140,7 @@ final class WarmUp implements Runnable, AutoCloseable {
             best = Math.min(best, t);
             System.arraycopy(times, 1, times, 0, times.length - 1);
             times[times.length - 1] = t;
+            long bound = System.nanoTime() - start < GRACE_NANOS ? bounds[0] : bounds[1];
             if (pass + 1 >= times.length && converged(times, bound)) {
                 return best;
             }
