@@ -146,55 +146,18 @@ public final class VectorDepthwise implements RangeTask {
 
     /** Output pixels [oxFrom, oxTo) of one row with every tap bounds-checked; any kernel size. */
     private void border(int b, int oy, int oxFrom, int oxTo) {
-        for (int ox = oxFrom; ox < oxTo; ox++) {
-            borderPixel(b, oy, ox);
-        }
-    }
-
-    /**
-     * One output pixel with every tap bounds-checked. A method of its own so that a cold JVM compiles
-     * it by its call count: with the pixel loop inside, C2 compiled two of its loops on the stack and
-     * then the whole method again (about 90 ms of C2 for 0.5/160, while the warm-up waits for it).
-     */
-    private void borderPixel(int b, int oy, int ox) {
         final float[] in = this.in;
         final float[] out = this.out;
         final int k = s.kernel();
         final int c = this.c;
-        int outBase = ((b * oh + oy) * ow + ox) * c;
-        int iy0 = oy * s.stride() - s.pads().top();
-        int ix0 = ox * s.stride() - s.pads().left();
-        // Accumulates in out itself: no vector is carried around a loop, so nothing is boxed.
-        for (int cb = 0; cb < cVec; cb += L) {
-            FloatVector.fromArray(S, bias, cb).intoArray(out, outBase + cb);
-        }
-        for (int ky = 0; ky < k; ky++) {
-            int iy = iy0 + ky;
-            if (iy < 0 || iy >= s.inH()) {
-                continue;
+        for (int ox = oxFrom; ox < oxTo; ox++) {
+            int outBase = ((b * oh + oy) * ow + ox) * c;
+            int iy0 = oy * s.stride() - s.pads().top();
+            int ix0 = ox * s.stride() - s.pads().left();
+            // Accumulates in out itself: no vector is carried around a loop, so nothing is boxed.
+            for (int cb = 0; cb < cVec; cb += L) {
+                FloatVector.fromArray(S, bias, cb).intoArray(out, outBase + cb);
             }
-            for (int kx = 0; kx < k; kx++) {
-                int ix = ix0 + kx;
-                if (ix < 0 || ix >= s.inW()) {
-                    continue;
-                }
-                int inBase = ((b * s.inH() + iy) * s.inW() + ix) * c;
-                int wBase = (ky * k + kx) * c;
-                for (int cb = 0; cb < cVec; cb += L) {
-                    FloatVector.fromArray(S, in, inBase + cb)
-                            .fma(FloatVector.fromArray(S, w, wBase + cb), FloatVector.fromArray(S, out, outBase + cb))
-                            .intoArray(out, outBase + cb);
-                }
-            }
-        }
-        for (int cb = 0; cb < cVec; cb += L) {
-            FloatVector.fromArray(S, out, outBase + cb).max(lo).min(hi).intoArray(out, outBase + cb);
-        }
-        if (cVec < c) {
-            // The channels past the last whole vector (all of them when there are fewer than a
-            // vector's lanes), tap by tap with the channels inner: the window's bounds and
-            // offsets once per tap, not once per channel and tap. Same sums in the same order.
-            System.arraycopy(bias, cVec, out, outBase + cVec, c - cVec);
             for (int ky = 0; ky < k; ky++) {
                 int iy = iy0 + ky;
                 if (iy < 0 || iy >= s.inH()) {
@@ -207,13 +170,41 @@ public final class VectorDepthwise implements RangeTask {
                     }
                     int inBase = ((b * s.inH() + iy) * s.inW() + ix) * c;
                     int wBase = (ky * k + kx) * c;
-                    for (int ch = cVec; ch < c; ch++) {
-                        out[outBase + ch] += in[inBase + ch] * w[wBase + ch];
+                    for (int cb = 0; cb < cVec; cb += L) {
+                        FloatVector.fromArray(S, in, inBase + cb)
+                                .fma(FloatVector.fromArray(S, w, wBase + cb), FloatVector.fromArray(S, out, outBase + cb))
+                                .intoArray(out, outBase + cb);
                     }
                 }
             }
-            for (int ch = cVec; ch < c; ch++) {
-                out[outBase + ch] = Math.min(Math.max(out[outBase + ch], lo), hi);
+            for (int cb = 0; cb < cVec; cb += L) {
+                FloatVector.fromArray(S, out, outBase + cb).max(lo).min(hi).intoArray(out, outBase + cb);
+            }
+            if (cVec < c) {
+                // The channels past the last whole vector (all of them when there are fewer than a
+                // vector's lanes), tap by tap with the channels inner: the window's bounds and
+                // offsets once per tap, not once per channel and tap. Same sums in the same order.
+                System.arraycopy(bias, cVec, out, outBase + cVec, c - cVec);
+                for (int ky = 0; ky < k; ky++) {
+                    int iy = iy0 + ky;
+                    if (iy < 0 || iy >= s.inH()) {
+                        continue;
+                    }
+                    for (int kx = 0; kx < k; kx++) {
+                        int ix = ix0 + kx;
+                        if (ix < 0 || ix >= s.inW()) {
+                            continue;
+                        }
+                        int inBase = ((b * s.inH() + iy) * s.inW() + ix) * c;
+                        int wBase = (ky * k + kx) * c;
+                        for (int ch = cVec; ch < c; ch++) {
+                            out[outBase + ch] += in[inBase + ch] * w[wBase + ch];
+                        }
+                    }
+                }
+                for (int ch = cVec; ch < c; ch++) {
+                    out[outBase + ch] = Math.min(Math.max(out[outBase + ch], lo), hi);
+                }
             }
         }
     }
