@@ -105,6 +105,7 @@ public final class Verifier {
         int n = o.images().isEmpty() ? o.count() : o.images().size();
         float[] input = inputs(model, o, n);
         Network net = Network.compile(model);
+        net.noWarmUpAfterPass(); // one pass: a warm-up would only take the core ONNX Runtime runs on next
         Map<String, float[]> engineLayers = new LinkedHashMap<>();
         float[] engine = net.forward(input, n, o.perLayer() ? (layer, out, b) -> engineLayers.put(layer.name(),
                 layer.kind() == LayerKind.CONV || layer.kind() == LayerKind.DEPTHWISE || layer.kind() == LayerKind.POINTWISE
