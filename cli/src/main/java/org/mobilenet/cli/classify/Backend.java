@@ -14,19 +14,21 @@ public interface Backend {
     Result run(float[] input, int n, boolean features);
 
     /**
-     * False while a batch would run slower than it soon will (the Java engine before its fast
-     * kernels have taken over): a caller with images left to decode decodes them first.
+     * False while a batch should wait: the backend is deciding whether to warm up (until it is told
+     * enough images, or all of them), or warming up (the Java engine while its fast kernels are
+     * compiled). A caller with images left to decode decodes them first.
      */
     default boolean ready() {
         return true;
     }
 
-    /** Told when more than one batch's images are coming (the engine then starts its warm-up at once). */
-    default void expectMore() {
-    }
-
-    /** Told when the first batch is the only one (the engine then starts no warm-up after it). */
-    default void expectNoMore() {
+    /**
+     * Told how many images the command expects so far ({@code images}: those taken plus those known
+     * to be coming) and whether that is all of them; called again as the count grows. The Java
+     * engine starts its warm-up once they are enough to pay for it, and runs cold when they are all
+     * and too few.
+     */
+    default void expectImages(long images, boolean all) {
     }
 
     /**

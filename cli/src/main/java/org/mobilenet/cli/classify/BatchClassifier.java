@@ -37,9 +37,11 @@ import org.mobilenet.io.image.TruncatedImageException;
  *
  * <p>With one thread everything runs on the caller's thread: the model's {@link Setup} first, then
  * for each batch of paths: decode and preprocess them, run the batch, hand it over; while the backend
- * is not {@link Backend#ready() ready} (the engine's fast kernels are being compiled on another
- * thread) the next batches are decoded first (see {@link #serial}). With {@code threads = N > 1} it
- * is a pipeline:
+ * is not {@link Backend#ready() ready} (the engine deciding from the number of images whether its
+ * fast kernels are worth compiling, or having them compiled on another thread) the next batches are
+ * decoded first (see {@link #serial}). The backend is told after every batch how many images are
+ * taken and known to be coming ({@link ImageInputs#expectedMore()}), and whether that is all
+ * ({@link Backend#expectImages}). With {@code threads = N > 1} it is a pipeline:
  * <ul>
  *   <li>a feeder thread takes inputs from the (lazy) iterator, cuts them into batches, and queues one
  *       decode task per image;</li>
@@ -160,7 +162,8 @@ public final class BatchClassifier {
 
     /**
      * One thread: decode a batch, run it, hand it over. The backend is made when the first image has
-     * decoded; while it is not ready (see {@link Backend#ready()}) the next batches are decoded
+     * decoded, and told the count of images after each batch; while it is not ready (see
+     * {@link Backend#ready()}) the next batches are decoded
      * first, up to {@link #aheadWindow} (not when the inputs may have to be waited for), and run once
      * it is, or when no input is left.
      */
@@ -169,7 +172,9 @@ public final class BatchClassifier {
         ArrayDeque<Batch> ahead = new ArrayDeque<>();
         // Inputs that may have to be waited for (a list on standard input) are never waited for
         // while decoded batches are held: results come out as soon as they can.
-        int most = inputs instanceof ImageInputs list && list.mayWait() ? 1 : aheadWindow(setup);
+        boolean mayWait = inputs instanceof ImageInputs list && list.mayWait();
+        int most = mayWait ? 1 : aheadWindow(setup);
+        long taken = 0;
         while (true) {
             // (hasNext only when nothing decoded can run now: it may wait for standard input)
             if (!ahead.isEmpty() && (ahead.size() >= most || backend == null || backend.ready() || !inputs.hasNext())) {
@@ -180,23 +185,28 @@ public final class BatchClassifier {
                 return;
             }
             Batch b = new Batch(take(inputs), new float[batch * setup.pre().inputSize()]);
+            taken += b.size();
             for (int i = 0; i < b.size(); i++) {
                 RgbImage img = decode(b, i);
                 if (img != null) {
                     setup.pre().apply(img, b.input, i * setup.pre().inputSize());
                     if (backend == null) {
-                        // Made at the first image that decodes, so the engine's warm-up runs while the rest do.
+                        // Made at the first image that decodes, so the engine's warm-up can run while the rest do.
                         backend = setup.backends().get();
-                        if (b.size() > 1 || inputs.hasNext()) {
-                            backend.expectMore();
-                        } else {
-                            backend.expectNoMore();
-                        }
                     }
                 }
             }
+            if (backend != null) {
+                // (hasNext only when it cannot wait for standard input)
+                backend.expectImages(taken + expectedMore(inputs), !mayWait && !inputs.hasNext());
+            }
             ahead.add(b);
         }
+    }
+
+    /** Inputs known to be coming after those taken (see {@link ImageInputs#expectedMore()}); 0 if unknown. */
+    private static long expectedMore(Iterator<ImageInputs.Input> inputs) {
+        return inputs instanceof ImageInputs list ? list.expectedMore() : 0;
     }
 
     /** Up to {@code batch} inputs. */
@@ -336,7 +346,9 @@ public final class BatchClassifier {
         private final ReentrantLock running = new ReentrantLock();
         /** Taken by the first worker to preprocess an image: it makes the backend. */
         private final AtomicBoolean firstImage = new AtomicBoolean();
-        private final AtomicInteger inputsTaken = new AtomicInteger();
+        /** The feeder's count of images taken plus those known to be coming; {@link #allTaken} once it took the last. */
+        private volatile long expected;
+        private volatile boolean allTaken;
         private final CompletableFuture<Setup> setup = new CompletableFuture<>();
         /** Pixels of the images kept while the setup is made. */
         private final AtomicLong earlyPixels = new AtomicLong();
@@ -394,9 +406,11 @@ public final class BatchClassifier {
         /** The feeder thread: batches of inputs, one decode task per image, at most the window's batches ahead. */
         private void feed() {
             try {
+                long taken = 0;
                 while (!stopped && inputs.hasNext()) {
                     List<ImageInputs.Input> chunk = take(inputs);
-                    inputsTaken.addAndGet(chunk.size());
+                    taken += chunk.size();
+                    expected = taken + expectedMore(inputs);
                     window.acquire();
                     Batch b = new Batch(chunk, spare.poll());
                     order.add(b);
@@ -405,6 +419,7 @@ public final class BatchClassifier {
                         workers.execute(() -> work(b, slot));
                     }
                 }
+                allTaken = !stopped;
                 order.add(end);
             } catch (InterruptedException | RejectedExecutionException e) {
                 order.add(end); // stopped by the caller
@@ -450,6 +465,7 @@ public final class BatchClassifier {
                         failQueued(t);
                         return;
                     }
+                    be.expectImages(expected, allTaken);
                     if (!be.ready() && !workers.getQueue().isEmpty()) {
                         return;
                     }
@@ -521,9 +537,7 @@ public final class BatchClassifier {
                 } catch (RuntimeException e) {
                     return;
                 }
-                if (inputsTaken.get() > 1) { // (the feeder's count: the iterator is the feeder's alone)
-                    be.expectMore();
-                }
+                be.expectImages(expected, allTaken);
                 if (!be.ready()) {
                     window.release(aheadWindow(setup.get()) - window());
                 }

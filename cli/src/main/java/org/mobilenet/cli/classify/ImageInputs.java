@@ -59,6 +59,10 @@ public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoClose
     static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff");
 
     private final Iterator<String> args;
+    /** Arguments not yet taken that are not '-': each is at least one input (or a directory). */
+    private int fileArgsLeft;
+    /** Image-named files left in the listings read so far (see {@link #expectedMore()}). */
+    private long listedLeft;
     private final InputStream stdin;
     private BufferedReader lines;
     private boolean readingStdin;
@@ -74,6 +78,9 @@ public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoClose
         this.args = List.copyOf(args).iterator();
         this.stdin = stdin;
         this.listOnStdin = args.contains("-");
+        for (String a : args) {
+            fileArgsLeft += a.equals("-") ? 0 : 1;
+        }
     }
 
     /**
@@ -82,6 +89,16 @@ public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoClose
      */
     public boolean mayWait() {
         return listOnStdin;
+    }
+
+    /**
+     * Inputs known to be coming without reading anything more: the one {@link #hasNext()} has
+     * prepared, the image-named files left in the directory listings read so far, and one for each
+     * argument not yet taken (a directory counts one until it is listed; the lines of standard input
+     * count none). For a consumer weighing the work ahead; never blocks.
+     */
+    public long expectedMore() {
+        return (next != null ? 1 : 0) + listedLeft + fileArgsLeft;
     }
 
     /** The inputs named by {@code args}, read lazily; {@code stdin} is read for a '-' argument. */
@@ -130,6 +147,9 @@ public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoClose
                     continue;
                 }
                 Entry e = level.next();
+                if (!e.dir() && isImageName(e.path())) {
+                    listedLeft--;
+                }
                 if (e.dir()) {
                     open(e.path());
                 } else if (!isImageName(e.path())) {
@@ -210,6 +230,7 @@ public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoClose
             }
             String a = args.next();
             if (!a.equals("-")) {
+                fileArgsLeft--;
                 return a;
             }
             if (lines == null) {
@@ -233,6 +254,11 @@ public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoClose
             return;
         }
         entries.sort(TREE_ORDER);
+        for (Entry e : entries) {
+            if (!e.dir() && isImageName(e.path())) {
+                listedLeft++;
+            }
+        }
         dirs.push(entries.iterator());
     }
 

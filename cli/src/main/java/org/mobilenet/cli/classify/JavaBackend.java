@@ -8,25 +8,34 @@ import org.mobilenet.engine.run.Network;
 public final class JavaBackend implements Backend {
     private final Network network;
     private final int featureWidth;
+    /** Whether the warm-up was started or ruled out; until then batches wait (see {@link #ready()}). */
+    private boolean decided;
 
     public JavaBackend(Model model) {
         this.network = Network.compile(model);
         this.featureWidth = model.featureWidth();
+        // The command decides from the number of images (expectImages), not from its first pass; a
+        // network with nothing to warm up (kernels forced by name) has nothing to decide.
+        network.noWarmUpAfterPass();
+        this.decided = network.warm();
     }
 
     @Override
     public boolean ready() {
-        return network.warm();
+        return decided && !network.warmingUp();
     }
 
     @Override
-    public void expectMore() {
-        network.startWarmUp();
-    }
-
-    @Override
-    public void expectNoMore() {
-        network.noWarmUpAfterPass();
+    public void expectImages(long images, boolean all) {
+        if (decided) {
+            return;
+        }
+        if (network.worthWarmingUp(images)) {
+            network.startWarmUp();
+            decided = true;
+        } else {
+            decided = all;
+        }
     }
 
     @Override

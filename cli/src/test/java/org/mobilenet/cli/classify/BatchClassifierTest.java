@@ -1,6 +1,8 @@
 package org.mobilenet.cli.classify;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -154,8 +156,8 @@ class BatchClassifierTest {
         final List<Long> takenAtRun = new ArrayList<>();
         final AtomicLong taken;
         volatile boolean ready;
-        int toldMore;
-        int toldNoMore;
+        /** Each expectImages call: the count, and 1 when it was all of them. */
+        final List<long[]> told = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Warming(AtomicLong taken) {
             this.taken = taken;
@@ -173,13 +175,8 @@ class BatchClassifierTest {
         }
 
         @Override
-        public void expectMore() {
-            toldMore++;
-        }
-
-        @Override
-        public void expectNoMore() {
-            toldNoMore++;
+        public void expectImages(long images, boolean all) {
+            told.add(new long[] {images, all ? 1 : 0});
         }
     }
 
@@ -215,8 +212,8 @@ class BatchClassifierTest {
         bc.run(source, () -> setup(backend), got::addAll);
         assertEquals(100, got.size());
         assertTrue(got.stream().allMatch(r -> r.indices()[0] == 7));
-        assertEquals(1, backend.toldMore, "told once that more images are coming");
-        assertEquals(0, backend.toldNoMore);
+        assertArrayEquals(new long[] {4, 0}, backend.told.get(0), "told of the first batch, not as all");
+        assertArrayEquals(new long[] {100, 1}, backend.told.get(backend.told.size() - 1), "told of all 100 at the end");
         assertEquals(40, backend.takenAtRun.get(0), "the first batch ran once the backend was ready");
         assertEquals(25, backend.takenAtRun.size());
     }
@@ -239,7 +236,12 @@ class BatchClassifierTest {
             assertEquals(300, got.size());
             assertTrue(got.stream().allMatch(r -> r.indices()[0] == 11));
             assertEquals(75, backend.takenAtRun.size());
-            assertEquals(1, backend.toldMore, "told once that more images are coming");
+            assertFalse(backend.told.isEmpty(), "told how many images come");
+            long last = 0;
+            for (long[] t : backend.told) {
+                assertTrue(t[0] >= last && t[0] <= 300, "counts grow up to the total: " + t[0] + " after " + last);
+                last = t[0];
+            }
         }
     }
 
@@ -264,15 +266,15 @@ class BatchClassifierTest {
     }
 
     @Test
-    void oneImageDoesNotStartAWarmUp() throws Exception {
+    void oneImageIsToldToTheBackendAsAllThereIs() throws Exception {
         AtomicLong taken = new AtomicLong();
         Warming backend = new Warming(taken);
         List<ImageResult> got = new ArrayList<>();
         new BatchClassifier(new ImageLoader(), 8, 1, 1, 0, false).run(counting(gray(5), 1, taken, () -> { }),
                 () -> setup(backend), got::addAll);
         assertEquals(1, got.size());
-        assertEquals(0, backend.toldMore);
-        assertEquals(1, backend.toldNoMore, "told that the first batch is the only one");
+        assertEquals(1, backend.told.size());
+        assertArrayEquals(new long[] {1, 1}, backend.told.get(0), "one image, and that is all");
     }
 
     @Test

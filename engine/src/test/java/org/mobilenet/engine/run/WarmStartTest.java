@@ -96,6 +96,23 @@ class WarmStartTest {
     }
 
     @Test
+    void aWarmUpIsWorthItOnlyForEnoughWork() throws InterruptedException {
+        Model m = SeededInit.create(new ModelSpec(0.25, 40, 7, Variant.SEPARABLE, Padding.TF_SAME, true), 3);
+        long macs = org.mobilenet.engine.cost.CostModel.of(m).totalMultAdds();
+        long enough = (long) Math.ceil(Network.WARM_UP_PAYS_FROM / macs);
+        try (Network net = Network.compile(m)) {
+            assertFalse(net.worthWarmingUp(enough - 1));
+            assertTrue(net.worthWarmingUp(enough));
+            assertFalse(net.warmingUp());
+            net.startWarmUp();
+            assertTrue(net.warmingUp() || net.warm());
+        }
+        try (Network explicit = Network.compile(m, KernelChoice.defaultKernels())) {
+            assertFalse(explicit.worthWarmingUp(Long.MAX_VALUE / macs), "nothing to warm up");
+        }
+    }
+
+    @Test
     void aMobileNetV2StartsColdAndHandsOverLikeV1() throws InterruptedException {
         Model m = SeededInit.create(new MobileNetV2Spec(0.35, new Resolution(64, 48), 13, true), 7);
         SplittableRandom r = new SplittableRandom(8);
