@@ -146,6 +146,30 @@ class ImageInputsTest {
     }
 
     @Test
+    void theInputsExpectedAheadCountListingsReadAndArgumentsLeftWithoutReadingMore() throws Exception {
+        for (String f : new String[] {"d/1.jpg", "d/2.png", "d/notes.txt", "d/3.bmp", "d/sub/4.jpg"}) {
+            Path p = tmp.resolve(f);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, f);
+        }
+        String dir = tmp.resolve("d").toString();
+        try (ImageInputs in = ImageInputs.of(List.of("x.jpg", dir, "y.jpg", "-"),
+                new ByteArrayInputStream("z.jpg\n".getBytes(StandardCharsets.UTF_8)))) {
+            assertEquals(3, in.expectedMore(), "three arguments that are not '-' (the directory counts one)");
+            assertEquals(Path.of("x.jpg"), in.next().path());
+            assertEquals(2, in.expectedMore());
+            assertEquals(tmp.resolve("d/1.jpg"), in.next().path());
+            // Listed: 2.png and 3.bmp left (the text file is not an image, sub/ is not listed yet); y.jpg.
+            assertEquals(3, in.expectedMore());
+            assertTrue(in.hasNext());
+            assertEquals(3, in.expectedMore(), "the prepared input counts until it is taken");
+            List<Path> rest = all(in);
+            assertEquals(5, rest.size(), rest.toString()); // 2.png, 3.bmp, sub/4.jpg, y.jpg, z.jpg
+            assertEquals(0, in.expectedMore());
+        }
+    }
+
+    @Test
     void theCountIsKnownOnlyForFilesNamedOnTheCommandLine() throws Exception {
         assertEquals(OptionalInt.of(2), ImageInputs.knownCount(List.of("a.jpg", "b.png")));
         assertEquals(OptionalInt.empty(), ImageInputs.knownCount(List.of("a.jpg", "-")));
