@@ -32,8 +32,8 @@ final class ShrinkEvaluation {
         if (images.isEmpty()) {
             throw new BadInputException(dir, "contains no JPEG, PNG, BMP, GIF, WebP or TIFF images");
         }
-        Network a = Network.compile(source);
-        Network b = Network.compile(shrunk);
+        Network a = network(source, images.size());
+        Network b = network(shrunk, images.size());
         ImagePreprocessor pa = new ImagePreprocessor(source.preprocessing(), source.inputHeight(), source.inputWidth());
         ImagePreprocessor pb = new ImagePreprocessor(source.preprocessing(), shrunk.inputHeight(), shrunk.inputWidth());
         ImageLoader loader = new ImageLoader(ImageOptions.defaults().withApplyExif(!ignoreExif));
@@ -46,6 +46,16 @@ final class ShrinkEvaluation {
         return total;
     }
 
+    /** A network for {@code passes} passes of one image, warmed up only when that pays for itself. */
+    private static Network network(Model m, int passes) {
+        Network net = Network.compile(m);
+        net.noWarmUpAfterPass();
+        if (net.worthWarmingUp(passes)) {
+            net.startWarmUp();
+        }
+        return net;
+    }
+
     /** The source's per-channel input means over the images of {@code dir}, for the bias correction. */
     static Map<String, float[]> channelMeans(Model source, Path dir, boolean ignoreExif) throws IOException {
         List<Path> images = ImageInputs.expand(List.of(dir.toString()), InputStream.nullInputStream());
@@ -54,7 +64,7 @@ final class ShrinkEvaluation {
         }
         ImagePreprocessor pre = new ImagePreprocessor(source.preprocessing(), source.inputHeight(), source.inputWidth());
         ImageLoader loader = new ImageLoader(ImageOptions.defaults().withApplyExif(!ignoreExif));
-        ChannelMeans means = new ChannelMeans(Network.compile(source));
+        ChannelMeans means = new ChannelMeans(network(source, images.size()));
         for (Path p : images) {
             means.accumulate(pre.apply(loader.load(p)), 1);
         }
