@@ -32,9 +32,12 @@ import org.mobilenet.engine.model.TensorNames;
  *
  * <p>Compiled with the default kernels ({@link #compile(Model)}, {@link #compile(Model, int)}), a
  * network starts cold: it runs {@link LoopKernels}, which the JIT compiles within milliseconds,
- * while a background thread ({@link WarmUp}) prepares the Vector API kernels and runs them until
- * the JIT has compiled them too; the next pass after that uses them. Both give the same results
- * within float rounding. Compiled with explicit kernels, a network uses exactly those.
+ * while a background thread ({@link WarmUp}, started after the first pass or when the caller asks)
+ * prepares the Vector API kernels and runs them until the JIT has compiled them too; the next pass
+ * after that uses them. A caller that knows how many passes it will make can decide instead
+ * ({@link #noWarmUpAfterPass()}, {@link #worthWarmingUp}, {@link #startWarmUp()}): the warm-up costs
+ * about a second of the other core. Both give the same results within float rounding. Compiled
+ * with explicit kernels, a network uses exactly those.
  */
 public final class Network implements AutoCloseable {
     private final Model folded;

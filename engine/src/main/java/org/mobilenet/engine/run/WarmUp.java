@@ -14,8 +14,8 @@ import org.mobilenet.engine.kernels.PreparedLayer;
 
 /**
  * Gets a cold {@link Network}'s fast kernels compiled by the JIT without making anyone wait for it.
- * Once started (after the network's first cold pass, so a one-image command never competes with
- * it, or earlier on {@link Network#startWarmUp()}), a daemon thread prepares the network's fast
+ * Once started (after the network's first cold pass unless its caller ruled that out with
+ * {@link Network#noWarmUpAfterPass()}, or on {@link Network#startWarmUp()}), a daemon thread prepares the network's fast
  * layers and runs a {@link ShrunkLayers shrunk copy} of its layers (about a quarter of each side,
  * a sixteenth of the work per pass; synthetic weights): each layer on its own with short inner
  * loops first (see {@link #shortLoops}), then the whole copy on the fast kernels until they are
