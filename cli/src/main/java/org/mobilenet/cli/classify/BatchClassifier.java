@@ -465,7 +465,7 @@ public final class BatchClassifier {
                         failQueued(t);
                         return;
                     }
-                    be.expectImages(expected, allTaken);
+                    tell(be);
                     if (!be.ready() && !workers.getQueue().isEmpty()) {
                         return;
                     }
@@ -476,6 +476,15 @@ public final class BatchClassifier {
                     running.unlock();
                 }
             }
+        }
+
+        /**
+         * Tells the backend the feeder's count. allTaken is read first: the feeder writes the last
+         * count before it, so a backend told "all" is told the whole count.
+         */
+        private void tell(Backend be) {
+            boolean all = allTaken;
+            be.expectImages(expected, all);
         }
 
         /** The backend, made now if it was not; under {@link #running}. */
@@ -537,7 +546,7 @@ public final class BatchClassifier {
                 } catch (RuntimeException e) {
                     return;
                 }
-                be.expectImages(expected, allTaken);
+                tell(be);
                 if (!be.ready()) {
                     window.release(aheadWindow(setup.get()) - window());
                 }
