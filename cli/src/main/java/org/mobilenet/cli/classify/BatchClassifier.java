@@ -197,8 +197,9 @@ public final class BatchClassifier {
                 }
             }
             if (backend != null) {
-                // (hasNext only when it cannot wait for standard input)
-                backend.expectImages(taken + expectedMore(inputs), !mayWait && !inputs.hasNext());
+                // (hasNext only when it cannot wait for standard input; first, as it may prepare the next input)
+                boolean all = !mayWait && !inputs.hasNext();
+                backend.expectImages(taken + expectedMore(inputs), all);
             }
             ahead.add(b);
         }
