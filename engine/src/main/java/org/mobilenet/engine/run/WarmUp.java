@@ -15,10 +15,11 @@ import org.mobilenet.engine.kernels.PreparedLayer;
 /**
  * Gets a cold {@link Network}'s fast kernels compiled by the JIT without making anyone wait for it.
  * Once started (after the network's first cold pass unless its caller ruled that out with
- * {@link Network#noWarmUpAfterPass()}, or on {@link Network#startWarmUp()}), a daemon thread prepares the network's fast
- * layers and runs a {@link ShrunkLayers shrunk copy} of its layers (about a quarter of each side,
- * a sixteenth of the work per pass; synthetic weights): each layer on its own with short inner
- * loops first (see {@link #shortLoops}), then the whole copy on the fast kernels until they are
+ * {@link Network#noWarmUpAfterPass()}, or on {@link Network#startWarmUp()}), a daemon thread
+ * prepares the network's fast layers and runs a {@link ShrunkLayers shrunk copy} of its layers
+ * (about a quarter of each side, a sixteenth of the work per pass; synthetic weights): each
+ * convolution on its own with short inner loops first (see {@link #shortLoops}), then the whole
+ * copy on the fast kernels until they are
  * compiled: the median of the last {@link #WINDOW} passes runs at {@link #RATE} multiply-adds per
  * nanosecond or faster (counted by {@link CostModel}; {@link #MIN_RATE} after {@link #GRACE_NANOS})
  * and no longer improves on the window before by more than {@link #STALL}. The JIT compiles
@@ -57,7 +58,10 @@ final class WarmUp implements Runnable, AutoCloseable {
     static final long GRACE_NANOS = 3_000_000_000L;
     /** Input channels of the pointwise and fully connected layers in the first, short-loop stage. */
     static final int SHORT_K = 8;
-    /** Rounds of the short-loop stage (0.5/160 measured best at 60 of 0, 20, 60, 150). */
+    /**
+     * Rounds of the short-loop stage (0.5/160 measured best at 60 of 0, 20, 60, 150; with the rate
+     * bound, 8 and 20 made no difference to a folder of photos).
+     */
     static final int SHORT_ROUNDS = 60;
     /** The longest the warm-up tries before giving up. */
     static final long MAX_NANOS = 20_000_000_000L;
@@ -167,7 +171,7 @@ final class WarmUp implements Runnable, AutoCloseable {
                 Shape in = new Shape(l.in().h(), l.in().w(), SHORT_K);
                 layers.add(new LayerSpec(l.name(), l.kind(), l.kernel(), l.stride(), l.pads(), in, l.out(), l.activation(),
                         null));
-            } else if (l.kind() == LayerKind.CONV || l.kind() == LayerKind.DEPTHWISE) {
+            } else if (matrix || l.kind() == LayerKind.CONV || l.kind() == LayerKind.DEPTHWISE) {
                 layers.add(l);
             }
         }
