@@ -69,6 +69,15 @@ public final class CostModel {
         return new CostReport(model.architecture(), costs);
     }
 
+    /** Mult-Adds of a list of layers for one image (no report: for a caller that needs only the sum). */
+    public static long multAdds(List<LayerSpec> layers) {
+        long sum = 0;
+        for (LayerSpec l : layers) {
+            sum += multAdds(l);
+        }
+        return sum;
+    }
+
     /** Mult-Adds of one layer for one image. */
     public static long multAdds(LayerSpec l) {
         long outPixels = (long) l.out().h() * l.out().w();

@@ -84,11 +84,7 @@ public final class Network implements AutoCloseable {
         this.plan = BufferPlan.of(layers);
         this.kernels = kernels;
         this.threads = threads;
-        long m = 0;
-        for (LayerSpec l : layers) {
-            m += CostModel.multAdds(l);
-        }
-        this.multAdds = m;
+        this.multAdds = CostModel.multAdds(layers);
         this.kernelWeights = new float[layers.size()][];
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec l = layers.get(i);

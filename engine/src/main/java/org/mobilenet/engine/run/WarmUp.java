@@ -115,10 +115,7 @@ final class WarmUp implements Runnable, AutoCloseable {
                 input[i] = (i % 251) / 125f - 1f;
             }
             shortLoops(small, fast.kernels());
-            long macs = 0;
-            for (LayerSpec l : small) {
-                macs += CostModel.multAdds(l);
-            }
+            long macs = CostModel.multAdds(small);
             long[] bounds = {(long) (macs / RATE), (long) (macs / MIN_RATE)};
             if (settle(KernelPrimer.synthetic(small, fast.kernels()), plan, input, bounds, start) >= 0) {
                 result = fast;
