@@ -24,11 +24,17 @@ public final class LabelLines {
         if (b.length > MAX_BYTES) {
             throw new IOException("label file larger than " + MAX_BYTES + " bytes");
         }
-        List<String> out = new ArrayList<>(List.of(new String(b, StandardCharsets.UTF_8).split("\r?\n", -1)));
-        while (!out.isEmpty() && out.get(out.size() - 1).isBlank()) {
-            out.remove(out.size() - 1);
+        // Split at '\n' alone (String.split's fast path for one plain character, no regular
+        // expression compiled at every start): the '\r' of a CRLF line is whitespace, stripped below.
+        String[] lines = new String(b, StandardCharsets.UTF_8).split("\n", -1);
+        int n = lines.length;
+        while (n > 0 && lines[n - 1].isBlank()) {
+            n--;
         }
-        out.replaceAll(String::strip);
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(lines[i].strip());
+        }
         return out;
     }
 }

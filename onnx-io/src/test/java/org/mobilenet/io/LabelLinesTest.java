@@ -1,0 +1,52 @@
+package org.mobilenet.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LabelLinesTest {
+    private static List<String> read(String text) throws IOException {
+        return LabelLines.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void unixAndWindowsLineEndsGiveTheSameLabels() throws IOException {
+        assertEquals(List.of("background", "tench", "goldfish"), read("background\ntench\ngoldfish\n"));
+        assertEquals(List.of("background", "tench", "goldfish"), read("background\r\ntench\r\ngoldfish\r\n"));
+        assertEquals(List.of("a", "b"), read("a\r\nb"));
+    }
+
+    @Test
+    void labelsAreStrippedAndTrailingBlankLinesDropped() throws IOException {
+        assertEquals(List.of("great white shark", "tiger shark"), read("  great white shark \t\n\ttiger shark\n\n \r\n\n"));
+    }
+
+    @Test
+    void aBlankLineInsideTheListStaysAnEmptyLabel() throws IOException {
+        // Its position is a class index: dropping it would shift every label after it.
+        assertEquals(List.of("a", "", "c"), read("a\n\nc\n"));
+    }
+
+    @Test
+    void keepsNonAsciiLabels() throws IOException {
+        assertEquals(List.of("Schäferhund", "猫"), read("Schäferhund\n猫\n"));
+    }
+
+    @Test
+    void anEmptyFileHasNoLabels() throws IOException {
+        assertEquals(List.of(), read(""));
+        assertEquals(List.of(), read("\n\r\n  \n"));
+    }
+
+    @Test
+    void refusesAListLargerThanTheLimit() {
+        byte[] big = new byte[(int) LabelLines.MAX_BYTES + 1];
+        java.util.Arrays.fill(big, (byte) 'x');
+        assertThrows(IOException.class, () -> LabelLines.read(new ByteArrayInputStream(big)));
+    }
+}
