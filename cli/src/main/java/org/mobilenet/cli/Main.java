@@ -25,7 +25,13 @@ public final class Main {
         List<String> list = Arrays.asList(args);
         int engine = list.indexOf("--engine");
         boolean ort = list.contains("--engine=ort") || engine >= 0 && engine + 1 < args.length && args[engine + 1].equals("ort");
-        if (!ort && list.stream().anyMatch(RUN_A_MODEL::contains)) {
+        // (A loop, not a stream with a method reference: this runs before anything else, and a lambda
+        // here would be spun at every start, the class-data archive's training never calling main.)
+        boolean runsAModel = false;
+        for (String a : args) {
+            runsAModel |= RUN_A_MODEL.contains(a);
+        }
+        if (!ort && runsAModel) {
             KernelPrimer.start();
         }
         System.exit(run(args));
@@ -38,7 +44,7 @@ public final class Main {
         // only flags); when it is a known one, picocli gets just that one to set up.
         for (String a : args) {
             if (!a.startsWith("-")) {
-                if (MobilenetCommand.SUBCOMMANDS.containsKey(a)) {
+                if (MobilenetCommand.SUBCOMMANDS.contains(a)) {
                     return commandLine(debug, new Session(), a).execute(args);
                 }
                 break;
@@ -60,11 +66,11 @@ public final class Main {
     /** The command tree with only subcommand {@code only}, or all of them when it is null. */
     private static CommandLine commandLine(boolean debug, Session session, String only) {
         CommandLine cl = new CommandLine(new MobilenetCommand(session));
-        MobilenetCommand.SUBCOMMANDS.forEach((name, command) -> {
+        for (String name : MobilenetCommand.SUBCOMMANDS) {
             if (only == null || only.equals(name)) {
-                cl.addSubcommand(name, command.get());
+                cl.addSubcommand(name, MobilenetCommand.subcommand(name));
             }
-        });
+        }
         return configure(cl, debug);
     }
 
@@ -73,10 +79,29 @@ public final class Main {
      * call it again after adding subcommands.
      */
     public static CommandLine configure(CommandLine cl, boolean debug) {
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> handle(ex, cmd, debug));
-        cl.setParameterExceptionHandler(Main::usage);
+        Handlers h = new Handlers(debug);
+        cl.setExecutionExceptionHandler(h);
+        cl.setParameterExceptionHandler(h);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
+    }
+
+    /**
+     * The two handlers as one named class rather than lambdas: a lambda implementing one of picocli's
+     * interfaces (Java 5 class files) keeps that interface, and the classes implementing it, out of the
+     * class-data archive, and is itself spun at every start.
+     */
+    private record Handlers(boolean debug) implements CommandLine.IExecutionExceptionHandler,
+            CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+            return handle(ex, cmd, debug);
+        }
+
+        @Override
+        public int handleParseException(ParameterException ex, String[] args) {
+            return usage(ex, args);
+        }
     }
 
     private static int usage(ParameterException ex, String[] args) {
