@@ -27,13 +27,14 @@ import picocli.CommandLine;
 /**
  * The training run of the launcher's class-data archive; not a subcommand and not for users.
  *
- * <p>After every build the launcher runs this class once per JDK with {@code -XX:ArchiveClassesAtExit}
- * (JDK 17: a dynamic AppCDS archive) or {@code -XX:AOTCacheOutput} (JDK 25: the AOT cache with method
- * profiles), and passes the archive to every later command. The archive holds what this run loaded, so
- * it walks the paths users take: the picocli command tree, a model written to ONNX and read back, tiny
- * BMP, PNG, JPEG and TIFF images decoded and classified with both engines, {@code profile}, {@code info},
- * and the classes of the TFLite importer and of the WebP reader (no TFLite or WebP writer exists to
- * exercise them for real). It needs nothing
+ * <p>After every build the launcher runs this class once per JDK: with {@code -XX:DumpLoadedClassList},
+ * whose list of classes it then dumps into a static class-data archive ({@code -Xshare:dump}), or with
+ * {@code -XX:AOTCacheOutput} (JDK 25's AOT cache, {@code MOBILENET_CDS=aot}); every later command
+ * starts from that archive. The archive holds what this run loaded, so it walks the paths users take:
+ * the picocli command tree, a model written to ONNX and to TFLite (with labels) and read back, tiny
+ * BMP, PNG, JPEG and TIFF images decoded and classified with both engines, {@code profile},
+ * {@code info}, and the classes of the quantized TFLite import and of the WebP reader (no quantized
+ * model or WebP file can be made here to exercise them for real). It needs nothing
  * outside the build (no {@code ../shared}: CI and users may lack it), prints nothing, and takes a couple
  * of seconds. A failing step is skipped, since a smaller archive is better than none; the test
  * {@code TrainingTest} checks that none fails, so the training keeps up with the commands.
@@ -84,6 +85,20 @@ public final class Training {
             ModelFiles.save(m, onnx, ModelFiles.SaveOptions.defaults());
             ModelFiles.load(onnx);
         });
+        // The same model as TFLite (the format of the pretrained models users classify with), with
+        // labels in its metadata: the TFLite writer and importer, the architecture match and the label
+        // reading run for real, their lambdas linked. The quantized import's own classes are loaded
+        // below (the classes of their packages), as no quantized model can be made here.
+        Path tflite = dir.resolve("model.tflite");
+        steps.run(() -> {
+            Model m = SeededInit.create(ModelSpec.paper().withAlpha(0.25).withResolution(64).withClasses(1001), 1);
+            List<String> labels = new ArrayList<>();
+            for (int i = 0; i < 1001; i++) {
+                labels.add("class " + i);
+            }
+            ModelFiles.save(m.withLabels(labels), tflite, ModelFiles.SaveOptions.defaults());
+            ModelFiles.load(tflite);
+        });
         steps.run(() -> cli("info", onnx.toString()));
         steps.run(() -> cli("profile", "-m", onnx.toString()));
 
@@ -116,6 +131,8 @@ public final class Training {
         steps.run(() -> cli("classify", "-m", onnx.toString(), "--format", "json", images.resolve("img.jpg").toString()));
         steps.run(() -> cli("classify", "-m", onnx.toString(), "--format", "csv", images.resolve("img.png").toString()));
         steps.run(() -> cli("classify", "-m", onnx.toString(), "--engine", "ort", images.resolve("img.bmp").toString()));
+        steps.run(() -> cli("classify", "-m", tflite.toString(), images.resolve("img.bmp").toString()));
+        steps.run(() -> cli("classify", "-m", tflite.toString(), "--engine", "ort", images.resolve("img.bmp").toString()));
         // The reference kernels (MOBILENET_KERNELS=scalar) on the same model.
         steps.run(() -> {
             try (Network net = Network.compile(ModelFiles.load(onnx), new ScalarKernels())) {
@@ -123,8 +140,9 @@ public final class Training {
             }
         });
 
-        // The TFLite importer (the format of the pretrained models users classify with).
+        // The TFLite importer's classes for quantized models, and the model classes they use.
         steps.run(() -> loadPackage(TfliteImporter.class));
+        steps.run(() -> loadPackage(org.mobilenet.engine.model.QuantParams.class));
         // The WebP reader (no writer exists to make a file here); named, as it comes with onnx-io.
         steps.run(() -> loadPackage(Class.forName("com.twelvemonkeys.imageio.plugins.webp.WebPImageReader")));
     }
