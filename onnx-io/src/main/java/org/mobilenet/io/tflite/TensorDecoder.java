@@ -17,6 +17,11 @@ final class TensorDecoder {
     private final TfliteFile file;
     /** Bytes of constant data decoded so far. */
     private long decoded;
+    /**
+     * The stored integers of the quantized tensors decoded by {@link #weights} or {@link #bias}, until
+     * {@link #quantizedValues} takes them (an importer that decodes one asks for its integers too).
+     */
+    private final java.util.Map<TfliteTensor, int[]> kept = new java.util.IdentityHashMap<>();
 
     TensorDecoder(TfliteFile file) {
         this.file = file;
@@ -27,10 +32,20 @@ final class TensorDecoder {
         ByteBuffer b = data(t);
         return switch (typeOf(t)) {
             case FLOAT32 -> floats(b, t);
-            case UINT8, INT8 -> dequantize(b, t, t.quantization());
+            case UINT8, INT8 -> keep(t, b, t.quantization());
             default -> throw new FlatBufferException(t.describe() + " has type " + t.type()
                     + ", expected FLOAT32, UINT8 or INT8 weights");
         };
+    }
+
+    /**
+     * Dequantizes {@code t} and keeps its stored integers for {@link #quantizedValues}, read in the
+     * same pass: an import walks every weight of the model while nothing is compiled yet.
+     */
+    private float[] keep(TfliteTensor t, ByteBuffer b, Quantization q) {
+        Decoded d = decode(b, t, q);
+        kept.put(t, d.values());
+        return d.floats();
     }
 
     /**
@@ -49,14 +64,19 @@ final class TensorDecoder {
         if (type != TensorType.INT32) {
             throw new FlatBufferException(t.describe() + " has type " + type + ", expected a FLOAT32 or INT32 bias");
         }
-        return dequantize(b, t, biasQuantization(t, input, weight, channels));
+        return keep(t, b, biasQuantization(t, input, weight, channels));
     }
 
     /**
      * The stored integers of a quantized constant (uint8, int8 or int32), in its own layout. Only for
-     * a tensor just decoded by {@link #weights} or {@link #bias}, whose bytes were counted there.
+     * a tensor decoded by {@link #weights} or {@link #bias}, whose bytes were counted there: the
+     * integers read then, on the first call for it; read again after that.
      */
     int[] quantizedValues(TfliteTensor t) {
+        int[] v = kept.remove(t);
+        if (v != null) {
+            return v;
+        }
         TensorType type = typeOf(t);
         ByteBuffer b = file.tensorBytes(t);
         if (b == null) {
@@ -177,6 +197,15 @@ final class TensorDecoder {
 
     /** Dequantizes uint8, int8 or int32 data of {@code t} with {@code q}. Shape line: same as the tensor. */
     static float[] dequantize(ByteBuffer b, TfliteTensor t, Quantization q) {
+        return decode(b, t, q).floats();
+    }
+
+    /** A quantized tensor's stored integers and their real values, in its own layout. */
+    record Decoded(int[] values, float[] floats) {
+    }
+
+    /** The stored integers and the dequantized values of uint8, int8 or int32 data of {@code t} with {@code q}. */
+    static Decoded decode(ByteBuffer b, TfliteTensor t, Quantization q) {
         if (!q.present()) {
             throw new FlatBufferException(t.describe() + " is " + t.type() + " but has no quantization scale");
         }
@@ -215,37 +244,56 @@ final class TensorDecoder {
         // inner block): a cold JVM compiles such a loop within a few thousand iterations, and an
         // import dequantizes millions of weights before anything else is warm.
         float[] out = new float[n];
-        int[] ints = type == TensorType.INT32 ? new int[n] : null;
-        byte[] bytes = ints == null ? new byte[n] : null;
-        if (ints != null) {
+        int[] ints = new int[n];
+        byte[] bytes = null;
+        if (width == 4) {
             for (int i = 0; i < n; i++) {
                 ints[i] = b.getInt(i * 4);
             }
         } else {
+            bytes = new byte[n];
             b.get(0, bytes);
         }
         boolean unsigned = type == TensorType.UINT8;
         for (int run = 0, base = 0; base < n; run++, base += inner) {
             int c = q.perTensor() ? 0 : run % channels;
-            double scale = q.scaleAt(c);
+            float scale = q.scaleAt(c);
             long zero = q.zeroPointAt(c);
             int end = Math.min(n, base + inner);
-            if (ints != null) {
-                for (int i = base; i < end; i++) {
-                    out[i] = (float) (scale * (ints[i] - zero));
-                }
-            } else if (unsigned) {
-                for (int i = base; i < end; i++) {
-                    out[i] = (float) (scale * ((bytes[i] & 0xFF) - zero));
+            if (bytes != null && Math.abs(zero) <= SMALL_ZERO) {
+                // Integers and floats in one pass, in float arithmetic: |q - zero| < 2^24 is exact as
+                // a float, and the float product is the exact product rounded once, as the double
+                // product (exact here) cast to float would be.
+                float z = zero;
+                if (unsigned) {
+                    for (int i = base; i < end; i++) {
+                        int v = bytes[i] & 0xFF;
+                        ints[i] = v;
+                        out[i] = scale * (v - z);
+                    }
+                } else {
+                    for (int i = base; i < end; i++) {
+                        int v = bytes[i];
+                        ints[i] = v;
+                        out[i] = scale * (v - z);
+                    }
                 }
             } else {
+                if (bytes != null) {
+                    for (int i = base; i < end; i++) {
+                        ints[i] = unsigned ? bytes[i] & 0xFF : bytes[i];
+                    }
+                }
                 for (int i = base; i < end; i++) {
-                    out[i] = (float) (scale * (bytes[i] - zero));
+                    out[i] = (float) ((double) scale * (ints[i] - zero));
                 }
             }
         }
-        return out;
+        return new Decoded(ints, out);
     }
+
+    /** Zero points of 8-bit tensors up to this size dequantize in float arithmetic (see dequantize). */
+    private static final long SMALL_ZERO = 1 << 20;
 
     private static void checkLength(Quantization q, int channels, TfliteTensor t) {
         if (q.scale().length != 1 && q.scale().length != channels) {

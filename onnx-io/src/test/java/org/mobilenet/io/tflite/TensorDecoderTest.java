@@ -58,4 +58,33 @@ class TensorDecoderTest {
         assertThrows(FlatBufferException.class,
                 () -> TensorDecoder.dequantize(b, tensor(TensorType.UINT8, Quantization.NONE, 2), Quantization.NONE));
     }
+
+    @Test
+    void eightBitValuesDequantizeBitForBitAsTheDoubleFormulaAndKeepTheirIntegers() {
+        // The float arithmetic of the 8-bit path against scale * (q - zero) in double, cast once to
+        // float: every byte, odd scales (tiny, huge, with long significands) and zero points at the
+        // edges of both types, and one past the float path's bound (taken by the double path).
+        byte[] all = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            all[i] = (byte) i;
+        }
+        java.util.Random r = new java.util.Random(7);
+        float[] scales = {1f, 0.0078125f, 0.1f, 1e-30f, 3.4e36f, Float.MIN_NORMAL, 0.023529412f, r.nextFloat(), 1 + r.nextFloat()};
+        long[] zeros = {0, 128, 255, -128, 127, -1, 1 << 20, (1 << 20) + 1, 3_000_000_000L};
+        for (TensorType type : new TensorType[] {TensorType.UINT8, TensorType.INT8}) {
+            for (float scale : scales) {
+                for (long zero : zeros) {
+                    Quantization q = new Quantization(new float[] {scale}, new long[] {zero}, 0);
+                    TensorDecoder.Decoded d = TensorDecoder.decode(ByteBuffer.wrap(all), tensor(type, q, 256), q);
+                    for (int i = 0; i < 256; i++) {
+                        int v = type == TensorType.UINT8 ? i : (byte) i;
+                        float want = (float) ((double) scale * (v - zero));
+                        org.junit.jupiter.api.Assertions.assertEquals(v, d.values()[i]);
+                        org.junit.jupiter.api.Assertions.assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(d.floats()[i]),
+                                type + " scale " + scale + " zero " + zero + " q " + v);
+                    }
+                }
+            }
+        }
+    }
 }
