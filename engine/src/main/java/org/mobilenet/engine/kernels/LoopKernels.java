@@ -141,23 +141,7 @@ public final class LoopKernels implements Kernels {
 
     @Override
     public void softmax(float[] in, int n, int c, float[] out) {
-        for (int b = 0; b < n; b++) {
-            int base = b * c;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int i = 0; i < c; i++) {
-                max = Math.max(max, in[base + i]);
-            }
-            double sum = 0;
-            for (int i = 0; i < c; i++) {
-                float e = (float) Math.exp(in[base + i] - max);
-                out[base + i] = e;
-                sum += e;
-            }
-            float inv = (float) (1.0 / sum);
-            for (int i = 0; i < c; i++) {
-                out[base + i] *= inv;
-            }
-        }
+        Softmax.rows(in, n, c, out);
     }
 
     /** Adds whole arrays in one loop (the same index into all three, which C2 vectorizes), then the activation. */

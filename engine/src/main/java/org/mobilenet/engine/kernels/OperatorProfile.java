@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every lanewise operation of every element type (add, fma, max, exp, shifts...) casts its
  * operator to one implementation class in one static method, {@code VectorOperators.opKind}. While
  * that cast has seen one class (or two), C2 compiles it as a speculative check that deoptimizes on
- * any other; when the kernels then use an operator of another kind (the softmax's SUB and EXP
- * after the convolutions' FMA and MAX; the integer kernels' shifts), the check deoptimizes a few
+ * any other; when the kernels then use an operator of another kind (the integer kernels' shifts
+ * after the float kernels' FMA and MAX), the check deoptimizes a few
  * times and keeps that count. C2 adds the count once per inlined operation when it compiles a
  * kernel, and a kernel with a hundred vector operations then passes the limit of 100 traps per
  * compilation ({@code PerMethodTrapLimit}): C2 compiles its operations as calls on boxed vectors.

@@ -1,7 +1,6 @@
 package org.mobilenet.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.arch.LayerSpec;
@@ -10,7 +9,7 @@ import org.mobilenet.engine.arch.LayerSpec;
  * The fast kernels, written with the Vector API ({@code jdk.incubator.vector}) for whatever vector
  * width the CPU prefers: {@link VectorConv}, {@link VectorDepthwise}, {@link VectorPointwise}
  * (also used for the fully connected layer), {@link VectorAdd} for residual adds, plus vectorized
- * pooling and an allocation-free softmax.
+ * pooling and the plain {@link Softmax} (the same bits in every JIT tier).
  * Use {@link #prepare} for repeated runs; the plain methods repack the weights on every call.
  * Only instantiate this class when the module {@code jdk.incubator.vector} is in the boot layer.
  */
@@ -72,35 +71,10 @@ public final class VectorKernels implements Kernels {
         pointwise(in, n, inC, outC, weights, bias, Activation.NONE, out);
     }
 
-    /**
-     * Softmax over each row without allocating: exponentials (the Vector API's EXP, within an ulp
-     * or so of {@link Math#exp}) go to out, then get normalized.
-     */
+    /** {@link Softmax#rows}: the same bits in every JIT tier, which the Vector API's EXP did not give. */
     @Override
     public void softmax(float[] in, int n, int c, float[] out) {
-        int cVec = c / L * L;
-        for (int b = 0; b < n; b++) {
-            int base = b * c;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int i = 0; i < c; i++) {
-                max = Math.max(max, in[base + i]);
-            }
-            double sum = 0;
-            for (int i = 0; i < cVec; i += L) {
-                FloatVector e = FloatVector.fromArray(S, in, base + i).sub(max).lanewise(VectorOperators.EXP);
-                e.intoArray(out, base + i);
-                sum += e.reduceLanes(VectorOperators.ADD);
-            }
-            for (int i = cVec; i < c; i++) {
-                float e = (float) Math.exp(in[base + i] - max);
-                out[base + i] = e;
-                sum += e;
-            }
-            float inv = (float) (1.0 / sum);
-            for (int i = 0; i < c; i++) {
-                out[base + i] *= inv;
-            }
-        }
+        Softmax.rows(in, n, c, out);
     }
 
     @Override
