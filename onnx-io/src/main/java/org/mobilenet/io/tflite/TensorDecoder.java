@@ -91,13 +91,21 @@ final class TensorDecoder {
         if (n < 0 || n * width > b.capacity()) {
             throw new FlatBufferException(t.describe() + " needs " + n * width + " bytes of data, has " + b.capacity());
         }
-        // One plain loop per type (not a switch per element): see dequantize.
         int[] out = new int[(int) n];
-        if (width == 4) {
+        integers(b, type, out);
+        return out;
+    }
+
+    /**
+     * The stored integers of uint8, int8 or int32 data, as many as {@code out} holds (the caller has
+     * checked them against the data's size); one plain loop per type, not a switch per element.
+     */
+    private static void integers(ByteBuffer b, TensorType type, int[] out) {
+        if (type == TensorType.INT32) {
             for (int i = 0; i < out.length; i++) {
                 out[i] = b.getInt(i * 4);
             }
-            return out;
+            return;
         }
         byte[] bytes = new byte[out.length];
         b.get(0, bytes);
@@ -110,7 +118,6 @@ final class TensorDecoder {
                 out[i] = bytes[i];
             }
         }
-        return out;
     }
 
     /**
@@ -245,14 +252,20 @@ final class TensorDecoder {
         // import dequantizes millions of weights before anything else is warm.
         float[] out = new float[n];
         int[] ints = new int[n];
+        // 8-bit data with ordinary zero points: integers and floats in one pass, in float arithmetic
+        // (|q - zero| < 2^24 is exact as a float, and the float product is the exact product rounded
+        // once, as the double product, exact here, cast to float would be). Otherwise the integers
+        // first, then the double formula.
+        boolean fused = width == 1;
+        for (int c = 0; c < channels && fused; c++) {
+            fused = Math.abs(q.zeroPointAt(c)) <= SMALL_ZERO;
+        }
         byte[] bytes = null;
-        if (width == 4) {
-            for (int i = 0; i < n; i++) {
-                ints[i] = b.getInt(i * 4);
-            }
-        } else {
+        if (fused) {
             bytes = new byte[n];
             b.get(0, bytes);
+        } else {
+            integers(b, type, ints);
         }
         boolean unsigned = type == TensorType.UINT8;
         for (int run = 0, base = 0; base < n; run++, base += inner) {
@@ -260,39 +273,30 @@ final class TensorDecoder {
             float scale = q.scaleAt(c);
             long zero = q.zeroPointAt(c);
             int end = Math.min(n, base + inner);
-            if (bytes != null && Math.abs(zero) <= SMALL_ZERO) {
-                // Integers and floats in one pass, in float arithmetic: |q - zero| < 2^24 is exact as
-                // a float, and the float product is the exact product rounded once, as the double
-                // product (exact here) cast to float would be.
-                float z = zero;
-                if (unsigned) {
-                    for (int i = base; i < end; i++) {
-                        int v = bytes[i] & 0xFF;
-                        ints[i] = v;
-                        out[i] = scale * (v - z);
-                    }
-                } else {
-                    for (int i = base; i < end; i++) {
-                        int v = bytes[i];
-                        ints[i] = v;
-                        out[i] = scale * (v - z);
-                    }
-                }
-            } else {
-                if (bytes != null) {
-                    for (int i = base; i < end; i++) {
-                        ints[i] = unsigned ? bytes[i] & 0xFF : bytes[i];
-                    }
-                }
+            if (!fused) {
                 for (int i = base; i < end; i++) {
                     out[i] = (float) ((double) scale * (ints[i] - zero));
+                }
+            } else if (unsigned) {
+                float z = zero;
+                for (int i = base; i < end; i++) {
+                    int v = bytes[i] & 0xFF;
+                    ints[i] = v;
+                    out[i] = scale * (v - z);
+                }
+            } else {
+                float z = zero;
+                for (int i = base; i < end; i++) {
+                    int v = bytes[i];
+                    ints[i] = v;
+                    out[i] = scale * (v - z);
                 }
             }
         }
         return new Decoded(ints, out);
     }
 
-    /** Zero points of 8-bit tensors up to this size dequantize in float arithmetic (see dequantize). */
+    /** Zero points of 8-bit tensors up to this size dequantize in float arithmetic (see decode). */
     private static final long SMALL_ZERO = 1 << 20;
 
     private static void checkLength(Quantization q, int channels, TfliteTensor t) {
