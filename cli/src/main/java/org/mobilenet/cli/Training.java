@@ -80,9 +80,9 @@ public final class Training {
 
         // A small seeded model with TensorFlow's 1001 classes, through the ONNX writer and reader.
         Path onnx = dir.resolve("model.onnx");
+        Model seeded = SeededInit.create(ModelSpec.paper().withAlpha(0.25).withResolution(64).withClasses(1001), 1);
         steps.run(() -> {
-            Model m = SeededInit.create(ModelSpec.paper().withAlpha(0.25).withResolution(64).withClasses(1001), 1);
-            ModelFiles.save(m, onnx, ModelFiles.SaveOptions.defaults());
+            ModelFiles.save(seeded, onnx, ModelFiles.SaveOptions.defaults());
             ModelFiles.load(onnx);
         });
         // The same model as TFLite (the format of the pretrained models users classify with), with
@@ -91,12 +91,11 @@ public final class Training {
         // below (the classes of their packages), as no quantized model can be made here.
         Path tflite = dir.resolve("model.tflite");
         steps.run(() -> {
-            Model m = SeededInit.create(ModelSpec.paper().withAlpha(0.25).withResolution(64).withClasses(1001), 1);
             List<String> labels = new ArrayList<>();
             for (int i = 0; i < 1001; i++) {
                 labels.add("class " + i);
             }
-            ModelFiles.save(m.withLabels(labels), tflite, ModelFiles.SaveOptions.defaults());
+            ModelFiles.save(seeded.withLabels(labels), tflite, ModelFiles.SaveOptions.defaults());
             ModelFiles.load(tflite);
         });
         steps.run(() -> cli("info", onnx.toString()));
