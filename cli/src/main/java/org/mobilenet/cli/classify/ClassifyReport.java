@@ -5,8 +5,8 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import org.mobilenet.cli.format.Decimals;
 import org.mobilenet.io.json.Json;
 
 /**
@@ -367,7 +367,7 @@ public final class ClassifyReport {
     }
 
     private static String score(float v) {
-        return String.format(Locale.ROOT, "%.4f", v);
+        return Decimals.fixed(v, 4);
     }
 
     private static double round(float v) {
