@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -161,13 +162,15 @@ public final class BatchClassifier {
     }
 
     /**
-     * One thread: decode a batch, run it, hand it over. The backend is made when the first image has
-     * decoded, and told the count of images after each batch; while it is not ready (see
+     * One thread: decode a batch, run it, hand it over. The backend is made on a helper thread
+     * ({@link BackendMaker}) while the first images decode, taken when the first image has decoded,
+     * and told the count of images after each batch; while it is not ready (see
      * {@link Backend#ready()}) the next batches are decoded
      * first, up to {@link #aheadWindow} (not when the inputs may have to be waited for), and run once
      * it is, or when no input is left.
      */
     private void serial(Iterator<ImageInputs.Input> inputs, Setup setup, Sink sink) throws Exception {
+        BackendMaker maker = new BackendMaker(setup.backends());
         Backend backend = null;
         ArrayDeque<Batch> ahead = new ArrayDeque<>();
         // Inputs that may have to be waited for (a list on standard input) are never waited for
@@ -191,8 +194,8 @@ public final class BatchClassifier {
                 if (img != null) {
                     setup.pre().apply(img, b.input, i * setup.pre().inputSize());
                     if (backend == null) {
-                        // Made at the first image that decodes, so the engine's warm-up can run while the rest do.
-                        backend = setup.backends().get();
+                        // Taken at the first image that decodes, so the engine's warm-up can run while the rest do.
+                        backend = maker.join();
                     }
                 }
             }
@@ -202,6 +205,44 @@ public final class BatchClassifier {
                 backend.expectImages(taken + expectedMore(inputs), all);
             }
             ahead.add(b);
+        }
+    }
+
+    /**
+     * Makes the backend on a daemon thread, started at once, so that loading it (the engine's weights
+     * put in kernel layout, or ONNX Runtime's session) overlaps the decoding of the first images,
+     * which takes as long (one image of 0.5/160: 20-30 ms of decoding against the engine's 20 ms and
+     * ONNX Runtime's 100 ms or more). A failure is thrown only to whoever {@link #join() joins}: a run
+     * whose images all fail never needs the backend, and reports the images.
+     */
+    private static final class BackendMaker {
+        private final CompletableFuture<Backend> made = new CompletableFuture<>();
+
+        BackendMaker(Supplier<Backend> backends) {
+            Thread t = new Thread(() -> {
+                try {
+                    made.complete(backends.get());
+                } catch (Throwable e) {
+                    made.completeExceptionally(e);
+                }
+            }, "classify-setup");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        /** The backend, once made; its maker's exception (an unchecked one or an error) rethrown as it was. */
+        Backend join() {
+            try {
+                return made.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
         }
     }
 

@@ -277,6 +277,24 @@ class BatchClassifierTest {
         assertArrayEquals(new long[] {1, 1}, backend.told.get(0), "one image, and that is all");
     }
 
+    /**
+     * A backend that cannot be made (ONNX Runtime refusing the exported model) stops the run with its
+     * own exception, also when it is made on another thread while the first images decode (one thread).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void aBackendThatCannotBeMadeFailsTheRunWithItsOwnError(int threads) throws Exception {
+        IllegalStateException refused = new IllegalStateException("ONNX Runtime could not load the exported model");
+        BatchClassifier.Setup failing = new BatchClassifier.Setup(new ImagePreprocessor(Preprocessing.uniform(0, 1), 2),
+                () -> {
+                    throw refused;
+                }, CLASSES);
+        BatchClassifier bc = new BatchClassifier(new ImageLoader(), 4, threads, 1, 0, false);
+        List<ImageInputs.Input> good = List.of(in(tmp.resolve("missing.png")), in(gray(7)));
+        assertSame(refused, assertThrows(IllegalStateException.class, () -> bc.run(good.iterator(), () -> failing, r -> {
+        })));
+    }
+
     @Test
     void errorsFromTheSetupTheBackendTheSinkAndTheInputsStopTheRun() throws Exception {
         List<ImageInputs.Input> inputs = new ArrayList<>();
