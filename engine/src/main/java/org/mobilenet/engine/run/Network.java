@@ -347,9 +347,24 @@ public final class Network implements AutoCloseable {
 
     /**
      * Work in hand, in multiply-adds, from which a warm-up pays for itself (see
-     * {@link #worthWarmingUp}).
+     * {@link #worthWarmingUp}); {@code -Dmobilenet.warmup.from=N} sets another bound, to measure
+     * where it lies on a machine (0: always warm up; a negative bound: never).
      */
-    static final double WARM_UP_PAYS_FROM = 6e9;
+    static final double WARM_UP_PAYS_FROM = warmUpBound(System.getProperty("mobilenet.warmup.from"));
+
+    /** The bound {@code -Dmobilenet.warmup.from} gives, or the default when it is absent or not a number. */
+    static double warmUpBound(String property) {
+        double dflt = 6e9;
+        if (property == null) {
+            return dflt;
+        }
+        try {
+            double v = Double.parseDouble(property.trim());
+            return Double.isNaN(v) ? dflt : v < 0 ? Double.POSITIVE_INFINITY : v;
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
 
     /**
      * Whether a warm-up pays for itself over {@code images} more passes of one image: false for a
@@ -359,7 +374,10 @@ public final class Network implements AutoCloseable {
      * what it buys is the vector kernels' speed over the loop kernels' (about five times). Measured
      * with {@code classify} on folders of 16 to 180 photos (JDK 17, AMD EPYC Zen 5, 2 cores, one
      * thread): warming up first paid off from about 70 photos for MobileNet 0.5/160 (76 M
-     * multiply-adds a photo) and from about 30 for MobileNet v2 1.0/224 (300 M).
+     * multiply-adds a photo) and from about 30 for MobileNet v2 1.0/224 (300 M). Again on an Intel
+     * Xeon (2 vCPUs, AVX-512, JDK 17), with the launcher's compile options for the vector kernels: 0.5/160
+     * broke even near 64 photos at one thread and between 64 and 96 at two, v2 between 16 and 32
+     * (5 alternating rounds each), so the bound stands.
      */
     public boolean worthWarmingUp(long images) {
         return warmUp != null && images * (double) multAdds >= WARM_UP_PAYS_FROM;

@@ -113,6 +113,16 @@ class WarmStartTest {
     }
 
     @Test
+    void theWarmUpBoundCanBeSetForMeasurementsAndFallsBackOnNonsense() {
+        assertEquals(6e9, Network.warmUpBound(null));
+        assertEquals(6e9, Network.warmUpBound("lots"));
+        assertEquals(6e9, Network.warmUpBound("NaN"));
+        assertEquals(2.5e9, Network.warmUpBound(" 2.5e9 "));
+        assertEquals(0, Network.warmUpBound("0"));
+        assertEquals(Double.POSITIVE_INFINITY, Network.warmUpBound("-1"), "negative: never");
+    }
+
+    @Test
     void aMobileNetV2StartsColdAndHandsOverLikeV1() throws InterruptedException {
         Model m = SeededInit.create(new MobileNetV2Spec(0.35, new Resolution(64, 48), 13, true), 7);
         SplittableRandom r = new SplittableRandom(8);
