@@ -181,7 +181,7 @@ public final class ImageLoader {
             }
             try (ImageInputStream in = bytes != null ? new ByteArrayImageInputStream(bytes)
                     : ImageIO.createImageInputStream(file.toFile())) {
-                Read r = read(file, in, bytes == null || JpegExif.mayHaveOrientation(bytes));
+                Read r = read(file, in, bytes == null ? null : JpegExif.orientation(bytes));
                 return new Stored(toRgb(r.image), r.orientation, r.damage);
             }
         } catch (BadInputException e) {
@@ -201,10 +201,11 @@ public final class ImageLoader {
 
     /**
      * Decodes the first image of a stream (null: the file could not be opened), checking its size
-     * first, with its orientation tag (JPEG and TIFF, when applied; {@code mayBeTagged} false when the
-     * file is known to have none) and any damage the reader reported.
+     * first, with its orientation tag (JPEG and TIFF, when applied: {@code known} when it was read from
+     * the file's bytes, see {@link JpegExif}, else null and the reader's metadata says) and any damage
+     * the reader reported.
      */
-    private Read read(Path file, ImageInputStream in, boolean mayBeTagged) throws IOException {
+    private Read read(Path file, ImageInputStream in, Orientation known) throws IOException {
         if (in == null) {
             throw new BadInputException(file, "cannot open the file for reading");
         }
@@ -222,7 +223,7 @@ public final class ImageLoader {
                 throw new BadInputException(file, EXPECTED + ", found " + format);
             }
             // Only JPEG and TIFF carry an orientation tag that their reader reports; the others skip metadata.
-            boolean tagged = options.applyExif() && mayBeTagged && (format.equals("jpeg") || format.equals("tiff"));
+            boolean tagged = options.applyExif() && known == null && (format.equals("jpeg") || format.equals("tiff"));
             reader.setInput(in, true, !tagged);
             int w = reader.getWidth(0);
             int h = reader.getHeight(0);
@@ -233,7 +234,8 @@ public final class ImageLoader {
                 throw new BadInputException(file, "declares " + w + "x" + h + " = " + (long) w * h
                         + " pixels, more than the limit of " + maxPixels);
             }
-            Orientation orientation = tagged ? orientation(reader, format) : Orientation.NORMAL;
+            Orientation orientation = !options.applyExif() ? Orientation.NORMAL
+                    : known != null ? known : tagged ? orientation(reader, format) : Orientation.NORMAL;
             String[] damage = new String[1];
             reader.addIIOReadWarningListener((source, warning) -> {
                 if (damage[0] == null && DecodeWarnings.isDamage(warning)) {
@@ -366,7 +368,7 @@ public final class ImageLoader {
             if (t == JpegIcc.Transform.UNUSABLE) {
                 return null;
             }
-            read = read(file, in, JpegExif.mayHaveOrientation(split.jpeg()));
+            read = read(file, in, JpegExif.orientation(split.jpeg()));
         } catch (BadInputException e) {
             throw e; // the size checks: the same header either way
         } catch (IOException | RuntimeException e) {

@@ -1,42 +1,139 @@
 package org.mobilenet.io.image;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataFormatImpl;
+import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.Test;
 import org.mobilenet.io.SharedData;
+import org.w3c.dom.Node;
 
-/** Only a JPEG known to lack an EXIF segment skips the orientation lookup. */
+/** The EXIF orientation read from a JPEG's bytes agrees with the reader's metadata, and only the plain case is read. */
 class JpegExifTest {
     private static byte[] plain() throws Exception {
         return ImageFixtures.jpeg(new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB), 0.9f, false);
     }
 
-    @Test
-    void aJpegWithoutExifHasNoOrientation() throws Exception {
-        assertFalse(JpegExif.mayHaveOrientation(plain()));
-        assertFalse(JpegExif.mayHaveOrientation(ImageFixtures.withSegment(plain(), ImageFixtures.adobe(1))));
+    /** An APP1 Exif segment with IFD0 holding {@code entries} (tag, type, count, value) in the given byte order. */
+    private static byte[] exif(ByteOrder order, int[]... entries) {
+        ByteBuffer t = ByteBuffer.allocate(8 + 2 + 12 * entries.length + 4).order(order);
+        byte mark = (byte) (order == ByteOrder.LITTLE_ENDIAN ? 'I' : 'M');
+        t.put(mark).put(mark).putShort((short) 42).putInt(8);
+        t.putShort((short) entries.length);
+        for (int[] e : entries) {
+            t.putShort((short) e[0]).putShort((short) e[1]).putInt(e[2]);
+            if (e[1] == 3) {
+                t.putShort((short) e[3]).putShort((short) 0);
+            } else {
+                t.putInt(e[3]);
+            }
+        }
+        t.putInt(0);
+        byte[] head = "Exif\0\0".getBytes(StandardCharsets.US_ASCII);
+        byte[] data = new byte[head.length + t.capacity()];
+        System.arraycopy(head, 0, data, 0, head.length);
+        System.arraycopy(t.array(), 0, data, head.length, t.capacity());
+        int len = data.length + 2;
+        byte[] seg = new byte[data.length + 4];
+        seg[0] = (byte) 0xFF;
+        seg[1] = (byte) 0xE1;
+        seg[2] = (byte) (len >> 8);
+        seg[3] = (byte) len;
+        System.arraycopy(data, 0, seg, 4, data.length);
+        return seg;
+    }
+
+    /** The orientation as the JPEG reader's standard metadata reports it (the path the bytes now spare). */
+    private static Orientation reported(byte[] jpeg) throws Exception {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            ImageReader r = readers.next();
+            try {
+                r.setInput(in);
+                IIOMetadata m = r.getImageMetadata(0);
+                Node root = m.getAsTree(IIOMetadataFormatImpl.standardMetadataFormatName);
+                for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+                    for (Node d = n.getFirstChild(); d != null; d = d.getNextSibling()) {
+                        if (d.getNodeName().equals("ImageOrientation")) {
+                            return Orientation.ofMetadataName(d.getAttributes().getNamedItem("value").getNodeValue(), "jpeg");
+                        }
+                    }
+                }
+                return Orientation.NORMAL;
+            } finally {
+                r.dispose();
+            }
+        }
     }
 
     @Test
-    void anExifSegmentAnywhereBeforeTheScanMayHaveOne() throws Exception {
-        assertTrue(JpegExif.mayHaveOrientation(ImageFixtures.withSegment(plain(), ImageFixtures.exifOrientation(6))));
+    void aJpegWithoutExifIsUpright() throws Exception {
+        assertEquals(Orientation.NORMAL, JpegExif.orientation(plain()));
+        assertEquals(Orientation.NORMAL, JpegExif.orientation(ImageFixtures.withSegment(plain(), ImageFixtures.adobe(1))));
+    }
+
+    @Test
+    void everyTagValueInEitherByteOrderIsWhatTheReaderReports() throws Exception {
+        for (int v = 1; v <= 8; v++) {
+            byte[] big = ImageFixtures.withSegment(plain(), ImageFixtures.exifOrientation(v));
+            assertEquals(Orientation.ofExif(v), JpegExif.orientation(big), "big-endian " + v);
+            assertEquals(reported(big), JpegExif.orientation(big), "big-endian " + v);
+            byte[] little = ImageFixtures.withSegment(plain(),
+                    exif(ByteOrder.LITTLE_ENDIAN, new int[] {271, 2, 4, 0}, new int[] {274, 3, 1, v}));
+            assertEquals(Orientation.ofExif(v), JpegExif.orientation(little), "little-endian " + v);
+            assertEquals(reported(little), JpegExif.orientation(little), "little-endian " + v);
+        }
         byte[] afterAdobe = ImageFixtures.withSegment(ImageFixtures.withSegment(plain(), ImageFixtures.exifOrientation(3)),
                 ImageFixtures.adobe(1));
-        assertTrue(JpegExif.mayHaveOrientation(afterAdobe));
-        assertTrue(JpegExif.mayHaveOrientation(Files.readAllBytes(SharedData.image("parrot.jpg"))), "a camera photo");
+        assertEquals(Orientation.ROTATE_180, JpegExif.orientation(afterAdobe));
+        byte[] camera = Files.readAllBytes(SharedData.image("parrot.jpg"));
+        assertEquals(reported(camera), JpegExif.orientation(camera), "a camera photo");
     }
 
     @Test
-    void anythingIrregularOrNotAJpegSaysMaybe() throws Exception {
+    void exifWithoutAnOrientationTagIsUpright() throws Exception {
+        byte[] f = ImageFixtures.withSegment(plain(), exif(ByteOrder.BIG_ENDIAN, new int[] {271, 2, 4, 0}));
+        assertEquals(Orientation.NORMAL, JpegExif.orientation(f));
+        assertEquals(reported(f), JpegExif.orientation(f));
+    }
+
+    @Test
+    void anythingIrregularOrNotAJpegIsLeftToTheReader() throws Exception {
         byte[] jpeg = plain();
-        assertTrue(JpegExif.mayHaveOrientation(Arrays.copyOf(jpeg, 40)), "ends before the scan");
-        assertTrue(JpegExif.mayHaveOrientation(new byte[] {'I', 'I', 42, 0, 8, 0, 0, 0}), "a TIFF");
+        assertNull(JpegExif.orientation(Arrays.copyOf(jpeg, 40)), "ends before the scan");
+        assertNull(JpegExif.orientation(new byte[] {'I', 'I', 42, 0, 8, 0, 0, 0}), "a TIFF");
         byte[] bad = jpeg.clone();
         bad[2] = 0x12; // not a marker where one must be
-        assertTrue(JpegExif.mayHaveOrientation(bad));
+        assertNull(JpegExif.orientation(bad));
+        byte[] twice = ImageFixtures.withSegment(ImageFixtures.withSegment(jpeg, ImageFixtures.exifOrientation(6)),
+                ImageFixtures.exifOrientation(3));
+        assertNull(JpegExif.orientation(twice), "two EXIF segments");
+        assertNull(JpegExif.orientation(ImageFixtures.withSegment(jpeg, exif(ByteOrder.BIG_ENDIAN, new int[] {274, 4, 1, 6}))),
+                "a LONG orientation");
+        assertNull(JpegExif.orientation(ImageFixtures.withSegment(jpeg, exif(ByteOrder.BIG_ENDIAN, new int[] {274, 3, 2, 6}))),
+                "two values");
+        assertNull(JpegExif.orientation(ImageFixtures.withSegment(jpeg, ImageFixtures.exifOrientation(9))), "value 9");
+        assertNull(JpegExif.orientation(ImageFixtures.withSegment(jpeg, ImageFixtures.exifOrientation(0))), "value 0");
+        byte[] seg = ImageFixtures.exifOrientation(6);
+        seg[4 + 6 + 7] = 100; // IFD0 offset past the segment
+        assertNull(JpegExif.orientation(ImageFixtures.withSegment(jpeg, seg)), "IFD0 out of bounds");
+        byte[] many = ImageFixtures.exifOrientation(6);
+        many[4 + 6 + 8] = 0x7F; // an entry count far beyond the segment
+        assertNull(JpegExif.orientation(ImageFixtures.withSegment(jpeg, many)), "entries out of bounds");
+        byte[] order = ImageFixtures.exifOrientation(6);
+        order[4 + 6] = 'X';
+        assertNull(JpegExif.orientation(ImageFixtures.withSegment(jpeg, order)), "no byte order");
     }
 }
