@@ -84,18 +84,36 @@ final class JpegExif {
         if (entries + 12L * count > end) {
             return null;
         }
+        Orientation found = Orientation.NORMAL;
         for (int i = 0; i < count; i++) {
             int e = entries + 12 * i;
+            int type = u16(f, e + 2, little);
+            long values = u32(f, e + 4, little);
+            if (type < 1 || type >= TYPE_SIZES.length) {
+                return null;
+            }
+            // Every entry must be well-formed, not only the orientation: the reader gives up on the
+            // whole directory (and reports no orientation) over one whose data lies outside the segment.
+            long bytes = values * TYPE_SIZES[type];
+            if (bytes > 4 && u32(f, e + 8, little) + bytes > end - tiff) {
+                return null;
+            }
             if (u16(f, e, little) == ORIENTATION) {
-                if (u16(f, e + 2, little) != SHORT || u32(f, e + 4, little) != 1) {
+                if (type != SHORT || values != 1) {
                     return null;
                 }
                 int value = u16(f, e + 8, little); // a SHORT sits at the start of the value field
-                return value >= 1 && value <= 8 ? Orientation.ofExif(value) : null;
+                if (value < 1 || value > 8) {
+                    return null;
+                }
+                found = Orientation.ofExif(value);
             }
         }
-        return Orientation.NORMAL;
+        return found;
     }
+
+    /** Bytes per value of each TIFF field type, 1..13 (BYTE, ASCII, SHORT, LONG, RATIONAL, ..., IFD). */
+    private static final int[] TYPE_SIZES = {0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4};
 
     private static int u16(byte[] f, int at, boolean little) {
         int a = f[at] & 0xFF;

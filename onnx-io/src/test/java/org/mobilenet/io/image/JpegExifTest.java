@@ -59,11 +59,19 @@ class JpegExifTest {
     private static Orientation reported(byte[] jpeg) throws Exception {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new java.io.IOException("no reader takes it");
+            }
             ImageReader r = readers.next();
             try {
                 r.setInput(in);
                 IIOMetadata m = r.getImageMetadata(0);
-                Node root = m.getAsTree(IIOMetadataFormatImpl.standardMetadataFormatName);
+                Node root;
+                try {
+                    root = m.getAsTree(IIOMetadataFormatImpl.standardMetadataFormatName);
+                } catch (RuntimeException e) {
+                    return Orientation.NORMAL; // what the loader makes of a metadata tree that cannot be built
+                }
                 for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
                     for (Node d = n.getFirstChild(); d != null; d = d.getNextSibling()) {
                         if (d.getNodeName().equals("ImageOrientation")) {
@@ -107,6 +115,36 @@ class JpegExifTest {
         byte[] f = ImageFixtures.withSegment(plain(), exif(ByteOrder.BIG_ENDIAN, new int[] {271, 2, 4, 0}));
         assertEquals(Orientation.NORMAL, JpegExif.orientation(f));
         assertEquals(reported(f), JpegExif.orientation(f));
+    }
+
+    @Test
+    void corruptedExifNeverThrowsAndIsLeftToTheReaderWhenItWouldDisagree() throws Exception {
+        byte[] good = ImageFixtures.withSegment(plain(),
+                exif(ByteOrder.LITTLE_ENDIAN, new int[] {271, 2, 4, 0}, new int[] {274, 3, 1, 6}));
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] f = good.clone();
+            for (int k = r.nextInt(4); k >= 0; k--) {
+                f[2 + r.nextInt(48)] = (byte) r.nextInt(256); // the EXIF segment: its header, the TIFF header and IFD0
+            }
+            byte[] cut = r.nextInt(4) == 0 ? Arrays.copyOf(f, r.nextInt(f.length)) : f;
+            Orientation o = JpegExif.orientation(cut); // never an exception; when it answers, the reader's answer
+            Orientation want;
+            try {
+                want = reported(cut);
+            } catch (java.io.IOException e) {
+                continue; // the reader cannot read the header either: the decoding fails whatever the tag says
+            }
+            if (o != null) {
+                StringBuilder d = new StringBuilder();
+                for (int j = 0; j < Math.min(cut.length, good.length); j++) {
+                    if (cut[j] != good[j]) {
+                        d.append(j).append(':').append(good[j] & 0xFF).append("->").append(cut[j] & 0xFF).append(' ');
+                    }
+                }
+                assertEquals(want, o, "mutation " + i + " " + d + " len " + cut.length + "/" + good.length);
+            }
+        }
     }
 
     @Test
