@@ -391,34 +391,12 @@ public final class ImageLoader {
         int[] bo = sm.getBandOffsets();
         int ps = sm.getPixelStride();
         int ss = sm.getScanlineStride();
-        byte[] rgb = new byte[w * h * 3];
-        for (int y = 0; y < h; y++) {
-            toRgbBytes(d, y * ss, ps, bo, rgb, y * w * 3, w);
-        }
-        t.convert(rgb, w, h);
+        t.convert(d, w, h, ss, ps, bo); // the decoded image is ours alone: converted where it lies
         int[] px = new int[w * h];
         for (int y = 0; y < h; y++) {
-            packRow(rgb, y * w * 3, px, y * w, w);
+            rgbRow(d, y * ss, ps, bo[0], bo[1], bo[2], px, y * w, w);
         }
         return new Stored(new RgbImage(w, h, px), read.orientation, read.damage);
-    }
-
-    /** One row of interleaved bytes with band offsets {@code bo} as R, G, B bytes at {@code j}. */
-    private static void toRgbBytes(byte[] d, int o, int ps, int[] bo, byte[] rgb, int j, int w) {
-        int or = bo[0];
-        int og = bo[1];
-        int ob = bo[2];
-        for (int x = 0; x < w; x++, o += ps, j += 3) {
-            rgb[j] = d[o + or];
-            rgb[j + 1] = d[o + og];
-            rgb[j + 2] = d[o + ob];
-        }
-    }
-
-    private static void packRow(byte[] rgb, int j, int[] px, int at, int w) {
-        for (int x = 0; x < w; x++, j += 3) {
-            px[at + x] = (rgb[j] & 0xFF) << 16 | (rgb[j + 1] & 0xFF) << 8 | (rgb[j + 2] & 0xFF);
-        }
     }
 
     /**

@@ -179,13 +179,15 @@ final class JpegIcc {
         }
 
         /**
-         * Converts {@code h} rows of {@code w} RGB pixels in place, in one call on an interleaved RGB
-         * raster of the JPEG reader's own layout (it converts a one-row raster per scanline; the colour
-         * transform works pixel by pixel, so the result is the same, with fewer calls).
+         * Converts {@code h} rows of {@code w} pixels in place, in one call on an interleaved raster
+         * over {@code data} with the given strides and the offsets of R, G and B in a pixel (the
+         * decoded image's own buffer: the JPEG reader converts a one-row RGB raster per scanline
+         * instead; the colour transform works pixel by pixel and reads each band by its offset, so
+         * the result is the same, with fewer calls and no copy).
          */
-        void convert(byte[] rgb, int w, int h) {
-            WritableRaster r = Raster.createInterleavedRaster(new DataBufferByte(rgb, w * h * 3), w, h, w * 3, 3,
-                    new int[] {0, 1, 2}, null);
+        void convert(byte[] data, int w, int h, int scanlineStride, int pixelStride, int[] bandOffsets) {
+            WritableRaster r = Raster.createInterleavedRaster(new DataBufferByte(data, data.length), w, h, scanlineStride,
+                    pixelStride, bandOffsets, null);
             op.filter(r, r);
         }
     }
