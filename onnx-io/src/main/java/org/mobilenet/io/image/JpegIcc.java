@@ -24,9 +24,9 @@ import java.util.Map;
  * scanline, a one-row RGB raster, with that op before storing it. Making the two transforms is most
  * of the cost of a photo's decoding. Here the same happens with the transforms made once per profile
  * and thread: the file is decoded without its ICC markers (libjpeg's output does not depend on them),
- * and the rows go through an op made the same way ({@code new ColorConvertOp(profile space, sRGB,
- * null)}) on a raster of the same layout, so the pixels are the same (all rows in one call: the
- * native transform is applied pixel by pixel either way).
+ * and the decoded pixels go through an op made the same way ({@code new ColorConvertOp(profile
+ * space, sRGB, null)}), so they are the same (all rows in one call, on the decoded image's own
+ * buffer: the native transform is applied pixel by pixel and reads each band by its offset).
  *
  * <p>Only the plain case takes this path: markers before the first scan, numbered 1..N exactly once
  * with the same count, none empty; a 3-component frame. Anything else (and a profile the reader would
