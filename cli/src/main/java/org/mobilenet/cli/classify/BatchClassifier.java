@@ -164,7 +164,8 @@ public final class BatchClassifier {
     /**
      * One thread: decode a batch, run it, hand it over. The backend is made on a helper thread
      * ({@link BackendMaker}) while the first images decode, taken when the first image has decoded,
-     * and told the count of images after each batch; while it is not ready (see
+     * and told the count of images then (so that the engine's warm-up starts while the rest of the
+     * batch decodes) and after each batch when it changed; while it is not ready (see
      * {@link Backend#ready()}) the next batches are decoded
      * first, up to {@link #aheadWindow} (not when the inputs may have to be waited for), and run once
      * it is, or when no input is left.
@@ -172,6 +173,7 @@ public final class BatchClassifier {
     private void serial(Iterator<ImageInputs.Input> inputs, Setup setup, Sink sink) throws Exception {
         BackendMaker maker = new BackendMaker(setup.backends());
         Backend backend = null;
+        long[] told = {-1, 0}; // the count and "all" (1) the backend was last told
         ArrayDeque<Batch> ahead = new ArrayDeque<>();
         // Inputs that may have to be waited for (a list on standard input) are never waited for
         // while decoded batches are held: results come out as soon as they can.
@@ -194,15 +196,17 @@ public final class BatchClassifier {
                 if (img != null) {
                     setup.pre().apply(img, b.input, i * setup.pre().inputSize());
                     if (backend == null) {
-                        // Taken at the first image that decodes, so the engine's warm-up can run while the rest do.
+                        // Taken at the first image that decodes, and told the count at once, so that the
+                        // engine's warm-up can start while the rest of the batch and the next ones decode.
                         backend = maker.join();
+                        tell(backend, taken + expectedMore(inputs), !mayWait && !inputs.hasNext(), told);
                     }
                 }
             }
             if (backend != null) {
                 // (hasNext only when it cannot wait for standard input; first, as it may prepare the next input)
                 boolean all = !mayWait && !inputs.hasNext();
-                backend.expectImages(taken + expectedMore(inputs), all);
+                tell(backend, taken + expectedMore(inputs), all, told);
             }
             ahead.add(b);
         }
@@ -243,6 +247,15 @@ public final class BatchClassifier {
                 }
                 throw e;
             }
+        }
+    }
+
+    /** Tells the backend the count of images and whether that is all, unless that is what it was last told. */
+    private static void tell(Backend backend, long images, boolean all, long[] last) {
+        if (last[0] != images || last[1] != (all ? 1 : 0)) {
+            backend.expectImages(images, all);
+            last[0] = images;
+            last[1] = all ? 1 : 0;
         }
     }
 
