@@ -17,17 +17,20 @@ import org.mobilenet.engine.kernels.PreparedLayer;
  * 32×32, synthetic weights, one residual add as MobileNet v2 has them) on those kernels while the
  * caller goes on parsing its command line, loading a model and decoding an image. It can also run that
  * network for {@link #PASSES} passes (or until a real network starts its first cold pass) so the JIT
- * has compiled the kernels before the first real pass; the JIT compiles methods, not shapes. That made
- * the first pass of 0.5/160 fast (12 ms against about 60) but the whole one-image {@code classify}
- * slower, because its compilations delay those of the model import and the image decoder (JDK 17, 8
- * alternating rounds: 0.34 s with no passes, 0.37 s with 60, 0.43 s with 400). So it runs none by
- * default; {@code -Dmobilenet.primer.passes=N} sets another count, and a negative one turns the primer
- * off. Started once per JVM, by {@link Network#compile} or earlier by a program that knows it is about
+ * has compiled the kernels before the first real pass; the JIT compiles methods, not shapes. Many
+ * passes made the first pass of 0.5/160 fast (12 ms against about 60) but the whole one-image
+ * {@code classify} slower, because their compilations (C2's too) delay those of the model import and
+ * the image decoder (AMD EPYC, JDK 17, 8 alternating rounds: 0.34 s with no passes, 0.37 s with 60,
+ * 0.43 s with 400). One pass only gets the kernels' small methods out of the interpreter into C1:
+ * on an Intel Xeon (JDK 17) one image of 0.5/160 took 5% and 8% less than with none (two A/Bs of 15
+ * rounds; 2 and 3 passes about the same), 32 photos and v2 1.0/224's one image the same within the
+ * noise. So it runs one by default; {@code -Dmobilenet.primer.passes=N} sets another count, and a
+ * negative one turns the primer off. Started once per JVM, by {@link Network#compile} or earlier by a program that knows it is about
  * to run a model ({@link #start()}); without cold kernels it does nothing.
  */
 public final class KernelPrimer {
-    /** Passes of the tiny network (see the class comment for why none by default). */
-    static final int PASSES = Integer.getInteger("mobilenet.primer.passes", 0);
+    /** Passes of the tiny network (see the class comment for why one by default). */
+    static final int PASSES = Integer.getInteger("mobilenet.primer.passes", 1);
     /** The longest the primer runs, in case the machine is slow or busy. */
     static final long MAX_NANOS = 500_000_000L;
 
