@@ -36,13 +36,15 @@ import org.mobilenet.io.image.TruncatedImageException;
  * order, batch by batch, as they are ready. An image that cannot be decoded becomes a failed result;
  * the others in its batch still run.
  *
- * <p>With one thread everything runs on the caller's thread: the model's {@link Setup} first, then
+ * <p>With one thread the work runs on the caller's thread (only the backend is made on a helper
+ * thread while the first images decode): the model's {@link Setup} first, then
  * for each batch of paths: decode and preprocess them, run the batch, hand it over; while the backend
  * is not {@link Backend#ready() ready} (the engine deciding from the number of images whether its
  * fast kernels are worth compiling, or having them compiled on another thread) the next batches are
- * decoded first (see {@link #serial}). The backend is told after every batch how many images are
- * taken and known to be coming ({@link ImageInputs#expectedMore()}), and whether that is all
- * ({@link Backend#expectImages}). With {@code threads = N > 1} it is a pipeline:
+ * decoded first (see {@link #serial}). The backend is told how many images are taken and known to be
+ * coming ({@link ImageInputs#expectedMore()}), and whether that is all ({@link Backend#expectImages}),
+ * as soon as it is taken and after every batch that changes it. With {@code threads = N > 1} it is a
+ * pipeline:
  * <ul>
  *   <li>a feeder thread takes inputs from the (lazy) iterator, cuts them into batches, and queues one
  *       decode task per image;</li>
@@ -90,8 +92,9 @@ public final class BatchClassifier {
      * What running batches takes from the model.
      *
      * @param pre      the preprocessing of one image
-     * @param backends makes the backend (called once: when the first image has decoded, or by the first
-     *                 thread that runs a batch)
+     * @param backends makes the backend (called once: with one thread on a helper thread once the first
+     *                 batch is taken, else when the first image has decoded or by the first thread that
+     *                 runs a batch)
      * @param classes  the model's classes (0 for a headless model: no ranking, its outputs are the features)
      */
     public record Setup(ImagePreprocessor pre, Supplier<Backend> backends, int classes) {
@@ -171,7 +174,7 @@ public final class BatchClassifier {
      * it is, or when no input is left.
      */
     private void serial(Iterator<ImageInputs.Input> inputs, Setup setup, Sink sink) throws Exception {
-        BackendMaker maker = new BackendMaker(setup.backends());
+        BackendMaker maker = null;
         Backend backend = null;
         long[] told = {-1, 0}; // the count and "all" (1) the backend was last told
         ArrayDeque<Batch> ahead = new ArrayDeque<>();
@@ -180,44 +183,56 @@ public final class BatchClassifier {
         boolean mayWait = inputs instanceof ImageInputs list && list.mayWait();
         int most = mayWait ? 1 : aheadWindow(setup);
         long taken = 0;
-        while (true) {
-            // (hasNext only when nothing decoded can run now: it may wait for standard input)
-            if (!ahead.isEmpty() && (ahead.size() >= most || backend == null || backend.ready() || !inputs.hasNext())) {
-                sink.accept(infer(ahead.poll(), setup, backend));
-                continue;
-            }
-            if (!inputs.hasNext()) {
-                return;
-            }
-            Batch b = new Batch(take(inputs), new float[batch * setup.pre().inputSize()]);
-            taken += b.size();
-            for (int i = 0; i < b.size(); i++) {
-                RgbImage img = decode(b, i);
-                if (img != null) {
-                    setup.pre().apply(img, b.input, i * setup.pre().inputSize());
-                    if (backend == null) {
-                        // Taken at the first image that decodes, and told the count at once, so that the
-                        // engine's warm-up can start while the rest of the batch and the next ones decode.
-                        backend = maker.join();
-                        tell(backend, taken + expectedMore(inputs), !mayWait && !inputs.hasNext(), told);
+        try {
+            while (true) {
+                // (hasNext only when nothing decoded can run now: it may wait for standard input)
+                if (!ahead.isEmpty()
+                        && (ahead.size() >= most || backend == null || backend.ready() || !inputs.hasNext())) {
+                    sink.accept(infer(ahead.poll(), setup, backend));
+                    continue;
+                }
+                if (!inputs.hasNext()) {
+                    return;
+                }
+                Batch b = new Batch(take(inputs), new float[batch * setup.pre().inputSize()]);
+                taken += b.size();
+                if (maker == null) {
+                    maker = new BackendMaker(setup.backends()); // made while this batch decodes
+                }
+                for (int i = 0; i < b.size(); i++) {
+                    RgbImage img = decode(b, i);
+                    if (img != null) {
+                        setup.pre().apply(img, b.input, i * setup.pre().inputSize());
+                        if (backend == null) {
+                            // Taken at the first image that decodes, and told the count at once, so that the
+                            // engine's warm-up can start while the rest of the batch and the next ones decode.
+                            backend = maker.join();
+                            boolean all = !mayWait && !inputs.hasNext(); // first: it may list a directory
+                            tell(backend, taken + expectedMore(inputs), all, told);
+                        }
                     }
                 }
+                if (backend != null) {
+                    // (hasNext only when it cannot wait for standard input; first, as it may prepare the next input)
+                    boolean all = !mayWait && !inputs.hasNext();
+                    tell(backend, taken + expectedMore(inputs), all, told);
+                }
+                ahead.add(b);
             }
-            if (backend != null) {
-                // (hasNext only when it cannot wait for standard input; first, as it may prepare the next input)
-                boolean all = !mayWait && !inputs.hasNext();
-                tell(backend, taken + expectedMore(inputs), all, told);
+        } finally {
+            if (maker != null && backend == null) {
+                maker.settle(); // made for nothing (no image decoded, or the run failed first): let it finish
             }
-            ahead.add(b);
         }
     }
 
     /**
-     * Makes the backend on a daemon thread, started at once, so that loading it (the engine's weights
+     * Makes the backend on a daemon thread, so that loading it (the engine's weights
      * put in kernel layout, or ONNX Runtime's session) overlaps the decoding of the first images,
      * which takes as long (one image of 0.5/160: 20-30 ms of decoding against the engine's 20 ms and
-     * ONNX Runtime's 100 ms or more). A failure is thrown only to whoever {@link #join() joins}: a run
-     * whose images all fail never needs the backend, and reports the images.
+     * ONNX Runtime's 100 ms or more); started once the first batch is taken (no inputs, no backend). A
+     * failure is thrown only to whoever {@link #join() joins}: a run whose images all fail never needs
+     * the backend, and reports the images.
      */
     private static final class BackendMaker {
         private final CompletableFuture<Backend> made = new CompletableFuture<>();
@@ -234,7 +249,19 @@ public final class BatchClassifier {
             t.start();
         }
 
-        /** The backend, once made; its maker's exception (an unchecked one or an error) rethrown as it was. */
+        /**
+         * Waits until the backend is made or has failed, ignoring the failure: the caller's factory
+         * then closes what was made (ONNX Runtime's session) instead of racing its making.
+         */
+        void settle() {
+            try {
+                made.join();
+            } catch (RuntimeException e) {
+                // nobody needs the backend: its failure is not the run's
+            }
+        }
+
+        /** The backend, once made; its maker's unchecked exception or error rethrown as it was. */
         Backend join() {
             try {
                 return made.join();

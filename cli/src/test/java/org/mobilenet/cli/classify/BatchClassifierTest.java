@@ -278,6 +278,38 @@ class BatchClassifierTest {
     }
 
     /**
+     * No input, no backend (an ONNX Runtime session is not made for nothing); inputs that all fail to
+     * decode may have it made, but the run waits for it before returning, so that the factory's close
+     * finds it.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void noInputMakesNoBackendAndAMadeOneIsFinishedBeforeTheRunReturns(int threads) throws Exception {
+        AtomicInteger made = new AtomicInteger();
+        AtomicInteger finished = new AtomicInteger();
+        BatchClassifier.Setup counting = new BatchClassifier.Setup(new ImagePreprocessor(Preprocessing.uniform(0, 1), 2),
+                () -> {
+                    made.incrementAndGet();
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    finished.incrementAndGet();
+                    return new Levels();
+                }, CLASSES);
+        BatchClassifier bc = new BatchClassifier(new ImageLoader(), 4, threads, 1, 0, false);
+        List<ImageResult> got = new ArrayList<>();
+        bc.run(List.<ImageInputs.Input>of().iterator(), () -> counting, got::addAll);
+        assertEquals(0, made.get(), "no input");
+        assertTrue(got.isEmpty());
+        bc.run(List.of(in(tmp.resolve("missing1.png")), in(tmp.resolve("missing2.png"))).iterator(), () -> counting,
+                got::addAll);
+        assertEquals(2, got.size());
+        assertEquals(made.get(), finished.get(), "a backend being made when the run returns");
+    }
+
+    /**
      * A backend that cannot be made (ONNX Runtime refusing the exported model) stops the run with its
      * own exception, also when it is made on another thread while the first images decode (one thread).
      */

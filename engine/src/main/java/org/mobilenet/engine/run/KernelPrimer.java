@@ -25,8 +25,9 @@ import org.mobilenet.engine.kernels.PreparedLayer;
  * on an Intel Xeon (JDK 17) one image of 0.5/160 took 5% and 8% less than with none (two A/Bs of 15
  * rounds; 2 and 3 passes about the same), 32 photos and v2 1.0/224's one image the same within the
  * noise. So it runs one by default; {@code -Dmobilenet.primer.passes=N} sets another count, and a
- * negative one turns the primer off. Started once per JVM, by {@link Network#compile} or earlier by a program that knows it is about
- * to run a model ({@link #start()}); without cold kernels it does nothing.
+ * negative one turns the primer off. Started once per JVM, by {@link Network#compile} or earlier by
+ * a program that knows it is about to run a model ({@link #start()}); without cold kernels it does
+ * nothing.
  */
 public final class KernelPrimer {
     /** Passes of the tiny network (see the class comment for why one by default). */

@@ -357,8 +357,9 @@ public final class ImageLoader {
 
     /**
      * A colour JPEG with an ICC profile, decoded without its profile markers and converted to sRGB
-     * row by row as ImageIO's reader does, but with the colour transform made once per profile (see
-     * {@link JpegIcc}); null when anything is not the plain case, to decode the file as it is.
+     * as ImageIO's reader does (the same pixels), but with the colour transform made once per profile
+     * and applied to the whole decoded image in place (see {@link JpegIcc}); null when anything is not
+     * the plain case, to decode the file as it is.
      */
     private Stored jpegWithProfile(Path file, JpegIcc.Split split) throws BadInputException {
         Read read;

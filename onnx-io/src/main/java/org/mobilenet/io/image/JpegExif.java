@@ -2,13 +2,15 @@ package org.mobilenet.io.image;
 
 /**
  * The EXIF orientation tag of a JPEG in memory, read from its bytes: the APP1 "Exif" segment before
- * the first scan, its TIFF header, the first IFD and its Orientation entry (tag 274, one SHORT).
+ * the first scan, its TIFF header, the first IFD and its Orientation entry (tag 274, one SHORT; with
+ * no such entry, upright when no IFD follows).
  * Through the reader's metadata the same tag costs every photo the metadata tree (and a cold command
  * about 8 ms of metadata classes, plus the JDK's locale data, which the EXIF parser's
  * {@code String.format} starts: some 20 ms more); a JPEG without an EXIF segment (most images that
  * are not camera photos) has no tag at all. Only the plain case is read here: anything irregular (two
  * EXIF segments, a header or an entry out of bounds, a tag of another type or count, a value outside
- * 1..8) gives null, and the reader decides as before.
+ * 1..8, two orientation entries, no tag in the first IFD but a second IFD) gives null, and the reader
+ * decides as before.
  */
 final class JpegExif {
     private static final int ORIENTATION = 274;
@@ -37,7 +39,8 @@ final class JpegExif {
             if (marker == 0xDA) {
                 break; // start of scan: every header segment was seen
             }
-            if (marker == 0xFF || marker == 0x01 || marker == 0xD8 || marker == 0xD9 || (marker >= 0xD0 && marker <= 0xD7)) {
+            if (marker == 0xFF || marker == 0x01 || marker == 0xD8 || marker == 0xD9
+                    || (marker >= 0xD0 && marker <= 0xD7)) {
                 return null; // fill bytes or a marker without a length: not the plain case
             }
             int length = u16(f, pos + 2, false);
@@ -84,7 +87,7 @@ final class JpegExif {
         if (entries + 12L * count > end) {
             return null;
         }
-        Orientation found = Orientation.NORMAL;
+        Orientation found = null;
         for (int i = 0; i < count; i++) {
             int e = entries + 12 * i;
             int type = u16(f, e + 2, little);
@@ -92,15 +95,15 @@ final class JpegExif {
             if (type < 1 || type >= TYPE_SIZES.length) {
                 return null;
             }
-            // Every entry must be well-formed, not only the orientation: the reader gives up on the
-            // whole directory (and reports no orientation) over one whose data lies outside the segment.
+            // Every entry must be well-formed, not only the orientation: one whose data would lie
+            // outside the segment is not the plain case (the reader parses the directory its own way).
             long bytes = values * TYPE_SIZES[type];
             if (bytes > 4 && u32(f, e + 8, little) + bytes > end - tiff) {
                 return null;
             }
             if (u16(f, e, little) == ORIENTATION) {
-                if (type != SHORT || values != 1) {
-                    return null;
+                if (found != null || type != SHORT || values != 1) {
+                    return null; // a second orientation entry, or one of another type or count
                 }
                 int value = u16(f, e + 8, little); // a SHORT sits at the start of the value field
                 if (value < 1 || value > 8) {
@@ -109,7 +112,13 @@ final class JpegExif {
                 found = Orientation.ofExif(value);
             }
         }
-        return found;
+        if (found != null) {
+            return found;
+        }
+        // No tag in the first IFD: upright only when no IFD follows (the reader also looks for the tag
+        // in the linked ones, such as the thumbnail's).
+        int next = entries + 12 * count;
+        return next + 4 <= end && u32(f, next, little) == 0 ? Orientation.NORMAL : null;
     }
 
     /** Bytes per value of each TIFF field type, 1..13 (BYTE, ASCII, SHORT, LONG, RATIONAL, ..., IFD). */

@@ -55,6 +55,33 @@ class JpegExifTest {
         return seg;
     }
 
+    /** An APP1 Exif segment with two linked IFDs (big-endian), each holding the given SHORT entries (tag, value). */
+    private static byte[] exifTwoIfds(int[][] first, int[][] second) {
+        int size0 = 2 + 12 * first.length + 4;
+        ByteBuffer t = ByteBuffer.allocate(8 + size0 + 2 + 12 * second.length + 4).order(ByteOrder.BIG_ENDIAN);
+        t.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8);
+        t.putShort((short) first.length);
+        for (int[] e : first) {
+            t.putShort((short) e[0]).putShort((short) 3).putInt(1).putShort((short) e[1]).putShort((short) 0);
+        }
+        t.putInt(8 + size0);
+        t.putShort((short) second.length);
+        for (int[] e : second) {
+            t.putShort((short) e[0]).putShort((short) 3).putInt(1).putShort((short) e[1]).putShort((short) 0);
+        }
+        t.putInt(0);
+        byte[] data = new byte[6 + t.capacity()];
+        System.arraycopy("Exif\0\0".getBytes(StandardCharsets.US_ASCII), 0, data, 0, 6);
+        System.arraycopy(t.array(), 0, data, 6, t.capacity());
+        byte[] seg = new byte[data.length + 4];
+        seg[0] = (byte) 0xFF;
+        seg[1] = (byte) 0xE1;
+        seg[2] = (byte) ((data.length + 2) >> 8);
+        seg[3] = (byte) (data.length + 2);
+        System.arraycopy(data, 0, seg, 4, data.length);
+        return seg;
+    }
+
     /** The orientation as the JPEG reader's standard metadata reports it (the path the bytes now spare). */
     private static Orientation reported(byte[] jpeg) throws Exception {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
@@ -145,6 +172,19 @@ class JpegExifTest {
                 assertEquals(want, o, "mutation " + i + " " + d + " len " + cut.length + "/" + good.length);
             }
         }
+    }
+
+    @Test
+    void theFirstIfdsTagCountsAndATagOnlyInALaterIfdIsLeftToTheReader() throws Exception {
+        byte[] both = ImageFixtures.withSegment(plain(), exifTwoIfds(new int[][] {{274, 3}}, new int[][] {{274, 6}}));
+        assertEquals(Orientation.ROTATE_180, JpegExif.orientation(both));
+        assertEquals(reported(both), JpegExif.orientation(both));
+        byte[] later = ImageFixtures.withSegment(plain(), exifTwoIfds(new int[][] {{271, 1}}, new int[][] {{274, 6}}));
+        assertNull(JpegExif.orientation(later), "only the thumbnail's IFD has the tag: the reader's call");
+        byte[] none = ImageFixtures.withSegment(plain(), exifTwoIfds(new int[][] {{271, 1}}, new int[][] {{256, 16}}));
+        assertNull(JpegExif.orientation(none), "a second IFD the reader would also search");
+        byte[] twice = ImageFixtures.withSegment(plain(), exifTwoIfds(new int[][] {{274, 3}, {274, 6}}, new int[][] {}));
+        assertNull(JpegExif.orientation(twice), "two orientation entries in the first IFD");
     }
 
     @Test
