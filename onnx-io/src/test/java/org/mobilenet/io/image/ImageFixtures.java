@@ -71,8 +71,12 @@ final class ImageFixtures {
         t.putShort((short) 1); // one entry
         t.putShort((short) 274).putShort((short) 3).putInt(1).putShort((short) value).putShort((short) 0);
         t.putInt(0); // no next IFD
-        byte[] exif = "Exif\0\0".getBytes(StandardCharsets.US_ASCII);
-        return segment(0xE1, concat(exif, t.array()));
+        return exifSegment(t.array());
+    }
+
+    /** An APP1 Exif segment around {@code tiff} (a TIFF header and its IFDs). */
+    static byte[] exifSegment(byte[] tiff) {
+        return segment(0xE1, concat("Exif\0\0".getBytes(StandardCharsets.US_ASCII), tiff));
     }
 
     /** An APP14 Adobe segment with {@code transform}: 0 CMYK (or RGB), 1 YCbCr, 2 YCCK. */

@@ -7,7 +7,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -41,18 +40,7 @@ class JpegExifTest {
             }
         }
         t.putInt(0);
-        byte[] head = "Exif\0\0".getBytes(StandardCharsets.US_ASCII);
-        byte[] data = new byte[head.length + t.capacity()];
-        System.arraycopy(head, 0, data, 0, head.length);
-        System.arraycopy(t.array(), 0, data, head.length, t.capacity());
-        int len = data.length + 2;
-        byte[] seg = new byte[data.length + 4];
-        seg[0] = (byte) 0xFF;
-        seg[1] = (byte) 0xE1;
-        seg[2] = (byte) (len >> 8);
-        seg[3] = (byte) len;
-        System.arraycopy(data, 0, seg, 4, data.length);
-        return seg;
+        return ImageFixtures.exifSegment(t.array());
     }
 
     /** An APP1 Exif segment with two linked IFDs (big-endian), each holding the given SHORT entries (tag, value). */
@@ -70,16 +58,7 @@ class JpegExifTest {
             t.putShort((short) e[0]).putShort((short) 3).putInt(1).putShort((short) e[1]).putShort((short) 0);
         }
         t.putInt(0);
-        byte[] data = new byte[6 + t.capacity()];
-        System.arraycopy("Exif\0\0".getBytes(StandardCharsets.US_ASCII), 0, data, 0, 6);
-        System.arraycopy(t.array(), 0, data, 6, t.capacity());
-        byte[] seg = new byte[data.length + 4];
-        seg[0] = (byte) 0xFF;
-        seg[1] = (byte) 0xE1;
-        seg[2] = (byte) ((data.length + 2) >> 8);
-        seg[3] = (byte) (data.length + 2);
-        System.arraycopy(data, 0, seg, 4, data.length);
-        return seg;
+        return ImageFixtures.exifSegment(t.array());
     }
 
     /** The orientation as the JPEG reader's standard metadata reports it (the path the bytes now spare). */
