@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.run.Network;
 
-/** Measures each layer's time in a forward pass of one seeded image: the median over several runs. */
+/** Measures each layer's time in a forward pass of a batch of seeded images: the median over several runs. */
 final class LayerTimer {
     private LayerTimer() {
     }
@@ -16,11 +16,15 @@ final class LayerTimer {
     static final long MIN_WARMUP_NANOS = 2_000_000_000L;
 
     /**
-     * Layer name to median milliseconds per image, in layer order. warmup: untimed passes first; a
+     * Layer name to median milliseconds per image, in layer order, timing passes of {@code batch}
+     * images (a layer's median time for the batch divided by it). warmup: untimed passes first; a
      * negative value means at least 30 passes and at least {@link #MIN_WARMUP_NANOS}.
      */
-    static Map<String, Double> medianMillis(Network net, int warmup, int runs) {
-        float[] in = new float[net.inputSize()];
+    static Map<String, Double> medianMillis(Network net, int batch, int warmup, int runs) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+        }
+        float[] in = new float[Math.multiplyExact(net.inputSize(), batch)];
         SplittableRandom r = new SplittableRandom(42);
         for (int i = 0; i < in.length; i++) {
             in[i] = (float) (r.nextDouble() * 2 - 1);
@@ -28,19 +32,19 @@ final class LayerTimer {
         // Warm the same layer-by-layer path that is timed.
         if (warmup >= 0) {
             if (warmup > 0) {
-                net.timeLayers(in, 1, warmup);
+                net.timeLayers(in, batch, warmup);
             }
         } else {
             long start = System.nanoTime();
             do {
-                net.timeLayers(in, 1, 30);
+                net.timeLayers(in, batch, 30);
             } while (System.nanoTime() - start < MIN_WARMUP_NANOS);
         }
-        long[] nanos = net.timeLayers(in, 1, runs);
+        long[] nanos = net.timeLayers(in, batch, runs);
         List<LayerSpec> layers = net.graph().layers();
         Map<String, Double> out = new LinkedHashMap<>();
         for (int i = 0; i < layers.size(); i++) {
-            out.put(layers.get(i).name(), nanos[i] / 1e6);
+            out.put(layers.get(i).name(), nanos[i] / 1e6 / batch);
         }
         return out;
     }

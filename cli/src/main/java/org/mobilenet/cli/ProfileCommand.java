@@ -76,6 +76,10 @@ public final class ProfileCommand implements Callable<Integer> {
                     + "so the JIT has compiled every kernel).")
     int warmup;
 
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "B",
+            description = "Images per timed forward pass for --measure; the times are per image (default: ${DEFAULT-VALUE}).")
+    int batch;
+
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
             description = "Threads the engine splits each layer over for --measure (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -83,8 +87,8 @@ public final class ProfileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Model model = model();
-        if (runs < 1 || threads < 1) {
-            throw new IllegalArgumentException("--runs and --threads must be >= 1");
+        if (runs < 1 || threads < 1 || batch < 1) {
+            throw new IllegalArgumentException("--runs, --threads and --batch must be >= 1");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (model != null) {
@@ -106,10 +110,10 @@ public final class ProfileCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** Each layer's median time in milliseconds on one image. */
+    /** Each layer's median time in milliseconds per image, in passes of --batch images. */
     private Map<String, Double> measure(Model m) {
         try (Network net = Network.compile(m, KernelChoice.defaultKernels(), threads)) {
-            return LayerTimer.medianMillis(net, warmup, runs);
+            return LayerTimer.medianMillis(net, batch, warmup, runs);
         }
     }
 
@@ -194,9 +198,10 @@ public final class ProfileCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Total: %s Mult-Adds (%.1fM), %s params (%.2fM)%s%n", count(totalMa, false), totalMa / 1e6,
                 count(totalParams, false), totalParams / 1e6, includeExtra ? " including biases and BN" : "");
         if (times != null) {
-            out.printf(Locale.ROOT, "Measured: %.3f ms per image (median of %d runs, %s kernels, %d thread%s); "
+            out.printf(Locale.ROOT, "Measured: %.3f ms per image (median of %d runs of %d image%s, %s kernels, %d thread%s); "
                     + "1x1 convolutions took %.1f%% of the time (the paper: 95%%), pooling and softmax %.2f%%.%n",
-                    totalTime, runs, KernelChoice.defaultKernels().name(), threads, threads == 1 ? "" : "s",
+                    totalTime, runs, batch, batch == 1 ? "" : "s", KernelChoice.defaultKernels().name(), threads,
+                    threads == 1 ? "" : "s",
                     100 * timeByType.getOrDefault(LayerType.CONV_1X1, 0.0) / totalTime,
                     100 * timeByType.getOrDefault(null, 0.0) / totalTime);
         }

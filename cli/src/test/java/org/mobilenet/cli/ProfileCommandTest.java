@@ -83,6 +83,22 @@ class ProfileCommandTest {
     }
 
     @Test
+    void measureWithABatchReportsTimesPerImageOfThatBatch() {
+        CliRun r = CliRun.of("profile", "--alpha", "0.25", "--resolution", "64", "--measure", "--runs", "2",
+                "--warmup", "0", "--batch", "3");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("median of 2 runs of 3 images"), r.out());
+        assertTrue(r.out().contains("conv1"), r.out());
+    }
+
+    @Test
+    void measureRefusesAnEmptyBatch() {
+        CliRun r = CliRun.of("profile", "--alpha", "0.25", "--resolution", "64", "--measure", "--batch", "0");
+        assertEquals(ExitCode.USAGE, r.code());
+        assertTrue(r.err().contains("--batch"), r.err());
+    }
+
+    @Test
     void modelFileIsProfiledByItsOwnArchitecture() {
         String m = CliRun.shared().resolve("models/mobilenet_v1_0.5_160_quant.tflite").toString();
         CliRun r = CliRun.of("profile", "--model", m, "--format", "json");
