@@ -96,7 +96,7 @@ class ShellTest {
     void errorsPrintOneLineAndTheShellGoesOn() throws IOException {
         Result r = run("profile --runs 0\nprofile --frobnicate\nnosuchcommand\nprofile --format json\nquit\n");
         String[] errLines = r.err().split("\\R");
-        assertEquals("mobilenet profile: --runs and --threads must be >= 1", errLines[0]);
+        assertEquals("mobilenet profile: --runs, --threads and --batch must be >= 1", errLines[0]);
         assertTrue(errLines[1].startsWith("mobilenet profile: Unknown option: '--frobnicate'"), r.err());
         assertTrue(r.err().contains("mobilenet: Unmatched argument at index 0: 'nosuchcommand'"), r.err());
         assertEquals(568_740_352L, firstJson(r.out()).getAsJsonObject("total").get("multAdds").getAsLong());
