@@ -21,9 +21,6 @@ final class LayerTimer {
      * negative value means at least 30 passes and at least {@link #MIN_WARMUP_NANOS}.
      */
     static Map<String, Double> medianMillis(Network net, int batch, int warmup, int runs) {
-        if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        }
         float[] in = new float[Math.multiplyExact(net.inputSize(), batch)];
         SplittableRandom r = new SplittableRandom(42);
         for (int i = 0; i < in.length; i++) {

@@ -181,7 +181,7 @@ public final class ImageLoader {
             }
             try (ImageInputStream in = bytes != null ? new ByteArrayImageInputStream(bytes)
                     : ImageIO.createImageInputStream(file.toFile())) {
-                Read r = read(file, in, bytes == null ? null : JpegExif.orientation(bytes));
+                Read r = read(file, in, bytes == null ? null : knownOrientation(bytes));
                 return new Stored(toRgb(r.image), r.orientation, r.damage);
             }
         } catch (BadInputException e) {
@@ -200,10 +200,18 @@ public final class ImageLoader {
     }
 
     /**
+     * The orientation to apply to a JPEG in memory as far as its bytes tell ({@link JpegExif}): upright
+     * when the tag is not applied (the bytes are not read then), null when the reader's metadata must say.
+     */
+    private Orientation knownOrientation(byte[] jpeg) {
+        return options.applyExif() ? JpegExif.orientation(jpeg) : Orientation.NORMAL;
+    }
+
+    /**
      * Decodes the first image of a stream (null: the file could not be opened), checking its size
      * first, with its orientation tag (JPEG and TIFF, when applied: {@code known} when it was read from
-     * the file's bytes, see {@link JpegExif}, else null and the reader's metadata says) and any damage
-     * the reader reported.
+     * the file's bytes, see {@link #knownOrientation}, else null and the reader's metadata says) and
+     * any damage the reader reported.
      */
     private Read read(Path file, ImageInputStream in, Orientation known) throws IOException {
         if (in == null) {
@@ -234,8 +242,7 @@ public final class ImageLoader {
                 throw new BadInputException(file, "declares " + w + "x" + h + " = " + (long) w * h
                         + " pixels, more than the limit of " + maxPixels);
             }
-            Orientation orientation = !options.applyExif() ? Orientation.NORMAL
-                    : known != null ? known : tagged ? orientation(reader, format) : Orientation.NORMAL;
+            Orientation orientation = known != null ? known : tagged ? orientation(reader, format) : Orientation.NORMAL;
             String[] damage = new String[1];
             reader.addIIOReadWarningListener((source, warning) -> {
                 if (damage[0] == null && DecodeWarnings.isDamage(warning)) {
@@ -369,7 +376,7 @@ public final class ImageLoader {
             if (t == JpegIcc.Transform.UNUSABLE) {
                 return null;
             }
-            read = read(file, in, JpegExif.orientation(split.jpeg()));
+            read = read(file, in, knownOrientation(split.jpeg()));
         } catch (BadInputException e) {
             throw e; // the size checks: the same header either way
         } catch (IOException | RuntimeException e) {
