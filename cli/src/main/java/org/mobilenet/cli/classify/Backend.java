@@ -23,6 +23,15 @@ public interface Backend {
     }
 
     /**
+     * True while the backend is getting ready on a thread of its own and needs a core to do it (the
+     * Java engine's warm-up, whose speed is the JIT's: its compiler threads compete with the
+     * decoding workers). A caller with several workers then leaves one core to it.
+     */
+    default boolean warmingUp() {
+        return false;
+    }
+
+    /**
      * Told how many images the command expects so far ({@code images}: those taken plus those known
      * to be coming) and whether that is all of them; called again as the count grows. The Java
      * engine starts its warm-up once they are enough to pay for it, and runs cold when they are all

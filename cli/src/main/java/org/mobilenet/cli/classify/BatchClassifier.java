@@ -58,7 +58,8 @@ import org.mobilenet.io.image.TruncatedImageException;
  *       decoding of the next images. The backend (the engine's network, or ONNX Runtime's session)
  *       is made once, by the first worker to decode an image, while the others decode; while it is
  *       not ready, queued batches wait as long as images are left to decode, and the window widens
- *       to {@link #aheadWindow};</li>
+ *       to {@link #aheadWindow}; while it {@link Backend#warmingUp() warms up} one worker fewer
+ *       decodes ({@link DecodeSlots}), leaving a core to the warm-up;</li>
  *   <li>the caller's thread waits for the batches in input order and hands each one to the sink, so
  *       output never waits for the end.</li>
  * </ul>
@@ -435,6 +436,8 @@ public final class BatchClassifier {
         /** Pixels of the images kept while the setup is made. */
         private final AtomicLong earlyPixels = new AtomicLong();
         private final ThreadPoolExecutor workers;
+        /** Decoding places, one of which is lent to a backend warming up. */
+        private final DecodeSlots slots = new DecodeSlots(threads);
         private final Batch end = new Batch(List.of(), null);
         /** Made once, under {@link #running}. */
         private Backend backend;
@@ -519,16 +522,39 @@ public final class BatchClassifier {
          */
         private void work(Batch b, int i) {
             try {
+                slots.enter();
+            } catch (InterruptedException e) {
+                return; // stopped
+            }
+            try {
                 if (!stopped) {
                     preprocess(b, i, decode(b, i));
                 }
             } catch (Throwable t) {
                 b.failure = t;
+            } finally {
+                slots.leave();
             }
             if (b.pending.decrementAndGet() == 0) {
                 ready.add(b);
             }
+            if (slots.lending()) {
+                giveBackWhenReady();
+            }
             drain();
+        }
+
+        /** Ends the lend of a decoding place once the backend has stopped warming up (unless the lock is busy: the next decode looks again). */
+        private void giveBackWhenReady() {
+            if (running.tryLock()) {
+                try {
+                    if (backend != null && !backend.warmingUp()) {
+                        slots.giveBack();
+                    }
+                } finally {
+                    running.unlock();
+                }
+            }
         }
 
         /**
@@ -561,12 +587,16 @@ public final class BatchClassifier {
         }
 
         /**
-         * Tells the backend the feeder's count. allTaken is read first: the feeder writes the last
-         * count before it, so a backend told "all" is told the whole count.
+         * Tells the backend the feeder's count, and lends it a decoding place while it warms up.
+         * allTaken is read first: the feeder writes the last count before it, so a backend told "all"
+         * is told the whole count.
          */
         private void tell(Backend be) {
             boolean all = allTaken;
             be.expectImages(expected, all);
+            if (be.warmingUp()) {
+                slots.lend();
+            }
         }
 
         /** The backend, made now if it was not; under {@link #running}. */

@@ -26,6 +26,11 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
+    public boolean warmingUp() {
+        return network.warmingUp();
+    }
+
+    @Override
     public void expectImages(long images, boolean all) {
         if (decided) {
             return;

@@ -174,6 +174,12 @@ class BatchClassifierTest {
             return ready;
         }
 
+        /** Warming up (on a thread of its own, as the Java engine does) until ready: a decoding place is lent to it. */
+        @Override
+        public boolean warmingUp() {
+            return !ready;
+        }
+
         @Override
         public void expectImages(long images, boolean all) {
             told.add(new long[] {images, all ? 1 : 0});
