@@ -48,6 +48,12 @@ final class WideGemm {
         for (; rows - r >= MR; r += MR) {
             kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc);
         }
+        if (r < rows && rows >= MR) {
+            // The rows left over as one more tile, ending at the last row (see VectorGemm.panel).
+            r = rows - MR;
+            kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc);
+            return;
+        }
         for (; r < rows; r++) {
             kernel1(a, aOff + r * lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc);
         }
