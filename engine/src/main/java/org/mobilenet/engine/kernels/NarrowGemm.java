@@ -20,6 +20,8 @@ final class NarrowGemm {
     static final int NR = L;
     /** Rows per full micro-kernel tile. */
     static final int MR = 6;
+    /** Rows left over from which one more overlapping six-row tile beats the one-row kernel (see {@link #panel}). */
+    static final int OVERLAP_FROM = 4;
 
     private NarrowGemm() {
     }
@@ -45,8 +47,9 @@ final class NarrowGemm {
         for (; rows - r >= MR; r += MR) {
             kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc);
         }
-        if (r < rows && rows >= MR) {
-            // The rows left over as one more tile, ending at the last row (see VectorGemm.panel).
+        if (rows - r >= OVERLAP_FROM && rows >= MR) {
+            // The rows left over as one more whole tile ending at the last row, as in WideGemm.panel:
+            // a row alone loads two vectors per FMA, the tile seven for six.
             r = rows - MR;
             kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc);
             return;

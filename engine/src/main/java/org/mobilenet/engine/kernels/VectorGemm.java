@@ -92,14 +92,6 @@ final class VectorGemm {
         for (; rows - r >= MR; r += MR) {
             kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc);
         }
-        if (r < rows && rows >= MR) {
-            // The rows left over as one more whole tile that ends at the last row: it repeats some
-            // rows the tile before computed (the same sums in the same order, so the same values; C
-            // is never A), at the six-row tile's ratio of FMAs to loads instead of the narrow ones'.
-            r = rows - MR;
-            kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc);
-            return;
-        }
         if (rows - r >= 4) {
             kernel4(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc);
             r += 4;

@@ -20,6 +20,8 @@ final class WideGemm {
     static final int NR = 4 * L;
     /** Rows per full micro-kernel tile. */
     static final int MR = 6;
+    /** Rows left over from which one more overlapping six-row tile beats the one-row kernel (see {@link #panel}). */
+    static final int OVERLAP_FROM = 3;
 
     private WideGemm() {
     }
@@ -48,8 +50,11 @@ final class WideGemm {
         for (; rows - r >= MR; r += MR) {
             kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc);
         }
-        if (r < rows && rows >= MR) {
-            // The rows left over as one more tile, ending at the last row (see VectorGemm.panel).
+        if (rows - r >= OVERLAP_FROM && rows >= MR) {
+            // The rows left over as one more whole tile that ends at the last row: it repeats rows
+            // the tile before computed (the same sums in the same order, so the same values; C is
+            // never A). Per step of k a row alone loads five vectors for four FMAs, the tile ten for
+            // 24, and loads are what these kernels wait for: from three rows left the tile is faster.
             r = rows - MR;
             kernel6(a, aOff + r * lda, lda, b, bOff, k, bias, biasOff, lo, hi, c, cOff + r * ldc, ldc);
             return;

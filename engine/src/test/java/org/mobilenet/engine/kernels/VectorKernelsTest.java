@@ -42,7 +42,7 @@ class VectorKernelsTest {
     @Test
     void pointwiseMatchesScalarOnOddSizesAndEveryActivationWithEachTile() {
         try (WorkerPool two = new WorkerPool(2)) {
-            for (int pixels : new int[] {1, 5, 7, 35, 49, 103}) {
+            for (int pixels : new int[] {1, 5, 7, 9, 10, 35, 49, 103}) {
                 for (int inC : CHANNELS) {
                     for (int outC : new int[] {3, 13, 37, 64, 71}) {
                         for (Activation act : Activation.values()) {
