@@ -10,10 +10,11 @@ import org.mobilenet.engine.arch.Activation;
  *
  * <p>Each work item is one output row. For 3x3 windows that lie wholly inside the input (the
  * interior) the nine weight vectors of a channel block stay in registers while the row is swept
- * without padding checks ({@link #sweepPairs} for stride 1, {@link #sweep} for any other); border pixels (padding, any stride, any
- * kernel size) take a checked path.
- * Channels past the last whole vector are done in scalar code, except that a stride-1 layer with
- * fewer channels than a vector (dividing it) sweeps its interior with {@link Depthwise3x3Flat}. Not thread-safe: one caller at a time.
+ * without padding checks ({@link #sweepPairs} for stride 1, {@link #sweep} for any other stride);
+ * border pixels (padding, any stride, any kernel size) take a checked path. Channels past the last
+ * whole vector are done in scalar code, except that a stride-1 layer with fewer channels than a
+ * vector (dividing it) sweeps its interior with {@link Depthwise3x3Flat}. Not thread-safe: one
+ * caller at a time.
  */
 public final class VectorDepthwise implements RangeTask {
     private static final VectorSpecies<Float> S = VectorGemm.S;
@@ -135,7 +136,7 @@ public final class VectorDepthwise implements RangeTask {
      *
      * <p>Small loops, not pixels in groups of four sharing their loads with one method per stride as
      * before the eighth session: on its Xeon those were no faster in the network and cost the JIT
-     * about four times the work, which every cold command pays for.
+     * about twice the work of these two, which every cold command pays for.
      */
     private static void sweep(float[] in, int inRow, int rs, int c, int cVec, int st, float[] w, float[] bias,
                               float lo, float hi, float[] out, int outRow, int oxLo, int oxHi) {
