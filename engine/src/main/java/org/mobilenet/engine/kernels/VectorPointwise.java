@@ -124,11 +124,11 @@ public final class VectorPointwise implements RangeTask {
             int c0 = panel * nr;
             int cols = Math.min(nr, outC - c0);
             switch (tile) {
-                case FOUR -> WideGemm.panel(in, r0 * inC, inC, rows, packed, panel * inC * nr, inC,
+                case FOUR -> WideGemm.panel(in, r0 * inC, inC, rows, packed, VectorGemm.PACK_START + panel * inC * nr, inC,
                         bias, c0, lo, hi, out, r0 * outC + c0, outC, cols, t);
-                case ONE -> NarrowGemm.panel(in, r0 * inC, inC, rows, packed, panel * inC * nr, inC,
+                case ONE -> NarrowGemm.panel(in, r0 * inC, inC, rows, packed, VectorGemm.PACK_START + panel * inC * nr, inC,
                         bias, c0, lo, hi, out, r0 * outC + c0, outC, cols, t);
-                case TWO -> VectorGemm.panel(in, r0 * inC, inC, rows, packed, panel * inC * nr, inC,
+                case TWO -> VectorGemm.panel(in, r0 * inC, inC, rows, packed, VectorGemm.PACK_START + panel * inC * nr, inC,
                         bias, c0, lo, hi, out, r0 * outC + c0, outC, cols, t);
             }
         }
