@@ -76,8 +76,8 @@ class VectorKernelsTest {
         try (WorkerPool two = new WorkerPool(2)) {
             for (int stride = 1; stride <= 3; stride++) {
                 for (Pads pads : PADS) {
-                    for (int c : new int[] {1, 3, 4, 8, 13, 24, 29, 37}) {
-                        for (int[] hw : new int[][] {{7, 5}, {5, 7}, {3, 3}, {12, 9}, {4, 23}, {5, 30}, {3, 41}}) {
+                    for (int c : new int[] {1, 3, 4, 8, 13, 16, 24, 29, 32, 37, 48}) {
+                        for (int[] hw : new int[][] {{7, 5}, {5, 7}, {3, 3}, {12, 9}, {4, 23}, {5, 30}, {3, 41}, {4, 3}, {5, 4}}) {
                             int n = 2;
                             ConvShape s = new ConvShape(hw[0], hw[1], c, c, 3, stride, pads);
                             float[] in = random(n * s.inSize(), c * 31L + stride);
