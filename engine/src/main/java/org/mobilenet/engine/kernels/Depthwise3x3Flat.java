@@ -70,4 +70,70 @@ final class Depthwise3x3Flat {
         }
         return oxLo + chunks * L / c;
     }
+
+    /** True when a stride-1 3x3 layer of {@code c} channels has some that fill no whole vector and {@link #applies} does not hold. */
+    static boolean appliesAny(int c, int kernel, int stride) {
+        return kernel == 3 && stride == 1 && c % L != 0 && !applies(c, kernel, stride);
+    }
+
+    /**
+     * {@code v [n, c]} with each row followed by its first {@code L} values again ({@code [n, c + L]}):
+     * a vector read from a row at any channel {@code 0 <= i < c} has channel {@code (i + j) % c}'s
+     * value in lane j.
+     */
+    static float[] tileAny(float[] v, int n, int c) {
+        float[] t = new float[n * (c + L)];
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < c + L; j++) {
+                t[r * (c + L) + j] = v[r * c + j % c];
+            }
+        }
+        return t;
+    }
+
+    /**
+     * The whole interior {@code [oxLo, oxHi)} of one output row, every channel, for a channel count
+     * that is not a whole number of vectors (0.75/192's first depthwise layer has 24: with 512-bit
+     * vectors a third of its channels would be left to scalar code). As in {@link #sweep} the
+     * interior is one flat run of floats at stride 1, taps {@code c} floats apart; a vector here
+     * starts at any channel, so its weights and bias are read from the rows of {@link #tileAny} at that
+     * channel instead of staying in registers. The last vector ends at the run's end, overlapping the
+     * one before (the same values). Needs at least {@code L} floats in the run; returns the first
+     * pixel not done ({@code oxLo} when the run is shorter).
+     */
+    static int sweepAny(float[] in, int inRow, int rs, int c, float[] wt, float[] bt, float lo, float hi,
+                        float[] out, int outRow, int oxLo, int oxHi) {
+        int len = (oxHi - oxLo) * c;
+        if (len < L) {
+            return oxLo;
+        }
+        int tw = c + L;
+        int p0 = inRow + oxLo * c;
+        int o0 = outRow + oxLo * c;
+        for (int f = 0, ch = 0; f < len; f += L) {
+            int g = f;
+            if (g > len - L) {
+                g = len - L;
+                ch = g % c;
+            }
+            int p = p0 + g;
+            FloatVector a = FloatVector.fromArray(S, in, p).fma(FloatVector.fromArray(S, wt, ch), FloatVector.fromArray(S, bt, ch));
+            a = FloatVector.fromArray(S, in, p + c).fma(FloatVector.fromArray(S, wt, tw + ch), a);
+            a = FloatVector.fromArray(S, in, p + 2 * c).fma(FloatVector.fromArray(S, wt, 2 * tw + ch), a);
+            int q = p + rs;
+            FloatVector m = FloatVector.fromArray(S, in, q).mul(FloatVector.fromArray(S, wt, 3 * tw + ch));
+            m = FloatVector.fromArray(S, in, q + c).fma(FloatVector.fromArray(S, wt, 4 * tw + ch), m);
+            m = FloatVector.fromArray(S, in, q + 2 * c).fma(FloatVector.fromArray(S, wt, 5 * tw + ch), m);
+            int r = q + rs;
+            FloatVector z = FloatVector.fromArray(S, in, r).mul(FloatVector.fromArray(S, wt, 6 * tw + ch));
+            z = FloatVector.fromArray(S, in, r + c).fma(FloatVector.fromArray(S, wt, 7 * tw + ch), z);
+            z = FloatVector.fromArray(S, in, r + 2 * c).fma(FloatVector.fromArray(S, wt, 8 * tw + ch), z);
+            a.add(m).add(z).max(lo).min(hi).intoArray(out, o0 + g);
+            ch += L;
+            while (ch >= c) {
+                ch -= c;
+            }
+        }
+        return oxHi;
+    }
 }

@@ -12,9 +12,9 @@ import org.mobilenet.engine.arch.Activation;
  * interior) the nine weight vectors of a channel block stay in registers while the row is swept
  * without padding checks ({@link #sweepPairs} for stride 1, {@link #sweep} for any other stride);
  * border pixels (padding, any stride, any kernel size) take a checked path. Channels past the last
- * whole vector are done in scalar code, except that a stride-1 layer with fewer channels than a
- * vector (dividing it) sweeps its interior with {@link Depthwise3x3Flat}. Not thread-safe: one
- * caller at a time.
+ * whole vector are done in scalar code, except at stride 1, where the interior is one flat run of
+ * floats that {@link Depthwise3x3Flat} sweeps in whole vectors whatever the channel count. Not
+ * thread-safe: one caller at a time.
  */
 public final class VectorDepthwise implements RangeTask {
     private static final VectorSpecies<Float> S = VectorGemm.S;
@@ -32,6 +32,9 @@ public final class VectorDepthwise implements RangeTask {
     /** Weights and bias tiled for {@link Depthwise3x3Flat}, or null when it does not apply. */
     private final float[] flatW;
     private final float[] flatBias;
+    /** Weights and bias tiled for {@link Depthwise3x3Flat#sweepAny}, or null when it does not apply. */
+    private final float[] anyW;
+    private final float[] anyBias;
     /** Interior output columns [oxLo, oxHi) for 3x3 windows. */
     private final int oxLo;
     private final int oxHi;
@@ -69,6 +72,9 @@ public final class VectorDepthwise implements RangeTask {
         boolean flat = Depthwise3x3Flat.applies(c, s.kernel(), st);
         this.flatW = flat ? Depthwise3x3Flat.tile(w, 9, c) : null;
         this.flatBias = flat ? Depthwise3x3Flat.tile(this.bias, 1, c) : null;
+        boolean any = Depthwise3x3Flat.appliesAny(c, s.kernel(), st);
+        this.anyW = any ? Depthwise3x3Flat.tileAny(w, 9, c) : null;
+        this.anyBias = any ? Depthwise3x3Flat.tileAny(this.bias, 1, c) : null;
     }
 
     /** in {@code [n, inH, inW, C]} -> out {@code [n, outH, outW, C]}. */
@@ -104,6 +110,10 @@ public final class VectorDepthwise implements RangeTask {
         final int rs = s.inW() * c;
         final int inRow = ((b * s.inH() + iy0) * s.inW() - s.pads().left()) * c;
         final int outRow = (b * oh + oy) * ow * c;
+        if (anyW != null
+                && Depthwise3x3Flat.sweepAny(in, inRow, rs, c, anyW, anyBias, lo, hi, out, outRow, oxLo, oxHi) == oxHi) {
+            return; // every channel of the interior, none left to the scalar loop below
+        }
         if (st == 1 && oxHi - oxLo >= 2) {
             sweepPairs(in, inRow, rs, c, cVec, w, bias, lo, hi, out, outRow, oxLo, oxHi);
         } else {
