@@ -23,6 +23,13 @@ public final class VectorPointwise implements RangeTask {
     private final int outC;
     /** Whose panels: {@link WideGemm}'s, {@link VectorGemm}'s or {@link NarrowGemm}'s. */
     private final Tile tile;
+    /**
+     * The tile of the last panel: {@link #tile}, or a narrower one when the columns past the last
+     * whole panel fit it (96 output channels on the 4-vector tile: one panel of 64 and one of 32, not
+     * two of 64 with half of the second computed for nothing). Packed at its own width after the
+     * others.
+     */
+    private final Tile lastTile;
     /** Output channels per panel. */
     private final int nr;
     private final int panels;
@@ -74,11 +81,34 @@ public final class VectorPointwise implements RangeTask {
         this.tile = tile;
         this.nr = tile.nr;
         this.panels = VectorGemm.panels(outC, nr);
-        this.packed = VectorGemm.pack(weights, inC, outC, nr);
+        int rest = outC % nr;
+        this.lastTile = tile != Tile.FOUR || rest == 0 || rest > Tile.TWO.nr ? tile
+                : rest > Tile.ONE.nr ? Tile.TWO : Tile.ONE;
+        this.packed = lastTile == tile ? VectorGemm.pack(weights, inC, outC, nr) : packLastNarrower(weights, rest);
         this.bias = VectorGemm.padBias(bias, outC, nr);
         this.tmp = new float[1][VectorGemm.MR * nr];
         this.lo = VectorGemm.low(act);
         this.hi = VectorGemm.high(act);
+    }
+
+    /**
+     * The whole panels of {@link #nr} columns, then the last {@code rest} columns as one panel of
+     * {@link #lastTile}'s width, right after them (so it starts on a cache line too: the panels before
+     * it are whole multiples of 64 bytes long).
+     */
+    private float[] packLastNarrower(float[] weights, int rest) {
+        int whole = outC - rest;
+        float[] first = new float[inC * whole];
+        float[] last = new float[inC * rest];
+        for (int k = 0; k < inC; k++) {
+            System.arraycopy(weights, k * outC, first, k * whole, whole);
+            System.arraycopy(weights, k * outC + whole, last, k * rest, rest);
+        }
+        float[] a = VectorGemm.pack(first, inC, whole, nr);
+        float[] b = VectorGemm.pack(last, inC, rest, lastTile.nr);
+        float[] p = java.util.Arrays.copyOf(a, a.length + b.length - VectorGemm.PACK_START);
+        System.arraycopy(b, VectorGemm.PACK_START, p, a.length, b.length - VectorGemm.PACK_START);
+        return p;
     }
 
     /** in {@code [pixels, inC]} -> out {@code [pixels, outC]}. */
@@ -123,7 +153,7 @@ public final class VectorPointwise implements RangeTask {
             }
             int c0 = panel * nr;
             int cols = Math.min(nr, outC - c0);
-            switch (tile) {
+            switch (panel == panels - 1 ? lastTile : tile) {
                 case FOUR -> WideGemm.panel(in, r0 * inC, inC, rows, packed, VectorGemm.PACK_START + panel * inC * nr, inC,
                         bias, c0, lo, hi, out, r0 * outC + c0, outC, cols, t);
                 case ONE -> NarrowGemm.panel(in, r0 * inC, inC, rows, packed, VectorGemm.PACK_START + panel * inC * nr, inC,

@@ -44,7 +44,7 @@ class VectorKernelsTest {
         try (WorkerPool two = new WorkerPool(2)) {
             for (int pixels : new int[] {1, 5, 7, 9, 10, 35, 49, 103}) {
                 for (int inC : CHANNELS) {
-                    for (int outC : new int[] {3, 13, 37, 64, 71}) {
+                    for (int outC : new int[] {3, 13, 37, 64, 71, 90, 96}) {
                         for (Activation act : Activation.values()) {
                             float[] in = random(pixels * inC, pixels + inC);
                             float[] w = random(inC * outC, outC);
