@@ -1,5 +1,6 @@
 package org.mobilenet.engine.kernels;
 
+import java.util.Arrays;
 import org.mobilenet.engine.arch.Activation;
 
 /**
@@ -12,7 +13,8 @@ import org.mobilenet.engine.arch.Activation;
  * otherwise row-block-major, so a block of input rows stays in cache while all panels pass.
  * The micro-kernel is {@link WideGemm}'s 6 x 4 vectors where it suits the vector width and the
  * layer has at least four vectors of output channels, {@link NarrowGemm}'s 6 x 1 when they fit
- * one vector, else {@link VectorGemm}'s 6 x 2 ({@link Tile#preferred}).
+ * one vector, else {@link VectorGemm}'s 6 x 2 ({@link Tile#preferred}); on the 4-vector tile the
+ * columns past the last whole panel run on a narrower tile when they fit one.
  * Not thread-safe: one caller at a time.
  */
 public final class VectorPointwise implements RangeTask {
@@ -106,7 +108,7 @@ public final class VectorPointwise implements RangeTask {
         }
         float[] a = VectorGemm.pack(first, inC, whole, nr);
         float[] b = VectorGemm.pack(last, inC, rest, lastTile.nr);
-        float[] p = java.util.Arrays.copyOf(a, a.length + b.length - VectorGemm.PACK_START);
+        float[] p = Arrays.copyOf(a, a.length + b.length - VectorGemm.PACK_START);
         System.arraycopy(b, VectorGemm.PACK_START, p, a.length, b.length - VectorGemm.PACK_START);
         return p;
     }
