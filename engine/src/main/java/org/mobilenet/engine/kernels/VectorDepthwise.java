@@ -185,6 +185,7 @@ public final class VectorDepthwise implements RangeTask {
      * an odd count the last pair overlaps the one before (one pixel computed twice, the same value).
      * In the network on the eighth session's Xeon the depthwise layers took 0.28-0.31 ms an image
      * this way against 0.34 one pixel at a time (0.31 with the four-pixel groups that came before).
+     * Its weight loads repeat {@link #sweep}'s on purpose: vectors handed between methods C2 may box.
      */
     private static void sweepPairs(float[] in, int inRow, int rs, int c, int cVec, float[] w, float[] bias,
                                    float lo, float hi, float[] out, int outRow, int oxLo, int oxHi) {
