@@ -26,10 +26,18 @@ final class Depthwise3x3Flat {
 
     /** {@code v [n, c]} repeated to {@code [n, L]}: value j of row t is {@code v[t * c + j % c]}. */
     static float[] tile(float[] v, int n, int c) {
-        float[] t = new float[n * L];
+        return repeat(v, n, c, L);
+    }
+
+    /**
+     * {@code v [n, c]} repeated to {@code [n, width]}: value j of row t is {@code v[t * c + j % c]}
+     * (the tiling of {@link #tile} and of {@link #tileAny}).
+     */
+    private static float[] repeat(float[] v, int n, int c, int width) {
+        float[] t = new float[n * width];
         for (int r = 0; r < n; r++) {
-            for (int j = 0; j < L; j++) {
-                t[r * L + j] = v[r * c + j % c];
+            for (int j = 0; j < width; j++) {
+                t[r * width + j] = v[r * c + j % c];
             }
         }
         return t;
@@ -82,13 +90,7 @@ final class Depthwise3x3Flat {
      * value in lane j.
      */
     static float[] tileAny(float[] v, int n, int c) {
-        float[] t = new float[n * (c + L)];
-        for (int r = 0; r < n; r++) {
-            for (int j = 0; j < c + L; j++) {
-                t[r * (c + L) + j] = v[r * c + j % c];
-            }
-        }
-        return t;
+        return repeat(v, n, c, c + L);
     }
 
     /**
