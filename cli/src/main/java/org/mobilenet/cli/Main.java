@@ -2,6 +2,7 @@ package org.mobilenet.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import org.mobilenet.io.image.ImageLoader;
 import java.util.List;
 import org.mobilenet.engine.model.UnsupportedModelException;
 import org.mobilenet.engine.run.KernelPrimer;
@@ -33,6 +34,9 @@ public final class Main {
         }
         if (!ort && runsAModel) {
             KernelPrimer.start();
+        }
+        if (Arrays.asList(args).contains("classify")) {
+            ImageLoader.startImageIO(); // its plugin scan overlaps picocli's setup and the model's loading
         }
         System.exit(run(args));
     }

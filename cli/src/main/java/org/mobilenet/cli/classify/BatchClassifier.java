@@ -36,9 +36,9 @@ import org.mobilenet.io.image.TruncatedImageException;
  * order, batch by batch, as they are ready. An image that cannot be decoded becomes a failed result;
  * the others in its batch still run.
  *
- * <p>With one thread the work runs on the caller's thread (only the backend is made on a helper
- * thread while the first images decode): the model's {@link Setup} first, then
- * for each batch of paths: decode and preprocess them, run the batch, hand it over; while the backend
+ * <p>With one thread the work runs on the caller's thread (only the model's {@link Setup} and the
+ * backend are made on helper threads while the first images decode): for each batch of paths: decode
+ * and preprocess them, run the batch, hand it over; while the backend
  * is not {@link Backend#ready() ready} (the engine deciding from the number of images whether its
  * fast kernels are worth compiling, or having them compiled on another thread) the next batches are
  * decoded first (see {@link #serial}). The backend is told how many images are taken and known to be
@@ -148,15 +148,15 @@ public final class BatchClassifier {
 
     /**
      * Classifies the inputs and hands the results to {@code sink} batch by batch, in input order, as
-     * they are ready. {@code setup} is called once, on this thread, while (with several threads) the
-     * first images decode. An exception from the setup, the inputs (reading standard input), a
+     * they are ready. {@code setup} is called once while the first images decode: on a helper thread
+     * with one thread, else on this one. An exception from the setup, the inputs (reading standard input), a
      * backend or the sink stops the run and is rethrown here, after the batches before it were handed
      * over.
      */
     public void run(Iterator<ImageInputs.Input> inputs, Callable<Setup> setup, Sink sink) throws Exception {
         try {
             if (threads == 1) {
-                serial(inputs, setup.call(), sink);
+                serial(inputs, setup, sink);
             } else {
                 new Pipeline(inputs).run(setup, sink);
             }
@@ -166,51 +166,66 @@ public final class BatchClassifier {
     }
 
     /**
-     * One thread: decode a batch, run it, hand it over. The backend is made on a helper thread
-     * ({@link BackendMaker}) while the first images decode, taken when the first image has decoded,
-     * and told the count of images then (so that the engine's warm-up starts while the rest of the
-     * batch decodes) and after each batch when it changed; while it is not ready (see
-     * {@link Backend#ready()}) the next batches are decoded
-     * first, up to {@link #aheadWindow} (not when the inputs may have to be waited for), and run once
-     * it is, or when no input is left.
+     * One thread: decode a batch, run it, hand it over. The {@link Setup} (the model) and then the
+     * backend are made on helper threads ({@link Helpers}) while the first images decode: the setup is
+     * taken when the first image has decoded (its preprocessing needs the model), the backend right
+     * after, and told the count of images then (so that the engine's warm-up starts while the rest of
+     * the batch decodes) and after each batch when it changed; while it is not ready (see
+     * {@link Backend#ready()}) the next batches are decoded first, up to {@link #aheadWindow} (not when
+     * the inputs may have to be waited for), and run once it is, or when no input is left.
      */
-    private void serial(Iterator<ImageInputs.Input> inputs, Setup setup, Sink sink) throws Exception {
-        BackendMaker maker = null;
+    private void serial(Iterator<ImageInputs.Input> inputs, Callable<Setup> makeSetup, Sink sink) throws Exception {
+        Helpers helpers = new Helpers(makeSetup);
+        Setup setup = null;
         Backend backend = null;
         long[] told = {-1, 0}; // the count and "all" (1) the backend was last told
         ArrayDeque<Batch> ahead = new ArrayDeque<>();
         // Inputs that may have to be waited for (a list on standard input) are never waited for
         // while decoded batches are held: results come out as soon as they can.
         boolean mayWait = inputs instanceof ImageInputs list && list.mayWait();
-        int most = mayWait ? 1 : aheadWindow(setup);
+        int most = 1; // batches held ahead: one until the setup is known
         long taken = 0;
+        boolean finished = false;
         try {
             while (true) {
                 // (hasNext only when nothing decoded can run now: it may wait for standard input)
                 if (!ahead.isEmpty()
                         && (ahead.size() >= most || backend == null || backend.ready() || !inputs.hasNext())) {
+                    if (setup == null) {
+                        setup = helpers.setup(); // a batch none of whose images decoded: results need it too
+                    }
                     sink.accept(infer(ahead.poll(), setup, backend));
                     continue;
                 }
                 if (!inputs.hasNext()) {
+                    if (setup == null) {
+                        setup = helpers.setup(); // a model that cannot be loaded fails the run, images or not
+                    }
+                    finished = true;
                     return;
                 }
-                Batch b = new Batch(take(inputs), new float[batch * setup.pre().inputSize()]);
+                Batch b = new Batch(take(inputs), null);
                 taken += b.size();
-                if (maker == null) {
-                    maker = new BackendMaker(setup.backends()); // made while this batch decodes
-                }
+                helpers.startBackend(); // once: made while this batch decodes
                 for (int i = 0; i < b.size(); i++) {
                     RgbImage img = decode(b, i);
-                    if (img != null) {
-                        setup.pre().apply(img, b.input, i * setup.pre().inputSize());
-                        if (backend == null) {
-                            // Taken at the first image that decodes, and told the count at once, so that the
-                            // engine's warm-up can start while the rest of the batch and the next ones decode.
-                            backend = maker.join();
-                            boolean all = !mayWait && !inputs.hasNext(); // first: it may list a directory
-                            tell(backend, taken + expectedMore(inputs), all, told);
-                        }
+                    if (img == null) {
+                        continue;
+                    }
+                    if (setup == null) {
+                        setup = helpers.setup();
+                        most = mayWait ? 1 : aheadWindow(setup);
+                    }
+                    if (b.input == null) {
+                        b.input = new float[batch * setup.pre().inputSize()];
+                    }
+                    setup.pre().apply(img, b.input, i * setup.pre().inputSize());
+                    if (backend == null) {
+                        // Taken at the first image that decodes, and told the count at once, so that the
+                        // engine's warm-up can start while the rest of the batch and the next ones decode.
+                        backend = helpers.backend();
+                        boolean all = !mayWait && !inputs.hasNext(); // first: it may list a directory
+                        tell(backend, taken + expectedMore(inputs), all, told);
                     }
                 }
                 if (backend != null) {
@@ -221,56 +236,84 @@ public final class BatchClassifier {
                 ahead.add(b);
             }
         } finally {
-            if (maker != null && backend == null) {
-                maker.settle(); // made for nothing (no image decoded, or the run failed first): let it finish
+            if (!finished || backend == null) {
+                helpers.settle(); // made for nothing, or the run failed first: let them finish
             }
         }
     }
 
     /**
-     * Makes the backend on a daemon thread, so that loading it (the engine's weights
-     * put in kernel layout, or ONNX Runtime's session) overlaps the decoding of the first images,
-     * which takes as long (one image of 0.5/160: 20-30 ms of decoding against the engine's 20 ms and
-     * ONNX Runtime's 100 ms or more); started once the first batch is taken (no inputs, no backend). A
-     * failure is thrown only to whoever {@link #join() joins}: a run whose images all fail never needs
+     * Makes the {@link Setup} (loads the model) on a daemon thread from the start, and the backend
+     * once asked (the first batch is taken: no inputs, no backend) on another as soon as the setup is
+     * ready, so that loading the model and then the backend (the engine's weights put in kernel layout,
+     * or ONNX Runtime's session) overlap the decoding of the first images (one image of 0.5/160: 20-40
+     * ms of decoding against 30-50 ms to load the model, then the engine's 20 ms or ONNX Runtime's 100
+     * ms or more). A failure is thrown only to whoever joins: a run whose images all fail never needs
      * the backend, and reports the images.
      */
-    private static final class BackendMaker {
-        private final CompletableFuture<Backend> made = new CompletableFuture<>();
+    private static final class Helpers {
+        private final CompletableFuture<Setup> setup = new CompletableFuture<>();
+        private CompletableFuture<Backend> backend;
 
-        BackendMaker(Supplier<Backend> backends) {
-            Thread t = new Thread(() -> {
+        Helpers(Callable<Setup> makeSetup) {
+            daemon(() -> {
                 try {
-                    made.complete(backends.get());
+                    setup.complete(makeSetup.call());
                 } catch (Throwable e) {
-                    made.completeExceptionally(e);
+                    setup.completeExceptionally(e);
                 }
-            }, "classify-setup");
+            });
+        }
+
+        private static void daemon(Runnable r) {
+            Thread t = new Thread(r, "classify-setup");
             t.setDaemon(true);
             t.start();
         }
 
-        /**
-         * Waits until the backend is made or has failed, ignoring the failure: the caller's factory
-         * then closes what was made (ONNX Runtime's session) instead of racing its making.
-         */
-        void settle() {
-            try {
-                made.join();
-            } catch (RuntimeException e) {
-                // nobody needs the backend: its failure is not the run's
+        /** Starts making the backend once the setup is ready (no-op when started already). */
+        void startBackend() {
+            if (backend == null) {
+                backend = setup.thenApplyAsync(s -> s.backends().get(), Helpers::daemon);
             }
         }
 
-        /** The backend, once made; its maker's unchecked exception or error rethrown as it was. */
-        Backend join() {
-            try {
-                return made.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
+        /** The setup, once made; its maker's exception or error rethrown as it was. */
+        Setup setup() throws Exception {
+            return join(setup);
+        }
+
+        /** The backend, once made (after {@link #startBackend()}); its maker's failure rethrown as it was. */
+        Backend backend() throws Exception {
+            return join(backend);
+        }
+
+        /**
+         * Waits until what was started is made or has failed, ignoring failures: the caller's factory
+         * then closes what was made (ONNX Runtime's session) instead of racing its making.
+         */
+        void settle() {
+            for (CompletableFuture<?> f : List.of(setup, backend == null ? setup : backend)) {
+                try {
+                    f.join();
+                } catch (RuntimeException e) {
+                    // nobody needs it: its failure is not the run's
                 }
-                if (e.getCause() instanceof Error err) {
+            }
+        }
+
+        private static <T> T join(CompletableFuture<T> f) throws Exception {
+            try {
+                return f.join();
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause();
+                while (cause instanceof CompletionException c && c.getCause() != null) {
+                    cause = c.getCause(); // the backend's stage wraps the setup's failure once more
+                }
+                if (cause instanceof Exception ex) {
+                    throw ex;
+                }
+                if (cause instanceof Error err) {
                     throw err;
                 }
                 throw e;

@@ -30,6 +30,11 @@ public final class JavaBackend implements Backend {
         return network.warmingUp();
     }
 
+    /** {@link Network#warm()}: its own kernels run, or its warm-up gave up; for tests. */
+    boolean warm() {
+        return network.warm();
+    }
+
     @Override
     public void expectImages(long images, boolean all) {
         if (decided) {

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.imageio.ImageIO;
@@ -281,6 +283,42 @@ class BatchClassifierTest {
         assertEquals(1, got.size());
         assertEquals(1, backend.told.size());
         assertArrayEquals(new long[] {1, 1}, backend.told.get(0), "one image, and that is all");
+    }
+
+    /**
+     * With one thread the model loads (the setup) on a helper thread while the first images are taken
+     * and decoded: a setup that waits for the first input to be taken gets it; run on the caller's
+     * thread first, it would time out.
+     */
+    @Test
+    void oneThreadMakesTheSetupWhileTheFirstImagesAreTaken() throws Exception {
+        CountDownLatch firstTaken = new CountDownLatch(1);
+        List<ImageInputs.Input> inputs = List.of(in(gray(3)), in(gray(9)));
+        Iterator<ImageInputs.Input> it = new Iterator<>() {
+            int n;
+
+            @Override
+            public boolean hasNext() {
+                return n < inputs.size();
+            }
+
+            @Override
+            public ImageInputs.Input next() {
+                firstTaken.countDown();
+                return inputs.get(n++);
+            }
+        };
+        BatchClassifier bc = new BatchClassifier(new ImageLoader(), 1, 1, 1, 0, false);
+        List<ImageResult> got = new ArrayList<>();
+        bc.run(it, () -> {
+            if (!firstTaken.await(20, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the setup was made before any input was taken");
+            }
+            return setup(new Levels());
+        }, got::addAll);
+        assertEquals(2, got.size());
+        assertEquals(3, got.get(0).indices()[0]);
+        assertEquals(9, got.get(1).indices()[0]);
     }
 
     /**

@@ -80,6 +80,15 @@ public final class ImageLoader {
         t.start();
     }
 
+    /**
+     * Starts building ImageIO's registry on its daemon thread, if this class has not already (loading
+     * it does): for a program that knows early, before loading a model or parsing its arguments, that
+     * it will decode images. Returns at once.
+     */
+    public static void startImageIO() {
+        // Nothing more to do: the class's initialisation, which calling this forces, started it.
+    }
+
     private static void awaitImageIO() {
         boolean interrupted = false;
         try {
