@@ -178,8 +178,10 @@ public final class LoopKernels implements Kernels {
     }
 
     /**
-     * Standard convolution, output pixel by output pixel: one axpy of a weight row per tap and input
-     * channel inside the input. in {@code [n, inH, inW, inC]}, weights HWIO, out {@code [n, outH, outW, outC]}.
+     * Standard convolution: four output pixels of a row at a time where all their taps fall inside the
+     * row (one {@link #axpy4} of a weight row per tap and input channel), the others (by the borders,
+     * a row's last ones) one by one; each pixel's sum in the same order either way. in
+     * {@code [n, inH, inW, inC]}, weights HWIO, out {@code [n, outH, outW, outC]}.
      */
     private static final class Conv implements PreparedLayer {
         private final ConvShape s;
@@ -188,6 +190,9 @@ public final class LoopKernels implements Kernels {
         private final float[] bias;
         private final Activation act;
         private final float[] acc;
+        private final float[] acc1;
+        private final float[] acc2;
+        private final float[] acc3;
 
         Conv(ConvShape s, float[] weights, float[] bias, Activation act) {
             this.s = s;
@@ -195,6 +200,9 @@ public final class LoopKernels implements Kernels {
             this.bias = biasOrZero(bias, s.outC());
             this.act = act;
             this.acc = new float[s.outC()];
+            this.acc1 = new float[s.outC()];
+            this.acc2 = new float[s.outC()];
+            this.acc3 = new float[s.outC()];
         }
 
         @Override
@@ -203,19 +211,62 @@ public final class LoopKernels implements Kernels {
             int ow = s.outW();
             for (int b = 0; b < n; b++) {
                 for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        pixel(in, b, oy, ox, out);
+                    for (int ox = 0; ox < ow; ) {
+                        if (ox + 4 <= ow && inside(ox, ox + 3)) {
+                            quad(in, b, oy, ox, out);
+                            ox += 4;
+                        } else {
+                            pixel(in, b, oy, ox, out);
+                            ox++;
+                        }
                     }
                 }
             }
         }
 
+        /** Whether every tap of output pixels first .. last of a row falls inside the input row. */
+        private boolean inside(int first, int last) {
+            return first * s.stride() - s.pads().left() >= 0
+                    && last * s.stride() + s.kernel() - 1 - s.pads().left() < s.inW();
+        }
+
         /**
-         * One output pixel. A method of its own, called once per pixel, so the JIT compiles it by its
-         * call count within the first rows of a cold first pass; the same loops inline in
-         * {@link #run} ran interpreted until compiled on the stack, a third of the way through
-         * 0.5/160's stem (20 ms of its first pass).
+         * Four output pixels from (oy, ox), all taps inside the row: each weight row is loaded once
+         * for the four. A method of its own, called once per four pixels, so the JIT compiles it by its
+         * call count within the first rows of a cold first pass (the same loops inline in {@link #run}
+         * ran interpreted until compiled on the stack, a third of the way through 0.5/160's stem).
          */
+        private void quad(float[] in, int b, int oy, int ox, float[] out) {
+            int k = s.kernel();
+            int inC = s.inC();
+            int outC = s.outC();
+            int step = s.stride() * inC;
+            System.arraycopy(bias, 0, acc, 0, outC);
+            System.arraycopy(bias, 0, acc1, 0, outC);
+            System.arraycopy(bias, 0, acc2, 0, outC);
+            System.arraycopy(bias, 0, acc3, 0, outC);
+            for (int ky = 0; ky < k; ky++) {
+                int iy = oy * s.stride() + ky - s.pads().top();
+                if (iy < 0 || iy >= s.inH()) {
+                    continue;
+                }
+                for (int kx = 0; kx < k; kx++) {
+                    int i = ((b * s.inH() + iy) * s.inW() + ox * s.stride() + kx - s.pads().left()) * inC;
+                    int row = (ky * k + kx) * inC;
+                    for (int ic = 0; ic < inC; ic++, i++) {
+                        axpy4(in[i], in[i + step], in[i + 2 * step], in[i + 3 * step], w[row + ic],
+                                acc, acc1, acc2, acc3, outC);
+                    }
+                }
+            }
+            int o = ((b * s.outH() + oy) * s.outW() + ox) * outC;
+            store(acc, act, out, o, outC);
+            store(acc1, act, out, o + outC, outC);
+            store(acc2, act, out, o + 2 * outC, outC);
+            store(acc3, act, out, o + 3 * outC, outC);
+        }
+
+        /** One output pixel. */
         private void pixel(float[] in, int b, int oy, int ox, float[] out) {
             int k = s.kernel();
             int inC = s.inC();

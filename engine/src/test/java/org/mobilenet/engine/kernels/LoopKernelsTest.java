@@ -86,6 +86,48 @@ class LoopKernelsTest {
         }
     }
 
+    /**
+     * Rows longer than a depthwise chunk (several chunks and a short last one, borders inside the
+     * first and last), and a channel count above a chunk's values (one pixel a chunk).
+     */
+    @Test
+    void depthwiseMatchesScalarOnRowsOfSeveralChunksAndOnWideChannels() {
+        int[][] cases = {{3, 200, 3}, {4, 61, 16}, {3, 9, 517}};
+        for (int[] hwc : cases) {
+            for (int stride = 1; stride <= 3; stride++) {
+                for (Pads pads : PADS) {
+                    ConvShape d = new ConvShape(hwc[0], hwc[1], hwc[2], hwc[2], 3, stride, pads);
+                    float[] in = random(2 * d.inSize(), hwc[1] + stride);
+                    float[] w = random(9 * hwc[2], hwc[2]);
+                    float[] b = random(hwc[2], 5);
+                    float[] want = new float[2 * d.outSize()];
+                    float[] got = new float[2 * d.outSize()];
+                    scalar.depthwise(in, 2, d, w, b, Activation.NONE, want);
+                    loops.depthwise(in, 2, d, w, b, Activation.NONE, got);
+                    assertClose(want, got, "depthwise " + d);
+                }
+            }
+        }
+    }
+
+    /** Convolution rows of four-pixel groups and a remainder, at strides 1 to 3, taps outside on either side. */
+    @Test
+    void convMatchesScalarOnWideRowsAtEveryStride() {
+        for (int stride = 1; stride <= 3; stride++) {
+            for (Pads pads : PADS) {
+                ConvShape s = new ConvShape(5, 27, 3, 16, 3, stride, pads);
+                float[] in = random(2 * s.inSize(), stride);
+                float[] w = random(9 * 3 * 16, 9);
+                float[] b = random(16, 4);
+                float[] want = new float[2 * s.outSize()];
+                float[] got = new float[2 * s.outSize()];
+                scalar.conv(in, 2, s, w, b, Activation.RELU6, want);
+                loops.conv(in, 2, s, w, b, Activation.RELU6, got);
+                assertClose(want, got, "conv " + s);
+            }
+        }
+    }
+
     @Test
     void depthwiseWithAFiveByFiveKernel() {
         ConvShape s = new ConvShape(7, 5, 13, 13, 5, 2, new Pads(2, 1, 2, 2));
