@@ -120,7 +120,22 @@ public final class LoopKernels implements Kernels {
         averagePool(in, n, h * w, c, out, acc, x);
     }
 
-    private static void averagePool(float[] in, int n, int hw, int c, float[] out, float[] acc, float[] x) {
+    /**
+     * The pooling layer of {@code l} on the scratch rows of {@link #averagePool(float[], int, int,
+     * int, float[], float[], float[])}, allocated once here. Also {@link VectorKernels}' pooling: C2
+     * vectorizes its loop, and a Vector API version cost the JIT more (20-30 ms of C2 time in a
+     * fresh JVM, compiled three times) than it ever ran (a few microseconds a pass).
+     */
+    static PreparedLayer averagePool(LayerSpec l) {
+        int c = l.inChannels();
+        float[] acc = new float[c];
+        float[] x = new float[c];
+        int hw = l.in().h() * l.in().w();
+        return (in, n, out, par) -> averagePool(in, n, hw, c, out, acc, x);
+    }
+
+    /** Sums each channel over the pixels in acc (each pixel's channels copied to x first), then scales. */
+    static void averagePool(float[] in, int n, int hw, int c, float[] out, float[] acc, float[] x) {
         float scale = 1f / hw;
         for (int b = 0; b < n; b++) {
             java.util.Arrays.fill(acc, 0f);
@@ -162,13 +177,7 @@ public final class LoopKernels implements Kernels {
                 yield (in, n, out, par) -> pw.run(in, n * hw, out, par);
             }
             case FC -> new Pointwise(l.inChannels(), l.outChannels(), weights, bias, act);
-            case AVG_POOL -> {
-                int c = l.inChannels();
-                float[] acc = new float[c];
-                float[] x = new float[c];
-                int hw = l.in().h() * l.in().w();
-                yield (in, n, out, par) -> averagePool(in, n, hw, c, out, acc, x);
-            }
+            case AVG_POOL -> averagePool(l);
             case SOFTMAX -> (in, n, out, par) -> softmax(in, n, l.outChannels(), out);
             case ADD -> {
                 int size = (int) l.out().size();

@@ -1,20 +1,17 @@
 package org.mobilenet.engine.kernels;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.arch.LayerSpec;
 
 /**
  * The fast kernels, written with the Vector API ({@code jdk.incubator.vector}) for whatever vector
  * width the CPU prefers: {@link VectorConv}, {@link VectorDepthwise}, {@link VectorPointwise}
- * (also used for the fully connected layer), {@link VectorAdd} for residual adds, plus vectorized
- * pooling and the plain {@link Softmax} (the same bits in every JIT tier).
+ * (also used for the fully connected layer), {@link VectorAdd} for residual adds, plus the loop
+ * kernels' pooling and the plain {@link Softmax} (the same bits in every JIT tier).
  * Use {@link #prepare} for repeated runs; the plain methods repack the weights on every call.
  * Only instantiate this class when the module {@code jdk.incubator.vector} is in the boot layer.
  */
 public final class VectorKernels implements Kernels {
-    private static final VectorSpecies<Float> S = VectorGemm.S;
     private static final int L = VectorGemm.L;
 
     @Override
@@ -42,28 +39,10 @@ public final class VectorKernels implements Kernels {
         new VectorPointwise(inC, outC, weights, bias, act).run(in, pixels, out, Parallel.SERIAL);
     }
 
+    /** As the loop kernels pool (see {@link LoopKernels#averagePool(LayerSpec)} for why). */
     @Override
     public void averagePool(float[] in, int n, int h, int w, int c, float[] out) {
-        int cVec = c / L * L;
-        int hw = h * w;
-        float scale = 1f / hw;
-        for (int b = 0; b < n; b++) {
-            int base = b * hw * c;
-            for (int cb = 0; cb < cVec; cb += L) {
-                FloatVector acc = FloatVector.zero(S);
-                for (int i = 0; i < hw; i++) {
-                    acc = acc.add(FloatVector.fromArray(S, in, base + i * c + cb));
-                }
-                acc.mul(scale).intoArray(out, b * c + cb);
-            }
-            for (int ch = cVec; ch < c; ch++) {
-                float acc = 0;
-                for (int i = 0; i < hw; i++) {
-                    acc += in[base + i * c + ch];
-                }
-                out[b * c + ch] = acc * scale;
-            }
-        }
+        LoopKernels.averagePool(in, n, h * w, c, out, new float[c], new float[c]);
     }
 
     @Override
@@ -96,7 +75,7 @@ public final class VectorKernels implements Kernels {
                 VectorPointwise fc = new VectorPointwise(l.inChannels(), l.outChannels(), weights, bias, act);
                 yield fc::run;
             }
-            case AVG_POOL -> (in, n, out, par) -> averagePool(in, n, l.in().h(), l.in().w(), l.inChannels(), out);
+            case AVG_POOL -> LoopKernels.averagePool(l);
             case SOFTMAX -> (in, n, out, par) -> softmax(in, n, l.outChannels(), out);
             case ADD -> new VectorAdd((int) l.out().size(), act);
         };
