@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -166,13 +167,16 @@ public final class BatchClassifier {
     }
 
     /**
-     * One thread: decode a batch, run it, hand it over. The {@link Setup} (the model) and then the
-     * backend are made on helper threads ({@link Helpers}) while the first images decode: the setup is
-     * taken when the first image has decoded (its preprocessing needs the model), the backend right
-     * after, and told the count of images then (so that the engine's warm-up starts while the rest of
-     * the batch decodes) and after each batch when it changed; while it is not ready (see
-     * {@link Backend#ready()}) the next batches are decoded first, up to {@link #aheadWindow} (not when
-     * the inputs may have to be waited for), and run once it is, or when no input is left.
+     * One thread: decode a batch, run it, hand it over. The {@link Setup} (the model) is made on a
+     * helper thread ({@link Helpers}) while the first images decode, and taken when the first image has
+     * decoded (its preprocessing needs the model's input size), or before a batch none of whose images
+     * decoded is handed over, or when the inputs end; when it failed, its error is the run's, even if
+     * reading the inputs failed meanwhile. The backend is made on another helper as soon as the setup
+     * is ready, taken right after the setup, and told the count of images then (so that the engine's
+     * warm-up starts while the rest of the batch decodes) and after each batch when it changed; while
+     * it is not ready (see {@link Backend#ready()}) the next batches are decoded first, up to
+     * {@link #aheadWindow} (not when the inputs may have to be waited for), and run once it is, or when
+     * no input is left.
      */
     private void serial(Iterator<ImageInputs.Input> inputs, Callable<Setup> makeSetup, Sink sink) throws Exception {
         Helpers helpers = new Helpers(makeSetup);
@@ -183,11 +187,11 @@ public final class BatchClassifier {
         // Inputs that may have to be waited for (a list on standard input) are never waited for
         // while decoded batches are held: results come out as soon as they can.
         boolean mayWait = inputs instanceof ImageInputs list && list.mayWait();
-        int most = 1; // batches held ahead: one until the setup is known
         long taken = 0;
-        boolean finished = false;
         try {
             while (true) {
+                // Batches held ahead at most: one until the setup (the input size) is known.
+                int most = setup == null || mayWait ? 1 : aheadWindow(setup);
                 // (hasNext only when nothing decoded can run now: it may wait for standard input)
                 if (!ahead.isEmpty()
                         && (ahead.size() >= most || backend == null || backend.ready() || !inputs.hasNext())) {
@@ -201,12 +205,11 @@ public final class BatchClassifier {
                     if (setup == null) {
                         setup = helpers.setup(); // a model that cannot be loaded fails the run, images or not
                     }
-                    finished = true;
                     return;
                 }
                 Batch b = new Batch(take(inputs), null);
                 taken += b.size();
-                helpers.startBackend(); // once: made while this batch decodes
+                helpers.startBackend(); // once: made as soon as the setup is
                 for (int i = 0; i < b.size(); i++) {
                     RgbImage img = decode(b, i);
                     if (img == null) {
@@ -214,7 +217,6 @@ public final class BatchClassifier {
                     }
                     if (setup == null) {
                         setup = helpers.setup();
-                        most = mayWait ? 1 : aheadWindow(setup);
                     }
                     if (b.input == null) {
                         b.input = new float[batch * setup.pre().inputSize()];
@@ -235,21 +237,35 @@ public final class BatchClassifier {
                 }
                 ahead.add(b);
             }
+        } catch (Throwable t) {
+            if (setup == null) {
+                // Failed before the setup was taken (reading the inputs, say): a model that cannot be
+                // loaded is still the run's error, as when the setup came first.
+                Throwable failed = helpers.setupFailure();
+                if (failed != null && failed != t) {
+                    failed.addSuppressed(t);
+                    if (failed instanceof Exception e) {
+                        throw e;
+                    }
+                    throw (Error) failed;
+                }
+            }
+            throw t;
         } finally {
-            if (!finished || backend == null) {
+            if (backend == null) {
                 helpers.settle(); // made for nothing, or the run failed first: let them finish
             }
         }
     }
 
     /**
-     * Makes the {@link Setup} (loads the model) on a daemon thread from the start, and the backend
-     * once asked (the first batch is taken: no inputs, no backend) on another as soon as the setup is
-     * ready, so that loading the model and then the backend (the engine's weights put in kernel layout,
-     * or ONNX Runtime's session) overlap the decoding of the first images (one image of 0.5/160: 20-40
-     * ms of decoding against 30-50 ms to load the model, then the engine's 20 ms or ONNX Runtime's 100
-     * ms or more). A failure is thrown only to whoever joins: a run whose images all fail never needs
-     * the backend, and reports the images.
+     * Makes the {@link Setup} (loads the model) on a daemon thread from the start, so that it overlaps
+     * the decoding of the first images (one image of 0.5/160: 20-40 ms of decoding, bounded by
+     * ImageIO's start, against 30-50 ms to read the model), and the backend once asked (the first batch
+     * is taken: no inputs, no backend) on another as soon as the setup is ready (the engine's weights
+     * put in kernel layout, 20 ms, or ONNX Runtime's session, 100 ms or more), overlapping whatever is
+     * left of the decoding. A failure is thrown only to whoever joins: a run whose images all fail
+     * never needs the backend, and reports the images.
      */
     private static final class Helpers {
         private final CompletableFuture<Setup> setup = new CompletableFuture<>();
@@ -286,6 +302,18 @@ public final class BatchClassifier {
         /** The backend, once made (after {@link #startBackend()}); its maker's failure rethrown as it was. */
         Backend backend() throws Exception {
             return join(backend);
+        }
+
+        /** Waits for the setup; what it failed with, or null when it was made. */
+        Throwable setupFailure() {
+            try {
+                setup.join();
+                return null;
+            } catch (CompletionException e) {
+                return e.getCause() != null ? e.getCause() : e;
+            } catch (CancellationException e) {
+                return e;
+            }
         }
 
         /**

@@ -3,6 +3,7 @@ package org.mobilenet.cli.classify;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -310,15 +311,91 @@ class BatchClassifierTest {
         };
         BatchClassifier bc = new BatchClassifier(new ImageLoader(), 1, 1, 1, 0, false);
         List<ImageResult> got = new ArrayList<>();
+        Thread[] madeOn = new Thread[1];
         bc.run(it, () -> {
+            madeOn[0] = Thread.currentThread();
             if (!firstTaken.await(20, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the setup was made before any input was taken");
             }
             return setup(new Levels());
         }, got::addAll);
+        assertNotSame(Thread.currentThread(), madeOn[0], "made on a helper thread");
         assertEquals(2, got.size());
         assertEquals(3, got.get(0).indices()[0]);
         assertEquals(9, got.get(1).indices()[0]);
+    }
+
+    /**
+     * With one thread a model that cannot be loaded fails the run with its own error whatever
+     * happens to the inputs meanwhile: none, none that decode, or reading them failing before the
+     * setup has failed (the input's error then rides along as suppressed).
+     */
+    @Test
+    void oneThreadReportsAModelThatCannotBeLoadedWhateverTheInputsDo() throws Exception {
+        BatchClassifier bc = new BatchClassifier(new ImageLoader(), 4, 1, 1, 0, false);
+        java.util.concurrent.Callable<BatchClassifier.Setup> noModel = () -> {
+            Thread.sleep(100); // slower than the inputs' failure below
+            throw new IllegalArgumentException("no model");
+        };
+        assertEquals("no model", assertThrows(IllegalArgumentException.class,
+                () -> bc.run(List.<ImageInputs.Input>of().iterator(), noModel, r -> {
+                })).getMessage(), "no inputs");
+        List<ImageInputs.Input> missing = List.of(in(tmp.resolve("a.png")), in(tmp.resolve("b.png")));
+        assertEquals("no model", assertThrows(IllegalArgumentException.class,
+                () -> bc.run(missing.iterator(), noModel, r -> {
+                })).getMessage(), "no input decodes");
+        Iterator<ImageInputs.Input> broken = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                throw new java.io.UncheckedIOException(new IOException("stdin broke"));
+            }
+
+            @Override
+            public ImageInputs.Input next() {
+                throw new NoSuchElementException();
+            }
+        };
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bc.run(broken, noModel, r -> {
+        }));
+        assertEquals("no model", e.getMessage(), "reading the inputs failed first");
+        assertEquals(1, e.getSuppressed().length);
+        assertEquals("stdin broke", e.getSuppressed()[0].getCause().getMessage());
+    }
+
+    /**
+     * A first batch none of whose images decode does not shrink the window of batches decoded ahead
+     * while the backend is not ready.
+     */
+    @Test
+    void aFirstBatchThatAllFailsKeepsTheAheadWindow() throws Exception {
+        Path img = gray(4);
+        AtomicLong taken = new AtomicLong();
+        Warming backend = new Warming(taken);
+        int batch = 4;
+        BatchClassifier bc = new BatchClassifier(new ImageLoader(), batch, 1, 1, 0, false);
+        BatchClassifier.Setup setup = setup(backend);
+        int window = bc.aheadWindow(setup);
+        int total = (window + 3) * batch;
+        Iterator<ImageInputs.Input> good = counting(img, total, taken, () -> { });
+        Iterator<ImageInputs.Input> source = new Iterator<>() {
+            int missing = batch;
+
+            @Override
+            public boolean hasNext() {
+                return missing > 0 || good.hasNext();
+            }
+
+            @Override
+            public ImageInputs.Input next() {
+                return missing-- > 0 ? in(tmp.resolve("missing" + missing + ".png")) : good.next();
+            }
+        };
+        List<ImageResult> got = new ArrayList<>();
+        bc.run(source, () -> setup, got::addAll);
+        assertEquals(total + batch, got.size());
+        assertTrue(got.subList(0, batch).stream().allMatch(ImageResult::failed));
+        assertEquals((long) window * batch, backend.takenAtRun.get(0),
+                "the first decoded batch ran when the window was full");
     }
 
     /**

@@ -110,20 +110,32 @@ class LoopKernelsTest {
         }
     }
 
-    /** Convolution rows of four-pixel groups and a remainder, at strides 1 to 3, taps outside on either side. */
+    /**
+     * Convolution rows of four-pixel groups and the pixels by the borders and row ends: every row
+     * width from 3 to 20 (each remainder of four), strides 1 to 3, kernels 1 to 7 and pads on either
+     * side, so that a group whose last tap falls just outside the row is caught.
+     */
     @Test
-    void convMatchesScalarOnWideRowsAtEveryStride() {
-        for (int stride = 1; stride <= 3; stride++) {
-            for (Pads pads : PADS) {
-                ConvShape s = new ConvShape(5, 27, 3, 16, 3, stride, pads);
-                float[] in = random(2 * s.inSize(), stride);
-                float[] w = random(9 * 3 * 16, 9);
-                float[] b = random(16, 4);
-                float[] want = new float[2 * s.outSize()];
-                float[] got = new float[2 * s.outSize()];
-                scalar.conv(in, 2, s, w, b, Activation.RELU6, want);
-                loops.conv(in, 2, s, w, b, Activation.RELU6, got);
-                assertClose(want, got, "conv " + s);
+    void convMatchesScalarOnEveryRowWidthStrideKernelAndPad() {
+        Pads[] pads = {Pads.NONE, new Pads(1, 1, 1, 1), new Pads(0, 0, 0, 2), new Pads(1, 0, 2, 0), new Pads(0, 1, 3, 1)};
+        for (int k = 1; k <= 7; k += 2) {
+            for (int width = 3; width <= 20; width++) {
+                for (int stride = 1; stride <= 3; stride++) {
+                    for (Pads p : pads) {
+                        if (width + p.left() + p.right() < k) {
+                            continue;
+                        }
+                        ConvShape s = new ConvShape(7, width, 3, 5, k, stride, p);
+                        float[] in = random(s.inSize(), width * 7L + stride);
+                        float[] w = random(k * k * 3 * 5, k);
+                        float[] b = random(5, 4);
+                        float[] want = new float[s.outSize()];
+                        float[] got = new float[s.outSize()];
+                        scalar.conv(in, 1, s, w, b, Activation.RELU6, want);
+                        loops.conv(in, 1, s, w, b, Activation.RELU6, got);
+                        assertClose(want, got, "conv " + s);
+                    }
+                }
             }
         }
     }
