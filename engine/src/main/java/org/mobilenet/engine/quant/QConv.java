@@ -3,6 +3,7 @@ package org.mobilenet.engine.quant;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.model.QuantizedTensor;
+import org.mobilenet.engine.run.KernelChoice;
 
 /**
  * A quantized full convolution, pointwise convolution or fully connected layer: for each output
@@ -26,7 +27,7 @@ final class QConv extends QLayer {
     private final int cout;
     /** Per tap {@code (ky * k + kx) * cin + ci}: {@code w - weightZero} over the output channels. */
     private final int[][] rows;
-    /** The pointwise product with the Vector API (for 1x1 stride-1 layers), else null. */
+    /** The pointwise product with the Vector API (for 1x1 stride-1 layers when the module is there), else null. */
     private final VectorIntPointwise vector;
 
     QConv(LayerSpec spec, QuantizedTensor w, int[] bias, int inputZero, Requantizer requantizer) {
@@ -53,7 +54,9 @@ final class QConv extends QLayer {
                 }
             }
         }
-        this.vector = k == 1 && spec.stride() == 1 ? new VectorIntPointwise(rows, bias, cin, cout) : null;
+        // Without the Vector API module (a program started without --add-modules) the plain loops run.
+        this.vector = k == 1 && spec.stride() == 1 && KernelChoice.vectorApiPresent()
+                ? new VectorIntPointwise(rows, bias, cin, cout) : null;
     }
 
     @Override
@@ -91,7 +94,7 @@ final class QConv extends QLayer {
     @Override
     void fast(int[] in, int[] addend, int[] out, boolean vector) {
         if (k == 1 && spec.stride() == 1) {
-            if (vector) {
+            if (vector && this.vector != null) {
                 pointwise(in, out);
             } else {
                 pointwiseLoops(in, out);

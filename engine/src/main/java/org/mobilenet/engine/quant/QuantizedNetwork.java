@@ -141,7 +141,7 @@ public final class QuantizedNetwork {
         REFERENCE,
         /** The fast kernels in plain loops only (what a cold JVM runs best). */
         LOOPS,
-        /** The fast kernels with the Vector API ones. */
+        /** The fast kernels with the Vector API ones (the loops where the JVM lacks the module). */
         VECTOR,
         /** LOOPS until the Vector API kernels are compiled ({@link VectorWarmUp}), then VECTOR. */
         AUTO

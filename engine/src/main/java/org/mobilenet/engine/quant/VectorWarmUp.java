@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.model.QuantParams;
 import org.mobilenet.engine.model.QuantType;
+import org.mobilenet.engine.run.KernelChoice;
 
 /**
  * Compiles the Vector API integer kernels in the background: until C2 has compiled them they run
@@ -26,9 +27,9 @@ final class VectorWarmUp {
         return warm;
     }
 
-    /** Starts the warm-up once per JVM. */
+    /** Starts the warm-up once per JVM; never without the Vector API module (the loops then run). */
     static void start() {
-        if (!STARTED.compareAndSet(false, true)) {
+        if (!KernelChoice.vectorApiPresent() || !STARTED.compareAndSet(false, true)) {
             return;
         }
         Thread t = new Thread(VectorWarmUp::run, "mobilenet-int8-warmup");
