@@ -106,6 +106,7 @@ public final class VerifyCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", r.model());
         m.put("inputs", r.inputs());
+        m.put("kernels", r.kernels());
         m.put("maxAbsDiff", r.output().maxAbsDiff());
         m.put("maxRelDiff", r.output().maxRelDiff());
         m.put("cosine", r.output().cosine());
@@ -135,6 +136,9 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "Engine%s vs ONNX Runtime on %d input%s of %s%n", r.quantized() ? " (integer path)" : "",
                 r.inputs(), r.inputs() == 1 ? "" : "s", r.model());
+        // Each kernel set the engine runs was compared; the figures below are the worst of them.
+        out.printf(Locale.ROOT, "  kernels        %s%s%n", String.join(" and ", r.kernels()),
+                r.kernels().size() > 1 ? " (the worst of them below)" : "");
         if (r.quantized()) {
             out.printf(Locale.ROOT, "  max diff       %.3g steps (atol-steps %.3g; step %.3g)%n", r.maxDiffSteps(),
                     atolSteps, r.outputScale());

@@ -138,6 +138,8 @@ class ConvertInfoVerifyCommandTest {
             assertTrue(o.has(k), k);
         }
         assertEquals(2, o.get("inputs").getAsInt());
+        // Both kernel sets the engine runs (the cold loops a short job runs, the vector kernels a long one gets).
+        assertEquals("[\"loops\",\"vector\"]", o.get("kernels").toString());
         assertTrue(o.get("pass").getAsBoolean());
         assertTrue(o.get("firstDivergentLayer").isJsonNull());
         assertTrue(o.get("maxAbsDiff").getAsDouble() < 1e-4);

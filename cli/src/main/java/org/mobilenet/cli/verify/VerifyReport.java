@@ -15,14 +15,17 @@ import java.util.List;
  * @param firstDivergentLayer the first layer outside tolerance, or null
  * @param outputScale         for a quantized model compared on its integer path: the output's
  *                            quantization step (differences are reported in steps); 0 for a float model
+ * @param kernels             the engine's kernel sets compared (each against the reference; the
+ *                            figures are the worst of them, and all must pass)
  */
 public record VerifyReport(String model, int inputs, DiffStats output, double top1Agreement, double top5Agreement,
-        boolean pass, List<LayerDiff> layers, LayerDiff firstDivergentLayer, double outputScale) {
-
-    /** A float model's report. */
-    public VerifyReport(String model, int inputs, DiffStats output, double top1Agreement, double top5Agreement,
-            boolean pass, List<LayerDiff> layers, LayerDiff firstDivergentLayer) {
-        this(model, inputs, output, top1Agreement, top5Agreement, pass, layers, firstDivergentLayer, 0);
+        boolean pass, List<LayerDiff> layers, LayerDiff firstDivergentLayer, double outputScale, List<String> kernels) {
+    public VerifyReport {
+        layers = List.copyOf(layers);
+        kernels = List.copyOf(kernels);
+        if (kernels.isEmpty()) {
+            throw new IllegalArgumentException("a report compares at least one kernel set");
+        }
     }
 
     /** True when the engine's integer path was compared (differences in quantization steps). */
