@@ -136,7 +136,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "Engine%s vs ONNX Runtime on %d input%s of %s%n", r.quantized() ? " (integer path)" : "",
                 r.inputs(), r.inputs() == 1 ? "" : "s", r.model());
-        // Each kernel set the engine runs was compared; the figures below are the worst of them.
+        // Each kernel set the engine runs was compared; the figures below are the worst set's.
         out.printf(Locale.ROOT, "  kernels        %s%s%n", String.join(" and ", r.kernels()),
                 r.kernels().size() > 1 ? " (the worst of them below)" : "");
         if (r.quantized()) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.eval.Agreement;
@@ -107,10 +108,11 @@ public final class Verifier {
         int n = o.images().isEmpty() ? o.count() : o.images().size();
         float[] input = inputs(model, o, n);
         // Every kernel set the engine runs: the cold kernels, which a short job (one image) runs, and
-        // the fast ones a long job gets once they are compiled, when they differ.
+        // the fast ones a long job switches to, when they differ (here on their first pass: partly
+        // before the JIT has compiled them, the same arithmetic).
         List<EngineRun> runs = new ArrayList<>();
-        for (Map.Entry<String, Network> e : networks(model).entrySet()) {
-            try (Network net = e.getValue()) {
+        for (Map.Entry<String, Supplier<Network>> e : networks(model).entrySet()) {
+            try (Network net = e.getValue().get()) {
                 runs.add(EngineRun.of(e.getKey(), net, input, n, o.perLayer()));
             }
         }
@@ -173,25 +175,31 @@ public final class Verifier {
     }
 
     /**
-     * The engine's networks for a float model: the one a command compiles (it starts on the cold
+     * The engine's networks for a float model, by the name of their kernels, each compiled when asked
+     * (and closed by the caller before the next): the one a command compiles (it starts on the cold
      * kernels and runs one pass here), and, when the default kernels differ, one on them, as a long
-     * job runs once they are compiled.
+     * job runs once it has switched.
      */
-    private static Map<String, Network> networks(Model model) {
-        Map<String, Network> nets = new LinkedHashMap<>();
+    private static Map<String, Supplier<Network>> networks(Model model) {
+        Map<String, Supplier<Network>> nets = new LinkedHashMap<>();
         Kernels cold = KernelChoice.coldKernels();
         Kernels fast = KernelChoice.defaultKernels();
-        Network net = Network.compile(model);
-        net.noWarmUpAfterPass(); // one pass: a warm-up would only take the core ONNX Runtime runs on next
-        nets.put(cold == null ? fast.name() : cold.name(), net);
+        nets.put(cold == null ? fast.name() : cold.name(), () -> {
+            Network net = Network.compile(model);
+            net.noWarmUpAfterPass(); // one pass: a warm-up would only take the core ONNX Runtime runs on next
+            return net;
+        });
         if (cold != null) {
-            nets.put(fast.name(), Network.compile(model, fast));
+            nets.put(fast.name(), () -> Network.compile(model, fast));
         }
         return nets;
     }
 
-    /** Whether {@code a} is further outside (or less inside) the tolerance than {@code b}. */
-    private static boolean worse(DiffStats a, DiffStats b) {
+    /**
+     * Whether {@code a} is further outside (or less inside) the tolerance than {@code b}: the report
+     * gives the figures of the kernel set furthest outside it.
+     */
+    static boolean worse(DiffStats a, DiffStats b) {
         return a.worstExcess() > b.worstExcess()
                 || a.worstExcess() == b.worstExcess() && a.maxAbsDiff() > b.maxAbsDiff();
     }

@@ -15,8 +15,9 @@ import java.util.List;
  * @param firstDivergentLayer the first layer outside tolerance, or null
  * @param outputScale         for a quantized model compared on its integer path: the output's
  *                            quantization step (differences are reported in steps); 0 for a float model
- * @param kernels             the engine's kernel sets compared (each against the reference; the
- *                            figures are the worst of them, and all must pass)
+ * @param kernels             the engine's kernel sets compared, each against the reference: the
+ *                            figures are those of the set furthest outside the tolerance, the
+ *                            agreements the lowest, and all must pass
  */
 public record VerifyReport(String model, int inputs, DiffStats output, double top1Agreement, double top5Agreement,
         boolean pass, List<LayerDiff> layers, LayerDiff firstDivergentLayer, double outputScale, List<String> kernels) {

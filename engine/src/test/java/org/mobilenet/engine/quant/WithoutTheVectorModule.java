@@ -18,6 +18,8 @@ public final class WithoutTheVectorModule {
     }
 
     public static void main(String[] args) {
+        // A failure on another thread (a warm-up touching the Vector API) fails the check too.
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> fail(t.getName() + ": " + e));
         if (KernelChoice.vectorApiPresent()) {
             fail("this JVM has the Vector API module; the check needs one without");
         }
@@ -41,11 +43,16 @@ public final class WithoutTheVectorModule {
                 fail("float path: output " + i + " is " + got[i] + ", the scalar kernels give " + want[i]);
             }
         }
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().contains("warmup")) {
+                fail("a warm-up thread was started: " + t.getName());
+            }
+        }
         System.out.println("ok");
     }
 
     private static void fail(String why) {
         System.out.println(why);
-        System.exit(1);
+        Runtime.getRuntime().halt(1);
     }
 }
