@@ -35,7 +35,7 @@ public final class Main {
         if (!ort && runsAModel) {
             KernelPrimer.start();
         }
-        if (Arrays.asList(args).contains("classify")) {
+        if (list.contains("classify")) {
             ImageLoader.startImageIO(); // its plugin scan overlaps picocli's setup and the model's loading
         }
         System.exit(run(args));
