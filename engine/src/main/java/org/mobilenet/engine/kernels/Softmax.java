@@ -17,20 +17,41 @@ final class Softmax {
     static void rows(float[] in, int n, int c, float[] out) {
         for (int b = 0; b < n; b++) {
             int base = b * c;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int i = 0; i < c; i++) {
-                max = Math.max(max, in[base + i]);
-            }
-            double sum = 0;
-            for (int i = 0; i < c; i++) {
-                float e = exp(in[base + i] - max);
-                out[base + i] = e;
-                sum += e;
-            }
-            float inv = (float) (1.0 / sum);
-            for (int i = 0; i < c; i++) {
-                out[base + i] *= inv;
-            }
+            float max = max(in, base, c);
+            double sum = exponentials(in, base, c, max, out);
+            scale(out, base, c, (float) (1.0 / sum));
+        }
+    }
+
+    // One loop per method: a row of a thousand classes sends each loop to C2 on the stack (OSR), and
+    // with the three loops in one method each OSR compiled all three with exp inlined (4 C2
+    // compilations of 25-35 ms in a folder of photos, for a layer of microseconds); apart, they cost
+    // C2 about half as much.
+
+    /** The largest of in[base .. base + c). */
+    private static float max(float[] in, int base, int c) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < c; i++) {
+            max = Math.max(max, in[base + i]);
+        }
+        return max;
+    }
+
+    /** out[base + i] = e^(in[base + i] - max) for i in [0, c); returns their sum, in index order, in double. */
+    private static double exponentials(float[] in, int base, int c, float max, float[] out) {
+        double sum = 0;
+        for (int i = 0; i < c; i++) {
+            float e = exp(in[base + i] - max);
+            out[base + i] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    /** out[base .. base + c) *= inv. */
+    private static void scale(float[] out, int base, int c, float inv) {
+        for (int i = 0; i < c; i++) {
+            out[base + i] *= inv;
         }
     }
 
