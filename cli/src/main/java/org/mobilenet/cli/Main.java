@@ -1,6 +1,8 @@
 package org.mobilenet.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.mobilenet.io.image.ImageLoader;
 import java.util.List;
@@ -35,26 +37,63 @@ public final class Main {
         if (!ort && runsAModel) {
             KernelPrimer.start();
         }
+        Session session = new Session();
         if (list.contains("classify")) {
             ImageLoader.startImageIO(); // its plugin scan overlaps picocli's setup and the model's loading
+            Path model = modelFile(args);
+            if (model != null) {
+                session.readAhead(model); // and the model's reading overlaps picocli's setup
+            }
         }
-        System.exit(run(args));
+        System.exit(run(session, args));
+    }
+
+    /**
+     * The model file of {@code -m FILE}, {@code -m=FILE}, {@code --model FILE} or {@code --model=FILE}
+     * before any {@code --}, else null: what picocli will make of the same arguments, for
+     * {@link Session#readAhead}; a wrong guess only costs a read nobody takes.
+     */
+    static Path modelFile(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String value = null;
+            if (a.equals("--")) {
+                return null;
+            } else if (a.equals("-m") || a.equals("--model")) {
+                value = i + 1 < args.length ? args[i + 1] : null;
+            } else if (a.startsWith("-m=") || a.startsWith("--model=")) {
+                value = a.substring(a.indexOf('=') + 1);
+            } else {
+                continue;
+            }
+            try {
+                return value == null || value.isEmpty() ? null : Path.of(value);
+            } catch (InvalidPathException e) {
+                return null; // picocli will say what is wrong with it
+            }
+        }
+        return null;
     }
 
     /** Runs the command line and returns the exit code (for tests and the shell). */
     public static int run(String... args) {
+        return run(new Session(), args);
+    }
+
+    /** Runs the command line with {@code session} (which may be reading its model ahead). */
+    private static int run(Session session, String... args) {
         boolean debug = Arrays.asList(args).contains("--debug");
         // The first argument that is not an option names the subcommand (the top-level command has
         // only flags); when it is a known one, picocli gets just that one to set up.
         for (String a : args) {
             if (!a.startsWith("-")) {
                 if (MobilenetCommand.SUBCOMMANDS.contains(a)) {
-                    return commandLine(debug, new Session(), a).execute(args);
+                    return commandLine(debug, session, a).execute(args);
                 }
                 break;
             }
         }
-        return commandLine(debug).execute(args);
+        return commandLine(debug, session).execute(args);
     }
 
     /** The configured command tree with an empty session. */

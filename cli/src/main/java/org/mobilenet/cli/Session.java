@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.io.ModelFiles;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,6 +23,9 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class Session {
     private Model model;
     private Path modelFile;
+    /** The file {@link #readAhead} is reading, and that read; null when none was started or it was taken. */
+    private Path aheadFile;
+    private FutureTask<Model> ahead;
 
     /** The session of the command tree that {@code spec} belongs to (empty outside the shell). */
     public static Session of(CommandSpec spec) {
@@ -58,10 +65,77 @@ public final class Session {
      */
     public Model model(Path option) throws IOException {
         if (option != null) {
-            return ModelFiles.load(option);
+            FutureTask<Model> read = takeAhead(option);
+            return read == null ? ModelFiles.load(option) : result(read);
         }
         return model().orElseThrow(() -> new IllegalArgumentException(
                 "missing --model FILE (in the shell, 'load FILE' keeps one for all commands)"));
+    }
+
+    /**
+     * Starts reading {@code file} ({@link ModelFiles#load}) on a daemon thread; {@link #model(Path)} of
+     * the same path then takes that read's model, or its error, instead of reading the file itself.
+     * For a one-shot command line whose model file {@code main} sees in the argument list: in a fresh
+     * JVM picocli takes about 0.1 s to set up and parse it, and the read (30-50 ms) can run
+     * meanwhile on the other core. A read no command takes (the command line was wrong, or named the
+     * file for something else) is simply dropped with the process. Returns the read (to wait on it).
+     */
+    public synchronized Future<Model> readAhead(Path file) {
+        aheadFile = Objects.requireNonNull(file, "file");
+        ahead = new FutureTask<>(new Read(file));
+        Thread t = new Thread(ahead, "model-read-ahead");
+        t.setDaemon(true);
+        t.start();
+        return ahead;
+    }
+
+    /** The read started for {@code file}, once (null if none). */
+    private synchronized FutureTask<Model> takeAhead(Path file) {
+        if (ahead == null || !aheadFile.equals(file)) {
+            return null;
+        }
+        FutureTask<Model> read = ahead;
+        ahead = null;
+        aheadFile = null;
+        return read;
+    }
+
+    /** The read's model, or its exception as the read would have thrown it here. */
+    private static Model result(FutureTask<Model> read) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return read.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the read is short and the caller needs it: finish it, keep the flag
+                }
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(cause);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The read as a named class, not a lambda: a lambda is spun at every start, outside the class-data archive. */
+    private record Read(Path file) implements Callable<Model> {
+        @Override
+        public Model call() throws IOException {
+            return ModelFiles.load(file);
+        }
     }
 
     /** Keeps {@code model}, read from {@code file}, for the following commands; replaces any earlier one. */

@@ -9,9 +9,14 @@ import picocli.CommandLine;
 record CliRun(int code, String out, String err) {
 
     static CliRun of(String... args) {
+        return of(new Session(), args);
+    }
+
+    /** Runs the command line with its commands sharing {@code session}. */
+    static CliRun of(Session session, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine(java.util.Arrays.asList(args).contains("--debug"));
+        CommandLine cl = Main.commandLine(java.util.Arrays.asList(args).contains("--debug"), session);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);
