@@ -346,41 +346,54 @@ public final class Network implements AutoCloseable {
     }
 
     /**
-     * Work in hand, in multiply-adds, from which a warm-up pays for itself (see
-     * {@link #worthWarmingUp}); {@code -Dmobilenet.warmup.from=N} sets another bound, to measure
-     * where it lies on a machine (0: always warm up; a negative bound: never).
+     * The warm-up's cost in loop-kernel passes of the network itself, on top of {@link #WARM_UP_FIXED}
+     * (see {@link #worthWarmingUp}).
      */
-    static final double WARM_UP_PAYS_FROM = warmUpBound(System.getProperty("mobilenet.warmup.from"));
+    static final int WARM_UP_PASSES = 20;
+    /** The warm-up's fixed cost, in multiply-adds of loop-kernel passes (see {@link #worthWarmingUp}). */
+    static final double WARM_UP_FIXED = 1.6e9;
+    /**
+     * {@code -Dmobilenet.warmup.from=N}: warm up from N multiply-adds of work in hand instead of the
+     * model-dependent rule of {@link #worthWarmingUp} (0: always; a negative N: never), to measure where
+     * the break-even lies on a machine; NaN (the rule) when absent or not a number.
+     */
+    static final double WARM_UP_FROM = warmUpBound(System.getProperty("mobilenet.warmup.from"));
 
-    /** The bound {@code -Dmobilenet.warmup.from} gives, or the default when it is absent or not a number. */
+    /** The bound {@code -Dmobilenet.warmup.from} gives, or NaN when it is absent or not a number. */
     static double warmUpBound(String property) {
-        double dflt = 6e9;
         if (property == null) {
-            return dflt;
+            return Double.NaN;
         }
         try {
             double v = Double.parseDouble(property.trim());
-            return Double.isNaN(v) ? dflt : v < 0 ? Double.POSITIVE_INFINITY : v;
+            return Double.isNaN(v) ? Double.NaN : v < 0 ? Double.POSITIVE_INFINITY : v;
         } catch (NumberFormatException e) {
-            return dflt;
+            return Double.NaN;
         }
     }
 
     /**
      * Whether a warm-up pays for itself over {@code images} more passes of one image: false for a
-     * network that is warm or was compiled with explicit kernels, else true when they hold about
-     * {@link #WARM_UP_PAYS_FROM} multiply-adds or more. The warm-up's JIT work costs about a second of
-     * the other core, which on machines whose cores share execution units slows the caller too;
-     * what it buys is the vector kernels' speed over the loop kernels' (about five times). Measured
-     * with {@code classify} on folders of 16 to 180 photos (JDK 17, AMD EPYC Zen 5, 2 cores, one
-     * thread): warming up first paid off from about 70 photos for MobileNet 0.5/160 (76 M
-     * multiply-adds a photo) and from about 30 for MobileNet v2 1.0/224 (300 M). Again on an Intel
-     * Xeon (2 vCPUs, AVX-512, JDK 17), with the launcher's compile options for the vector kernels: 0.5/160
-     * broke even near 64 photos at one thread and between 64 and 96 at two, v2 between 16 and 32
-     * (5 alternating rounds each), so the bound stands.
+     * network that is warm or was compiled with explicit kernels, else true when the images hold at
+     * least {@link #WARM_UP_FIXED} multiply-adds more than {@link #WARM_UP_PASSES} images do. What the
+     * warm-up buys is the vector kernels' speed over the loop kernels' (five to seven times); what it
+     * costs (the JIT's work on the other core, and the batches held until it ends) grows with the
+     * model: measured as the number of photos from which {@code classify --threads 1} with a warm-up
+     * beat it without (Intel Xeon, 2 vCPUs, AVX-512, JDK 17, 5 alternating rounds each): v1 0.25/128
+     * (13.6 M multiply-adds) about 115, 0.5/160 (76 M) about 40, 0.75/192 (233 M) about 28, v2 1.0/224
+     * (300 M) about 23; the rule gives 138, 41, 27 and 25. (A bound of 6 G multiply-adds for all models
+     * made 0.5/160 wait to 79 photos: 64 photos took 1.6 s cold against 1.35 warm.) At two threads
+     * 0.5/160 broke even later, between 48 and 64.
      */
     public boolean worthWarmingUp(long images) {
-        return warmUp != null && images * (double) multAdds >= WARM_UP_PAYS_FROM;
+        if (warmUp == null) {
+            return false;
+        }
+        double work = images * (double) multAdds;
+        if (!Double.isNaN(WARM_UP_FROM)) {
+            return work >= WARM_UP_FROM;
+        }
+        return work >= WARM_UP_FIXED + WARM_UP_PASSES * (double) multAdds;
     }
 
     /**
