@@ -14,7 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * What stays alive between commands: in {@code mobilenet shell}, the model loaded with {@code load FILE}.
- * A one-shot command line has an empty session.
+ * A one-shot command line has no loaded model, but may have its model file being read ahead
+ * ({@link #readAhead}).
  *
  * <p>A subcommand finds its session with {@link #of(CommandSpec)} from its injected {@code @Spec}:
  * {@code Session.of(spec).model(modelOption)} reads {@code --model} when given and otherwise returns the
@@ -60,8 +61,9 @@ public final class Session {
     }
 
     /**
-     * The model a command works on: the file given with {@code --model} ({@code option}, read now), else the
-     * loaded model; neither is a usage error.
+     * The model a command works on: the file given with {@code --model} ({@code option}: read now, or
+     * taken from the read {@link #readAhead} started for it), else the loaded model; neither is a usage
+     * error.
      */
     public Model model(Path option) throws IOException {
         if (option != null) {
@@ -74,19 +76,30 @@ public final class Session {
 
     /**
      * Starts reading {@code file} ({@link ModelFiles#load}) on a daemon thread; {@link #model(Path)} of
-     * the same path then takes that read's model, or its error, instead of reading the file itself.
-     * For a one-shot command line whose model file {@code main} sees in the argument list: in a fresh
-     * JVM picocli takes about 0.1 s to set up and parse it, and the read (30-50 ms) can run
-     * meanwhile on the other core. A read no command takes (the command line was wrong, or named the
-     * file for something else) is simply dropped with the process. Returns the read (to wait on it).
+     * the same path then takes that read's model, or its error, instead of reading the file itself
+     * (once: a later call reads the file). For a one-shot command line whose model file {@code main}
+     * sees in the argument list: in a fresh JVM picocli takes about 0.1 s to set up and parse it, and
+     * the read (30-50 ms) can run meanwhile on the other core. A read no command takes (the command line
+     * was wrong) is held by this session until it is dropped, with the process for a command line.
+     * Returns the read (to wait on it).
      */
-    public synchronized Future<Model> readAhead(Path file) {
+    public Future<Model> readAhead(Path file) {
+        return readAhead(file, ModelLoader.files());
+    }
+
+    /** {@link #readAhead(Path)} with another reader (tests). */
+    synchronized Future<Model> readAhead(Path file, ModelLoader loader) {
         aheadFile = Objects.requireNonNull(file, "file");
-        ahead = new FutureTask<>(new Read(file));
+        ahead = new FutureTask<>(new Read(file, Objects.requireNonNull(loader, "loader")));
         Thread t = new Thread(ahead, "model-read-ahead");
         t.setDaemon(true);
         t.start();
         return ahead;
+    }
+
+    /** The read started for {@code file} and not yet taken, or null (tests). */
+    synchronized Future<Model> pendingRead(Path file) {
+        return ahead != null && aheadFile.equals(file) ? ahead : null;
     }
 
     /** The read started for {@code file}, once (null if none). */
@@ -100,7 +113,11 @@ public final class Session {
         return read;
     }
 
-    /** The read's model, or its exception as the read would have thrown it here. */
+    /**
+     * The read's model, or its exception as the read would have thrown it here (the same object: its
+     * stack trace, shown with --debug, is the reading thread's); a checked exception other than an
+     * IOException (from a {@link ModelLoader} of tests) comes wrapped in one.
+     */
     private static Model result(FutureTask<Model> read) throws IOException {
         boolean interrupted = false;
         try {
@@ -130,11 +147,11 @@ public final class Session {
         }
     }
 
-    /** The read as a named class, not a lambda: a lambda is spun at every start, outside the class-data archive. */
-    private record Read(Path file) implements Callable<Model> {
+    /** The read as a named class, not a lambda: a lambda is spun at run time, at every start. */
+    private record Read(Path file, ModelLoader loader) implements Callable<Model> {
         @Override
-        public Model call() throws IOException {
-            return ModelFiles.load(file);
+        public Model call() throws Exception {
+            return loader.load(file);
         }
     }
 

@@ -380,18 +380,23 @@ public final class Network implements AutoCloseable {
      * costs (the JIT's work on the other core, and the batches held until it ends) grows with the
      * model: measured as the number of photos from which {@code classify --threads 1} with a warm-up
      * beat it without (Intel Xeon, 2 vCPUs, AVX-512, JDK 17, 5 alternating rounds each): v1 0.25/128
-     * (13.6 M multiply-adds) about 115, 0.5/160 (76 M) about 40, 0.75/192 (233 M) about 28, v2 1.0/224
-     * (300 M) about 23; the rule gives 138, 41, 27 and 25. (A bound of 6 G multiply-adds for all models
+     * (13.6 M multiply-adds) about 115, 0.5/160 (77 M) about 40, 0.75/192 (239 M) about 28, v2 1.0/224
+     * (301 M) about 23; the rule gives 138, 41, 27 and 26. (A bound of 6 G multiply-adds for all models
      * made 0.5/160 wait to 79 photos: 64 photos took 1.6 s cold against 1.35 warm.) At two threads
      * 0.5/160 broke even later, between 48 and 64.
      */
     public boolean worthWarmingUp(long images) {
-        if (warmUp == null) {
-            return false;
-        }
+        return warmUp != null && worthWarmingUp(images, multAdds, WARM_UP_FROM);
+    }
+
+    /**
+     * The rule of {@link #worthWarmingUp(long)} for {@code images} of {@code multAdds} each, or the
+     * bound {@code from} in multiply-adds when it is not NaN ({@code -Dmobilenet.warmup.from}).
+     */
+    static boolean worthWarmingUp(long images, long multAdds, double from) {
         double work = images * (double) multAdds;
-        if (!Double.isNaN(WARM_UP_FROM)) {
-            return work >= WARM_UP_FROM;
+        if (!Double.isNaN(from)) {
+            return work >= from;
         }
         return work >= WARM_UP_FIXED + WARM_UP_PASSES * (double) multAdds;
     }

@@ -3,7 +3,6 @@ package org.mobilenet.engine.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -100,11 +99,9 @@ class WarmStartTest {
     void aWarmUpIsWorthItOnlyForEnoughWork() throws InterruptedException {
         Model m = SeededInit.create(new ModelSpec(0.25, 40, 7, Variant.SEPARABLE, Padding.TF_SAME, true), 3);
         long macs = org.mobilenet.engine.cost.CostModel.of(m).totalMultAdds();
-        long enough = Network.WARM_UP_PASSES + (long) Math.ceil(Network.WARM_UP_FIXED / macs);
-        assumeTrue(Double.isNaN(Network.WARM_UP_FROM), "-Dmobilenet.warmup.from replaces the rule");
         try (Network net = Network.compile(m)) {
-            assertFalse(net.worthWarmingUp(enough - 1));
-            assertTrue(net.worthWarmingUp(enough));
+            assertEquals(Network.worthWarmingUp(1_000_000, macs, Network.WARM_UP_FROM), net.worthWarmingUp(1_000_000));
+            assertEquals(Network.worthWarmingUp(1, macs, Network.WARM_UP_FROM), net.worthWarmingUp(1));
             assertFalse(net.warmingUp());
             net.startWarmUp();
             assertTrue(net.warmingUp() || net.warm());
@@ -112,6 +109,26 @@ class WarmStartTest {
         try (Network explicit = Network.compile(m, KernelChoice.defaultKernels())) {
             assertFalse(explicit.worthWarmingUp(Long.MAX_VALUE / macs), "nothing to warm up");
         }
+    }
+
+    @Test
+    void theWarmUpRuleGrowsWithTheModel() {
+        double rule = Double.NaN;
+        // 1.6 G multiply-adds more than 20 images hold: the smaller the model, the more images.
+        long[][] firstWorth = {{13_570_304, 138}, {76_533_304, 41}, {300_000_000, 26}, {1_600_000_000, 21}};
+        for (long[] c : firstWorth) {
+            assertFalse(Network.worthWarmingUp(c[1] - 1, c[0], rule), c[0] + " MACs, " + (c[1] - 1) + " images");
+            assertTrue(Network.worthWarmingUp(c[1], c[0], rule), c[0] + " MACs, " + c[1] + " images");
+        }
+        assertFalse(Network.worthWarmingUp(20, 1L << 40, rule), "never for 20 images or fewer");
+        assertTrue(Network.worthWarmingUp(Long.MAX_VALUE, 1, rule));
+        assertTrue(Network.worthWarmingUp(Long.MAX_VALUE, Long.MAX_VALUE, rule), "no overflow");
+        assertFalse(Network.worthWarmingUp(0, 76_533_304, rule));
+        // The bound of -Dmobilenet.warmup.from replaces the rule.
+        assertTrue(Network.worthWarmingUp(1, 76_533_304, 0), "0: always");
+        assertFalse(Network.worthWarmingUp(Long.MAX_VALUE, 76_533_304, Double.POSITIVE_INFINITY), "negative: never");
+        assertTrue(Network.worthWarmingUp(100, 10, 1000));
+        assertFalse(Network.worthWarmingUp(99, 10, 1000));
     }
 
     @Test
