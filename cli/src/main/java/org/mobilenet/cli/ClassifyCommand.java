@@ -186,8 +186,9 @@ public final class ClassifyCommand implements Callable<Integer> {
                 }
                 err.flush();
                 report[0].add(results);
-                if (out.checkError()) { // flushes; true once standard output is closed (a pipe's reader left)
-                    throw new OutputException(Path.of("standard output"), "closed before all results were written");
+                if (out.checkError()) { // flushes; true once a write failed (a pipe's reader left, a full disk)
+                    throw new OutputException(Path.of("standard output"), "could not be written (closed, or the disk"
+                            + " is full); the results stop there");
                 }
                 counts[0] += results.size();
                 if (known.isPresent() || counts[0] >= PROGRESS_MIN_IMAGES) {

@@ -32,7 +32,23 @@ public final class Main {
         if (!ort && sub != null && RUN_A_MODEL.contains(sub)) {
             KernelPrimer.start();
         }
-        System.exit(run(start(sub, args), args));
+        int code;
+        try {
+            code = run(start(sub, args), args);
+        } catch (Error e) {
+            // picocli hands exceptions to the handlers below; an Error (out of memory, a stack overflow)
+            // comes through: still one line and the documented code, the trace only with --debug.
+            System.out.flush();
+            System.err.println("mobilenet: " + (e instanceof OutOfMemoryError
+                    ? "out of memory (the JVM may use " + (Runtime.getRuntime().maxMemory() >> 20)
+                            + " MB; give it more with MOBILENET_JAVA_OPTS=-Xmx...): " + oneLine(e.getMessage())
+                    : "internal error: " + e + " (please report it; run with --debug for the stack trace)"));
+            if (Arrays.asList(args).contains("--debug")) {
+                e.printStackTrace();
+            }
+            code = ExitCode.INTERNAL;
+        }
+        System.exit(code);
     }
 
     /**
@@ -97,15 +113,41 @@ public final class Main {
         return run(new Session(), args);
     }
 
-    /** Runs the command line with {@code session} (which may be reading its model ahead). */
+    /**
+     * Runs the command line with {@code session} (which may be reading its model ahead), writing to the
+     * process's standard output: a command that succeeded but whose output could not be written (a
+     * full disk, a closed pipe) exits with {@link ExitCode#OUTPUT}.
+     */
     static int run(Session session, String... args) {
         boolean debug = Arrays.asList(args).contains("--debug");
         // When the subcommand is a known one, picocli gets just that one to set up.
         String sub = subcommand(args);
-        if (sub != null && MobilenetCommand.SUBCOMMANDS.contains(sub)) {
-            return commandLine(debug, session, sub).execute(args);
+        CommandLine cl = sub != null && MobilenetCommand.SUBCOMMANDS.contains(sub)
+                ? commandLine(debug, session, sub) : commandLine(debug, session);
+        cl.setOut(new StdoutWriter(cl.getOut()));
+        int code = cl.execute(args);
+        if (code == ExitCode.OK && cl.getOut().checkError()) {
+            System.err.println("mobilenet" + (sub == null ? "" : " " + sub) + ": standard output could not be written"
+                    + " (closed, or the disk is full)");
+            return ExitCode.OUTPUT;
         }
-        return commandLine(debug, session).execute(args);
+        return code;
+    }
+
+    /**
+     * picocli's writer to standard output, whose {@link #checkError} also reports the errors of the
+     * {@code System.out} it writes through: picocli wraps the stream in a writer of its own, and a
+     * {@code PrintStream} keeps its write errors to itself.
+     */
+    private static final class StdoutWriter extends PrintWriter {
+        StdoutWriter(PrintWriter out) {
+            super(out, true);
+        }
+
+        @Override
+        public boolean checkError() {
+            return super.checkError() | System.out.checkError(); // both: each flushes its own buffer
+        }
     }
 
     /** The configured command tree with an empty session. */

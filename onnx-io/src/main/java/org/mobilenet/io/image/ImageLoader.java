@@ -190,7 +190,7 @@ public final class ImageLoader {
             }
             try (ImageInputStream in = bytes != null ? new ByteArrayImageInputStream(bytes)
                     : ImageIO.createImageInputStream(file.toFile())) {
-                Read r = read(file, in, bytes == null ? null : knownOrientation(bytes));
+                Read r = read(file, in, bytes, bytes == null ? null : knownOrientation(bytes));
                 return new Stored(toRgb(r.image), r.orientation, r.damage);
             }
         } catch (BadInputException e) {
@@ -205,6 +205,12 @@ public final class ImageLoader {
         } catch (RuntimeException e) {
             // Decoders throw assorted unchecked exceptions on corrupt data.
             throw new BadInputException(file, "corrupt image: " + oneLine(e));
+        } catch (OutOfMemoryError e) {
+            // A raster of the declared size (within the pixel limit) did not fit: this image fails, the
+            // others go on (the raster's memory is free again once the error has left the decoder).
+            throw new BadInputException(file, "not enough memory to decode the image (the JVM may use "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MB: more with MOBILENET_JAVA_OPTS=-Xmx..., or"
+                    + " refuse such images with a lower --max-pixels)");
         }
     }
 
@@ -218,11 +224,12 @@ public final class ImageLoader {
 
     /**
      * Decodes the first image of a stream (null: the file could not be opened), checking its size
-     * first, with its orientation tag (JPEG and TIFF, when applied: {@code known} when it was read from
+     * first (against the pixel limit, and against what the file's bytes, when in memory, can hold:
+     * {@link DeclaredSize}), with its orientation tag (JPEG and TIFF, when applied: {@code known} when it was read from
      * the file's bytes, see {@link #knownOrientation}, else null and the reader's metadata says) and
      * any damage the reader reported.
      */
-    private Read read(Path file, ImageInputStream in, Orientation known) throws IOException {
+    private Read read(Path file, ImageInputStream in, byte[] bytes, Orientation known) throws IOException {
         if (in == null) {
             throw new BadInputException(file, "cannot open the file for reading");
         }
@@ -251,6 +258,12 @@ public final class ImageLoader {
                 throw new BadInputException(file, "declares " + w + "x" + h + " = " + (long) w * h
                         + " pixels, more than the limit of " + maxPixels);
             }
+            long fewest = bytes == null ? 0 : DeclaredSize.fewestBytes(format, w, h, bytes);
+            if (bytes != null && bytes.length < fewest) {
+                throw new BadInputException(file, "declares a " + w + "x" + h + " " + format.toUpperCase(Locale.ROOT)
+                        + " image, which takes at least " + fewest + " bytes; the file has " + bytes.length
+                        + " (truncated or corrupt)");
+            }
             Orientation orientation = known != null ? known : tagged ? orientation(reader, format) : Orientation.NORMAL;
             String[] damage = new String[1];
             reader.addIIOReadWarningListener((source, warning) -> {
@@ -258,7 +271,18 @@ public final class ImageLoader {
                     damage[0] = warning.replace('\n', ' ').replace('\r', ' ');
                 }
             });
-            BufferedImage img = options.allowTruncated() ? readKeepingPart(reader, w, h, damage) : reader.read(0);
+            BufferedImage img;
+            try {
+                img = options.allowTruncated() ? readKeepingPart(reader, w, h, damage) : reader.read(0);
+            } catch (IOException | RuntimeException e) {
+                int bits = format.equals("jpeg") && bytes != null ? DeclaredSize.precision(bytes) : 8;
+                if (bits != 8 && bits > 0 && !(e instanceof BadInputException)) {
+                    // Well-formed, perhaps, but not what the decoder reads: say so rather than "malformed".
+                    throw new BadInputException(file, "a JPEG of " + bits + "-bit samples: not supported (8-bit"
+                            + " samples only); the decoder said: " + oneLine(e));
+                }
+                throw e;
+            }
             if (img.getWidth() != w || img.getHeight() != h) {
                 throw new BadInputException(file, "declared " + w + "x" + h + " but decoded "
                         + img.getWidth() + "x" + img.getHeight());
@@ -385,7 +409,7 @@ public final class ImageLoader {
             if (t == JpegIcc.Transform.UNUSABLE) {
                 return null;
             }
-            read = read(file, in, knownOrientation(split.jpeg()));
+            read = read(file, in, split.jpeg(), knownOrientation(split.jpeg()));
         } catch (BadInputException e) {
             throw e; // the size checks: the same header either way
         } catch (IOException | RuntimeException e) {
