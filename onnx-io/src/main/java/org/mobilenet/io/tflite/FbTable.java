@@ -33,7 +33,7 @@ final class FbTable {
             return -1;
         }
         if (off + bytes > tableBytes) {
-            throw new FlatBufferException("field " + index + " of the table at " + pos + " lies outside the table");
+            throw new FlatBufferException.Malformed("field " + index + " of the table at " + pos + " lies outside the table");
         }
         return pos + off;
     }

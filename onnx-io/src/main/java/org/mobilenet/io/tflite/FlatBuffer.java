@@ -31,7 +31,7 @@ final class FlatBuffer {
     /** The root table. */
     FbTable root() {
         if (size < 8) {
-            throw new FlatBufferException("is " + size + " bytes long, too short for a FlatBuffer (at least 8)");
+            throw new FlatBufferException.Malformed("is " + size + " bytes long, too short for a FlatBuffer (at least 8)");
         }
         return table(deref(0));
     }
@@ -46,7 +46,7 @@ final class FlatBuffer {
 
     void check(long pos, long len) {
         if (pos < 0 || len < 0 || pos + len > size) {
-            throw new FlatBufferException("reference to bytes " + pos + ".." + (pos + len) + " outside the file ("
+            throw new FlatBufferException.Malformed("reference to bytes " + pos + ".." + (pos + len) + " outside the file ("
                     + size + " bytes)");
         }
     }
@@ -94,7 +94,7 @@ final class FlatBuffer {
         int vtBytes = u16(vt);
         int tableBytes = u16(vt + 2);
         if (vtBytes < 4 || (vtBytes & 1) != 0) {
-            throw new FlatBufferException("vtable at " + vt + " has an invalid size " + vtBytes);
+            throw new FlatBufferException.Malformed("vtable at " + vt + " has an invalid size " + vtBytes);
         }
         check(vt, vtBytes);
         check(pos, Math.max(tableBytes, 4));
@@ -106,7 +106,7 @@ final class FlatBuffer {
         long len = u32(pos);
         long remaining = size - (pos + 4);
         if (len * elemBytes > remaining) {
-            throw new FlatBufferException("vector at " + pos + " claims " + len + " elements of " + elemBytes
+            throw new FlatBufferException.Malformed("vector at " + pos + " claims " + len + " elements of " + elemBytes
                     + " bytes, but only " + remaining + " bytes follow");
         }
         return new FbVector(this, pos + 4, (int) len, elemBytes);

@@ -310,7 +310,7 @@ public final class TfliteFile {
         long size = b.i64(2, 0);
         if (offset > 1) {
             if (size < 0 || offset + size > fb.size() || offset + size < 0) {
-                throw new FlatBufferException("buffer " + index + " claims bytes " + offset + ".." + (offset + size)
+                throw new FlatBufferException.Malformed("buffer " + index + " claims bytes " + offset + ".." + (offset + size)
                         + " outside the file (" + fb.size() + " bytes)");
             }
             return fb.slice(offset, size);

@@ -65,6 +65,8 @@ public final class TfliteImporter {
             graph = new TfliteGraphMapper(file).map();
             md = TfliteMetadata.of(file);
             match = StandardArchitectures.match(graph.graph());
+        } catch (FlatBufferException.Malformed e) {
+            throw new BadInputException(path, "malformed TFLite file: " + e.getMessage());
         } catch (FlatBufferException | IndexOutOfBoundsException | IllegalArgumentException e) {
             throw new BadInputException(path, "not a supported TFLite MobileNet: " + e.getMessage());
         }
@@ -102,6 +104,8 @@ public final class TfliteImporter {
         try {
             ModelQuantization q = quantization(arch.graph(), graph, file);
             m = new Model(arch, tensors, BN_EPSILON, preprocessing(path, in, md), labels, meta, q);
+        } catch (FlatBufferException.Malformed e) {
+            throw new BadInputException(path, "malformed TFLite file: " + e.getMessage());
         } catch (FlatBufferException | IllegalArgumentException e) {
             throw new BadInputException(path, "not a supported TFLite MobileNet: " + e.getMessage());
         }

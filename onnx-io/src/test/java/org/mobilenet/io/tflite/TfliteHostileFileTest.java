@@ -75,6 +75,20 @@ class TfliteHostileFileTest {
     }
 
     @Test
+    void aReferenceOutsideTheFileIsCalledMalformedNotUnsupported() throws Exception {
+        byte[] b = real.clone();
+        int subgraph = element(b, ref(b, root(b), 2), 0);
+        int op = element(b, ref(b, subgraph, 3), 0);
+        ByteBuffer bb = le(b);
+        int vt = op - bb.getInt(op);
+        int field = op + (bb.getShort(vt + 4 + 2 * 1) & 0xFFFF); // the operator's inputs
+        bb.putInt(field, 0x7000_0000);
+        BadInputException e = refused(b, "inputs far outside the file");
+        assertTrue(e.getMessage().contains("malformed TFLite file"), e.getMessage());
+        assertTrue(e.getMessage().contains("outside the file"), e.getMessage());
+    }
+
+    @Test
     void emptyFileIsRefused() throws Exception {
         refused(new byte[0]);
     }
