@@ -1,12 +1,17 @@
 package org.mobilenet.io.tflite;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.mobilenet.io.BadInputException;
 import org.mobilenet.io.LabelLines;
 
 /**
@@ -20,20 +25,61 @@ final class LabelFile {
     private LabelFile() {
     }
 
-    /** The lines of an entry of the zip archive embedded in {@code model}, or null when there is none. */
-    static List<String> fromEmbeddedZip(Path model, String entry) {
+    /**
+     * The lines of an entry of the zip archive embedded in {@code model}, or null when there is no such
+     * entry (no archive, or one without it). An entry whose bytes do not match the checksum the archive
+     * stores, or an archive that cannot be read although the file holds the entry's header (cut short,
+     * damaged), is a {@link BadInputException}: its labels would be missing or wrong (a lost line
+     * shifts every label after it) without a word.
+     */
+    static List<String> fromEmbeddedZip(Path model, String entry) throws BadInputException {
         try (ZipFile zip = new ZipFile(model.toFile())) {
             ZipEntry e = zip.getEntry(entry);
             if (e == null || e.isDirectory()) {
                 return null;
             }
+            byte[] bytes;
             try (InputStream in = zip.getInputStream(e)) {
-                return lines(in);
+                bytes = in.readNBytes((int) MAX_BYTES + 1);
             }
+            CRC32 crc = new CRC32();
+            crc.update(bytes);
+            if (bytes.length <= MAX_BYTES && e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
+                throw new BadInputException(model, "its embedded label file " + entry + " is damaged (its checksum is "
+                        + Long.toHexString(crc.getValue()) + ", the archive says " + Long.toHexString(e.getCrc()) + ")");
+            }
+            return lines(new ByteArrayInputStream(bytes));
+        } catch (BadInputException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
+            if (holdsLocalHeader(model, entry)) {
+                throw new BadInputException(model, "its embedded archive holding the label file " + entry
+                        + " cannot be read (cut short or damaged): " + e.getMessage());
+            }
             return null;
         }
     }
+
+    /** Whether the file holds a zip local file header for {@code entry} (read up to {@link #SCAN_BYTES}). */
+    private static boolean holdsLocalHeader(Path file, String entry) {
+        byte[] name = entry.getBytes(StandardCharsets.UTF_8);
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] b = in.readNBytes(SCAN_BYTES);
+            for (int i = 0; i + 30 + name.length <= b.length; i++) {
+                if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 3 && b[i + 3] == 4
+                        && ((b[i + 26] & 0xFF) | (b[i + 27] & 0xFF) << 8) == name.length
+                        && Arrays.equals(b, i + 30, i + 30 + name.length, name, 0, name.length)) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /** How much of a model is searched for a label file's zip header (the models here are at most a few hundred MB). */
+    private static final int SCAN_BYTES = 1 << 30;
 
     /** The lines of a plain text file, or null when it cannot be read or is too large. */
     static List<String> fromFile(Path file) {

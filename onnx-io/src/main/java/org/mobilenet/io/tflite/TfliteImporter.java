@@ -198,10 +198,23 @@ public final class TfliteImporter {
         return t;
     }
 
-    private static List<String> labels(Path path, TfliteMetadata md, int classes, Map<String, String> meta) {
+    /**
+     * The labels the metadata names, from the embedded archive or a file of that name next to the model,
+     * else from labels.txt or imagenet_labels.txt next to it; none when nothing fits. An embedded label
+     * file that is damaged, or an archive that is cut short, fails the import unless a file next to the
+     * model gives the labels instead.
+     */
+    private static List<String> labels(Path path, TfliteMetadata md, int classes, Map<String, String> meta)
+            throws BadInputException {
         Path dir = path.toAbsolutePath().getParent();
+        BadInputException damaged = null;
         for (String name : md.labelFiles()) {
-            List<String> l = LabelFile.fromEmbeddedZip(path, name);
+            List<String> l = null;
+            try {
+                l = LabelFile.fromEmbeddedZip(path, name);
+            } catch (BadInputException e) {
+                damaged = damaged == null ? e : damaged;
+            }
             if (fit(l, classes) != null) {
                 meta.put("labels", "embedded " + name);
                 return fit(l, classes);
@@ -222,6 +235,9 @@ public final class TfliteImporter {
                     return fit(l, classes);
                 }
             }
+        }
+        if (damaged != null) {
+            throw damaged;
         }
         return List.of();
     }

@@ -1,5 +1,6 @@
 package org.mobilenet.io.tflite;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -86,6 +87,28 @@ class TfliteHostileFileTest {
         BadInputException e = refused(b, "inputs far outside the file");
         assertTrue(e.getMessage().contains("malformed TFLite file"), e.getMessage());
         assertTrue(e.getMessage().contains("outside the file"), e.getMessage());
+    }
+
+    @Test
+    void aDamagedOrCutEmbeddedLabelFileIsRefusedNotSilentlyDropped() throws Exception {
+        byte[] name = "tiger cat\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int at = -1;
+        for (int i = 0; i + name.length <= real.length && at < 0; i++) {
+            if (java.util.Arrays.equals(real, i, i + name.length, name, 0, name.length)) {
+                at = i;
+            }
+        }
+        assertTrue(at > 0, "the model's embedded labels are stored as text");
+        byte[] merged = real.clone();
+        merged[at + name.length - 1] = ' '; // two labels on one line: every label after it shifts by one
+        BadInputException e = refused(merged, "a label line lost");
+        assertTrue(e.getMessage().contains("embedded label file") && e.getMessage().contains("is damaged"), e.getMessage());
+
+        byte[] cut = java.util.Arrays.copyOf(real, real.length - 200); // the archive's directory is at its end
+        e = refused(cut, "the archive cut short");
+        assertTrue(e.getMessage().contains("cannot be read (cut short or damaged)"), e.getMessage());
+
+        assertEquals(1001, TfliteImporter.load(write(real)).labels().size(), "the intact file's labels");
     }
 
     @Test
