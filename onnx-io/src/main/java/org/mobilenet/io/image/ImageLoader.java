@@ -271,6 +271,13 @@ public final class ImageLoader {
                     damage[0] = warning.replace('\n', ' ').replace('\r', ' ');
                 }
             });
+            // The JDK's GIF reader stops without a word where the image data ends early (leaving the rest
+            // of the image blank); the rows it reports decoded tell.
+            float[] rows = {-1};
+            boolean gif = format.equals("gif");
+            if (gif) {
+                reader.addIIOReadProgressListener(new Progress(rows));
+            }
             BufferedImage img;
             try {
                 img = options.allowTruncated() ? readKeepingPart(reader, w, h, damage) : reader.read(0);
@@ -282,6 +289,9 @@ public final class ImageLoader {
                             + " samples only); the decoder said: " + oneLine(e));
                 }
                 throw e;
+            }
+            if (gif && damage[0] == null && rows[0] >= 0 && rows[0] < 100) {
+                damage[0] = "the image data stops at " + (int) rows[0] + "% of the image";
             }
             if (img.getWidth() != w || img.getHeight() != h) {
                 throw new BadInputException(file, "declared " + w + "x" + h + " but decoded "
