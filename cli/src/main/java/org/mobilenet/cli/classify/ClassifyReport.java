@@ -210,7 +210,7 @@ public final class ClassifyReport {
      * Aligned columns separated by two spaces, with a rule under the header, sized from the first
      * images' rows; the rows after them print as they come.
      */
-    private final class TableWriter extends Writer {
+    final class TableWriter extends Writer {
         private String[] header;
         private boolean[] right;
         private int[] widths;
@@ -258,7 +258,7 @@ public final class ClassifyReport {
 
         private List<String[]> rows(ImageResult r) {
             List<String[]> rows = new ArrayList<>();
-            String path = r.path().toString();
+            String path = visible(r.path().toString());
             if (!classifier) {
                 String[] row = new String[header.length];
                 row[0] = path;
@@ -289,6 +289,33 @@ public final class ClassifyReport {
                 rows.add(row);
             }
             return rows;
+        }
+
+        /**
+         * The path with control characters written as escapes (\n, \t, \x01): a table is for people,
+         * and a newline in a file name would break its rows (JSON and CSV quote such names instead).
+         */
+        static String visible(String s) {
+            StringBuilder b = null;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c >= 0x20 && c != 0x7F) {
+                    if (b != null) {
+                        b.append(c);
+                    }
+                    continue;
+                }
+                if (b == null) {
+                    b = new StringBuilder(s.length() + 8).append(s, 0, i);
+                }
+                switch (c) {
+                    case '\n' -> b.append("\\n");
+                    case '\r' -> b.append("\\r");
+                    case '\t' -> b.append("\\t");
+                    default -> b.append(String.format("\\x%02x", (int) c));
+                }
+            }
+            return b == null ? s : b.toString();
         }
 
         private void flushKept() {

@@ -66,6 +66,16 @@ class ClassifyReportTest {
     }
 
     @Test
+    void theTableWritesControlCharactersInFileNamesAsEscapes() {
+        List<ImageResult> one = List.of(ok("a\nb\tc\u0001.jpg", new int[] {1}, new float[] {0.5f}, null));
+        String t = new ClassifyReport(LABELS, true, false).render(one, ClassifyFormat.TABLE);
+        assertTrue(t.contains("a\\nb\\tc\\x01.jpg"), t);
+        assertEquals(3, t.lines().count(), t); // header, rule, one row
+        assertEquals("C:\\photos\\cat.jpg", ClassifyReport.TableWriter.visible("C:\\photos\\cat.jpg"));
+        assertEquals("plain.jpg", ClassifyReport.TableWriter.visible("plain.jpg"));
+    }
+
+    @Test
     void csvQuotesAndHoldsOneTable() {
         String ranking = new ClassifyReport(LABELS, true, false).render(sample(), ClassifyFormat.CSV);
         assertEquals("path,rank,index,label,score\n"

@@ -249,8 +249,16 @@ public final class ImageLoader {
             // Only JPEG and TIFF carry an orientation tag that their reader reports; the others skip metadata.
             boolean tagged = options.applyExif() && known == null && (format.equals("jpeg") || format.equals("tiff"));
             reader.setInput(in, true, !tagged);
-            int w = reader.getWidth(0);
-            int h = reader.getHeight(0);
+            int w;
+            int h;
+            try {
+                w = reader.getWidth(0);
+                h = reader.getHeight(0);
+            } catch (IndexOutOfBoundsException e) {
+                // No first image to size: a TIFF whose directory (written after the data) was cut off, say.
+                throw new BadInputException(file, "holds no readable image (a " + format.toUpperCase(Locale.ROOT)
+                        + " file truncated or corrupt: " + oneLine(e) + ")");
+            }
             if (w < 1 || h < 1) {
                 throw new BadInputException(file, "declares an empty image " + w + "x" + h);
             }

@@ -134,6 +134,18 @@ class DeclaredSizeTest {
     }
 
     @Test
+    void aTiffWhoseDirectoryIsCutOffHoldsNoReadableImage() throws Exception {
+        byte[] tiff = new byte[4096];
+        tiff[0] = 'I';
+        tiff[1] = 'I';
+        tiff[2] = 42;
+        ByteBuffer.wrap(tiff).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(4, 1 << 20); // the directory, past the end
+        Path f = file("cut.tif", tiff);
+        BadInputException e = assertThrows(BadInputException.class, () -> new ImageLoader().load(f));
+        assertTrue(e.getMessage().contains("holds no readable image (a TIFF file truncated or corrupt"), e.getMessage());
+    }
+
+    @Test
     void aJpegOfAnotherPrecisionIsCalledUnsupported() throws Exception {
         assertEquals(12, DeclaredSize.precision(jpegHeader(0xC1, 12, 16, 16)));
         assertEquals(8, DeclaredSize.precision(jpegHeader(0xC0, 8, 16, 16)));
