@@ -40,7 +40,8 @@ import org.mobilenet.io.BadInputException;
  * browsers use), WebP and TIFF. The dimensions the file declares are read from the decoder's header
  * first and checked against a pixel limit before any pixel is decoded, so a small file claiming a huge
  * image (a decompression bomb) is refused without allocating it, whatever the format. Alpha is dropped
- * (the colour channels are kept as stored). The EXIF (JPEG) or TIFF orientation tag is applied unless
+ * (the colour channels are kept as stored). The EXIF orientation tag (JPEG's, PNG's eXIf chunk, WebP's
+ * EXIF chunk: {@link JpegExif}, {@link ChunkExif}) or TIFF's is applied unless
  * {@link ImageOptions#applyExif} is off. A truncated or corrupt file (an exception from the decoder, or
  * a warning that pixels are missing: see {@link DecodeWarnings}) is refused, or with {@link
  * ImageOptions#allowTruncated} kept with a warning. Anything that is not a decodable image of those
@@ -218,8 +219,12 @@ public final class ImageLoader {
      * The orientation to apply to a JPEG in memory as far as its bytes tell ({@link JpegExif}): upright
      * when the tag is not applied (the bytes are not read then), null when the reader's metadata must say.
      */
-    private Orientation knownOrientation(byte[] jpeg) {
-        return options.applyExif() ? JpegExif.orientation(jpeg) : Orientation.NORMAL;
+    private Orientation knownOrientation(byte[] bytes) {
+        if (!options.applyExif()) {
+            return Orientation.NORMAL;
+        }
+        Orientation jpeg = JpegExif.orientation(bytes);
+        return jpeg != null ? jpeg : ChunkExif.orientation(bytes);
     }
 
     /**

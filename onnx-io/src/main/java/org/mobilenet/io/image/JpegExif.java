@@ -65,8 +65,17 @@ final class JpegExif {
         if (length < 6 + 8 || f[at + 4] != 0 || f[at + 5] != 0) {
             return null;
         }
-        int tiff = at + 6;
-        int end = at + length;
+        return tiff(f, at + 6, at + length);
+    }
+
+    /**
+     * The orientation in EXIF data stored as a TIFF structure at {@code [tiff, end)} (as PNG's eXIf and
+     * WebP's EXIF chunks hold it), by the same rules; null when not the plain case.
+     */
+    static Orientation tiff(byte[] f, int tiff, int end) {
+        if (tiff < 0 || end > f.length || end - tiff < 8) {
+            return null;
+        }
         boolean little;
         if (f[tiff] == 'I' && f[tiff + 1] == 'I') {
             little = true;
