@@ -21,9 +21,7 @@ class ClassifyCommandTest {
     Path tmp;
 
     private static Path shared(String sub) {
-        Path p = CliRun.shared().resolve(sub);
-        assertTrue(Files.exists(p), "shared data missing: " + p + " (set -Dmobilenet.shared)");
-        return p;
+        return CliRun.shared(sub);
     }
 
     private static String model() {

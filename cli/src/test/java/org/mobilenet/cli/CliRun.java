@@ -28,6 +28,15 @@ record CliRun(int code, String out, String err) {
         return Path.of(System.getProperty("mobilenet.root", "..")).toAbsolutePath().normalize();
     }
 
+    /** A file or folder under the shared data folder; a test that needs it fails when it is missing. */
+    static Path shared(String sub) {
+        Path p = shared().resolve(sub);
+        if (!java.nio.file.Files.exists(p)) {
+            throw new AssertionError("shared data missing: " + p + " (set -Dmobilenet.shared)");
+        }
+        return p;
+    }
+
     /** The shared data folder (../shared unless overridden); tests that need it fail when it is missing. */
     static Path shared() {
         String p = System.getProperty("mobilenet.shared", System.getenv("MOBILENET_SHARED"));
