@@ -90,6 +90,9 @@ public final class ProfileCommand implements Callable<Integer> {
         if (runs < 1 || threads < 1 || batch < 1) {
             throw new IllegalArgumentException("--runs, --threads and --batch must be >= 1");
         }
+        if (warmup < 0 && spec.commandLine().getParseResult().hasMatchedOption("--warmup")) {
+            throw new IllegalArgumentException("--warmup must be >= 0 (without it, as many passes as fill 2 seconds)");
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (model != null) {
             printOne(out, CostModel.of(model), measure ? measure(model) : null);

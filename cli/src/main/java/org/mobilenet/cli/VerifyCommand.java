@@ -3,6 +3,7 @@ package org.mobilenet.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,6 +79,9 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--junit", paramLabel = "FILE", description = "Also write a JUnit XML report.")
     Path junit;
 
+    @Option(names = "--force", description = "Overwrite the --junit FILE if it exists.")
+    boolean force;
+
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
 
@@ -87,12 +91,24 @@ public final class VerifyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--format must be table or json");
         }
         model = Session.of(spec).modelFile(model, modelOption);
+        if (junit != null && Files.exists(junit)) {
+            // Checked before the comparison runs, as convert checks its output (the report replaced
+            // the model itself when given its path).
+            if (Files.exists(model) && Files.isSameFile(junit, model)) {
+                throw new OutputException(junit, "is the model being verified; give the report another path");
+            }
+            if (!force) {
+                throw new OutputException(junit, "already exists (use --force to overwrite)");
+            }
+        }
         VerifyReport r = Verifier.verify(model, new Verifier.Options(count, seed, atol, rtol, perLayer, images,
                 ignoreExif, atolSteps), inputSize::apply);
         if (junit != null) {
             try {
                 byte[] xml = JunitReport.xml(r, atol, rtol).getBytes(StandardCharsets.UTF_8);
-                AtomicFiles.write(junit, true, out -> out.write(xml));
+                AtomicFiles.write(junit, force, out -> out.write(xml));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                throw new OutputException(junit, "already exists (use --force to overwrite)", e);
             } catch (IOException e) {
                 throw new OutputException(junit, "cannot write: " + e.getMessage(), e);
             }

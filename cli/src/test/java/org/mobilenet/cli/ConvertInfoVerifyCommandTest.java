@@ -149,6 +149,20 @@ class ConvertInfoVerifyCommandTest {
         assertTrue(o.get("maxAbsDiff").getAsDouble() < 1e-4);
         String xml = Files.readString(junit);
         assertTrue(xml.contains("<testsuite name=\"mobilenet verify\" tests=\"1\" failures=\"0\""), xml);
+
+        // An existing report is replaced only with --force; the model itself never.
+        CliRun again = CliRun.of("verify", in.toString(), "--count", "1", "--junit", junit.toString());
+        assertEquals(ExitCode.OUTPUT, again.code(), again.err());
+        assertTrue(again.err().contains("already exists (use --force to overwrite)"), again.err());
+        Files.writeString(junit, "old");
+        CliRun forced = CliRun.of("verify", in.toString(), "--count", "1", "--junit", junit.toString(), "--force");
+        assertEquals(0, forced.code(), forced.err());
+        assertTrue(Files.readString(junit).contains("<testsuite"), "replaced");
+        byte[] model = Files.readAllBytes(in);
+        CliRun self = CliRun.of("verify", in.toString(), "--count", "1", "--junit", in.toString(), "--force");
+        assertEquals(ExitCode.OUTPUT, self.code(), self.err());
+        assertTrue(self.err().contains("is the model being verified"), self.err());
+        assertTrue(java.util.Arrays.equals(model, Files.readAllBytes(in)), "the model is untouched");
     }
 
     @Test

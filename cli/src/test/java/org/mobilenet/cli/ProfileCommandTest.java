@@ -92,6 +92,13 @@ class ProfileCommandTest {
     }
 
     @Test
+    void measureRefusesANegativeWarmUp() {
+        CliRun r = CliRun.of("profile", "--alpha", "0.25", "--resolution", "64", "--measure", "--warmup", "-1");
+        assertEquals(ExitCode.USAGE, r.code());
+        assertTrue(r.err().contains("--warmup must be >= 0"), r.err());
+    }
+
+    @Test
     void measureRefusesAnEmptyBatch() {
         CliRun r = CliRun.of("profile", "--alpha", "0.25", "--resolution", "64", "--measure", "--batch", "0");
         assertEquals(ExitCode.USAGE, r.code());
