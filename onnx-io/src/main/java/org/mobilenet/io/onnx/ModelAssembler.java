@@ -50,7 +50,7 @@ final class ModelAssembler {
         boolean generic = items.stream().anyMatch(u -> u instanceof AddUnit || ((ConvUnit) u).activation() == Activation.NONE)
                 || (md.containsKey(ModelMetadata.ARCH) && !md.get(ModelMetadata.ARCH).equals(ModelSpec.FAMILY))
                 || fcs.size() > 1 || input.height() != input.width();
-        if (generic) {
+        if (generic || !standardV1(g, md, input, items, fcs, softmax)) {
             return assembleGraph(g, md, input, items, poolValue, fcs, softmax, softmaxValue, output);
         }
         ClassifierMatcher.Fc fc = fcs.isEmpty() ? null : fcs.get(0);
@@ -118,8 +118,42 @@ final class ModelAssembler {
     }
 
     /**
-     * A graph with residual adds or linear convs (MobileNet v2, or any chain of such layers): the
-     * matched layers as a {@link LayerGraph} with their own pads and activations, named after the
+     * Whether a chain of convs (no residual adds) is the paper's MobileNet v1 for some variant, width
+     * multiplier and padding, layer for layer with one activation throughout: then it is imported as
+     * that {@link ModelSpec} (named, and written back, as the paper's layers); any other chain the
+     * matchers took (other widths or depths, a few blocks, mixed activations) is imported as a generic
+     * layer graph, which the engine runs as well.
+     */
+    private static boolean standardV1(OnnxGraph g, Map<String, String> md, InputMatcher.Input input, List<Object> items,
+            List<ClassifierMatcher.Fc> fcs, boolean softmax) {
+        List<ConvUnit> units = items.stream().map(u -> (ConvUnit) u).toList();
+        boolean anyDw = units.stream().anyMatch(u -> u.kind() == LayerKind.DEPTHWISE);
+        Optional<Variant> variant = ModelSpec.variantOf(units.size(), anyDw);
+        if (variant.isEmpty() || units.stream().anyMatch(u -> u.activation() != units.get(0).activation())) {
+            return false;
+        }
+        int[] outC = units.stream().mapToInt(ConvUnit::outC).toArray();
+        try {
+            OptionalDouble alpha = ModelSpec.alphaOf(variant.get(), outC, ModelMetadata.number(g.file(), md,
+                    ModelMetadata.ALPHA));
+            if (alpha.isEmpty()) {
+                return false;
+            }
+            ModelSpec spec = new ModelSpec(alpha.getAsDouble(), input.height(), fcs.isEmpty() ? 0 : fcs.get(0).classes(),
+                    variant.get(), padding(g, units, md, input.layout()), softmax);
+            List<LayerSpec> convs = spec.weightedLayers().stream().filter(l -> l.kind() != LayerKind.FC).toList();
+            for (int i = 0; i < units.size(); i++) {
+                check(g.file(), units.get(i), convs.get(i));
+            }
+            return true;
+        } catch (BadInputException | IllegalArgumentException e) {
+            return false; // not the paper's network: a generic graph
+        }
+    }
+
+    /**
+     * A graph with residual adds or linear convs (MobileNet v2), or any other chain of the layers the
+     * matchers take: the matched layers as a {@link LayerGraph} with their own pads and activations, named after the
      * generator it matches ({@link StandardArchitectures}) or generically ({@code layers.i}).
      */
     private static OnnxImport assembleGraph(OnnxGraph g, Map<String, String> md, InputMatcher.Input input,

@@ -131,7 +131,9 @@ class MalformedOnnxTest {
     }
 
     @Test
-    void padsMatchingNeitherConventionAreRefused() throws Exception {
+    void padsMatchingNeitherConventionMakeAGenericGraphWithThosePads() throws Exception {
+        // Not the paper's network (whose pads are symmetric or TensorFlow's SAME), but one the engine runs
+        // as its layers say, as ONNX Runtime does.
         ModelProto p = good();
         GraphProto.Builder g = p.getGraph().toBuilder();
         NodeProto conv = g.getNode(0);
@@ -140,8 +142,32 @@ class MalformedOnnxTest {
             nb.addAttribute(a.getName().equals("pads") ? a.toBuilder().clearInts().addAllInts(Arrays.asList(1L, 1L, 0L, 0L)).build() : a);
         }
         g.setNode(0, nb);
-        BadInputException e = refused("pads.onnx", p.toBuilder().setGraph(g).build().toByteArray());
-        assertTrue(e.getMessage().contains("symmetric") && e.getMessage().contains("TensorFlow SAME"), e.getMessage());
+        Path f = dir.resolve("pads.onnx");
+        Files.write(f, p.toBuilder().setGraph(g).build().toByteArray());
+        Model m = ModelFiles.load(f);
+        assertEquals(new org.mobilenet.engine.arch.Pads(1, 1, 0, 0), m.graph().layers().get(0).pads());
+        assertEquals(new org.mobilenet.engine.arch.Pads(1, 1, 1, 1), m.graph().layers().get(1).pads());
+    }
+
+    @Test
+    void aChainWithMixedActivationsIsAGenericGraphWithEachLayersOwn() throws Exception {
+        // v1's layers, but the first activation a Relu where the others are Clip(0, 6): not the paper's
+        // network, one the engine runs as its layers say.
+        ModelProto p = good();
+        GraphProto.Builder g = p.getGraph().toBuilder();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            if (g.getNode(i).getOpType().equals("Clip")) {
+                g.setNode(i, g.getNode(i).toBuilder().setOpType("Relu").clearAttribute().clearInput()
+                        .addInput(g.getNode(i).getInput(0)));
+                break;
+            }
+        }
+        Path f = dir.resolve("mixed.onnx");
+        Files.write(f, p.toBuilder().setGraph(g).build().toByteArray());
+        Model m = ModelFiles.load(f);
+        assertEquals(org.mobilenet.engine.arch.Activation.RELU, m.graph().layers().get(0).activation());
+        assertEquals(org.mobilenet.engine.arch.Activation.RELU6, m.graph().layers().get(1).activation());
+        assertThrows(org.mobilenet.engine.model.UnsupportedModelException.class, m::spec, "a generic graph, not a ModelSpec");
     }
 
     @Test
