@@ -118,6 +118,11 @@ public final class ConvertCommand implements Callable<Integer> {
         for (String note : outFormat.writeNotes(model)) {
             spec.commandLine().getErr().println("note: " + note);
         }
+        String others = model.metadata().get(org.mobilenet.io.onnx.OnnxImport.OTHER_OUTPUTS);
+        if (others != null) {
+            spec.commandLine().getErr().println("note: " + in + "'s other outputs (" + others + ") are values of its"
+                    + " layers and are not written; the model's output is its last layer's");
+        }
         try {
             ModelFiles.save(model, out, outFormat, new ModelFiles.SaveOptions(onnx, force));
         } catch (BadInputException e) {

@@ -77,6 +77,10 @@ public final class InfoCommand implements Callable<Integer> {
             info.put("input", Map.of("name", imp.inputName(), "shape", imp.inputDims(), "layout", imp.inputLayout().name()));
             info.put("output", Map.of("name", imp.outputName(), "shape", List.of("N", Integer.toString(model.outputSize()))));
             info.put("activation", imp.activation());
+            String others = imp.model().metadata().get(OnnxImport.OTHER_OUTPUTS);
+            if (others != null) {
+                info.put("otherOutputs", others + " (layer values; not kept: the model gives " + imp.outputName() + ")");
+            }
         } else {
             model = inputSize.apply(ModelFiles.load(file, f));
             info.put("input", Map.of("name", "input", "shape", List.of("N", Integer.toString(model.inputHeight()),
@@ -175,6 +179,9 @@ public final class InfoCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "  %-14s %s%n", "input", shape(info.get("input")));
         out.printf(Locale.ROOT, "  %-14s %s%n", "output", shape(info.get("output")));
+        if (info.containsKey("otherOutputs")) {
+            out.printf(Locale.ROOT, "  %-14s %s%n", "other outputs", info.get("otherOutputs"));
+        }
         if (quant != null) {
             out.printf(Locale.ROOT, "  %-14s %s%n", "quantization", QuantInfo.summary(quant));
         }

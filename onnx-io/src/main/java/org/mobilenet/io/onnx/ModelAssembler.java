@@ -105,7 +105,7 @@ final class ModelAssembler {
             }
         }
         String producer = producer(g);
-        Map<String, String> meta = metadata(g, input);
+        Map<String, String> meta = metadata(g, input, output);
         meta.put(Model.ACTIVATION_KEY, act.id);
         Model model;
         try {
@@ -238,7 +238,7 @@ final class ModelAssembler {
                 : Preprocessing.torchvision());
         List<String> labels = labels(file, md, classes);
         String producer = producer(g);
-        Map<String, String> meta = metadata(g, input);
+        Map<String, String> meta = metadata(g, input, output);
         Model model;
         try {
             model = new Model(arch, tensors, eps, pre, labels, meta);
@@ -253,13 +253,25 @@ final class ModelAssembler {
         return (g.model().getProducerName() + " " + g.model().getProducerVersion()).trim();
     }
 
-    /** The model's metadata: where it came from (format, opset, producer, input layout). */
-    private static Map<String, String> metadata(OnnxGraph g, InputMatcher.Input input) {
+    /**
+     * The model's metadata: where it came from (format, opset, producer, input layout), and the graph's
+     * outputs other than the chain's end ({@link OnnxImport#OTHER_OUTPUTS}), when it lists more than one.
+     */
+    private static Map<String, String> metadata(OnnxGraph g, InputMatcher.Input input, String output) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "onnx");
         meta.put("onnx.opset", Integer.toString(g.opset()));
         meta.put("onnx.producer", producer(g));
         meta.put("onnx.input_layout", input.layout().name());
+        List<String> others = new ArrayList<>();
+        for (var o : g.graph().getOutputList()) {
+            if (!o.getName().equals(output)) {
+                others.add(o.getName());
+            }
+        }
+        if (!others.isEmpty()) {
+            meta.put(OnnxImport.OTHER_OUTPUTS, String.join(", ", others));
+        }
         return meta;
     }
 

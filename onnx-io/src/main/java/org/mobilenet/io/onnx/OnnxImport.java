@@ -24,4 +24,10 @@ import org.mobilenet.engine.model.Model;
 public record OnnxImport(Model model, int opset, long irVersion, String producer, String inputName,
         Layout inputLayout, List<String> inputDims, String outputName, Map<String, String> layerValues,
         String activation) {
+    /**
+     * Model metadata key: the graph outputs besides the one the model gives (values of its own layers,
+     * as every node belongs to the chain: a layer-outputs export, a feature map listed beside the
+     * probabilities), which the import does not keep as outputs; absent when there are none.
+     */
+    public static final String OTHER_OUTPUTS = "onnx.other_outputs";
 }

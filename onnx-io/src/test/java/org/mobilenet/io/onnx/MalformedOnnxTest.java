@@ -34,6 +34,12 @@ class MalformedOnnxTest {
         return OnnxExporter.toProto(m, OnnxExportOptions.defaults());
     }
 
+    private Path write(String name, ModelProto p) throws Exception {
+        Path f = dir.resolve(name);
+        Files.write(f, p.toByteArray());
+        return f;
+    }
+
     private BadInputException refused(String name, byte[] bytes) throws Exception {
         Path f = dir.resolve(name);
         Files.write(f, bytes);
@@ -147,6 +153,20 @@ class MalformedOnnxTest {
         Model m = ModelFiles.load(f);
         assertEquals(new org.mobilenet.engine.arch.Pads(1, 1, 0, 0), m.graph().layers().get(0).pads());
         assertEquals(new org.mobilenet.engine.arch.Pads(1, 1, 1, 1), m.graph().layers().get(1).pads());
+    }
+
+    @Test
+    void otherGraphOutputsAreLayerValuesTheModelNamesButDoesNotKeep() throws Exception {
+        ModelProto p = good();
+        GraphProto.Builder g = p.getGraph().toBuilder();
+        String first = g.getNode(0).getOutput(0); // the first conv's output, listed as an output too
+        g.addOutput(g.getOutput(0).toBuilder().setName(first));
+        Path f = dir.resolve("two.onnx");
+        Files.write(f, p.toBuilder().setGraph(g).build().toByteArray());
+        OnnxImport imp = OnnxImporter.read(f);
+        assertEquals(p.getGraph().getOutput(0).getName(), imp.outputName());
+        assertEquals(first, imp.model().metadata().get(OnnxImport.OTHER_OUTPUTS));
+        assertFalse(OnnxImporter.read(write("one.onnx", good())).model().metadata().containsKey(OnnxImport.OTHER_OUTPUTS));
     }
 
     @Test
