@@ -54,7 +54,8 @@ public final class InfoCommand implements Callable<Integer> {
             description = "An .onnx, .safetensors or .tflite model (required, except in the shell after 'load FILE').")
     Path file;
 
-    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).",
+            converter = OutputFormat.TableOrJson.class, completionCandidates = OutputFormat.TableOrJsonNames.class)
     OutputFormat format;
 
     @Override

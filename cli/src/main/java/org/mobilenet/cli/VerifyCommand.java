@@ -82,7 +82,8 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite the --junit FILE if it exists.")
     boolean force;
 
-    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).",
+            converter = OutputFormat.TableOrJson.class, completionCandidates = OutputFormat.TableOrJsonNames.class)
     OutputFormat format;
 
     @Override

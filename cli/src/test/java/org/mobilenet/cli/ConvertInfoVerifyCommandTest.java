@@ -127,6 +127,17 @@ class ConvertInfoVerifyCommandTest {
     }
 
     @Test
+    void infoAndVerifyNameTheirTwoFormatsWhenGivenAnother() throws Exception {
+        Path in = tf2onnxModel();
+        for (String cmd : new String[] {"info", "verify"}) {
+            CliRun r = CliRun.of(cmd, in.toString(), "--format", "csv");
+            assertEquals(ExitCode.USAGE, r.code(), r.err());
+            assertTrue(r.err().contains("expected table or json but was 'csv'"), r.err());
+        }
+        assertEquals(0, CliRun.of("info", in.toString(), "--format", "JSON").code());
+    }
+
+    @Test
     void verifyReportsJsonInTheDocumentedSchemaAndWritesJunit() throws Exception {
         Path in = tf2onnxModel();
         Path junit = dir.resolve("report.xml");
