@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Run a model on a tensor given as a NumPy .npy file and write its output tensor as .npy.",
             "The input is a batch [N, ...] in the model's own layout and dtype: uint8 (or int8) NHWC for a quantized"
-                    + " TFLite model, float32 NHWC for a float TFLite or Keras model, float32 NCHW for a PyTorch-style"
-                    + " ONNX or safetensors model. The output is [N, C].",
+                    + " TFLite model, float32 NHWC for a float TFLite or Keras model (.h5, .weights.h5, .keras), float32"
+                    + " in the graph's own layout for an ONNX model (NCHW for PyTorch's, NHWC for tf2onnx's; a quantized"
+                    + " QDQ file takes floats too), float32 NCHW for a safetensors model. The output is [N, C].",
             "--precision int8 (the default for quantized models) runs the integer path, which computes as TFLite"
                     + " with XNNPACK does, and writes the model's output dtype (uint8 for Coral's models);"
                     + " --precision float (the default for float models) runs the float engine on the dequantized"
@@ -32,7 +33,8 @@ public final class RunCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE",
-            description = "The model (.tflite, .onnx, .safetensors; in the shell, the loaded one by default).")
+            description = "The model (.tflite, .onnx, .safetensors, .h5, .weights.h5, .keras; in the shell, the loaded one"
+                    + " by default).")
     Path model;
 
     @Option(names = "--input", required = true, paramLabel = "IN.npy", description = "The input tensor (.npy, C order).")
@@ -48,12 +50,15 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite OUT.npy if it exists.")
     boolean force;
 
+    @picocli.CommandLine.Mixin
+    InputSizeOption inputSize;
+
     @Override
     public Integer call() throws Exception {
         if (!force && Files.exists(output)) {
             throw new OutputException(output, "already exists (use --force to overwrite)");
         }
-        Model m = Session.of(spec).model(model);
+        Model m = inputSize.apply(Session.of(spec).model(model));
         Path file = model != null ? model : Session.of(spec).modelFile().orElse(Path.of("model"));
         TensorRunner runner = new TensorRunner(m, file, precision);
         NpyArray in = NpyFile.read(input);

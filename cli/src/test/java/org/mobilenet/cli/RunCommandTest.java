@@ -80,6 +80,50 @@ class RunCommandTest {
     }
 
     @Test
+    void kerasFilesTakeNhwcAndAQuantizedOnnxFileTakesItsOwnNchwInput() throws Exception {
+        Path h5 = dir.resolve("m.h5");
+        Path onnx = dir.resolve("m.onnx");
+        assertEquals(0, CliRun.of("convert", coral().toString(), h5.toString()).code());
+        assertEquals(0, CliRun.of("convert", coral().toString(), onnx.toString()).code()); // QDQ, float NCHW input
+        SplittableRandom rnd = new SplittableRandom(5);
+        float[] nhwc = new float[2 * 128 * 128 * 3];
+        for (int i = 0; i < nhwc.length; i++) {
+            nhwc[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        float[] nchw = org.mobilenet.cli.ort.Layouts.toNchw(nhwc, 2, 128, 128, 3);
+        Path inNhwc = dir.resolve("nhwc.npy");
+        Path inNchw = dir.resolve("nchw.npy");
+        NpyFile.write(inNhwc, NpyArray.ofFloats(new int[] {2, 128, 128, 3}, nhwc), false);
+        NpyFile.write(inNchw, NpyArray.ofFloats(new int[] {2, 3, 128, 128}, nchw), false);
+
+        Path y = dir.resolve("h5.npy");
+        CliRun r = CliRun.of("run", "-m", h5.toString(), "--input", inNhwc.toString(), "--output", y.toString(),
+                "--input-size", "128"); // a weights-only file does not record its size
+        assertEquals(0, r.code(), r.err());
+        try (Network n = Network.compile(org.mobilenet.io.keras.KerasImporter.withInputSize(ModelFiles.load(h5), 128))) {
+            assertArrayEquals(n.forward(nhwc, 2), NpyFile.read(y).floats(), 1e-6f);
+        }
+
+        Model q = ModelFiles.load(onnx);
+        for (String precision : new String[] {"int8", "float"}) {
+            Path out = dir.resolve(precision + ".npy");
+            CliRun rq = CliRun.of("run", "-m", onnx.toString(), "--input", inNchw.toString(), "--output", out.toString(),
+                    "--precision", precision);
+            assertEquals(0, rq.code(), precision + ": " + rq.err());
+            float[] expected;
+            if (precision.equals("int8")) {
+                QuantizedNetwork net = QuantizedNetwork.compile(q);
+                expected = net.dequantize(net.forward(net.quantizeInput(nhwc), 2));
+            } else {
+                try (Network n = Network.compile(q)) {
+                    expected = n.forward(nhwc, 2);
+                }
+            }
+            assertArrayEquals(expected, NpyFile.read(out).floats(), 1e-6f, precision);
+        }
+    }
+
+    @Test
     void pytorchStyleOnnxTakesNchwFloatAndAnNhwcTensorIsRefusedInOneLine() throws Exception {
         Model m = ExportStyles.model(ExportStyles.Style.PYTORCH, 0.25, 32, 7);
         Path model = dir.resolve("pt.onnx");

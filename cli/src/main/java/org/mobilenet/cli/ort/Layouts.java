@@ -33,4 +33,17 @@ public final class Layouts {
         }
         return out;
     }
+
+    /** {@link #toNhwc(float[], int, int, int, int)} for integers (a quantized input). */
+    public static int[] toNhwc(int[] nchw, int n, int h, int w, int c) {
+        int[] out = new int[n * h * w * c];
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int p = 0; p < h * w; p++) {
+                    out[(b * h * w + p) * c + ch] = nchw[(b * c + ch) * h * w + p];
+                }
+            }
+        }
+        return out;
+    }
 }

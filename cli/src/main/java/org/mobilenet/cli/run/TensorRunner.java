@@ -23,8 +23,8 @@ import org.mobilenet.io.npy.NpyDtype;
  * and the output is float32;
  * <li>a quantized model whose file takes floats (a QUANTIZE at its input): float32 NHWC, quantized
  * with the input's params for the integer path;
- * <li>a float model: float32, NHWC for TFLite and Keras files and ONNX graphs with an NHWC input,
- * NCHW for PyTorch-style ONNX and safetensors.
+ * <li>a float model, or a quantized ONNX (QDQ) file, which takes floats: float32, NHWC for TFLite and
+ * Keras files and ONNX graphs with an NHWC input, NCHW for PyTorch-style ONNX and safetensors.
  * </ul>
  * The input is a batch {@code [N, ...]}; the output {@code [N, C]} (a pooled or classified 1x1xC).
  */
@@ -51,22 +51,41 @@ public final class TensorRunner {
     /** The input dtype the model takes. */
     public NpyDtype inputDtype() {
         ModelQuantization q = model.quantization().orElse(null);
-        if (q != null && q.quantizedInput()) {
+        if (takesIntegers()) {
             return dtype(q.input().type());
         }
         return NpyDtype.FLOAT32;
     }
 
-    /** True when the model takes NCHW input (PyTorch-style), false for NHWC. */
+    /**
+     * Whether the file takes the integers themselves: a quantized model whose source took them (Coral's
+     * TFLite models), except an ONNX file, whose QDQ graph takes and gives floats whatever its
+     * {@code quantized.input} metadata says of the model it was written from.
+     */
+    private boolean takesIntegers() {
+        return model.quantization().map(ModelQuantization::quantizedInput).orElse(false) && !onnx();
+    }
+
+    /** Whether the file gives the integers themselves (see {@link #takesIntegers()}). */
+    private boolean givesIntegers() {
+        return model.quantization().map(ModelQuantization::quantizedOutput).orElse(false) && !onnx();
+    }
+
+    private boolean onnx() {
+        return "onnx".equals(model.metadata().get("format"));
+    }
+
+    /**
+     * True when the model takes NCHW input (PyTorch-style), false for NHWC: an ONNX file's own input
+     * layout (a quantized QDQ file's too: it takes floats), NHWC for TFLite and Keras files (.h5,
+     * .weights.h5 and .keras alike), NCHW for the rest (safetensors).
+     */
     public boolean nchw() {
-        if (model.isQuantized()) {
-            return false;
-        }
         String format = model.metadata().getOrDefault("format", "");
         return switch (format) {
-            case "tflite", "keras", "h5" -> false;
             case "onnx" -> !"NHWC".equals(model.metadata().get("onnx.input_layout"));
-            default -> true;
+            case "tflite", "keras", "keras-h5" -> false;
+            default -> !model.isQuantized();
         };
     }
 
@@ -95,14 +114,16 @@ public final class TensorRunner {
         ModelQuantization q = model.quantization().orElseThrow();
         QuantizedNetwork net = QuantizedNetwork.compile(model);
         int[] x;
-        if (q.quantizedInput()) {
-            x = in.ints();
+        int[] chw = imageShape();
+        if (takesIntegers()) {
+            x = nchw() ? Layouts.toNhwc(in.ints(), n, chw[1], chw[2], chw[0]) : in.ints();
         } else {
-            x = net.quantizeInput(in.floats());
+            float[] f = in.floats();
+            x = net.quantizeInput(nchw() ? Layouts.toNhwc(f, n, chw[1], chw[2], chw[0]) : f);
         }
         int[] y = net.forward(x, n);
         int[] outShape = {n, y.length / n};
-        if (q.quantizedOutput()) {
+        if (givesIntegers()) {
             return NpyArray.ofInts(dtype(net.output().type()), outShape, y);
         }
         return NpyArray.ofFloats(outShape, net.dequantize(y));
@@ -111,8 +132,12 @@ public final class TensorRunner {
     private NpyArray floating(NpyArray in, int n) {
         float[] x;
         ModelQuantization q = model.quantization().orElse(null);
-        if (q != null && q.quantizedInput()) {
+        if (takesIntegers()) {
             int[] v = in.ints();
+            if (nchw()) {
+                int[] chw = imageShape();
+                v = Layouts.toNhwc(v, n, chw[1], chw[2], chw[0]);
+            }
             x = new float[v.length];
             for (int i = 0; i < v.length; i++) {
                 x[i] = q.input().dequantize(v[i], 0);

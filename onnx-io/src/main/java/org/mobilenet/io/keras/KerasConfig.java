@@ -202,4 +202,14 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
         }
         throw new ConfigException(what + " is not an integer (found " + o + ")");
     }
+
+    /** The same config with layer {@code from} named {@code to} (where others name it as an input too). */
+    KerasConfig renamed(String from, String to) {
+        List<KerasLayer> out = new java.util.ArrayList<>();
+        for (KerasLayer l : layers) {
+            List<String> in = l.inbound().stream().map(n -> n.equals(from) ? to : n).toList();
+            out.add(new KerasLayer(l.className(), l.name().equals(from) ? to : l.name(), l.config(), in));
+        }
+        return new KerasConfig(className, out, inputH, inputW);
+    }
 }

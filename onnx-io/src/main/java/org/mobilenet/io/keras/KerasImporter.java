@@ -191,10 +191,16 @@ public final class KerasImporter {
      */
     private static KerasConfig applicationsV2(H5File h5, Path path, int defaultSize, List<String> names)
             throws BadInputException {
-        return applicationsV2(h5, path, defaultSize, firstWeightShape(h5, "Conv1"),
+        // The classifier is 'predictions'; keras_applications up to 1.0.8 named it 'Logits'.
+        String top = names.contains("predictions") ? "predictions" : names.contains(LEGACY_V2_TOP) ? LEGACY_V2_TOP : null;
+        KerasConfig c = applicationsV2(h5, path, defaultSize, firstWeightShape(h5, "Conv1"),
                 firstWeightShape(h5, "block_16_project"), firstWeightShape(h5, "Conv_1"),
-                names.contains("predictions") ? firstWeightShape(h5, "predictions") : null);
+                top == null ? null : firstWeightShape(h5, top));
+        return LEGACY_V2_TOP.equals(top) ? c.renamed("predictions", LEGACY_V2_TOP) : c;
     }
+
+    /** The name keras_applications (to 1.0.8) gave MobileNetV2's classifier, now {@code predictions}. */
+    static final String LEGACY_V2_TOP = "Logits";
 
     private static KerasConfig applicationsV2(H5File h5, Path path, int defaultSize, int[] stemShape, int[] lastShape,
             int[] topShape, int[] preds) throws BadInputException {
