@@ -69,6 +69,10 @@ final class QdqReader {
         Map<String, QuantizedTensor> constants = new LinkedHashMap<>();
         List<TensorProto> newInits = new ArrayList<>();
         Set<NodeProto> dropped = new HashSet<>();
+        // A Conv whose output is quantized to a range starting at 0 with no Relu or Clip of its own: ONNX
+        // Runtime's quantizer removes a Relu or Clip(0, 6) before a QuantizeLinear whose range clamps as
+        // they did; the float graph gets it back from that range, else its float path would not clamp.
+        Map<NodeProto, NodeProto> activations = new HashMap<>();
         Map<String, String> renameInputs = new HashMap<>(); // consumers of a DQ output read the Q's input
         Map<String, String> renameOutputs = new HashMap<>(); // or the producer writes the DQ output's name
         for (NodeProto n : g.getNodeList()) {
@@ -117,6 +121,10 @@ final class QdqReader {
             } else {
                 renameInputs.put(out, floatIn);
                 values.put(floatIn, p);
+                NodeProto producer = producers.get(floatIn);
+                if (producer != null && producer.getOpType().equals("Conv") && p.zeroPoint() == p.type().min()) {
+                    activations.put(producer, clampOf(p, floatIn));
+                }
             }
         }
         GraphProto.Builder b = g.toBuilder().clearNode().clearInitializer();
@@ -129,10 +137,19 @@ final class QdqReader {
                 String r = renameInputs.getOrDefault(in, in);
                 nb.addInput(renameOutputs.getOrDefault(r, r));
             }
+            NodeProto act = activations.get(n);
             for (String o : n.getOutputList()) {
-                nb.addOutput(renameOutputs.getOrDefault(o, o));
+                String name = renameOutputs.getOrDefault(o, o);
+                nb.addOutput(act != null && name.equals(act.getOutput(0)) ? act.getInput(0) : name);
             }
             b.addNode(nb);
+            if (act != null) {
+                b.addNode(act);
+            }
+        }
+        if (activations.values().stream().anyMatch(a -> a.getOpType().equals("Clip"))) {
+            newInits.add(OnnxExporter.tensor(CLIP_MIN, new int[0], new float[] {0f}));
+            newInits.add(OnnxExporter.tensor(CLIP_MAX, new int[0], new float[] {6f}));
         }
         Set<String> used = new HashSet<>();
         b.getNodeList().forEach(n -> used.addAll(n.getInputList()));
@@ -146,6 +163,25 @@ final class QdqReader {
         List<ValueInfoProto> outs = new ArrayList<>(b.getOutputList());
         b.clearOutput().addAllOutput(outs);
         return new Stripped(model.toBuilder().setGraph(b).build(), values, constants);
+    }
+
+    /** The initializers of the Clip(0, 6) put back by {@link #clampOf}. */
+    private static final String CLIP_MIN = "qdq_reader.clip_min";
+    private static final String CLIP_MAX = "qdq_reader.clip_max";
+
+    /**
+     * The activation a quantized range starting at 0 stands for, writing {@code value} from
+     * {@code value + "__conv"}: Clip(0, 6) when the range ends at 6 or below (within a step), else
+     * Relu. (The integer path clamps to the range itself; these are what the float engine knows.)
+     */
+    private static NodeProto clampOf(QuantParams p, String value) {
+        float hi = p.scale() * (p.type().max() - p.zeroPoint());
+        String in = value + "__conv";
+        if (hi <= 6f + p.scale()) {
+            return NodeProto.newBuilder().setOpType("Clip").setName(value + "/clip").addInput(in).addInput(CLIP_MIN)
+                    .addInput(CLIP_MAX).addOutput(value).build();
+        }
+        return NodeProto.newBuilder().setOpType("Relu").setName(value + "/relu").addInput(in).addOutput(value).build();
     }
 
     /** The scale, zero point and axis of a Q or DQ node. */

@@ -62,4 +62,49 @@ class QdqReaderTest {
         BadInputException e = assertThrows(BadInputException.class, () -> OnnxImporter.importModel(FILE, model(g)));
         assertTrue(e.getMessage().contains("computed scale"), e.getMessage());
     }
+
+    @Test
+    void aReluOrClipRemovedByOnnxRuntimesQuantizerIsPutBackFromTheQuantizedRange() throws Exception {
+        // ONNX Runtime's quantize_static drops a Relu or Clip(0, 6) before a QuantizeLinear whose range
+        // clamps as it did; the float path must clamp as the file does.
+        org.mobilenet.engine.model.Model coral = org.mobilenet.io.ModelFiles.load(
+                org.mobilenet.io.SharedData.model("mobilenet_v1_0.25_128_quant.tflite"));
+        ModelProto withClips = OnnxQdqExporter.toProto(coral, OnnxExportOptions.defaults());
+        GraphProto.Builder g = withClips.getGraph().toBuilder().clearNode();
+        java.util.Map<String, String> bypass = new java.util.HashMap<>();
+        int removed = 0;
+        for (NodeProto n : withClips.getGraph().getNodeList()) {
+            if (n.getOpType().equals("Clip")) {
+                bypass.put(n.getOutput(0), n.getInput(0));
+                removed++;
+            }
+        }
+        for (NodeProto n : withClips.getGraph().getNodeList()) {
+            if (n.getOpType().equals("Clip")) {
+                continue;
+            }
+            NodeProto.Builder nb = n.toBuilder().clearInput();
+            for (String in : n.getInputList()) {
+                nb.addInput(bypass.getOrDefault(in, in));
+            }
+            g.addNode(nb);
+        }
+        assertTrue(removed >= 27, "the Clip of every conv removed: " + removed);
+        ModelProto noClips = withClips.toBuilder().setGraph(g).build();
+        org.mobilenet.engine.model.Model a = OnnxImporter.importModel(FILE, withClips).model();
+        org.mobilenet.engine.model.Model b = OnnxImporter.importModel(FILE, noClips).model();
+        float[] x = new float[128 * 128 * 3];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextDouble(-1, 1);
+        }
+        try (org.mobilenet.engine.run.Network na = org.mobilenet.engine.run.Network.compile(a);
+             org.mobilenet.engine.run.Network nb = org.mobilenet.engine.run.Network.compile(b)) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(na.forward(x, 1), nb.forward(x, 1), 1e-6f);
+        }
+        for (int i = 0; i < a.graph().layers().size(); i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(a.graph().layers().get(i).activation(),
+                    b.graph().layers().get(i).activation(), a.graph().layers().get(i).name());
+        }
+    }
 }
