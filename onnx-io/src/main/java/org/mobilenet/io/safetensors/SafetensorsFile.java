@@ -86,6 +86,9 @@ public record SafetensorsFile(Map<String, Tensor> tensors, Map<String, String> m
                     metadata = metadata(file, e.getValue());
                     continue;
                 }
+                if (name.endsWith("num_batches_tracked")) {
+                    continue; // PyTorch's BatchNorm step counter (int64) in every state_dict: no weight
+                }
                 entries.add(Entry.parse(file, name, e.getValue(), dataLen));
             }
             checkNoOverlap(file, entries);

@@ -61,6 +61,11 @@ public final class SafetensorsModels {
                 || !md.get(ModelMetadata.ARCH).equals(ModelSpec.FAMILY))) {
             return readGraph(file, md, t);
         }
+        if (!t.containsKey(TensorNames.weight("conv1"))) {
+            throw new BadInputException(file, "is not supported: its tensors are named " + naming(t)
+                    + ", not as this tool writes a MobileNet (conv1.weight, blocks.0.dw.weight, ..., fc.weight, or with"
+                    + " its metadata); convert the model to ONNX with the tool that made it");
+        }
         Variant variant = ModelMetadata.variant(file, md, inferVariant(t));
         double alpha = ModelMetadata.number(file, md, ModelMetadata.ALPHA);
         if (Double.isNaN(alpha)) {
@@ -144,6 +149,18 @@ public final class SafetensorsModels {
             }
         }
         return free;
+    }
+
+    /** How a foreign state dict names its tensors: torchvision's or timm's MobileNet, else its first names. */
+    private static String naming(Map<String, Tensor> t) {
+        if (t.containsKey("features.0.0.weight")) {
+            return "as torchvision's MobileNet (features.0.0.weight, ...)";
+        }
+        if (t.containsKey("conv_stem.weight")) {
+            return "as timm's MobileNet (conv_stem.weight, ...)";
+        }
+        java.util.List<String> first = t.keySet().stream().limit(3).toList();
+        return first.isEmpty() ? "(none)" : String.join(", ", first) + (t.size() > 3 ? ", ..." : "");
     }
 
     private static Variant inferVariant(Map<String, Tensor> t) {

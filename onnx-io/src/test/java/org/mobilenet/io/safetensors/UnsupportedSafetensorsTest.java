@@ -95,4 +95,42 @@ class UnsupportedSafetensorsTest {
         assertTrue(other.getMessage().endsWith("its metadata says arch 'resnet50', which is not supported (expected v1"
                 + " or v2)"), other.getMessage());
     }
+
+    @Test
+    void aStateDictUnderTorchvisionsOrTimmsNamesIsNotSupportedNamingTheNaming() throws Exception {
+        for (String name : new String[] {"features.0.0.weight", "conv_stem.weight"}) {
+            Path f = dir.resolve("foreign.safetensors");
+            new SafetensorsFile(Map.of(name, new org.mobilenet.engine.model.Tensor(new int[] {8, 3, 3, 3}, new float[216])),
+                    Map.of()).write(f, true);
+            BadInputException e = assertThrows(BadInputException.class, () -> ModelFiles.load(f));
+            assertTrue(e.getMessage().contains("is not supported: its tensors are named as "
+                    + (name.startsWith("features") ? "torchvision's" : "timm's")), e.getMessage());
+            assertFalse(e.getMessage().contains("dtype"), e.getMessage());
+        }
+    }
+
+    @Test
+    void pyTorchsBatchNormStepCountersAreSkipped() throws Exception {
+        Model v1 = SeededInit.create(new org.mobilenet.engine.arch.ModelSpec(0.25, 32, 4,
+                org.mobilenet.engine.arch.Variant.SEPARABLE, org.mobilenet.engine.arch.Padding.SYMMETRIC, true), 3);
+        Path f = dir.resolve("sd.safetensors");
+        new SafetensorsFile(v1.tensors(), Map.of()).write(f, true);
+        // Add an int64 'conv1_bn.num_batches_tracked' entry (as every PyTorch state_dict has) after the data.
+        byte[] b = java.nio.file.Files.readAllBytes(f);
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int headerLen = (int) bb.getLong(0);
+        String header = new String(b, 8, headerLen, java.nio.charset.StandardCharsets.UTF_8).strip();
+        long dataLen = b.length - 8L - headerLen;
+        String entry = ",\"conv1_bn.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":["
+                + dataLen + "," + (dataLen + 8) + "]}";
+        byte[] h = (header.substring(0, header.length() - 1) + entry + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(h.length).array());
+        out.writeBytes(h);
+        out.write(b, 8 + headerLen, (int) dataLen);
+        out.writeBytes(new byte[] {42, 0, 0, 0, 0, 0, 0, 0});
+        java.nio.file.Files.write(f, out.toByteArray());
+        Model m = ModelFiles.load(f);
+        assertEquals(v1.tensors().keySet(), m.tensors().keySet());
+    }
 }
