@@ -93,7 +93,8 @@ public final class ShrinkCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite an existing output file.")
     boolean force;
 
-    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json.")
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json.",
+            converter = OutputFormat.TableOrJson.class, completionCandidates = OutputFormat.TableOrJsonNames.class)
     OutputFormat format;
 
     @Override

@@ -92,6 +92,13 @@ public final class Shell {
                     break;
                 }
                 lastExitCode = execute(words, out);
+                if (lastExitCode == ExitCode.OK && (out.checkError() | System.out.checkError())) {
+                    // Standard output is gone (a closed pipe, a full disk): what follows would be lost too.
+                    err.println("mobilenet: standard output could not be written (closed, or the disk is full)");
+                    err.flush();
+                    lastExitCode = ExitCode.OUTPUT;
+                    more = false;
+                }
                 noteFailure();
             }
         } finally {

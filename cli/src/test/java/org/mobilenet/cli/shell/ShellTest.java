@@ -72,6 +72,27 @@ class ShellTest {
     }
 
     @Test
+    void standardOutputLostStopsTheShellWithTheOutputCode() throws IOException {
+        Session session = new Session();
+        java.io.OutputStream full = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        };
+        StringWriter err = new StringWriter();
+        try (Terminal t = new DumbTerminal("test", Terminal.TYPE_DUMB,
+                new ByteArrayInputStream("profile --format csv\nprofile\nprofile\n".getBytes(StandardCharsets.UTF_8)),
+                full, StandardCharsets.UTF_8)) {
+            Shell shell = new Shell(t, session, loader, dir.resolve("history"), new PrintWriter(err, true), false);
+            shell.run();
+            assertEquals(org.mobilenet.cli.ExitCode.OUTPUT, shell.firstFailure());
+            assertEquals(1, err.toString().strip().lines().count(), "one line, and the shell stopped: " + err);
+            assertTrue(err.toString().contains("standard output could not be written"), err.toString());
+        }
+    }
+
+    @Test
     void runsCommandsUntilExitAndIgnoresTheRest() throws IOException {
         Result r = run("profile --format csv\nexit\nprofile --format json\n");
         assertTrue(r.out().contains("conv1,"), r.out());
