@@ -193,6 +193,35 @@ class ClassifyStreamingTest {
         assertEquals(4, out.toString().lines().count(), out.toString());
     }
 
+    /** A list arriving slowly: the paths that have arrived are a batch, not a wait for a whole one. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aSlowListIsClassifiedAsItArrivesNotABatchAtATime(int threads) throws Exception {
+        Path cat = shared("images/cat.bmp");
+        PipedOutputStream feed = new PipedOutputStream();
+        PipedInputStream stdin = new PipedInputStream(feed, 1 << 16);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine(false);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        ((ClassifyCommand) cl.getSubcommands().get("classify").getCommand()).stdin = stdin;
+        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> cl.execute("classify", "-m", model(),
+                "--format", "csv", "--top-k", "1", "--threads", Integer.toString(threads), "-")); // batches of 8
+        feed.write((cat + "\n").getBytes(StandardCharsets.UTF_8));
+        feed.flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (out.toString().lines().count() < 2 && System.nanoTime() < deadline && !code.isDone()) {
+            Thread.sleep(10);
+        }
+        assertFalse(code.isDone(), "the command ended before its input: " + err);
+        assertEquals(2, out.toString().lines().count(), "the header and the one image that has arrived: " + out + err);
+        feed.write((cat + "\n").getBytes(StandardCharsets.UTF_8));
+        feed.close();
+        assertEquals(0, code.get(60, TimeUnit.SECONDS), err.toString());
+        assertEquals(3, out.toString().lines().count(), out.toString());
+    }
+
     private static String[] concat(List<String> a, String... b) {
         List<String> all = new ArrayList<>(a);
         all.addAll(List.of(b));

@@ -366,7 +366,9 @@ public final class BatchClassifier {
     /** Up to {@code batch} inputs. */
     private List<ImageInputs.Input> take(Iterator<ImageInputs.Input> inputs) {
         List<ImageInputs.Input> chunk = new ArrayList<>(batch);
-        while (chunk.size() < batch && inputs.hasNext()) {
+        // A list on standard input may come slowly: a batch is what has arrived, not a wait for more.
+        while (chunk.size() < batch && (chunk.isEmpty() || !(inputs instanceof ImageInputs in) || in.nextReady())
+                && inputs.hasNext()) {
             chunk.add(inputs.next());
         }
         return chunk;

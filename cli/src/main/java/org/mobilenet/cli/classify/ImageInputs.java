@@ -92,6 +92,22 @@ public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoClose
     }
 
     /**
+     * True when {@link #hasNext()} can answer without waiting for standard input: an input is prepared,
+     * none is being read from standard input, or a line of it has arrived. A consumer cutting batches
+     * from a list on standard input stops at what has arrived rather than wait for a whole batch.
+     */
+    public boolean nextReady() {
+        if (next != null || !readingStdin) {
+            return true;
+        }
+        try {
+            return lines.ready();
+        } catch (IOException e) {
+            return true; // hasNext() reports it
+        }
+    }
+
+    /**
      * Inputs known to be coming without reading anything more: the one {@link #hasNext()} has
      * prepared, the image-named files left in the directory listings read so far, and one for each
      * argument not yet taken (a directory counts one until it is listed; the lines of standard input
