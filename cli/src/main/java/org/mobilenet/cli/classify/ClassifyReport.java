@@ -99,15 +99,15 @@ public final class ClassifyReport {
                 e.put("rank", k + 1);
                 e.put("index", r.indices()[k]);
                 e.put("label", labels.isEmpty() ? null : labels.get(r.indices()[k]));
-                e.put("score", round(r.scores()[k]));
+                e.put("score", r.scores()[k]); // a float, written as the shortest text that reads back to it
                 res.add(e);
             }
             m.put("results", res);
         }
         if (features && r.features() != null) {
-            List<Double> f = new ArrayList<>(r.features().length);
+            List<Float> f = new ArrayList<>(r.features().length);
             for (float v : r.features()) {
-                f.add(round(v));
+                f.add(v);
             }
             m.put("features", f);
         }
@@ -395,9 +395,5 @@ public final class ClassifyReport {
 
     private static String score(float v) {
         return Decimals.fixed(v, 4);
-    }
-
-    private static double round(float v) {
-        return Math.round(v * 1e6) / 1e6;
     }
 }

@@ -44,18 +44,19 @@ class ClassifyReportTest {
                 e.put("rank", k + 1);
                 e.put("index", r.indices()[k]);
                 e.put("label", LABELS.get(r.indices()[k]));
-                e.put("score", Math.round(r.scores()[k] * 1e6) / 1e6);
+                e.put("score", r.scores()[k]); // not rounded: the float itself
                 res.add(e);
             }
             m.put("results", res);
-            List<Double> f = new ArrayList<>();
+            List<Float> f = new ArrayList<>();
             for (float v : r.features()) {
-                f.add(Math.round(v * 1e6) / 1e6);
+                f.add(v);
             }
             m.put("features", f);
             objects.add(m);
         }
         assertEquals(Json.pretty(objects) + "\n", report.render(sample(), ClassifyFormat.JSON));
+        assertTrue(report.render(sample(), ClassifyFormat.JSON).contains("0.3333333"), "not rounded to 6 places");
         assertEquals("[]\n", report.render(List.of(), ClassifyFormat.JSON));
         StringBuilder lines = new StringBuilder();
         for (Object o : objects) {
