@@ -178,6 +178,9 @@ public final class ClassifyReport {
                     line(path, Integer.toString(k + 1), Integer.toString(r.indices()[k]), label(r.indices()[k]),
                             score(r.scores()[k]));
                 }
+                if (r.indices().length == 0) {
+                    line(path, "", "", "", ""); // every class under --threshold: the image still has its row
+                }
                 return;
             }
             String[] row = new String[1 + width(r)];
@@ -280,12 +283,14 @@ public final class ClassifyReport {
                 }
                 rows.add(row);
             }
-            if (ranks == 0 && features) {
-                // Every class under the threshold: the image still has its features.
+            if (ranks == 0) {
+                // Every class under the threshold: the image still has its row (and its features).
                 String[] row = new String[header.length];
                 java.util.Arrays.fill(row, "");
                 row[0] = path;
-                fillFeatures(r, row, 5);
+                if (features) {
+                    fillFeatures(r, row, 5);
+                }
                 rows.add(row);
             }
             return rows;

@@ -82,6 +82,7 @@ class ClassifyReportTest {
         assertEquals("path,rank,index,label,score\n"
                 + "a.jpg,1,1,\"one, with a comma\",0.7500\n"
                 + "a.jpg,2,3,three,0.1250\n"
+                + "b c.png,,,,\n" // no class over the threshold: the image keeps its row
                 + "dir/c.bmp,1,2,\"two \"\"quoted\"\"\",0.3333\n", ranking);
         String features = new ClassifyReport(LABELS, true, true).render(sample(), ClassifyFormat.CSV);
         assertEquals("path,f0,f1\na.jpg,0.5000,1.5000\nb c.png,2.0000,3.0000\ndir/c.bmp,0.0000,-1.0000\n", features);
