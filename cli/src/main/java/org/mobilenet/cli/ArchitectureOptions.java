@@ -48,7 +48,7 @@ public final class ArchitectureOptions {
             description = "Classifier outputs: 1000, or 1001 with a background class (default: ${DEFAULT-VALUE}); 0 for none.")
     int classes;
 
-    @Option(names = "--variant", split = ",", paramLabel = "V",
+    @Option(names = "--variant", split = ",", paramLabel = "V", completionCandidates = Candidates.Variants.class,
             description = "v1 only: separable (Table 1), conv (Table 4) or shallow (Table 5); several allowed "
                     + "(default: separable).")
     List<String> variants = new ArrayList<>(List.of("separable"));

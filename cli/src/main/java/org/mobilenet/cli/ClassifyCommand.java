@@ -86,7 +86,8 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--std", split = ",", paramLabel = "S", description = "Per-channel std (1 or 3 values, RGB, pixel units). Default: the model's.")
     float[] std;
 
-    @Option(names = "--resize", paramLabel = "MODE", description = "stretch or center-crop. Default: the model's.")
+    @Option(names = "--resize", paramLabel = "MODE", description = "stretch or center-crop. Default: the model's.",
+            completionCandidates = Candidates.ResizeModes.class)
     String resize;
 
     @Option(names = "--crop-fraction", paramLabel = "F", description = "Central fraction kept by center-crop, in (0, 1]. Default: the model's, or 0.875.")
@@ -114,7 +115,8 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "table, json, jsonl (JSON Lines: one object per image) or csv. Default: ${DEFAULT-VALUE}.")
     ClassifyFormat format;
 
-    @Option(names = "--engine", defaultValue = "java", paramLabel = "E", description = "java or ort. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--engine", defaultValue = "java", paramLabel = "E", description = "java or ort. Default: ${DEFAULT-VALUE}.",
+            completionCandidates = Candidates.Engines.class)
     String engine;
 
     @Option(names = "--precision", defaultValue = "float", paramLabel = "P",

@@ -43,10 +43,12 @@ public final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "OUT", description = "The file to write (.onnx, .safetensors, .tflite, .h5, .weights.h5 or .keras).")
     Path out;
 
-    @Option(names = "--from", paramLabel = "FORMAT", description = "Input format (onnx, safetensors, tflite, keras-h5, keras), overriding IN's extension.")
+    @Option(names = "--from", paramLabel = "FORMAT", description = "Input format (onnx, safetensors, tflite, keras-h5, keras), overriding IN's extension.",
+            completionCandidates = Candidates.Formats.class)
     String from;
 
-    @Option(names = "--to", paramLabel = "FORMAT", description = "Output format (onnx, safetensors, tflite, keras-h5, keras), overriding OUT's extension.")
+    @Option(names = "--to", paramLabel = "FORMAT", description = "Output format (onnx, safetensors, tflite, keras-h5, keras), overriding OUT's extension.",
+            completionCandidates = Candidates.Formats.class)
     String to;
 
     @Option(names = "--opset", defaultValue = "13", paramLabel = "N",

@@ -67,7 +67,7 @@ public final class ShrinkCommand implements Callable<Integer> {
     @Option(names = "--shallow", description = "Remove the five 14x14x512 separable blocks (Table 5).")
     boolean shallow;
 
-    @Option(names = "--criterion", defaultValue = "l1", paramLabel = "C",
+    @Option(names = "--criterion", defaultValue = "l1", paramLabel = "C", completionCandidates = Candidates.Criteria.class,
             description = "Channel ranking: l1 (L1 norm of each channel's filter), l2, or random (a baseline). Default: ${DEFAULT-VALUE}.")
     String criterion;
 

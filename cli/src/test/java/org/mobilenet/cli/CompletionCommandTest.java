@@ -15,6 +15,12 @@ class CompletionCommandTest {
         assertTrue(r.out().contains("function _picocli_mobilenet_profile()"), r.out());
         assertTrue(r.out().contains("--include-bias-bn"), r.out());
         assertTrue(r.out().contains("\"table\" \"json\" \"csv\" \"markdown\""), r.out());
+        // Options taking one of a few words as a string complete to those words.
+        for (String words : new String[] {"\"java\" \"ort\"", "\"stretch\" \"center-crop\"",
+            "\"onnx\" \"safetensors\" \"tflite\" \"keras-h5\" \"keras\"", "\"separable\" \"conv\" \"shallow\"",
+            "\"l1\" \"l2\" \"random\""}) {
+            assertTrue(r.out().contains(words), words);
+        }
     }
 
     @Test
