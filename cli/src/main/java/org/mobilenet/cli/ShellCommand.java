@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
             "'load FILE' reads a model once and keeps it: the following commands use it when --model is not given; "
                 + "'unload' forgets it. 'help [COMMAND]' prints help; 'exit', 'quit' or Ctrl-D leaves.",
             "Tab completes commands, options and file names; history is kept across sessions. "
-                + "An error prints its one-line message and the prompt comes back.",
+                + "An error prints its one-line message and the prompt comes back. Lines starting with # are"
+                + " comments (for scripts piped in).",
         })
 public final class ShellCommand implements Callable<Integer> {
 

@@ -47,7 +47,8 @@ public final class ShrinkCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Where to write the shrunk model (.onnx or .safetensors); not needed with --dry-run.")
+            description = "Where to write the shrunk model (.onnx, .safetensors, .tflite, .h5, .weights.h5 or .keras, by its"
+                    + " extension); not needed with --dry-run.")
     Path output;
 
     @Option(names = "--arch", paramLabel = "ARCH", completionCandidates = ArchitectureOptions.Families.class,

@@ -85,8 +85,8 @@ public final class Shell {
                     noteFailure();
                     continue;
                 }
-                if (words.isEmpty()) {
-                    continue;
+                if (words.isEmpty() || words.get(0).startsWith("#")) {
+                    continue; // an empty line, or a comment in a script
                 }
                 if (words.size() == 1 && (words.get(0).equals("exit") || words.get(0).equals("quit"))) {
                     break;

@@ -93,6 +93,14 @@ class ShellTest {
     }
 
     @Test
+    void commentLinesAreSkipped() throws IOException {
+        Result r = run("# a script's comment\n  # indented\nprofile --format csv\n");
+        assertTrue(r.out().contains("conv1,"), r.out());
+        assertEquals("", r.err());
+        assertEquals(0, r.firstFailure());
+    }
+
+    @Test
     void runsCommandsUntilExitAndIgnoresTheRest() throws IOException {
         Result r = run("profile --format csv\nexit\nprofile --format json\n");
         assertTrue(r.out().contains("conv1,"), r.out());
