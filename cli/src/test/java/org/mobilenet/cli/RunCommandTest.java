@@ -193,7 +193,7 @@ class RunCommandTest {
                 CliRun.shared().resolve("images/cat.bmp").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"index\": 283"), r.out());
-        assertTrue(r.out().contains("\"score\": 0.355469"), r.out()); // 91 / 256
+        assertTrue(r.out().contains("\"score\": 0.35546875"), r.out()); // 91 / 256, exactly
         CliRun ort = CliRun.of("classify", "--precision", "int8", "--engine", "ort", "-m", coral().toString(),
                 CliRun.shared().resolve("images/cat.bmp").toString());
         assertEquals(ExitCode.USAGE, ort.code());
