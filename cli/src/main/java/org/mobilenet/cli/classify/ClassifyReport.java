@@ -99,15 +99,15 @@ public final class ClassifyReport {
                 e.put("rank", k + 1);
                 e.put("index", r.indices()[k]);
                 e.put("label", labels.isEmpty() ? null : labels.get(r.indices()[k]));
-                e.put("score", r.scores()[k]); // a float, written as the shortest text that reads back to it
+                e.put("score", number(r.scores()[k]));
                 res.add(e);
             }
             m.put("results", res);
         }
         if (features && r.features() != null) {
-            List<Float> f = new ArrayList<>(r.features().length);
+            List<Float> f = new ArrayList<>(r.features().length); // (null entries for non-finite values)
             for (float v : r.features()) {
-                f.add(v);
+                f.add(number(v));
             }
             m.put("features", f);
         }
@@ -400,5 +400,13 @@ public final class ClassifyReport {
 
     private static String score(float v) {
         return Decimals.fixed(v, 4);
+    }
+
+    /**
+     * A float for JSON: the float itself (written as the shortest text that reads back to it), or null
+     * for NaN and the infinities, which JSON has no numbers for (a broken model's outputs).
+     */
+    private static Float number(float v) {
+        return Float.isFinite(v) ? v : null;
     }
 }

@@ -97,8 +97,8 @@ public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoClose
      * from a list on standard input stops at what has arrived rather than wait for a whole batch.
      */
     public boolean nextReady() {
-        if (next != null || !readingStdin) {
-            return true;
+        if (next != null || dirs.stream().anyMatch(Iterator::hasNext) || !readingStdin) {
+            return true; // entries left of a directory named on standard input are walked without waiting
         }
         try {
             return lines.ready();

@@ -92,7 +92,9 @@ public final class Shell {
                     break;
                 }
                 lastExitCode = execute(words, out);
-                if (lastExitCode == ExitCode.OK && (out.checkError() | System.out.checkError())) {
+                if (lastExitCode == ExitCode.OUTPUT && words.get(0).equals("classify")) {
+                    more = false; // classify saw standard output go (and said so): what follows would be lost too
+                } else if (lastExitCode == ExitCode.OK && (out.checkError() | System.out.checkError())) {
                     // Standard output is gone (a closed pipe, a full disk): what follows would be lost too.
                     err.println("mobilenet: standard output could not be written (closed, or the disk is full)");
                     err.flush();

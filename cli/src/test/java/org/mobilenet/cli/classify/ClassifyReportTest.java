@@ -1,6 +1,7 @@
 package org.mobilenet.cli.classify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -74,6 +75,15 @@ class ClassifyReportTest {
         assertEquals(3, t.lines().count(), t); // header, rule, one row
         assertEquals("C:\\photos\\cat.jpg", ClassifyReport.TableWriter.visible("C:\\photos\\cat.jpg"));
         assertEquals("plain.jpg", ClassifyReport.TableWriter.visible("plain.jpg"));
+    }
+
+    @Test
+    void nonFiniteScoresAreJsonNulls() {
+        String json = new ClassifyReport(LABELS, true, false).render(List.of(ok("n.jpg", new int[] {0, 1},
+                new float[] {Float.NaN, Float.POSITIVE_INFINITY}, null)), ClassifyFormat.JSON);
+        assertTrue(json.contains("\"score\": null"), json);
+        assertFalse(json.contains("NaN") || json.contains("Infinity"), json);
+        com.google.gson.JsonParser.parseString(json); // valid JSON
     }
 
     @Test

@@ -91,6 +91,30 @@ class ImageInputsTest {
     }
 
     @Test
+    void aDirectoryNamedOnStandardInputIsWalkedWithoutWaitingForMoreInput() throws Exception {
+        Files.createDirectories(tmp.resolve("d"));
+        for (int i = 0; i < 3; i++) {
+            Files.writeString(tmp.resolve("d/" + i + ".png"), "x");
+        }
+        // A pipe that has delivered one line and stays open: nothing more is ready.
+        java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+        java.io.PipedInputStream s = new java.io.PipedInputStream(feed, 1 << 12);
+        feed.write((tmp.resolve("d") + "\n").getBytes(StandardCharsets.UTF_8));
+        feed.flush();
+        try (ImageInputs in = ImageInputs.of(List.of("-"), s)) {
+            assertTrue(in.hasNext());
+            assertEquals(tmp.resolve("d/0.png"), in.next().path());
+            assertTrue(in.nextReady(), "the directory's other images are at hand");
+            in.next();
+            assertTrue(in.nextReady());
+            in.next();
+            assertFalse(in.nextReady(), "the next path would have to come from the pipe");
+            feed.close();
+            assertFalse(in.hasNext());
+        }
+    }
+
+    @Test
     void standardInputIsReadOneLineAtATime() throws Exception {
         int[] read = new int[1];
         InputStream counting = new InputStream() {

@@ -286,7 +286,7 @@ public final class ImageLoader {
             });
             // The JDK's GIF reader stops without a word where the image data ends early (leaving the rest
             // of the image blank); the rows it reports decoded tell.
-            float[] rows = {-1};
+            float[] rows = {0}; // rows decoded, in percent: the reader reports each finished row
             boolean gif = format.equals("gif");
             if (gif) {
                 reader.addIIOReadProgressListener(new Progress(rows));
@@ -303,7 +303,7 @@ public final class ImageLoader {
                 }
                 throw e;
             }
-            if (gif && damage[0] == null && rows[0] >= 0 && rows[0] < 100) {
+            if (gif && damage[0] == null && rows[0] < 100) {
                 damage[0] = "the image data stops at " + (int) rows[0] + "% of the image";
             }
             if (img.getWidth() != w || img.getHeight() != h) {

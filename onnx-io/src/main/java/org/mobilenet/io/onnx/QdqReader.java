@@ -122,8 +122,10 @@ final class QdqReader {
                 renameInputs.put(out, floatIn);
                 values.put(floatIn, p);
                 NodeProto producer = producers.get(floatIn);
-                if (producer != null && producer.getOpType().equals("Conv") && p.zeroPoint() == p.type().min()) {
-                    activations.put(producer, clampOf(p, floatIn));
+                // Only where the quantizer could have removed one: the Conv's output read by this Q alone.
+                if (producer != null && producer.getOpType().equals("Conv") && p.zeroPoint() == p.type().min()
+                        && consumers.getOrDefault(floatIn, List.of()).size() == 1 && !graphOutputs.contains(floatIn)) {
+                    activations.put(producer, clampOf(p, floatIn, opset(model)));
                 }
             }
         }
@@ -147,7 +149,7 @@ final class QdqReader {
                 b.addNode(act);
             }
         }
-        if (activations.values().stream().anyMatch(a -> a.getOpType().equals("Clip"))) {
+        if (activations.values().stream().anyMatch(a -> a.getOpType().equals("Clip") && a.getInputCount() == 3)) {
             newInits.add(OnnxExporter.tensor(CLIP_MIN, new int[0], new float[] {0f}));
             newInits.add(OnnxExporter.tensor(CLIP_MAX, new int[0], new float[] {6f}));
         }
@@ -165,6 +167,12 @@ final class QdqReader {
         return new Stripped(model.toBuilder().setGraph(b).build(), values, constants);
     }
 
+    /** The model's default-domain opset (1 when it names none). */
+    private static long opset(ModelProto model) {
+        return model.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
+                .mapToLong(o -> o.getVersion()).findFirst().orElse(1);
+    }
+
     /** The initializers of the Clip(0, 6) put back by {@link #clampOf}. */
     private static final String CLIP_MIN = "qdq_reader.clip_min";
     private static final String CLIP_MAX = "qdq_reader.clip_max";
@@ -174,12 +182,20 @@ final class QdqReader {
      * {@code value + "__conv"}: Clip(0, 6) when the range ends at 6 or below (within a step), else
      * Relu. (The integer path clamps to the range itself; these are what the float engine knows.)
      */
-    private static NodeProto clampOf(QuantParams p, String value) {
+    private static NodeProto clampOf(QuantParams p, String value, long opset) {
         float hi = p.scale() * (p.type().max() - p.zeroPoint());
         String in = value + "__conv";
         if (hi <= 6f + p.scale()) {
-            return NodeProto.newBuilder().setOpType("Clip").setName(value + "/clip").addInput(in).addInput(CLIP_MIN)
-                    .addInput(CLIP_MAX).addOutput(value).build();
+            NodeProto.Builder clip = NodeProto.newBuilder().setOpType("Clip").setName(value + "/clip").addInput(in)
+                    .addOutput(value);
+            if (opset < 11) { // Clip's bounds were attributes until opset 11
+                clip.addAttribute(AttributeProto.newBuilder().setName("min").setType(AttributeProto.AttributeType.FLOAT)
+                        .setF(0f));
+                clip.addAttribute(AttributeProto.newBuilder().setName("max").setType(AttributeProto.AttributeType.FLOAT)
+                        .setF(6f));
+                return clip.build();
+            }
+            return clip.addInput(CLIP_MIN).addInput(CLIP_MAX).build();
         }
         return NodeProto.newBuilder().setOpType("Relu").setName(value + "/relu").addInput(in).addOutput(value).build();
     }

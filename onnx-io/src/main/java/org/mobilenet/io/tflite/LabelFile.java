@@ -60,26 +60,40 @@ final class LabelFile {
         }
     }
 
-    /** Whether the file holds a zip local file header for {@code entry} (read up to {@link #SCAN_BYTES}). */
+    /**
+     * Whether the file holds a zip local file header for {@code entry}: read in pieces of
+     * {@link #SCAN_CHUNK} bytes, each overlapping the one before by a header's length, so a large
+     * model is never held whole.
+     */
     private static boolean holdsLocalHeader(Path file, String entry) {
         byte[] name = entry.getBytes(StandardCharsets.UTF_8);
+        int overlap = 30 + name.length;
+        byte[] b = new byte[SCAN_CHUNK + overlap];
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] b = in.readNBytes(SCAN_BYTES);
-            for (int i = 0; i + 30 + name.length <= b.length; i++) {
-                if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 3 && b[i + 3] == 4
-                        && ((b[i + 26] & 0xFF) | (b[i + 27] & 0xFF) << 8) == name.length
-                        && Arrays.equals(b, i + 30, i + 30 + name.length, name, 0, name.length)) {
-                    return true;
+            int have = 0;
+            while (true) {
+                int n = in.readNBytes(b, have, b.length - have);
+                have += n;
+                for (int i = 0; i + overlap <= have; i++) {
+                    if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 3 && b[i + 3] == 4
+                            && ((b[i + 26] & 0xFF) | (b[i + 27] & 0xFF) << 8) == name.length
+                            && Arrays.equals(b, i + 30, i + 30 + name.length, name, 0, name.length)) {
+                        return true;
+                    }
                 }
+                if (have < b.length) {
+                    return false; // the end of the file
+                }
+                System.arraycopy(b, have - overlap, b, 0, overlap); // a header across the boundary is seen next
+                have = overlap;
             }
         } catch (IOException e) {
             return false;
         }
-        return false;
     }
 
-    /** How much of a model is searched for a label file's zip header (the models here are at most a few hundred MB). */
-    private static final int SCAN_BYTES = 1 << 30;
+    /** How much of a model {@link #holdsLocalHeader} reads at a time. */
+    private static final int SCAN_CHUNK = 1 << 20;
 
     /** The lines of a plain text file, or null when it cannot be read or is too large. */
     static List<String> fromFile(Path file) {

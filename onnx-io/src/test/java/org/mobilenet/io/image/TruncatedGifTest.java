@@ -19,6 +19,11 @@ class TruncatedGifTest {
 
     /** The GIF with its first image's data sub-blocks cut to the first half, then closed (terminator, trailer). */
     private static byte[] cutImageData(byte[] gif) {
+        return cutImageData(gif, false);
+    }
+
+    /** As above, or with no data block at all ({@code none}): the image data ends before its first row. */
+    private static byte[] cutImageData(byte[] gif, boolean none) {
         int i = 13;
         int flags = gif[10] & 0xFF;
         if ((flags & 0x80) != 0) {
@@ -46,7 +51,7 @@ class TruncatedGifTest {
         }
         assertTrue(blocks >= 4, "enough data blocks to cut: " + blocks);
         int end = start;
-        for (int b = 0; b < blocks / 2; b++) {
+        for (int b = 0; b < (none ? 0 : blocks / 2); b++) {
             end += (gif[end] & 0xFF) + 1;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -77,5 +82,9 @@ class TruncatedGifTest {
         DecodedImage kept = new ImageLoader(ImageOptions.defaults().withAllowTruncated(true)).decode(cut);
         assertEquals(150, kept.image().height());
         assertTrue(kept.warning().contains("the image data stops at"), kept.warning());
+
+        Path empty = tmp.resolve("empty.gif"); // not one row decoded: refused too (by the decoder itself here)
+        Files.write(empty, cutImageData(whole.toByteArray(), true));
+        assertThrows(org.mobilenet.io.BadInputException.class, () -> new ImageLoader().load(empty));
     }
 }
