@@ -125,7 +125,10 @@ final class ModelAssembler {
      * layer graph, which the engine runs as well.
      */
     private static boolean standardV1(OnnxGraph g, Map<String, String> md, InputMatcher.Input input, List<Object> items,
-            List<ClassifierMatcher.Fc> fcs, boolean softmax) {
+            List<ClassifierMatcher.Fc> fcs, boolean softmax) throws BadInputException {
+        // Malformed metadata is the file's fault whatever the network: read it outside the predicate.
+        double metadataAlpha = ModelMetadata.number(g.file(), md, ModelMetadata.ALPHA);
+        ModelMetadata.padding(g.file(), md, Padding.SYMMETRIC);
         List<ConvUnit> units = items.stream().map(u -> (ConvUnit) u).toList();
         boolean anyDw = units.stream().anyMatch(u -> u.kind() == LayerKind.DEPTHWISE);
         Optional<Variant> variant = ModelSpec.variantOf(units.size(), anyDw);
@@ -134,8 +137,7 @@ final class ModelAssembler {
         }
         int[] outC = units.stream().mapToInt(ConvUnit::outC).toArray();
         try {
-            OptionalDouble alpha = ModelSpec.alphaOf(variant.get(), outC, ModelMetadata.number(g.file(), md,
-                    ModelMetadata.ALPHA));
+            OptionalDouble alpha = ModelSpec.alphaOf(variant.get(), outC, metadataAlpha);
             if (alpha.isEmpty()) {
                 return false;
             }
@@ -147,7 +149,7 @@ final class ModelAssembler {
             }
             return true;
         } catch (BadInputException | IllegalArgumentException e) {
-            return false; // not the paper's network: a generic graph
+            return false; // pads or convs not the paper's network: a generic graph
         }
     }
 

@@ -170,6 +170,20 @@ class MalformedOnnxTest {
     }
 
     @Test
+    void malformedAlphaMetadataIsRefusedNotTakenForAGenericGraph() throws Exception {
+        ModelProto p = good();
+        ModelProto.Builder b = p.toBuilder().clearMetadataProps();
+        for (StringStringEntryProto e : p.getMetadataPropsList()) {
+            if (!e.getKey().equals(org.mobilenet.io.ModelMetadata.ALPHA)) {
+                b.addMetadataProps(e);
+            }
+        }
+        b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(org.mobilenet.io.ModelMetadata.ALPHA).setValue("lots"));
+        BadInputException e = refused("alpha.onnx", b.build().toByteArray());
+        assertTrue(e.getMessage().contains("alpha"), e.getMessage());
+    }
+
+    @Test
     void aChainWithMixedActivationsIsAGenericGraphWithEachLayersOwn() throws Exception {
         // v1's layers, but the first activation a Relu where the others are Clip(0, 6): not the paper's
         // network, one the engine runs as its layers say.
