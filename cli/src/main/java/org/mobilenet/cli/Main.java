@@ -204,8 +204,20 @@ public final class Main {
     private static int usage(ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println(cmd.getCommandName().equals("mobilenet") ? "mobilenet: " + ex.getMessage()
-                : "mobilenet " + cmd.getCommandName() + ": " + ex.getMessage());
+        String message = ex.getMessage();
+        // picocli checks required parameters before reporting an unknown option: the option is the
+        // mistake to name ('classify --bogus' is missing its images because --bogus took their place).
+        CommandLine.ParseResult parsed = cmd.getParseResult();
+        if (ex instanceof CommandLine.MissingParameterException && parsed != null) {
+            for (String u : parsed.unmatched()) {
+                if (u.startsWith("-")) {
+                    message = "Unknown option: '" + u + "'";
+                    break;
+                }
+            }
+        }
+        err.println(cmd.getCommandName().equals("mobilenet") ? "mobilenet: " + message
+                : "mobilenet " + cmd.getCommandName() + ": " + message);
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return ExitCode.USAGE;

@@ -55,6 +55,15 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void anUnknownOptionIsNamedEvenWhenTheImagesAreMissingToo() {
+        CliRun r = CliRun.of("classify", "--bogus", "-m", model());
+        assertEquals(ExitCode.USAGE, r.code());
+        assertTrue(r.err().startsWith("mobilenet classify: Unknown option: '--bogus'"), r.err());
+        CliRun none = CliRun.of("classify", "-m", model());
+        assertTrue(none.err().contains("Missing required parameter: 'IMAGE'"), none.err());
+    }
+
+    @Test
     void tableAndCsvShowTheSameRanking() {
         CliRun table = CliRun.of("classify", "-m", model(), "--top-k", "2", cat());
         assertEquals(0, table.code(), table.err());
