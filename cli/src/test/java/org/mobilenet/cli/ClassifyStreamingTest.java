@@ -163,11 +163,25 @@ class ClassifyStreamingTest {
         }
     }
 
-    /** The first results come out while the list of images is still being written. */
-    @ParameterizedTest
-    @ValueSource(ints = {1, 2})
-    void resultsArePrintedBeforeTheInputEnds(int threads) throws Exception {
-        Path cat = shared("images/cat.bmp");
+    /** A classify command running on a thread, its standard input a pipe the test writes to. */
+    private record Piped(PipedOutputStream feed, StringWriter out, StringWriter err, CompletableFuture<Integer> code) {
+        /** Writes lines of paths, without ending the input. */
+        void send(String lines) throws java.io.IOException {
+            feed.write(lines.getBytes(StandardCharsets.UTF_8));
+            feed.flush();
+        }
+
+        /** Waits (up to a minute) for {@code n} lines of output, or for the command to end. */
+        void awaitLines(int n) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (out.toString().lines().count() < n && System.nanoTime() < deadline && !code.isDone()) {
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    /** Starts {@code classify -m MODEL ARGS -} on a pipe. */
+    private static Piped piped(String... args) throws java.io.IOException {
         PipedOutputStream feed = new PipedOutputStream();
         PipedInputStream stdin = new PipedInputStream(feed, 1 << 16);
         StringWriter out = new StringWriter();
@@ -176,21 +190,24 @@ class ClassifyStreamingTest {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         ((ClassifyCommand) cl.getSubcommands().get("classify").getCommand()).stdin = stdin;
-        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> cl.execute("classify", "-m", model(),
-                "--format", "csv", "--top-k", "1", "--batch", "2", "--threads", Integer.toString(threads), "-"));
-        // One batch of paths, and no end of input yet.
-        feed.write((cat + "\n" + cat + "\n").getBytes(StandardCharsets.UTF_8));
-        feed.flush();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (out.toString().lines().count() < 3 && System.nanoTime() < deadline && !code.isDone()) {
-            Thread.sleep(10);
-        }
-        assertFalse(code.isDone(), "the command ended before its input: " + err);
-        assertEquals(3, out.toString().lines().count(), "header and two rows before the input ends: " + out + err);
-        feed.write((cat + "\n").getBytes(StandardCharsets.UTF_8));
-        feed.close();
-        assertEquals(0, code.get(60, TimeUnit.SECONDS), err.toString());
-        assertEquals(4, out.toString().lines().count(), out.toString());
+        String[] line = concat(List.of("classify", "-m", model()), concat(List.of(args), "-"));
+        return new Piped(feed, out, err, CompletableFuture.supplyAsync(() -> cl.execute(line)));
+    }
+
+    /** The first results come out while the list of images is still being written. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void resultsArePrintedBeforeTheInputEnds(int threads) throws Exception {
+        Path cat = shared("images/cat.bmp");
+        Piped p = piped("--format", "csv", "--top-k", "1", "--batch", "2", "--threads", Integer.toString(threads));
+        p.send(cat + "\n" + cat + "\n"); // one batch of paths, and no end of input yet
+        p.awaitLines(3);
+        assertFalse(p.code().isDone(), "the command ended before its input: " + p.err());
+        assertEquals(3, p.out().toString().lines().count(), "header and two rows before the input ends: " + p.out() + p.err());
+        p.send(cat + "\n");
+        p.feed().close();
+        assertEquals(0, p.code().get(60, TimeUnit.SECONDS), p.err().toString());
+        assertEquals(4, p.out().toString().lines().count(), p.out().toString());
     }
 
     /** A list arriving slowly: the paths that have arrived are a batch, not a wait for a whole one. */
@@ -198,28 +215,16 @@ class ClassifyStreamingTest {
     @ValueSource(ints = {1, 2})
     void aSlowListIsClassifiedAsItArrivesNotABatchAtATime(int threads) throws Exception {
         Path cat = shared("images/cat.bmp");
-        PipedOutputStream feed = new PipedOutputStream();
-        PipedInputStream stdin = new PipedInputStream(feed, 1 << 16);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine(false);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        ((ClassifyCommand) cl.getSubcommands().get("classify").getCommand()).stdin = stdin;
-        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> cl.execute("classify", "-m", model(),
-                "--format", "csv", "--top-k", "1", "--threads", Integer.toString(threads), "-")); // batches of 8
-        feed.write((cat + "\n").getBytes(StandardCharsets.UTF_8));
-        feed.flush();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (out.toString().lines().count() < 2 && System.nanoTime() < deadline && !code.isDone()) {
-            Thread.sleep(10);
-        }
-        assertFalse(code.isDone(), "the command ended before its input: " + err);
-        assertEquals(2, out.toString().lines().count(), "the header and the one image that has arrived: " + out + err);
-        feed.write((cat + "\n").getBytes(StandardCharsets.UTF_8));
-        feed.close();
-        assertEquals(0, code.get(60, TimeUnit.SECONDS), err.toString());
-        assertEquals(3, out.toString().lines().count(), out.toString());
+        Piped p = piped("--format", "csv", "--top-k", "1", "--threads", Integer.toString(threads)); // batches of 8
+        p.send(cat + "\n");
+        p.awaitLines(2);
+        assertFalse(p.code().isDone(), "the command ended before its input: " + p.err());
+        assertEquals(2, p.out().toString().lines().count(), "the header and the one image that has arrived: " + p.out()
+                + p.err());
+        p.send(cat + "\n");
+        p.feed().close();
+        assertEquals(0, p.code().get(60, TimeUnit.SECONDS), p.err().toString());
+        assertEquals(3, p.out().toString().lines().count(), p.out().toString());
     }
 
     private static String[] concat(List<String> a, String... b) {

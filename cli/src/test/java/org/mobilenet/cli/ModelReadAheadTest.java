@@ -23,17 +23,13 @@ class ModelReadAheadTest {
     @TempDir
     Path tmp;
 
-    private static Path shared(String sub) {
-        return CliRun.shared(sub);
-    }
-
     private static String cat() {
-        return shared("images/cat.bmp").toString();
+        return CliRun.shared("images/cat.bmp").toString();
     }
 
     private Path modelCopy() throws Exception {
         Path m = tmp.resolve("m.tflite");
-        Files.copy(shared("models/mobilenet_v1_0.25_128_quant.tflite"), m, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(CliRun.shared("models/mobilenet_v1_0.25_128_quant.tflite"), m, StandardCopyOption.REPLACE_EXISTING);
         return m;
     }
 

@@ -92,13 +92,14 @@ public final class Shell {
                     break;
                 }
                 lastExitCode = execute(words, out);
-                if (lastExitCode == ExitCode.OUTPUT && words.get(0).equals("classify")) {
-                    more = false; // classify saw standard output go (and said so): what follows would be lost too
-                } else if (lastExitCode == ExitCode.OK && (out.checkError() | System.out.checkError())) {
+                if (out.checkError() | System.out.checkError()) {
                     // Standard output is gone (a closed pipe, a full disk): what follows would be lost too.
-                    err.println("mobilenet: standard output could not be written (closed, or the disk is full)");
-                    err.flush();
-                    lastExitCode = ExitCode.OUTPUT;
+                    // A command that noticed itself (classify) has said so and exited 4.
+                    if (lastExitCode == ExitCode.OK) {
+                        err.println("mobilenet: standard output could not be written (closed, or the disk is full)");
+                        err.flush();
+                        lastExitCode = ExitCode.OUTPUT;
+                    }
                     more = false;
                 }
                 noteFailure();
