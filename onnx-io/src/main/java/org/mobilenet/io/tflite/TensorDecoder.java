@@ -27,14 +27,15 @@ final class TensorDecoder {
         this.file = file;
     }
 
-    /** Float values of a weight tensor (float32, uint8 or int8). Shape line: same as the tensor. */
+    /** Float values of a weight tensor (float32, float16, uint8 or int8). Shape line: same as the tensor. */
     float[] weights(TfliteTensor t) {
         ByteBuffer b = data(t);
         return switch (typeOf(t)) {
             case FLOAT32 -> floats(b, t);
+            case FLOAT16 -> halves(b, t);
             case UINT8, INT8 -> keep(t, b, t.quantization());
             default -> throw new FlatBufferException(t.describe() + " has type " + t.type()
-                    + ", expected FLOAT32, UINT8 or INT8 weights");
+                    + ", expected FLOAT32, FLOAT16, UINT8 or INT8 weights");
         };
     }
 
@@ -61,8 +62,12 @@ final class TensorDecoder {
         if (type == TensorType.FLOAT32) {
             return floats(b, t);
         }
+        if (type == TensorType.FLOAT16) {
+            return halves(b, t);
+        }
         if (type != TensorType.INT32) {
-            throw new FlatBufferException(t.describe() + " has type " + type + ", expected a FLOAT32 or INT32 bias");
+            throw new FlatBufferException(t.describe() + " has type " + type
+                    + ", expected a FLOAT32, FLOAT16 or INT32 bias");
         }
         return keep(t, b, biasQuantization(t, input, weight, channels));
     }
@@ -189,6 +194,18 @@ final class TensorDecoder {
             throw new FlatBufferException(t.describe() + " has unknown type code " + t.typeCode());
         }
         return t.type();
+    }
+
+    /** IEEE binary16 values (a float16-quantized file's weights), exactly as floats. */
+    private static float[] halves(ByteBuffer b, TfliteTensor t) {
+        float[] out = new float[b.remaining() / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = org.mobilenet.io.HalfFloats.fromHalf(b.getShort(i * 2) & 0xffff);
+            if (!Float.isFinite(out[i])) {
+                throw new FlatBufferException(t.describe() + " holds a non-finite value at element " + i);
+            }
+        }
+        return out;
     }
 
     private static float[] floats(ByteBuffer b, TfliteTensor t) {

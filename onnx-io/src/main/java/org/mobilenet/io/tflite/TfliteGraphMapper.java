@@ -53,10 +53,57 @@ final class TfliteGraphMapper {
 
     private final TfliteFile file;
     private final TensorDecoder decoder;
+    /**
+     * The DEQUANTIZE operators that turn a stored constant into the float32 tensor an operator reads
+     * (each output tensor to its constant input), and their operator indices. TFLite's converter writes
+     * them for float16 weights (post-training float16 quantization: every weight and bias FLOAT16,
+     * each behind a DEQUANTIZE) and for 8-bit weights an operator takes as floats: the constant is
+     * decoded in their place, and they are not layers.
+     */
+    private final Map<Integer, Integer> storedAs = new HashMap<>();
+    private final java.util.Set<Integer> weightDequantizers = new java.util.HashSet<>();
 
     TfliteGraphMapper(TfliteFile file) {
         this.file = file;
         this.decoder = new TensorDecoder(file);
+    }
+
+    /**
+     * Finds the DEQUANTIZE operators of constants (see {@link #storedAs}): one FLOAT16, UINT8 or INT8
+     * constant in, one FLOAT32 tensor of the same shape out, which no other operator writes.
+     */
+    private void findWeightDequantizers() {
+        for (TfliteOperator op : file.operators()) {
+            if (op.code() != BuiltinOp.DEQUANTIZE || op.inputs().length != 1 || op.outputs().length != 1
+                    || op.input(0) < 0) {
+                continue;
+            }
+            TfliteTensor in = file.tensor(op.input(0));
+            if (!decoder.isConstant(in)) {
+                continue; // the chain's own DEQUANTIZE (a quantized model's float output)
+            }
+            TfliteTensor out = file.tensor(op.outputs()[0]);
+            String where = "operator " + op.index() + " (DEQUANTIZE)";
+            if (in.type() != TensorType.FLOAT16 && !QuantMapping.quantized8(in)) {
+                throw new FlatBufferException(where + " dequantizes " + in.describe() + " of type " + in.type()
+                        + "; expected a FLOAT16, UINT8 or INT8 constant");
+            }
+            if (out.type() != TensorType.FLOAT32 || !Arrays.equals(in.shape(), out.shape())) {
+                throw new FlatBufferException(where + " turns " + in.describe() + " into " + out.describe() + " of type "
+                        + out.type() + "; expected FLOAT32 of the same shape");
+            }
+            if (storedAs.putIfAbsent(out.index(), in.index()) != null) {
+                throw new FlatBufferException(where + " writes " + out.describe()
+                        + ", which another DEQUANTIZE already writes");
+            }
+            weightDequantizers.add(op.index());
+        }
+    }
+
+    /** Tensor {@code id}, or the constant a weight DEQUANTIZE reads when it wrote {@code id}. */
+    private TfliteTensor stored(int id) {
+        Integer from = storedAs.get(id);
+        return file.tensor(from != null ? from : id);
     }
 
     /** The RELU and RELU6 builtin operators (an activation of its own, not fused). */
@@ -90,7 +137,11 @@ final class TfliteGraphMapper {
         Pads pending = null;
         TfliteTensor quantized = null;
         boolean dequantized = false;
+        findWeightDequantizers();
         for (TfliteOperator op : file.operators()) {
+            if (weightDequantizers.contains(op.index())) {
+                continue;
+            }
             if (dequantized) {
                 throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") follows the DEQUANTIZE;"
                         + " expected DEQUANTIZE to be the last operator");
@@ -104,9 +155,9 @@ final class TfliteGraphMapper {
                         + op.outputs().length + " outputs; expected one");
             }
             int outId = op.outputs()[0];
-            if (producer.containsKey(outId)) {
+            if (producer.containsKey(outId) || storedAs.containsKey(outId)) {
                 throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") writes tensor " + outId
-                        + ", which the input or an earlier operator already holds");
+                        + ", which the input or another operator already holds");
             }
             int addendTensor = -1;
             if (op.code() == BuiltinOp.ADD) {
@@ -290,7 +341,7 @@ final class TfliteGraphMapper {
                     + " tensor " + curTensor + "; expected a MobileNet graph (a chain of layers with residual adds)");
         }
         int other = a == curTensor ? b : a;
-        if (other < 0 || decoder.isConstant(file.tensor(other))) {
+        if (other < 0 || storedAs.containsKey(other) || decoder.isConstant(file.tensor(other))) {
             throw new FlatBufferException("operator " + op.index() + " (ADD) adds a constant; only residual adds of"
                     + " an earlier layer's output are supported");
         }
@@ -437,7 +488,7 @@ final class TfliteGraphMapper {
         float[] bias = null;
         int bi = op.input(2);
         if (bi >= 0) {
-            bias = decoder.bias(file.tensor(bi), file.tensor(op.input(0)), wt, cout);
+            bias = decoder.bias(stored(bi), file.tensor(op.input(0)), wt, cout);
         }
         int[] torchShape = depthwise ? new int[] {cout, 1, k, k} : new int[] {cout, in.c(), k, k};
         QuantizedTensor qWeight = qw == null ? null : quantizedWeight(wt, torchShape, qw, cout);
@@ -471,7 +522,7 @@ final class TfliteGraphMapper {
         }
         float[] w = decoder.weights(wt);
         int bi = op.input(2);
-        float[] bias = bi >= 0 ? decoder.bias(file.tensor(bi), file.tensor(op.input(0)), wt, classes)
+        float[] bias = bi >= 0 ? decoder.bias(stored(bi), file.tensor(op.input(0)), wt, classes)
                 : new float[classes];
         QuantizedTensor qWeight = null;
         QuantizedTensor qBias = null;
@@ -496,7 +547,7 @@ final class TfliteGraphMapper {
 
     /** An op's int32 bias (input 2) with its scales, one per weight scale; null for a float bias. */
     private QuantizedTensor quantizedBias(TfliteOperator op, TfliteTensor wt, int channels) {
-        TfliteTensor bt = file.tensor(op.input(2));
+        TfliteTensor bt = stored(op.input(2));
         if (bt.type() != TensorType.INT32) {
             return null; // a float bias: weights-only quantization, which the float path runs
         }
@@ -589,7 +640,7 @@ final class TfliteGraphMapper {
         if (id < 0) {
             throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") has no " + what);
         }
-        TfliteTensor t = file.tensor(id);
+        TfliteTensor t = stored(id);
         if (!decoder.isConstant(t)) {
             throw new FlatBufferException("operator " + op.index() + " (" + op.name() + "): " + what + " "
                     + t.describe() + " is not a constant");

@@ -32,6 +32,11 @@ public final class TfliteTestModels {
     private final int softmaxCode;
     private boolean addendFirst;
     private boolean separateFcActivations;
+    /** Weights and biases stored as FLOAT16, each behind a DEQUANTIZE (TFLite's float16 quantization). */
+    private boolean float16;
+    /** With {@link #float16}: all DEQUANTIZE operators first, as the converter orders them, not each before its reader. */
+    private boolean dequantizeFirst;
+    private final List<Table> dequantizers = new ArrayList<>();
 
     private TfliteTestModels(boolean int8, int softmaxCode) {
         this.int8 = int8;
@@ -50,6 +55,18 @@ public final class TfliteTestModels {
     static byte[] writeSeparateFcActivations(Model model) {
         TfliteTestModels w = new TfliteTestModels(false, SOFTMAX);
         w.separateFcActivations = true;
+        return w.build(model);
+    }
+
+    /**
+     * The same, float16-quantized as TFLite's converter writes it: every weight and bias a FLOAT16
+     * constant read through a DEQUANTIZE to float32, those operators all first ({@code dequantizeFirst})
+     * or each right before the operator that reads it.
+     */
+    static byte[] writeFloat16(Model model, boolean dequantizeFirst) {
+        TfliteTestModels w = new TfliteTestModels(false, SOFTMAX);
+        w.float16 = true;
+        w.dequantizeFirst = dequantizeFirst;
         return w.build(model);
     }
 
@@ -86,6 +103,25 @@ public final class TfliteTestModels {
         return tensors.size() - 1;
     }
 
+    /** A float32 constant, or in {@link #float16} mode a FLOAT16 one and the DEQUANTIZE that reads it. */
+    private int constant(String name, int[] shape, float[] v) {
+        if (!float16) {
+            return floatTensor(name, shape, v);
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float x : v) {
+            b.putShort(org.mobilenet.io.HalfFloats.toHalf(x));
+        }
+        int half = tensor(name, shape, 1, b.array(), null);
+        int out = tensor(name + "_dequantize", shape, 0, null, null);
+        int before = operators.size();
+        op(6, new int[] {half}, out, 0, null);
+        if (dequantizeFirst) {
+            dequantizers.add(operators.remove(before));
+        }
+        return out;
+    }
+
     private int floatTensor(String name, int[] shape, float[] v) {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (float x : v) {
@@ -97,7 +133,7 @@ public final class TfliteTestModels {
     /** Weights in TFLite layout, float32 or int8 quantized per channel along {@code dim} of {@code channels}. */
     private int weights(String name, int[] shape, float[] v, int dim, int channels) {
         if (!int8) {
-            return floatTensor(name, shape, v);
+            return constant(name, shape, v);
         }
         int inner = 1;
         for (int i = dim + 1; i < shape.length; i++) {
@@ -159,7 +195,7 @@ public final class TfliteTestModels {
                         }
                     }
                     int wt = weights(n + "/weights", new int[] {o, k, k, i}, ohwi, 0, o);
-                    int bt = floatTensor(n + "/bias", new int[] {o}, m.tensor(TensorNames.bias(n)).data());
+                    int bt = constant(n + "/bias", new int[] {o}, m.tensor(TensorNames.bias(n)).data());
                     int out = activation(n, 1, l.out().h(), l.out().w(), o);
                     op(CONV_2D, new int[] {cur, wt, bt}, out, 1,
                             new Table().i8(0, 0).put(1, l.stride()).put(2, l.stride()).i8(3, act(l)));
@@ -185,7 +221,7 @@ public final class TfliteTestModels {
                         }
                     }
                     int wt = weights(n + "/weights", new int[] {1, k, k, c}, hwc, 3, c);
-                    int bt = floatTensor(n + "/bias", new int[] {c}, m.tensor(TensorNames.bias(n)).data());
+                    int bt = constant(n + "/bias", new int[] {c}, m.tensor(TensorNames.bias(n)).data());
                     int out = activation(n, 1, l.out().h(), l.out().w(), c);
                     op(DEPTHWISE_CONV_2D, new int[] {cur, wt, bt}, out, 2,
                             new Table().i8(0, 0).put(1, l.stride()).put(2, l.stride()).put(3, 1).i8(4, act(l)));
@@ -202,7 +238,7 @@ public final class TfliteTestModels {
                 case FC -> {
                     int wt = weights("fc/weights", new int[] {l.outChannels(), l.inChannels()},
                             m.tensor(TensorNames.weight(n)).data(), 0, l.outChannels());
-                    int bt = floatTensor("fc/bias", new int[] {l.outChannels()}, m.tensor(TensorNames.bias(n)).data());
+                    int bt = constant("fc/bias", new int[] {l.outChannels()}, m.tensor(TensorNames.bias(n)).data());
                     int out = activation("logits", 1, l.outChannels());
                     boolean separate = separateFcActivations && act(l) != 0;
                     op(FULLY_CONNECTED, new int[] {cur, wt, bt}, out, 8, new Table().i8(0, separate ? 0 : act(l)));
@@ -222,6 +258,7 @@ public final class TfliteTestModels {
             }
             outputs.put(n, cur);
         }
+        operators.addAll(0, dequantizers);
         List<Table> codes = new ArrayList<>();
         for (int c : opcodes) {
             codes.add(new Table().i8(0, c).put(3, c).put(2, 1));
