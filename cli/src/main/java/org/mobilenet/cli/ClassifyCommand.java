@@ -157,7 +157,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         try (ImageInputs inputs = ImageInputs.of(images, stdin)) {
             // With several threads the first images decode while this loads the model.
             bc.run(inputs, () -> {
-                Model m = inputSize.apply(Session.of(spec).model(model));
+                Model m = inputSize.model(Session.of(spec), model);
                 Preprocessing p = preprocessing(m.preprocessing());
                 int classes = m.classes();
                 List<String> names = m.labels();

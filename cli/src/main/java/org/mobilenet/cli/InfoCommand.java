@@ -71,11 +71,23 @@ public final class InfoCommand implements Callable<Integer> {
         Model model;
         if (f == ModelFormats.ONNX) {
             OnnxImport imp = OnnxImporter.read(file);
-            model = inputSize.apply(imp.model());
+            if (inputSize.size() > 0) {
+                // A symbolic height and width at the asked size (refused for a file that fixes them).
+                imp = OnnxImporter.read(file, OnnxImporter.sizeFor(imp.model(), inputSize.size()));
+            }
+            model = imp.model();
             info.put("opset", imp.opset());
             info.put("irVersion", imp.irVersion());
             info.put("producer", imp.producer());
-            info.put("input", Map.of("name", imp.inputName(), "shape", imp.inputDims(), "layout", imp.inputLayout().name()));
+            Map<String, Object> input = new LinkedHashMap<>();
+            input.put("name", imp.inputName());
+            input.put("shape", imp.inputDims());
+            input.put("layout", imp.inputLayout().name());
+            String runsAt = model.metadata().get(OnnxImport.DYNAMIC_INPUT);
+            if (runsAt != null) {
+                input.put("runsAt", runsAt); // the size taken for the symbolic height and width
+            }
+            info.put("input", input);
             info.put("output", Map.of("name", imp.outputName(), "shape", List.of("N", Integer.toString(model.outputSize()))));
             info.put("activation", imp.activation());
             String others = imp.model().metadata().get(OnnxImport.OTHER_OUTPUTS);
@@ -83,7 +95,7 @@ public final class InfoCommand implements Callable<Integer> {
                 info.put("otherOutputs", others + " (layer values; not kept: the model gives " + imp.outputName() + ")");
             }
         } else {
-            model = inputSize.apply(ModelFiles.load(file, f));
+            model = inputSize.apply(ModelFiles.load(file, f), file, f);
             info.put("input", Map.of("name", "input", "shape", List.of("N", Integer.toString(model.inputHeight()),
                     Integer.toString(model.inputWidth()), "3"), "layout", "NHWC"));
             info.put("output", Map.of("name", "output", "shape", List.of("N", Integer.toString(model.outputSize()))));
@@ -211,6 +223,7 @@ public final class InfoCommand implements Callable<Integer> {
     private static String shape(Object io) {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) io;
-        return m.get("name") + " " + m.get("shape") + (m.containsKey("layout") ? " " + m.get("layout") : "");
+        return m.get("name") + " " + m.get("shape") + (m.containsKey("layout") ? " " + m.get("layout") : "")
+                + (m.containsKey("runsAt") ? ", run at " + m.get("runsAt") + " (--input-size N for another size)" : "");
     }
 }

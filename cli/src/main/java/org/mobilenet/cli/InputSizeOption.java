@@ -1,25 +1,46 @@
 package org.mobilenet.cli;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import org.mobilenet.engine.model.Model;
-import org.mobilenet.io.keras.KerasImporter;
+import org.mobilenet.io.ModelFiles;
+import org.mobilenet.io.ModelFormat;
 import picocli.CommandLine.Option;
 
-/** {@code --input-size N}: the input size of a Keras weights file, which does not record one. */
+/**
+ * {@code --input-size N}: the input size of a model whose file does not record one (see
+ * {@link ModelFiles#atInputSize}).
+ */
 public final class InputSizeOption {
     @Option(names = "--input-size", paramLabel = "N",
-            description = "Keras weights files (.h5 without a model config, .weights.h5) do not record their input size:"
-                    + " run them at N x N (default: the size in a keras.applications file name such as"
-                    + " mobilenet_5_0_160_tf.h5, else 224).")
+            description = "Run a model whose file does not record its input size at N x N: Keras weights files"
+                    + " (.h5 without a model config, .weights.h5; default: the size in a keras.applications file"
+                    + " name such as mobilenet_5_0_160_tf.h5, else 224), ONNX graphs whose input height and width"
+                    + " are symbolic, and PyTorch state dicts in safetensors (default 224).")
     Integer inputSize;
 
-    /** The model at the --input-size when given (refused for models whose file gives their size). */
-    public Model apply(Model m) {
+    /** The model command {@code spec} works on ({@link Session#model(Path)} of {@code option}) at the --input-size. */
+    public Model model(Session session, Path option) throws IOException {
+        Model m = session.model(option);
+        return apply(m, option != null ? option : session.modelFile().orElse(null), null);
+    }
+
+    /**
+     * {@code m}, read from {@code file} (as {@code format}, or by its extension when null), at the
+     * --input-size when given (refused for models whose file gives their size).
+     */
+    public Model apply(Model m, Path file, ModelFormat format) throws IOException {
         if (inputSize == null) {
             return m;
         }
-        if (inputSize < 32 || inputSize > 4096) {
-            throw new IllegalArgumentException("--input-size must be 32 to 4096, got " + inputSize);
+        if (file == null) {
+            throw ModelFiles.sizeRecorded(m);
         }
-        return KerasImporter.withInputSize(m, inputSize);
+        return ModelFiles.atInputSize(m, file, format, inputSize);
+    }
+
+    /** The asked size, or 0 when the option is not given. */
+    public int size() {
+        return inputSize == null ? 0 : inputSize;
     }
 }

@@ -126,7 +126,7 @@ public final class ProfileCommand implements Callable<Integer> {
             if (arch.anyGiven(spec)) {
                 throw new IllegalArgumentException("give either --model or --alpha/--resolution/--classes/--variant");
             }
-            return inputSize.apply(Session.of(spec).model(modelFile));
+            return inputSize.model(Session.of(spec), modelFile);
         }
         return arch.anyGiven(spec) ? null : Session.of(spec).model().orElse(null);
     }

@@ -58,7 +58,7 @@ public final class RunCommand implements Callable<Integer> {
         if (!force && Files.exists(output)) {
             throw new OutputException(output, "already exists (use --force to overwrite)");
         }
-        Model m = inputSize.apply(Session.of(spec).model(model));
+        Model m = inputSize.model(Session.of(spec), model);
         Path file = model != null ? model : Session.of(spec).modelFile().orElse(Path.of("model"));
         TensorRunner runner = new TensorRunner(m, file, precision);
         NpyArray in = NpyFile.read(input);

@@ -118,7 +118,7 @@ public final class ShrinkCommand implements Callable<Integer> {
         if (output != null && !dryRun && !force && output.toFile().exists()) {
             throw new OutputException(output, "already exists (use --force to overwrite)");
         }
-        Model source = inputSize.apply(Session.of(spec).model(model));
+        Model source = inputSize.model(Session.of(spec), model);
         if (family != null && !family.equals(source.graph().family())) {
             throw new IllegalArgumentException("--arch " + arch.trim() + ", but the source is " + source.describe());
         }

@@ -103,7 +103,7 @@ public final class VerifyCommand implements Callable<Integer> {
             }
         }
         VerifyReport r = Verifier.verify(model, new Verifier.Options(count, seed, atol, rtol, perLayer, images,
-                ignoreExif, atolSteps), inputSize::apply);
+                ignoreExif, atolSteps), inputSize.size());
         if (junit != null) {
             try {
                 byte[] xml = JunitReport.xml(r, atol, rtol).getBytes(StandardCharsets.UTF_8);

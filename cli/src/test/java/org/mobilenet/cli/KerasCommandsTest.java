@@ -66,7 +66,7 @@ class KerasCommandsTest {
         CliRun r = CliRun.of("info", "--input-size", "160", onnx.toString());
         assertEquals(ExitCode.USAGE, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
-        assertTrue(r.err().contains("--input-size applies to Keras weights files"), r.err());
+        assertTrue(r.err().contains("--input-size applies to files that do not record their input size"), r.err());
         assertTrue(Files.exists(onnx));
     }
 }

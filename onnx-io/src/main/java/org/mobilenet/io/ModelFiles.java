@@ -35,6 +35,37 @@ public final class ModelFiles {
         return format.read(file);
     }
 
+    /**
+     * The model {@code loaded} from {@code file} at an input of {@code size x size} ({@code --input-size}),
+     * for the files that do not record their input size: Keras weights files, ONNX graphs whose input
+     * height and width are symbolic, PyTorch state dicts in safetensors (each format's
+     * {@link ModelFormat#atInputSize}).
+     *
+     * @throws IllegalArgumentException for a size outside 32 to 4096, or a file that gives its input size
+     */
+    public static Model atInputSize(Model loaded, Path file, int size) throws IOException {
+        return atInputSize(loaded, file, ModelFormats.of(file), size);
+    }
+
+    /** {@link #atInputSize(Model, Path, int)} for a file read as {@code format} (null: by its extension). */
+    public static Model atInputSize(Model loaded, Path file, ModelFormat format, int size) throws IOException {
+        if (size < 32 || size > 4096) {
+            throw new IllegalArgumentException("--input-size must be 32 to 4096, got " + size);
+        }
+        ModelFormat f = format != null ? format : ModelFormats.of(file);
+        if (f == null) {
+            throw sizeRecorded(loaded);
+        }
+        return f.atInputSize(loaded, file, size);
+    }
+
+    /** The refusal of {@link #atInputSize} for a model whose file gives its input size. */
+    public static IllegalArgumentException sizeRecorded(Model m) {
+        return new IllegalArgumentException("--input-size applies to files that do not record their input size"
+                + " (Keras weights files, ONNX graphs with a symbolic height and width, PyTorch state dicts); this"
+                + " model's file gives " + m.inputHeight() + "x" + m.inputWidth());
+    }
+
     /** Saves by the extension, atomically (temp file in the same folder, then rename). */
     public static void save(Model model, Path file, SaveOptions options) throws IOException {
         ModelFormat f = ModelFormats.of(file);

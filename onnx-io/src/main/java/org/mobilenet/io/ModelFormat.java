@@ -45,6 +45,17 @@ public interface ModelFormat {
     void write(Model model, Path file, ModelFiles.SaveOptions options) throws IOException;
 
     /**
+     * The model {@link #read} gave for {@code file} ({@code loaded}) at an input of {@code size x size},
+     * for a file that does not record its input size ({@code --input-size}; see
+     * {@link ModelFiles#atInputSize}). This default refuses: the file gives its size.
+     *
+     * @throws IllegalArgumentException when the file gives its input size
+     */
+    default Model atInputSize(Model loaded, Path file, int size) throws IOException {
+        throw ModelFiles.sizeRecorded(loaded);
+    }
+
+    /**
      * What writing {@code model} in this format changes or drops, one line each (for a note on
      * stderr); empty when the file holds the model as it is.
      */

@@ -81,24 +81,31 @@ public final class Verifier {
      * on the same weights.
      */
     public static VerifyReport verify(Path file, Options o) throws IOException, OrtException {
-        return verify(file, o, m -> m);
+        return verify(file, o, 0);
     }
 
     /**
-     * {@link #verify(Path, Options)} with {@code adjust} applied to a non-ONNX file's model before it is
-     * exported (e.g. {@code --input-size} for a Keras weights file, which does not record its size).
+     * {@link #verify(Path, Options)} at an input of {@code inputSize} squared ({@code --input-size}, for a
+     * file that does not record its input size: {@link ModelFiles#atInputSize}); 0 for the file's size.
      */
-    public static VerifyReport verify(Path file, Options o, java.util.function.UnaryOperator<Model> adjust)
-            throws IOException, OrtException {
+    public static VerifyReport verify(Path file, Options o, int inputSize) throws IOException, OrtException {
         ModelFormat format = ModelFormats.of(file);
         ModelProto proto;
         if (format == null || format == ModelFormats.ONNX) {
             proto = OnnxFile.read(file);
         } else {
-            Model loaded = adjust.apply(ModelFiles.load(file, format));
+            Model loaded = ModelFiles.load(file, format);
+            if (inputSize > 0) {
+                loaded = ModelFiles.atInputSize(loaded, file, format, inputSize);
+            }
             proto = OnnxExporter.toProto(loaded, OnnxExportOptions.defaults());
         }
         OnnxImport imp = OnnxImporter.importModel(file, proto);
+        if (inputSize > 0 && (format == null || format == ModelFormats.ONNX)) {
+            // A graph with a symbolic height and width, imported again at the size (ONNX Runtime runs the
+            // graph as it is, at whatever size the input has); refused for a graph that fixes them.
+            imp = OnnxImporter.importModel(file, proto, OnnxImporter.sizeFor(imp.model(), inputSize));
+        }
         Model model = imp.model();
         if (model.isQuantized()) {
             return verifyQuantized(file, proto, imp, o);

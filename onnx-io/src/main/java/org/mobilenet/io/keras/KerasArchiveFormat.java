@@ -33,6 +33,11 @@ public final class KerasArchiveFormat implements ModelFormat {
     }
 
     @Override
+    public Model atInputSize(Model loaded, Path file, int size) {
+        return KerasImporter.withInputSize(loaded, size);
+    }
+
+    @Override
     public void write(Model model, Path file, ModelFiles.SaveOptions options) throws IOException {
         KerasExporter.writeArchive(model, file, options.overwrite());
     }

@@ -38,6 +38,11 @@ public final class KerasH5Format implements ModelFormat {
     }
 
     @Override
+    public Model atInputSize(Model loaded, Path file, int size) {
+        return KerasImporter.withInputSize(loaded, size);
+    }
+
+    @Override
     public void write(Model model, Path file, ModelFiles.SaveOptions options) throws IOException {
         if (String.valueOf(file.getFileName()).toLowerCase(Locale.ROOT).endsWith(".weights.h5")) {
             KerasExporter.writeKeras3Weights(model, file, options.overwrite());

@@ -146,8 +146,7 @@ public final class KerasImporter {
     public static Model withInputSize(Model m, int size) {
         String source = m.metadata().get(INPUT_SIZE_KEY);
         if (source == null || source.equals("config") || !(m.isV1() || m.architecture() instanceof MobileNetV2Spec)) {
-            throw new IllegalArgumentException("--input-size applies to Keras weights files, which do not record"
-                    + " their input size; this model's file gives " + m.inputHeight() + "x" + m.inputWidth());
+            throw org.mobilenet.io.ModelFiles.sizeRecorded(m);
         }
         Map<String, String> meta = new LinkedHashMap<>(m.metadata());
         meta.put(INPUT_SIZE_KEY, "option");

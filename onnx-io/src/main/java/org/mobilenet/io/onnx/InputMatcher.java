@@ -12,17 +12,27 @@ import org.mobilenet.io.onnx.proto.Onnx.ValueInfoProto;
 
 /**
  * Finds the image input: the one graph input that is not an initializer, a float tensor
- * [N, 3, H, W] (or [N, H, W, 3] followed by a Transpose to NCHW). N may be symbolic.
+ * [N, 3, H, W] (or [N, H, W, 3] followed by a Transpose to NCHW). N may be symbolic, and so may H and
+ * W (a graph exported for any image size): the import then takes the size it is asked for.
  */
 final class InputMatcher {
     private InputMatcher() {
     }
 
-    /** The input as found: name, layout and its dims as written (symbolic ones as their names). */
-    record Input(String name, Layout layout, List<String> dims, int height, int width) {
+    /**
+     * The input as found: name, layout and its dims as written (symbolic ones as their names), and the
+     * height and width the import runs it at (the asked size where the file leaves them symbolic).
+     *
+     * @param dynamic true when the file leaves the height or the width symbolic
+     */
+    record Input(String name, Layout layout, List<String> dims, int height, int width, boolean dynamic) {
     }
 
-    static Input find(OnnxGraph g) throws BadInputException {
+    /**
+     * The image input; {@code size} is the side taken for a symbolic height or width (see
+     * {@link OnnxImporter#DEFAULT_SIZE}).
+     */
+    static Input find(OnnxGraph g, int size) throws BadInputException {
         List<ValueInfoProto> inputs = new ArrayList<>();
         for (ValueInfoProto v : g.graph().getInputList()) {
             if (!g.isConstant(v.getName())) {
@@ -47,25 +57,33 @@ final class InputMatcher {
             v[i] = d.hasDimValue() ? d.getDimValue() : -1;
             dims.add(d.hasDimValue() ? Long.toString(d.getDimValue()) : (d.hasDimParam() ? d.getDimParam() : "?"));
         }
-        String expected = "; expected [N, 3, H, W] or [N, H, W, 3] with fixed H and W";
+        String expected = "; expected [N, 3, H, W] or [N, H, W, 3] (H and W fixed and positive, or symbolic)";
         if (v.length != 4) {
             throw new BadInputException(g.file(), "input '" + in.getName() + "' has shape " + dims + expected);
         }
         Layout layout;
-        if (v[1] == 3 && v[2] > 0 && v[3] > 0) {
+        if (v[1] == 3 && side(shape.getDim(2)) && side(shape.getDim(3))) {
             layout = Layout.NCHW;
-        } else if (v[3] == 3 && v[1] > 0 && v[2] > 0) {
+        } else if (v[3] == 3 && side(shape.getDim(1)) && side(shape.getDim(2))) {
             layout = Layout.NHWC;
         } else {
             throw new BadInputException(g.file(), "input '" + in.getName() + "' has shape " + dims + expected);
         }
         long hl = layout == Layout.NCHW ? v[2] : v[1];
         long wl = layout == Layout.NCHW ? v[3] : v[2];
+        boolean dynamic = hl < 0 || wl < 0;
+        hl = hl < 0 ? size : hl;
+        wl = wl < 0 ? size : wl;
         if (hl > 4096 || wl > 4096) {
             throw new BadInputException(g.file(), "input '" + in.getName() + "' has shape " + dims
                     + "; expected a height and width up to 4096");
         }
-        return new Input(in.getName(), layout, List.copyOf(dims), (int) hl, (int) wl);
+        return new Input(in.getName(), layout, List.copyOf(dims), (int) hl, (int) wl, dynamic);
+    }
+
+    /** A height or width as the input may give it: a positive number, or symbolic (a name, or nothing). */
+    private static boolean side(TensorShapeProto.Dimension d) {
+        return !d.hasDimValue() || d.getDimValue() > 0;
     }
 
     /** A cursor at the first NCHW value: the input itself, or the output of its Transpose. */

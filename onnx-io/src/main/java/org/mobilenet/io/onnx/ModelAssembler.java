@@ -256,7 +256,8 @@ final class ModelAssembler {
     }
 
     /**
-     * The model's metadata: where it came from (format, opset, producer, input layout), and the graph's
+     * The model's metadata: where it came from (format, opset, producer, input layout), the size a
+     * symbolic input height or width was taken as ({@link OnnxImport#DYNAMIC_INPUT}), and the graph's
      * outputs other than the chain's end ({@link OnnxImport#OTHER_OUTPUTS}), when it lists more than one.
      */
     private static Map<String, String> metadata(OnnxGraph g, InputMatcher.Input input, String output) {
@@ -265,6 +266,9 @@ final class ModelAssembler {
         meta.put("onnx.opset", Integer.toString(g.opset()));
         meta.put("onnx.producer", producer(g));
         meta.put("onnx.input_layout", input.layout().name());
+        if (input.dynamic()) {
+            meta.put(OnnxImport.DYNAMIC_INPUT, input.height() + "x" + input.width());
+        }
         List<String> others = new ArrayList<>();
         for (var o : g.graph().getOutputList()) {
             if (!o.getName().equals(output)) {

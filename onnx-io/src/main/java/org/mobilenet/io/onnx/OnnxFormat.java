@@ -32,6 +32,12 @@ public final class OnnxFormat implements ModelFormat {
         return OnnxImporter.read(file).model();
     }
 
+    /** A graph whose input height and width are symbolic, imported again at that size. */
+    @Override
+    public Model atInputSize(Model loaded, Path file, int size) throws IOException {
+        return OnnxImporter.read(file, OnnxImporter.sizeFor(loaded, size)).model();
+    }
+
     @Override
     public void write(Model model, Path file, ModelFiles.SaveOptions options) throws IOException {
         if (model.isQuantized()) {

@@ -30,4 +30,11 @@ public record OnnxImport(Model model, int opset, long irVersion, String producer
      * probabilities), which the import does not keep as outputs; absent when there are none.
      */
     public static final String OTHER_OUTPUTS = "onnx.other_outputs";
+
+    /**
+     * Model metadata key: present when the file leaves the input's height or width symbolic (a graph
+     * exported for any image size), holding the {@code HxW} the import took ({@link OnnxImporter#DEFAULT_SIZE}
+     * unless asked otherwise, as {@code --input-size} does).
+     */
+    public static final String DYNAMIC_INPUT = "onnx.dynamic_input";
 }

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.mobilenet.engine.model.Model;
 import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.onnx.proto.Onnx.ModelProto;
 import org.mobilenet.io.onnx.proto.Onnx.NodeProto;
 
@@ -26,23 +28,62 @@ public final class OnnxImporter {
     private OnnxImporter() {
     }
 
+    /**
+     * The side a graph whose input leaves its height and width symbolic runs at unless asked otherwise
+     * ({@code --input-size}): the ImageNet MobileNets' 224.
+     */
+    public static final int DEFAULT_SIZE = 224;
+
+    /**
+     * {@code size} for importing again a model this importer gave ({@code imported}) at that size
+     * ({@link #read(Path, int)}): the model's graph leaves its input height and width symbolic, and the
+     * size is one {@code --input-size} takes.
+     *
+     * @throws IllegalArgumentException for a graph that fixes its input size, or a size outside 32 to 4096
+     */
+    public static int sizeFor(Model imported, int size) {
+        if (!imported.metadata().containsKey(OnnxImport.DYNAMIC_INPUT)) {
+            throw ModelFiles.sizeRecorded(imported);
+        }
+        if (size < 32 || size > 4096) {
+            throw new IllegalArgumentException("--input-size must be 32 to 4096, got " + size);
+        }
+        return size;
+    }
+
     /** Reads and imports an ONNX file (external data is read from the file's folder). */
     public static OnnxImport read(Path file) throws IOException {
-        return importModel(file, OnnxFile.read(file));
+        return read(file, DEFAULT_SIZE);
+    }
+
+    /**
+     * Reads and imports an ONNX file, a symbolic input height or width taken as {@code size} (a fixed
+     * one is the file's whatever the size).
+     */
+    public static OnnxImport read(Path file, int size) throws IOException {
+        return importModel(file, OnnxFile.read(file), size);
     }
 
     /** Imports a parsed model; {@code file} names it in messages and locates external data. */
     public static OnnxImport importModel(Path file, ModelProto model) throws IOException {
+        return importModel(file, model, DEFAULT_SIZE);
+    }
+
+    /** {@link #importModel(Path, ModelProto)} with a symbolic input height or width taken as {@code size}. */
+    public static OnnxImport importModel(Path file, ModelProto model, int size) throws IOException {
+        if (size < 1 || size > 4096) {
+            throw new IllegalArgumentException("an input size must be 1 to 4096, got " + size);
+        }
         try {
             if (QdqReader.isQdq(model)) {
                 // A quantized (QDQ) graph: the float graph it wraps is matched, its quantization attached.
                 QdqReader.Stripped s = QdqReader.strip(file, model);
-                OnnxImport f = match(file, s.model());
+                OnnxImport f = match(file, s.model(), size);
                 return new OnnxImport(QdqReader.attach(f.model(), s, f.inputName(), f.layerValues()), f.opset(),
                         f.irVersion(), f.producer(), f.inputName(), f.inputLayout(), f.inputDims(), f.outputName(),
                         f.layerValues(), f.activation());
             }
-            return match(file, model);
+            return match(file, model, size);
         } catch (BadInputException e) {
             throw byWhatItIs(file, model, e).orElse(e);
         } catch (RuntimeException e) {
@@ -62,9 +103,9 @@ public final class OnnxImporter {
                 .map(what -> new BadInputException(file, "is not a supported ONNX MobileNet: " + what, cause));
     }
 
-    private static OnnxImport match(Path file, ModelProto model) throws IOException {
+    private static OnnxImport match(Path file, ModelProto model, int size) throws IOException {
         OnnxGraph g = new OnnxGraph(file, model);
-        InputMatcher.Input input = InputMatcher.find(g);
+        InputMatcher.Input input = InputMatcher.find(g, size);
         Cursor cur = InputMatcher.start(g, input);
         List<Object> units = new ArrayList<>();
         java.util.Map<String, Integer> produced = new java.util.HashMap<>();

@@ -29,6 +29,15 @@ public final class SafetensorsFormat implements ModelFormat {
         return SafetensorsModels.read(file);
     }
 
+    /** A PyTorch state dict without the architecture's metadata (read at 224), at that size instead. */
+    @Override
+    public Model atInputSize(Model loaded, Path file, int size) throws IOException {
+        if (SafetensorsModels.recordsInputSize(file) || !loaded.isV1()) {
+            throw ModelFiles.sizeRecorded(loaded);
+        }
+        return loaded.withSpec(loaded.spec().withResolution(size));
+    }
+
     @Override
     public void write(Model model, Path file, ModelFiles.SaveOptions options) throws IOException {
         SafetensorsModels.write(model, file, options.overwrite());

@@ -53,6 +53,13 @@ public final class SafetensorsModels {
         new SafetensorsFile(model.tensors(), md).write(file, overwrite);
     }
 
+    /** True when the file's metadata gives the input size (the bare state dict of another tool does not). */
+    static boolean recordsInputSize(Path file) throws IOException {
+        Map<String, String> md = SafetensorsFile.read(file).metadata();
+        return md.containsKey(ModelMetadata.RESOLUTION) || md.containsKey(ModelMetadata.HEIGHT)
+                || md.containsKey(ModelMetadata.LAYERS);
+    }
+
     public static Model read(Path file) throws IOException {
         SafetensorsFile f = SafetensorsFile.read(file);
         Map<String, String> md = f.metadata();

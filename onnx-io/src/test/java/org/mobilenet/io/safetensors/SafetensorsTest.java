@@ -136,6 +136,21 @@ class SafetensorsTest {
     }
 
     @Test
+    void aBareStateDictTakesAnInputSizeAndAFileWithTheToolsMetadataRefusesOne() throws Exception {
+        Model m = SeededInit.create(new ModelSpec(0.25, 160, 10, Variant.SEPARABLE, Padding.SYMMETRIC, true), 1);
+        Path bare = dir.resolve("bare.safetensors");
+        new SafetensorsFile(m.tensors(), Map.of()).write(bare, false);
+        Model read = ModelFiles.load(bare);
+        assertEquals(224, read.inputHeight());
+        assertEquals(m.spec(), ModelFiles.atInputSize(read, bare, 160).spec());
+        Path own = dir.resolve("own.safetensors");
+        ModelFiles.save(m, own, ModelFiles.SaveOptions.defaults());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ModelFiles.atInputSize(ModelFiles.load(own), own, 224));
+        assertTrue(e.getMessage().contains("gives 160x160"), e.getMessage());
+    }
+
+    @Test
     void halfAndBfloat16TensorsAreRead() throws Exception {
         String header = "{\"a\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},"
                 + "\"b\":{\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[4,6]}}";
