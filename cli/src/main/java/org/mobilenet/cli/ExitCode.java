@@ -8,7 +8,7 @@ public final class ExitCode {
     public static final int CHECK_FAILED = 1;
     /** Usage error: unknown option, missing argument, invalid option value. */
     public static final int USAGE = 2;
-    /** Bad input: an unreadable or malformed model, image or labels file. */
+    /** Bad input: an unreadable, malformed or unsupported model, image or labels file. */
     public static final int BAD_INPUT = 3;
     /** An output could not be written (or exists and --force was not given). */
     public static final int OUTPUT = 4;

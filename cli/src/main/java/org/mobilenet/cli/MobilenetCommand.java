@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
             "  0  success",
             "  1  a check failed (verification outside tolerance, benchmark threshold)",
             "  2  usage error",
-            "  3  bad input (unreadable or malformed model, image or labels file)",
+            "  3  bad input (an unreadable, malformed or unsupported model, image or labels file)",
             "  4  an output could not be written",
             " 70  internal error (please report it; --debug shows the stack trace)",
         })

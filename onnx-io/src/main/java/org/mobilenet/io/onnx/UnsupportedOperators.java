@@ -8,7 +8,8 @@ import org.mobilenet.io.onnx.proto.Onnx.NodeProto;
 
 /**
  * Says what a well-formed ONNX graph is when the MobileNet import cannot take it: a MobileNet v3
- * (hard-swish activations), or a graph with an operator no MobileNet import reads (an LSTM, say).
+ * (hard-swish activations), a model quantized in the QOperator format, or a graph with an operator no
+ * MobileNet import reads (an LSTM, say).
  * Asked only after the import failed, so that such a file is refused by what it is rather than by
  * where the chain stopped matching, or as malformed.
  */
@@ -17,7 +18,14 @@ final class UnsupportedOperators {
     static final Set<String> READ = Set.of("Conv", "Pad", "BatchNormalization", "Relu", "Clip", "Add",
             "GlobalAveragePool", "ReduceMean", "AveragePool", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Gemm",
             "MatMul", "Softmax", "Transpose", "Identity", "Dropout", "Shape", "Gather", "Concat", "Cast", "Slice",
-            "Constant", "ConstantOfShape");
+            "Constant", "ConstantOfShape", "QuantizeLinear", "DequantizeLinear");
+    /**
+     * The integer operators of the QOperator format (ONNX Runtime's other way to store a quantized model,
+     * and the ONNX model zoo's int8 files): the import reads quantized models as QDQ only.
+     */
+    private static final Set<String> QOPERATOR = Set.of("QLinearConv", "QLinearMatMul", "QLinearAdd", "QLinearMul",
+            "QLinearGlobalAveragePool", "QLinearAveragePool", "QLinearSigmoid", "QLinearLeakyRelu", "QLinearConcat",
+            "QLinearSoftmax", "ConvInteger", "MatMulInteger");
     /**
      * MobileNet v3's activation: HardSwish (opset 14), or x * HardSigmoid(x) as earlier exporters
      * write it (HardSigmoid is also the gate of v3's squeeze-and-excite blocks).
@@ -38,6 +46,14 @@ final class UnsupportedOperators {
             if (HARD_SWISH.contains(nodes.get(i).getOpType())) {
                 return Optional.of("node " + i + " " + OnnxGraph.describe(nodes.get(i)) + " is " + nodes.get(i).getOpType()
                         + ": a MobileNet v3 (hard-swish activations) is not supported");
+            }
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            if (QOPERATOR.contains(nodes.get(i).getOpType())) {
+                return Optional.of("node " + i + " " + OnnxGraph.describe(nodes.get(i)) + " is " + nodes.get(i).getOpType()
+                        + ": a model quantized in the QOperator format (QLinearConv and the like) is not supported; the"
+                        + " import reads quantized models in the QDQ format (QuantizeLinear and DequantizeLinear around"
+                        + " float operators), or the float model");
             }
         }
         for (int i = 0; i < nodes.size(); i++) {

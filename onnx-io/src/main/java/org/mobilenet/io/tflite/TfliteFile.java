@@ -56,9 +56,11 @@ public final class TfliteFile {
         this.description = model.string(3);
         FbVector codes = require(model.vector(1, 4), "operator_codes");
         int[] builtin = new int[codes.length()];
+        String[] custom = new String[codes.length()];
         for (int i = 0; i < builtin.length; i++) {
             FbTable c = codes.table(i);
             builtin[i] = Math.max(c.i8(0, 0), c.i32(3, 0));
+            custom[i] = builtin[i] == BuiltinOp.CUSTOM ? c.string(1) : null;
         }
         FbVector subgraphs = require(model.vector(2, 4), "subgraphs");
         if (subgraphs.length() < 1) {
@@ -90,7 +92,7 @@ public final class TfliteFile {
             FbVector in = o.vector(1, 4);
             FbVector out = o.vector(2, 4);
             ol.add(new TfliteOperator(i, builtin[(int) opcode], in == null ? new int[0] : in.ints(),
-                    out == null ? new int[0] : out.ints(), o.table(4)));
+                    out == null ? new int[0] : out.ints(), o.table(4), custom[(int) opcode]));
         }
         this.operators = Collections.unmodifiableList(ol);
         this.buffers = require(model.vector(4, 4), "buffers");

@@ -294,6 +294,12 @@ final class TfliteGraphMapper {
                 }
                 case BuiltinOp.HARD_SWISH -> throw new FlatBufferException("operator " + op.index() + " is HARD_SWISH:"
                         + " hard-swish activations (MobileNet v3) are not supported");
+                case BuiltinOp.CUSTOM -> throw new FlatBufferException("operator " + op.index() + " is " + op.name()
+                        + (op.custom() != null && op.custom().startsWith("edgetpu")
+                                ? ": a model compiled for the Edge TPU runs only there; give the model as it was before"
+                                        + " edgetpu_compiler"
+                                : ", a custom operator, which a MobileNet import does not support (supported: "
+                                        + SUPPORTED + ")"));
                 default -> throw new FlatBufferException("operator " + op.index() + " is " + op.name()
                         + ", which a MobileNet import does not support (supported: " + SUPPORTED + ")");
             }

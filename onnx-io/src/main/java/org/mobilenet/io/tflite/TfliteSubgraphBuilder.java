@@ -30,6 +30,7 @@ final class TfliteSubgraphBuilder {
     private final List<Table> buffers = new ArrayList<>();
     private final List<Table> operators = new ArrayList<>();
     private final List<int[]> opcodes = new ArrayList<>(); // {builtin code, version}
+    private final List<String> customCodes = new ArrayList<>(); // per opcode: a CUSTOM operator's name, else null
     private final List<Table> metadata = new ArrayList<>();
 
     TfliteSubgraphBuilder() {
@@ -114,14 +115,25 @@ final class TfliteSubgraphBuilder {
 
     /** An operator; {@code options} may be null (then {@code optionsType} is ignored). */
     void op(int code, int version, int[] inputs, int output, int optionsType, Table options) {
+        op(code, null, version, inputs, output, optionsType, options);
+    }
+
+    /** A CUSTOM operator named {@code customCode}, without options. */
+    void customOp(String customCode, int[] inputs, int output) {
+        op(BuiltinOp.CUSTOM, customCode, 1, inputs, output, 0, null);
+    }
+
+    private void op(int code, String customCode, int version, int[] inputs, int output, int optionsType, Table options) {
         int idx = -1;
         for (int i = 0; i < opcodes.size(); i++) {
-            if (opcodes.get(i)[0] == code && opcodes.get(i)[1] == version) {
+            if (opcodes.get(i)[0] == code && opcodes.get(i)[1] == version
+                    && java.util.Objects.equals(customCodes.get(i), customCode)) {
                 idx = i;
             }
         }
         if (idx < 0) {
             opcodes.add(new int[] {code, version});
+            customCodes.add(customCode);
             idx = opcodes.size() - 1;
         }
         Table o = new Table().put(0, idx).put(1, new Ints(inputs)).put(2, new Ints(new int[] {output}));
@@ -140,9 +152,14 @@ final class TfliteSubgraphBuilder {
     /** The FlatBuffer of the whole model, identifier {@code TFL3}. */
     byte[] build(int input, int output, String description) {
         List<Table> codes = new ArrayList<>();
-        for (int[] c : opcodes) {
+        for (int i = 0; i < opcodes.size(); i++) {
+            int[] c = opcodes.get(i);
             // deprecated_builtin_code is a byte: codes past 127 put the placeholder 127 there.
-            codes.add(new Table().i8(0, Math.min(c[0], 127)).put(2, c[1]).put(3, c[0]));
+            Table t = new Table().i8(0, Math.min(c[0], 127)).put(2, c[1]).put(3, c[0]);
+            if (customCodes.get(i) != null) {
+                t.put(1, new Str(customCodes.get(i)));
+            }
+            codes.add(t);
         }
         Table subgraph = new Table().put(0, new Tables(tensors)).put(1, new Ints(new int[] {input}))
                 .put(2, new Ints(new int[] {output})).put(3, new Tables(operators)).put(4, new Str("main"));

@@ -88,6 +88,34 @@ class UnsupportedOnnxTest {
     }
 
     @Test
+    void aModelQuantizedInTheQOperatorFormatIsRefusedAsSuchNotByItsQuantizeLinear() throws Exception {
+        // The zoo's int8 files: a QuantizeLinear at the input, then QLinearConv nodes.
+        ModelProto p = v1();
+        GraphProto.Builder g = p.getGraph().toBuilder();
+        int conv = indexOfFirst(p, "Conv");
+        NodeProto c = g.getNode(conv);
+        g.setNode(conv, c.toBuilder().setOpType("QLinearConv"));
+        g.addNode(0, NodeProto.newBuilder().setName("input_QuantizeLinear").setOpType("QuantizeLinear")
+                .addInput("input").addInput("s").addInput("z").addOutput("input_q"));
+        BadInputException e = refused(p.toBuilder().setGraph(g).build());
+        assertTrue(e.getMessage().contains("(QLinearConv) is QLinearConv: a model quantized in the QOperator format"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("QDQ format"), e.getMessage());
+    }
+
+    @Test
+    void aQdqGraphWithAnOperatorTheImportDoesNotReadNamesThatOperatorNotItsQdqNodes() throws Exception {
+        // MobileNet v3 written by exporters that spell hard-swish x * relu6(x + 3) / 6, quantized as QDQ.
+        ModelProto p = activationsReplaced(v1(), "Div", 0);
+        GraphProto.Builder g = p.getGraph().toBuilder();
+        g.addNode(0, NodeProto.newBuilder().setName("w_DequantizeLinear").setOpType("DequantizeLinear")
+                .addInput("w_q").addInput("s").addInput("z").addOutput("w"));
+        ModelProto q = p.toBuilder().setGraph(g).build();
+        BadInputException e = refused(q);
+        assertTrue(e.getMessage().contains("(Div) is Div, which a MobileNet import does not support"), e.getMessage());
+    }
+
+    @Test
     void anLstmNodeIsRefusedByItsOperator() throws Exception {
         ModelProto p = v1();
         GraphProto.Builder g = p.getGraph().toBuilder();
