@@ -110,6 +110,12 @@ public final class InfoCommand implements Callable<Integer> {
             q.put("input", QuantInfo.json(quant.input()));
             q.put("quantizedInput", quant.quantizedInput());
             q.put("quantizedOutput", quant.quantizedOutput());
+            if (quant.fileInput() != null) {
+                q.put("fileInput", QuantInfo.json(quant.fileInput())); // requantized to the network's input
+            }
+            if (quant.fileOutput() != null) {
+                q.put("fileOutput", QuantInfo.json(quant.fileOutput())); // requantized from the last layer's output
+            }
             info.put("quantization", q);
         }
         CostReport cost = CostModel.of(model);

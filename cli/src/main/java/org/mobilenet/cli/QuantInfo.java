@@ -61,9 +61,11 @@ final class QuantInfo {
         for (QuantParams p : q.outputs().values()) {
             last = p;
         }
-        return "input " + q.input().describe() + "; the file takes " + (q.quantizedInput() ? q.input().type().id()
-                : "float32 (QUANTIZE)") + " and gives " + (q.quantizedOutput() && last != null ? last.type().id()
-                : "float32 (DEQUANTIZE)");
+        String takes = !q.quantizedInput() ? "float32 (QUANTIZE)"
+                : q.fileInput() != null ? brief(q.fileInput()) + " (QUANTIZE)" : q.input().type().id();
+        String gives = !q.quantizedOutput() || last == null ? "float32 (DEQUANTIZE)"
+                : q.fileOutput() != null ? brief(q.fileOutput()) + " (QUANTIZE)" : last.type().id();
+        return "input " + q.input().describe() + "; the file takes " + takes + " and gives " + gives;
     }
 
     /** {@code uint8 0.0235 @ 0}: a table cell. */

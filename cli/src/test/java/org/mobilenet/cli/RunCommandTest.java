@@ -80,6 +80,52 @@ class RunCommandTest {
     }
 
     @Test
+    void aFileThatRequantizesItsInputAndOutputRunsAsTheTfliteRuntimeRunsIt() throws Exception {
+        // Coral's network given a file interface of other params (as TFLite's converter writes an int8
+        // network that takes and gives uint8): a QUANTIZE at each end, written by the TFLite export.
+        Model coral = ModelFiles.load(coral());
+        org.mobilenet.engine.model.ModelQuantization q = coral.quantization().orElseThrow();
+        org.mobilenet.engine.model.QuantParams in = org.mobilenet.engine.model.QuantParams.perTensor(
+                org.mobilenet.engine.model.QuantType.UINT8, 1f / 127.5f, 127);
+        org.mobilenet.engine.model.QuantParams out = org.mobilenet.engine.model.QuantParams.perTensor(
+                org.mobilenet.engine.model.QuantType.UINT8, 1f / 128, 0);
+        Model m = coral.withQuantization(new org.mobilenet.engine.model.ModelQuantization(q.input(), q.outputs(),
+                q.tensors(), true, true, in, out));
+        Path file = dir.resolve("requantized.tflite");
+        ModelFiles.save(m, file, ModelFiles.SaveOptions.defaults());
+        assertEquals(m.quantization(), ModelFiles.load(file).quantization());
+        int[] x = photos(QuantizedNetwork.compile(coral));
+        Path inFile = dir.resolve("in.npy");
+        NpyArray batch = NpyArray.ofInts(NpyDtype.UINT8, new int[] {2, 128, 128, 3}, x);
+        NpyFile.write(inFile, batch, false);
+        Path outFile = dir.resolve("out.npy");
+        CliRun r = CliRun.of("run", "-m", file.toString(), "--input", inFile.toString(), "--output", outFile.toString());
+        assertEquals(0, r.code(), r.err());
+        NpyArray y = NpyFile.read(outFile);
+        assertEquals(NpyDtype.UINT8, y.dtype());
+        int per = 128 * 128 * 3;
+        java.util.List<byte[]> inputs = java.util.List.of(java.util.Arrays.copyOfRange(batch.data(), 0, per),
+                java.util.Arrays.copyOfRange(batch.data(), per, 2 * per));
+        java.util.List<byte[]> theirs = org.mobilenet.cli.tflite.TfliteRuntime.run(file, NpyDtype.UINT8, inputs, dir);
+        byte[] all = new byte[2 * 1001];
+        System.arraycopy(theirs.get(0), 0, all, 0, 1001);
+        System.arraycopy(theirs.get(1), 0, all, 1001, 1001);
+        int max = 0;
+        for (int i = 0; i < all.length; i++) {
+            max = Math.max(max, Math.abs((all[i] & 0xff) - y.ints()[i]));
+        }
+        assertTrue(max <= 1, "max diff " + max + " steps from the TFLite runtime");
+        for (int row = 0; row < 2; row++) {
+            int sum = 0;
+            for (int i = 0; i < 1001; i++) {
+                sum += y.ints()[row * 1001 + i];
+            }
+            // Probabilities at scale 1/128: they add up to 128, give or take their rounding.
+            assertTrue(Math.abs(sum - 128) <= 12, "row " + row + " adds up to " + sum);
+        }
+    }
+
+    @Test
     void kerasFilesTakeNhwcAndAQuantizedOnnxFileTakesItsOwnNchwInput() throws Exception {
         Path h5 = dir.resolve("m.h5");
         Path onnx = dir.resolve("m.onnx");

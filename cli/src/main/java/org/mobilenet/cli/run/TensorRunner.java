@@ -9,6 +9,7 @@ import org.mobilenet.engine.model.ModelQuantization;
 import org.mobilenet.engine.model.QuantType;
 import org.mobilenet.engine.model.UnsupportedModelException;
 import org.mobilenet.engine.quant.QuantizedNetwork;
+import org.mobilenet.engine.quant.Requantize;
 import org.mobilenet.engine.run.Network;
 import org.mobilenet.io.BadInputException;
 import org.mobilenet.io.npy.NpyArray;
@@ -52,7 +53,7 @@ public final class TensorRunner {
     public NpyDtype inputDtype() {
         ModelQuantization q = model.quantization().orElse(null);
         if (takesIntegers()) {
-            return dtype(q.input().type());
+            return dtype(q.takes().type());
         }
         return NpyDtype.FLOAT32;
     }
@@ -117,6 +118,9 @@ public final class TensorRunner {
         int[] chw = imageShape();
         if (takesIntegers()) {
             x = nchw() ? Layouts.toNhwc(in.ints(), n, chw[1], chw[2], chw[0]) : in.ints();
+            if (q.fileInput() != null) {
+                x = Requantize.of(x, q.fileInput(), q.input()); // the file's own QUANTIZE at its input
+            }
         } else {
             float[] f = in.floats();
             x = net.quantizeInput(nchw() ? Layouts.toNhwc(f, n, chw[1], chw[2], chw[0]) : f);
@@ -124,6 +128,10 @@ public final class TensorRunner {
         int[] y = net.forward(x, n);
         int[] outShape = {n, y.length / n};
         if (givesIntegers()) {
+            if (q.fileOutput() != null) {
+                return NpyArray.ofInts(dtype(q.fileOutput().type()), outShape, Requantize.of(y, net.output(),
+                        q.fileOutput())); // the file's own QUANTIZE at its output
+            }
             return NpyArray.ofInts(dtype(net.output().type()), outShape, y);
         }
         return NpyArray.ofFloats(outShape, net.dequantize(y));
@@ -140,7 +148,7 @@ public final class TensorRunner {
             }
             x = new float[v.length];
             for (int i = 0; i < v.length; i++) {
-                x[i] = q.input().dequantize(v[i], 0);
+                x[i] = q.takes().dequantize(v[i], 0);
             }
         } else {
             x = in.floats();

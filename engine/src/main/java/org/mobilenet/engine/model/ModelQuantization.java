@@ -21,9 +21,16 @@ import java.util.Objects;
  * @param quantizedInput  true when the file's input tensor itself is quantized (uint8 NHWC in Coral's
  *                        models); false when the file takes floats and quantizes them first
  * @param quantizedOutput true when the file's output is quantized; false when it ends in a DEQUANTIZE
+ * @param fileInput       the quantization of the file's input when it differs from {@code input}: a
+ *                        file that takes uint8 and requantizes it to its int8 network first (TFLite's
+ *                        converter with {@code inference_input_type=uint8}); null when the file takes
+ *                        {@code input} itself, or floats
+ * @param fileOutput      likewise, the quantization of the file's output when the file requantizes its
+ *                        last layer's output (to uint8) at the end; null otherwise
  */
 public record ModelQuantization(QuantParams input, Map<String, QuantParams> outputs,
-        Map<String, QuantizedTensor> tensors, boolean quantizedInput, boolean quantizedOutput) {
+        Map<String, QuantizedTensor> tensors, boolean quantizedInput, boolean quantizedOutput,
+        QuantParams fileInput, QuantParams fileOutput) {
     /**
      * The model metadata key saying which operator pooled a quantized model in its file:
      * {@link #POOL_MEAN} or {@link #POOL_AVERAGE}. The runtimes compute them differently (the
@@ -48,6 +55,25 @@ public record ModelQuantization(QuantParams input, Map<String, QuantParams> outp
                         + q.describe());
             }
         });
+        if (fileInput != null && (!quantizedInput || fileInput.perChannel() || fileInput.type() == QuantType.INT32)) {
+            throw new IllegalArgumentException("a file input requantized to the network's must be an 8-bit tensor"
+                    + " quantized per tensor, taken as integers, got " + fileInput.describe());
+        }
+        if (fileOutput != null && (!quantizedOutput || fileOutput.perChannel() || fileOutput.type() == QuantType.INT32)) {
+            throw new IllegalArgumentException("a file output requantized from the network's must be an 8-bit tensor"
+                    + " quantized per tensor, given as integers, got " + fileOutput.describe());
+        }
+    }
+
+    /** A quantization whose file takes and gives the network's own input and output (or floats). */
+    public ModelQuantization(QuantParams input, Map<String, QuantParams> outputs, Map<String, QuantizedTensor> tensors,
+            boolean quantizedInput, boolean quantizedOutput) {
+        this(input, outputs, tensors, quantizedInput, quantizedOutput, null, null);
+    }
+
+    /** The quantization of the integers the file takes: {@link #fileInput}, else {@link #input}. */
+    public QuantParams takes() {
+        return fileInput != null ? fileInput : input;
     }
 
     /** The quantization of a layer's output. @throws IllegalArgumentException when there is none */
@@ -69,7 +95,8 @@ public record ModelQuantization(QuantParams input, Map<String, QuantParams> outp
         Map<String, QuantizedTensor> t = new LinkedHashMap<>(tensors);
         t.keySet().removeIf(name -> layers.stream().noneMatch(l -> name.equals(TensorNames.weight(l))
                 || name.equals(TensorNames.bias(l))));
-        return new ModelQuantization(input, o, t, quantizedInput, quantizedOutput);
+        // The file's requantized output was the last layer's: a graph ending elsewhere gives its own.
+        return new ModelQuantization(input, o, t, quantizedInput, quantizedOutput, fileInput, null);
     }
 
     /** A quantized parameter, or null when the model has none of that name. */

@@ -35,7 +35,9 @@ import org.mobilenet.io.tflite.FbWriter.Table;
  * with its own integers, scales and zero points: uint8 per tensor (Coral) or int8 per channel
  * (quantized_dimension 0 for OHWI and fully connected weights, 3 for depthwise ones), int32 biases,
  * every activation tensor with its layer's output quantization, a PAD's output with its input's; a
- * QUANTIZE at the start when the source took floats, a DEQUANTIZE at the end when it gave floats.
+ * QUANTIZE at the start when the source took floats or integers of other params (a uint8 input of
+ * an int8 network: {@link ModelQuantization#fileInput()}), a DEQUANTIZE at the end when it gave
+ * floats, a QUANTIZE when it gave integers of other params ({@link ModelQuantization#fileOutput()}).
  *
  * <p>Labels and normalization go into TFLite metadata ({@link TfliteMetadataWriter}), which the
  * importer reads back.
@@ -87,6 +89,11 @@ public final class TfliteExporter {
         if (q == null) {
             input = b.activation("input", new int[] {1, h, w, 3}, null);
             cur = input;
+        } else if (q.quantizedInput() && q.fileInput() != null) {
+            // The file's own integers, requantized to the network's (uint8 into an int8 network).
+            input = b.activation("input", new int[] {1, h, w, 3}, q.fileInput());
+            cur = b.activation("input/quantized", new int[] {1, h, w, 3}, q.input());
+            b.op(BuiltinOp.QUANTIZE, q.input().type() == QuantType.INT8 ? 2 : 1, new int[] {input}, cur, 0, null);
         } else if (q.quantizedInput()) {
             input = b.activation("input", new int[] {1, h, w, 3}, q.input());
             cur = input;
@@ -171,7 +178,11 @@ public final class TfliteExporter {
             curQ = outQ;
             curShape = outShape;
         }
-        if (q != null && !q.quantizedOutput()) {
+        if (q != null && q.fileOutput() != null) {
+            int out = b.activation("output", curShape, q.fileOutput());
+            b.op(BuiltinOp.QUANTIZE, q.fileOutput().type() == QuantType.INT8 ? 2 : 1, new int[] {cur}, out, 0, null);
+            cur = out;
+        } else if (q != null && !q.quantizedOutput()) {
             int out = b.activation("output", curShape, null);
             b.op(BuiltinOp.DEQUANTIZE, curQ.type() == QuantType.INT8 ? 2 : 1, new int[] {cur}, out, 0, null);
             cur = out;

@@ -49,7 +49,7 @@ final class TfliteGraphMapper {
     /** The operators this mapper supports, for messages. */
     static final String SUPPORTED = "CONV_2D, DEPTHWISE_CONV_2D, ADD, AVERAGE_POOL_2D, MEAN, FULLY_CONNECTED,"
             + " RESHAPE, SQUEEZE, SOFTMAX (and RELU, RELU6 between fully connected layers; PAD before a convolution;"
-            + " QUANTIZE at the input and DEQUANTIZE at the output)";
+            + " QUANTIZE at the input or the output, DEQUANTIZE at the output)";
 
     private final TfliteFile file;
     private final TensorDecoder decoder;
@@ -143,8 +143,8 @@ final class TfliteGraphMapper {
                 continue;
             }
             if (dequantized) {
-                throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") follows the DEQUANTIZE;"
-                        + " expected DEQUANTIZE to be the last operator");
+                throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") follows the output's"
+                        + " DEQUANTIZE or QUANTIZE; expected that to be the last operator");
             }
             if (pending != null && op.code() != BuiltinOp.CONV_2D && op.code() != BuiltinOp.DEPTHWISE_CONV_2D) {
                 throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") reads a PAD's output;"
@@ -273,16 +273,29 @@ final class TfliteGraphMapper {
                     next = cur;
                 }
                 case BuiltinOp.QUANTIZE -> {
-                    if (!specs.isEmpty() || quantized != null || op.input(0) != inputs[0]) {
-                        throw new FlatBufferException("operator " + op.index() + " (QUANTIZE) is out of place: expected"
-                                + " it right after the input only");
+                    if (pooled && QuantMapping.quantized8(file.tensor(op.input(0)))) {
+                        // The output requantized (an int8 network's uint8 output): the last operator.
+                        if (!QuantMapping.quantized8(outT) || !outT.quantization().perTensor()) {
+                            throw new FlatBufferException("operator " + op.index() + " (QUANTIZE) turns the output into "
+                                    + outT.describe() + " of type " + outT.type() + "; expected a UINT8 or INT8 tensor"
+                                    + " with one scale");
+                        }
+                        dequantized = true;
+                        next = cur;
+                    } else {
+                        if (!specs.isEmpty() || quantized != null || op.input(0) != inputs[0]) {
+                            throw new FlatBufferException("operator " + op.index() + " (QUANTIZE) is out of place:"
+                                    + " expected it right after the input, or at the end");
+                        }
+                        boolean requantized = QuantMapping.quantized8(input) && input.quantization().perTensor();
+                        if (input.type() != TensorType.FLOAT32 && !requantized || !QuantMapping.quantized8(outT)) {
+                            throw new FlatBufferException("operator " + op.index() + " (QUANTIZE) turns " + input.type()
+                                    + " into " + outT.type() + "; expected FLOAT32, or UINT8 or INT8 with one scale,"
+                                    + " into a quantized UINT8 or INT8 tensor");
+                        }
+                        quantized = outT;
+                        next = cur;
                     }
-                    if (input.type() != TensorType.FLOAT32 || !QuantMapping.quantized8(outT)) {
-                        throw new FlatBufferException("operator " + op.index() + " (QUANTIZE) turns " + input.type()
-                                + " into " + outT.type() + "; expected FLOAT32 into a quantized UINT8 or INT8 tensor");
-                    }
-                    quantized = outT;
-                    next = cur;
                 }
                 case BuiltinOp.DEQUANTIZE -> {
                     if (!pooled) {

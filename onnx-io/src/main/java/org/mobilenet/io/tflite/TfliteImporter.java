@@ -144,8 +144,15 @@ public final class TfliteImporter {
             }
         }
         TfliteTensor out = file.tensor(file.outputs()[0]);
-        return new ModelQuantization(QuantMapping.activation(in), outputs, qt, g.quantized() == null,
-                QuantMapping.quantized8(out));
+        // A file that takes (gives) 8-bit integers of other params than its network's: TFLite's converter
+        // with inference_input_type (output_type) uint8 for an int8 network, a QUANTIZE at either end.
+        QuantParams network = QuantMapping.activation(in);
+        boolean takesIntegers = g.quantized() == null || QuantMapping.quantized8(g.input());
+        QuantParams fileInput = g.quantized() != null && takesIntegers ? QuantMapping.activation(g.input()) : null;
+        QuantParams last = outputs.get(layers.get(layers.size() - 1).name());
+        QuantParams fileOutput = QuantMapping.quantized8(out) ? QuantMapping.activation(out) : null;
+        return new ModelQuantization(network, outputs, qt, takesIntegers, fileOutput != null,
+                network.equals(fileInput) ? null : fileInput, last.equals(fileOutput) ? null : fileOutput);
     }
 
     /**

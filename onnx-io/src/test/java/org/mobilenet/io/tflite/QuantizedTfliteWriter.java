@@ -25,8 +25,9 @@ import org.mobilenet.io.tflite.FbWriter.Tables;
  * calibrated on a seeded input with the float engine), int8 weights quantized per output channel
  * (symmetric), int32 biases with scale {@code inputScale * weightScale[c]}, AVERAGE_POOL_2D, a softmax
  * output of scale 1/256 and zero point -128. Options: a float input with a QUANTIZE operator and a
- * DEQUANTIZE at the output; a PAD operator (padding with the zero point) before each stride-2
- * convolution, which then has VALID padding.
+ * DEQUANTIZE at the output; a uint8 input and output, each requantized by a QUANTIZE operator
+ * ({@code inference_input_type} and {@code inference_output_type} uint8); a PAD operator (padding with
+ * the zero point) before each stride-2 convolution, which then has VALID padding.
  */
 final class QuantizedTfliteWriter {
     private static final int ADD = 0;
@@ -40,6 +41,7 @@ final class QuantizedTfliteWriter {
     private static final int MEAN = 40;
     private static final int QUANTIZE = 114;
     private static final int INT8 = 9;
+    private static final int UINT8 = 3;
     private static final int INT32 = 2;
     private static final int FLOAT32 = 0;
 
@@ -51,6 +53,11 @@ final class QuantizedTfliteWriter {
     private final boolean padOps;
     /** Pool with MEAN over [1, 2] (as Keras models convert) instead of AVERAGE_POOL_2D, with output params of its own. */
     private boolean mean;
+    /**
+     * With a uint8 input and output: the input's {scale, zero point} (the output's is the last layer's
+     * scale, its zero point 128 higher); null for an int8 or float input.
+     */
+    private float[] uint8Input;
     /** Per layer name: {scale, zero point} of its output. */
     private final Map<String, float[]> act = new HashMap<>();
 
@@ -63,6 +70,17 @@ final class QuantizedTfliteWriter {
     /** The int8 TFLite bytes of {@code model}. */
     static byte[] write(Model model, boolean floatIo, boolean padOps, long seed) {
         QuantizedTfliteWriter w = new QuantizedTfliteWriter(floatIo, padOps);
+        w.calibrate(model, seed);
+        return w.build(model);
+    }
+
+    /**
+     * The same taking and giving uint8, requantized by QUANTIZE operators at both ends: the input with
+     * {@code inputScale} and zero point {@code inputZero} (the int8 network's own input is 1/128 @ 0).
+     */
+    static byte[] writeUint8Io(Model model, float inputScale, int inputZero, long seed) {
+        QuantizedTfliteWriter w = new QuantizedTfliteWriter(false, false);
+        w.uint8Input = new float[] {inputScale, inputZero};
         w.calibrate(model, seed);
         return w.build(model);
     }
@@ -180,6 +198,11 @@ final class QuantizedTfliteWriter {
             input = tensor("input", new int[] {1, s.h(), s.w(), 3}, FLOAT32, null, null);
             cur = activation("input_int8", inQ, 1, s.h(), s.w(), 3);
             op(QUANTIZE, new int[] {input}, cur, 0, null);
+        } else if (uint8Input != null) {
+            input = tensor("input", new int[] {1, s.h(), s.w(), 3}, UINT8, null,
+                    quant(uint8Input[0], (int) uint8Input[1]));
+            cur = activation("input_int8", inQ, 1, s.h(), s.w(), 3);
+            op(QUANTIZE, new int[] {input}, cur, 0, null);
         } else {
             input = activation("input", inQ, 1, s.h(), s.w(), 3);
             cur = input;
@@ -281,10 +304,14 @@ final class QuantizedTfliteWriter {
             outputs.put(n, cur);
             curQ = outQ;
         }
+        int classes = m.graph().layers().get(m.graph().layers().size() - 1).outChannels();
         if (floatIo) {
-            int out = tensor("output", new int[] {1, m.graph().layers().get(m.graph().layers().size() - 1).outChannels()},
-                    FLOAT32, null, null);
+            int out = tensor("output", new int[] {1, classes}, FLOAT32, null, null);
             op(DEQUANTIZE, new int[] {cur}, out, 0, null);
+            cur = out;
+        } else if (uint8Input != null) {
+            int out = tensor("output", new int[] {1, classes}, UINT8, null, quant(curQ[0], (int) curQ[1] + 128));
+            op(QUANTIZE, new int[] {cur}, out, 0, null);
             cur = out;
         }
         List<Table> codes = new ArrayList<>();
