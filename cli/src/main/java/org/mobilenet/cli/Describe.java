@@ -16,6 +16,7 @@ final class Describe {
             case AVG_POOL -> "Avg Pool";
             case FC -> "FC";
             case SOFTMAX -> "Softmax";
+            case SIGMOID -> "Sigmoid";
             case ADD -> "Add";
         };
         return type + " / s" + l.stride();
@@ -27,13 +28,13 @@ final class Describe {
         return switch (l.kind()) {
             case DEPTHWISE -> join(f) + " dw";
             case AVG_POOL -> "Pool " + join(f);
-            case SOFTMAX -> "Classifier";
+            case SOFTMAX, SIGMOID -> "Classifier";
             case ADD -> "+ " + l.addend();
             default -> join(f);
         };
     }
 
-    /** The filter as numbers: conv [k,k,in,out], dw [k,k,c], pool [h,w], fc [in,out], softmax and add []. */
+    /** The filter as numbers: conv [k,k,in,out], dw [k,k,c], pool [h,w], fc [in,out], softmax, sigmoid and add []. */
     static int[] filterDims(LayerSpec l) {
         int k = l.kernel();
         return switch (l.kind()) {
@@ -41,7 +42,7 @@ final class Describe {
             case DEPTHWISE -> new int[] {k, k, l.inChannels()};
             case AVG_POOL -> new int[] {l.in().h(), l.in().w()};
             case FC -> new int[] {l.inChannels(), l.outChannels()};
-            case SOFTMAX, ADD -> new int[0];
+            case SOFTMAX, SIGMOID, ADD -> new int[0];
         };
     }
 

@@ -15,6 +15,11 @@ public enum LayerKind {
     /** Softmax over the classes. */
     SOFTMAX("softmax"),
     /**
+     * The logistic sigmoid of each class score on its own: the head of a binary or multi-label
+     * classifier (Keras {@code Dense(1, activation="sigmoid")}, TFLite's LOGISTIC, ONNX's Sigmoid).
+     */
+    SIGMOID("sigmoid"),
+    /**
      * Residual add (v2's inverted residual blocks): the previous layer's output plus an earlier
      * layer's output of the same shape ({@link LayerSpec#addend()}). No weights, no Mult-Adds.
      */

@@ -46,7 +46,7 @@ public record LayerSpec(String name, LayerKind kind, int kernel, int stride, Pad
                     throw new IllegalArgumentException(name + ": global average pooling gives 1x1xC");
                 }
             }
-            case FC, SOFTMAX -> {
+            case FC, SOFTMAX, SIGMOID -> {
                 if (in.h() != 1 || in.w() != 1 || out.h() != 1 || out.w() != 1) {
                     throw new IllegalArgumentException(name + ": " + kind.id() + " works on 1x1xC");
                 }
@@ -58,7 +58,8 @@ public record LayerSpec(String name, LayerKind kind, int kernel, int stride, Pad
                 }
             }
         }
-        if ((kind == LayerKind.AVG_POOL || kind == LayerKind.SOFTMAX) && activation != Activation.NONE) {
+        if ((kind == LayerKind.AVG_POOL || kind == LayerKind.SOFTMAX || kind == LayerKind.SIGMOID)
+                && activation != Activation.NONE) {
             throw new IllegalArgumentException(name + ": " + kind.id() + " has no activation");
         }
     }

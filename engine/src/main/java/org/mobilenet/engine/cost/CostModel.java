@@ -86,7 +86,7 @@ public final class CostModel {
             case CONV -> k2 * l.inChannels() * l.outChannels() * outPixels;
             case DEPTHWISE -> k2 * l.inChannels() * outPixels;
             case POINTWISE, FC -> (long) l.inChannels() * l.outChannels() * outPixels;
-            case AVG_POOL, SOFTMAX, ADD -> 0;
+            case AVG_POOL, SOFTMAX, SIGMOID, ADD -> 0;
         };
     }
 
@@ -97,7 +97,7 @@ public final class CostModel {
             case CONV -> k2 * l.inChannels() * l.outChannels();
             case DEPTHWISE -> k2 * l.inChannels();
             case POINTWISE, FC -> (long) l.inChannels() * l.outChannels();
-            case AVG_POOL, SOFTMAX, ADD -> 0;
+            case AVG_POOL, SOFTMAX, SIGMOID, ADD -> 0;
         };
     }
 }

@@ -31,7 +31,7 @@ public enum LayerType {
         return title;
     }
 
-    /** The type a layer counts under, or null for layers without cost (pooling, softmax). */
+    /** The type a layer counts under, or null for layers without cost (pooling, softmax, sigmoid). */
     public static LayerType of(LayerSpec l) {
         return switch (l.kind()) {
             case POINTWISE -> CONV_1X1;
@@ -39,7 +39,7 @@ public enum LayerType {
             case CONV -> l.kernel() == 1 ? CONV_1X1 : CONV_3X3;
             case FC -> FC;
             case ADD -> ADD;
-            case AVG_POOL, SOFTMAX -> null;
+            case AVG_POOL, SOFTMAX, SIGMOID -> null;
         };
     }
 }

@@ -179,6 +179,7 @@ public final class LoopKernels implements Kernels {
             case FC -> new Pointwise(l.inChannels(), l.outChannels(), weights, bias, act);
             case AVG_POOL -> averagePool(l);
             case SOFTMAX -> (in, n, out, par) -> softmax(in, n, l.outChannels(), out);
+            case SIGMOID -> (in, n, out, par) -> Sigmoid.apply(in, n * l.outChannels(), out);
             case ADD -> {
                 int size = (int) l.out().size();
                 yield (PreparedAdd) (in, addend, n, out, par) -> add(in, addend, n * size, act, out);

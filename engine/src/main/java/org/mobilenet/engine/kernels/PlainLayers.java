@@ -30,6 +30,7 @@ final class PlainLayers {
                 activate(out, n * l.outChannels(), act);
             };
             case SOFTMAX -> (in, n, out, par) -> k.softmax(in, n, l.outChannels(), out);
+            case SIGMOID -> (in, n, out, par) -> Sigmoid.apply(in, n * l.outChannels(), out);
             case ADD -> {
                 int size = (int) l.out().size();
                 yield (PreparedAdd) (in, addend, n, out, par) -> k.add(in, addend, n * size, act, out);

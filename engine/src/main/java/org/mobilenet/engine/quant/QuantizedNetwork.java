@@ -79,7 +79,7 @@ public final class QuantizedNetwork {
         try {
             for (LayerSpec l : model.graph().layers()) {
                 QuantParams out = q.output(l.name());
-                if (out.type() != prev.type() && l.kind() != LayerKind.SOFTMAX) {
+                if (out.type() != prev.type() && l.kind() != LayerKind.SOFTMAX && l.kind() != LayerKind.SIGMOID) {
                     throw new UnsupportedModelException("layer " + l.name() + " turns " + prev.type().id() + " into "
                             + out.type().id() + "; the integer path keeps one activation type");
                 }
@@ -103,6 +103,7 @@ public final class QuantizedNetwork {
                                 : new QAvgPool(l, r[0], r[1]);
                     }
                     case SOFTMAX -> new QSoftmax(l, new QuantSoftmax(prev, out));
+                    case SIGMOID -> new QSigmoid(l, prev, out);
                 });
                 outputs.put(l.name(), out);
                 prev = out;

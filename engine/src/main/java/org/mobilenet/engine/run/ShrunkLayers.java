@@ -55,7 +55,7 @@ final class ShrunkLayers {
                     o = new Shape(h, w, l.out().c());
                 }
                 case AVG_POOL -> o = new Shape(1, 1, l.out().c());
-                case FC, SOFTMAX -> o = l.out();
+                case FC, SOFTMAX, SIGMOID -> o = l.out();
                 case ADD -> o = previous;
                 default -> throw new IllegalStateException(l.kind().toString());
             }

@@ -130,7 +130,7 @@ public final class Shrinker {
             int[] outKept;
             switch (t.kind()) {
                 case ADD -> outKept = keptOf.get(t.addend());
-                case AVG_POOL, SOFTMAX -> outKept = inKept;
+                case AVG_POOL, SOFTMAX, SIGMOID -> outKept = inKept;
                 default -> {
                     if (t.kind() == LayerKind.DEPTHWISE) {
                         outKept = inKept;

@@ -116,7 +116,7 @@ final class KerasGraphBuilder {
             case "BatchNormalization" -> batchNorm(l);
             case "ReLU" -> activation(l, relu(l));
             case "Activation" -> activationLayer(l, string(l, "activation"));
-            case "Softmax" -> softmax(l);
+            case "Softmax" -> head(l, LayerKind.SOFTMAX);
             case "GlobalAveragePooling2D" -> pool(l);
             case "Dense" -> dense(l);
             case "Reshape", "Flatten", "Dropout" -> noOp(l);
@@ -271,11 +271,12 @@ final class KerasGraphBuilder {
                 (in.w() + pads.left() + pads.right() - k) / stride + 1, outC);
         List<H5File.Array> w = weights.read(l, shapes);
         String name = l.name();
-        Activation act = activationOf(l);
-        if (act == null) {
-            throw new ConfigException("unsupported: " + l.className() + " '" + l.name() + "' ends in softmax");
+        KerasActivation act = activationOf(l);
+        if (act.head() != null) {
+            throw new ConfigException("unsupported: " + l.className() + " '" + l.name() + "' ends in "
+                    + act.head().id());
         }
-        layers.add(new LayerSpec(name, kind, k, stride, pads, in, out, act, null));
+        layers.add(new LayerSpec(name, kind, k, stride, pads, in, out, act.layer(), null));
         tensors.put(TensorNames.weight(name), new Tensor(weightShape(kind, outC, in.c(), k),
                 depthwise ? WeightLayout.DEPTHWISE.toTorch(w.get(0).data(), outC, 1, k)
                         : WeightLayout.HWIO.toTorch(w.get(0).data(), outC, in.c(), k)));
@@ -359,35 +360,44 @@ final class KerasGraphBuilder {
         throw new ConfigException("unsupported: ReLU '" + l.name() + "' clips at " + m + "; expected 6 or none");
     }
 
-    /** The activation named by a layer's {@code activation}: null for softmax. */
-    private static Activation activationOf(KerasLayer l) throws ConfigException {
+    /**
+     * A Keras activation: one the engine's layers carry ({@code layer}), or a head after them
+     * ({@code head}: softmax, or sigmoid for a binary or multi-label classifier; {@code layer} NONE).
+     */
+    private record KerasActivation(Activation layer, LayerKind head) {
+        static final KerasActivation NONE = new KerasActivation(Activation.NONE, null);
+    }
+
+    /** The activation named by a layer's {@code activation}. */
+    private static KerasActivation activationOf(KerasLayer l) throws ConfigException {
         Object a = l.get("activation");
         if (a == null) {
-            return Activation.NONE;
+            return KerasActivation.NONE;
         }
         return named(l, a);
     }
 
-    private static Activation named(KerasLayer l, Object a) throws ConfigException {
+    private static KerasActivation named(KerasLayer l, Object a) throws ConfigException {
         if (!(a instanceof String s)) {
             throw new ConfigException("unsupported: layer '" + l.name() + "' has activation " + a);
         }
         return switch (s) {
-            case "linear" -> Activation.NONE;
-            case "relu" -> Activation.RELU;
-            case "relu6" -> Activation.RELU6;
-            case "softmax" -> null;
+            case "linear" -> KerasActivation.NONE;
+            case "relu" -> new KerasActivation(Activation.RELU, null);
+            case "relu6" -> new KerasActivation(Activation.RELU6, null);
+            case "softmax" -> new KerasActivation(Activation.NONE, LayerKind.SOFTMAX);
+            case "sigmoid" -> new KerasActivation(Activation.NONE, LayerKind.SIGMOID);
             default -> throw new ConfigException("unsupported: layer '" + l.name() + "' has activation '" + s
-                    + "' (expected relu, relu6, softmax or linear)");
+                    + "' (expected relu, relu6, softmax, sigmoid or linear)");
         };
     }
 
     private void activationLayer(KerasLayer l, String a) throws ConfigException {
-        Activation act = named(l, a);
-        if (act == null) {
-            softmax(l);
-        } else if (act != Activation.NONE) {
-            activation(l, act);
+        KerasActivation act = named(l, a);
+        if (act.head() != null) {
+            head(l, act.head());
+        } else if (act.layer() != Activation.NONE) {
+            activation(l, act.layer());
         }
     }
 
@@ -403,12 +413,13 @@ final class KerasGraphBuilder {
         layers.set(currentIndex(), last.withActivation(act));
     }
 
-    private void softmax(KerasLayer l) throws ConfigException {
+    /** A softmax or sigmoid layer of its own after the classifier. */
+    private void head(KerasLayer l, LayerKind kind) throws ConfigException {
         Shape in = current();
         if (!pooled || layers.get(currentIndex()).kind() != LayerKind.FC) {
-            throw new ConfigException("unsupported: softmax '" + l.name() + "' does not follow the classifier");
+            throw new ConfigException("unsupported: " + kind.id() + " '" + l.name() + "' does not follow the classifier");
         }
-        layers.add(new LayerSpec(l.name(), LayerKind.SOFTMAX, 1, 1, Pads.NONE, in, in, Activation.NONE, null));
+        layers.add(new LayerSpec(l.name(), kind, 1, 1, Pads.NONE, in, in, Activation.NONE, null));
     }
 
     private void pool(KerasLayer l) throws ConfigException {
@@ -431,7 +442,7 @@ final class KerasGraphBuilder {
     }
 
     /** A classifier: Dense ({@code kernelShape} (C, units)) or a 1x1 Conv2D ((1, 1, C, units)), then its activation. */
-    private void fc(KerasLayer l, int units, boolean bias, Activation act, int[] kernelShape)
+    private void fc(KerasLayer l, int units, boolean bias, KerasActivation act, int[] kernelShape)
             throws ConfigException, BadInputException {
         Shape in = current();
         if (units < 1 || units > 1 << 20) {
@@ -443,13 +454,12 @@ final class KerasGraphBuilder {
         }
         List<H5File.Array> w = weights.read(l, shapes);
         Shape out = new Shape(1, 1, units);
-        layers.add(new LayerSpec(l.name(), LayerKind.FC, 1, 1, Pads.NONE, in, out,
-                act == null ? Activation.NONE : act, null));
+        layers.add(new LayerSpec(l.name(), LayerKind.FC, 1, 1, Pads.NONE, in, out, act.layer(), null));
         tensors.put(TensorNames.weight(l.name()), new Tensor(new int[] {units, in.c()},
                 WeightLayout.HWIO.toTorch(w.get(0).data(), units, in.c(), 1)));
         tensors.put(TensorNames.bias(l.name()), new Tensor(new int[] {units}, bias ? w.get(1).data() : new float[units]));
-        if (act == null) {
-            layers.add(new LayerSpec(l.name() + "_softmax", LayerKind.SOFTMAX, 1, 1, Pads.NONE, out, out,
+        if (act.head() != null) {
+            layers.add(new LayerSpec(l.name() + "_" + act.head().id(), act.head(), 1, 1, Pads.NONE, out, out,
                     Activation.NONE, null));
         }
     }

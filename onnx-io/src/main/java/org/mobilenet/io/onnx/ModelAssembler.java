@@ -40,8 +40,17 @@ final class ModelAssembler {
     private ModelAssembler() {
     }
 
+    /**
+     * The import of a matched chain.
+     *
+     * @param head      the layer after the classifier: {@link LayerKind#SOFTMAX}, {@link LayerKind#SIGMOID}
+     *                  (a binary or multi-label head, always a generic graph) or null for none
+     * @param headValue the ONNX value the head gives (null without one)
+     */
     static OnnxImport assemble(OnnxGraph g, InputMatcher.Input input, List<Object> items, String poolValue,
-            List<ClassifierMatcher.Fc> fcs, boolean softmax, String softmaxValue, String output) throws BadInputException {
+            List<ClassifierMatcher.Fc> fcs, LayerKind head, String headValue, String output) throws BadInputException {
+        boolean softmax = head == LayerKind.SOFTMAX;
+        String softmaxValue = headValue;
         Path file = g.file();
         Map<String, String> md = new HashMap<>();
         for (StringStringEntryProto e : g.model().getMetadataPropsList()) {
@@ -49,9 +58,9 @@ final class ModelAssembler {
         }
         boolean generic = items.stream().anyMatch(u -> u instanceof AddUnit || ((ConvUnit) u).activation() == Activation.NONE)
                 || (md.containsKey(ModelMetadata.ARCH) && !md.get(ModelMetadata.ARCH).equals(ModelSpec.FAMILY))
-                || fcs.size() > 1 || input.height() != input.width();
+                || fcs.size() > 1 || input.height() != input.width() || head == LayerKind.SIGMOID;
         if (generic || !standardV1(g, md, input, items, fcs, softmax)) {
-            return assembleGraph(g, md, input, items, poolValue, fcs, softmax, softmaxValue, output);
+            return assembleGraph(g, md, input, items, poolValue, fcs, head, headValue, output);
         }
         ClassifierMatcher.Fc fc = fcs.isEmpty() ? null : fcs.get(0);
         List<ConvUnit> units = items.stream().map(u -> (ConvUnit) u).toList();
@@ -159,7 +168,7 @@ final class ModelAssembler {
      * generator it matches ({@link StandardArchitectures}) or generically ({@code layers.i}).
      */
     private static OnnxImport assembleGraph(OnnxGraph g, Map<String, String> md, InputMatcher.Input input,
-            List<Object> items, String poolValue, List<ClassifierMatcher.Fc> fcs, boolean softmax, String softmaxValue,
+            List<Object> items, String poolValue, List<ClassifierMatcher.Fc> fcs, LayerKind head, String headValue,
             String output) throws BadInputException {
         Path file = g.file();
         List<LayerSpec> specs = new ArrayList<>();
@@ -196,9 +205,9 @@ final class ModelAssembler {
             values.add(fc.output());
             flat = o;
         }
-        if (!fcs.isEmpty() && softmax) {
-            specs.add(new LayerSpec("softmax", LayerKind.SOFTMAX, 1, 1, Pads.NONE, flat, flat));
-            values.add(softmaxValue);
+        if (!fcs.isEmpty() && head != null) {
+            specs.add(new LayerSpec(head.id(), head, 1, 1, Pads.NONE, flat, flat, Activation.NONE.engine(), null));
+            values.add(headValue);
         }
         LayerGraph graph;
         Optional<StandardArchitectures.Match> match;

@@ -152,7 +152,7 @@ public final class OnnxExporter {
      * Any layer graph (MobileNet v2, a custom graph): each conv with its own pads and activation
      * (Clip(0, 6), Relu or none), residual adds as Add of the chain value and the added layer's
      * output, GlobalAveragePool + Flatten, Gemm per fully connected layer (with its activation) and
-     * an optional Softmax.
+     * an optional Softmax, or a Sigmoid (a binary or multi-label head).
      */
     private static ModelProto graphToProto(Model model, OnnxExportOptions options) {
         Model m = model.foldBatchNorm();
@@ -170,7 +170,8 @@ public final class OnnxExporter {
             layers.remove(layers.size() - 1);
         }
         boolean classifier = graph.classes() > 0;
-        String finalName = classifier ? (softmax ? "probabilities" : "logits") : "features";
+        boolean sigmoid = layers.get(layers.size() - 1).kind() == LayerKind.SIGMOID;
+        String finalName = classifier ? (softmax || sigmoid ? "probabilities" : "logits") : "features";
         List<ValueInfoProto> layerOutputs = new ArrayList<>();
         String x = INPUT;
         for (int i = 0; i < layers.size(); i++) {
@@ -213,6 +214,10 @@ public final class OnnxExporter {
                 case SOFTMAX -> {
                     g.addNode(NodeProto.newBuilder().setOpType("Softmax").setName(l.name()).addInput(x).addOutput(out)
                             .addAttribute(intAttr("axis", options.opset() >= 13 ? -1 : 1)));
+                    layerOutputs.add(valueInfo(out, BATCH, l.outChannels()));
+                }
+                case SIGMOID -> {
+                    g.addNode(NodeProto.newBuilder().setOpType("Sigmoid").setName(l.name()).addInput(x).addOutput(out));
                     layerOutputs.add(valueInfo(out, BATCH, l.outChannels()));
                 }
                 default -> throw new IllegalStateException("unknown layer kind " + l.kind());

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.io.BadInputException;
 import org.mobilenet.io.ModelFiles;
@@ -129,43 +130,49 @@ public final class OnnxImporter {
         PoolMatcher.match(g, cur, n);
         String poolValue = cur.value;
         List<ClassifierMatcher.Fc> fcs = new ArrayList<>();
-        boolean softmax = false;
-        String softmaxValue = null;
+        // The layer after the classifier, if any: a Softmax, or a Sigmoid (a binary or multi-label head).
+        LayerKind head = null;
+        String headValue = null;
         n = ChainStep.next(g, cur);
         while (n != null) {
             Activation act;
             if (ReshapeMatcher.starts(n)) {
                 ReshapeMatcher.match(g, cur, n);
-            } else if (!softmax && ClassifierMatcher.starts(n)
+            } else if (head == null && ClassifierMatcher.starts(n)
                     && (fcs.isEmpty() || fcs.get(fcs.size() - 1).activation() != Activation.NONE)) {
                 fcs.add(ClassifierMatcher.match(g, cur, n));
-            } else if (!fcs.isEmpty() && !softmax && fcs.get(fcs.size() - 1).activation() == Activation.NONE
+            } else if (!fcs.isEmpty() && head == null && fcs.get(fcs.size() - 1).activation() == Activation.NONE
                     && (act = Activation.match(g, n)) != null) {
                 // A hidden layer of a custom head (Teachable Machine, Keras transfer learning): Dense + ReLU.
                 ChainStep.advance(g, cur, n);
                 fcs.set(fcs.size() - 1, fcs.get(fcs.size() - 1).withActivation(act, cur.value));
-            } else if (!fcs.isEmpty() && !softmax && SoftmaxMatcher.starts(n)) {
+            } else if (!fcs.isEmpty() && head == null && SoftmaxMatcher.starts(n)) {
                 SoftmaxMatcher.match(g, cur, n);
-                softmax = true;
-                softmaxValue = cur.value;
+                head = LayerKind.SOFTMAX;
+                headValue = cur.value;
+            } else if (!fcs.isEmpty() && head == null && n.getOpType().equals("Sigmoid")) {
+                ChainStep.advance(g, cur, n);
+                cur.after = OnnxGraph.describe(n);
+                head = LayerKind.SIGMOID;
+                headValue = cur.value;
             } else {
                 String want = fcs.isEmpty() ? "Flatten, Reshape, Squeeze, Gemm, MatMul or a 1x1 Conv"
-                        : (softmax ? "the graph output (or Flatten, Reshape, Squeeze)"
-                                : "Relu, Clip, Gemm, MatMul, Softmax, Flatten, Reshape, Squeeze or the graph output");
+                        : (head != null ? "the graph output (or Flatten, Reshape, Squeeze)"
+                                : "Relu, Clip, Gemm, MatMul, Softmax, Sigmoid, Flatten, Reshape, Squeeze or the graph output");
                 throw unexpected(g, cur, n, want);
             }
             n = ChainStep.next(g, cur);
         }
         if (!fcs.isEmpty() && fcs.get(fcs.size() - 1).activation() != Activation.NONE) {
             throw new BadInputException(file, "the classifier ends at an activation after " + cur.after
-                    + "; expected a fully connected layer (or its softmax) last");
+                    + "; expected a fully connected layer (or its softmax or sigmoid) last");
         }
         if (!g.isGraphOutput(cur.value)) {
             throw new BadInputException(file, "the chain ends at '" + cur.value + "' after " + cur.after
                     + ", which is not a graph output");
         }
         checkAllNodesUsed(g);
-        return ModelAssembler.assemble(g, input, units, poolValue, fcs, softmax, softmaxValue, cur.value);
+        return ModelAssembler.assemble(g, input, units, poolValue, fcs, head, headValue, cur.value);
     }
 
     /** A residual Add of the chain value and an earlier layer's output (of the same shape). */

@@ -161,6 +161,10 @@ public final class OnnxQdqExporter {
                             .addAttribute(OnnxExporter.intAttr("axis", -1)));
                     layerOutputs.add(OnnxExporter.valueInfo(out, OnnxExporter.BATCH, l.outChannels()));
                 }
+                case SIGMOID -> {
+                    g.addNode(NodeProto.newBuilder().setOpType("Sigmoid").setName(l.name()).addInput(x).addOutput(pre));
+                    layerOutputs.add(OnnxExporter.valueInfo(out, OnnxExporter.BATCH, l.outChannels()));
+                }
                 default -> throw new UnsupportedModelException("layer " + l.name() + " (" + l.kind().id()
                         + ") cannot be written to quantized ONNX");
             }

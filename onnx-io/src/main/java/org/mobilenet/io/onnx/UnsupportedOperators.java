@@ -17,7 +17,7 @@ final class UnsupportedOperators {
     /** Every operator some matcher of the import reads, shape helpers included. */
     static final Set<String> READ = Set.of("Conv", "Pad", "BatchNormalization", "Relu", "Clip", "Add",
             "GlobalAveragePool", "ReduceMean", "AveragePool", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Gemm",
-            "MatMul", "Softmax", "Transpose", "Identity", "Dropout", "Shape", "Gather", "Concat", "Cast", "Slice",
+            "MatMul", "Softmax", "Sigmoid", "Transpose", "Identity", "Dropout", "Shape", "Gather", "Concat", "Cast", "Slice",
             "Constant", "ConstantOfShape", "QuantizeLinear", "DequantizeLinear");
     /**
      * The integer operators of the QOperator format (ONNX Runtime's other way to store a quantized model,

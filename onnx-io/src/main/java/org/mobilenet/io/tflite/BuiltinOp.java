@@ -10,6 +10,7 @@ final class BuiltinOp {
     static final int DEPTHWISE_CONV_2D = 4;
     static final int DEQUANTIZE = 6;
     static final int FULLY_CONNECTED = 9;
+    static final int LOGISTIC = 14;
     static final int RESHAPE = 22;
     static final int SOFTMAX = 25;
     static final int CUSTOM = 32;

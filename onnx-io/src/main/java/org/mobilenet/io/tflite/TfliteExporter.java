@@ -29,7 +29,7 @@ import org.mobilenet.io.tflite.FbWriter.Table;
  * (MEAN over [1, 2] where a quantized pool changes scale, as TFLite's quantized AVERAGE_POOL_2D
  * keeps it, or where the quantized source pooled by MEAN: {@link ModelQuantization#POOL_KEY}),
  * FULLY_CONNECTED for the classifier and every dense layer of a custom head, SOFTMAX
- * (beta 1). BatchNorm is folded first.
+ * (beta 1) or LOGISTIC (a sigmoid head). BatchNorm is folded first.
  *
  * <p>A float model is written float32. A quantized model ({@link Model#quantization()}) is written
  * with its own integers, scales and zero points: uint8 per tensor (Coral) or int8 per channel
@@ -110,7 +110,7 @@ public final class TfliteExporter {
             // Maps stay [1, H, W, C] up to the pooling's [1, 1, 1, C]; dense layers give [1, C].
             int[] outShape = switch (l.kind()) {
                 case FC -> new int[] {1, l.outChannels()};
-                case SOFTMAX -> curShape;
+                case SOFTMAX, SIGMOID -> curShape;
                 default -> new int[] {1, l.out().h(), l.out().w(), l.out().c()};
             };
             switch (l.kind()) {
@@ -169,6 +169,11 @@ public final class TfliteExporter {
                 case SOFTMAX -> {
                     int out = b.activation(l.name(), outShape, outQ);
                     b.op(BuiltinOp.SOFTMAX, version(2), new int[] {cur}, out, OPT_SOFTMAX, new Table().put(0, 1f));
+                    cur = out;
+                }
+                case SIGMOID -> {
+                    int out = b.activation(l.name(), outShape, outQ);
+                    b.op(BuiltinOp.LOGISTIC, version(2), new int[] {cur}, out, 0, null);
                     cur = out;
                 }
                 default -> throw new UnsupportedModelException("layer " + l.name() + " (" + l.kind().id()

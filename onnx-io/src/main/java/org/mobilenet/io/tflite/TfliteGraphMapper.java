@@ -25,7 +25,7 @@ import org.mobilenet.engine.model.QuantizedTensor;
  * their fused activation; ADD of the chain's current tensor and an earlier layer's output of the same
  * shape (a residual add, MobileNet v2); a global AVERAGE_POOL_2D or MEAN over H and W; optionally a
  * classifier (FULLY_CONNECTED, or a 1x1 CONV_2D as in the TF-slim / Coral models); RESHAPE and SQUEEZE
- * after pooling; SOFTMAX with beta 1 at the end. Any other operator, or a graph that branches
+ * after pooling; SOFTMAX with beta 1, or LOGISTIC (a sigmoid head), at the end. Any other operator, or a graph that branches
  * otherwise, is refused with a message naming it (HARD_SWISH as MobileNet v3's activation).
  * Recognizing the architecture (v1, v2 or neither) is the importer's job.
  *
@@ -48,7 +48,7 @@ final class TfliteGraphMapper {
 
     /** The operators this mapper supports, for messages. */
     static final String SUPPORTED = "CONV_2D, DEPTHWISE_CONV_2D, ADD, AVERAGE_POOL_2D, MEAN, FULLY_CONNECTED,"
-            + " RESHAPE, SQUEEZE, SOFTMAX (and RELU, RELU6 between fully connected layers; PAD before a convolution;"
+            + " RESHAPE, SQUEEZE, SOFTMAX or LOGISTIC (and RELU, RELU6 between fully connected layers; PAD before a convolution;"
             + " QUANTIZE at the input or the output, DEQUANTIZE at the output)";
 
     private final TfliteFile file;
@@ -255,6 +255,13 @@ final class TfliteGraphMapper {
                             : Activation.RELU6));
                     layers.set(layers.size() - 1, layers.get(layers.size() - 1).withOutput(outT));
                     next = cur;
+                }
+                case BuiltinOp.LOGISTIC -> {
+                    // A binary or multi-label head: each class's own probability.
+                    requirePhase(op, phase, Phase.CLASSIFIED);
+                    layer = new LayerSpec(name, LayerKind.SIGMOID, 1, 1, Pads.NONE, cur, cur, Activation.NONE, null);
+                    next = cur;
+                    phase = Phase.DONE;
                 }
                 case BuiltinOp.SOFTMAX -> {
                     requirePhase(op, phase, Phase.CLASSIFIED);

@@ -163,6 +163,24 @@ class KerasImportTest {
     }
 
     @Test
+    void aSigmoidHeadImportsAsASigmoidLayerAndMatchesKerasForwardPass() throws Exception {
+        // A binary classifier: Dense(1, activation="sigmoid").
+        List<KerasTestModels.Layer> t = new java.util.ArrayList<>(KerasTestModels.tutorial(0.25, 64, 1, 5, false));
+        KerasTestModels.Layer dense = t.get(t.size() - 1);
+        java.util.Map<String, Object> cfg = new java.util.LinkedHashMap<>(dense.config());
+        cfg.put("activation", "sigmoid");
+        t.set(t.size() - 1, new KerasTestModels.Layer(dense.cls(), dense.name(), cfg, dense.vars(), dense.inbound()));
+        Path f = dir.resolve("binary.h5");
+        KerasTestModels.writeLegacy(t, f, true, false);
+        Model m = ModelFiles.load(f);
+        assertEquals(org.mobilenet.engine.arch.LayerKind.SIGMOID,
+                m.graph().layers().get(m.graph().layers().size() - 1).kind());
+        assertEquals(1, m.classes());
+        float[] x = randomInput(64, 9);
+        assertClose(KerasReference.forward(t, legacy(f, "model_weights/", ":0"), x, 64, 64), run(m, x), 1e-4);
+    }
+
+    @Test
     void sequentialModelWithoutAnInputLayerImports() throws Exception {
         List<KerasTestModels.Layer> t = KerasTestModels.tutorial(0.25, 64, 4, 21, false);
         Path f = dir.resolve("sequential.h5");

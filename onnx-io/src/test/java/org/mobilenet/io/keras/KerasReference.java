@@ -7,7 +7,7 @@ import java.util.Map;
  * A forward pass of a Keras model written from Keras's definitions, independent of the importer: NHWC
  * feature maps, Conv2D kernels HWIO, DepthwiseConv2D kernels (k, k, C, 1), TensorFlow's SAME padding
  * (extra row and column at the bottom and right), BatchNormalization {@code gamma (x - mean) /
- * sqrt(var + eps) + beta}, ReLU(max_value), Dense kernels (in, out), softmax; plain loops in double.
+ * sqrt(var + eps) + beta}, ReLU(max_value), Dense kernels (in, out), softmax, sigmoid; plain loops in double.
  */
 final class KerasReference {
     /** Reads a layer's variables (in Keras's order) from the file under test. */
@@ -134,6 +134,10 @@ final class KerasReference {
             }
             for (int i = 0; i < x.length; i++) {
                 x[i] /= sum;
+            }
+        } else if ("sigmoid".equals(a)) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = 1 / (1 + Math.exp(-x[i]));
             }
         } else if ("relu".equals(a)) {
             for (int i = 0; i < x.length; i++) {

@@ -37,6 +37,7 @@ final class QuantizedTfliteWriter {
     private static final int DEQUANTIZE = 6;
     private static final int FULLY_CONNECTED = 9;
     private static final int SOFTMAX = 25;
+    private static final int LOGISTIC = 14;
     private static final int PAD = 34;
     private static final int MEAN = 40;
     private static final int QUANTIZE = 114;
@@ -297,6 +298,12 @@ final class QuantizedTfliteWriter {
                     outQ = new float[] {1f / 256, -128};
                     int out = activation(n, outQ, 1, l.outChannels());
                     op(SOFTMAX, new int[] {cur}, out, 9, new Table().put(0, 1f));
+                    cur = out;
+                }
+                case SIGMOID -> {
+                    outQ = new float[] {1f / 256, -128}; // as TFLite's int8 LOGISTIC requires
+                    int out = activation(n, outQ, 1, l.outChannels());
+                    op(LOGISTIC, new int[] {cur}, out, 0, null);
                     cur = out;
                 }
                 default -> throw new IllegalStateException(l.kind().toString());

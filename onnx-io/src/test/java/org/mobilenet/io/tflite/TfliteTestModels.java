@@ -254,6 +254,11 @@ public final class TfliteTestModels {
                     op(softmaxCode, new int[] {cur}, out, 9, new Table().put(0, 1f));
                     cur = out;
                 }
+                case SIGMOID -> {
+                    int out = activation("probabilities", 1, l.outChannels());
+                    op(14, new int[] {cur}, out, 0, null); // LOGISTIC
+                    cur = out;
+                }
                 default -> throw new IllegalStateException(l.kind().toString());
             }
             outputs.put(n, cur);
