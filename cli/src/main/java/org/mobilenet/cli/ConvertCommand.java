@@ -64,6 +64,11 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--dequantize", description = "Write a quantized model as float (its weights dequantized) instead of keeping it quantized.")
     boolean dequantize;
 
+    @Option(names = "--float16", description = "TFLite: store a float model's weights and biases as float16, each"
+            + " behind a DEQUANTIZE operator (TFLite's float16 quantization): half the file; it computes in float32"
+            + " with the float16 values. A quantized model needs --dequantize with it.")
+    boolean float16;
+
     @Option(names = "--force", description = "Overwrite OUT if it exists.")
     boolean force;
 
@@ -102,6 +107,9 @@ public final class ConvertCommand implements Callable<Integer> {
                 && (layerOutputs || spec.commandLine().getParseResult().hasMatchedOption("--opset"))) {
             throw new IllegalArgumentException("--opset and --layer-outputs apply to ONNX output only, not " + outFormat.id());
         }
+        if (float16 && outFormat != ModelFormats.TFLITE) {
+            throw new IllegalArgumentException("--float16 applies to TFLite output only, not " + outFormat.id());
+        }
         if (!outFormat.canWrite()) {
             throw new IllegalArgumentException("writing " + outFormat.id() + " is not supported; write "
                     + ModelFormats.writableExtensions());
@@ -113,6 +121,10 @@ public final class ConvertCommand implements Callable<Integer> {
         Model model = inputSize.apply(ModelFiles.load(in, inFormat), in, inFormat);
         if (dequantize) {
             model = model.dequantized();
+        }
+        if (float16 && model.isQuantized()) {
+            throw new IllegalArgumentException("--float16 stores a float model's weights; " + in + " is quantized"
+                    + " (add --dequantize to write its dequantized weights as float16)");
         }
         if (noSoftmax) {
             model = withoutSoftmax(model);
@@ -126,7 +138,7 @@ public final class ConvertCommand implements Callable<Integer> {
                     + " layers and are not written; the model's output is its last layer's");
         }
         try {
-            ModelFiles.save(model, out, outFormat, new ModelFiles.SaveOptions(onnx, force));
+            ModelFiles.save(model, out, outFormat, new ModelFiles.SaveOptions(onnx, force, float16));
         } catch (BadInputException e) {
             throw e;
         } catch (java.nio.file.FileAlreadyExistsException e) {
@@ -135,7 +147,8 @@ public final class ConvertCommand implements Callable<Integer> {
             throw new OutputException(out, "cannot write: " + e.getMessage(), e);
         }
         spec.commandLine().getOut().println("Wrote " + out + " (" + outFormat.id() + ", " + model.describe()
-                + (model.isQuantized() && (outFormat == ModelFormats.ONNX || outFormat == ModelFormats.TFLITE) ? ", quantized" : "") + ")");
+                + (model.isQuantized() && (outFormat == ModelFormats.ONNX || outFormat == ModelFormats.TFLITE) ? ", quantized" : "")
+                + (float16 ? ", float16 weights" : "") + ")");
         spec.commandLine().getOut().flush();
         return ExitCode.OK;
     }

@@ -98,6 +98,28 @@ class ConvertInfoVerifyCommandTest {
     }
 
     @Test
+    void convertWritesFloat16TfliteWeightsOnlyWhereTheyApply() throws Exception {
+        String coral = CliRun.shared("models/mobilenet_v1_0.5_160_quant.tflite").toString();
+        Path half = dir.resolve("half.tflite");
+        CliRun quantized = CliRun.of("convert", "--float16", coral, half.toString());
+        assertEquals(ExitCode.USAGE, quantized.code(), quantized.err());
+        assertTrue(quantized.err().contains("add --dequantize"), quantized.err());
+        CliRun onnx = CliRun.of("convert", "--float16", "--dequantize", coral, dir.resolve("m.onnx").toString());
+        assertEquals(ExitCode.USAGE, onnx.code(), onnx.err());
+        assertTrue(onnx.err().contains("--float16 applies to TFLite output only"), onnx.err());
+        assertFalse(Files.exists(half));
+        CliRun ok = CliRun.of("convert", "--float16", "--dequantize", coral, half.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("float16 weights"), ok.out());
+        Path full = dir.resolve("full.tflite");
+        assertEquals(0, CliRun.of("convert", "--dequantize", coral, full.toString()).code());
+        assertTrue(Files.size(half) < 0.6 * Files.size(full), Files.size(half) + " against " + Files.size(full));
+        CliRun c = CliRun.of("classify", "-m", half.toString(), "--top-k", "1", CliRun.shared("images/cat.bmp").toString());
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().contains("Egyptian cat"), c.out());
+    }
+
+    @Test
     void convertToAnUnwritableFolderExitsFour() throws Exception {
         Path in = tf2onnxModel();
         CliRun r = CliRun.of("convert", in.toString(), dir.resolve("no/such/dir/m.onnx").toString());

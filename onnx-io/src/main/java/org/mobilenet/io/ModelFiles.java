@@ -10,10 +10,17 @@ public final class ModelFiles {
     /**
      * Save options.
      *
-     * @param onnx      how ONNX is written
-     * @param overwrite replace an existing file
+     * @param onnx        how ONNX is written
+     * @param overwrite   replace an existing file
+     * @param halfWeights TFLite: a float model's weights and biases stored as float16, each behind a
+     *                    DEQUANTIZE operator (TFLite's float16 quantization: half the file; it computes
+     *                    in float32 with the float16 values)
      */
-    public record SaveOptions(OnnxExportOptions onnx, boolean overwrite) {
+    public record SaveOptions(OnnxExportOptions onnx, boolean overwrite, boolean halfWeights) {
+        public SaveOptions(OnnxExportOptions onnx, boolean overwrite) {
+            this(onnx, overwrite, false);
+        }
+
         public static SaveOptions defaults() {
             return new SaveOptions(OnnxExportOptions.defaults(), false);
         }

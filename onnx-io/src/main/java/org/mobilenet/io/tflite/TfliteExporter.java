@@ -55,16 +55,29 @@ public final class TfliteExporter {
 
     private final Model model;
     private final ModelQuantization q;
+    /** A float model's weights and biases as float16, each behind a DEQUANTIZE. */
+    private final boolean half;
     private final TfliteSubgraphBuilder b = new TfliteSubgraphBuilder();
 
-    private TfliteExporter(Model model) {
+    private TfliteExporter(Model model, boolean half) {
         this.model = model.isQuantized() ? model : model.foldBatchNorm();
         this.q = model.quantization().orElse(null);
+        this.half = half;
     }
 
     /** Writes the model to {@code file} atomically; refuses to replace an existing file unless {@code overwrite}. */
     public static void write(Model model, Path file, boolean overwrite) throws IOException {
-        byte[] bytes = toBytes(model);
+        write(model, file, overwrite, false);
+    }
+
+    /**
+     * {@link #write(Model, Path, boolean)}, a float model's weights and biases stored as float16 when
+     * {@code half} (TFLite's float16 quantization).
+     *
+     * @throws UnsupportedModelException for {@code half} and a quantized model (which keeps its integers)
+     */
+    public static void write(Model model, Path file, boolean overwrite, boolean half) throws IOException {
+        byte[] bytes = toBytes(model, half);
         AtomicFiles.write(file, overwrite, out -> out.write(bytes));
     }
 
@@ -74,11 +87,20 @@ public final class TfliteExporter {
      * @throws UnsupportedModelException when the model has a layer TFLite export does not handle
      */
     public static byte[] toBytes(Model model) {
+        return toBytes(model, false);
+    }
+
+    /** {@link #toBytes(Model)}, a float model's weights and biases as float16 when {@code half}. */
+    public static byte[] toBytes(Model model, boolean half) {
         if (model.isQuantized() && model.hasBatchNorm()) {
             throw new UnsupportedModelException("a quantized model with an unfolded BatchNorm cannot be written to"
                     + " TFLite");
         }
-        return new TfliteExporter(model).build();
+        if (half && model.isQuantized()) {
+            throw new UnsupportedModelException("float16 weights are for a float model; this one is quantized and"
+                    + " keeps its integers (dequantize it first for float16)");
+        }
+        return new TfliteExporter(model, half).build();
     }
 
     private byte[] build() {
@@ -257,7 +279,8 @@ public final class TfliteExporter {
         int inPerGroup = layout == Layout.DEPTHWISE ? 1 : in;
         if (q == null) {
             float[] w = model.tensor(name).data();
-            return b.floats(name, shape, file == null ? w : file.fromTorch(w, o, inPerGroup, k));
+            float[] v = file == null ? w : file.fromTorch(w, o, inPerGroup, k);
+            return half ? b.halves(name, shape, v) : b.floats(name, shape, v);
         }
         QuantizedTensor qt = q.tensor(name);
         int[] v = qt.values();
@@ -270,7 +293,10 @@ public final class TfliteExporter {
         String name = TensorNames.bias(l.name());
         int[] shape = {l.outChannels()};
         if (q == null) {
-            return model.has(name) ? b.floats(name, shape, model.tensor(name).data()) : -1;
+            if (!model.has(name)) {
+                return -1;
+            }
+            return half ? b.halves(name, shape, model.tensor(name).data()) : b.floats(name, shape, model.tensor(name).data());
         }
         QuantizedTensor qt = q.tensor(name);
         if (qt == null) {

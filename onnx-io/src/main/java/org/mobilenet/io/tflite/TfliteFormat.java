@@ -31,6 +31,6 @@ public final class TfliteFormat implements ModelFormat {
 
     @Override
     public void write(Model model, Path file, ModelFiles.SaveOptions options) throws IOException {
-        TfliteExporter.write(model, file, options.overwrite());
+        TfliteExporter.write(model, file, options.overwrite(), options.halfWeights());
     }
 }

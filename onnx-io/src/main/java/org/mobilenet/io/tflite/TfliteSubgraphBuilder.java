@@ -22,6 +22,7 @@ import org.mobilenet.io.tflite.FbWriter.Tables;
  */
 final class TfliteSubgraphBuilder {
     static final int FLOAT32 = 0;
+    static final int FLOAT16 = 1;
     static final int INT32 = 2;
     static final int UINT8 = 3;
     static final int INT8 = 9;
@@ -49,6 +50,26 @@ final class TfliteSubgraphBuilder {
             b.putFloat(x);
         }
         return tensor(name, shape, FLOAT32, b.array(), null, -1);
+    }
+
+    /**
+     * A float constant stored as float16 (IEEE binary16, rounded to nearest even) and the DEQUANTIZE
+     * operator that turns it into the float32 tensor returned, added now: before the operator that
+     * reads it, as TFLite's float16 quantization writes them.
+     */
+    int halves(String name, int[] shape, float[] v) {
+        ByteBuffer b = ByteBuffer.allocate(2 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float x : v) {
+            if (!(Math.abs(x) <= 65504f)) {
+                throw new org.mobilenet.engine.model.UnsupportedModelException(name + " holds " + x
+                        + ", beyond float16's range (65504): write it as float32");
+            }
+            b.putShort(org.mobilenet.io.HalfFloats.toHalf(x));
+        }
+        int half = tensor(name, shape, FLOAT16, b.array(), null, -1);
+        int out = tensor(name + "_dequantize", shape, FLOAT32, null, null, -1);
+        op(BuiltinOp.DEQUANTIZE, 3, new int[] {half}, out, 0, null); // version 3: a float16 input
+        return out;
     }
 
     /** An int32 constant without quantization (shapes, paddings, axes). */

@@ -103,6 +103,40 @@ class TfliteFloat16Test {
     }
 
     @Test
+    void theExportWritesFloat16WeightsThatTheTfliteRuntimeRunsAsTheEngineDoes() throws Exception {
+        Model m = SeededInit.create(V2, 9).foldBatchNorm();
+        Path full = dir.resolve("full.tflite");
+        Path half = dir.resolve("half.tflite");
+        TfliteExporter.write(m, full, false);
+        TfliteExporter.write(m, half, false, true);
+        assertTrue(Files.size(half) < 0.6 * Files.size(full), Files.size(half) + " against " + Files.size(full));
+        Model back = TfliteImporter.load(half);
+        assertEquals(V2, back.architecture());
+        for (String name : m.tensors().keySet()) {
+            float[] want = m.tensor(name).data();
+            float[] got = back.tensor(name).data();
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(HalfFloats.fromHalf(HalfFloats.toHalf(want[i]) & 0xffff), got[i], name + "[" + i + "]");
+            }
+        }
+        float[] x = SeededInit.uniform(new SplittableRandom(3), 48 * 48 * 3, 1f);
+        float[] ours = Network.compile(back).forward(x, 1);
+        float[] theirs = TfliteRuntime.run(List.of(new TfliteRuntime.Job(half,
+                NpyArray.ofFloats(new int[] {1, 48, 48, 3}, x))), dir).get(0).floats();
+        for (int j = 0; j < ours.length; j++) {
+            assertEquals(theirs[j], ours[j], 2e-5f + 1e-4f * Math.abs(theirs[j]), "output " + j);
+        }
+        // A quantized model keeps its integers: float16 is refused, not silently dequantized.
+        Model q = TfliteImporter.load(writeInt8(m));
+        assertThrows(org.mobilenet.engine.model.UnsupportedModelException.class,
+                () -> TfliteExporter.write(q, dir.resolve("q16.tflite"), false, true));
+    }
+
+    private Path writeInt8(Model m) throws Exception {
+        return write("int8.tflite", QuantizedTfliteWriter.write(m, true, false, 1));
+    }
+
+    @Test
     void aDequantizedConstantOfAnotherTypeIsRefusedNamingIt() throws Exception {
         TfliteSubgraphBuilder b = new TfliteSubgraphBuilder();
         int in = b.activation("input", new int[] {1, 8, 8, 3}, null);
