@@ -47,6 +47,35 @@ class CustomHeadAndShapeTest {
     }
 
     @Test
+    void bothEnginesClassifyAndGiveFeaturesForTfliteGraphsWithADenseOrASigmoidHead() throws Exception {
+        // A graph the TFLite import does not recognize names its layers layers.0, layers.1, ...: the ORT
+        // backend asked its export for a value named 'pool' and failed on every such file.
+        LayerGraph dense = denseHeadGraph();
+        List<LayerSpec> layers = new ArrayList<>(dense.layers().subList(0, dense.layers().size() - 1));
+        Shape logits = layers.get(layers.size() - 1).out();
+        layers.add(new LayerSpec("sigmoid", LayerKind.SIGMOID, 1, 1, Pads.NONE, logits, logits, Activation.NONE, null));
+        LayerGraph sigmoid = new LayerGraph(ModelSpec.FAMILY, dense.input(), layers);
+        String cat = CliRun.shared("images/cat.bmp").toString();
+        for (LayerGraph g : List.of(dense, sigmoid)) {
+            Path f = tmp.resolve("head.tflite");
+            org.mobilenet.io.tflite.TfliteExporter.write(SeededInit.create(g, 3), f, true);
+            CliRun ort = CliRun.of("classify", "--engine", "ort", "--features", "--format", "json", "-m", f.toString(), cat);
+            assertEquals(ExitCode.OK, ort.code(), ort.err());
+            CliRun java = CliRun.of("classify", "--features", "--format", "json", "-m", f.toString(), cat);
+            assertEquals(ExitCode.OK, java.code(), java.err());
+            JsonObject a = JsonParser.parseString(ort.out()).getAsJsonArray().get(0).getAsJsonObject();
+            JsonObject b = JsonParser.parseString(java.out()).getAsJsonArray().get(0).getAsJsonObject();
+            assertEquals(b.getAsJsonArray("features").size(), a.getAsJsonArray("features").size());
+            assertEquals(b.getAsJsonArray("results").get(0).getAsJsonObject().get("index"),
+                    a.getAsJsonArray("results").get(0).getAsJsonObject().get("index"));
+            for (int i = 0; i < b.getAsJsonArray("features").size(); i++) {
+                assertEquals(b.getAsJsonArray("features").get(i).getAsDouble(),
+                        a.getAsJsonArray("features").get(i).getAsDouble(), 1e-3, "feature " + i);
+            }
+        }
+    }
+
+    @Test
     void aDenseHeadConvertsToOnnxAndPassesVerify() throws Exception {
         Model m = SeededInit.create(denseHeadGraph(), 7);
         Path st = tmp.resolve("tm.safetensors");

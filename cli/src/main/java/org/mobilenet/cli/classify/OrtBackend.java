@@ -16,13 +16,14 @@ import org.mobilenet.io.onnx.proto.Onnx.ModelProto;
  * {@code --engine ort}: the model exported to ONNX (NCHW input, the engine's softmax setting) and
  * run by one ONNX Runtime session shared by all worker threads (ORT sessions are thread-safe), with
  * {@code --threads} intra-op threads.
- * The pooled features come from the exported graph's {@code pool} value.
+ * The pooled features come from the exported graph's value of the global pooling
+ * ({@link OnnxExporter#poolValue}).
  */
 final class OrtBackend implements Backend {
-    private static final String POOL = "pool";
-
     private final OrtRunner runner;
     private final String output;
+    /** The exported graph's value of the pooled features. */
+    private final String pool;
     private final boolean headless;
     private final int height;
     private final int width;
@@ -30,7 +31,8 @@ final class OrtBackend implements Backend {
     private OrtBackend(OrtRunner runner, Model model) {
         this.runner = runner;
         this.headless = model.classes() == 0;
-        this.output = headless ? "features" : (model.graph().hasSoftmax() ? "probabilities" : "logits");
+        this.output = OnnxExporter.outputName(model, OnnxExportOptions.defaults());
+        this.pool = OnnxExporter.poolValue(model, OnnxExportOptions.defaults());
         this.height = model.inputHeight();
         this.width = model.inputWidth();
     }
@@ -71,7 +73,7 @@ final class OrtBackend implements Backend {
     private static OrtRunner session(Model model, int threads) {
         ModelProto proto = OnnxExporter.toProto(model, OnnxExportOptions.defaults());
         if (model.classes() > 0) {
-            proto = OnnxExporter.withOutputs(proto, List.of(POOL));
+            proto = OnnxExporter.withOutputs(proto, List.of(OnnxExporter.poolValue(model, OnnxExportOptions.defaults())));
         }
         try {
             // Idle intra-op threads do not spin: with several threads, the others are decoding images.
@@ -87,11 +89,11 @@ final class OrtBackend implements Backend {
         List<String> names = new ArrayList<>(List.of(output));
         boolean pooled = features && !headless;
         if (pooled) {
-            names.add(POOL);
+            names.add(pool);
         }
         try {
             Map<String, float[]> out = runner.run(OnnxExporter.INPUT, nchw, new long[] {n, 3, height, width}, names);
-            return new Result(out.get(output), pooled ? out.get(POOL) : null);
+            return new Result(out.get(output), pooled ? out.get(pool) : null);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
         }

@@ -60,6 +60,43 @@ public final class OnnxExporter {
         if (!model.isV1()) {
             return graphToProto(model, options);
         }
+        return v1ToProto(model, options);
+    }
+
+    /**
+     * The name of the output value {@link #toProto} gives: {@code probabilities} after a softmax (when
+     * the options keep it) or a sigmoid, {@code logits} after the classifier, {@code features} for a
+     * body without one.
+     */
+    public static String outputName(Model model, OnnxExportOptions options) {
+        LayerGraph g = model.graph();
+        LayerKind last = g.layers().get(g.layers().size() - 1).kind();
+        boolean probabilities = last == LayerKind.SIGMOID || options.softmax() && g.hasSoftmax();
+        return g.classes() > 0 ? (probabilities ? "probabilities" : "logits") : "features";
+    }
+
+    /**
+     * The name of the value {@link #toProto} writes for the global pooling's output (the pooled
+     * features), which is the graph's output for a body without classifier ({@link #outputName}).
+     */
+    public static String poolValue(Model model, OnnxExportOptions options) {
+        LayerGraph g = model.graph();
+        if (g.classes() == 0) {
+            return outputName(model, options);
+        }
+        String pool = null;
+        for (LayerSpec l : g.layers()) {
+            if (l.kind() == LayerKind.AVG_POOL) {
+                pool = l.name();
+            }
+        }
+        return pool;
+    }
+
+    private static ModelProto v1ToProto(Model model, OnnxExportOptions options) {
+        if (!model.isV1()) {
+            return graphToProto(model, options);
+        }
         ModelSpec v1 = model.requireV1("exported to ONNX");
         Model m = model.foldBatchNorm();
         // The model's own head is kept; the option can only drop a softmax, never add one to a logits model.
@@ -72,7 +109,7 @@ public final class OnnxExporter {
             g.addInitializer(scalarOrVector(CLIP_MIN, 0f));
             g.addInitializer(scalarOrVector(CLIP_MAX, 6f));
         }
-        String finalName = spec.hasClassifier() ? (softmax ? "probabilities" : "logits") : "features";
+        String finalName = outputName(model, options);
         List<ValueInfoProto> layerOutputs = new ArrayList<>();
         String x = INPUT;
         List<LayerSpec> layers = spec.layers();
@@ -169,9 +206,7 @@ public final class OnnxExporter {
         if (!softmax && graph.hasSoftmax()) {
             layers.remove(layers.size() - 1);
         }
-        boolean classifier = graph.classes() > 0;
-        boolean sigmoid = layers.get(layers.size() - 1).kind() == LayerKind.SIGMOID;
-        String finalName = classifier ? (softmax || sigmoid ? "probabilities" : "logits") : "features";
+        String finalName = outputName(model, options);
         List<ValueInfoProto> layerOutputs = new ArrayList<>();
         String x = INPUT;
         for (int i = 0; i < layers.size(); i++) {

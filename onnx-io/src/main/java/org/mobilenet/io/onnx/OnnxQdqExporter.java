@@ -95,7 +95,7 @@ public final class OnnxQdqExporter {
         if (!softmax && graph.hasSoftmax()) {
             layers.remove(layers.size() - 1);
         }
-        String finalName = graph.classes() > 0 ? (softmax ? "probabilities" : "logits") : "features";
+        String finalName = OnnxExporter.outputName(m, options);
         g.addInput(OnnxExporter.valueInfo(OnnxExporter.INPUT, OnnxExporter.BATCH, 3, graph.input().h(),
                 graph.input().w()));
         boolean clip = layers.stream().anyMatch(l -> l.activation() == Activation.RELU6);
