@@ -56,7 +56,8 @@ public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoClose
     }
 
     /** What the names of images end with (any case). */
-    static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff");
+    static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".jpe", ".jfif", ".mpo", ".png", ".bmp", ".dib", ".gif",
+            ".webp", ".tif", ".tiff");
 
     private final Iterator<String> args;
     /** Arguments not yet taken that are not '-': each is at least one input (or a directory). */
@@ -290,7 +291,7 @@ public final class ImageInputs implements Iterator<ImageInputs.Input>, AutoClose
     private static final Comparator<Entry> TREE_ORDER = Comparator.comparing(
             e -> e.dir() ? e.path().resolve("x") : e.path());
 
-    /** True for the extensions .jpg .jpeg .png .bmp .gif .webp .tif .tiff (any case). */
+    /** True for the extensions of {@link #EXTENSIONS} (any case; .mpo: a camera's multi-picture JPEG, its first picture). */
     public static boolean isImageName(Path p) {
         Path name = p.getFileName();
         if (name == null) {

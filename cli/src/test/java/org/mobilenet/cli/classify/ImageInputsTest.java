@@ -31,6 +31,17 @@ class ImageInputsTest {
     }
 
     @Test
+    void cameraAndOtherCommonImageNamesAreImagesAndOthersAreNot() {
+        for (String n : new String[] {"a.jpg", "B.JPEG", "c.jpe", "d.jfif", "DSCF0001.MPO", "e.png", "f.bmp", "g.dib",
+                "h.gif", "i.webp", "j.tif", "k.TIFF"}) {
+            assertTrue(ImageInputs.isImageName(Path.of("photos", n)), n);
+        }
+        for (String n : new String[] {"notes.txt", "model.tflite", "x.heic", "jpg", ".png.bak"}) {
+            assertFalse(ImageInputs.isImageName(Path.of("photos", n)), n);
+        }
+    }
+
+    @Test
     void aTreeComesOutInTheOrderOfSortingAllItsPaths() throws Exception {
         // Names where walking sorted directory by directory differs from a plain name sort:
         // "a.jpg" and "a-b.jpg" sort before the files of "a/" ('-' and '.' come before '/').

@@ -9,7 +9,8 @@ import java.util.Locale;
  * GIF reader's "Out-of-sequence code!") and return an image whose missing part is filled in; those
  * make the file damaged. Other warnings are harmless for classification: metadata the reader ignores
  * (a bad ICC profile, an unreadable EXIF block, a bogus APPn segment), a CMYK JPEG without a profile,
- * and junk before the end marker ("extraneous bytes before marker 0xd9"); bytes after the end marker,
+ * and junk libjpeg skipped to reach a marker outside the scan data ("extraneous bytes before marker
+ * 0xd9", or 0xdb, 0xc4, 0xda...; before a restart marker it is damage); bytes after the end marker,
  * common in phone photos, are not even read.
  */
 final class DecodeWarnings {
@@ -20,6 +21,10 @@ final class DecodeWarnings {
     private static final String[] METADATA = {"icc", "profile", "exif", "bogus app", "thumbnail", "jfif", "jfxx",
         "xmp", "adobe"};
 
+    /** libjpeg's "Corrupt JPEG data: N extraneous bytes before marker 0xNN" (lower case), the marker as group 1. */
+    private static final java.util.regex.Pattern EXTRANEOUS =
+            java.util.regex.Pattern.compile("extraneous bytes before marker 0x([0-9a-f]{2})");
+
     private DecodeWarnings() {
     }
 
@@ -29,8 +34,13 @@ final class DecodeWarnings {
             return false;
         }
         String w = warning.toLowerCase(Locale.ROOT);
-        if (w.contains("extraneous bytes before marker 0xd9")) {
-            return false;
+        java.util.regex.Matcher junk = EXTRANEOUS.matcher(w);
+        if (junk.find()) {
+            // libjpeg skipped bytes to reach a marker: outside the entropy-coded data (before a table,
+            // a frame or scan header, an APPn or the end) no pixel is lost, and djpeg decodes the file
+            // whole; before a restart marker (0xd0-0xd7) scan data was skipped.
+            int marker = Integer.parseInt(junk.group(1), 16);
+            return marker >= 0xd0 && marker <= 0xd7;
         }
         for (String m : METADATA) {
             if (w.contains(m)) {

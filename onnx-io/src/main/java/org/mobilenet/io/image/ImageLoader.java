@@ -240,13 +240,19 @@ public final class ImageLoader {
         }
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
-            throw new BadInputException(file, EXPECTED + ", found an unrecognised format");
+            byte[] head = new byte[256];
+            in.mark();
+            int n = Math.max(0, in.read(head));
+            in.reset();
+            String named = ImageSignatures.name(head, n);
+            throw new BadInputException(file, named != null ? "is in the " + named + " format, which is not supported ("
+                    + EXPECTED + ")" : EXPECTED + ", found an unrecognised format");
         }
         ImageReader reader = readers.next();
         try {
             String format = reader.getFormatName().toLowerCase(Locale.ROOT);
-            if (format.equals("tif")) {
-                format = "tiff";
+            if (format.equals("tif") || format.equals("bigtiff")) {
+                format = "tiff"; // (TwelveMonkeys' reader serves both, BigTIFF's 64-bit offsets included)
             }
             if (!FORMATS.contains(format)) {
                 throw new BadInputException(file, EXPECTED + ", found " + format);
@@ -485,11 +491,17 @@ public final class ImageLoader {
         }
     }
 
-    /** Packed RGB pixels of a decoded image, as {@code getRGB} gives them without alpha. Shape line: {@code [h * w]}. */
+    /**
+     * Packed RGB pixels of a decoded image, as {@code getRGB} gives them without alpha, except a gray
+     * image's ({@link #gray}). Shape line: {@code [h * w]}.
+     */
     static RgbImage toRgb(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
-        int[] px = direct(img);
+        int[] px = gray(img);
+        if (px == null) {
+            px = direct(img);
+        }
         if (px == null) {
             px = img.getRGB(0, 0, w, h, null, 0, w);
             for (int i = 0; i < px.length; i++) {
@@ -497,6 +509,61 @@ public final class ImageLoader {
             }
         }
         return new RgbImage(w, h, px);
+    }
+
+    /**
+     * A grayscale image's pixels, each sample {@code v} as {@code (v, v, v)} scaled to 8 bits (alpha
+     * left out, as for colour): the gray samples of PNG, JPEG and TIFF files are display values, as sRGB's
+     * are, while Java reads them into its linear {@code CS_GRAY} colour space, from which {@code getRGB}
+     * would brighten them (128 to 188) as djpeg, libpng and every viewer do not. Null for an image that is
+     * not gray (a palette's gray entries are sRGB colours already). Shape line: {@code [h * w]}.
+     */
+    static int[] gray(BufferedImage img) {
+        ColorModel cm = img.getColorModel();
+        if (cm instanceof java.awt.image.IndexColorModel
+                || cm.getColorSpace().getType() != java.awt.color.ColorSpace.TYPE_GRAY) {
+            return null;
+        }
+        java.awt.image.Raster r = img.getRaster();
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int[] px = new int[w * h];
+        int type = r.getTransferType();
+        if (type == DataBuffer.TYPE_FLOAT || type == DataBuffer.TYPE_DOUBLE) {
+            float[] row = new float[w];
+            for (int y = 0; y < h; y++) {
+                r.getSamples(0, y, w, 1, 0, row);
+                floatGrayRow(row, px, y * w);
+            }
+            return px;
+        }
+        int bits = cm.getComponentSize(0);
+        if (bits < 1 || bits > 32) {
+            return null;
+        }
+        double scale = 255.0 / ((1L << bits) - 1);
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            r.getSamples(0, y, w, 1, 0, row);
+            grayRow(row, scale, bits == 8, px, y * w);
+        }
+        return px;
+    }
+
+    private static void grayRow(int[] row, double scale, boolean eight, int[] px, int at) {
+        for (int x = 0; x < row.length; x++) {
+            long v = row[x] & 0xFFFFFFFFL;
+            int g = eight ? (int) v : (int) Math.round(v * scale);
+            px[at + x] = g * 0x010101;
+        }
+    }
+
+    private static void floatGrayRow(float[] row, int[] px, int at) {
+        for (int x = 0; x < row.length; x++) {
+            float f = row[x];
+            int g = f >= 1 ? 255 : f > 0 ? Math.round(f * 255) : 0;
+            px[at + x] = g * 0x010101;
+        }
     }
 
     /**

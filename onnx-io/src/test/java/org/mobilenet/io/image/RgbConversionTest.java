@@ -25,7 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mobilenet.engine.preprocess.RgbImage;
 import org.mobilenet.io.SharedData;
 
-/** The direct raster-to-RGB conversion gives exactly what {@code getRGB} gives, on every image type. */
+/**
+ * The direct raster-to-RGB conversion gives exactly what {@code getRGB} gives, on every image type but
+ * gray ones, whose samples are the display values themselves (getRGB would take them for linear light).
+ */
 class RgbConversionTest {
     @TempDir
     Path tmp;
@@ -35,6 +38,24 @@ class RgbConversionTest {
         int[] px = img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
         for (int i = 0; i < px.length; i++) {
             px[i] &= 0xFFFFFF;
+        }
+        return px;
+    }
+
+    /** What the loader must give: a gray image's samples as (v, v, v) in 8 bits, else getRGB's RGB bits. */
+    private static int[] expected(BufferedImage img) {
+        if (img.getColorModel().getColorSpace().getType() != ColorSpace.TYPE_GRAY
+                || img.getColorModel() instanceof java.awt.image.IndexColorModel) {
+            return viaGetRgb(img);
+        }
+        int bits = img.getColorModel().getComponentSize(0);
+        int[] px = new int[img.getWidth() * img.getHeight()];
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int v = img.getRaster().getSample(x, y, 0);
+                int g = (int) Math.round(v * 255.0 / ((1 << bits) - 1));
+                px[y * img.getWidth() + x] = g << 16 | g << 8 | g;
+            }
         }
         return px;
     }
@@ -67,7 +88,7 @@ class RgbConversionTest {
             if (direct.contains(type)) {
                 assertNotNull(fast, "type " + type + " should take the direct path");
             }
-            assertArrayEquals(viaGetRgb(img), ImageLoader.toRgb(img).pixels(), "type " + type);
+            assertArrayEquals(expected(img), ImageLoader.toRgb(img).pixels(), "type " + type);
         }
     }
 
@@ -117,9 +138,49 @@ class RgbConversionTest {
                     continue; // that writer does not take this type
                 }
                 BufferedImage ref = ImageIO.read(f);
-                assertArrayEquals(viaGetRgb(ref), new ImageLoader().load(f.toPath()).pixels(), fmt + " of type " + type);
+                assertArrayEquals(expected(ref), new ImageLoader().load(f.toPath()).pixels(), fmt + " of type " + type);
             }
         }
         assertEquals(true, Files.list(tmp).count() > 10);
+    }
+
+    @Test
+    void aGrayPictureGivesTheSamePixelsAsAPngJpegTiffOr16BitPngAsAsAPaletteBmp() throws Exception {
+        // The BMP stores the grays as palette colours (sRGB): the reference for what a gray file means.
+        BufferedImage gray = random(new BufferedImage(31, 19, BufferedImage.TYPE_BYTE_GRAY), 77);
+        File bmp = tmp.resolve("g.bmp").toFile();
+        File png = tmp.resolve("g.png").toFile();
+        File tif = tmp.resolve("g.tif").toFile();
+        assertEquals(true, ImageIO.write(gray, "bmp", bmp));
+        assertEquals(true, ImageIO.write(gray, "png", png));
+        assertEquals(true, ImageIO.write(gray, "tiff", tif));
+        int[] want = new ImageLoader().load(bmp.toPath()).pixels();
+        for (int i = 0; i < want.length; i++) {
+            int v = gray.getRaster().getSample(i % 31, i / 31, 0);
+            assertEquals(v * 0x010101, want[i], "the palette BMP holds the grays themselves");
+        }
+        assertArrayEquals(want, new ImageLoader().load(png.toPath()).pixels(), "8-bit gray PNG");
+        assertArrayEquals(want, new ImageLoader().load(tif.toPath()).pixels(), "8-bit gray TIFF");
+        BufferedImage wide = new BufferedImage(31, 19, BufferedImage.TYPE_USHORT_GRAY);
+        for (int i = 0; i < 31 * 19; i++) {
+            wide.getRaster().setSample(i % 31, i / 31, 0, gray.getRaster().getSample(i % 31, i / 31, 0) * 257);
+        }
+        File png16 = tmp.resolve("g16.png").toFile();
+        assertEquals(true, ImageIO.write(wide, "png", png16));
+        assertArrayEquals(want, new ImageLoader().load(png16.toPath()).pixels(), "16-bit gray PNG");
+        // A gray JPEG: lossy, so against its own decoded samples, and as bright as the source on average.
+        File jpg = tmp.resolve("g.jpg").toFile();
+        assertEquals(true, ImageIO.write(gray, "jpeg", jpg));
+        int[] got = new ImageLoader().load(jpg.toPath()).pixels();
+        BufferedImage raw = ImageIO.read(jpg);
+        double mean = 0;
+        double wantMean = 0;
+        for (int i = 0; i < got.length; i++) {
+            int v = raw.getRaster().getSample(i % 31, i / 31, 0);
+            assertEquals(v * 0x010101, got[i], "gray JPEG pixel " + i);
+            mean += got[i] & 0xFF;
+            wantMean += want[i] & 0xFF;
+        }
+        assertEquals(wantMean / got.length, mean / got.length, 8, "the JPEG's mean brightness");
     }
 }
