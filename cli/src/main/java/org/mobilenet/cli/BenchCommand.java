@@ -177,7 +177,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         int h = m.inputHeight();
         int w = m.inputWidth();
-        if ((long) batch * h * w * 3 > Integer.MAX_VALUE / 4 || (long) batch * m.outputSize() > Integer.MAX_VALUE / 4) {
+        if ((long) batch * h * w * m.graph().input().c() > Integer.MAX_VALUE / 4 || (long) batch * m.outputSize() > Integer.MAX_VALUE / 4) {
             throw new IllegalArgumentException("--batch " + batch + " is too large for " + h + "x" + w + " inputs");
         }
         boolean int8 = precision == org.mobilenet.cli.run.Precision.INT8;
@@ -195,7 +195,7 @@ public final class BenchCommand implements Callable<Integer> {
             noOrt = true;
         }
         byte[] onnx = noOrt ? null : file != null && ModelFormats.of(file) == ModelFormats.ONNX ? onnxBytes(file) : exported(m);
-        float[] images = BenchInput.images(batch, h, w);
+        float[] images = BenchInput.images(batch, h, w, m.graph().input().c());
         try (Network net = Network.compile(m, KernelChoice.defaultKernels(), threads);
              OrtBenchSession ort = noOrt ? null : openOrt(file, onnx, images, h, w)) {
             float[] out = new float[batch * net.outputSize()];
@@ -312,7 +312,8 @@ public final class BenchCommand implements Callable<Integer> {
     private List<String> childArgs(String runtime, Path modelFile, Model m) {
         String r = new Resolution(m.inputHeight(), m.inputWidth()).id();
         return List.of("runtime=" + runtime, "model=" + modelFile.toAbsolutePath(), "resolution=" + r, "threads=" + threads,
-                "batch=" + batch, "passes=" + ColdBench.PASSES, "spinning=" + spinning, "stopSpinning=" + stopSpinning);
+                "batch=" + batch, "passes=" + ColdBench.PASSES, "spinning=" + spinning, "stopSpinning=" + stopSpinning,
+                "channels=" + m.graph().input().c());
     }
 
     private void printCold(String name, String kernels, int processes, List<String> jvmOptions, ColdBench.Summary e,

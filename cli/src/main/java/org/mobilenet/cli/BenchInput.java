@@ -14,8 +14,13 @@ final class BenchInput {
 
     /** Seeded pixels in [-1, 1), NHWC {@code [batch, h, w, 3]}. */
     static float[] images(int batch, int h, int w) {
+        return images(batch, h, w, 3);
+    }
+
+    /** Seeded pixels in [-1, 1), NHWC {@code [batch, h, w, channels]} (3, or 1 for a gray model). */
+    static float[] images(int batch, int h, int w, int channels) {
         SplittableRandom rnd = new SplittableRandom(7);
-        float[] v = new float[batch * h * w * 3];
+        float[] v = new float[batch * h * w * channels];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) (rnd.nextDouble() * 2 - 1);
         }

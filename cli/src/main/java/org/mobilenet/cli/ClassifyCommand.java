@@ -174,7 +174,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                                     + " is float");
                 }
                 backends[0] = int8 ? Backends.int8(m) : Backends.factory(engine, m, threads);
-                return new BatchClassifier.Setup(new ImagePreprocessor(p, m.inputHeight(), m.inputWidth()), backends[0], classes);
+                return new BatchClassifier.Setup(new ImagePreprocessor(p, m.inputHeight(), m.inputWidth(), m.graph().input().c()), backends[0], classes);
             }, results -> {
                 progress.hide();
                 for (ImageResult r : results) {

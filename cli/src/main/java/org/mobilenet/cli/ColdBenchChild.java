@@ -26,7 +26,8 @@ import org.mobilenet.io.ModelFiles;
  * for its first pass. On failure: one line on stderr and exit code 1.
  *
  * <p>Arguments, as {@code key=value}: {@code runtime=engine|ort model=FILE resolution=R|HxW threads=N
- * batch=B passes=P spinning=BOOL stopSpinning=BOOL} (the last two for ONNX Runtime).
+ * batch=B passes=P spinning=BOOL stopSpinning=BOOL channels=C} (spinning for ONNX Runtime; channels 3 unless
+ * given: 1 for a gray model).
  */
 public final class ColdBenchChild {
     private ColdBenchChild() {
@@ -53,7 +54,7 @@ public final class ColdBenchChild {
         int threads = Integer.parseInt(a.get("threads"));
         int batch = Integer.parseInt(a.get("batch"));
         int passes = Integer.parseInt(a.get("passes"));
-        float[] images = BenchInput.images(batch, r.h(), r.w());
+        float[] images = BenchInput.images(batch, r.h(), r.w(), Integer.parseInt(a.getOrDefault("channels", "3")));
         long[] ns = new long[passes];
         Instant first;
         String kernels = null;

@@ -97,7 +97,7 @@ public final class InfoCommand implements Callable<Integer> {
         } else {
             model = inputSize.apply(ModelFiles.load(file, f), file, f);
             info.put("input", Map.of("name", "input", "shape", List.of("N", Integer.toString(model.inputHeight()),
-                    Integer.toString(model.inputWidth()), "3"), "layout", "NHWC"));
+                    Integer.toString(model.inputWidth()), Integer.toString(model.graph().input().c())), "layout", "NHWC"));
             info.put("output", Map.of("name", "output", "shape", List.of("N", Integer.toString(model.outputSize()))));
         }
         architecture(info, model);

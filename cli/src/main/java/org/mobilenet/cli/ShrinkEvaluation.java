@@ -34,8 +34,9 @@ final class ShrinkEvaluation {
         }
         Network a = network(source, images.size());
         Network b = network(shrunk, images.size());
-        ImagePreprocessor pa = new ImagePreprocessor(source.preprocessing(), source.inputHeight(), source.inputWidth());
-        ImagePreprocessor pb = new ImagePreprocessor(source.preprocessing(), shrunk.inputHeight(), shrunk.inputWidth());
+        ImagePreprocessor pa = ImagePreprocessor.of(source);
+        ImagePreprocessor pb = new ImagePreprocessor(source.preprocessing(), shrunk.inputHeight(), shrunk.inputWidth(),
+                shrunk.graph().input().c());
         ImageLoader loader = new ImageLoader(ImageOptions.defaults().withApplyExif(!ignoreExif));
         int classes = source.classes();
         Agreement total = new Agreement(0, 0, 0);
@@ -62,7 +63,7 @@ final class ShrinkEvaluation {
         if (images.isEmpty()) {
             throw new BadInputException(dir, "contains no JPEG, PNG, BMP, GIF, WebP or TIFF images");
         }
-        ImagePreprocessor pre = new ImagePreprocessor(source.preprocessing(), source.inputHeight(), source.inputWidth());
+        ImagePreprocessor pre = ImagePreprocessor.of(source);
         ImageLoader loader = new ImageLoader(ImageOptions.defaults().withApplyExif(!ignoreExif));
         ChannelMeans means = new ChannelMeans(network(source, images.size()));
         for (Path p : images) {

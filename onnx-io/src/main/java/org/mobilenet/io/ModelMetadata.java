@@ -28,6 +28,8 @@ public final class ModelMetadata {
     /** The family of a non-v1 model, {@code v2} (absent for v1, which files written before it lack too). */
     public static final String ARCH = "arch";
     public static final String HEIGHT = "height";
+    /** The input's channels, written when not 3 (1: a network that takes gray images). */
+    public static final String CHANNELS = "channels";
     /** A generic graph's layers as JSON ({@link #layers(LayerGraph)}), in safetensors files. */
     public static final String LAYERS = "layers";
     public static final String WIDTH = "width";
@@ -64,6 +66,9 @@ public final class ModelMetadata {
             md.put(WIDTH, Integer.toString(m.inputWidth()));
             md.put(CLASSES, Integer.toString(m.classes()));
             md.put(SOFTMAX, Boolean.toString(m.graph().hasSoftmax()));
+            if (m.graph().input().c() != 3) {
+                md.put(CHANNELS, Integer.toString(m.graph().input().c()));
+            }
             common(m, layout, md);
             return md;
         }
@@ -208,19 +213,23 @@ public final class ModelMetadata {
     private static final int MAX_CHANNELS = 1 << 16;
 
     /**
-     * The graph a {@link #layers} entry describes on an H x W x 3 input; bad input for anything
-     * malformed or inconsistent.
+     * The graph a {@link #layers} entry describes on an H x W x C input (C 3, or 1 for gray); bad input
+     * for anything malformed or inconsistent.
      */
-    public static LayerGraph graph(Path file, String family, int height, int width, String json)
+    public static LayerGraph graph(Path file, String family, int height, int width, int channels, String json)
             throws BadInputException {
         try {
+            if (channels != 1 && channels != 3) {
+                throw new IllegalArgumentException("an image input has 3 channels (or 1), not " + channels);
+            }
             if (!(Json.parse(json) instanceof List<?> list) || list.isEmpty() || list.size() > MAX_LAYERS) {
                 throw new IllegalArgumentException("expected an array of 1 to " + MAX_LAYERS + " layers");
             }
             if (height < Resolution.MIN || height > Resolution.MAX || width < Resolution.MIN || width > Resolution.MAX) {
                 throw new IllegalArgumentException("input " + height + "x" + width + " is out of range");
             }
-            Shape cur = new Shape(height, width, 3);
+            Shape cur = new Shape(height, width, channels);
+            Shape input = cur;
             List<LayerSpec> layers = new ArrayList<>();
             for (Object o : list) {
                 if (!(o instanceof Map<?, ?> m)) {
@@ -259,7 +268,7 @@ public final class ModelMetadata {
                 layers.add(l);
                 cur = out;
             }
-            return new LayerGraph(family, new Shape(height, width, 3), layers);
+            return new LayerGraph(family, input, layers);
         } catch (Json.JsonException | IllegalArgumentException e) {
             throw new BadInputException(file, "has malformed " + LAYERS + " metadata: " + e.getMessage());
         }

@@ -27,6 +27,7 @@ final class OrtBackend implements Backend {
     private final boolean headless;
     private final int height;
     private final int width;
+    private final int channels;
 
     private OrtBackend(OrtRunner runner, Model model) {
         this.runner = runner;
@@ -35,6 +36,7 @@ final class OrtBackend implements Backend {
         this.pool = OnnxExporter.poolValue(model, OnnxExportOptions.defaults());
         this.height = model.inputHeight();
         this.width = model.inputWidth();
+        this.channels = model.graph().input().c();
     }
 
     /**
@@ -85,14 +87,14 @@ final class OrtBackend implements Backend {
 
     @Override
     public Result run(float[] input, int n, boolean features) {
-        float[] nchw = Layouts.toNchw(input, n, height, width, 3);
+        float[] nchw = Layouts.toNchw(input, n, height, width, channels);
         List<String> names = new ArrayList<>(List.of(output));
         boolean pooled = features && !headless;
         if (pooled) {
             names.add(pool);
         }
         try {
-            Map<String, float[]> out = runner.run(OnnxExporter.INPUT, nchw, new long[] {n, 3, height, width}, names);
+            Map<String, float[]> out = runner.run(OnnxExporter.INPUT, nchw, new long[] {n, channels, height, width}, names);
             return new Result(out.get(output), pooled ? out.get(pool) : null);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);

@@ -60,13 +60,15 @@ public final class OrtBenchSession implements AutoCloseable {
             inputName = session.getInputNames().iterator().next();
             NodeInfo info = session.getInputInfo().get(inputName);
             long[] shape = ((TensorInfo) info.getInfo()).getShape();
-            if (shape.length != 4 || (shape[1] != 3 && shape[3] != 3)) {
-                throw new IllegalArgumentException("ONNX model input " + inputName + " is not an image batch [N,3,R,R] or [N,R,R,3]");
+            int c = imagesNhwc.length / (batch * h * w); // 3, or 1 for a gray model
+            if (shape.length != 4 || (shape[1] != c && shape[3] != c)) {
+                throw new IllegalArgumentException("ONNX model input " + inputName + " is not an image batch [N," + c
+                        + ",H,W] or [N,H,W," + c + "]");
             }
-            boolean nchw = shape[1] == 3;
-            long[] feedShape = nchw ? new long[] {batch, 3, h, w} : new long[] {batch, h, w, 3};
+            boolean nchw = shape[1] == c;
+            long[] feedShape = nchw ? new long[] {batch, c, h, w} : new long[] {batch, h, w, c};
             FloatBuffer buf = ByteBuffer.allocateDirect(imagesNhwc.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            buf.put(nchw ? Layouts.toNchw(imagesNhwc, batch, h, w, 3) : imagesNhwc);
+            buf.put(nchw ? Layouts.toNchw(imagesNhwc, batch, h, w, c) : imagesNhwc);
             buf.rewind();
             input = OnnxTensor.createTensor(env, buf, feedShape);
             feed = Map.of(inputName, input);

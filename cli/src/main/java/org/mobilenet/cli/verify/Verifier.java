@@ -243,10 +243,10 @@ public final class Verifier {
     private static float[] inputs(Model model, Options o, int n) throws IOException {
         int h = model.inputHeight();
         int w = model.inputWidth();
-        if ((long) n * h * w * 3 > Integer.MAX_VALUE / 4 || (long) n * model.outputSize() > Integer.MAX_VALUE / 4) {
+        if ((long) n * h * w * model.graph().input().c() > Integer.MAX_VALUE / 4 || (long) n * model.outputSize() > Integer.MAX_VALUE / 4) {
             throw new IllegalArgumentException(n + " inputs are too many for " + h + "x" + w + " images in one run");
         }
-        return o.images().isEmpty() ? randomInput(model.preprocessing(), h * w, n, o.seed())
+        return o.images().isEmpty() ? randomInput(model.preprocessing(), h * w, model.graph().input().c(), n, o.seed())
                 : imageInput(model, o.images(), o.ignoreExif());
     }
 
@@ -312,7 +312,8 @@ public final class Verifier {
             List<String> outputs) throws OrtException {
         String batchDim = imp.inputDims().get(0);
         int chunk = batchDim.equals("1") ? 1 : n;
-        int per = h * w * 3;
+        int c = imp.model().graph().input().c();
+        int per = h * w * c;
         Map<String, List<float[]>> parts = new LinkedHashMap<>();
         try (OrtRunner ort = new OrtRunner(bytes, OrtSettings.singleThread())) {
             for (int start = 0; start < n; start += chunk) {
@@ -320,10 +321,10 @@ public final class Verifier {
                 float[] x = java.util.Arrays.copyOfRange(nhwc, start * per, (start + b) * per);
                 long[] shape;
                 if (imp.inputLayout() == Layout.NCHW) {
-                    x = Layouts.toNchw(x, b, h, w, 3);
-                    shape = new long[] {b, 3, h, w};
+                    x = Layouts.toNchw(x, b, h, w, c);
+                    shape = new long[] {b, c, h, w};
                 } else {
-                    shape = new long[] {b, h, w, 3};
+                    shape = new long[] {b, h, w, c};
                 }
                 for (Map.Entry<String, float[]> e : ort.run(imp.inputName(), x, shape, outputs).entrySet()) {
                     parts.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
@@ -344,21 +345,24 @@ public final class Verifier {
         return out;
     }
 
-    /** Seeded inputs as preprocessing would make them from uniform random pixels. Returns {@code [n, R, R, 3]}. */
-    static float[] randomInput(Preprocessing p, int pixels, int n, long seed) {
+    /**
+     * Seeded inputs as preprocessing would make them from uniform random pixels of {@code channels} (3, or 1
+     * for gray). Returns {@code [n, H, W, C]}.
+     */
+    static float[] randomInput(Preprocessing p, int pixels, int channels, int n, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         float[] mean = p.mean();
         float[] std = p.std();
-        float[] x = new float[n * pixels * 3];
+        float[] x = new float[n * pixels * channels];
         for (int i = 0; i < x.length; i++) {
-            int c = i % 3;
+            int c = i % channels;
             x[i] = (float) ((rnd.nextDouble() * 255 - mean[c]) / std[c]);
         }
         return x;
     }
 
     private static float[] imageInput(Model model, List<Path> images, boolean ignoreExif) throws IOException {
-        ImagePreprocessor pre = new ImagePreprocessor(model.preprocessing(), model.inputHeight(), model.inputWidth());
+        ImagePreprocessor pre = ImagePreprocessor.of(model);
         ImageLoader loader = new ImageLoader(ImageOptions.defaults().withApplyExif(!ignoreExif));
         float[] x = new float[images.size() * pre.inputSize()];
         for (int i = 0; i < images.size(); i++) {

@@ -35,6 +35,9 @@ public final class StandardArchitectures {
 
     /** The v1 or v2 architecture {@code g} is, or empty. */
     public static Optional<Match> match(LayerGraph g) {
+        if (g.input().c() != 3) {
+            return Optional.empty(); // the generators make RGB networks; a gray one stays a graph
+        }
         Optional<Match> v1 = matchV1(g);
         return v1.isPresent() ? v1 : matchV2(g).map(s -> new Match(s, false));
     }

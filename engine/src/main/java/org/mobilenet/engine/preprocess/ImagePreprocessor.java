@@ -4,8 +4,8 @@ import java.util.Objects;
 import org.mobilenet.engine.model.Preprocessing;
 
 /**
- * Turns an {@link RgbImage} into a network input {@code [H, W, 3]} (NHWC, one image) following a
- * {@link Preprocessing}:
+ * Turns an {@link RgbImage} into a network input {@code [H, W, C]} (NHWC, one image; C is 3, or 1 for
+ * a network that takes gray images) following a {@link Preprocessing}:
  * <ol>
  *   <li>Region: {@code STRETCH} takes the whole image (aspect ratio not kept);
  *       {@code CENTER_CROP} takes the largest centered region of the model's aspect ratio W / H, scaled
@@ -15,27 +15,45 @@ import org.mobilenet.engine.model.Preprocessing;
  *   <li>{@link BilinearResize} of that region to {@code H x W} (align-corners false, no half-pixel
  *       offset, no antialiasing, as TFLite).</li>
  *   <li>{@code x = (pixel - mean[c]) / std[c]} with mean and std given per RGB channel.</li>
- *   <li>Channels written in the order the network expects (RGB or BGR).</li>
+ *   <li>Channels written in the order the network expects (RGB or BGR); for one channel the luma
+ *       {@code 0.299 R + 0.587 G + 0.114 B} (ITU-R BT.601, as Pillow's and TensorFlow's grayscale
+ *       conversions), normalized with the first mean and std.</li>
  * </ol>
  */
 public final class ImagePreprocessor {
     private final Preprocessing p;
     private final int height;
     private final int width;
+    private final int channels;
 
     /** A square {@code resolution x resolution} input. */
     public ImagePreprocessor(Preprocessing preprocessing, int resolution) {
         this(preprocessing, resolution, resolution);
     }
 
-    /** An {@code height x width} input (H x W, which may differ). */
+    /** An {@code height x width} RGB input (H x W, which may differ). */
     public ImagePreprocessor(Preprocessing preprocessing, int height, int width) {
+        this(preprocessing, height, width, 3);
+    }
+
+    /** An {@code height x width} input of {@code channels} (3: RGB or BGR, 1: gray). */
+    public ImagePreprocessor(Preprocessing preprocessing, int height, int width, int channels) {
         this.p = Objects.requireNonNull(preprocessing, "preprocessing");
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException("resolution must be >= 1, got " + height + "x" + width);
         }
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("an image input has 3 channels (or 1, gray), got " + channels);
+        }
         this.height = height;
         this.width = width;
+        this.channels = channels;
+    }
+
+    /** The preprocessing of {@code model}'s input: its size, its channels and its {@link Preprocessing}. */
+    public static ImagePreprocessor of(org.mobilenet.engine.model.Model model) {
+        return new ImagePreprocessor(model.preprocessing(), model.inputHeight(), model.inputWidth(),
+                model.graph().input().c());
     }
 
     /** The input height (the side of a square input). */
@@ -51,19 +69,24 @@ public final class ImagePreprocessor {
         return width;
     }
 
-    /** Values per image: H * W * 3. */
+    /** Values per image: H * W * C. */
     public int inputSize() {
-        return height * width * 3;
+        return height * width * channels;
     }
 
-    /** One image's input. Returns {@code [R, R, 3]}. */
+    /** Channels per pixel: 3, or 1 for gray. */
+    public int channels() {
+        return channels;
+    }
+
+    /** One image's input. Returns {@code [H, W, C]}. */
     public float[] apply(RgbImage img) {
         float[] out = new float[inputSize()];
         apply(img, out, 0);
         return out;
     }
 
-    /** Writes one image's input {@code [R, R, 3]} into {@code dst} at {@code offset} (for batches). */
+    /** Writes one image's input {@code [H, W, C]} into {@code dst} at {@code offset} (for batches). */
     public void apply(RgbImage img, float[] dst, int offset) {
         float[] rgb;
         if (p.resize() == Preprocessing.Resize.CENTER_CROP) {
@@ -90,11 +113,23 @@ public final class ImagePreprocessor {
         float[] std = p.std();
         boolean bgr = p.order() == Preprocessing.ChannelOrder.BGR;
         int n = height * width;
+        if (channels == 1) {
+            gray(rgb, n, mean[0], std[0], dst, offset);
+            return;
+        }
         for (int i = 0; i < n; i++) {
             for (int c = 0; c < 3; c++) {
                 float v = (rgb[i * 3 + c] - mean[c]) / std[c];
                 dst[offset + i * 3 + (bgr ? 2 - c : c)] = v;
             }
+        }
+    }
+
+    /** Luma of each resized RGB pixel, normalized: {@code [n]} from {@code [n, 3]}. */
+    private static void gray(float[] rgb, int n, float mean, float std, float[] dst, int offset) {
+        for (int i = 0; i < n; i++) {
+            float y = 0.299f * rgb[i * 3] + 0.587f * rgb[i * 3 + 1] + 0.114f * rgb[i * 3 + 2];
+            dst[offset + i] = (y - mean) / std;
         }
     }
 }

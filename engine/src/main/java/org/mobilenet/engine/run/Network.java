@@ -213,7 +213,7 @@ public final class Network implements AutoCloseable {
         return graph.outputSize();
     }
 
-    /** Values per image in the input: H * W * 3. */
+    /** Values per image in the input: H * W * C. */
     public int inputSize() {
         return (int) graph.input().size();
     }

@@ -13,6 +13,20 @@ class ImagePreprocessorTest {
     private static final Preprocessing RAW = Preprocessing.uniform(0, 1);
 
     @Test
+    void aGrayInputIsEachPixelsLumaNormalizedWithTheFirstMeanAndStd() {
+        // 2 x 1 pixels, no resampling (the input is the image's size): pure red and a mid gray.
+        RgbImage img = new RgbImage(2, 1, new int[] {0xFF0000, 0x808080});
+        ImagePreprocessor pre = new ImagePreprocessor(
+                org.mobilenet.engine.model.Preprocessing.uniform(127.5f, 127.5f), 1, 2, 1);
+        org.junit.jupiter.api.Assertions.assertEquals(2, pre.inputSize());
+        float[] x = pre.apply(img);
+        org.junit.jupiter.api.Assertions.assertEquals((0.299f * 255 - 127.5f) / 127.5f, x[0], 1e-5f);
+        org.junit.jupiter.api.Assertions.assertEquals((128f - 127.5f) / 127.5f, x[1], 1e-5f);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ImagePreprocessor(org.mobilenet.engine.model.Preprocessing.tensorflow(), 4, 4, 2));
+    }
+
+    @Test
     void normalizesWithMeanAndStd() {
         RgbImage img = new RgbImage(1, 1, new int[] {0x00FF80});
         float[] x = new ImagePreprocessor(Preprocessing.uniform(128, 128), 1).apply(img);

@@ -23,9 +23,10 @@ final class InputMatcher {
      * The input as found: name, layout and its dims as written (symbolic ones as their names), and the
      * height and width the import runs it at (the asked size where the file leaves them symbolic).
      *
-     * @param dynamic true when the file leaves the height or the width symbolic
+     * @param dynamic  true when the file leaves the height or the width symbolic
+     * @param channels 3, or 1 for a network that takes gray images
      */
-    record Input(String name, Layout layout, List<String> dims, int height, int width, boolean dynamic) {
+    record Input(String name, Layout layout, List<String> dims, int height, int width, boolean dynamic, int channels) {
     }
 
     /**
@@ -57,14 +58,15 @@ final class InputMatcher {
             v[i] = d.hasDimValue() ? d.getDimValue() : -1;
             dims.add(d.hasDimValue() ? Long.toString(d.getDimValue()) : (d.hasDimParam() ? d.getDimParam() : "?"));
         }
-        String expected = "; expected [N, 3, H, W] or [N, H, W, 3] (H and W fixed and positive, or symbolic)";
+        String expected = "; expected [N, 3, H, W] or [N, H, W, 3] (H and W fixed and positive, or symbolic; 1"
+                + " channel for gray)";
         if (v.length != 4) {
             throw new BadInputException(g.file(), "input '" + in.getName() + "' has shape " + dims + expected);
         }
         Layout layout;
-        if (v[1] == 3 && side(shape.getDim(2)) && side(shape.getDim(3))) {
+        if ((v[1] == 3 || v[1] == 1) && side(shape.getDim(2)) && side(shape.getDim(3))) {
             layout = Layout.NCHW;
-        } else if (v[3] == 3 && side(shape.getDim(1)) && side(shape.getDim(2))) {
+        } else if ((v[3] == 3 || v[3] == 1) && side(shape.getDim(1)) && side(shape.getDim(2))) {
             layout = Layout.NHWC;
         } else {
             throw new BadInputException(g.file(), "input '" + in.getName() + "' has shape " + dims + expected);
@@ -78,7 +80,8 @@ final class InputMatcher {
             throw new BadInputException(g.file(), "input '" + in.getName() + "' has shape " + dims
                     + "; expected a height and width up to 4096");
         }
-        return new Input(in.getName(), layout, List.copyOf(dims), (int) hl, (int) wl, dynamic);
+        int channels = (int) (layout == Layout.NCHW ? v[1] : v[3]);
+        return new Input(in.getName(), layout, List.copyOf(dims), (int) hl, (int) wl, dynamic, channels);
     }
 
     /** A height or width as the input may give it: a positive number, or symbolic (a name, or nothing). */
@@ -88,7 +91,7 @@ final class InputMatcher {
 
     /** A cursor at the first NCHW value: the input itself, or the output of its Transpose. */
     static Cursor start(OnnxGraph g, Input in) throws IOException {
-        Cursor cur = new Cursor(in.name(), in.layout(), 3, in.height(), in.width());
+        Cursor cur = new Cursor(in.name(), in.layout(), in.channels(), in.height(), in.width());
         if (in.layout() == Layout.NHWC) {
             NodeProto t = ChainStep.next(g, cur);
             long[] perm = t == null ? null : g.intsAttr(t, "perm");

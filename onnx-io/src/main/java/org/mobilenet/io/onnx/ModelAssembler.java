@@ -58,7 +58,7 @@ final class ModelAssembler {
         }
         boolean generic = items.stream().anyMatch(u -> u instanceof AddUnit || ((ConvUnit) u).activation() == Activation.NONE)
                 || (md.containsKey(ModelMetadata.ARCH) && !md.get(ModelMetadata.ARCH).equals(ModelSpec.FAMILY))
-                || fcs.size() > 1 || input.height() != input.width() || head == LayerKind.SIGMOID;
+                || fcs.size() > 1 || input.height() != input.width() || head == LayerKind.SIGMOID || input.channels() != 3;
         if (generic || !standardV1(g, md, input, items, fcs, softmax)) {
             return assembleGraph(g, md, input, items, poolValue, fcs, head, headValue, output);
         }
@@ -172,7 +172,7 @@ final class ModelAssembler {
             String output) throws BadInputException {
         Path file = g.file();
         List<LayerSpec> specs = new ArrayList<>();
-        Shape cur = new Shape(input.height(), input.width(), 3);
+        Shape cur = new Shape(input.height(), input.width(), input.channels());
         List<String> values = new ArrayList<>();
         boolean adds = false;
         for (int i = 0; i < items.size(); i++) {
@@ -213,7 +213,7 @@ final class ModelAssembler {
         Optional<StandardArchitectures.Match> match;
         try {
             graph = new LayerGraph(adds ? MobileNetV2Spec.FAMILY : ModelSpec.FAMILY, new Shape(input.height(),
-                    input.width(), 3), specs);
+                    input.width(), input.channels()), specs);
             match = StandardArchitectures.match(graph);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(file, "does not describe a supported MobileNet graph: " + e.getMessage());

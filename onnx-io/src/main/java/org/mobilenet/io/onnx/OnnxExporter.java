@@ -196,7 +196,7 @@ public final class OnnxExporter {
         LayerGraph graph = m.graph();
         boolean softmax = options.softmax() && graph.hasSoftmax();
         GraphProto.Builder g = GraphProto.newBuilder().setName("mobilenet_" + graph.family());
-        g.addInput(valueInfo(INPUT, BATCH, 3, graph.input().h(), graph.input().w()));
+        g.addInput(valueInfo(INPUT, BATCH, graph.input().c(), graph.input().h(), graph.input().w()));
         boolean clip = graph.layers().stream().anyMatch(l -> l.activation() == Activation.RELU6);
         if (clip) {
             g.addInitializer(scalarOrVector(CLIP_MIN, 0f));

@@ -96,7 +96,7 @@ public final class OnnxQdqExporter {
             layers.remove(layers.size() - 1);
         }
         String finalName = OnnxExporter.outputName(m, options);
-        g.addInput(OnnxExporter.valueInfo(OnnxExporter.INPUT, OnnxExporter.BATCH, 3, graph.input().h(),
+        g.addInput(OnnxExporter.valueInfo(OnnxExporter.INPUT, OnnxExporter.BATCH, graph.input().c(), graph.input().h(),
                 graph.input().w()));
         boolean clip = layers.stream().anyMatch(l -> l.activation() == Activation.RELU6);
         if (clip) {

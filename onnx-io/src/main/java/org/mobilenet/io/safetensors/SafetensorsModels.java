@@ -132,7 +132,9 @@ public final class SafetensorsModels {
         try {
             Architecture arch;
             if (md.containsKey(ModelMetadata.LAYERS)) {
-                arch = ModelMetadata.graph(file, family, (int) h, (int) w, md.get(ModelMetadata.LAYERS));
+                double c = ModelMetadata.number(file, md, ModelMetadata.CHANNELS);
+                arch = ModelMetadata.graph(file, family, (int) h, (int) w, Double.isNaN(c) ? 3 : (int) c,
+                        md.get(ModelMetadata.LAYERS));
             } else if (family.equals(MobileNetV2Spec.FAMILY) && !Double.isNaN(alpha) && !Double.isNaN(classes)
                     && classes == Math.rint(classes) && classes >= 0 && classes <= 1 << 20) {
                 arch = new MobileNetV2Spec(alpha, new Resolution((int) h, (int) w), (int) classes, softmax);

@@ -106,27 +106,28 @@ public final class TfliteExporter {
     private byte[] build() {
         int h = model.inputHeight();
         int w = model.inputWidth();
+        int c = model.graph().input().c();
         int input;
         int cur;
         if (q == null) {
-            input = b.activation("input", new int[] {1, h, w, 3}, null);
+            input = b.activation("input", new int[] {1, h, w, c}, null);
             cur = input;
         } else if (q.quantizedInput() && q.fileInput() != null) {
             // The file's own integers, requantized to the network's (uint8 into an int8 network).
-            input = b.activation("input", new int[] {1, h, w, 3}, q.fileInput());
-            cur = b.activation("input/quantized", new int[] {1, h, w, 3}, q.input());
+            input = b.activation("input", new int[] {1, h, w, c}, q.fileInput());
+            cur = b.activation("input/quantized", new int[] {1, h, w, c}, q.input());
             b.op(BuiltinOp.QUANTIZE, q.input().type() == QuantType.INT8 ? 2 : 1, new int[] {input}, cur, 0, null);
         } else if (q.quantizedInput()) {
-            input = b.activation("input", new int[] {1, h, w, 3}, q.input());
+            input = b.activation("input", new int[] {1, h, w, c}, q.input());
             cur = input;
         } else {
-            input = b.activation("input", new int[] {1, h, w, 3}, null);
-            cur = b.activation("input/quantized", new int[] {1, h, w, 3}, q.input());
+            input = b.activation("input", new int[] {1, h, w, c}, null);
+            cur = b.activation("input/quantized", new int[] {1, h, w, c}, q.input());
             b.op(BuiltinOp.QUANTIZE, q.input().type() == QuantType.INT8 ? 2 : 1, new int[] {input}, cur, 0, null);
         }
         QuantParams curQ = q == null ? null : q.input();
         Map<String, Integer> outputs = new HashMap<>();
-        int[] curShape = {1, h, w, 3};
+        int[] curShape = {1, h, w, c};
         for (LayerSpec l : model.graph().layers()) {
             QuantParams outQ = q == null ? null : q.output(l.name());
             // Maps stay [1, H, W, C] up to the pooling's [1, 1, 1, C]; dense layers give [1, C].

@@ -119,9 +119,9 @@ final class TfliteGraphMapper {
         }
         TfliteTensor input = file.tensor(inputs[0]);
         int[] s = input.shape();
-        if (s.length != 4 || s[0] != 1 || s[3] != 3 || s[1] < 1 || s[2] < 1) {
-            throw new FlatBufferException("expected the input to be an RGB image [1, H, W, 3], found "
-                    + input.describe());
+        if (s.length != 4 || s[0] != 1 || (s[3] != 3 && s[3] != 1) || s[1] < 1 || s[2] < 1) {
+            throw new FlatBufferException("expected the input to be an image [1, H, W, 3] (or [1, H, W, 1], gray),"
+                    + " found " + input.describe());
         }
         Shape inShape = new Shape(s[1], s[2], s[3]);
         Shape cur = inShape;
@@ -467,7 +467,18 @@ final class TfliteGraphMapper {
         float[] torch;
         int[] qw = null;
         LayerKind kind;
-        if (depthwise) {
+        if (depthwise && in.c() == 1 && ws[0] == 1 && ws[3] > 1 && o.i32(3, 1) == ws[3]) {
+            // One input channel times a depth multiplier M: TensorFlow's converter writes a gray model's
+            // first k x k convolution so (TFLite Micro's person detection); it is that convolution, with
+            // the weights [1, k, k, M] in the order of [M, 1, k, k].
+            cout = ws[3];
+            torch = WeightLayout.DEPTHWISE.toTorch(w, cout, 1, k);
+            kind = k == 1 && strideW == 1 ? LayerKind.POINTWISE : LayerKind.CONV;
+            if (QuantMapping.quantized8(wt)) {
+                qw = WeightLayout.DEPTHWISE.toTorch(decoder.quantizedValues(wt), cout, 1, k);
+            }
+            depthwise = false;
+        } else if (depthwise) {
             if (ws[0] != 1 || ws[3] != in.c()) {
                 throw new FlatBufferException(where + ": expected depthwise weights [1, " + k + ", " + k + ", " + in.c()
                         + "] (depth multiplier 1), found " + wt.describe());

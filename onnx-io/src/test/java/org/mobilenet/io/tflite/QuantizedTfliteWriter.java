@@ -196,16 +196,16 @@ final class QuantizedTfliteWriter {
         int input;
         int cur;
         if (floatIo) {
-            input = tensor("input", new int[] {1, s.h(), s.w(), 3}, FLOAT32, null, null);
-            cur = activation("input_int8", inQ, 1, s.h(), s.w(), 3);
+            input = tensor("input", new int[] {1, s.h(), s.w(), s.c()}, FLOAT32, null, null);
+            cur = activation("input_int8", inQ, 1, s.h(), s.w(), s.c());
             op(QUANTIZE, new int[] {input}, cur, 0, null);
         } else if (uint8Input != null) {
-            input = tensor("input", new int[] {1, s.h(), s.w(), 3}, UINT8, null,
+            input = tensor("input", new int[] {1, s.h(), s.w(), s.c()}, UINT8, null,
                     quant(uint8Input[0], (int) uint8Input[1]));
-            cur = activation("input_int8", inQ, 1, s.h(), s.w(), 3);
+            cur = activation("input_int8", inQ, 1, s.h(), s.w(), s.c());
             op(QUANTIZE, new int[] {input}, cur, 0, null);
         } else {
-            input = activation("input", inQ, 1, s.h(), s.w(), 3);
+            input = activation("input", inQ, 1, s.h(), s.w(), s.c());
             cur = input;
         }
         float[] curQ = inQ;

@@ -37,6 +37,8 @@ public final class TfliteTestModels {
     /** With {@link #float16}: all DEQUANTIZE operators first, as the converter orders them, not each before its reader. */
     private boolean dequantizeFirst;
     private final List<Table> dequantizers = new ArrayList<>();
+    /** A one-channel convolution written as TF's converter writes it: DEPTHWISE_CONV_2D with a depth multiplier. */
+    private boolean depthwiseStem;
 
     private TfliteTestModels(boolean int8, int softmaxCode) {
         this.int8 = int8;
@@ -67,6 +69,16 @@ public final class TfliteTestModels {
         TfliteTestModels w = new TfliteTestModels(false, SOFTMAX);
         w.float16 = true;
         w.dequantizeFirst = dequantizeFirst;
+        return w.build(model);
+    }
+
+    /**
+     * The same, its one-channel first convolution written as a DEPTHWISE_CONV_2D whose depth multiplier
+     * is its output channels (as TensorFlow's converter writes a gray model's first layer).
+     */
+    static byte[] writeDepthwiseStem(Model model) {
+        TfliteTestModels w = new TfliteTestModels(false, SOFTMAX);
+        w.depthwiseStem = true;
         return w.build(model);
     }
 
@@ -173,7 +185,7 @@ public final class TfliteTestModels {
     }
 
     private byte[] build(Model m) {
-        int input = activation("input", 1, m.inputHeight(), m.inputWidth(), 3);
+        int input = activation("input", 1, m.inputHeight(), m.inputWidth(), m.graph().input().c());
         int cur = input;
         java.util.Map<String, Integer> outputs = new java.util.HashMap<>();
         for (LayerSpec l : m.graph().layers()) {
@@ -184,6 +196,24 @@ public final class TfliteTestModels {
                     int i = l.inChannels();
                     int k = l.kernel();
                     float[] w = m.tensor(TensorNames.weight(n)).data();
+                    if (depthwiseStem && i == 1) {
+                        float[] hwm = new float[w.length];
+                        for (int mm = 0; mm < o; mm++) {
+                            for (int y = 0; y < k; y++) {
+                                for (int x = 0; x < k; x++) {
+                                    hwm[(y * k + x) * o + mm] = w[(mm * k + y) * k + x];
+                                }
+                            }
+                        }
+                        int wt = weights(n + "/weights", new int[] {1, k, k, o}, hwm, 3, o);
+                        int bt = constant(n + "/bias", new int[] {o}, m.tensor(TensorNames.bias(n)).data());
+                        int out = activation(n, 1, l.out().h(), l.out().w(), o);
+                        op(DEPTHWISE_CONV_2D, new int[] {cur, wt, bt}, out, 2,
+                                new Table().i8(0, 0).put(1, l.stride()).put(2, l.stride()).put(3, o).i8(4, act(l)));
+                        cur = out;
+                        outputs.put(n, cur);
+                        continue;
+                    }
                     float[] ohwi = new float[w.length];
                     for (int oc = 0; oc < o; oc++) {
                         for (int ic = 0; ic < i; ic++) {
