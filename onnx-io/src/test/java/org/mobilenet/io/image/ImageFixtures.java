@@ -217,4 +217,26 @@ final class ImageFixtures {
             t.putInt(value);
         }
     }
+
+    /** What the loader must give: a gray image's samples as (v, v, v) in 8 bits, else getRGB's RGB bits. */
+    static int[] expectedRgb(BufferedImage img) {
+        if (img.getColorModel().getColorSpace().getType() != java.awt.color.ColorSpace.TYPE_GRAY
+                || img.getColorModel() instanceof java.awt.image.IndexColorModel) {
+            int[] px = img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
+            for (int i = 0; i < px.length; i++) {
+                px[i] &= 0xFFFFFF;
+            }
+            return px;
+        }
+        int bits = img.getColorModel().getComponentSize(0);
+        int[] px = new int[img.getWidth() * img.getHeight()];
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int v = img.getRaster().getSample(x, y, 0);
+                int g = (int) Math.round(v * 255.0 / ((1 << bits) - 1));
+                px[y * img.getWidth() + x] = g << 16 | g << 8 | g;
+            }
+        }
+        return px;
+    }
 }

@@ -42,22 +42,8 @@ class RgbConversionTest {
         return px;
     }
 
-    /** What the loader must give: a gray image's samples as (v, v, v) in 8 bits, else getRGB's RGB bits. */
     private static int[] expected(BufferedImage img) {
-        if (img.getColorModel().getColorSpace().getType() != ColorSpace.TYPE_GRAY
-                || img.getColorModel() instanceof java.awt.image.IndexColorModel) {
-            return viaGetRgb(img);
-        }
-        int bits = img.getColorModel().getComponentSize(0);
-        int[] px = new int[img.getWidth() * img.getHeight()];
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                int v = img.getRaster().getSample(x, y, 0);
-                int g = (int) Math.round(v * 255.0 / ((1 << bits) - 1));
-                px[y * img.getWidth() + x] = g << 16 | g << 8 | g;
-            }
-        }
-        return px;
+        return ImageFixtures.expectedRgb(img);
     }
 
     /** Fills the raster's data buffer with random bits (every sample value, alpha included). */
