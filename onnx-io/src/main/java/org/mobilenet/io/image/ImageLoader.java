@@ -541,19 +541,21 @@ public final class ImageLoader {
         if (bits < 1 || bits > 32) {
             return null;
         }
+        // Signed 16-bit samples (a TIFF's SampleFormat 2) run from -32768: shifted to 0..65535 first.
+        long offset = type == DataBuffer.TYPE_SHORT ? 32768 : 0;
         double scale = 255.0 / ((1L << bits) - 1);
         int[] row = new int[w];
         for (int y = 0; y < h; y++) {
             r.getSamples(0, y, w, 1, 0, row);
-            grayRow(row, scale, bits == 8, px, y * w);
+            grayRow(row, offset, scale, bits == 8 && offset == 0, px, y * w);
         }
         return px;
     }
 
-    private static void grayRow(int[] row, double scale, boolean eight, int[] px, int at) {
+    private static void grayRow(int[] row, long offset, double scale, boolean eight, int[] px, int at) {
         for (int x = 0; x < row.length; x++) {
-            long v = row[x] & 0xFFFFFFFFL;
-            int g = eight ? (int) v : (int) Math.round(v * scale);
+            long v = offset != 0 ? row[x] + offset : row[x] & 0xFFFFFFFFL;
+            int g = eight ? (int) v : (int) Math.max(0, Math.min(255, Math.round(v * scale)));
             px[at + x] = g * 0x010101;
         }
     }

@@ -50,7 +50,10 @@ final class ImageSignatures {
         if (n >= 4 && ascii(head, 0, 4).equals("%PDF")) {
             return "PDF";
         }
-        if (n >= 4 && head[0] == 0 && head[1] == 0 && (head[2] == 1 || head[2] == 2) && head[3] == 0) {
+        // ICO/CUR: reserved 0, type 1 or 2, a nonzero image count, and the first entry's reserved byte 0
+        // (a truecolor TGA starts 00 00 02 00 too, then its colour map fields, zero).
+        if (n >= 10 && head[0] == 0 && head[1] == 0 && (head[2] == 1 || head[2] == 2) && head[3] == 0
+                && (head[4] != 0 || head[5] != 0) && head[9] == 0) {
             return head[2] == 1 ? "ICO" : "CUR";
         }
         if (n >= 3 && head[0] == 'P' && head[1] >= '1' && head[1] <= '7'

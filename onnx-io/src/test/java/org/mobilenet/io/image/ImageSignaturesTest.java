@@ -36,7 +36,8 @@ class ImageSignaturesTest {
         assertEquals("JPEG 2000", name("\0\0\0\u000cjP  \r\n\u0087\n"));
         assertEquals("JPEG XL", name("\u00ff\n\u00fa\u007f"));
         assertEquals("PSD", name("8BPS\0\u0001"));
-        assertEquals("ICO", name("\0\0\u0001\0\u0001\0"));
+        assertEquals("ICO", name("\0\0\u0001\0\u0001\0\u0010\u0010\0\0\u0001\0"));
+        assertNull(name("\0\0\u0002\0\0\0\0\0\0\0\0\0\0\0\u0040\0\u0040\0\u0018\0"), "a truecolor TGA header");
         assertEquals("PNM (PBM/PGM/PPM/PAM)", name("P6\n640 480\n255\n"));
         assertEquals("QOI", name("qoif\0\0"));
         assertEquals("SVG", name("  <?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>"));

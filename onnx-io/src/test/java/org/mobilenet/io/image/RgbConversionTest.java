@@ -131,6 +131,18 @@ class RgbConversionTest {
     }
 
     @Test
+    void signedSixteenBitGraySamplesRunFromBlackToWhite() {
+        ColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), false, false,
+                ColorModel.OPAQUE, DataBuffer.TYPE_SHORT);
+        WritableRaster r = cm.createCompatibleWritableRaster(3, 1);
+        r.setSample(0, 0, 0, -32768);
+        r.setSample(1, 0, 0, 0);
+        r.setSample(2, 0, 0, 32767);
+        int[] px = ImageLoader.toRgb(new BufferedImage(cm, r, false, null)).pixels();
+        assertArrayEquals(new int[] {0, 128 * 0x010101, 255 * 0x010101}, px);
+    }
+
+    @Test
     void aGrayPictureGivesTheSamePixelsAsAPngJpegTiffOr16BitPngAsAsAPaletteBmp() throws Exception {
         // The BMP stores the grays as palette colours (sRGB): the reference for what a gray file means.
         BufferedImage gray = random(new BufferedImage(31, 19, BufferedImage.TYPE_BYTE_GRAY), 77);
