@@ -118,7 +118,7 @@ public final class ConvertCommand implements Callable<Integer> {
         if (!force && Files.exists(out)) {
             throw new OutputException(out, "already exists (use --force to overwrite)");
         }
-        Model model = inputSize.apply(ModelFiles.load(in, inFormat), in, inFormat);
+        Model model = inputSize.load(in, inFormat);
         if (dequantize) {
             model = model.dequantized();
         }

@@ -70,10 +70,13 @@ public final class InfoCommand implements Callable<Integer> {
         info.put("format", f.id());
         Model model;
         if (f == ModelFormats.ONNX) {
-            OnnxImport imp = OnnxImporter.read(file);
+            OnnxImport imp;
             if (inputSize.size() > 0) {
                 // A symbolic height and width at the asked size (refused for a file that fixes them).
-                imp = OnnxImporter.read(file, OnnxImporter.sizeFor(imp.model(), inputSize.size()));
+                imp = OnnxImporter.read(file, OnnxImporter.requireSize(inputSize.size()));
+                OnnxImporter.sizeFor(imp.model(), inputSize.size());
+            } else {
+                imp = OnnxImporter.read(file);
             }
             model = imp.model();
             info.put("opset", imp.opset());
@@ -95,7 +98,7 @@ public final class InfoCommand implements Callable<Integer> {
                 info.put("otherOutputs", others + " (layer values; not kept: the model gives " + imp.outputName() + ")");
             }
         } else {
-            model = inputSize.apply(ModelFiles.load(file, f), file, f);
+            model = inputSize.load(file, f);
             info.put("input", Map.of("name", "input", "shape", List.of("N", Integer.toString(model.inputHeight()),
                     Integer.toString(model.inputWidth()), Integer.toString(model.graph().input().c())), "layout", "NHWC"));
             info.put("output", Map.of("name", "output", "shape", List.of("N", Integer.toString(model.outputSize()))));

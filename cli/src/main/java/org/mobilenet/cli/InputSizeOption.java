@@ -21,8 +21,17 @@ public final class InputSizeOption {
 
     /** The model command {@code spec} works on ({@link Session#model(Path)} of {@code option}) at the --input-size. */
     public Model model(Session session, Path option) throws IOException {
+        if (inputSize != null && option != null) {
+            return ModelFiles.load(option, null, inputSize); // read at the size (a read-ahead is left unused)
+        }
         Model m = session.model(option);
         return apply(m, option != null ? option : session.modelFile().orElse(null), null);
+    }
+
+    /** {@code file} read as {@code format} (null: by its extension), at the --input-size when given. */
+    public Model load(Path file, ModelFormat format) throws IOException {
+        return inputSize == null ? (format == null ? ModelFiles.load(file) : ModelFiles.load(file, format))
+                : ModelFiles.load(file, format, inputSize);
     }
 
     /**

@@ -43,6 +43,24 @@ public final class ModelFiles {
     }
 
     /**
+     * Loads a model whose file does not record its input size at {@code size x size}
+     * ({@code --input-size}; {@link ModelFormat#read(Path, int)}), as {@code format} (null: by its
+     * extension).
+     *
+     * @throws IllegalArgumentException for a size outside 32 to 4096, or a file that gives its input size
+     */
+    public static Model load(Path file, ModelFormat format, int size) throws IOException {
+        if (size < 32 || size > 4096) {
+            throw new IllegalArgumentException("--input-size must be 32 to 4096, got " + size);
+        }
+        ModelFormat f = format != null ? format : ModelFormats.of(file);
+        if (f == null) {
+            throw new BadInputException(file, "has an unknown extension; expected " + ModelFormats.extensions());
+        }
+        return f.read(file, size);
+    }
+
+    /**
      * The model {@code loaded} from {@code file} at an input of {@code size x size} ({@code --input-size}),
      * for the files that do not record their input size: Keras weights files, ONNX graphs whose input
      * height and width are symbolic, PyTorch state dicts in safetensors (each format's

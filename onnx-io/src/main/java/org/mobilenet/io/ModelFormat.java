@@ -56,6 +56,17 @@ public interface ModelFormat {
     }
 
     /**
+     * Reads a model whose file does not record its input size at {@code size x size} (see
+     * {@link #atInputSize}); the default reads it as it comes and then sizes it. A format whose import
+     * depends on the size (a graph that fits only some sizes) reads it at that size in the first place.
+     *
+     * @throws IllegalArgumentException when the file gives its input size
+     */
+    default Model read(Path file, int size) throws IOException {
+        return atInputSize(read(file), file, size);
+    }
+
+    /**
      * What writing {@code model} in this format changes or drops, one line each (for a note on
      * stderr); empty when the file holds the model as it is.
      */

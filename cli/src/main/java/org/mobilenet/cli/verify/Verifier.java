@@ -94,17 +94,16 @@ public final class Verifier {
         if (format == null || format == ModelFormats.ONNX) {
             proto = OnnxFile.read(file);
         } else {
-            Model loaded = ModelFiles.load(file, format);
-            if (inputSize > 0) {
-                loaded = ModelFiles.atInputSize(loaded, file, format, inputSize);
-            }
+            Model loaded = inputSize > 0 ? ModelFiles.load(file, format, inputSize) : ModelFiles.load(file, format);
             proto = OnnxExporter.toProto(loaded, OnnxExportOptions.defaults());
         }
-        OnnxImport imp = OnnxImporter.importModel(file, proto);
-        if (inputSize > 0 && (format == null || format == ModelFormats.ONNX)) {
-            // A graph with a symbolic height and width, imported again at the size (ONNX Runtime runs the
-            // graph as it is, at whatever size the input has); refused for a graph that fixes them.
-            imp = OnnxImporter.importModel(file, proto, OnnxImporter.sizeFor(imp.model(), inputSize));
+        boolean onnx = format == null || format == ModelFormats.ONNX;
+        OnnxImport imp = OnnxImporter.importModel(file, proto,
+                onnx && inputSize > 0 ? OnnxImporter.requireSize(inputSize) : OnnxImporter.DEFAULT_SIZE);
+        if (onnx && inputSize > 0) {
+            // A graph with a symbolic height and width, imported at the size (ONNX Runtime runs the graph
+            // as it is, at whatever size the input has); refused for a graph that fixes them.
+            OnnxImporter.sizeFor(imp.model(), inputSize);
         }
         Model model = imp.model();
         if (model.isQuantized()) {

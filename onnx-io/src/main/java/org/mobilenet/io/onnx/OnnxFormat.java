@@ -38,6 +38,14 @@ public final class OnnxFormat implements ModelFormat {
         return OnnxImporter.read(file, OnnxImporter.sizeFor(loaded, size)).model();
     }
 
+    /** Imported at that size at once: a graph that fits only some sizes (a fixed-size pooling) may not import at 224. */
+    @Override
+    public Model read(Path file, int size) throws IOException {
+        Model m = OnnxImporter.read(file, size).model();
+        OnnxImporter.sizeFor(m, size); // refused when the file fixes its size
+        return m;
+    }
+
     @Override
     public void write(Model model, Path file, ModelFiles.SaveOptions options) throws IOException {
         if (model.isQuantized()) {

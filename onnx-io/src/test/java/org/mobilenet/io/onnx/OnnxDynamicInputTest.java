@@ -98,6 +98,35 @@ class OnnxDynamicInputTest {
     }
 
     @Test
+    void aGraphThatFitsOnlyTheAskedSizeImportsAtItThoughNotAt224() throws Exception {
+        // Pooled by AveragePool over 3 x 3: the map of a 96 x 96 input, not of 224's 7 x 7.
+        Model m = SeededInit.create(new ModelSpec(0.25, 96, 7, Variant.SEPARABLE, Padding.SYMMETRIC, true), 3)
+                .foldBatchNorm();
+        ModelProto p = dynamic(OnnxExporter.toProto(m, OnnxExportOptions.defaults()), "h", "w");
+        GraphProto.Builder g = p.getGraph().toBuilder();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            if (g.getNode(i).getOpType().equals("GlobalAveragePool")) {
+                g.setNode(i, g.getNode(i).toBuilder().setOpType("AveragePool").addAttribute(
+                        org.mobilenet.io.onnx.proto.Onnx.AttributeProto.newBuilder().setName("kernel_shape")
+                                .setType(org.mobilenet.io.onnx.proto.Onnx.AttributeProto.AttributeType.INTS)
+                                .addInts(3).addInts(3)));
+            }
+        }
+        Path f = write("pool3.onnx", p.toBuilder().setGraph(g).build());
+        assertThrows(BadInputException.class, () -> ModelFiles.load(f));
+        Model at96 = ModelFiles.load(f, null, 96);
+        assertEquals(96, at96.inputHeight());
+        float[] x = OrtRunner.random(96 * 96 * 3, 1);
+        try (Network net = Network.compile(at96)) {
+            float[] ours = net.forward(x, 1);
+            float[] theirs = OrtRunner.run(p.toBuilder().setGraph(g).build(), nchw(x, 96, 96), new long[] {1, 3, 96, 96});
+            for (int i = 0; i < ours.length; i++) {
+                assertEquals(theirs[i], ours[i], 1e-5, "output " + i);
+            }
+        }
+    }
+
+    @Test
     void aSideWithNeitherValueNorNameCountsAsSymbolic() throws Exception {
         Model m = SeededInit.create(new MobileNetV2Spec(0.35, Resolution.square(64), 10, true), 3).foldBatchNorm();
         Path f = write("unnamed.onnx", dynamic(OnnxExporter.toProto(m, OnnxExportOptions.defaults()), null, null));
