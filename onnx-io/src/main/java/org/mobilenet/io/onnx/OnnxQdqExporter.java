@@ -53,6 +53,34 @@ public final class OnnxQdqExporter {
      */
     public static final String QUANTIZED_INPUT = "quantized.input";
     public static final String QUANTIZED_OUTPUT = "quantized.output";
+    /**
+     * Metadata keys: the quantization of the source file's own input and output where it differs from
+     * the network's ({@link ModelQuantization#fileInput()}, {@link ModelQuantization#fileOutput()}: a TFLite
+     * int8 network that takes and gives uint8), as {@code "uint8 0.007843138 127"}, so that a TFLite
+     * export of the ONNX file takes and gives them again. The QDQ graph itself takes and gives floats.
+     */
+    public static final String FILE_INPUT = "quantized.file_input";
+    public static final String FILE_OUTPUT = "quantized.file_output";
+
+    /** {@code "type scale zero"} of a per-tensor quantization (the metadata form of {@link #FILE_INPUT}). */
+    static String describe(QuantParams q) {
+        return q.type().id() + " " + Float.toString(q.scale()) + " " + q.zeroPoint();
+    }
+
+    /** The per-tensor quantization {@link #describe} wrote, or null for anything else. */
+    static QuantParams parse(String s) {
+        if (s == null) {
+            return null;
+        }
+        String[] f = s.trim().split(" ");
+        try {
+            QuantType type = f.length != 3 ? null : f[0].equals("uint8") ? QuantType.UINT8
+                    : f[0].equals("int8") ? QuantType.INT8 : null;
+            return type == null ? null : QuantParams.perTensor(type, Float.parseFloat(f[1]), Integer.parseInt(f[2]));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
     /** The lowest opset the QDQ form needs (per-channel DequantizeLinear has an axis from 13). */
     public static final int MIN_OPSET = 13;
 
@@ -193,6 +221,12 @@ public final class OnnxQdqExporter {
         md.put(QUANTIZED, "qdq");
         md.put(QUANTIZED_INPUT, Boolean.toString(q.quantizedInput()));
         md.put(QUANTIZED_OUTPUT, Boolean.toString(q.quantizedOutput()));
+        if (q.fileInput() != null) {
+            md.put(FILE_INPUT, describe(q.fileInput()));
+        }
+        if (q.fileOutput() != null && softmax == graph.hasSoftmax()) {
+            md.put(FILE_OUTPUT, describe(q.fileOutput())); // (the last layer's: not when the softmax is left out)
+        }
         String pool = m.metadata().get(ModelQuantization.POOL_KEY);
         if (pool != null) {
             md.put(ModelQuantization.POOL_KEY, pool); // which pooling the source's runtime ran, for a TFLite export

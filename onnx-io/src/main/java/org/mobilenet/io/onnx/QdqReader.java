@@ -292,8 +292,11 @@ final class QdqReader {
             withPool = model.withMetadata(md);
         }
         try {
+            QuantParams fileInput = quantizedInput ? OnnxQdqExporter.parse(props.get(OnnxQdqExporter.FILE_INPUT)) : null;
+            QuantParams fileOutput = quantizedOutput ? OnnxQdqExporter.parse(props.get(OnnxQdqExporter.FILE_OUTPUT))
+                    : null;
             return withPool.withQuantization(new ModelQuantization(input, outputs, tensors, quantizedInput,
-                    quantizedOutput));
+                    quantizedOutput, fileInput, fileOutput));
         } catch (IllegalArgumentException e) {
             return model;
         }

@@ -67,6 +67,14 @@ class TfliteUint8IoTest {
         String last = f.graph().layers().get(f.graph().layers().size() - 1).name();
         assertEquals(q.output(last).scale(), q.fileOutput().scale());
         assertEquals(q.output(last).zeroPoint() + 128, q.fileOutput().zeroPoint());
+        // Through a quantized ONNX file (QDQ, which takes floats) and back: the file's interface is kept.
+        Path onnx = dir.resolve("u8.onnx");
+        java.nio.file.Files.write(onnx, org.mobilenet.io.onnx.OnnxQdqExporter.toProto(TfliteImporter.load(p),
+                org.mobilenet.io.onnx.OnnxExportOptions.defaults()).toByteArray());
+        ModelQuantization back = org.mobilenet.io.ModelFiles.load(onnx).quantization().orElseThrow();
+        assertEquals(q.fileInput(), back.fileInput());
+        assertEquals(q.fileOutput(), back.fileOutput());
+        assertEquals(q.input(), back.input());
     }
 
     @Test
