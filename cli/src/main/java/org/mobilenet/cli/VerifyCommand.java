@@ -133,6 +133,9 @@ public final class VerifyCommand implements Callable<Integer> {
             m.put("path", "int8");
             m.put("outputScale", r.outputScale());
             m.put("maxDiffSteps", r.maxDiffSteps());
+            if (r.allowedSteps() > 0) {
+                m.put("allowedSteps", r.allowedSteps()); // a sigmoid head's (see the README)
+            }
         }
         m.put("pass", r.pass());
         m.put("firstDivergentLayer", r.firstDivergentLayer() == null ? null : Map.<String, Object>of(
@@ -157,8 +160,9 @@ public final class VerifyCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  kernels        %s%s%n", String.join(" and ", r.kernels()),
                 r.kernels().size() > 1 ? " (the worst of them below)" : "");
         if (r.quantized()) {
-            out.printf(Locale.ROOT, "  max diff       %.3g steps (atol-steps %.3g; step %.3g)%n", r.maxDiffSteps(),
-                    atolSteps, r.outputScale());
+            out.printf(Locale.ROOT, "  max diff       %.3g steps (atol-steps %.3g%s; step %.3g)%n", r.maxDiffSteps(),
+                    atolSteps, r.allowedSteps() > 0 ? String.format(Locale.ROOT, ", %.3g through the sigmoid",
+                            r.allowedSteps()) : "", r.outputScale());
         } else {
             out.printf(Locale.ROOT, "  max abs diff   %.3g (atol %.3g, rtol %.3g)%n", r.output().maxAbsDiff(), atol, rtol);
         }

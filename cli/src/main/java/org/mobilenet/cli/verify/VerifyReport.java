@@ -20,7 +20,20 @@ import java.util.List;
  *                            agreements the lowest, and all must pass
  */
 public record VerifyReport(String model, int inputs, DiffStats output, double top1Agreement, double top5Agreement,
-        boolean pass, List<LayerDiff> layers, LayerDiff firstDivergentLayer, double outputScale, List<String> kernels) {
+        boolean pass, List<LayerDiff> layers, LayerDiff firstDivergentLayer, double outputScale, List<String> kernels,
+        double allowedSteps) {
+    /**
+     * A report whose output tolerance is the one asked for ({@code allowedSteps} 0); otherwise
+     * {@code allowedSteps} is the output tolerance in steps a quantized sigmoid head was compared to (see
+     * {@code Verifier}).
+     */
+    public VerifyReport(String model, int inputs, DiffStats output, double top1Agreement, double top5Agreement,
+            boolean pass, List<LayerDiff> layers, LayerDiff firstDivergentLayer, double outputScale,
+            List<String> kernels) {
+        this(model, inputs, output, top1Agreement, top5Agreement, pass, layers, firstDivergentLayer, outputScale, kernels,
+                0);
+    }
+
     public VerifyReport {
         layers = List.copyOf(layers);
         kernels = List.copyOf(kernels);

@@ -50,7 +50,7 @@ public final class QuantizedModels {
         QuantParams prev = input;
         for (LayerSpec l : m.graph().layers()) {
             QuantParams out;
-            if (l.kind() == LayerKind.SOFTMAX) {
+            if (l.kind() == LayerKind.SOFTMAX || l.kind() == LayerKind.SIGMOID) {
                 out = type == QuantType.UINT8 ? QuantParams.perTensor(type, 1f / 256, 0)
                         : QuantParams.perTensor(type, 1f / 256, -128);
             } else if (l.kind() == LayerKind.AVG_POOL) {
