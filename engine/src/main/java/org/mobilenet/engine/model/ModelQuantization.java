@@ -95,8 +95,20 @@ public record ModelQuantization(QuantParams input, Map<String, QuantParams> outp
         Map<String, QuantizedTensor> t = new LinkedHashMap<>(tensors);
         t.keySet().removeIf(name -> layers.stream().noneMatch(l -> name.equals(TensorNames.weight(l))
                 || name.equals(TensorNames.bias(l))));
-        // The file's requantized output was the last layer's: a graph ending elsewhere gives its own.
-        return new ModelQuantization(input, o, t, quantizedInput, quantizedOutput, fileInput, null);
+        // The file's requantized output was the last layer's: a graph ending elsewhere keeps the file's
+        // output type (uint8 for an int8 network), at that layer's scale, its zero point shifted by 128.
+        QuantParams out = null;
+        if (fileOutput != null && !o.isEmpty()) {
+            QuantParams last = null;
+            for (QuantParams p : o.values()) {
+                last = p;
+            }
+            if (last.type() != fileOutput.type() && last.type() != QuantType.INT32) {
+                out = QuantParams.perTensor(fileOutput.type(), last.scale(),
+                        last.zeroPoint() + (fileOutput.type() == QuantType.UINT8 ? 128 : -128));
+            }
+        }
+        return new ModelQuantization(input, o, t, quantizedInput, quantizedOutput, fileInput, out);
     }
 
     /** A quantized parameter, or null when the model has none of that name. */

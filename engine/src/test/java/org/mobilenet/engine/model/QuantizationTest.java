@@ -17,6 +17,23 @@ import org.mobilenet.engine.arch.Resolution;
 
 class QuantizationTest {
     @Test
+    void aFileThatGivesUint8KeepsGivingUint8WhenItsSoftmaxIsDropped() {
+        QuantParams in8 = QuantParams.perTensor(QuantType.INT8, 1f / 128, 0);
+        QuantParams logits = QuantParams.perTensor(QuantType.INT8, 0.1f, -3);
+        QuantParams probs = QuantParams.perTensor(QuantType.INT8, 1f / 256, -128);
+        Map<String, QuantParams> outputs = new java.util.LinkedHashMap<>();
+        outputs.put("fc", logits);
+        outputs.put("softmax", probs);
+        ModelQuantization q = new ModelQuantization(in8, outputs, Map.of(), true, true,
+                QuantParams.perTensor(QuantType.UINT8, 1f / 128, 128), QuantParams.perTensor(QuantType.UINT8, 1f / 256, 0));
+        ModelQuantization cut = q.retainLayers(java.util.Set.of("fc"));
+        assertEquals(QuantParams.perTensor(QuantType.UINT8, 0.1f, 125), cut.fileOutput());
+        assertEquals(q.fileInput(), cut.fileInput());
+        assertThrows(IllegalArgumentException.class, () -> new ModelQuantization(in8, outputs, Map.of(), false, true,
+                QuantParams.perTensor(QuantType.UINT8, 1f / 128, 128), null), "a file input needs integers taken");
+    }
+
+    @Test
     void quantizeRoundsHalfAwayFromZeroAndClampsToTheType() {
         QuantParams u8 = QuantParams.perTensor(QuantType.UINT8, 0.5f, 10);
         assertEquals(11, u8.quantize(0.25f));
