@@ -183,9 +183,9 @@ class ClassifyImagesTest {
             assertEquals(0, r.code(), r.err());
             assertEquals(1, r.out().strip().split("\n").length, r.out());
             assertEquals("mobilenet classify: skipped " + dir.resolve("notes.txt")
-                    + ": not an image file name (.jpg .jpeg .png .bmp .gif .webp .tif .tiff)\n"
+                    + ": not an image file name (.jpg .jpeg .jpe .jfif .mpo .png .bmp .dib .gif .webp .tif .tiff)\n"
                     + "mobilenet classify: skipped " + dir.resolve("sub/zz.md")
-                    + ": not an image file name (.jpg .jpeg .png .bmp .gif .webp .tif .tiff)\n", r.err());
+                    + ": not an image file name (.jpg .jpeg .jpe .jfif .mpo .png .bmp .dib .gif .webp .tif .tiff)\n", r.err());
         }
         CliRun quiet = CliRun.of("classify", "-m", model(), "--quiet", dir.toString());
         assertEquals(0, quiet.code(), quiet.err());
