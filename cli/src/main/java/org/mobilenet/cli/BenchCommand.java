@@ -72,6 +72,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     ArchitectureOptions arch;
 
+    @Mixin
+    InputSizeOption inputSize;
+
     @Option(names = "--max-ratio", paramLabel = "X",
             description = "Exit with code 1 when the engine's median latency is more than X times ONNX Runtime's "
                     + "(a CI performance check).")
@@ -168,7 +171,7 @@ public final class BenchCommand implements Callable<Integer> {
         Model m;
         String name;
         if (file != null) {
-            m = Session.of(spec).model(file);
+            m = inputSize.model(Session.of(spec), file);
             name = file.getFileName().toString();
         } else {
             Architecture s = arch.single();
@@ -313,7 +316,7 @@ public final class BenchCommand implements Callable<Integer> {
         String r = new Resolution(m.inputHeight(), m.inputWidth()).id();
         return List.of("runtime=" + runtime, "model=" + modelFile.toAbsolutePath(), "resolution=" + r, "threads=" + threads,
                 "batch=" + batch, "passes=" + ColdBench.PASSES, "spinning=" + spinning, "stopSpinning=" + stopSpinning,
-                "channels=" + m.graph().input().c());
+                "channels=" + m.graph().input().c(), "inputSize=" + inputSize.size());
     }
 
     private void printCold(String name, String kernels, int processes, List<String> jvmOptions, ColdBench.Summary e,

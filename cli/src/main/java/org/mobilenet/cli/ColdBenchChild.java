@@ -26,8 +26,8 @@ import org.mobilenet.io.ModelFiles;
  * for its first pass. On failure: one line on stderr and exit code 1.
  *
  * <p>Arguments, as {@code key=value}: {@code runtime=engine|ort model=FILE resolution=R|HxW threads=N
- * batch=B passes=P spinning=BOOL stopSpinning=BOOL channels=C} (spinning for ONNX Runtime; channels 3 unless
- * given: 1 for a gray model).
+ * batch=B passes=P spinning=BOOL stopSpinning=BOOL channels=C inputSize=N} (spinning for ONNX Runtime;
+ * channels 3 unless given: 1 for a gray model; inputSize the --input-size, 0 or absent for none).
  */
 public final class ColdBenchChild {
     private ColdBenchChild() {
@@ -60,7 +60,8 @@ public final class ColdBenchChild {
         String kernels = null;
         long loaded;
         if (runtime.equals("engine")) {
-            Model m = ModelFiles.load(model);
+            int size = Integer.parseInt(a.getOrDefault("inputSize", "0")); // --input-size, 0 when not given
+            Model m = size > 0 ? ModelFiles.load(model, null, size) : ModelFiles.load(model);
             if (m.inputHeight() != r.h() || m.inputWidth() != r.w()) {
                 throw new IllegalArgumentException("model input " + m.inputHeight() + "x" + m.inputWidth() + ", expected " + r);
             }

@@ -60,6 +60,19 @@ class DynamicOnnxCommandsTest {
         }
         CliRun v224 = CliRun.of("verify", "--count", "1", "--format", "json", f.toString());
         assertEquals(0, v224.code(), v224.err() + v224.out());
+        CliRun bench = CliRun.of("bench", "--input-size", "160", "--runs", "2", "--warmup", "1", "-m", f.toString());
+        assertEquals(0, bench.code(), bench.err());
+        // run given another size than the one taken says how to ask for it.
+        Path in = dir.resolve("x.npy");
+        org.mobilenet.io.npy.NpyFile.write(in, org.mobilenet.io.npy.NpyArray.ofFloats(new int[] {1, 3, 160, 160},
+                new float[3 * 160 * 160]), false);
+        CliRun run = CliRun.of("run", "-m", f.toString(), "--input", in.toString(), "--output",
+                dir.resolve("y.npy").toString());
+        assertEquals(ExitCode.BAD_INPUT, run.code(), run.err());
+        assertTrue(run.err().contains("symbolic, taken as 224x224: --input-size N"), run.err());
+        CliRun run160 = CliRun.of("run", "--input-size", "160", "-m", f.toString(), "--input", in.toString(),
+                "--output", dir.resolve("y.npy").toString());
+        assertEquals(0, run160.code(), run160.err());
     }
 
     @Test

@@ -103,9 +103,12 @@ public final class TensorRunner {
         NpyDtype want = inputDtype();
         if (in.dtype() != want || shape.length != 4 || shape[0] < 1
                 || !Arrays.equals(Arrays.copyOfRange(shape, 1, 4), image)) {
+            String sized = model.metadata().get(org.mobilenet.io.onnx.OnnxImport.DYNAMIC_INPUT);
             throw new BadInputException(inFile, "expected " + want.numpyName() + " [N, " + image[0] + ", " + image[1]
                     + ", " + image[2] + "] (" + (nchw() ? "NCHW" : "NHWC") + ") for " + modelFile.getFileName()
-                    + ", found " + in.dtype().numpyName() + " " + Arrays.toString(shape));
+                    + ", found " + in.dtype().numpyName() + " " + Arrays.toString(shape)
+                    + (sized != null ? " (the model's input size is symbolic, taken as " + sized
+                            + ": --input-size N runs it at N x N)" : ""));
         }
         int n = shape[0];
         return precision == Precision.INT8 ? integer(in, n) : floating(in, n);

@@ -84,6 +84,28 @@ final class InputMatcher {
         return new Input(in.getName(), layout, List.copyOf(dims), (int) hl, (int) wl, dynamic, channels);
     }
 
+    /**
+     * True when the graph's first input that is not an initializer is 4-d with a symbolic height or width
+     * (in either layout): a cheap look for messages, before or without a full match.
+     */
+    static boolean symbolicSize(org.mobilenet.io.onnx.proto.Onnx.ModelProto model) {
+        java.util.Set<String> init = new java.util.HashSet<>();
+        model.getGraph().getInitializerList().forEach(t -> init.add(t.getName()));
+        for (ValueInfoProto v : model.getGraph().getInputList()) {
+            if (init.contains(v.getName()) || !v.getType().hasTensorType()) {
+                continue;
+            }
+            TensorShapeProto s = v.getType().getTensorType().getShape();
+            if (s.getDimCount() != 4) {
+                return false;
+            }
+            boolean nchw = s.getDim(1).hasDimValue() && (s.getDim(1).getDimValue() == 3 || s.getDim(1).getDimValue() == 1);
+            int h = nchw ? 2 : 1;
+            return !s.getDim(h).hasDimValue() || !s.getDim(h + 1).hasDimValue();
+        }
+        return false;
+    }
+
     /** A height or width as the input may give it: a positive number, or symbolic (a name, or nothing). */
     private static boolean side(TensorShapeProto.Dimension d) {
         return !d.hasDimValue() || d.getDimValue() > 0;

@@ -91,7 +91,13 @@ public final class OnnxImporter {
             }
             return match(file, model, size);
         } catch (BadInputException e) {
-            throw byWhatItIs(file, model, e).orElse(e);
+            BadInputException r = byWhatItIs(file, model, e).orElse(e);
+            if (r == e && size == DEFAULT_SIZE && InputMatcher.symbolicSize(model)) {
+                // A graph that fits only some sizes: say which one was assumed, and how to ask for another.
+                throw new BadInputException(file, r.problem() + " (its input size is symbolic and was taken as "
+                        + DEFAULT_SIZE + " x " + DEFAULT_SIZE + "; --input-size N reads it at N x N)", r);
+            }
+            throw r;
         } catch (RuntimeException e) {
             // A safety net: whatever a malformed graph trips over is reported as bad input, never a stack trace.
             throw byWhatItIs(file, model, e).orElseGet(() -> new BadInputException(file, "has a malformed graph ("

@@ -290,6 +290,10 @@ final class TfliteGraphMapper {
                         dequantized = true;
                         next = cur;
                     } else {
+                        if (pooled) {
+                            throw new FlatBufferException("operator " + op.index() + " (QUANTIZE) quantizes the"
+                                    + " output of a float network; a QUANTIZE at the end must follow a quantized one");
+                        }
                         if (!specs.isEmpty() || quantized != null || op.input(0) != inputs[0]) {
                             throw new FlatBufferException("operator " + op.index() + " (QUANTIZE) is out of place:"
                                     + " expected it right after the input, or at the end");
@@ -467,10 +471,11 @@ final class TfliteGraphMapper {
         float[] torch;
         int[] qw = null;
         LayerKind kind;
-        if (depthwise && in.c() == 1 && ws[0] == 1 && ws[3] > 1 && o.i32(3, 1) == ws[3]) {
+        if (depthwise && in.c() == 1 && ws[0] == 1 && ws[3] > 1) {
             // One input channel times a depth multiplier M: TensorFlow's converter writes a gray model's
             // first k x k convolution so (TFLite Micro's person detection); it is that convolution, with
-            // the weights [1, k, k, M] in the order of [M, 1, k, k].
+            // the weights [1, k, k, M] in the order of [M, 1, k, k]. M comes from the shapes, as TFLite
+            // takes it (the options' depth_multiplier is redundant, and some writers leave it 0).
             cout = ws[3];
             torch = WeightLayout.DEPTHWISE.toTorch(w, cout, 1, k);
             kind = k == 1 && strideW == 1 ? LayerKind.POINTWISE : LayerKind.CONV;
@@ -480,8 +485,10 @@ final class TfliteGraphMapper {
             depthwise = false;
         } else if (depthwise) {
             if (ws[0] != 1 || ws[3] != in.c()) {
-                throw new FlatBufferException(where + ": expected depthwise weights [1, " + k + ", " + k + ", " + in.c()
-                        + "] (depth multiplier 1), found " + wt.describe());
+                throw new FlatBufferException(where + ": depthwise weights " + wt.describe() + " on " + in.c()
+                        + " channels" + (ws[0] == 1 && ws[3] % in.c() == 0 ? " (depth multiplier " + ws[3] / in.c()
+                        + "): only a depth multiplier of 1 is supported, or any on a one-channel input"
+                        : "; expected [1, " + k + ", " + k + ", " + in.c() + "]"));
             }
             int dm = o.i32(3, 1);
             if (dm != 1) {

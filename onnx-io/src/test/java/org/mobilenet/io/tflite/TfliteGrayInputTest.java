@@ -57,7 +57,9 @@ class TfliteGrayInputTest {
         List<float[]> ours = new ArrayList<>();
         float[] x = SeededInit.uniform(new SplittableRandom(2), 48 * 48, 1f);
         int k = 0;
-        for (byte[] bytes : List.of(TfliteTestModels.write(m, false), TfliteTestModels.writeDepthwiseStem(m))) {
+        // The depth multiplier comes from the shapes, as TFLite takes it: the option may say 0 (or anything).
+        for (byte[] bytes : List.of(TfliteTestModels.write(m, false), TfliteTestModels.writeDepthwiseStem(m),
+                TfliteTestModels.writeDepthwiseStem(m, 0))) {
             Path f = dir.resolve("gray" + k++ + ".tflite");
             Files.write(f, bytes);
             Model back = TfliteImporter.load(f);

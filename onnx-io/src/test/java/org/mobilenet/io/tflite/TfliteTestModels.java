@@ -39,6 +39,7 @@ public final class TfliteTestModels {
     private final List<Table> dequantizers = new ArrayList<>();
     /** A one-channel convolution written as TF's converter writes it: DEPTHWISE_CONV_2D with a depth multiplier. */
     private boolean depthwiseStem;
+    private int stemMultiplierOption = -1;
 
     private TfliteTestModels(boolean int8, int softmaxCode) {
         this.int8 = int8;
@@ -77,8 +78,14 @@ public final class TfliteTestModels {
      * is its output channels (as TensorFlow's converter writes a gray model's first layer).
      */
     static byte[] writeDepthwiseStem(Model model) {
+        return writeDepthwiseStem(model, -1);
+    }
+
+    /** The same with the options' depth_multiplier set to {@code option} (-1: the output channels, as it should be). */
+    static byte[] writeDepthwiseStem(Model model, int option) {
         TfliteTestModels w = new TfliteTestModels(false, SOFTMAX);
         w.depthwiseStem = true;
+        w.stemMultiplierOption = option;
         return w.build(model);
     }
 
@@ -209,7 +216,8 @@ public final class TfliteTestModels {
                         int bt = constant(n + "/bias", new int[] {o}, m.tensor(TensorNames.bias(n)).data());
                         int out = activation(n, 1, l.out().h(), l.out().w(), o);
                         op(DEPTHWISE_CONV_2D, new int[] {cur, wt, bt}, out, 2,
-                                new Table().i8(0, 0).put(1, l.stride()).put(2, l.stride()).put(3, o).i8(4, act(l)));
+                                new Table().i8(0, 0).put(1, l.stride()).put(2, l.stride())
+                                        .put(3, stemMultiplierOption < 0 ? o : stemMultiplierOption).i8(4, act(l)));
                         cur = out;
                         outputs.put(n, cur);
                         continue;

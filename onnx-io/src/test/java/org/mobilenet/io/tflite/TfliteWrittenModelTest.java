@@ -90,6 +90,13 @@ class TfliteWrittenModelTest {
     }
 
     @Test
+    void aQuantizeAtTheEndOfAFloatNetworkIsRefusedAsSuch() throws Exception {
+        Path f = file(TfliteTestModels.writeWithLastOp(seeded(Variant.SEPARABLE), 114));
+        BadInputException e = assertThrows(BadInputException.class, () -> TfliteImporter.load(f));
+        assertTrue(e.getMessage().contains("(QUANTIZE) quantizes the output of a float network"), e.getMessage());
+    }
+
+    @Test
     void unsupportedOperatorIsNamed() throws Exception {
         Path f = file(TfliteTestModels.writeWithLastOp(seeded(Variant.SEPARABLE), 28));
         BadInputException e = assertThrows(BadInputException.class, () -> TfliteImporter.load(f));
