@@ -64,9 +64,10 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--dequantize", description = "Write a quantized model as float (its weights dequantized) instead of keeping it quantized.")
     boolean dequantize;
 
-    @Option(names = "--float16", description = "TFLite: store a float model's weights and biases as float16, each"
-            + " behind a DEQUANTIZE operator (TFLite's float16 quantization): half the file; it computes in float32"
-            + " with the float16 values. A quantized model needs --dequantize with it.")
+    @Option(names = "--float16", description = "Store a float model's weights and biases as float16: half the file."
+            + " TFLite: each behind a DEQUANTIZE operator (TFLite's float16 quantization; it computes in float32 with"
+            + " the float16 values). ONNX: the graph in half precision, its input and output float32 (ONNX Runtime"
+            + " computes in float16). A quantized model needs --dequantize with it.")
     boolean float16;
 
     @Option(names = "--force", description = "Overwrite OUT if it exists.")
@@ -107,8 +108,8 @@ public final class ConvertCommand implements Callable<Integer> {
                 && (layerOutputs || spec.commandLine().getParseResult().hasMatchedOption("--opset"))) {
             throw new IllegalArgumentException("--opset and --layer-outputs apply to ONNX output only, not " + outFormat.id());
         }
-        if (float16 && outFormat != ModelFormats.TFLITE) {
-            throw new IllegalArgumentException("--float16 applies to TFLite output only, not " + outFormat.id());
+        if (float16 && outFormat != ModelFormats.TFLITE && outFormat != ModelFormats.ONNX) {
+            throw new IllegalArgumentException("--float16 applies to TFLite and ONNX output only, not " + outFormat.id());
         }
         if (!outFormat.canWrite()) {
             throw new IllegalArgumentException("writing " + outFormat.id() + " is not supported; write "

@@ -102,8 +102,11 @@ public final class VerifyCommand implements Callable<Integer> {
                 throw new OutputException(junit, "already exists (use --force to overwrite)");
             }
         }
+        // A float16 graph gets --atol when it is given, else Options.HALF_ATOL (ONNX Runtime runs it in float16).
+        boolean atolGiven = spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--atol");
         VerifyReport r = Verifier.verify(model, new Verifier.Options(count, seed, atol, rtol, perLayer, images,
-                ignoreExif, atolSteps), inputSize.size());
+                ignoreExif, atolSteps, atolGiven ? atol : Math.max(atol, Verifier.Options.HALF_ATOL)), inputSize.size());
         if (junit != null) {
             try {
                 byte[] xml = JunitReport.xml(r, atol, rtol).getBytes(StandardCharsets.UTF_8);
@@ -137,6 +140,9 @@ public final class VerifyCommand implements Callable<Integer> {
                 m.put("allowedSteps", r.allowedSteps()); // a sigmoid head's (see the README)
             }
         }
+        if (r.halfAtol() > 0) {
+            m.put("atol", r.halfAtol()); // a float16 graph's tolerance, when not the --atol asked for
+        }
         m.put("pass", r.pass());
         m.put("firstDivergentLayer", r.firstDivergentLayer() == null ? null : Map.<String, Object>of(
                 "layer", r.firstDivergentLayer().layer(), "maxAbsDiff", r.firstDivergentLayer().diff().maxAbsDiff(),
@@ -164,7 +170,8 @@ public final class VerifyCommand implements Callable<Integer> {
                     atolSteps, r.allowedSteps() > 0 ? String.format(Locale.ROOT, ", %.3g through the sigmoid",
                             r.allowedSteps()) : "", r.outputScale());
         } else {
-            out.printf(Locale.ROOT, "  max abs diff   %.3g (atol %.3g, rtol %.3g)%n", r.output().maxAbsDiff(), atol, rtol);
+            out.printf(Locale.ROOT, "  max abs diff   %.3g (atol %.3g%s, rtol %.3g)%n", r.output().maxAbsDiff(),
+                    r.halfAtol() > 0 ? r.halfAtol() : atol, r.halfAtol() > 0 ? ": a float16 graph's" : "", rtol);
         }
         out.printf(Locale.ROOT, "  max rel diff   %.3g%n", r.output().maxRelDiff());
         out.printf(Locale.ROOT, "  cosine         %.9f%n", r.output().cosine());

@@ -104,9 +104,9 @@ class ConvertInfoVerifyCommandTest {
         CliRun quantized = CliRun.of("convert", "--float16", coral, half.toString());
         assertEquals(ExitCode.USAGE, quantized.code(), quantized.err());
         assertTrue(quantized.err().contains("add --dequantize"), quantized.err());
-        CliRun onnx = CliRun.of("convert", "--float16", "--dequantize", coral, dir.resolve("m.onnx").toString());
-        assertEquals(ExitCode.USAGE, onnx.code(), onnx.err());
-        assertTrue(onnx.err().contains("--float16 applies to TFLite output only"), onnx.err());
+        CliRun st = CliRun.of("convert", "--float16", "--dequantize", coral, dir.resolve("m.safetensors").toString());
+        assertEquals(ExitCode.USAGE, st.code(), st.err());
+        assertTrue(st.err().contains("--float16 applies to TFLite and ONNX output only"), st.err());
         assertFalse(Files.exists(half));
         CliRun ok = CliRun.of("convert", "--float16", "--dequantize", coral, half.toString());
         assertEquals(0, ok.code(), ok.err());
@@ -117,6 +117,32 @@ class ConvertInfoVerifyCommandTest {
         CliRun c = CliRun.of("classify", "-m", half.toString(), "--top-k", "1", CliRun.shared("images/cat.bmp").toString());
         assertEquals(0, c.code(), c.err());
         assertTrue(c.out().contains("Egyptian cat"), c.out());
+    }
+
+    @Test
+    void aHalfPrecisionOnnxFileVerifiesToFloat16sPrecisionWhetherItsInputIsFloat16OrNot() throws Exception {
+        String coral = CliRun.shared("models/mobilenet_v1_0.25_128_quant.tflite").toString();
+        Path keep = dir.resolve("half.onnx");
+        CliRun c = CliRun.of("convert", "--float16", "--dequantize", coral, keep.toString());
+        assertEquals(0, c.code(), c.err());
+        Path full = dir.resolve("full.onnx");
+        assertEquals(0, CliRun.of("convert", "--dequantize", coral, full.toString()).code());
+        assertTrue(Files.size(keep) < 0.6 * Files.size(full), Files.size(keep) + " against " + Files.size(full));
+        // The same graph with a float16 input and output (ONNX Runtime is fed float16).
+        Path io = dir.resolve("half-io.onnx");
+        Files.write(io, org.mobilenet.io.onnx.OnnxExporter.toHalf(org.mobilenet.io.onnx.proto.Onnx.ModelProto.parseFrom(
+                Files.readAllBytes(full)), false).toByteArray());
+        for (Path f : new Path[] {keep, io}) {
+            CliRun v = CliRun.of("verify", "--count", "2", "--format", "json", f.toString());
+            assertEquals(0, v.code(), f + ": " + v.err() + v.out());
+            JsonObject o = JsonParser.parseString(v.out()).getAsJsonObject();
+            assertEquals(1e-2, o.get("atol").getAsDouble(), f.toString());
+            CliRun strict = CliRun.of("verify", "--count", "2", "--atol", "1e-6", f.toString());
+            assertEquals(1, strict.code(), f + ": float16 is not float32's precision: " + strict.out());
+            CliRun cls = CliRun.of("classify", "-m", f.toString(), "--top-k", "1", CliRun.shared("images/cat.bmp").toString());
+            assertEquals(0, cls.code(), cls.err());
+            assertTrue(cls.out().contains("283"), cls.out());
+        }
     }
 
     @Test

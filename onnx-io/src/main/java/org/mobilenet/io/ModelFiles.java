@@ -12,9 +12,10 @@ public final class ModelFiles {
      *
      * @param onnx        how ONNX is written
      * @param overwrite   replace an existing file
-     * @param halfWeights TFLite: a float model's weights and biases stored as float16, each behind a
-     *                    DEQUANTIZE operator (TFLite's float16 quantization: half the file; it computes
-     *                    in float32 with the float16 values)
+     * @param halfWeights a float model's weights and biases stored as float16: in TFLite each behind a
+     *                    DEQUANTIZE operator (TFLite's float16 quantization: it computes in float32 with
+     *                    the float16 values); in ONNX the whole graph in half precision, its input and
+     *                    output float32 with a Cast at each end (ONNX Runtime computes in float16)
      */
     public record SaveOptions(OnnxExportOptions onnx, boolean overwrite, boolean halfWeights) {
         public SaveOptions(OnnxExportOptions onnx, boolean overwrite) {

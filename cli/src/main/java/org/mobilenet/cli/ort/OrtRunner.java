@@ -29,7 +29,7 @@ public final class OrtRunner implements AutoCloseable {
      */
     public Map<String, float[]> run(String input, float[] data, long[] shape, List<String> outputs) throws OrtException {
         Map<String, float[]> out = new LinkedHashMap<>();
-        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
+        try (OnnxTensor t = tensor(input, data, shape);
                 OrtSession.Result r = session.run(Map.of(input, t), Set.copyOf(outputs))) {
             for (String name : outputs) {
                 Optional<OnnxValue> v = r.get(name);
@@ -42,7 +42,25 @@ public final class OrtRunner implements AutoCloseable {
         return out;
     }
 
-    /** A float output tensor's values, copied out of ONNX Runtime's buffer. */
+    /**
+     * The input tensor in the type the model takes: float32, or float16 for a model converted to half
+     * precision throughout (its input too), each value rounded to the nearest half.
+     */
+    private OnnxTensor tensor(String input, float[] data, long[] shape) throws OrtException {
+        ai.onnxruntime.NodeInfo info = session.getInputInfo().get(input);
+        if (info != null && info.getInfo() instanceof ai.onnxruntime.TensorInfo ti
+                && ti.type == ai.onnxruntime.OnnxJavaType.FLOAT16) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(2 * data.length).order(java.nio.ByteOrder.nativeOrder());
+            for (float v : data) {
+                b.putShort(org.mobilenet.io.HalfFloats.toHalf(v));
+            }
+            b.rewind();
+            return OnnxTensor.createTensor(env, b, shape, ai.onnxruntime.OnnxJavaType.FLOAT16);
+        }
+        return OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
+    }
+
+    /** A float output tensor's values (float32, or float16 widened), copied out of ONNX Runtime's buffer. */
     static float[] floats(OnnxTensor t) {
         FloatBuffer fb = t.getFloatBuffer();
         float[] a = new float[fb.remaining()];

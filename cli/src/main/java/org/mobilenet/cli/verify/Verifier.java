@@ -53,22 +53,38 @@ public final class Verifier {
      * @param images   image files to preprocess as inputs instead of random ones (may be empty)
      * @param ignoreExif read image files as stored, without applying their EXIF orientation
      * @param atolSteps for a quantized model: the largest output difference allowed, in quantization steps
+     * @param atolHalf  the absolute tolerance for an ONNX graph that computes in float16 (ONNX Runtime runs
+     *                  it in half precision, the engine in float32)
      */
     public record Options(int count, long seed, double atol, double rtol, boolean perLayer, List<Path> images,
-            boolean ignoreExif, double atolSteps) {
+            boolean ignoreExif, double atolSteps, double atolHalf) {
+        /** The default tolerance for a float16 graph: float16 keeps about three decimal digits. */
+        public static final double HALF_ATOL = 1e-2;
+
         public Options {
             if (count < 1) {
                 throw new IllegalArgumentException("--count must be >= 1, got " + count);
             }
-            if (!(atol >= 0) || !(rtol >= 0) || !(atolSteps >= 0)) {
+            if (!(atol >= 0) || !(rtol >= 0) || !(atolSteps >= 0) || !(atolHalf >= 0)) {
                 throw new IllegalArgumentException("tolerances must be >= 0");
             }
             images = images == null ? List.of() : List.copyOf(images);
         }
 
+        /** Options with a float16 graph's tolerance at least {@link #HALF_ATOL}. */
+        public Options(int count, long seed, double atol, double rtol, boolean perLayer, List<Path> images,
+                boolean ignoreExif, double atolSteps) {
+            this(count, seed, atol, rtol, perLayer, images, ignoreExif, atolSteps, Math.max(atol, HALF_ATOL));
+        }
+
         /** Options with EXIF orientation applied and the default tolerance of one quantization step. */
         public Options(int count, long seed, double atol, double rtol, boolean perLayer, List<Path> images) {
             this(count, seed, atol, rtol, perLayer, images, false, 1);
+        }
+
+        /** The absolute tolerance for {@code model}: {@link #atolHalf} for a float16 ONNX graph, else {@link #atol}. */
+        public double atolFor(Model model) {
+            return "true".equals(model.metadata().get(org.mobilenet.io.onnx.OnnxImport.FLOAT16)) ? atolHalf : atol;
         }
     }
 
@@ -147,7 +163,7 @@ public final class Verifier {
         double top1 = 1;
         double top5 = 1;
         for (EngineRun run : runs) {
-            DiffStats d = DiffStats.of(ref, run.output(), o.atol(), o.rtol());
+            DiffStats d = DiffStats.of(ref, run.output(), o.atolFor(model), o.rtol());
             out = out == null || worse(d, out) ? d : out;
             double[] agree = agreement(ref, run.output(), n, model.outputSize());
             top1 = Math.min(top1, agree[0]);
@@ -162,7 +178,7 @@ public final class Verifier {
                 for (EngineRun run : runs) {
                     float[] e = run.layers().get(l.name());
                     if (value != null && e != null) {
-                        DiffStats d = DiffStats.ofLayer(ort.get(value), e, o.atol(), o.rtol());
+                        DiffStats d = DiffStats.ofLayer(ort.get(value), e, o.atolFor(model), o.rtol());
                         worst = worst == null || worse(d, worst) ? d : worst;
                     }
                 }
@@ -177,7 +193,7 @@ public final class Verifier {
             }
         }
         return new VerifyReport(file.toString(), n, out, top1, top5, out.within(), layers, first, 0,
-                runs.stream().map(EngineRun::kernels).toList());
+                runs.stream().map(EngineRun::kernels).toList(), 0, o.atolFor(model) == o.atol() ? 0 : o.atolFor(model));
     }
 
     /**
@@ -312,7 +328,7 @@ public final class Verifier {
             top5 = Math.min(top5, agree[1]);
         }
         return new VerifyReport(file.toString(), n, out, top1, top5, out.within(), List.of(), null, scale,
-                List.copyOf(engines.keySet()), allowed == o.atolSteps() ? 0 : allowed);
+                List.copyOf(engines.keySet()), allowed == o.atolSteps() ? 0 : allowed, 0);
     }
 
     /** Runs ORT in batches the model's input accepts (a fixed batch dim of 1 means one image at a time). */

@@ -21,17 +21,17 @@ import java.util.List;
  */
 public record VerifyReport(String model, int inputs, DiffStats output, double top1Agreement, double top5Agreement,
         boolean pass, List<LayerDiff> layers, LayerDiff firstDivergentLayer, double outputScale, List<String> kernels,
-        double allowedSteps) {
+        double allowedSteps, double halfAtol) {
     /**
-     * A report whose output tolerance is the one asked for ({@code allowedSteps} 0); otherwise
-     * {@code allowedSteps} is the output tolerance in steps a quantized sigmoid head was compared to (see
-     * {@code Verifier}).
+     * A report whose output tolerance is the one asked for ({@code allowedSteps} and {@code halfAtol} 0);
+     * otherwise {@code allowedSteps} is the output tolerance in steps a quantized sigmoid head was compared
+     * to, and {@code halfAtol} the absolute tolerance of a graph that computes in float16 (see {@code Verifier}).
      */
     public VerifyReport(String model, int inputs, DiffStats output, double top1Agreement, double top5Agreement,
             boolean pass, List<LayerDiff> layers, LayerDiff firstDivergentLayer, double outputScale,
             List<String> kernels) {
         this(model, inputs, output, top1Agreement, top5Agreement, pass, layers, firstDivergentLayer, outputScale, kernels,
-                0);
+                0, 0);
     }
 
     public VerifyReport {

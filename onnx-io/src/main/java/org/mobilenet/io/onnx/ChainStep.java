@@ -3,7 +3,11 @@ package org.mobilenet.io.onnx;
 import java.io.IOException;
 import org.mobilenet.io.onnx.proto.Onnx.NodeProto;
 
-/** Reads the next node of the chain, passing over nodes that do nothing at inference (Identity, Dropout). */
+/**
+ * Reads the next node of the chain, passing over nodes that do nothing at inference (Identity, Dropout)
+ * or nothing to the engine's float32 values (a Cast between float types, which a half-precision
+ * conversion puts after the input and before the output).
+ */
 final class ChainStep {
     private ChainStep() {
     }
@@ -22,7 +26,7 @@ final class ChainStep {
                 // A node reached twice: the graph runs in a circle and walking it would never end.
                 throw g.bad(n, "is reached again from '" + cur.value + "'; expected an acyclic MobileNet v1 chain");
             }
-            if (n.getOpType().equals("Identity") || n.getOpType().equals("Dropout")) {
+            if (n.getOpType().equals("Identity") || n.getOpType().equals("Dropout") || floatCast(g, n)) {
                 if (!n.getInput(0).equals(cur.value)) {
                     throw g.bad(n, "expected the chain value '" + cur.value + "' as its first input");
                 }
@@ -40,6 +44,18 @@ final class ChainStep {
             }
             return n;
         }
+    }
+
+    /** A Cast to a float type (float32, float16, bfloat16 or double): the engine computes in float32 anyway. */
+    private static boolean floatCast(OnnxGraph g, NodeProto n) throws IOException {
+        if (!n.getOpType().equals("Cast")) {
+            return false;
+        }
+        long to = g.intAttr(n, "to", -1);
+        return to == org.mobilenet.io.onnx.proto.Onnx.TensorProto.DataType.FLOAT_VALUE
+                || to == org.mobilenet.io.onnx.proto.Onnx.TensorProto.DataType.FLOAT16_VALUE
+                || to == org.mobilenet.io.onnx.proto.Onnx.TensorProto.DataType.BFLOAT16_VALUE
+                || to == org.mobilenet.io.onnx.proto.Onnx.TensorProto.DataType.DOUBLE_VALUE;
     }
 
     /** Moves the cursor to a node's first output and marks the node visited. */

@@ -45,10 +45,12 @@ final class InputMatcher {
                     + "expected exactly one image input");
         }
         ValueInfoProto in = inputs.get(0);
-        if (!in.getType().hasTensorType() || in.getType().getTensorType().getElemType() != TensorProto.DataType.FLOAT_VALUE) {
+        int elem = in.getType().hasTensorType() ? in.getType().getTensorType().getElemType() : -1;
+        // float16 too: a model converted to half precision throughout (the engine computes in float32).
+        if (elem != TensorProto.DataType.FLOAT_VALUE && elem != TensorProto.DataType.FLOAT16_VALUE) {
             throw new BadInputException(g.file(), "input '" + in.getName() + "' is "
-                    + (in.getType().hasTensorType() ? TensorData.typeName(in.getType().getTensorType().getElemType())
-                    : "not a tensor") + "; expected a float tensor");
+                    + (in.getType().hasTensorType() ? TensorData.typeName(elem) : "not a tensor")
+                    + "; expected a float (or float16) tensor");
         }
         TensorShapeProto shape = in.getType().getTensorType().getShape();
         List<String> dims = new ArrayList<>();

@@ -333,6 +333,73 @@ public final class OnnxExporter {
     }
 
     /**
+     * {@code p} converted to half precision as onnxconverter-common does it: every float initializer
+     * float16 (rounded to nearest even), and the input and output float16, or with {@code keepIo} kept
+     * float32 with a Cast after the input and before the output. ONNX Runtime then computes in float16.
+     */
+    public static ModelProto toHalf(ModelProto p, boolean keepIo) {
+        GraphProto.Builder g = p.getGraph().toBuilder();
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            TensorProto t = g.getInitializer(i);
+            if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+                continue;
+            }
+            float[] v;
+            if (t.getFloatDataCount() > 0) {
+                v = new float[t.getFloatDataCount()];
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = t.getFloatData(k);
+                }
+            } else {
+                java.nio.ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                v = new float[raw.remaining() / 4];
+                raw.asFloatBuffer().get(v);
+            }
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (float x : v) {
+                if (!(Math.abs(x) <= 65504f)) {
+                    throw new org.mobilenet.engine.model.UnsupportedModelException(t.getName() + " holds " + x
+                            + ", beyond float16's range (65504): write it as float32");
+                }
+                b.putShort(org.mobilenet.io.HalfFloats.toHalf(x));
+            }
+            g.setInitializer(i, t.toBuilder().clearFloatData().setRawData(com.google.protobuf.ByteString.copyFrom(b.array()))
+                    .setDataType(TensorProto.DataType.FLOAT16_VALUE));
+        }
+        String in = g.getInput(0).getName();
+        String out = g.getOutput(0).getName();
+        if (!keepIo) {
+            g.getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().setElemType(TensorProto.DataType.FLOAT16_VALUE);
+            g.getOutputBuilder(0).getTypeBuilder().getTensorTypeBuilder().setElemType(TensorProto.DataType.FLOAT16_VALUE);
+        } else {
+            for (int i = 0; i < g.getNodeCount(); i++) {
+                NodeProto.Builder n = g.getNode(i).toBuilder();
+                for (int k = 0; k < n.getInputCount(); k++) {
+                    if (n.getInput(k).equals(in)) {
+                        n.setInput(k, in + ".half");
+                    }
+                }
+                for (int k = 0; k < n.getOutputCount(); k++) {
+                    if (n.getOutput(k).equals(out)) {
+                        n.setOutput(k, out + ".half");
+                    }
+                }
+                g.setNode(i, n);
+            }
+            g.addNode(0, halfCast(in, in + ".half", TensorProto.DataType.FLOAT16_VALUE));
+            g.addNode(halfCast(out + ".half", out, TensorProto.DataType.FLOAT_VALUE));
+        }
+        g.clearValueInfo();
+        return p.toBuilder().setGraph(g).build();
+    }
+
+    private static NodeProto halfCast(String from, String to, int type) {
+        return NodeProto.newBuilder().setOpType("Cast").setName("cast." + to).addInput(from).addOutput(to)
+                .addAttribute(org.mobilenet.io.onnx.proto.Onnx.AttributeProto.newBuilder().setName("to").setType(org.mobilenet.io.onnx.proto.Onnx.AttributeProto.AttributeType.INT).setI(type))
+                .build();
+    }
+
+    /**
      * A copy of a model that also lists the given values as graph outputs (float tensors of unknown
      * shape), so a runtime returns them; for per-layer comparison.
      */

@@ -54,6 +54,12 @@ public final class OnnxFormat implements ModelFormat {
             org.mobilenet.io.AtomicFiles.write(file, options.overwrite(), proto::writeTo);
             return;
         }
+        if (options.halfWeights()) {
+            // Half precision throughout, the input and output kept float32 (a Cast at each end).
+            org.mobilenet.io.onnx.proto.Onnx.ModelProto half = OnnxExporter.toHalf(OnnxExporter.toProto(model, options.onnx()), true);
+            org.mobilenet.io.AtomicFiles.write(file, options.overwrite(), half::writeTo);
+            return;
+        }
         OnnxExporter.write(model, options.onnx(), file, options.overwrite());
     }
 }

@@ -37,4 +37,11 @@ public record OnnxImport(Model model, int opset, long irVersion, String producer
      * unless asked otherwise, as {@code --input-size} does).
      */
     public static final String DYNAMIC_INPUT = "onnx.dynamic_input";
+
+    /**
+     * Model metadata key, {@code "true"} when the graph computes in float16 (most of its float
+     * initializers are float16: a model converted to half precision): ONNX Runtime then runs it in half
+     * precision, while the engine computes in float32 with the same (widened) weights.
+     */
+    public static final String FLOAT16 = "onnx.float16";
 }
