@@ -6,18 +6,15 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * One ONNX Runtime session set up for a fair latency comparison with the engine ({@link OrtSettings}:
  * intra-op threads = the engine's thread count; spinning stopped when a run returns, optionally, so
- * idle pool threads do not take cores from whatever runs next in the process). The input lives in one reused
- * direct, native-order FloatBuffer wrapped once by {@code OnnxTensor.createTensor(env, buffer, shape)},
- * so a timed run copies no input. Accepts an NCHW ({@code [N,3,R,R]}) or NHWC ({@code [N,R,R,3]}) input.
+ * idle pool threads do not take cores from whatever runs next in the process). The input is one tensor
+ * made once (float32, or float16 for a model in half precision: {@link OrtRunner}), so a timed run
+ * copies no input. Accepts an NCHW ({@code [N,C,H,W]}) or NHWC ({@code [N,H,W,C]}) input, C 3 or 1.
  */
 public final class OrtBenchSession implements AutoCloseable {
     private final OrtEnvironment env;
@@ -67,10 +64,8 @@ public final class OrtBenchSession implements AutoCloseable {
             }
             boolean nchw = shape[1] == c;
             long[] feedShape = nchw ? new long[] {batch, c, h, w} : new long[] {batch, h, w, c};
-            FloatBuffer buf = ByteBuffer.allocateDirect(imagesNhwc.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            buf.put(nchw ? Layouts.toNchw(imagesNhwc, batch, h, w, c) : imagesNhwc);
-            buf.rewind();
-            input = OnnxTensor.createTensor(env, buf, feedShape);
+            // (float16 for a model in half precision throughout: OrtRunner.tensor)
+            input = OrtRunner.tensor(env, info, nchw ? Layouts.toNchw(imagesNhwc, batch, h, w, c) : imagesNhwc, feedShape);
             feed = Map.of(inputName, input);
         } catch (OrtException | RuntimeException e) {
             session.close();

@@ -47,7 +47,12 @@ public final class OrtRunner implements AutoCloseable {
      * precision throughout (its input too), each value rounded to the nearest half.
      */
     private OnnxTensor tensor(String input, float[] data, long[] shape) throws OrtException {
-        ai.onnxruntime.NodeInfo info = session.getInputInfo().get(input);
+        return tensor(env, session.getInputInfo().get(input), data, shape);
+    }
+
+    /** {@code data} as a tensor of the type {@code info} describes: float16 where it says so, else float32. */
+    static OnnxTensor tensor(OrtEnvironment env, ai.onnxruntime.NodeInfo info, float[] data, long[] shape)
+            throws OrtException {
         if (info != null && info.getInfo() instanceof ai.onnxruntime.TensorInfo ti
                 && ti.type == ai.onnxruntime.OnnxJavaType.FLOAT16) {
             java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(2 * data.length).order(java.nio.ByteOrder.nativeOrder());
