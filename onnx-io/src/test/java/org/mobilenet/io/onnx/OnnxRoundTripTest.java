@@ -39,6 +39,63 @@ class OnnxRoundTripTest {
     }
 
     @Test
+    void anOpset7GraphWithClipAttributesAndInitializersListedAsInputsImportsAndRunsAsOnnxRuntimeRunsIt()
+            throws Exception {
+        // As the ONNX model zoo's oldest files are written: IR 3, opset 7, every initializer also a graph
+        // input, Clip's bounds as attributes.
+        Model m = SeededInit.create(new MobileNetV2Spec(0.35, Resolution.square(32), 10, true), 4).foldBatchNorm();
+        ModelProto p = OnnxExporter.toProto(m, OnnxExportOptions.defaults());
+        org.mobilenet.io.onnx.proto.Onnx.GraphProto.Builder g = p.getGraph().toBuilder();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            org.mobilenet.io.onnx.proto.Onnx.NodeProto n = g.getNode(i);
+            if (n.getOpType().equals("Clip")) {
+                g.setNode(i, n.toBuilder().clearInput().addInput(n.getInput(0))
+                        .addAttribute(org.mobilenet.io.onnx.proto.Onnx.AttributeProto.newBuilder().setName("min")
+                                .setType(org.mobilenet.io.onnx.proto.Onnx.AttributeProto.AttributeType.FLOAT).setF(0f))
+                        .addAttribute(org.mobilenet.io.onnx.proto.Onnx.AttributeProto.newBuilder().setName("max")
+                                .setType(org.mobilenet.io.onnx.proto.Onnx.AttributeProto.AttributeType.FLOAT).setF(6f)));
+            } else if (n.getOpType().equals("Softmax")) {
+                g.setNode(i, n.toBuilder().clearAttribute().addAttribute(org.mobilenet.io.onnx.proto.Onnx.AttributeProto
+                        .newBuilder().setName("axis").setType(org.mobilenet.io.onnx.proto.Onnx.AttributeProto.AttributeType.INT)
+                        .setI(1)));
+            }
+        }
+        List<org.mobilenet.io.onnx.proto.Onnx.TensorProto> kept = g.getInitializerList().stream()
+                .filter(t -> !t.getName().startsWith("relu6.")).toList();
+        g.clearInitializer().addAllInitializer(kept);
+        for (org.mobilenet.io.onnx.proto.Onnx.TensorProto t : kept) {
+            org.mobilenet.io.onnx.proto.Onnx.TensorShapeProto.Builder shape =
+                    org.mobilenet.io.onnx.proto.Onnx.TensorShapeProto.newBuilder();
+            for (long d : t.getDimsList()) {
+                shape.addDim(org.mobilenet.io.onnx.proto.Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+            }
+            g.addInput(org.mobilenet.io.onnx.proto.Onnx.ValueInfoProto.newBuilder().setName(t.getName()).setType(
+                    org.mobilenet.io.onnx.proto.Onnx.TypeProto.newBuilder().setTensorType(
+                            org.mobilenet.io.onnx.proto.Onnx.TypeProto.Tensor.newBuilder().setElemType(t.getDataType())
+                                    .setShape(shape))));
+        }
+        ModelProto old = p.toBuilder().setIrVersion(3).clearOpsetImport().addOpsetImport(
+                org.mobilenet.io.onnx.proto.Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(7)).setGraph(g).build();
+        Path f = dir.resolve("opset7.onnx");
+        Files.write(f, old.toByteArray());
+        Model back = ModelFiles.load(f);
+        assertEquals(m.architecture(), back.architecture());
+        float[] x = OrtRunner.random(32 * 32 * 3, 2);
+        float[] nchw = new float[x.length];
+        for (int y = 0; y < 32; y++) {
+            for (int xx = 0; xx < 32; xx++) {
+                for (int c = 0; c < 3; c++) {
+                    nchw[(c * 32 + y) * 32 + xx] = x[(y * 32 + xx) * 3 + c];
+                }
+            }
+        }
+        float[] theirs = OrtRunner.run(old, nchw, new long[] {1, 3, 32, 32});
+        try (org.mobilenet.engine.run.Network net = org.mobilenet.engine.run.Network.compile(back)) {
+            assertArrayEquals(theirs, net.forward(x, 1), 1e-5f);
+        }
+    }
+
+    @Test
     void exportThenImportGivesTheFoldedTensorsExactly() throws Exception {
         Model m = seeded(0.25, 128, Padding.TF_SAME)
                 .withLabels(java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "class " + i).toList())
