@@ -7,6 +7,9 @@ import org.mobilenet.io.onnx.proto.Onnx.NodeProto;
 
 /** Matches one conv layer at the cursor: an optional zero Pad, a Conv, an optional BatchNormalization and the activation. */
 final class ConvUnitMatcher {
+    /** The largest kernel side read (a 7x7 stem is the largest in the family's variants). */
+    static final int MAX_KERNEL = 15;
+
     /** Ops that may follow a Conv directly (no activation: a linear layer, as v2's projections are). */
     private static final java.util.Set<String> LINEAR_NEXT =
             java.util.Set.of("Conv", "Pad", "Add", "GlobalAveragePool", "ReduceMean", "AveragePool");
@@ -73,15 +76,20 @@ final class ConvUnitMatcher {
         Pads pads = new Pads(extra.top() + convPads.top(), extra.left() + convPads.left(),
                 extra.bottom() + convPads.bottom(), extra.right() + convPads.right());
         LayerKind kind;
-        if (k == 1 && group == 1) {
+        // Any square kernel the engine runs (3x3 in MobileNet v1 and v2; 5x5 depthwise in later variants,
+        // which the TFLite import reads too): a full convolution, or a depthwise one (one filter per channel).
+        if (k > MAX_KERNEL) {
+            throw g.bad(conv, "is a " + k + "x" + k + " conv; expected a kernel of at most " + MAX_KERNEL + "x" + MAX_KERNEL);
+        }
+        if (k == 1 && group == 1 && stride == 1) {
             kind = LayerKind.POINTWISE;
-        } else if (k == 3 && group == 1) {
+        } else if (group == 1) {
             kind = LayerKind.CONV;
-        } else if (k == 3 && group == cur.c && wd[0] == cur.c) {
+        } else if (k > 1 && group == cur.c && wd[0] == cur.c) {
             kind = LayerKind.DEPTHWISE;
         } else {
             throw g.bad(conv, "is a " + k + "x" + k + " conv with group " + group + " on " + cur.c
-                    + " channels; expected a 3x3 conv, a 3x3 depthwise conv or a 1x1 conv");
+                    + " channels; expected a full conv (group 1) or a depthwise one (group = channels, one filter each)");
         }
         float[] weight = g.floats(conv, 1, "weight");
         float[] bias = null;

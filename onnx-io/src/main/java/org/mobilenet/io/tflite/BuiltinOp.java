@@ -11,6 +11,9 @@ final class BuiltinOp {
     static final int DEQUANTIZE = 6;
     static final int FULLY_CONNECTED = 9;
     static final int LOGISTIC = 14;
+    static final int MUL = 18;
+    static final int SUB = 41;
+    static final int DIV = 42;
     static final int RESHAPE = 22;
     static final int SOFTMAX = 25;
     static final int CUSTOM = 32;

@@ -15,8 +15,14 @@ import org.mobilenet.engine.model.QuantizedTensor;
  * @param layers per layer of {@code graph}, in the same order, where it came from and its weights
  * @param quantized the output of the QUANTIZE operator that quantizes a float input (TFLite's
  *               converter writes one for int8 post-training quantization), or null when there is none
+ * @param scale  with {@code shift}: the input preprocessing the graph does itself before its first
+ *               layer ({@code x * scale[c] + shift[c]} per channel, from MUL, ADD, SUB and DIV operators
+ *               with a constant: a Keras Rescaling layer or {@code preprocess_input} in the model), or
+ *               null when it has none
+ * @param shift  see {@code scale}
  */
-record TfliteGraph(TfliteTensor input, LayerGraph graph, List<Layer> layers, TfliteTensor quantized) {
+record TfliteGraph(TfliteTensor input, LayerGraph graph, List<Layer> layers, TfliteTensor quantized, float[] scale,
+        float[] shift) {
 
     /**
      * One layer's origin and weights.

@@ -102,8 +102,11 @@ public final class TfliteImporter {
         }
         Model m;
         try {
-            ModelQuantization q = quantization(arch.graph(), graph, file);
-            m = new Model(arch, tensors, BN_EPSILON, preprocessing(path, in, md), labels, meta, q);
+            // A graph that preprocesses its input itself (MUL/ADD... on the input) runs as float: that
+            // preprocessing becomes the model's, and the integer path has no operator for it.
+            ModelQuantization q = graph.scale() != null ? null : quantization(arch.graph(), graph, file);
+            m = new Model(arch, tensors, BN_EPSILON, preprocessing(path, in, md, graph.scale(), graph.shift()),
+                    labels, meta, q);
         } catch (FlatBufferException.Malformed e) {
             throw new BadInputException(path, "malformed TFLite file: " + e.getMessage());
         } catch (FlatBufferException | IllegalArgumentException e) {
@@ -157,9 +160,35 @@ public final class TfliteImporter {
 
     /**
      * Preprocessing implied by the input tensor's type and quantization; a float input takes the
-     * metadata's normalization when it has a valid one, else TensorFlow's.
+     * metadata's normalization when it has a valid one, else TensorFlow's, or the pixels as they are
+     * when the graph preprocesses them itself. The graph's own {@code x * scale + shift} before its first
+     * layer ({@code scale} null: none) is then folded in: mean {@code m - shift * s / scale}, std
+     * {@code s / scale} per channel.
      */
-    static Preprocessing preprocessing(Path path, TfliteTensor in, TfliteMetadata md) throws BadInputException {
+    static Preprocessing preprocessing(Path path, TfliteTensor in, TfliteMetadata md, float[] scale, float[] shift)
+            throws BadInputException {
+        Preprocessing p = preprocessing(path, in, md, scale != null);
+        if (scale == null) {
+            return p;
+        }
+        float[] mean = p.mean().clone();
+        float[] std = p.std().clone();
+        for (int c = 0; c < mean.length; c++) {
+            float a = scale[scale.length == 1 ? 0 : Math.min(c, scale.length - 1)];
+            float b = shift[shift.length == 1 ? 0 : Math.min(c, shift.length - 1)];
+            mean[c] = mean[c] - b * std[c] / a;
+            std[c] = std[c] / a;
+        }
+        try {
+            return p.withMean(mean).withStd(std);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(path, "has input preprocessing in its graph the engine cannot take over: "
+                    + e.getMessage());
+        }
+    }
+
+    private static Preprocessing preprocessing(Path path, TfliteTensor in, TfliteMetadata md, boolean rawPixels)
+            throws BadInputException {
         if (in.type() == TensorType.FLOAT32) {
             if (md.mean() != null) {
                 try {
@@ -169,7 +198,7 @@ public final class TfliteImporter {
                     throw new BadInputException(path, "has invalid normalization metadata: " + e.getMessage());
                 }
             }
-            return Preprocessing.tensorflow();
+            return rawPixels ? Preprocessing.uniform(0f, 1f) : Preprocessing.tensorflow();
         }
         if (in.type() != TensorType.UINT8 && in.type() != TensorType.INT8) {
             throw new BadInputException(path, "expected a FLOAT32, UINT8 or INT8 image input, found "

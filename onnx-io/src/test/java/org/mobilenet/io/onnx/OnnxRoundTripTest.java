@@ -39,6 +39,36 @@ class OnnxRoundTripTest {
     }
 
     @Test
+    void aGraphWithFiveByFiveDepthwiseConvolutionsRoundTripsAndAgreesWithOnnxRuntime() throws Exception {
+        // Later MobileNet variants (and converter outputs of them) use 5 x 5 depthwise kernels; the TFLite
+        // import reads any square kernel, so the ONNX export of such a graph must read back too.
+        LayerGraph v1 = new ModelSpec(0.25, 32, 5, Variant.SEPARABLE, Padding.SYMMETRIC, true).graph();
+        List<LayerSpec> layers = new java.util.ArrayList<>(v1.layers());
+        LayerSpec dw = layers.get(1);
+        assertEquals(LayerKind.DEPTHWISE, dw.kind());
+        layers.set(1, new LayerSpec(dw.name(), LayerKind.DEPTHWISE, 5, dw.stride(), new Pads(2, 2, 2, 2), dw.in(),
+                dw.out(), dw.activation(), null));
+        Model m = SeededInit.create(new LayerGraph(v1.family(), v1.input(), layers), 6);
+        ModelProto p = OnnxExporter.toProto(m, OnnxExportOptions.defaults());
+        Path f = dir.resolve("dw5.onnx");
+        Files.write(f, p.toByteArray());
+        Model back = ModelFiles.load(f);
+        assertEquals(5, back.graph().layers().get(1).kernel());
+        float[] x = OrtRunner.random(32 * 32 * 3, 3);
+        float[] nchw = new float[x.length];
+        for (int y = 0; y < 32; y++) {
+            for (int xx = 0; xx < 32; xx++) {
+                for (int c = 0; c < 3; c++) {
+                    nchw[(c * 32 + y) * 32 + xx] = x[(y * 32 + xx) * 3 + c];
+                }
+            }
+        }
+        try (org.mobilenet.engine.run.Network net = org.mobilenet.engine.run.Network.compile(back)) {
+            assertArrayEquals(OrtRunner.run(p, nchw, new long[] {1, 3, 32, 32}), net.forward(x, 1), 1e-5f);
+        }
+    }
+
+    @Test
     void anOpset7GraphWithClipAttributesAndInitializersListedAsInputsImportsAndRunsAsOnnxRuntimeRunsIt()
             throws Exception {
         // As the ONNX model zoo's oldest files are written: IR 3, opset 7, every initializer also a graph

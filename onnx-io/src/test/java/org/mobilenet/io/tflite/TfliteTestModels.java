@@ -40,6 +40,8 @@ public final class TfliteTestModels {
     /** A one-channel convolution written as TF's converter writes it: DEPTHWISE_CONV_2D with a depth multiplier. */
     private boolean depthwiseStem;
     private int stemMultiplierOption = -1;
+    /** Input preprocessing in the graph, as Keras writes a Rescaling layer: 0 none, 1 MUL then ADD, 2 DIV then SUB. */
+    private int rescaling;
 
     private TfliteTestModels(boolean int8, int softmaxCode) {
         this.int8 = int8;
@@ -86,6 +88,17 @@ public final class TfliteTestModels {
         TfliteTestModels w = new TfliteTestModels(false, SOFTMAX);
         w.depthwiseStem = true;
         w.stemMultiplierOption = option;
+        return w.build(model);
+    }
+
+    /**
+     * The same taking raw pixels and preprocessing them in the graph ({@code x / 127.5 - 1}, as Keras's
+     * MobileNet preprocess_input): MUL by 1/127.5 then ADD -1 ({@code divSub} false), or DIV by 127.5 then
+     * SUB 1 ({@code divSub} true).
+     */
+    static byte[] writeWithRescaling(Model model, boolean divSub) {
+        TfliteTestModels w = new TfliteTestModels(false, SOFTMAX);
+        w.rescaling = divSub ? 2 : 1;
         return w.build(model);
     }
 
@@ -194,6 +207,16 @@ public final class TfliteTestModels {
     private byte[] build(Model m) {
         int input = activation("input", 1, m.inputHeight(), m.inputWidth(), m.graph().input().c());
         int cur = input;
+        if (rescaling != 0) {
+            int[] shape = {1, m.inputHeight(), m.inputWidth(), m.graph().input().c()};
+            int k1 = floatTensor("rescale/k1", new int[0], new float[] {rescaling == 1 ? 1 / 127.5f : 127.5f});
+            int mid = activation("rescale/scaled", shape);
+            op(rescaling == 1 ? 18 : 42, new int[] {cur, k1}, mid, rescaling == 1 ? 21 : 29, new Table().i8(0, 0));
+            int k2 = floatTensor("rescale/k2", new int[] {1}, new float[] {rescaling == 1 ? -1f : 1f});
+            int out = activation("rescale/out", shape);
+            op(rescaling == 1 ? 0 : 41, new int[] {mid, k2}, out, rescaling == 1 ? 11 : 28, new Table().i8(0, 0));
+            cur = out;
+        }
         java.util.Map<String, Integer> outputs = new java.util.HashMap<>();
         for (LayerSpec l : m.graph().layers()) {
             String n = l.name();
