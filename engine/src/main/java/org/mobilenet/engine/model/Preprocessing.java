@@ -66,6 +66,29 @@ public record Preprocessing(float[] mean, float[] std, ChannelOrder order, Resiz
                 ChannelOrder.RGB, Resize.CENTER_CROP, 0.875f);
     }
 
+    /**
+     * This preprocessing followed by {@code x * scale[c] + shift[c]} per channel (a model's own input
+     * preprocessing, folded in when a file does it in its graph): mean {@code m - shift * s / scale},
+     * std {@code s / scale}. {@code scale} and {@code shift} hold one value for all channels or one each.
+     *
+     * @throws IllegalArgumentException for a scale that is not finite and positive
+     */
+    public Preprocessing followedBy(float[] scale, float[] shift) {
+        float[] m = mean.clone();
+        float[] s = std.clone();
+        for (int c = 0; c < m.length; c++) {
+            float a = scale[Math.min(c, scale.length - 1)];
+            float b = shift[Math.min(c, shift.length - 1)];
+            if (!(a > 0) || !Float.isFinite(a) || !Float.isFinite(b)) {
+                throw new IllegalArgumentException("an input preprocessing of scale " + a + " and shift " + b
+                        + " (expected a finite positive scale)");
+            }
+            m[c] = m[c] - b * s[c] / a;
+            s[c] = s[c] / a;
+        }
+        return new Preprocessing(m, s, order, resize, cropFraction);
+    }
+
     public Preprocessing withMean(float[] m) {
         return new Preprocessing(m, std, order, resize, cropFraction);
     }

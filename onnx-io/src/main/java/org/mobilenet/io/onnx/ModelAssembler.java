@@ -48,7 +48,8 @@ final class ModelAssembler {
      * @param headValue the ONNX value the head gives (null without one)
      */
     static OnnxImport assemble(OnnxGraph g, InputMatcher.Input input, List<Object> items, String poolValue,
-            List<ClassifierMatcher.Fc> fcs, LayerKind head, String headValue, String output) throws BadInputException {
+            List<ClassifierMatcher.Fc> fcs, LayerKind head, String headValue, String output, float[][] rescale)
+            throws BadInputException {
         boolean softmax = head == LayerKind.SOFTMAX;
         String softmaxValue = headValue;
         Path file = g.file();
@@ -60,7 +61,7 @@ final class ModelAssembler {
                 || (md.containsKey(ModelMetadata.ARCH) && !md.get(ModelMetadata.ARCH).equals(ModelSpec.FAMILY))
                 || fcs.size() > 1 || input.height() != input.width() || head == LayerKind.SIGMOID || input.channels() != 3;
         if (generic || !standardV1(g, md, input, items, fcs, softmax)) {
-            return assembleGraph(g, md, input, items, poolValue, fcs, head, headValue, output);
+            return assembleGraph(g, md, input, items, poolValue, fcs, head, headValue, output, rescale);
         }
         ClassifierMatcher.Fc fc = fcs.isEmpty() ? null : fcs.get(0);
         List<ConvUnit> units = items.stream().map(u -> (ConvUnit) u).toList();
@@ -104,7 +105,7 @@ final class ModelAssembler {
                 SeededInit.BN_EPSILON);
         Preprocessing dflt = input.layout() == Layout.NHWC || padding == Padding.TF_SAME
                 ? Preprocessing.tensorflow() : Preprocessing.torchvision();
-        Preprocessing pre = ModelMetadata.preprocessing(file, md, dflt);
+        Preprocessing pre = preprocessing(file, md, dflt, rescale);
         List<String> labels = labels(file, md, classes);
         Activation act = units.get(0).activation();
         for (ConvUnit u : units) {
@@ -115,6 +116,9 @@ final class ModelAssembler {
         }
         String producer = producer(g);
         Map<String, String> meta = metadata(g, input, output);
+        if (rescale != null) {
+            meta.put(OnnxImport.RESCALED, "true");
+        }
         meta.put(Model.ACTIVATION_KEY, act.id);
         Model model;
         try {
@@ -169,7 +173,7 @@ final class ModelAssembler {
      */
     private static OnnxImport assembleGraph(OnnxGraph g, Map<String, String> md, InputMatcher.Input input,
             List<Object> items, String poolValue, List<ClassifierMatcher.Fc> fcs, LayerKind head, String headValue,
-            String output) throws BadInputException {
+            String output, float[][] rescale) throws BadInputException {
         Path file = g.file();
         List<LayerSpec> specs = new ArrayList<>();
         Shape cur = new Shape(input.height(), input.width(), input.channels());
@@ -245,11 +249,13 @@ final class ModelAssembler {
         float eps = epsilons.size() == 1 ? epsilons.first() : (float) numberOr(file, md, ModelMetadata.BN_EPSILON,
                 SeededInit.BN_EPSILON);
         boolean tfPads = input.layout() == Layout.NHWC || (arch instanceof MobileNetV2Spec);
-        Preprocessing pre = ModelMetadata.preprocessing(file, md, tfPads ? Preprocessing.tensorflow()
-                : Preprocessing.torchvision());
+        Preprocessing pre = preprocessing(file, md, tfPads ? Preprocessing.tensorflow() : Preprocessing.torchvision(), rescale);
         List<String> labels = labels(file, md, classes);
         String producer = producer(g);
         Map<String, String> meta = metadata(g, input, output);
+        if (rescale != null) {
+            meta.put(OnnxImport.RESCALED, "true");
+        }
         Model model;
         try {
             model = new Model(arch, tensors, eps, pre, labels, meta);
@@ -295,6 +301,24 @@ final class ModelAssembler {
             meta.put(OnnxImport.OTHER_OUTPUTS, String.join(", ", others));
         }
         return meta;
+    }
+
+    /**
+     * The model's preprocessing: the metadata's, else {@code dflt}; when the graph preprocesses its input
+     * itself ({@code rescale}: {scale, shift} per channel, {@link RescaleMatcher}) the graph takes raw
+     * pixels, and that preprocessing follows the metadata's or the pixels as they are.
+     */
+    private static Preprocessing preprocessing(Path file, Map<String, String> md, Preprocessing dflt, float[][] rescale)
+            throws BadInputException {
+        if (rescale == null) {
+            return ModelMetadata.preprocessing(file, md, dflt);
+        }
+        try {
+            return ModelMetadata.preprocessing(file, md, Preprocessing.uniform(0f, 1f)).followedBy(rescale[0], rescale[1]);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file, "has input preprocessing in its graph the engine cannot take over: "
+                    + e.getMessage());
+        }
     }
 
     /** The labels in the file's metadata: none, or one per class. */

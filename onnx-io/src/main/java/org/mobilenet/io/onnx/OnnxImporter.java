@@ -85,6 +85,9 @@ public final class OnnxImporter {
                 // A quantized (QDQ) graph: the float graph it wraps is matched, its quantization attached.
                 QdqReader.Stripped s = QdqReader.strip(file, model);
                 OnnxImport f = match(file, s.model(), size);
+                if (f.model().metadata().containsKey(OnnxImport.RESCALED)) {
+                    return f; // the integer path has no operator for the graph's own preprocessing: float
+                }
                 return new OnnxImport(QdqReader.attach(f.model(), s, f.inputName(), f.layerValues()), f.opset(),
                         f.irVersion(), f.producer(), f.inputName(), f.inputLayout(), f.inputDims(), f.outputName(),
                         f.layerValues(), f.activation());
@@ -121,6 +124,7 @@ public final class OnnxImporter {
         Cursor cur = InputMatcher.start(g, input);
         List<Object> units = new ArrayList<>();
         java.util.Map<String, Integer> produced = new java.util.HashMap<>();
+        float[][] rescale = RescaleMatcher.match(g, cur);
         NodeProto n = ChainStep.next(g, cur);
         while (n != null && (ConvUnitMatcher.starts(n) || (n.getOpType().equals("Add") && !units.isEmpty()))) {
             if (n.getOpType().equals("Add")) {
@@ -183,7 +187,7 @@ public final class OnnxImporter {
                     + ", which is not a graph output");
         }
         checkAllNodesUsed(g);
-        return ModelAssembler.assemble(g, input, units, poolValue, fcs, head, headValue, cur.value);
+        return ModelAssembler.assemble(g, input, units, poolValue, fcs, head, headValue, cur.value, rescale);
     }
 
     /** A residual Add of the chain value and an earlier layer's output (of the same shape). */

@@ -162,8 +162,7 @@ public final class TfliteImporter {
      * Preprocessing implied by the input tensor's type and quantization; a float input takes the
      * metadata's normalization when it has a valid one, else TensorFlow's, or the pixels as they are
      * when the graph preprocesses them itself. The graph's own {@code x * scale + shift} before its first
-     * layer ({@code scale} null: none) is then folded in: mean {@code m - shift * s / scale}, std
-     * {@code s / scale} per channel.
+     * layer ({@code scale} null: none) is then folded in ({@link Preprocessing#followedBy}).
      */
     static Preprocessing preprocessing(Path path, TfliteTensor in, TfliteMetadata md, float[] scale, float[] shift)
             throws BadInputException {
@@ -171,16 +170,8 @@ public final class TfliteImporter {
         if (scale == null) {
             return p;
         }
-        float[] mean = p.mean().clone();
-        float[] std = p.std().clone();
-        for (int c = 0; c < mean.length; c++) {
-            float a = scale[scale.length == 1 ? 0 : Math.min(c, scale.length - 1)];
-            float b = shift[shift.length == 1 ? 0 : Math.min(c, shift.length - 1)];
-            mean[c] = mean[c] - b * std[c] / a;
-            std[c] = std[c] / a;
-        }
         try {
-            return p.withMean(mean).withStd(std);
+            return p.followedBy(scale, shift);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(path, "has input preprocessing in its graph the engine cannot take over: "
                     + e.getMessage());

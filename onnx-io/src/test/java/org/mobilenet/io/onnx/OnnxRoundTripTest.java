@@ -39,6 +39,58 @@ class OnnxRoundTripTest {
     }
 
     @Test
+    void aGraphThatRescalesItsInputTakesRawPixelsAndAgreesWithOnnxRuntime() throws Exception {
+        // As tf2onnx writes a Keras model with preprocess_input inside: Mul by 1/127.5, then Sub 1.
+        Model m = SeededInit.create(new MobileNetV2Spec(0.35, Resolution.square(32), 10, true), 5).foldBatchNorm();
+        ModelProto p = OnnxExporter.toProto(m, OnnxExportOptions.defaults());
+        org.mobilenet.io.onnx.proto.Onnx.GraphProto.Builder g = p.getGraph().toBuilder();
+        String in = g.getInput(0).getName();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            org.mobilenet.io.onnx.proto.Onnx.NodeProto.Builder n = g.getNode(i).toBuilder();
+            for (int k = 0; k < n.getInputCount(); k++) {
+                if (n.getInput(k).equals(in)) {
+                    n.setInput(k, "rescaled");
+                }
+            }
+            g.setNode(i, n);
+        }
+        g.addInitializer(OnnxExporter.tensor("k.scale", new int[0], new float[] {1 / 127.5f}));
+        g.addInitializer(OnnxExporter.tensor("k.one", new int[] {1}, new float[] {1f}));
+        g.addNode(0, org.mobilenet.io.onnx.proto.Onnx.NodeProto.newBuilder().setOpType("Mul").setName("rescale.mul")
+                .addInput(in).addInput("k.scale").addOutput("scaled"));
+        g.addNode(1, org.mobilenet.io.onnx.proto.Onnx.NodeProto.newBuilder().setOpType("Sub").setName("rescale.sub")
+                .addInput("scaled").addInput("k.one").addOutput("rescaled"));
+        ModelProto rescaled = p.toBuilder().clearMetadataProps().setGraph(g).build();
+        Path f = dir.resolve("rescaled.onnx");
+        Files.write(f, rescaled.toByteArray());
+        Model back = ModelFiles.load(f);
+        Preprocessing pre = back.preprocessing();
+        for (int c = 0; c < 3; c++) {
+            assertEquals(127.5f, pre.mean()[c], 1e-3f);
+            assertEquals(127.5f, pre.std()[c], 1e-3f);
+        }
+        float[] pixels = new float[32 * 32 * 3];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(2);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = rnd.nextInt(256);
+        }
+        float[] x = new float[pixels.length];
+        float[] nchw = new float[pixels.length];
+        for (int y = 0; y < 32; y++) {
+            for (int xx = 0; xx < 32; xx++) {
+                for (int c = 0; c < 3; c++) {
+                    int at = (y * 32 + xx) * 3 + c;
+                    x[at] = (pixels[at] - pre.mean()[c]) / pre.std()[c];
+                    nchw[(c * 32 + y) * 32 + xx] = pixels[at];
+                }
+            }
+        }
+        try (org.mobilenet.engine.run.Network net = org.mobilenet.engine.run.Network.compile(back)) {
+            assertArrayEquals(OrtRunner.run(rescaled, nchw, new long[] {1, 3, 32, 32}), net.forward(x, 1), 1e-5f);
+        }
+    }
+
+    @Test
     void aGraphWithFiveByFiveDepthwiseConvolutionsRoundTripsAndAgreesWithOnnxRuntime() throws Exception {
         // Later MobileNet variants (and converter outputs of them) use 5 x 5 depthwise kernels; the TFLite
         // import reads any square kernel, so the ONNX export of such a graph must read back too.
