@@ -200,7 +200,7 @@ public final class BenchCommand implements Callable<Integer> {
         byte[] onnx = noOrt ? null : file != null && ModelFormats.of(file) == ModelFormats.ONNX ? onnxBytes(file) : exported(m);
         float[] images = BenchInput.images(batch, h, w, m.graph().input().c());
         try (Network net = Network.compile(m, KernelChoice.defaultKernels(), threads);
-             OrtBenchSession ort = noOrt ? null : openOrt(file, onnx, images, h, w)) {
+             OrtBenchSession ort = noOrt ? null : openOrt(file, onnx, ortImages(file, m, images), h, w)) {
             float[] out = new float[batch * net.outputSize()];
             Double maxDiff = null;
             if (ort != null) {
@@ -399,6 +399,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static byte[] exported(Model m) {
         return OnnxExporter.toProto(m, OnnxExportOptions.defaults()).toByteArray();
+    }
+
+    /**
+     * What ONNX Runtime is fed: the engine's inputs, or for an ONNX file that preprocesses its input in
+     * its graph (run as it is) the pixels they came from ({@link Model#PIXEL_INPUT_KEY}).
+     */
+    private static float[] ortImages(Path file, Model m, float[] images) {
+        boolean own = file != null && ModelFormats.of(file) == ModelFormats.ONNX;
+        return own && m.metadata().containsKey(Model.PIXEL_INPUT_KEY)
+                ? m.preprocessing().pixels(images, m.graph().input().c()) : images;
     }
 
     /** An ONNX file's bytes as ONNX Runtime can load them from memory: external data inlined. */

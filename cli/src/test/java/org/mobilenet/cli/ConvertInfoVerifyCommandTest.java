@@ -132,11 +132,15 @@ class ConvertInfoVerifyCommandTest {
         Path io = dir.resolve("half-io.onnx");
         Files.write(io, org.mobilenet.io.onnx.OnnxExporter.toHalf(org.mobilenet.io.onnx.proto.Onnx.ModelProto.parseFrom(
                 Files.readAllBytes(full)), false).toByteArray());
-        for (Path f : new Path[] {keep, io}) {
+        Path layers = dir.resolve("half-layers.onnx");
+        assertEquals(0, CliRun.of("convert", "--float16", "--layer-outputs", full.toString(), layers.toString()).code());
+        for (Path f : new Path[] {keep, io, layers}) {
             CliRun v = CliRun.of("verify", "--count", "2", "--format", "json", f.toString());
             assertEquals(0, v.code(), f + ": " + v.err() + v.out());
             JsonObject o = JsonParser.parseString(v.out()).getAsJsonObject();
             assertEquals(1e-2, o.get("atol").getAsDouble(), f.toString());
+            CliRun perLayer = CliRun.of("verify", "--count", "1", "--per-layer", f.toString());
+            assertEquals(0, perLayer.code(), f + " per layer: " + perLayer.err() + perLayer.out());
             CliRun strict = CliRun.of("verify", "--count", "2", "--atol", "1e-6", f.toString());
             assertEquals(1, strict.code(), f + ": float16 is not float32's precision: " + strict.out());
             CliRun cls = CliRun.of("classify", "-m", f.toString(), "--top-k", "1", CliRun.shared("images/cat.bmp").toString());

@@ -52,6 +52,11 @@ public final class TensorRunner {
     /** The input dtype the model takes. */
     public NpyDtype inputDtype() {
         ModelQuantization q = model.quantization().orElse(null);
+        String pixels = model.metadata().get(Model.PIXEL_INPUT_KEY);
+        if (pixels != null) {
+            // The file's own pixels (its graph preprocesses them): uint8 or int8 as it takes them, else float32.
+            return pixels.equals("uint8") ? NpyDtype.UINT8 : pixels.equals("int8") ? NpyDtype.INT8 : NpyDtype.FLOAT32;
+        }
         if (takesIntegers()) {
             return dtype(q.takes().type());
         }
@@ -159,6 +164,17 @@ public final class TensorRunner {
                 int[] chw = imageShape();
                 x = Layouts.toNhwc(x, n, chw[1], chw[2], chw[0]);
             }
+        }
+        String pixels = model.metadata().get(Model.PIXEL_INPUT_KEY);
+        if (pixels != null) {
+            // The file takes pixels and preprocesses them itself; the engine takes them preprocessed. An
+            // int8 input holds pixel - 128.
+            if (pixels.equals("int8")) {
+                for (int i = 0; i < x.length; i++) {
+                    x[i] += 128;
+                }
+            }
+            model.preprocessing().normalize(x, model.graph().input().c(), x);
         }
         float[] y;
         try (Network net = Network.compile(model)) {

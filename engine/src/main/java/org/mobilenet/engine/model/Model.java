@@ -38,6 +38,14 @@ public final class Model {
      * their activations in their layers.
      */
     public static final String ACTIVATION_KEY = "activation";
+    /**
+     * Metadata key, present when the file takes the image's pixels as they come and preprocesses them in
+     * its own graph (a Keras Rescaling: MUL, ADD... before the first layer), which the import folded into
+     * {@link #preprocessing()}: the value is the file's input type ({@code uint8}, {@code int8} or
+     * {@code float32}). Whoever feeds the file itself (ONNX Runtime, {@code run}) gives it pixels, and the
+     * engine their preprocessing.
+     */
+    public static final String PIXEL_INPUT_KEY = "input.pixels";
 
     private final Architecture architecture;
     private final LayerGraph graph;

@@ -89,6 +89,27 @@ public record Preprocessing(float[] mean, float[] std, ChannelOrder order, Resiz
         return new Preprocessing(m, s, order, resize, cropFraction);
     }
 
+    /**
+     * Pixels normalized ({@code (p - mean[c]) / std[c]}) into {@code out}, NHWC with {@code channels}
+     * values a pixel (RGB order; one channel takes the first mean and std). Shape line: {@code [n]}.
+     */
+    public void normalize(float[] pixels, int channels, float[] out) {
+        for (int i = 0; i < pixels.length; i++) {
+            int c = i % channels;
+            out[i] = (pixels[i] - mean[c]) / std[c];
+        }
+    }
+
+    /** The pixels a normalized input came from ({@code x * std[c] + mean[c]}): the inverse of {@link #normalize}. */
+    public float[] pixels(float[] x, int channels) {
+        float[] p = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            int c = i % channels;
+            p[i] = x[i] * std[c] + mean[c];
+        }
+        return p;
+    }
+
     public Preprocessing withMean(float[] m) {
         return new Preprocessing(m, std, order, resize, cropFraction);
     }

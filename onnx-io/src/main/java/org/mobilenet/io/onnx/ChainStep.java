@@ -38,7 +38,10 @@ final class ChainStep {
                 cur.value = n.getOutput(0);
                 continue;
             }
-            boolean addend = n.getOpType().equals("Add") && n.getInputCount() == 2 && n.getInput(1).equals(cur.value);
+            // Add and Mul commute: the chain value may be their second input (a residual Add's addend first,
+            // a rescaling Mul's constant first).
+            boolean addend = (n.getOpType().equals("Add") || n.getOpType().equals("Mul")) && n.getInputCount() == 2
+                    && n.getInput(1).equals(cur.value);
             if (!addend && (n.getInputCount() == 0 || !n.getInput(0).equals(cur.value))) {
                 throw g.bad(n, "reads '" + cur.value + "' as a later input; expected it as the first (data) input");
             }

@@ -113,9 +113,16 @@ final class InputMatcher {
         return !d.hasDimValue() || d.getDimValue() > 0;
     }
 
-    /** A cursor at the first NCHW value: the input itself, or the output of its Transpose. */
-    static Cursor start(OnnxGraph g, Input in) throws IOException {
-        Cursor cur = new Cursor(in.name(), in.layout(), in.channels(), in.height(), in.width());
+    /** A cursor at the input, in its own layout. */
+    static Cursor begin(Input in) {
+        return new Cursor(in.name(), in.layout(), in.channels(), in.height(), in.width());
+    }
+
+    /**
+     * The cursor moved to the first NCHW value: where it is for an NCHW input, past the Transpose that
+     * must follow for an NHWC one.
+     */
+    static Cursor toNchw(OnnxGraph g, Input in, Cursor cur) throws IOException {
         if (in.layout() == Layout.NHWC) {
             NodeProto t = ChainStep.next(g, cur);
             long[] perm = t == null ? null : g.intsAttr(t, "perm");

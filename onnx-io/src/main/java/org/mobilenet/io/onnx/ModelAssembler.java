@@ -117,7 +117,7 @@ final class ModelAssembler {
         String producer = producer(g);
         Map<String, String> meta = metadata(g, input, output);
         if (rescale != null) {
-            meta.put(OnnxImport.RESCALED, "true");
+            meta.put(Model.PIXEL_INPUT_KEY, "float32"); // (a float16 input is fed float16 by the runners)
         }
         meta.put(Model.ACTIVATION_KEY, act.id);
         Model model;
@@ -254,7 +254,7 @@ final class ModelAssembler {
         String producer = producer(g);
         Map<String, String> meta = metadata(g, input, output);
         if (rescale != null) {
-            meta.put(OnnxImport.RESCALED, "true");
+            meta.put(Model.PIXEL_INPUT_KEY, "float32"); // (a float16 input is fed float16 by the runners)
         }
         Model model;
         try {

@@ -368,6 +368,10 @@ public final class OnnxExporter {
         }
         String in = g.getInput(0).getName();
         String out = g.getOutput(0).getName();
+        // Layer outputs listed beside the model's (--layer-outputs) are float16 values now.
+        for (int i = 1; i < g.getOutputCount(); i++) {
+            g.getOutputBuilder(i).getTypeBuilder().getTensorTypeBuilder().setElemType(TensorProto.DataType.FLOAT16_VALUE);
+        }
         if (!keepIo) {
             g.getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().setElemType(TensorProto.DataType.FLOAT16_VALUE);
             g.getOutputBuilder(0).getTypeBuilder().getTensorTypeBuilder().setElemType(TensorProto.DataType.FLOAT16_VALUE);
@@ -407,10 +411,14 @@ public final class OnnxExporter {
         GraphProto.Builder g = model.getGraph().toBuilder();
         java.util.Set<String> have = new java.util.HashSet<>();
         g.getOutputList().forEach(o -> have.add(o.getName()));
+        // A graph in half precision (most float initializers float16) holds its values as float16.
+        long half = g.getInitializerList().stream().filter(t -> t.getDataType() == TensorProto.DataType.FLOAT16_VALUE).count();
+        long single = g.getInitializerList().stream().filter(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE).count();
+        int type = half > single ? TensorProto.DataType.FLOAT16_VALUE : TensorProto.DataType.FLOAT_VALUE;
         for (String v : values) {
             if (have.add(v)) {
                 g.addOutput(ValueInfoProto.newBuilder().setName(v).setType(TypeProto.newBuilder().setTensorType(
-                        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
+                        TypeProto.Tensor.newBuilder().setElemType(type))));
             }
         }
         return model.toBuilder().setGraph(g).build();

@@ -44,10 +44,4 @@ public record OnnxImport(Model model, int opset, long irVersion, String producer
      * precision, while the engine computes in float32 with the same (widened) weights.
      */
     public static final String FLOAT16 = "onnx.float16";
-
-    /**
-     * Model metadata key, {@code "true"} when the graph preprocesses its input itself (Mul, Add, Sub, Div
-     * by constants before its first layer), which the import folded into the model's preprocessing.
-     */
-    public static final String RESCALED = "onnx.rescaled_input";
 }

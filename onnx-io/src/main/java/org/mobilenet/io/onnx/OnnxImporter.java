@@ -85,7 +85,7 @@ public final class OnnxImporter {
                 // A quantized (QDQ) graph: the float graph it wraps is matched, its quantization attached.
                 QdqReader.Stripped s = QdqReader.strip(file, model);
                 OnnxImport f = match(file, s.model(), size);
-                if (f.model().metadata().containsKey(OnnxImport.RESCALED)) {
+                if (f.model().metadata().containsKey(Model.PIXEL_INPUT_KEY)) {
                     return f; // the integer path has no operator for the graph's own preprocessing: float
                 }
                 return new OnnxImport(QdqReader.attach(f.model(), s, f.inputName(), f.layerValues()), f.opset(),
@@ -121,10 +121,14 @@ public final class OnnxImporter {
     private static OnnxImport match(Path file, ModelProto model, int size) throws IOException {
         OnnxGraph g = new OnnxGraph(file, model);
         InputMatcher.Input input = InputMatcher.find(g, size);
-        Cursor cur = InputMatcher.start(g, input);
+        // The graph's own input preprocessing may come before an NHWC input's Transpose (an elementwise
+        // op in the Keras layout) or after it.
+        Cursor cur = InputMatcher.begin(input);
+        float[][] before = RescaleMatcher.match(g, cur);
+        cur = InputMatcher.toNchw(g, input, cur);
+        float[][] rescale = RescaleMatcher.then(before, RescaleMatcher.match(g, cur));
         List<Object> units = new ArrayList<>();
         java.util.Map<String, Integer> produced = new java.util.HashMap<>();
-        float[][] rescale = RescaleMatcher.match(g, cur);
         NodeProto n = ChainStep.next(g, cur);
         while (n != null && (ConvUnitMatcher.starts(n) || (n.getOpType().equals("Add") && !units.isEmpty()))) {
             if (n.getOpType().equals("Add")) {

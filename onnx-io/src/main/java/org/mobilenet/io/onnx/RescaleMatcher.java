@@ -13,6 +13,20 @@ final class RescaleMatcher {
     private RescaleMatcher() {
     }
 
+    /** {@code first} followed by {@code second} (either may be null: none), as one {scale, shift}. */
+    static float[][] then(float[][] first, float[][] second) {
+        if (first == null || second == null) {
+            return first == null ? second : first;
+        }
+        float[] scale = new float[first[0].length];
+        float[] shift = new float[first[0].length];
+        for (int c = 0; c < scale.length; c++) {
+            scale[c] = second[0][c] * first[0][c];
+            shift[c] = second[0][c] * first[1][c] + second[1][c];
+        }
+        return new float[][] {scale, shift};
+    }
+
     static boolean starts(OnnxGraph g, Cursor cur, NodeProto n) {
         return switch (n.getOpType()) {
             case "Mul", "Add", "Sub", "Div" -> n.getInputCount() == 2
@@ -63,15 +77,9 @@ final class RescaleMatcher {
                             + " preprocessing the engine takes over needs a finite positive scale");
                 }
             }
-            if (scale == null) {
-                scale = a;
-                shift = b;
-            } else {
-                for (int c = 0; c < cur.c; c++) {
-                    shift[c] = a[c] * shift[c] + b[c];
-                    scale[c] = a[c] * scale[c];
-                }
-            }
+            float[][] step = then(scale == null ? null : new float[][] {scale, shift}, new float[][] {a, b});
+            scale = step[0];
+            shift = step[1];
             ChainStep.advance(g, cur, n);
             cur.after = OnnxGraph.describe(n);
             n = ChainStep.next(g, cur);

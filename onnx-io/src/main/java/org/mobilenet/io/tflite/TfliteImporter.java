@@ -86,6 +86,9 @@ public final class TfliteImporter {
         }
         TfliteTensor in = graph.input();
         meta.put("input", in.type() + " " + java.util.Arrays.toString(in.shape()));
+        if (graph.scale() != null) {
+            meta.put(Model.PIXEL_INPUT_KEY, String.valueOf(in.type()).toLowerCase(java.util.Locale.ROOT));
+        }
         for (int i = 0; i < graph.layers().size(); i++) {
             if (graph.graph().layers().get(i).kind() == org.mobilenet.engine.arch.LayerKind.AVG_POOL) {
                 boolean mean = file.operators().get(graph.layers().get(i).op()).code() == BuiltinOp.MEAN;

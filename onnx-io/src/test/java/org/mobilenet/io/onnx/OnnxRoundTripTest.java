@@ -64,6 +64,25 @@ class OnnxRoundTripTest {
         Path f = dir.resolve("rescaled.onnx");
         Files.write(f, rescaled.toByteArray());
         Model back = ModelFiles.load(f);
+        assertEquals("float32", back.metadata().get(Model.PIXEL_INPUT_KEY));
+        // The same with an NHWC input whose rescaling comes before its Transpose (the Keras layout), and
+        // with the constant as the Mul's first input.
+        org.mobilenet.io.onnx.proto.Onnx.GraphProto.Builder h = g.clone();
+        h.setNode(0, h.getNode(0).toBuilder().clearInput().addInput("k.scale").addInput(in).build());
+        h.setNode(1, h.getNode(1).toBuilder().setOutput(0, "rescaled.nhwc").build());
+        h.addNode(2, org.mobilenet.io.onnx.proto.Onnx.NodeProto.newBuilder().setOpType("Transpose").setName("to.nchw")
+                .addInput("rescaled.nhwc").addOutput("rescaled").addAttribute(org.mobilenet.io.onnx.proto.Onnx.AttributeProto
+                        .newBuilder().setName("perm").setType(org.mobilenet.io.onnx.proto.Onnx.AttributeProto.AttributeType.INTS)
+                        .addInts(0).addInts(3).addInts(1).addInts(2)));
+        org.mobilenet.io.onnx.proto.Onnx.TensorShapeProto.Builder shape = h.getInputBuilder(0).getTypeBuilder()
+                .getTensorTypeBuilder().getShapeBuilder();
+        shape.setDim(1, org.mobilenet.io.onnx.proto.Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(32));
+        shape.setDim(3, org.mobilenet.io.onnx.proto.Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(3));
+        Path fh = dir.resolve("rescaled-nhwc.onnx");
+        Files.write(fh, p.toBuilder().clearMetadataProps().setGraph(h).build().toByteArray());
+        Model nhwc = ModelFiles.load(fh);
+        assertArrayEquals(back.preprocessing().mean(), nhwc.preprocessing().mean(), 1e-4f);
+        assertArrayEquals(back.preprocessing().std(), nhwc.preprocessing().std(), 1e-4f);
         Preprocessing pre = back.preprocessing();
         for (int c = 0; c < 3; c++) {
             assertEquals(127.5f, pre.mean()[c], 1e-3f);
