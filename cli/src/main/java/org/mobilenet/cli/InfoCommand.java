@@ -105,7 +105,9 @@ public final class InfoCommand implements Callable<Integer> {
         }
         architecture(info, model);
         info.put("batchNorm", model.hasBatchNorm() ? "unfolded (epsilon " + model.bnEpsilon() + ")" : "folded");
-        info.put("preprocessing", model.preprocessing().toString());
+        info.put("preprocessing", model.preprocessing().toString()
+                + (model.metadata().containsKey(Model.PIXEL_INPUT_KEY) ? " (the file's own, in its graph: it takes "
+                        + model.metadata().get(Model.PIXEL_INPUT_KEY) + " pixels)" : ""));
         info.put("labels", model.labels().size());
         quant = model.quantization().orElse(null);
         if (quant != null) {

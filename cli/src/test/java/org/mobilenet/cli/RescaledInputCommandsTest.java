@@ -60,6 +60,8 @@ class RescaledInputCommandsTest {
     @Test
     void verifyRunAndBenchFeedTheFilePixels() throws Exception {
         Path f = rescaled();
+        CliRun info = CliRun.of("info", f.toString());
+        assertTrue(info.out().contains("(the file's own, in its graph: it takes float32 pixels)"), info.out());
         CliRun v = CliRun.of("verify", "--count", "2", f.toString());
         assertEquals(0, v.code(), v.err() + v.out());
         assertTrue(v.out().contains("top-1 agree    100.0%"), v.out());
