@@ -16,11 +16,14 @@ import java.util.Set;
 public final class OrtRunner implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
+    /** The inputs' descriptions, read once (each call asks the native session anew). */
+    private final Map<String, ai.onnxruntime.NodeInfo> inputs;
 
     /** Creates a session set up as {@code settings} say. */
     public OrtRunner(byte[] model, OrtSettings settings) throws OrtException {
         this.env = OrtEnvironment.getEnvironment();
         this.session = settings.open(env, model);
+        this.inputs = session.getInputInfo();
     }
 
     /**
@@ -47,7 +50,7 @@ public final class OrtRunner implements AutoCloseable {
      * precision throughout (its input too), each value rounded to the nearest half.
      */
     private OnnxTensor tensor(String input, float[] data, long[] shape) throws OrtException {
-        return tensor(env, session.getInputInfo().get(input), data, shape);
+        return tensor(env, inputs.get(input), data, shape);
     }
 
     /** {@code data} as a tensor of the type {@code info} describes: float16 where it says so, else float32. */
