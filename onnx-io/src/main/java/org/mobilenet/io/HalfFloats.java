@@ -26,6 +26,24 @@ public final class HalfFloats {
         return Float.intBitsToFloat((bits & 0xffff) << 16);
     }
 
+    /**
+     * Weights as little-endian IEEE binary16 (a file's float16 constants), each rounded to nearest even.
+     *
+     * @throws org.mobilenet.engine.model.UnsupportedModelException for a value beyond float16's range,
+     *         naming {@code what}
+     */
+    public static byte[] toHalfBytes(float[] v, String what) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float x : v) {
+            if (!(Math.abs(x) <= 65504f)) {
+                throw new org.mobilenet.engine.model.UnsupportedModelException(what + " holds " + x
+                        + ", beyond float16's range (65504): write it as float32");
+            }
+            b.putShort(toHalf(x));
+        }
+        return b.array();
+    }
+
     /** float to IEEE 754 binary16 bits, rounding to nearest even (for tests and fixtures). */
     public static short toHalf(float f) {
         int x = Float.floatToIntBits(f);

@@ -284,11 +284,7 @@ final class ModelAssembler {
         if (input.dynamic()) {
             meta.put(OnnxImport.DYNAMIC_INPUT, input.height() + "x" + input.width());
         }
-        long half = g.graph().getInitializerList().stream()
-                .filter(t -> t.getDataType() == org.mobilenet.io.onnx.proto.Onnx.TensorProto.DataType.FLOAT16_VALUE).count();
-        long single = g.graph().getInitializerList().stream()
-                .filter(t -> t.getDataType() == org.mobilenet.io.onnx.proto.Onnx.TensorProto.DataType.FLOAT_VALUE).count();
-        if (half > single) {
+        if (TensorData.halfPrecision(g.graph().getInitializerList())) {
             meta.put(OnnxImport.FLOAT16, "true");
         }
         List<String> others = new ArrayList<>();

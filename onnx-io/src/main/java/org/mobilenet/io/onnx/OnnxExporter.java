@@ -337,33 +337,16 @@ public final class OnnxExporter {
      * float16 (rounded to nearest even), and the input and output float16, or with {@code keepIo} kept
      * float32 with a Cast after the input and before the output. ONNX Runtime then computes in float16.
      */
-    public static ModelProto toHalf(ModelProto p, boolean keepIo) {
+    public static ModelProto toHalf(ModelProto p, boolean keepIo) throws IOException {
         GraphProto.Builder g = p.getGraph().toBuilder();
+        TensorData inline = new TensorData(null); // (an export holds its data inline)
         for (int i = 0; i < g.getInitializerCount(); i++) {
             TensorProto t = g.getInitializer(i);
             if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
                 continue;
             }
-            float[] v;
-            if (t.getFloatDataCount() > 0) {
-                v = new float[t.getFloatDataCount()];
-                for (int k = 0; k < v.length; k++) {
-                    v[k] = t.getFloatData(k);
-                }
-            } else {
-                java.nio.ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                v = new float[raw.remaining() / 4];
-                raw.asFloatBuffer().get(v);
-            }
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            for (float x : v) {
-                if (!(Math.abs(x) <= 65504f)) {
-                    throw new org.mobilenet.engine.model.UnsupportedModelException(t.getName() + " holds " + x
-                            + ", beyond float16's range (65504): write it as float32");
-                }
-                b.putShort(org.mobilenet.io.HalfFloats.toHalf(x));
-            }
-            g.setInitializer(i, t.toBuilder().clearFloatData().setRawData(com.google.protobuf.ByteString.copyFrom(b.array()))
+            byte[] half = org.mobilenet.io.HalfFloats.toHalfBytes(inline.floats(t), t.getName());
+            g.setInitializer(i, t.toBuilder().clearFloatData().setRawData(com.google.protobuf.ByteString.copyFrom(half))
                     .setDataType(TensorProto.DataType.FLOAT16_VALUE));
         }
         String in = g.getInput(0).getName();
@@ -411,10 +394,9 @@ public final class OnnxExporter {
         GraphProto.Builder g = model.getGraph().toBuilder();
         java.util.Set<String> have = new java.util.HashSet<>();
         g.getOutputList().forEach(o -> have.add(o.getName()));
-        // A graph in half precision (most float initializers float16) holds its values as float16.
-        long half = g.getInitializerList().stream().filter(t -> t.getDataType() == TensorProto.DataType.FLOAT16_VALUE).count();
-        long single = g.getInitializerList().stream().filter(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE).count();
-        int type = half > single ? TensorProto.DataType.FLOAT16_VALUE : TensorProto.DataType.FLOAT_VALUE;
+        // A graph in half precision holds its values as float16.
+        int type = TensorData.halfPrecision(g.getInitializerList()) ? TensorProto.DataType.FLOAT16_VALUE
+                : TensorProto.DataType.FLOAT_VALUE;
         for (String v : values) {
             if (have.add(v)) {
                 g.addOutput(ValueInfoProto.newBuilder().setName(v).setType(TypeProto.newBuilder().setTensorType(

@@ -56,6 +56,13 @@ final class TensorData {
         return n;
     }
 
+    /** True when most float initializers are float16: a graph converted to half precision computes in it. */
+    static boolean halfPrecision(java.util.List<TensorProto> initializers) {
+        long half = initializers.stream().filter(t -> t.getDataType() == DataType.FLOAT16_VALUE).count();
+        long single = initializers.stream().filter(t -> t.getDataType() == DataType.FLOAT_VALUE).count();
+        return half > single;
+    }
+
     /** The values of a float-typed tensor (FLOAT, FLOAT16, BFLOAT16 or DOUBLE) as floats. */
     float[] floats(TensorProto t) throws IOException {
         int n = (int) count(dims(t));

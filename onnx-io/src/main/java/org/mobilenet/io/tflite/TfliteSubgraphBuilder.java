@@ -58,15 +58,7 @@ final class TfliteSubgraphBuilder {
      * reads it, as TFLite's float16 quantization writes them.
      */
     int halves(String name, int[] shape, float[] v) {
-        ByteBuffer b = ByteBuffer.allocate(2 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (float x : v) {
-            if (!(Math.abs(x) <= 65504f)) {
-                throw new org.mobilenet.engine.model.UnsupportedModelException(name + " holds " + x
-                        + ", beyond float16's range (65504): write it as float32");
-            }
-            b.putShort(org.mobilenet.io.HalfFloats.toHalf(x));
-        }
-        int half = tensor(name, shape, FLOAT16, b.array(), null, -1);
+        int half = tensor(name, shape, FLOAT16, org.mobilenet.io.HalfFloats.toHalfBytes(v, name), null, -1);
         int out = tensor(name + "_dequantize", shape, FLOAT32, null, null, -1);
         op(BuiltinOp.DEQUANTIZE, 3, new int[] {half}, out, 0, null); // version 3: a float16 input
         return out;
