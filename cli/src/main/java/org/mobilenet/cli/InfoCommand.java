@@ -73,7 +73,7 @@ public final class InfoCommand implements Callable<Integer> {
             OnnxImport imp;
             if (inputSize.size() > 0) {
                 // A symbolic height and width at the asked size (refused for a file that fixes them).
-                imp = OnnxImporter.read(file, OnnxImporter.requireSize(inputSize.size()));
+                imp = OnnxImporter.read(file, ModelFiles.requireInputSize(inputSize.size()));
                 OnnxImporter.sizeFor(imp.model(), inputSize.size());
             } else {
                 imp = OnnxImporter.read(file);

@@ -51,9 +51,7 @@ public final class ModelFiles {
      * @throws IllegalArgumentException for a size outside 32 to 4096, or a file that gives its input size
      */
     public static Model load(Path file, ModelFormat format, int size) throws IOException {
-        if (size < 32 || size > 4096) {
-            throw new IllegalArgumentException("--input-size must be 32 to 4096, got " + size);
-        }
+        requireInputSize(size);
         ModelFormat f = format != null ? format : ModelFormats.of(file);
         if (f == null) {
             throw new BadInputException(file, "has an unknown extension; expected " + ModelFormats.extensions());
@@ -75,14 +73,24 @@ public final class ModelFiles {
 
     /** {@link #atInputSize(Model, Path, int)} for a file read as {@code format} (null: by its extension). */
     public static Model atInputSize(Model loaded, Path file, ModelFormat format, int size) throws IOException {
-        if (size < 32 || size > 4096) {
-            throw new IllegalArgumentException("--input-size must be 32 to 4096, got " + size);
-        }
+        requireInputSize(size);
         ModelFormat f = format != null ? format : ModelFormats.of(file);
         if (f == null) {
             throw sizeRecorded(loaded);
         }
         return f.atInputSize(loaded, file, size);
+    }
+
+    /**
+     * {@code size} when it is one {@code --input-size} takes (32 to 4096).
+     *
+     * @throws IllegalArgumentException otherwise
+     */
+    public static int requireInputSize(int size) {
+        if (size < 32 || size > 4096) {
+            throw new IllegalArgumentException("--input-size must be 32 to 4096, got " + size);
+        }
+        return size;
     }
 
     /** The refusal of {@link #atInputSize} for a model whose file gives its input size. */

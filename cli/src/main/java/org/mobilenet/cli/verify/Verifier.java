@@ -115,7 +115,7 @@ public final class Verifier {
         }
         boolean onnx = format == null || format == ModelFormats.ONNX;
         OnnxImport imp = OnnxImporter.importModel(file, proto,
-                onnx && inputSize > 0 ? OnnxImporter.requireSize(inputSize) : OnnxImporter.DEFAULT_SIZE);
+                onnx && inputSize > 0 ? ModelFiles.requireInputSize(inputSize) : OnnxImporter.DEFAULT_SIZE);
         if (onnx && inputSize > 0) {
             // A graph with a symbolic height and width, imported at the size (ONNX Runtime runs the graph
             // as it is, at whatever size the input has); refused for a graph that fixes them.

@@ -46,15 +46,7 @@ public final class OnnxImporter {
         if (!imported.metadata().containsKey(OnnxImport.DYNAMIC_INPUT)) {
             throw ModelFiles.sizeRecorded(imported);
         }
-        return requireSize(size);
-    }
-
-    /** {@code size} when it is one {@code --input-size} takes (32 to 4096). */
-    public static int requireSize(int size) {
-        if (size < 32 || size > 4096) {
-            throw new IllegalArgumentException("--input-size must be 32 to 4096, got " + size);
-        }
-        return size;
+        return ModelFiles.requireInputSize(size);
     }
 
     /** Reads and imports an ONNX file (external data is read from the file's folder). */
