@@ -28,6 +28,7 @@ import org.mobilenet.engine.model.SeededInit;
 import org.mobilenet.engine.model.Tensor;
 import org.mobilenet.engine.model.TensorNames;
 import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.InputRescale;
 import org.mobilenet.io.ModelMetadata;
 import org.mobilenet.io.onnx.proto.Onnx.StringStringEntryProto;
 
@@ -48,7 +49,7 @@ final class ModelAssembler {
      * @param headValue the ONNX value the head gives (null without one)
      */
     static OnnxImport assemble(OnnxGraph g, InputMatcher.Input input, List<Object> items, String poolValue,
-            List<ClassifierMatcher.Fc> fcs, LayerKind head, String headValue, String output, float[][] rescale)
+            List<ClassifierMatcher.Fc> fcs, LayerKind head, String headValue, String output, InputRescale rescale)
             throws BadInputException {
         boolean softmax = head == LayerKind.SOFTMAX;
         String softmaxValue = headValue;
@@ -173,7 +174,7 @@ final class ModelAssembler {
      */
     private static OnnxImport assembleGraph(OnnxGraph g, Map<String, String> md, InputMatcher.Input input,
             List<Object> items, String poolValue, List<ClassifierMatcher.Fc> fcs, LayerKind head, String headValue,
-            String output, float[][] rescale) throws BadInputException {
+            String output, InputRescale rescale) throws BadInputException {
         Path file = g.file();
         List<LayerSpec> specs = new ArrayList<>();
         Shape cur = new Shape(input.height(), input.width(), input.channels());
@@ -301,16 +302,16 @@ final class ModelAssembler {
 
     /**
      * The model's preprocessing: the metadata's, else {@code dflt}; when the graph preprocesses its input
-     * itself ({@code rescale}: {scale, shift} per channel, {@link RescaleMatcher}) the graph takes raw
+     * itself ({@code rescale}, {@link RescaleMatcher}) the graph takes raw
      * pixels, and that preprocessing follows the metadata's or the pixels as they are.
      */
-    private static Preprocessing preprocessing(Path file, Map<String, String> md, Preprocessing dflt, float[][] rescale)
+    private static Preprocessing preprocessing(Path file, Map<String, String> md, Preprocessing dflt, InputRescale rescale)
             throws BadInputException {
         if (rescale == null) {
             return ModelMetadata.preprocessing(file, md, dflt);
         }
         try {
-            return ModelMetadata.preprocessing(file, md, Preprocessing.uniform(0f, 1f)).followedBy(rescale[0], rescale[1]);
+            return ModelMetadata.preprocessing(file, md, Preprocessing.uniform(0f, 1f)).followedBy(rescale.scale(), rescale.shift());
         } catch (IllegalArgumentException e) {
             throw new BadInputException(file, "has input preprocessing in its graph the engine cannot take over: "
                     + e.getMessage());

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.InputRescale;
 import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.onnx.proto.Onnx.ModelProto;
 import org.mobilenet.io.onnx.proto.Onnx.NodeProto;
@@ -116,9 +117,9 @@ public final class OnnxImporter {
         // The graph's own input preprocessing may come before an NHWC input's Transpose (an elementwise
         // op in the Keras layout) or after it.
         Cursor cur = InputMatcher.begin(input);
-        float[][] before = RescaleMatcher.match(g, cur);
+        InputRescale before = RescaleMatcher.match(g, cur);
         cur = InputMatcher.toNchw(g, input, cur);
-        float[][] rescale = RescaleMatcher.then(before, RescaleMatcher.match(g, cur));
+        InputRescale rescale = InputRescale.then(before, RescaleMatcher.match(g, cur));
         List<Object> units = new ArrayList<>();
         java.util.Map<String, Integer> produced = new java.util.HashMap<>();
         NodeProto n = ChainStep.next(g, cur);

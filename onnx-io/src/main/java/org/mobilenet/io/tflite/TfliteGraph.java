@@ -3,6 +3,7 @@ package org.mobilenet.io.tflite;
 import java.util.List;
 import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.model.QuantizedTensor;
+import org.mobilenet.io.InputRescale;
 
 /**
  * A TFLite subgraph mapped onto the engine's layers: the {@link LayerGraph} (layers named
@@ -15,14 +16,12 @@ import org.mobilenet.engine.model.QuantizedTensor;
  * @param layers per layer of {@code graph}, in the same order, where it came from and its weights
  * @param quantized the output of the QUANTIZE operator that quantizes a float input (TFLite's
  *               converter writes one for int8 post-training quantization), or null when there is none
- * @param scale  with {@code shift}: the input preprocessing the graph does itself before its first
- *               layer ({@code x * scale[c] + shift[c]} per channel, from MUL, ADD, SUB and DIV operators
- *               with a constant: a Keras Rescaling layer or {@code preprocess_input} in the model), or
- *               null when it has none
- * @param shift  see {@code scale}
+ * @param rescale the input preprocessing the graph does itself before its first layer (MUL, ADD, SUB
+ *               and DIV operators with a constant: a Keras Rescaling layer or {@code preprocess_input} in
+ *               the model), or null when it has none
  */
-record TfliteGraph(TfliteTensor input, LayerGraph graph, List<Layer> layers, TfliteTensor quantized, float[] scale,
-        float[] shift) {
+record TfliteGraph(TfliteTensor input, LayerGraph graph, List<Layer> layers, TfliteTensor quantized,
+        InputRescale rescale) {
 
     /**
      * One layer's origin and weights.

@@ -13,6 +13,7 @@ import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Pads;
 import org.mobilenet.engine.arch.Shape;
+import org.mobilenet.io.InputRescale;
 import org.mobilenet.io.WeightLayout;
 import org.mobilenet.engine.model.QuantParams;
 import org.mobilenet.engine.model.QuantType;
@@ -138,8 +139,7 @@ final class TfliteGraphMapper {
         TfliteTensor quantized = null;
         boolean dequantized = false;
         // The graph's own input preprocessing before its first layer, x * scale + shift (null: none).
-        float[] scale = null;
-        float[] shift = null;
+        InputRescale rescale = null;
         findWeightDequantizers();
         for (TfliteOperator op : file.operators()) {
             if (weightDequantizers.contains(op.index())) {
@@ -160,9 +160,7 @@ final class TfliteGraphMapper {
             int outId = op.outputs()[0];
             if (specs.isEmpty() && pending == null && AFFINE.contains(op.code()) && !producer.containsKey(outId)
                     && !storedAs.containsKey(outId)) {
-                float[][] step = affine(op, curTensor, cur.c());
-                scale = scale == null ? step[0] : times(step[0], scale);
-                shift = shift == null ? step[1] : plus(times(step[0], shift), step[1]);
+                rescale = InputRescale.then(rescale, rescaleStep(op, curTensor, cur.c()));
                 checkDeclaredShape(op, file.tensor(outId), cur);
                 producer.put(outId, -1);
                 curTensor = outId;
@@ -365,7 +363,7 @@ final class TfliteGraphMapper {
         }
         boolean adds = specs.stream().anyMatch(l -> l.kind() == LayerKind.ADD);
         LayerGraph graph = new LayerGraph(adds ? MobileNetV2Spec.FAMILY : ModelSpec.FAMILY, inShape, specs);
-        return new TfliteGraph(input, graph, List.copyOf(layers), quantized, scale, shift);
+        return new TfliteGraph(input, graph, List.copyOf(layers), quantized, rescale);
     }
 
     /** The elementwise operators a model's own input preprocessing is made of. */
@@ -373,11 +371,10 @@ final class TfliteGraphMapper {
             BuiltinOp.SUB, BuiltinOp.DIV);
 
     /**
-     * One step of input preprocessing as {scale, shift} per channel ({@code channels} values each): the
-     * chain's tensor times, plus, minus or divided by a constant (a scalar or one value per channel), no
-     * fused activation; a negative or zero scale (which would flip or erase the image) is refused.
+     * One step of input preprocessing ({@link InputRescale#step}): the chain's tensor
+     * times, plus, minus or divided by a constant (a scalar or one value per channel), no fused activation.
      */
-    private float[][] affine(TfliteOperator op, int curTensor, int channels) {
+    private InputRescale rescaleStep(TfliteOperator op, int curTensor, int channels) {
         String where = "operator " + op.index() + " (" + op.name() + ")";
         if (op.inputs().length != 2 || (op.input(0) != curTensor && op.input(1) != curTensor)) {
             throw new FlatBufferException(where + " before the first convolution does not take the input and a"
@@ -387,56 +384,18 @@ final class TfliteGraphMapper {
         if (op.options() != null && op.options().i8(0, ACT_NONE) != ACT_NONE) {
             throw new FlatBufferException(where + " on the input has a fused activation; expected none");
         }
-        TfliteTensor ct = constant(op, first ? 1 : 0, "constant");
-        float[] v = decoder.weights(ct);
-        if (v.length != 1 && v.length != channels) {
-            throw new FlatBufferException(where + " on the input uses " + ct.describe() + "; expected a scalar or one"
-                    + " value per channel (" + channels + ")");
+        float[] constant = decoder.weights(constant(op, first ? 1 : 0, "constant"));
+        InputRescale.Op kind = switch (op.code()) {
+            case BuiltinOp.MUL -> InputRescale.Op.MUL;
+            case BuiltinOp.ADD -> InputRescale.Op.ADD;
+            case BuiltinOp.SUB -> InputRescale.Op.SUB;
+            default -> InputRescale.Op.DIV;
+        };
+        try {
+            return InputRescale.step(kind, constant, first, channels);
+        } catch (IllegalArgumentException e) {
+            throw new FlatBufferException(where + " on the input " + e.getMessage());
         }
-        float[] a = new float[channels];
-        float[] b = new float[channels];
-        for (int c = 0; c < channels; c++) {
-            float k = v[v.length == 1 ? 0 : c];
-            switch (op.code()) {
-                case BuiltinOp.MUL -> a[c] = k;
-                case BuiltinOp.ADD -> {
-                    a[c] = 1;
-                    b[c] = k;
-                }
-                case BuiltinOp.SUB -> {
-                    a[c] = first ? 1 : -1;
-                    b[c] = first ? -k : k;
-                }
-                default -> {
-                    if (!first) {
-                        throw new FlatBufferException(where + " divides a constant by the input; expected the input"
-                                + " divided by a constant");
-                    }
-                    a[c] = 1 / k;
-                }
-            }
-            if (!(a[c] > 0) || !Float.isFinite(a[c]) || !Float.isFinite(b[c])) {
-                throw new FlatBufferException(where + " scales the input by " + a[c] + " and shifts it by " + b[c]
-                        + "; the input preprocessing the engine takes over needs a finite positive scale");
-            }
-        }
-        return new float[][] {a, b};
-    }
-
-    private static float[] times(float[] a, float[] b) {
-        float[] r = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            r[i] = a[i] * b[i];
-        }
-        return r;
-    }
-
-    private static float[] plus(float[] a, float[] b) {
-        float[] r = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            r[i] = a[i] + b[i];
-        }
-        return r;
     }
 
     /**

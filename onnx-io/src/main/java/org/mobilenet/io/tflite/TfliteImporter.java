@@ -21,6 +21,7 @@ import org.mobilenet.engine.model.Preprocessing;
 import org.mobilenet.engine.model.Tensor;
 import org.mobilenet.engine.model.TensorNames;
 import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.InputRescale;
 
 /**
  * Loads a TFLite MobileNet (float32, or uint8/int8 quantized and dequantized to float at load) as an
@@ -86,7 +87,7 @@ public final class TfliteImporter {
         }
         TfliteTensor in = graph.input();
         meta.put("input", in.type() + " " + java.util.Arrays.toString(in.shape()));
-        if (graph.scale() != null) {
+        if (graph.rescale() != null) {
             meta.put(Model.PIXEL_INPUT_KEY, String.valueOf(in.type()).toLowerCase(java.util.Locale.ROOT));
         }
         for (int i = 0; i < graph.layers().size(); i++) {
@@ -107,8 +108,8 @@ public final class TfliteImporter {
         try {
             // A graph that preprocesses its input itself (MUL/ADD... on the input) runs as float: that
             // preprocessing becomes the model's, and the integer path has no operator for it.
-            ModelQuantization q = graph.scale() != null ? null : quantization(arch.graph(), graph, file);
-            m = new Model(arch, tensors, BN_EPSILON, preprocessing(path, in, md, graph.scale(), graph.shift()),
+            ModelQuantization q = graph.rescale() != null ? null : quantization(arch.graph(), graph, file);
+            m = new Model(arch, tensors, BN_EPSILON, preprocessing(path, in, md, graph.rescale()),
                     labels, meta, q);
         } catch (FlatBufferException.Malformed e) {
             throw new BadInputException(path, "malformed TFLite file: " + e.getMessage());
@@ -164,17 +165,17 @@ public final class TfliteImporter {
     /**
      * Preprocessing implied by the input tensor's type and quantization; a float input takes the
      * metadata's normalization when it has a valid one, else TensorFlow's, or the pixels as they are
-     * when the graph preprocesses them itself. The graph's own {@code x * scale + shift} before its first
-     * layer ({@code scale} null: none) is then folded in ({@link Preprocessing#followedBy}).
+     * when the graph preprocesses them itself. The graph's own preprocessing before its first layer
+     * ({@code rescale}, null: none) is then folded in ({@link Preprocessing#followedBy}).
      */
-    static Preprocessing preprocessing(Path path, TfliteTensor in, TfliteMetadata md, float[] scale, float[] shift)
+    static Preprocessing preprocessing(Path path, TfliteTensor in, TfliteMetadata md, InputRescale rescale)
             throws BadInputException {
-        Preprocessing p = preprocessing(path, in, md, scale != null);
-        if (scale == null) {
+        Preprocessing p = preprocessing(path, in, md, rescale != null);
+        if (rescale == null) {
             return p;
         }
         try {
-            return p.followedBy(scale, shift);
+            return p.followedBy(rescale.scale(), rescale.shift());
         } catch (IllegalArgumentException e) {
             throw new BadInputException(path, "has input preprocessing in its graph the engine cannot take over: "
                     + e.getMessage());
