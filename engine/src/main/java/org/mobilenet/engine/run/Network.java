@@ -27,8 +27,11 @@ import org.mobilenet.engine.model.TensorNames;
  * small weights run one image at a time, whole images spread over the threads (see
  * {@link PerImagePrefix} and {@link ImageByImage}), unless an observer or
  * {@link #timeLayers} needs every layer's whole-batch output. Not thread-safe: use one Network per
- * calling thread. {@link #close()} stops the worker threads (they are daemons, so a forgotten
- * close does not keep the JVM alive).
+ * calling thread (or {@link #compile(Model, int)} to split each pass over threads). A pass that starts
+ * while another thread's pass is running fails with an {@link IllegalStateException} instead of
+ * mixing the two passes' buffers; passes made one after the other may come from different threads.
+ * {@link #close()} stops the worker threads (they are daemons, so a forgotten close does not keep the
+ * JVM alive); a closed network refuses further passes.
  *
  * <p>Compiled with the default kernels ({@link #compile(Model)}, {@link #compile(Model, int)}), a
  * network starts cold: it runs {@link LoopKernels}, which the JIT compiles within milliseconds,
@@ -65,6 +68,12 @@ public final class Network implements AutoCloseable {
      * once the fast layers are prepared.
      */
     private float[][] kernelWeights;
+    /**
+     * Held for the length of a pass: a second thread's pass then fails at once rather than writing into
+     * the buffers this one is using (and it orders passes handed from one thread to another).
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean closed;
     /** The plan's buffers for batches of up to {@link #capacity} images. */
     private float[][] buffers;
     private int capacity;
@@ -273,6 +282,23 @@ public final class Network implements AutoCloseable {
 
     /** Returns the buffer holding the result; lap (may be null) receives per-layer nanoseconds. */
     private float[] run(float[] input, int n, LayerObserver observer, long[] lap) {
+        if (closed) {
+            throw new IllegalStateException("this Network is closed");
+        }
+        if (!running.compareAndSet(false, true)) {
+            throw new IllegalStateException("a Network runs one pass at a time, and another thread's pass is running:"
+                    + " compile one Network per thread, or compile(model, threads) to split each pass over threads");
+        }
+        try {
+            return runExclusively(input, n, observer, lap);
+        } finally {
+            running.set(false);
+        }
+    }
+
+    /** {@link #run} once it holds {@link #running}. */
+    private float[] runExclusively(float[] input, int n, LayerObserver observer, long[] lap) {
+        java.util.Objects.requireNonNull(input, "input");
         if (n < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + n);
         }
@@ -423,9 +449,10 @@ public final class Network implements AutoCloseable {
         return warmUp != null && warmUp.started();
     }
 
-    /** Stops the worker threads; the network must not be used afterwards. */
+    /** Stops the worker threads; later passes fail with an {@link IllegalStateException}. */
     @Override
     public void close() {
+        closed = true;
         if (warmUp != null) {
             warmUp.close();
         }
