@@ -5,8 +5,18 @@ public final class TopK {
     private TopK() {
     }
 
-    /** Top {@code k} of {@code row[offset, offset + n)}, as indices into that row. */
+    /**
+     * Top {@code k} of {@code row[offset, offset + n)}, as indices into that row (fewer when the row
+     * is shorter than k).
+     *
+     * @throws IllegalArgumentException when k is negative
+     * @throws IndexOutOfBoundsException when the range is not inside {@code row}
+     */
     public static int[] of(float[] row, int offset, int n, int k) {
+        if (k < 0) {
+            throw new IllegalArgumentException("k must be >= 0, got " + k);
+        }
+        java.util.Objects.checkFromIndexSize(offset, n, row.length);
         int m = Math.min(k, n);
         int[] best = new int[m];
         int count = 0;
