@@ -246,7 +246,7 @@ public final class ImageLoader {
             in.reset();
             String named = ImageSignatures.name(head, n);
             throw new BadInputException(file, named != null ? "is in the " + named + " format, which is not supported ("
-                    + EXPECTED + ")" : EXPECTED + ", found an unrecognised format");
+                    + EXPECTED + ")" : EXPECTED + (n == 0 ? ", found an empty file" : ", found an unrecognised format"));
         }
         ImageReader reader = readers.next();
         try {

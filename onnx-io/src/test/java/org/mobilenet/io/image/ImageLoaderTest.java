@@ -94,10 +94,13 @@ class ImageLoaderTest {
     void nonImagesAreBadInput() throws Exception {
         Path text = tmp.resolve("notes.jpg");
         Files.writeString(text, "this is not an image");
-        assertThrows(BadInputException.class, () -> new ImageLoader().load(text));
+        BadInputException notImage = assertThrows(BadInputException.class, () -> new ImageLoader().load(text));
+        assertTrue(notImage.getMessage().endsWith("found an unrecognised format"), notImage.getMessage());
         Path empty = tmp.resolve("empty.png");
         Files.write(empty, new byte[0]);
-        assertThrows(BadInputException.class, () -> new ImageLoader().load(empty));
+        BadInputException nothing = assertThrows(BadInputException.class, () -> new ImageLoader().load(empty));
+        assertTrue(nothing.getMessage().startsWith(empty + ": ") && nothing.getMessage().endsWith("found an empty file"),
+                nothing.getMessage());
         byte[] noise = new byte[4096];
         new Random(7).nextBytes(noise);
         Path random = tmp.resolve("noise.bmp");
