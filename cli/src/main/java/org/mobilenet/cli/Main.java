@@ -249,6 +249,9 @@ public final class Main {
         } else if (ex instanceof java.io.IOException) {
             code = ExitCode.BAD_INPUT;
             message = ex.getMessage();
+        } else if (ex instanceof org.mobilenet.io.InputSizeException e) {
+            code = ExitCode.USAGE;
+            message = "--input-size " + e.detail();
         } else if (ex instanceof ParameterException || ex instanceof IllegalArgumentException) {
             code = ExitCode.USAGE;
             message = ex.getMessage();

@@ -82,20 +82,20 @@ public final class ModelFiles {
     }
 
     /**
-     * {@code size} when it is one {@code --input-size} takes (32 to 4096).
+     * {@code size} when it is an input size {@link #atInputSize} takes (32 to 4096).
      *
-     * @throws IllegalArgumentException otherwise
+     * @throws InputSizeException otherwise
      */
     public static int requireInputSize(int size) {
         if (size < 32 || size > 4096) {
-            throw new IllegalArgumentException("--input-size must be 32 to 4096, got " + size);
+            throw new InputSizeException("must be 32 to 4096, got " + size);
         }
         return size;
     }
 
     /** The refusal of {@link #atInputSize} for a model whose file gives its input size. */
-    public static IllegalArgumentException sizeRecorded(Model m) {
-        return new IllegalArgumentException("--input-size applies to files that do not record their input size"
+    public static InputSizeException sizeRecorded(Model m) {
+        return new InputSizeException("applies to files that do not record their input size"
                 + " (Keras weights files, ONNX graphs with a symbolic height and width, PyTorch state dicts); this"
                 + " model's file gives " + m.inputHeight() + "x" + m.inputWidth());
     }
