@@ -27,6 +27,12 @@ class NetworkSharingTest {
         return v;
     }
 
+    private static void assertClose(float[] want, float[] got) {
+        for (int i = 0; i < want.length; i++) {
+            assertTrue(Math.abs(want[i] - got[i]) <= 1e-4f, "output " + i + ": " + want[i] + " vs " + got[i]);
+        }
+    }
+
     @Test
     void aPassStartedWhileAnotherThreadsPassRunsIsRefusedAndTheFirstPassIsUnharmed() throws Exception {
         float[] in = image(1);
@@ -48,12 +54,10 @@ class NetworkSharingTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> shared.forward(image(2), 1));
             assertTrue(e.getMessage().contains("one pass at a time"), e.getMessage());
             release.countDown();
-            float[] got = first.get(30, TimeUnit.SECONDS);
-            for (int i = 0; i < want.length; i++) {
-                assertTrue(Math.abs(want[i] - got[i]) <= 1e-4f, "output " + i + ": " + want[i] + " vs " + got[i]);
-            }
-            // Free again: the next pass, from yet another thread, runs.
-            assertArrayEquals(got, CompletableFuture.supplyAsync(() -> shared.forward(in, 1)).get(30, TimeUnit.SECONDS));
+            assertClose(want, first.get(30, TimeUnit.SECONDS));
+            // Free again: the next pass, from yet another thread, runs (on the loop or, once warm, the
+            // vector kernels: the same values within float rounding).
+            assertClose(want, CompletableFuture.supplyAsync(() -> shared.forward(in, 1)).get(30, TimeUnit.SECONDS));
         }
     }
 
