@@ -21,9 +21,11 @@ import org.mobilenet.engine.arch.Shape;
 /**
  * A network of the MobileNet family: an architecture plus its named float tensors (see
  * {@link TensorNames} for names and layouts), the BN epsilon, how images are preprocessed for it,
- * optional class labels and free metadata (producer, source format, ...). Immutable; the constructor
- * checks that every tensor the architecture needs is present with the right shape and that there
- * are no others.
+ * optional class labels and free metadata (producer, source format, ...). Immutable, except that the
+ * tensors' value arrays are shared, not copied (a model holds megabytes of them, and every transform
+ * keeps what it does not change): treat {@link Tensor#data()} as read-only, since a network compiled
+ * later would run the changed values. The constructor checks that every tensor the architecture needs
+ * is present with the right shape and that there are no others.
  *
  * <p>The architecture is a MobileNet v1 {@link ModelSpec}, a {@link MobileNetV2Spec}, or a bare
  * {@link LayerGraph} that matches neither. {@link #graph()} is what runs, whatever it came from;
