@@ -74,6 +74,17 @@ public interface ModelFormat {
         return List.of();
     }
 
+    /**
+     * The note of a format whose files hold float weights only ({@code name}: safetensors, Keras) when
+     * {@code model} is quantized: it is written in its dequantized form.
+     */
+    static List<String> floatWeightsNotes(Model model, String name) {
+        return model.isQuantized()
+                ? List.of("the model is quantized and " + name + " files hold float weights: it is written dequantized"
+                        + " (TFLite and ONNX files keep it quantized)")
+                : List.of();
+    }
+
     /** True when {@code file}'s name ends with one of {@link #extensions()} (case-insensitive). */
     default boolean matches(Path file) {
         return ModelFormats.extensionOf(file, this) != null;

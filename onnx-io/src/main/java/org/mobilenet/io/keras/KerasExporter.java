@@ -58,7 +58,11 @@ public final class KerasExporter {
 
     /** The same for a file that holds the input size ({@code holdsInputSize}: a .keras archive) or not. */
     public static List<String> notes(Model model, boolean holdsInputSize) {
-        List<String> notes = new ArrayList<>();
+        List<String> notes = new ArrayList<>(org.mobilenet.io.ModelFormat.floatWeightsNotes(model, "Keras"));
+        if (!model.labels().isEmpty()) {
+            notes.add("the Keras file holds no class labels (the model's " + model.labels().size() + " are not"
+                    + " written); a labels.txt beside it, one label per line, is read back with it");
+        }
         if (model.classes() == 1001) {
             notes.add("the model's 1001 classes begin with 'background'; the Keras file has keras.applications'"
                     + " 1000 ImageNet classes, without that row");

@@ -42,4 +42,9 @@ public final class SafetensorsFormat implements ModelFormat {
     public void write(Model model, Path file, ModelFiles.SaveOptions options) throws IOException {
         SafetensorsModels.write(model, file, options.overwrite());
     }
+
+    @Override
+    public List<String> writeNotes(Model model) {
+        return ModelFormat.floatWeightsNotes(model, "safetensors");
+    }
 }
