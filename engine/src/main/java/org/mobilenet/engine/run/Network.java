@@ -69,10 +69,11 @@ public final class Network implements AutoCloseable {
      */
     private float[][] kernelWeights;
     /**
-     * Held for the length of a pass: a second thread's pass then fails at once rather than writing into
-     * the buffers this one is using (and it orders passes handed from one thread to another).
+     * The thread running a pass, held until its result is copied out of the network's buffers: a second
+     * thread's pass then fails at once rather than writing into them (and passes handed from one thread
+     * to another are ordered by it).
      */
-    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicReference<Thread> running = new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean closed;
     /** The plan's buffers for batches of up to {@link #capacity} images. */
     private float[][] buffers;
@@ -241,17 +242,27 @@ public final class Network implements AutoCloseable {
             throw new IllegalArgumentException("output for a batch of " + n + " needs " + (long) n * outputSize()
                     + " values, got " + out.length);
         }
-        float[] result = run(input, n, null, null);
-        System.arraycopy(result, 0, out, 0, n * outputSize());
-        return out;
+        enter();
+        try {
+            float[] result = run(input, n, null, null);
+            System.arraycopy(result, 0, out, 0, n * outputSize());
+            return out;
+        } finally {
+            leave();
+        }
     }
 
     /** Runs a batch, telling {@code observer} (may be null) each layer's output. */
     public float[] forward(float[] input, int n, LayerObserver observer) {
-        float[] result = run(input, n, observer, null);
-        float[] copy = new float[n * outputSize()];
-        System.arraycopy(result, 0, copy, 0, copy.length);
-        return copy;
+        enter();
+        try {
+            float[] result = run(input, n, observer, null);
+            float[] copy = new float[n * outputSize()];
+            System.arraycopy(result, 0, copy, 0, copy.length);
+            return copy;
+        } finally {
+            leave();
+        }
     }
 
     /**
@@ -265,12 +276,17 @@ public final class Network implements AutoCloseable {
         int count = layers.size();
         long[][] times = new long[count][runs];
         long[] lap = new long[count];
-        run(input, n, null, lap);
-        for (int r = 0; r < runs; r++) {
+        enter();
+        try {
             run(input, n, null, lap);
-            for (int i = 0; i < count; i++) {
-                times[i][r] = lap[i];
+            for (int r = 0; r < runs; r++) {
+                run(input, n, null, lap);
+                for (int i = 0; i < count; i++) {
+                    times[i][r] = lap[i];
+                }
             }
+        } finally {
+            leave();
         }
         long[] median = new long[count];
         for (int i = 0; i < count; i++) {
@@ -280,24 +296,33 @@ public final class Network implements AutoCloseable {
         return median;
     }
 
-    /** Returns the buffer holding the result; lap (may be null) receives per-layer nanoseconds. */
-    private float[] run(float[] input, int n, LayerObserver observer, long[] lap) {
+    /**
+     * Takes the network for this thread's pass (until {@link #leave()}), or fails: it is closed, another
+     * thread's pass is running, or a {@link LayerObserver} of this thread's pass asks for another one.
+     */
+    private void enter() {
         if (closed) {
             throw new IllegalStateException("this Network is closed");
         }
-        if (!running.compareAndSet(false, true)) {
-            throw new IllegalStateException("a Network runs one pass at a time, and another thread's pass is running:"
-                    + " compile one Network per thread, or compile(model, threads) to split each pass over threads");
-        }
-        try {
-            return runExclusively(input, n, observer, lap);
-        } finally {
-            running.set(false);
+        Thread self = Thread.currentThread();
+        if (!running.compareAndSet(null, self)) {
+            throw new IllegalStateException(running.get() == self
+                    ? "a LayerObserver may not run a pass on the network it observes"
+                    : "a Network runs one pass at a time, and another thread's pass is running: compile one Network"
+                            + " per thread, or compile(model, threads) to split each pass over threads");
         }
     }
 
-    /** {@link #run} once it holds {@link #running}. */
-    private float[] runExclusively(float[] input, int n, LayerObserver observer, long[] lap) {
+    private void leave() {
+        running.set(null);
+    }
+
+    /**
+     * Returns the buffer holding the result (valid until the next pass: the caller copies it before
+     * {@link #leave()}); lap (may be null) receives per-layer nanoseconds. Called between
+     * {@link #enter()} and {@link #leave()}.
+     */
+    private float[] run(float[] input, int n, LayerObserver observer, long[] lap) {
         java.util.Objects.requireNonNull(input, "input");
         if (n < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + n);
@@ -449,7 +474,11 @@ public final class Network implements AutoCloseable {
         return warmUp != null && warmUp.started();
     }
 
-    /** Stops the worker threads; later passes fail with an {@link IllegalStateException}. */
+    /**
+     * Stops the worker threads; later passes fail with an {@link IllegalStateException}. It does not
+     * wait for a pass another thread is running: with several threads that pass may fail (its worker
+     * pool is closed), with one it finishes.
+     */
     @Override
     public void close() {
         closed = true;

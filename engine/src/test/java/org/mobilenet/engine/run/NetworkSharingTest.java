@@ -77,6 +77,16 @@ class NetworkSharingTest {
     }
 
     @Test
+    void anObserverThatRunsAPassOnTheNetworkItObservesIsToldSoAndTheNetworkStaysUsable() {
+        try (Network n = Network.compile(MODEL, new ScalarKernels())) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> n.forward(image(5), 1, (layer, out, batch) -> n.forward(image(6), 1)));
+            assertTrue(e.getMessage().contains("may not run a pass on the network it observes"), e.getMessage());
+            assertArrayEquals(Network.compile(MODEL, new ScalarKernels()).forward(image(5), 1), n.forward(image(5), 1));
+        }
+    }
+
+    @Test
     void aFailedPassLeavesTheNetworkUsable() {
         try (Network n = Network.compile(MODEL, new ScalarKernels())) {
             assertThrows(IllegalArgumentException.class, () -> n.forward(new float[5], 1));
