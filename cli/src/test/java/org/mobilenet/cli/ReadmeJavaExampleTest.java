@@ -71,8 +71,13 @@ class ReadmeJavaExampleTest {
         }
         List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
         assertEquals(1, lines.size(), "one line: " + lines);
-        assertTrue(lines.get(0).startsWith("286 Egyptian cat 0.713"), lines.get(0));
-        // The README quotes that line.
-        assertTrue(readme.contains("prints `" + lines.get(0) + "`"), "README.md should quote the line it prints: " + lines.get(0));
+        // The README quotes the line; its last digits depend on the kernels that ran the pass (the cold
+        // loop kernels by default, others when MOBILENET_KERNELS or -Dmobilenet.kernels force a set):
+        // five places agree whichever ran.
+        java.util.regex.Matcher quoted = java.util.regex.Pattern.compile("prints `(286 Egyptian cat 0\\.\\d+)`").matcher(readme);
+        assertTrue(quoted.find(), "README.md should quote the line the program prints");
+        String prefix = "286 Egyptian cat 0.71315";
+        assertTrue(quoted.group(1).startsWith(prefix), "README quotes " + quoted.group(1));
+        assertTrue(lines.get(0).startsWith(prefix), lines.get(0));
     }
 }
