@@ -178,14 +178,12 @@ final class QdqReader {
     private static final String CLIP_MAX = "qdq_reader.clip_max";
 
     /**
-     * The activation a quantized range starting at 0 stands for, writing {@code value} from
-     * {@code value + "__conv"}: Clip(0, 6) when the range ends at 6 or below (within a step), else
-     * Relu. (The integer path clamps to the range itself; these are what the float engine knows.)
+     * The activation a quantized range starting at 0 stands for ({@link QuantParams#impliedActivation}),
+     * writing {@code value} from {@code value + "__conv"}: Clip(0, 6) for RELU6, else Relu.
      */
     private static NodeProto clampOf(QuantParams p, String value, long opset) {
-        float hi = p.scale() * (p.type().max() - p.zeroPoint());
         String in = value + "__conv";
-        if (hi <= 6f + p.scale()) {
+        if (p.impliedActivation() == org.mobilenet.engine.arch.Activation.RELU6) {
             NodeProto.Builder clip = NodeProto.newBuilder().setOpType("Clip").setName(value + "/clip").addInput(in)
                     .addOutput(value);
             if (opset < 11) { // Clip's bounds were attributes until opset 11

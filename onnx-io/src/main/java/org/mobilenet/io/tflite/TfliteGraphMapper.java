@@ -33,9 +33,11 @@ import org.mobilenet.engine.model.QuantizedTensor;
  * <p>Layouts: CONV_2D weights are OHWI {@code [Cout, KH, KW, Cin]} and become {@code [Cout, Cin, KH, KW]};
  * DEPTHWISE_CONV_2D weights are {@code [1, KH, KW, C]} and become {@code [C, 1, KH, KW]}.
  *
- * <p>Activations: fused NONE, RELU6 and RELU become the layer's own. A fused RELU whose quantized
- * output range stops at 6 or below is ReLU6 (the two are then the same, and v1's quantized files
- * have it so); other fused activations are refused.
+ * <p>Activations: fused NONE, RELU6 and RELU become the layer's own, but a quantized layer's output
+ * range can say more: one that starts at 0 clamps there, so a fused NONE over it is ReLU, and a range
+ * that also stops at 6 or below makes a fused NONE or RELU ReLU6 (the integer runtime clamps to the
+ * range: TF's converter writes its classic uint8 MobileNets with no fused activation and [0, 6] outputs,
+ * the Coral ones with RELU6); other fused activations are refused.
  */
 final class TfliteGraphMapper {
     private static final int SAME = 0;
@@ -678,27 +680,31 @@ final class TfliteGraphMapper {
         }
     }
 
+    /**
+     * {@code fused} (NONE or RELU), or what the operator's 8-bit per-tensor output range implies when
+     * that clamps more ({@link QuantParams#impliedActivation}): the integer runtime clamps to the range,
+     * so a quantized file may leave its ReLU6 to it.
+     */
+    private Activation implied(TfliteOperator op, Activation fused) {
+        TfliteTensor out = file.tensor(op.outputs()[0]);
+        if (!QuantMapping.quantized8(out) || !out.quantization().perTensor()) {
+            return fused;
+        }
+        Activation range = QuantMapping.activation(out).impliedActivation();
+        return range == Activation.NONE ? fused : range;
+    }
+
     /** The engine activation of a fused TFLite activation (see the class comment). */
     private Activation activation(TfliteOperator op, int act) {
         switch (act) {
             case ACT_NONE -> {
-                return Activation.NONE;
+                return implied(op, Activation.NONE);
             }
             case ACT_RELU6 -> {
                 return Activation.RELU6;
             }
             case ACT_RELU -> {
-                TfliteTensor out = file.tensor(op.outputs()[0]);
-                Quantization q = out.quantization();
-                if (q.present() && q.perTensor() && out.type() == TensorType.UINT8
-                        && q.scale()[0] * (255 - q.zeroPointAt(0)) <= 6.0f + 1e-4f) {
-                    return Activation.RELU6;
-                }
-                if (q.present() && q.perTensor() && out.type() == TensorType.INT8
-                        && q.scale()[0] * (127 - q.zeroPointAt(0)) <= 6.0f + 1e-4f) {
-                    return Activation.RELU6;
-                }
-                return Activation.RELU;
+                return implied(op, Activation.RELU);
             }
             default -> throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") has fused activation "
                     + switch (act) {

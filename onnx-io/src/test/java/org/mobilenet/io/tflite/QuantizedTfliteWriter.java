@@ -59,6 +59,13 @@ final class QuantizedTfliteWriter {
      * scale, its zero point 128 higher); null for an int8 or float input.
      */
     private float[] uint8Input;
+    /**
+     * ReLU6 layers' outputs quantized to exactly [0, 6] (6/255 @ -128); with {@link #fusedNone} their
+     * fused activation is then NONE, the clamp left to that range, as TF's converter writes its classic
+     * uint8 MobileNets.
+     */
+    private boolean sixRanges;
+    private boolean fusedNone;
     /** Per layer name: {scale, zero point} of its output. */
     private final Map<String, float[]> act = new HashMap<>();
 
@@ -82,6 +89,18 @@ final class QuantizedTfliteWriter {
     static byte[] writeUint8Io(Model model, float inputScale, int inputZero, long seed) {
         QuantizedTfliteWriter w = new QuantizedTfliteWriter(false, false);
         w.uint8Input = new float[] {inputScale, inputZero};
+        w.calibrate(model, seed);
+        return w.build(model);
+    }
+
+    /**
+     * The same with each ReLU6 layer's output quantized to [0, 6], its fused activation RELU6 or, with
+     * {@code fusedNone}, NONE (the clamp left to the range).
+     */
+    static byte[] writeSixRanges(Model model, boolean fusedNone, long seed) {
+        QuantizedTfliteWriter w = new QuantizedTfliteWriter(false, false);
+        w.sixRanges = true;
+        w.fusedNone = fusedNone;
         w.calibrate(model, seed);
         return w.build(model);
     }
@@ -110,7 +129,8 @@ final class QuantizedTfliteWriter {
                 hi *= 1.5f;
                 float scale = Math.max((hi - lo) / 255f, 1e-4f);
                 int zero = Math.max(-128, Math.min(127, Math.round(-128 - lo / scale)));
-                act.put(layer.name(), new float[] {scale, zero});
+                act.put(layer.name(), sixRanges && layer.activation() == org.mobilenet.engine.arch.Activation.RELU6
+                        ? new float[] {6f / 255, -128} : new float[] {scale, zero});
             });
         }
     }
@@ -182,7 +202,10 @@ final class QuantizedTfliteWriter {
         operators.add(o);
     }
 
-    private static int act(LayerSpec l) {
+    private int act(LayerSpec l) {
+        if (fusedNone && l.activation() == org.mobilenet.engine.arch.Activation.RELU6) {
+            return 0;
+        }
         return switch (l.activation()) {
             case NONE -> 0;
             case RELU -> 1;
