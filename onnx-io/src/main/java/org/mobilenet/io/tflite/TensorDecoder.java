@@ -239,6 +239,11 @@ final class TensorDecoder {
         int inner = n;
         if (!q.perTensor()) {
             int dim = q.dimension();
+            if (shape.length == 1 && q.scale().length == shape[0]) {
+                // A rank-1 tensor (a bias) has one axis, whatever dimension the file names: TFLite Micro's
+                // person detection gives its biases their convolution's (3), and TFLite Micro runs it.
+                dim = 0;
+            }
             if (dim < 0 || dim >= shape.length) {
                 throw new FlatBufferException(t.describe() + " has quantized dimension " + dim + " outside its rank");
             }

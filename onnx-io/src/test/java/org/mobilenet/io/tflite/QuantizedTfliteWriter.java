@@ -66,6 +66,8 @@ final class QuantizedTfliteWriter {
      */
     private boolean sixRanges;
     private boolean fusedNone;
+    /** Biases with quantized dimension 3 (their convolution's), as TFLite Micro's person detection has them. */
+    private boolean biasDimension3;
     /** Per layer name: {scale, zero point} of its output. */
     private final Map<String, float[]> act = new HashMap<>();
 
@@ -101,6 +103,14 @@ final class QuantizedTfliteWriter {
         QuantizedTfliteWriter w = new QuantizedTfliteWriter(false, false);
         w.sixRanges = true;
         w.fusedNone = fusedNone;
+        w.calibrate(model, seed);
+        return w.build(model);
+    }
+
+    /** The same with every bias's quantized dimension 3, outside its rank (TFLite Micro runs such files). */
+    static byte[] writeBiasDimension3(Model model, long seed) {
+        QuantizedTfliteWriter w = new QuantizedTfliteWriter(false, false);
+        w.biasDimension3 = true;
         w.calibrate(model, seed);
         return w.build(model);
     }
@@ -186,6 +196,9 @@ final class QuantizedTfliteWriter {
             buf.putInt(Math.round(b[c] / s[c]));
         }
         Table t = new Table().put(2, new Floats(s)).put(3, new Longs(new long[b.length]));
+        if (biasDimension3) {
+            t.put(6, 3);
+        }
         return tensor(name, new int[] {b.length}, INT32, buf.array(), t);
     }
 

@@ -71,4 +71,23 @@ class TfliteQuantizationImportTest {
             assertEquals(l.outChannels(), q.tensor(TensorNames.bias(l.name())).quant().channels(), l.name());
         }
     }
+
+    @Test
+    void aBiasWhoseQuantizedDimensionIsOutsideItsRankReadsAlongItsOnlyAxis() throws Exception {
+        // TFLite Micro's person detection gives its int32 biases their convolution's quantized dimension (3).
+        Model f = SeededInit.create(new MobileNetV2Spec(0.35, Resolution.square(32), 5, true), 3).foldBatchNorm();
+        Path usual = dir.resolve("usual.tflite");
+        Path micro = dir.resolve("micro.tflite");
+        Files.write(usual, QuantizedTfliteWriter.write(f, false, false, 1));
+        Files.write(micro, QuantizedTfliteWriter.writeBiasDimension3(f, 1));
+        Model a = TfliteImporter.load(usual);
+        Model b = TfliteImporter.load(micro);
+        assertEquals(a.graph(), b.graph());
+        for (LayerSpec l : a.graph().weightedLayers()) {
+            String bias = TensorNames.bias(l.name());
+            assertArrayEquals(a.tensor(bias).data(), b.tensor(bias).data(), l.name());
+            assertEquals(a.quantization().orElseThrow().tensor(bias).quant(), b.quantization().orElseThrow().tensor(bias).quant(),
+                    l.name());
+        }
+    }
 }
