@@ -107,7 +107,8 @@ public final class TfliteFile {
         }
         this.metadata = Collections.unmodifiableMap(md);
         for (TfliteTensor t : tensors) {
-            if (t.buffer() >= buffers.length()) {
+            // Buffer 0 is the schema's "no data", valid also in a file that lists no buffers at all.
+            if (t.buffer() >= buffers.length() && t.buffer() != 0) {
                 throw new FlatBufferException(t.describe() + " refers to buffer " + t.buffer() + " but only "
                         + buffers.length() + " buffers exist");
             }
@@ -303,6 +304,9 @@ public final class TfliteFile {
      * or null when the buffer is empty.
      */
     ByteBuffer bufferBytes(int index) {
+        if (index == 0 && buffers.length() == 0) {
+            return null; // the schema's empty buffer 0, not listed
+        }
         FbTable b = buffers.table(index);
         FbVector data = b.vector(0, 1);
         if (data != null && data.length() > 0) {

@@ -76,6 +76,25 @@ class TfliteHostileFileTest {
     }
 
     @Test
+    void aFileListingNoBuffersWhoseTensorsUseTheEmptyBufferZeroIsWellFormed() throws Exception {
+        // Buffer 0 is the schema's "no data"; a converter may write no buffers at all. Such a file is not
+        // a MobileNet (a [1, 3] input) and is refused for that, not called malformed.
+        FbWriter.Table tensor = new FbWriter.Table().put(0, new FbWriter.Ints(new int[] {1, 3})).i8(1, 0).put(2, 0)
+                .put(3, new FbWriter.Str("x"));
+        FbWriter.Table subgraph = new FbWriter.Table().put(0, new FbWriter.Tables(java.util.List.of(tensor)))
+                .put(1, new FbWriter.Ints(new int[] {0})).put(2, new FbWriter.Ints(new int[] {0}))
+                .put(3, new FbWriter.Tables(java.util.List.of()));
+        FbWriter.Table model = new FbWriter.Table().put(0, 3).put(1, new FbWriter.Tables(java.util.List.of()))
+                .put(2, new FbWriter.Tables(java.util.List.of(subgraph))).put(4, new FbWriter.Tables(java.util.List.of()));
+        Path f = tmp.resolve("no-buffers.tflite");
+        Files.write(f, FbWriter.write(model, "TFL3"));
+        BadInputException e = assertThrows(BadInputException.class, () -> TfliteImporter.load(f));
+        assertTrue(e.getMessage().contains("not a supported TFLite MobileNet") && !e.getMessage().contains("malformed"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("found tensor 0 'x' [1, 3]"), e.getMessage());
+    }
+
+    @Test
     void aReferenceOutsideTheFileIsCalledMalformedNotUnsupported() throws Exception {
         byte[] b = real.clone();
         int subgraph = element(b, ref(b, root(b), 2), 0);
