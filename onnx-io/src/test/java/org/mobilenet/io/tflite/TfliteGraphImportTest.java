@@ -143,6 +143,12 @@ class TfliteGraphImportTest {
                 "hard-swish activations (MobileNet v3) are not supported");
         assertRefusedAsUnsupported(TfliteTestModels.writeWithLastOp(m, 16), "operator " + last + " is LSTM");
         assertRefusedAsUnsupported(TfliteTestModels.writeWithLastOp(m, 56), "operator " + last + " is ARG_MAX");
+        // Every code of the schema has its name: SHAPE, as TF2 writes it before a Keras head's RESHAPE;
+        // STABLEHLO's and a code past the schema's end.
+        assertRefusedAsUnsupported(TfliteTestModels.writeWithLastOp(m, 77), "operator " + last + " is SHAPE");
+        assertRefusedAsUnsupported(TfliteTestModels.writeWithLastOp(m, 126), "operator " + last + " is BATCH_MATMUL");
+        assertRefusedAsUnsupported(TfliteTestModels.writeWithLastOp(m, 171), "operator " + last + " is STABLEHLO_CONVOLUTION");
+        assertRefusedAsUnsupported(TfliteTestModels.writeWithLastOp(m, 240), "operator " + last + " is builtin operator #240");
     }
 
     @Test
