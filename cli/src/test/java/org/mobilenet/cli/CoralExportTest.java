@@ -174,8 +174,11 @@ class CoralExportTest {
         CliRun strict = CliRun.of("verify", v1.toString(), "--count", "4", "--atol-steps", "0");
         assertEquals(ExitCode.CHECK_FAILED, strict.code(), strict.out() + strict.err());
         assertTrue(strict.out().contains("steps"), strict.out());
+        assertTrue(strict.out().contains("FAIL: outputs differ by more than the tolerance\n  (the integer path computes as"
+                + " TFLite does;") && strict.out().contains("--atol-steps N allows N)"), strict.out());
         CliRun loose = CliRun.of("verify", v1.toString(), "--count", "4", "--atol-steps", "2");
         assertEquals(ExitCode.OK, loose.code(), loose.out() + loose.err());
+        assertTrue(!loose.out().contains("integer path computes as"), loose.out());
         CliRun perLayer = CliRun.of("verify", v1.toString(), "--per-layer");
         assertEquals(ExitCode.USAGE, perLayer.code(), perLayer.out() + perLayer.err());
         assertTrue(perLayer.err().contains("--dequantize"), perLayer.err());
