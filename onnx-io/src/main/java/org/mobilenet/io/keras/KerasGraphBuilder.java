@@ -27,7 +27,8 @@ import org.mobilenet.io.keras.KerasConfig.ConfigException;
  * DepthwiseConv2D (channels last, square kernels, no dilation or groups, depth multiplier 1) with
  * {@code same} or {@code valid} padding, a ZeroPadding2D before them added to their pads;
  * BatchNormalization after a convolution (its epsilon kept per layer); ReLU (no max, or max 6),
- * Activation (relu, relu6, softmax, linear) and a layer's own {@code activation}; GlobalAveragePooling2D;
+ * Activation (relu, relu6, softmax, linear) and a layer's own {@code activation}; GlobalAveragePooling2D, or an
+ * AveragePooling2D whose pool covers the whole map;
  * after pooling Dense, a 1x1 Conv2D classifier (keras.applications' {@code conv_preds}), Softmax,
  * and Reshape, Flatten and Dropout as no-ops; Add of the chain and an earlier layer (MobileNet v2's
  * residuals). A model that branches otherwise, or any other layer, is refused, naming it.
@@ -118,12 +119,13 @@ final class KerasGraphBuilder {
             case "Activation" -> activationLayer(l, string(l, "activation"));
             case "Softmax" -> head(l, LayerKind.SOFTMAX);
             case "GlobalAveragePooling2D" -> pool(l);
+            case "AveragePooling2D" -> wholeMapPool(l);
             case "Dense" -> dense(l);
             case "Reshape", "Flatten", "Dropout" -> noOp(l);
-            default -> throw new ConfigException("unsupported: layer '" + l.name() + "' is a " + cls
+            default -> throw new ConfigException("unsupported: layer '" + l.name() + "' is " + cls
                     + "; the MobileNet import takes InputLayer, Rescaling, ZeroPadding2D, Conv2D, DepthwiseConv2D,"
-                    + " BatchNormalization, ReLU, Activation, GlobalAveragePooling2D, Reshape, Flatten, Dropout,"
-                    + " Dense, Softmax and Add");
+                    + " BatchNormalization, ReLU, Activation, GlobalAveragePooling2D, AveragePooling2D over the whole"
+                    + " map, Reshape, Flatten, Dropout, Dense, Softmax and Add");
         }
         producer.put(l.name(), currentIndex());
     }
@@ -422,10 +424,39 @@ final class KerasGraphBuilder {
         layers.add(new LayerSpec(l.name(), kind, 1, 1, Pads.NONE, in, in, Activation.NONE, null));
     }
 
+    /**
+     * AveragePooling2D whose pool covers the whole feature map with 'valid' padding (a 1 x 1 output, as
+     * MLCommons' visual-wake-words MobileNet pools before its Flatten): the global pooling it equals.
+     */
+    private void wholeMapPool(KerasLayer l) throws ConfigException {
+        Shape in = current();
+        long[] size = pair(l, "pool_size");
+        if (size[0] != in.h() || size[1] != in.w() || !"valid".equals(String.valueOf(l.get("padding")))) {
+            throw new ConfigException("unsupported: AveragePooling2D '" + l.name() + "' pools " + size[0] + "x" + size[1]
+                    + " (padding " + l.get("padding") + ") of a " + in.h() + "x" + in.w() + " map; only a pool over the"
+                    + " whole map with 'valid' padding (a global average pooling) is supported");
+        }
+        pool(l);
+    }
+
+    /** A two-value option (one number meaning both), such as pool_size. */
+    private static long[] pair(KerasLayer l, String key) throws ConfigException {
+        Object v = l.get(key);
+        if (v instanceof Long n) {
+            return new long[] {n, n};
+        }
+        List<Object> two = KerasConfig.list(v, l.name() + "'s " + key);
+        if (two.size() != 2) {
+            throw new ConfigException("layer '" + l.name() + "' has " + key + " " + v + "; expected two values");
+        }
+        return new long[] {KerasConfig.integer(two.get(0), l.name() + "'s " + key),
+            KerasConfig.integer(two.get(1), l.name() + "'s " + key)};
+    }
+
     private void pool(KerasLayer l) throws ConfigException {
         requireChannelsLast(l);
         if (pooled || layers.isEmpty()) {
-            throw new ConfigException("unsupported: GlobalAveragePooling2D '" + l.name() + "' not after the body");
+            throw new ConfigException("unsupported: global pooling '" + l.name() + "' not after the body");
         }
         Shape in = current();
         layers.add(new LayerSpec(l.name(), LayerKind.AVG_POOL, in.h(), 1, Pads.NONE, in, new Shape(1, 1, in.c()),

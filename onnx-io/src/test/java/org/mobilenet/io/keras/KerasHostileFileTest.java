@@ -175,7 +175,7 @@ class KerasHostileFileTest {
         Path f = dir.resolve("ln.h5");
         KerasTestModels.writeLegacy(t, f, true, false);
         String m = refused(f).getMessage();
-        assertTrue(m.contains("unsupported: layer 'layer_normalization' is a LayerNormalization"), m);
+        assertTrue(m.contains("unsupported: layer 'layer_normalization' is LayerNormalization"), m);
     }
 
     @Test

@@ -180,6 +180,45 @@ class KerasImportTest {
         assertClose(KerasReference.forward(t, legacy(f, "model_weights/", ":0"), x, 64, 64), run(m, x), 1e-4);
     }
 
+    /** The tutorial model at 96 (a 3x3 final map) with AveragePooling2D({@code pool}, valid) and Flatten for its pooling. */
+    private static List<KerasTestModels.Layer> averagePooled(long pool, long seed) {
+        List<KerasTestModels.Layer> t = new java.util.ArrayList<>(KerasTestModels.tutorial(0.25, 96, 2, seed, false));
+        int gap = t.size() - 2;
+        assertEquals("GlobalAveragePooling2D", t.get(gap).cls());
+        java.util.Map<String, Object> cfg = new java.util.LinkedHashMap<>();
+        cfg.put("pool_size", List.of(pool, pool));
+        cfg.put("strides", List.of(pool, pool));
+        cfg.put("padding", "valid");
+        cfg.put("data_format", "channels_last");
+        t.set(gap, new KerasTestModels.Layer("AveragePooling2D", "average_pooling2d", cfg, List.of(),
+                t.get(gap).inbound()));
+        t.add(gap + 1, new KerasTestModels.Layer("Flatten", "flatten", new java.util.LinkedHashMap<>(java.util.Map.of(
+                "data_format", "channels_last")), List.of(), List.of("average_pooling2d")));
+        return t;
+    }
+
+    @Test
+    void anAveragePooling2DOverTheWholeMapIsTheGlobalPoolingAndMatchesKerasForwardPass() throws Exception {
+        // As MLCommons' visual-wake-words MobileNet pools: AveragePooling2D(pool_size=3) on its 3x3 map, Flatten.
+        List<KerasTestModels.Layer> t = averagePooled(3, 17);
+        Path f = dir.resolve("avgpool.h5");
+        KerasTestModels.writeLegacy(t, f, true, false);
+        Model m = ModelFiles.load(f);
+        assertTrue(m.isV1(), m.describe());
+        float[] x = randomInput(96, 19);
+        assertClose(KerasReference.forward(t, legacy(f, "model_weights/", ":0"), x, 96, 96), run(m, x), 1e-4);
+    }
+
+    @Test
+    void anAveragePooling2DOverPartOfTheMapIsRefusedSayingWhatItPools() throws Exception {
+        Path f = dir.resolve("partial.h5");
+        KerasTestModels.writeLegacy(averagePooled(2, 17), f, true, false);
+        org.mobilenet.io.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.mobilenet.io.BadInputException.class, () -> ModelFiles.load(f));
+        assertTrue(e.getMessage().contains("unsupported: AveragePooling2D 'average_pooling2d' pools 2x2 (padding valid) of a"
+                + " 3x3 map; only a pool over the whole map"), e.getMessage());
+    }
+
     @Test
     void sequentialModelWithoutAnInputLayerImports() throws Exception {
         List<KerasTestModels.Layer> t = KerasTestModels.tutorial(0.25, 64, 4, 21, false);
