@@ -37,4 +37,30 @@ public final class LabelLines {
         }
         return out;
     }
+
+    /**
+     * {@code labels} as the labels of a model with {@code classes} outputs, or null when they do not fit:
+     * one per class, or the ImageNet lists either side of the background class (1000 labels for 1001
+     * classes get "background" first; 1001 labels for 1000 classes lose their first line, which TF-slim's
+     * lists make "background").
+     */
+    public static List<String> fit(List<String> labels, int classes) {
+        if (labels == null) {
+            return null;
+        }
+        int n = labels.size();
+        if (n == classes && n > 0) {
+            return labels;
+        }
+        if (classes == 1001 && n == 1000) {
+            List<String> l = new ArrayList<>(n + 1);
+            l.add("background");
+            l.addAll(labels);
+            return l;
+        }
+        if (classes == 1000 && n == 1001) {
+            return new ArrayList<>(labels.subList(1, n));
+        }
+        return null;
+    }
 }

@@ -49,4 +49,23 @@ class LabelLinesTest {
         java.util.Arrays.fill(big, (byte) 'x');
         assertThrows(IOException.class, () -> LabelLines.read(new ByteArrayInputStream(big)));
     }
+
+    @Test
+    void fitTakesOneLabelPerClassOrTheImageNetListsEitherSideOfTheBackgroundClass() {
+        List<String> three = List.of("a", "b", "c");
+        org.junit.jupiter.api.Assertions.assertEquals(three, LabelLines.fit(three, 3));
+        org.junit.jupiter.api.Assertions.assertNull(LabelLines.fit(three, 4));
+        org.junit.jupiter.api.Assertions.assertNull(LabelLines.fit(List.of(), 0));
+        org.junit.jupiter.api.Assertions.assertNull(LabelLines.fit(null, 3));
+        List<String> thousand = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            thousand.add("class " + i);
+        }
+        List<String> withBackground = LabelLines.fit(thousand, 1001);
+        org.junit.jupiter.api.Assertions.assertEquals(1001, withBackground.size());
+        org.junit.jupiter.api.Assertions.assertEquals("background", withBackground.get(0));
+        org.junit.jupiter.api.Assertions.assertEquals("class 999", withBackground.get(1000));
+        // A 1001-line list (TF-slim's, "background" first) for a 1000-class model loses its first line.
+        org.junit.jupiter.api.Assertions.assertEquals(thousand, LabelLines.fit(withBackground, 1000));
+    }
 }

@@ -37,15 +37,9 @@ public final class LabelsFile {
             throw new BadInputException(file, "cannot read: " + e.getMessage());
         }
         int n = lines.size();
-        if (n == classes && n > 0) {
-            return lines;
-        }
-        if (classes == 1001 && n == 1000) {
-            lines.add(0, "background");
-            return lines;
-        }
-        if (classes == 1000 && n == 1001) {
-            return lines.subList(1, n);
+        List<String> fitted = LabelLines.fit(lines, classes);
+        if (fitted != null) {
+            return fitted;
         }
         throw new BadInputException(file, "expected " + classes + " labels (one per line, one per class of the model"
                 + (classes == 1000 || classes == 1001 ? "; or " + (classes == 1000 ? 1001 : 1000)

@@ -332,8 +332,7 @@ public final class KerasImporter {
 
     /**
      * Labels from {@code labels.txt} or {@code imagenet_labels.txt} next to the model, when there is
-     * one per class; a 1001-line list whose first line is {@code background} fits a 1000-class Keras
-     * model without that line.
+     * one per class, the ImageNet background class handled either way ({@link LabelLines#fit}).
      */
     private static List<String> labels(Path path, int classes, Map<String, String> meta) {
         Path dir = path.toAbsolutePath().getParent();
@@ -351,10 +350,8 @@ public final class KerasImporter {
             } catch (IOException e) {
                 continue;
             }
-            if (l.size() == classes + 1 && l.get(0).equalsIgnoreCase("background")) {
-                l = new ArrayList<>(l.subList(1, l.size()));
-            }
-            if (l.size() == classes) {
+            l = LabelLines.fit(l, classes);
+            if (l != null) {
                 meta.put("labels", f.toString());
                 return l;
             }

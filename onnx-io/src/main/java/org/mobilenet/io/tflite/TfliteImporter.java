@@ -40,8 +40,8 @@ import org.mobilenet.io.InputRescale;
  *
  * <p>Labels: the metadata's TENSOR_AXIS_LABELS file read from the zip archive embedded in the
  * .tflite; else a file of that name next to the model; else {@code labels.txt} or
- * {@code imagenet_labels.txt} next to the model. Kept only when there is one per class (a list one
- * shorter than 1001 classes gets "background" prepended); the metadata key {@code labels} says where
+ * {@code imagenet_labels.txt} next to the model. Kept only when there is one per class, the ImageNet
+ * background class handled either way ({@link org.mobilenet.io.LabelLines#fit}); the metadata key {@code labels} says where
  * they came from.
  */
 public final class TfliteImporter {
@@ -274,17 +274,6 @@ public final class TfliteImporter {
     }
 
     private static List<String> fit(List<String> labels, int classes) {
-        if (labels == null) {
-            return null;
-        }
-        if (labels.size() == classes) {
-            return labels;
-        }
-        if (classes == 1001 && labels.size() == 1000) {
-            List<String> l = new ArrayList<>(labels);
-            l.add(0, "background");
-            return l;
-        }
-        return null;
+        return org.mobilenet.io.LabelLines.fit(labels, classes);
     }
 }
