@@ -117,8 +117,8 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
         }
         Object c = s.get(3);
         if (c != null && integer(c, layer + "'s channels") != 3) {
-            throw new ConfigException("layer '" + layer + "' declares input shape " + s
-                    + "; expected 3 channels last (RGB)");
+            throw new ConfigException("unsupported: layer '" + layer + "' declares input shape " + s + ", "
+                    + integer(c, layer + "'s channels") + " channels; the Keras import takes 3 channels last (RGB)");
         }
         return hw;
     }

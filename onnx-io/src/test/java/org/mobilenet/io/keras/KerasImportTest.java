@@ -220,6 +220,22 @@ class KerasImportTest {
     }
 
     @Test
+    void aGrayInputIsRefusedAsUnsupportedNamingItsChannels() throws Exception {
+        List<KerasTestModels.Layer> t = new java.util.ArrayList<>(KerasTestModels.tutorial(0.25, 64, 2, 3, false));
+        KerasTestModels.Layer input = t.get(0);
+        java.util.Map<String, Object> cfg = new java.util.LinkedHashMap<>(input.config());
+        cfg.put("batch_input_shape", java.util.Arrays.asList(null, 64L, 64L, 1L));
+        t.set(0, new KerasTestModels.Layer(input.cls(), input.name(), cfg, input.vars(), input.inbound()));
+        Path f = dir.resolve("gray.h5");
+        KerasTestModels.writeLegacy(t, f, true, false);
+        org.mobilenet.io.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.mobilenet.io.BadInputException.class, () -> ModelFiles.load(f));
+        assertTrue(e.getMessage().contains("unsupported: layer 'input_1' declares input shape [null, 64, 64, 1], 1 channels;"
+                + " the Keras import takes 3 channels last (RGB)"), e.getMessage());
+        assertTrue(!e.getMessage().contains("malformed"), e.getMessage());
+    }
+
+    @Test
     void sequentialModelWithoutAnInputLayerImports() throws Exception {
         List<KerasTestModels.Layer> t = KerasTestModels.tutorial(0.25, 64, 4, 21, false);
         Path f = dir.resolve("sequential.h5");
