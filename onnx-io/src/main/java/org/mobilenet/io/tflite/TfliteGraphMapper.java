@@ -65,6 +65,11 @@ final class TfliteGraphMapper {
      */
     private final Map<Integer, Integer> storedAs = new HashMap<>();
     private final java.util.Set<Integer> weightDequantizers = new java.util.HashSet<>();
+    /** Operators computing a RESHAPE's shape at run time ({@link #findShapeComputations}), skipped. */
+    private final java.util.Set<Integer> shapeComputations = new java.util.HashSet<>();
+    private static final int SHAPE_OP = 77;
+    /** SHAPE and the integer operators TF2 builds a shape with: STRIDED_SLICE, PACK, CONCATENATION, CAST, GATHER, SLICE. */
+    private static final java.util.Set<Integer> SHAPE_MATH = java.util.Set.of(SHAPE_OP, 45, 83, 2, 53, 36, 65);
 
     TfliteGraphMapper(TfliteFile file) {
         this.file = file;
@@ -101,6 +106,65 @@ final class TfliteGraphMapper {
             }
             weightDequantizers.add(op.index());
         }
+    }
+
+    /**
+     * The operators that only compute a RESHAPE's new shape at run time: TF2 writes a Keras Flatten with
+     * an unknown batch as SHAPE of the pooled tensor, STRIDED_SLICE of its batch, PACK with -1, then
+     * RESHAPE. They start at a SHAPE, read only constants and each other, and feed only each other and
+     * RESHAPE's shape operand; the import skips them (a RESHAPE after pooling keeps the values, whatever
+     * its shape operand says). Operators that do anything else are left in the walk, to be refused there.
+     */
+    private void findShapeComputations() {
+        java.util.Set<Integer> ops = new java.util.HashSet<>();
+        java.util.Set<Integer> computed = new java.util.HashSet<>(); // tensors those operators write
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (TfliteOperator op : file.operators()) {
+                if (ops.contains(op.index()) || !SHAPE_MATH.contains(op.code())) {
+                    continue;
+                }
+                // A SHAPE reads only its input's shape; the others must read computed tensors or constants.
+                boolean reads = false;
+                boolean onlyShapes = true;
+                for (int i = 0; i < op.inputs().length && onlyShapes; i++) {
+                    int t = op.input(i);
+                    if (t < 0) {
+                        continue;
+                    }
+                    if (op.code() == SHAPE_OP && i == 0 || computed.contains(t)) {
+                        reads = true;
+                    } else if (!decoder.isConstant(file.tensor(t))) {
+                        onlyShapes = false;
+                    }
+                }
+                if (reads && onlyShapes) {
+                    ops.add(op.index());
+                    for (int t : op.outputs()) {
+                        computed.add(t);
+                    }
+                    grew = true;
+                }
+            }
+        }
+        // Their results may be read by nothing but each other and a RESHAPE's second operand.
+        for (TfliteOperator op : file.operators()) {
+            if (ops.contains(op.index())) {
+                continue;
+            }
+            for (int i = 0; i < op.inputs().length; i++) {
+                if (computed.contains(op.input(i)) && !(op.code() == BuiltinOp.RESHAPE && i == 1)) {
+                    return; // used otherwise: leave them all to the walk
+                }
+            }
+        }
+        for (int t : file.outputs()) {
+            if (computed.contains(t)) {
+                return;
+            }
+        }
+        shapeComputations.addAll(ops);
     }
 
     /** Tensor {@code id}, or the constant a weight DEQUANTIZE reads when it wrote {@code id}. */
@@ -143,8 +207,9 @@ final class TfliteGraphMapper {
         // The graph's own input preprocessing before its first layer, x * scale + shift (null: none).
         InputRescale rescale = null;
         findWeightDequantizers();
+        findShapeComputations();
         for (TfliteOperator op : file.operators()) {
-            if (weightDequantizers.contains(op.index())) {
+            if (weightDequantizers.contains(op.index()) || shapeComputations.contains(op.index())) {
                 continue;
             }
             if (dequantized) {

@@ -135,6 +135,24 @@ class TfliteGraphImportTest {
     }
 
     @Test
+    void aFlattenWhoseShapeIsComputedAtRunTimeImportsAsThePooledVector() throws Exception {
+        // TF2's Keras Flatten with an unknown batch: SHAPE -> STRIDED_SLICE -> PACK(-1) -> RESHAPE after pooling.
+        Model m = SeededInit.create(new ModelSpec(0.25, 32, 7, Variant.SEPARABLE, Padding.TF_SAME, true), 12)
+                .foldBatchNorm();
+        Path plain = tmp.resolve("plain.tflite");
+        Path dynamic = tmp.resolve("dynamic.tflite");
+        Files.write(plain, TfliteTestModels.write(m, false));
+        Files.write(dynamic, TfliteTestModels.writeDynamicFlatten(m));
+        Model a = TfliteImporter.load(plain);
+        Model b = TfliteImporter.load(dynamic);
+        assertEquals(a.graph(), b.graph());
+        float[] x = SeededInit.uniform(new java.util.SplittableRandom(3), 32 * 32 * 3, 1f);
+        assertArrayEquals(org.mobilenet.engine.run.Network.compile(a, new org.mobilenet.engine.kernels.ScalarKernels())
+                .forward(x, 1), org.mobilenet.engine.run.Network.compile(b, new org.mobilenet.engine.kernels.ScalarKernels())
+                .forward(x, 1));
+    }
+
+    @Test
     void unsupportedOperatorsAreRefusedByWhatTheyAre() throws Exception {
         Model m = SeededInit.create(new ModelSpec(0.25, 32, 7, Variant.SEPARABLE, Padding.TF_SAME, true), 11)
                 .foldBatchNorm();

@@ -42,6 +42,11 @@ public final class TfliteTestModels {
     private int stemMultiplierOption = -1;
     /** Input preprocessing in the graph, as Keras writes a Rescaling layer: 0 none, 1 MUL then ADD, 2 DIV then SUB. */
     private int rescaling;
+    /**
+     * The pooling kept 4-D and flattened as TF2 writes a Keras Flatten with an unknown batch: SHAPE of the
+     * pooled tensor, STRIDED_SLICE of its batch, PACK with -1, RESHAPE to that.
+     */
+    private boolean dynamicFlatten;
 
     private TfliteTestModels(boolean int8, int softmaxCode) {
         this.int8 = int8;
@@ -53,6 +58,13 @@ public final class TfliteTestModels {
     static byte[] writeAddendFirst(Model model) {
         TfliteTestModels w = new TfliteTestModels(false, SOFTMAX);
         w.addendFirst = true;
+        return w.build(model);
+    }
+
+    /** The same with the pooled tensor flattened by a shape computed at run time (see {@link #dynamicFlatten}). */
+    static byte[] writeDynamicFlatten(Model model) {
+        TfliteTestModels w = new TfliteTestModels(false, SOFTMAX);
+        w.dynamicFlatten = true;
         return w.build(model);
     }
 
@@ -187,6 +199,14 @@ public final class TfliteTestModels {
         return tensor(name, shape, 9, q, quant);
     }
 
+    private static byte[] ints(int... v) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int x : v) {
+            b.putInt(x);
+        }
+        return b.array();
+    }
+
     private int activation(String name, int... shape) {
         return tensor(name, shape, 0, null, null);
     }
@@ -292,9 +312,28 @@ public final class TfliteTestModels {
                     java.nio.ByteBuffer axes = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
                             .putInt(1).putInt(2);
                     int at = tensor("axes", new int[] {2}, 2, axes.array(), null);
-                    int out = activation("pool", 1, l.out().c());
-                    op(MEAN, new int[] {cur, at}, out, 27, new Table().put(0, false));
-                    cur = out;
+                    if (!dynamicFlatten) {
+                        int out = activation("pool", 1, l.out().c());
+                        op(MEAN, new int[] {cur, at}, out, 27, new Table().put(0, false));
+                        cur = out;
+                    } else {
+                        int c = l.out().c();
+                        int pooled = activation("pool4d", 1, 1, 1, c);
+                        op(MEAN, new int[] {cur, at}, pooled, 27, new Table().put(0, true));
+                        int shape = tensor("flatten/Shape", new int[] {4}, 2, null, null);
+                        op(77, new int[] {pooled}, shape, 55, new Table().i8(0, 2)); // SHAPE, ShapeOptions int32
+                        int begin = tensor("flatten/begin", new int[] {1}, 2, ints(0), null);
+                        int end = tensor("flatten/end", new int[] {1}, 2, ints(1), null);
+                        int strides = tensor("flatten/strides", new int[] {1}, 2, ints(1), null);
+                        int batch = tensor("flatten/strided_slice", new int[0], 2, null, null);
+                        op(45, new int[] {shape, begin, end, strides}, batch, 32, new Table().put(4, 1)); // shrink axis 0
+                        int minusOne = tensor("flatten/Reshape/shape/1", new int[0], 2, ints(-1), null);
+                        int packed = tensor("flatten/Reshape/shape", new int[] {2}, 2, null, null);
+                        op(83, new int[] {batch, minusOne}, packed, 59, new Table().put(0, 2).put(1, 0)); // PACK
+                        int out = activation("pool", 1, c);
+                        op(22, new int[] {pooled, packed}, out, 17, null); // RESHAPE
+                        cur = out;
+                    }
                 }
                 case FC -> {
                     int wt = weights("fc/weights", new int[] {l.outChannels(), l.inChannels()},
