@@ -26,7 +26,7 @@ import org.mobilenet.engine.model.QuantizedTensor;
  * their fused activation; ADD of the chain's current tensor and an earlier layer's output of the same
  * shape (a residual add, MobileNet v2); a global AVERAGE_POOL_2D or MEAN over H and W; optionally a
  * classifier (FULLY_CONNECTED, or a 1x1 CONV_2D as in the TF-slim / Coral models); RESHAPE and SQUEEZE
- * after pooling; SOFTMAX with beta 1, or LOGISTIC (a sigmoid head), at the end. Any other operator, or a graph that branches
+ * after pooling (a RESHAPE's shape computed at run time is passed over: {@link #findShapeComputations}); SOFTMAX with beta 1, or LOGISTIC (a sigmoid head), at the end. Any other operator, or a graph that branches
  * otherwise, is refused with a message naming it (HARD_SWISH as MobileNet v3's activation).
  * Recognizing the architecture (v1, v2 or neither) is the importer's job.
  *
