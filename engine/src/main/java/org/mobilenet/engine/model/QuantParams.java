@@ -95,16 +95,17 @@ public record QuantParams(QuantType type, float[] scales, int[] zeroPoints, int 
      * The activation a layer's per-tensor output range stands for, where a file leaves it to the range
      * (TFLite's converter writes many uint8 MobileNets with no fused activation and a [0, 6] output;
      * ONNX Runtime's quantizer drops the Clip before a QuantizeLinear): RELU6 when the range starts at 0
-     * and ends at 6 or below (within a step), RELU when it starts at 0 and ends above, otherwise NONE.
-     * The integer path clamps to the range itself; this is what the float path can run.
+     * and 6 quantizes to its top (it ends within half a step of 6, or below), RELU when it starts at 0
+     * and ends above, otherwise NONE. The integer path clamps ReLU6 at {@code q(6)}, so RELU6 is only
+     * said where that clamp is the range's own top and the two paths agree.
      */
     public org.mobilenet.engine.arch.Activation impliedActivation() {
         requirePerTensor();
         if (zeroPoints[0] != type.min()) {
             return org.mobilenet.engine.arch.Activation.NONE;
         }
-        float hi = scales[0] * (type.max() - zeroPoints[0]);
-        return hi <= 6f + scales[0] ? org.mobilenet.engine.arch.Activation.RELU6 : org.mobilenet.engine.arch.Activation.RELU;
+        return zeroPoints[0] + Math.rint(6f / scales[0]) >= type.max() ? org.mobilenet.engine.arch.Activation.RELU6
+                : org.mobilenet.engine.arch.Activation.RELU;
     }
 
     /** {@code scale * (q - zeroPoint)} for channel {@code channel}'s params. */

@@ -34,8 +34,8 @@ import org.mobilenet.engine.model.QuantizedTensor;
  * DEPTHWISE_CONV_2D weights are {@code [1, KH, KW, C]} and become {@code [C, 1, KH, KW]}.
  *
  * <p>Activations: fused NONE, RELU6 and RELU become the layer's own, but a quantized layer's output
- * range can say more: one that starts at 0 clamps there, so a fused NONE over it is ReLU, and a range
- * that also stops at 6 or below makes a fused NONE or RELU ReLU6 (the integer runtime clamps to the
+ * range can say more: one that starts at 0 clamps there, so a body convolution's fused NONE over it is
+ * ReLU, and a range that also stops at 6 (within half a step) makes a fused NONE or RELU ReLU6 (the integer runtime clamps to the
  * range: TF's converter writes its classic uint8 MobileNets with no fused activation and [0, 6] outputs,
  * the Coral ones with RELU6); other fused activations are refused.
  */
@@ -622,7 +622,8 @@ final class TfliteGraphMapper {
                 qw = WeightLayout.OHWI.toTorch(decoder.quantizedValues(wt), cout, in.c(), k);
             }
         }
-        Activation activation = activation(op, act);
+        // A body convolution's fused NONE may leave its clamp to the output range (see implied()).
+        Activation activation = act == ACT_NONE ? implied(op, Activation.NONE) : activation(op, act);
         Pads pads;
         if (padded == null) {
             pads = pads(padding, in, k, strideW, where);
@@ -748,7 +749,9 @@ final class TfliteGraphMapper {
     /**
      * {@code fused} (NONE or RELU), or what the operator's 8-bit per-tensor output range implies when
      * that clamps more ({@link QuantParams#impliedActivation}): the integer runtime clamps to the range,
-     * so a quantized file may leave its ReLU6 to it.
+     * so a quantized file may leave its ReLU6 to it. Taken for a fused RELU anywhere, and for a fused
+     * NONE in the body's convolutions only (as the QDQ reader does): a classifier or a residual add whose
+     * range happened to start at 0 keeps the linear activation it was written with.
      */
     private Activation implied(TfliteOperator op, Activation fused) {
         TfliteTensor out = file.tensor(op.outputs()[0]);
@@ -763,7 +766,7 @@ final class TfliteGraphMapper {
     private Activation activation(TfliteOperator op, int act) {
         switch (act) {
             case ACT_NONE -> {
-                return implied(op, Activation.NONE);
+                return Activation.NONE;
             }
             case ACT_RELU6 -> {
                 return Activation.RELU6;

@@ -35,6 +35,10 @@ class TfliteImpliedActivationTest {
         assertEquals(Activation.RELU6, QuantParams.perTensor(QuantType.UINT8, 6f / 255, 0).impliedActivation());
         assertEquals(Activation.RELU6, QuantParams.perTensor(QuantType.INT8, 6f / 255, -128).impliedActivation());
         assertEquals(Activation.RELU6, QuantParams.perTensor(QuantType.UINT8, 0.0235f, 0).impliedActivation()); // 5.99
+        assertEquals(Activation.RELU6, QuantParams.perTensor(QuantType.UINT8, 6.005f / 255, 0).impliedActivation());
+        // Ending 6.02: over half a step above 6, which the integer path's ReLU6 (q(6) = 254) would cut a step
+        // below the range's top: ReLU, as the runtime clamps it.
+        assertEquals(Activation.RELU, QuantParams.perTensor(QuantType.UINT8, 6.02f / 255, 0).impliedActivation());
         assertEquals(Activation.RELU, QuantParams.perTensor(QuantType.UINT8, 0.05f, 0).impliedActivation()); // 12.75
         assertEquals(Activation.NONE, QuantParams.perTensor(QuantType.UINT8, 6f / 255, 1).impliedActivation());
         assertEquals(Activation.NONE, QuantParams.perTensor(QuantType.INT8, 0.1f, 0).impliedActivation());
