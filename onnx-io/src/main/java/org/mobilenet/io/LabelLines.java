@@ -40,9 +40,9 @@ public final class LabelLines {
 
     /**
      * {@code labels} as the labels of a model with {@code classes} outputs, or null when they do not fit:
-     * one per class, or the ImageNet lists either side of the background class (1000 labels for 1001
-     * classes get "background" first; 1001 labels for 1000 classes lose their first line, which TF-slim's
-     * lists make "background").
+     * one per class; or one more whose first is {@code background} (TF-slim's ImageNet list, a
+     * background class the model does not have), which is dropped; or, for 1001 classes, the 1000
+     * ImageNet labels, which get "background" first.
      */
     public static List<String> fit(List<String> labels, int classes) {
         if (labels == null) {
@@ -58,7 +58,7 @@ public final class LabelLines {
             l.addAll(labels);
             return l;
         }
-        if (classes == 1000 && n == 1001) {
+        if (n == classes + 1 && classes > 0 && labels.get(0).equalsIgnoreCase("background")) {
             return new ArrayList<>(labels.subList(1, n));
         }
         return null;

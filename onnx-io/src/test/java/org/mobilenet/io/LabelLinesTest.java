@@ -65,7 +65,14 @@ class LabelLinesTest {
         org.junit.jupiter.api.Assertions.assertEquals(1001, withBackground.size());
         org.junit.jupiter.api.Assertions.assertEquals("background", withBackground.get(0));
         org.junit.jupiter.api.Assertions.assertEquals("class 999", withBackground.get(1000));
-        // A 1001-line list (TF-slim's, "background" first) for a 1000-class model loses its first line.
+        // A 1001-line list (TF-slim's, "background" first) for a 1000-class model loses its first line;
+        // so does any list one longer than the classes that starts with background; another first line
+        // does not fit (the labels would be shifted by one).
         org.junit.jupiter.api.Assertions.assertEquals(thousand, LabelLines.fit(withBackground, 1000));
+        org.junit.jupiter.api.Assertions.assertEquals(List.of("no_person", "person"),
+                LabelLines.fit(List.of("Background", "no_person", "person"), 2));
+        List<String> shifted = new java.util.ArrayList<>(thousand);
+        shifted.add(0, "unused");
+        org.junit.jupiter.api.Assertions.assertNull(LabelLines.fit(shifted, 1000));
     }
 }

@@ -13,8 +13,8 @@ import org.mobilenet.io.LabelLines;
  * A {@code --labels} file: one class name per line (trailing blank lines ignored), one line per class
  * of the model, whatever its class count (a custom head's 3 classes take 3 lines). The ImageNet
  * background class is handled either way: 1000 labels for a 1001-class model get "background"
- * prepended; 1001 labels for a 1000-class model lose their first line. Any other count is a
- * {@link BadInputException}.
+ * prepended; a list one longer than the classes whose first line is "background" loses it
+ * ({@link LabelLines#fit}). Any other count is a {@link BadInputException}.
  */
 public final class LabelsFile {
     private LabelsFile() {
