@@ -21,7 +21,10 @@ final class BuiltinOp {
     static final int QUANTIZE = 114;
     static final int HARD_SWISH = 117;
 
-    /** The schema's BuiltinOperator names, by code (0 to 205; 225, a temporary code, is left unnamed). */
+    /**
+     * The schema's BuiltinOperator names, by code, 0 to 205 (codes added to the schema since, and the
+     * temporary 225, are named by number).
+     */
     private static final String[] NAMES = {
             "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEPTH_TO_SPACE",
             "DEQUANTIZE", "EMBEDDING_LOOKUP", "FLOOR", "FULLY_CONNECTED", "HASHTABLE_LOOKUP", "L2_NORMALIZATION",
