@@ -516,7 +516,10 @@ final class TfliteGraphMapper {
         if (d.length == 4) {
             ok = d[0] == 1 && d[1] == computed.h() && d[2] == computed.w() && d[3] == computed.c();
         } else {
-            ok = computed.h() == 1 && computed.w() == 1 && out.elementCount() == computed.c();
+            // A vector per image after pooling: [C], [1, C], [1, 1, C]... Only the last dimension may be
+            // more than 1: a later SOFTMAX or FULLY_CONNECTED works on rows, so [2, C/2] would split it.
+            ok = computed.h() == 1 && computed.w() == 1 && out.elementCount() == computed.c()
+                    && (d.length == 0 || d[d.length - 1] == computed.c());
         }
         if (!ok) {
             throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") declares output "

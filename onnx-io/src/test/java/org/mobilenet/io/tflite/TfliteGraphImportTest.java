@@ -153,6 +153,17 @@ class TfliteGraphImportTest {
     }
 
     @Test
+    void aPooledVectorDeclaredAsSeveralRowsIsRefused() throws Exception {
+        // [2, C/2] holds C values, but a SOFTMAX or FULLY_CONNECTED after it would work on each row.
+        Model m = SeededInit.create(new ModelSpec(0.25, 32, 7, Variant.SEPARABLE, Padding.TF_SAME, true), 12)
+                .foldBatchNorm();
+        Path f = tmp.resolve("rows.tflite");
+        Files.write(f, TfliteTestModels.writeTwoRowPool(m));
+        BadInputException e = assertThrows(BadInputException.class, () -> TfliteImporter.load(f));
+        assertTrue(e.getMessage().contains("declares output") && e.getMessage().contains("[2, 128]"), e.getMessage());
+    }
+
+    @Test
     void unsupportedOperatorsAreRefusedByWhatTheyAre() throws Exception {
         Model m = SeededInit.create(new ModelSpec(0.25, 32, 7, Variant.SEPARABLE, Padding.TF_SAME, true), 11)
                 .foldBatchNorm();

@@ -47,6 +47,8 @@ public final class TfliteTestModels {
      * pooled tensor, STRIDED_SLICE of its batch, PACK with -1, RESHAPE to that.
      */
     private boolean dynamicFlatten;
+    /** The pooled vector declared as two rows, [2, C/2], as no converter writes it. */
+    private boolean twoRowPool;
 
     private TfliteTestModels(boolean int8, int softmaxCode) {
         this.int8 = int8;
@@ -58,6 +60,13 @@ public final class TfliteTestModels {
     static byte[] writeAddendFirst(Model model) {
         TfliteTestModels w = new TfliteTestModels(false, SOFTMAX);
         w.addendFirst = true;
+        return w.build(model);
+    }
+
+    /** The same with the pooled vector declared [2, C/2] (C even). */
+    static byte[] writeTwoRowPool(Model model) {
+        TfliteTestModels w = new TfliteTestModels(false, SOFTMAX);
+        w.twoRowPool = true;
         return w.build(model);
     }
 
@@ -313,7 +322,7 @@ public final class TfliteTestModels {
                             .putInt(1).putInt(2);
                     int at = tensor("axes", new int[] {2}, 2, axes.array(), null);
                     if (!dynamicFlatten) {
-                        int out = activation("pool", 1, l.out().c());
+                        int out = twoRowPool ? activation("pool", 2, l.out().c() / 2) : activation("pool", 1, l.out().c());
                         op(MEAN, new int[] {cur, at}, out, 27, new Table().put(0, false));
                         cur = out;
                     } else {
