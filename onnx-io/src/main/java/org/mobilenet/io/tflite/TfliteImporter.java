@@ -21,6 +21,7 @@ import org.mobilenet.engine.model.Preprocessing;
 import org.mobilenet.engine.model.Tensor;
 import org.mobilenet.engine.model.TensorNames;
 import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.LabelLines;
 import org.mobilenet.io.InputRescale;
 
 /**
@@ -246,24 +247,25 @@ public final class TfliteImporter {
             } catch (BadInputException e) {
                 damaged = damaged == null ? e : damaged;
             }
-            if (fit(l, classes) != null) {
+            List<String> fitted = LabelLines.fit(l, classes);
+            if (fitted != null) {
                 meta.put("labels", "embedded " + name);
-                return fit(l, classes);
+                return fitted;
             }
             if (dir != null && !name.contains("/") && !name.contains("\\") && !name.contains("\0")) {
-                l = LabelFile.fromFile(dir.resolve(name));
-                if (fit(l, classes) != null) {
+                fitted = LabelLines.fit(LabelFile.fromFile(dir.resolve(name)), classes);
+                if (fitted != null) {
                     meta.put("labels", dir.resolve(name).toString());
-                    return fit(l, classes);
+                    return fitted;
                 }
             }
         }
         for (String name : new String[] {"labels.txt", "imagenet_labels.txt"}) {
             if (dir != null) {
-                List<String> l = LabelFile.fromFile(dir.resolve(name));
-                if (fit(l, classes) != null) {
+                List<String> fitted = LabelLines.fit(LabelFile.fromFile(dir.resolve(name)), classes);
+                if (fitted != null) {
                     meta.put("labels", dir.resolve(name).toString());
-                    return fit(l, classes);
+                    return fitted;
                 }
             }
         }
@@ -271,9 +273,5 @@ public final class TfliteImporter {
             throw damaged;
         }
         return List.of();
-    }
-
-    private static List<String> fit(List<String> labels, int classes) {
-        return org.mobilenet.io.LabelLines.fit(labels, classes);
     }
 }
