@@ -608,19 +608,11 @@ final class KerasGraphBuilder {
         if (v == null) {
             return 1;
         }
-        if (v instanceof Long n) {
-            return checkSide(l, key, n);
-        }
-        List<Object> two = KerasConfig.list(v, l.name() + "'s " + key);
-        if (two.size() != 2) {
-            throw new ConfigException("layer '" + l.name() + "' has " + key + " " + v + "; expected two values");
-        }
-        long a = KerasConfig.integer(two.get(0), l.name() + "'s " + key);
-        long b = KerasConfig.integer(two.get(1), l.name() + "'s " + key);
-        if (a != b) {
+        long[] ab = pair(l, key);
+        if (ab[0] != ab[1]) {
             throw new ConfigException("unsupported: layer '" + l.name() + "' has " + key + " " + v + " (not square)");
         }
-        return checkSide(l, key, a);
+        return checkSide(l, key, ab[0]);
     }
 
     private static int checkSide(KerasLayer l, String key, long v) throws ConfigException {
