@@ -19,6 +19,13 @@ final class BuiltinOp {
     static final int MEAN = 40;
     static final int SQUEEZE = 43;
     static final int QUANTIZE = 114;
+    static final int CONCATENATION = 2;
+    static final int GATHER = 36;
+    static final int STRIDED_SLICE = 45;
+    static final int CAST = 53;
+    static final int SLICE = 65;
+    static final int SHAPE = 77;
+    static final int PACK = 83;
     static final int HARD_SWISH = 117;
 
     /**

@@ -67,9 +67,9 @@ final class TfliteGraphMapper {
     private final java.util.Set<Integer> weightDequantizers = new java.util.HashSet<>();
     /** Operators computing a RESHAPE's shape at run time ({@link #findShapeComputations}), skipped. */
     private final java.util.Set<Integer> shapeComputations = new java.util.HashSet<>();
-    private static final int SHAPE_OP = 77;
-    /** SHAPE and the integer operators TF2 builds a shape with: STRIDED_SLICE, PACK, CONCATENATION, CAST, GATHER, SLICE. */
-    private static final java.util.Set<Integer> SHAPE_MATH = java.util.Set.of(SHAPE_OP, 45, 83, 2, 53, 36, 65);
+    /** SHAPE and the integer operators TF2 builds a shape with. */
+    private static final java.util.Set<Integer> SHAPE_MATH = java.util.Set.of(BuiltinOp.SHAPE, BuiltinOp.STRIDED_SLICE,
+            BuiltinOp.PACK, BuiltinOp.CONCATENATION, BuiltinOp.CAST, BuiltinOp.GATHER, BuiltinOp.SLICE);
 
     TfliteGraphMapper(TfliteFile file) {
         this.file = file;
@@ -133,7 +133,7 @@ final class TfliteGraphMapper {
                     if (t < 0) {
                         continue;
                     }
-                    if (op.code() == SHAPE_OP && i == 0 || computed.contains(t)) {
+                    if (op.code() == BuiltinOp.SHAPE && i == 0 || computed.contains(t)) {
                         reads = true;
                     } else if (!decoder.isConstant(file.tensor(t))) {
                         onlyShapes = false;
