@@ -81,28 +81,12 @@ final class KerasReference {
                     }
                 }
             }
-            case "AveragePooling2D" -> { // 'valid' padding, square pool and strides, as Keras computes it
+            case "AveragePooling2D" -> { // 'valid' padding, square pool and strides: a depthwise conv of 1 / k^2
                 int k = ((Number) ((List<?>) cfg.get("pool_size")).get(0)).intValue();
                 int s = ((Number) ((List<?>) cfg.get("strides")).get(0)).intValue();
-                int oh = (h - k) / s + 1;
-                int ow = (w - k) / s + 1;
-                double[] y = new double[oh * ow * c];
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        for (int ch = 0; ch < c; ch++) {
-                            double sum = 0;
-                            for (int dy = 0; dy < k; dy++) {
-                                for (int dx = 0; dx < k; dx++) {
-                                    sum += x[((oy * s + dy) * w + ox * s + dx) * c + ch];
-                                }
-                            }
-                            y[(oy * ow + ox) * c + ch] = sum / (k * k);
-                        }
-                    }
-                }
-                x = y;
-                h = oh;
-                w = ow;
+                float[] mean = new float[k * k * c];
+                java.util.Arrays.fill(mean, 1f / (k * k));
+                conv(mean, null, k, s, c, true);
             }
             case "GlobalAveragePooling2D" -> {
                 double[] p = new double[c];
