@@ -150,8 +150,8 @@ public final class OnnxImporter {
             Activation act;
             if (ReshapeMatcher.starts(n)) {
                 ReshapeMatcher.match(g, cur, n);
-            } else if (head == null && ClassifierMatcher.starts(n)
-                    && (fcs.isEmpty() || fcs.get(fcs.size() - 1).activation() != Activation.NONE)) {
+            } else if (head == null && ClassifierMatcher.starts(n)) {
+                // The first dense layer, or the next of a custom head (with or without an activation between).
                 fcs.add(ClassifierMatcher.match(g, cur, n));
             } else if (!fcs.isEmpty() && head == null && fcs.get(fcs.size() - 1).activation() == Activation.NONE
                     && (act = Activation.match(g, n)) != null) {

@@ -122,8 +122,13 @@ final class QdqReader {
                 renameInputs.put(out, floatIn);
                 values.put(floatIn, p);
                 NodeProto producer = producers.get(floatIn);
-                // Only where the quantizer could have removed one: the Conv's output read by this Q alone.
-                if (producer != null && producer.getOpType().equals("Conv") && p.zeroPoint() == p.type().min()
+                // Only where the quantizer could have removed one: the output of a Conv, or of a hidden dense
+                // layer (one whose dequantized output feeds another), read by this Q alone.
+                boolean hiddenDense = producer != null && DENSE.contains(producer.getOpType())
+                        && !consumers.getOrDefault(out, List.of()).isEmpty()
+                        && consumers.get(out).stream().allMatch(c -> DENSE.contains(c.getOpType()));
+                if (producer != null && (producer.getOpType().equals("Conv") || hiddenDense)
+                        && p.zeroPoint() == p.type().min()
                         && consumers.getOrDefault(floatIn, List.of()).size() == 1 && !graphOutputs.contains(floatIn)) {
                     activations.put(producer, clampOf(p, floatIn, opset(model)));
                 }
@@ -172,6 +177,9 @@ final class QdqReader {
         return model.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
                 .mapToLong(o -> o.getVersion()).findFirst().orElse(1);
     }
+
+    /** The operators of a dense layer. */
+    private static final Set<String> DENSE = Set.of("Gemm", "MatMul");
 
     /** The initializers of the Clip(0, 6) put back by {@link #clampOf}. */
     private static final String CLIP_MIN = "qdq_reader.clip_min";

@@ -252,7 +252,9 @@ final class TfliteGraphMapper {
             Shape next;
             switch (op.code()) {
                 case BuiltinOp.CONV_2D, BuiltinOp.DEPTHWISE_CONV_2D -> {
-                    if (phase == Phase.POOLED && op.code() == BuiltinOp.CONV_2D) {
+                    if ((phase == Phase.POOLED || phase == Phase.CLASSIFIED) && op.code() == BuiltinOp.CONV_2D) {
+                        // A 1x1 convolution of the pooled vector is a dense layer (TF-slim heads chain two).
+                        hiddenLayerClamp(specs, curTensor);
                         Classifier c = classifier(op, cur, true);
                         layer = new LayerSpec(name, LayerKind.FC, 1, 1, Pads.NONE, cur, c.out(), c.act(), null);
                         origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias(), c.qWeight(), c.qBias(), outT);
@@ -288,6 +290,14 @@ final class TfliteGraphMapper {
                     next = cur;
                 }
                 case BuiltinOp.AVERAGE_POOL_2D, BuiltinOp.MEAN -> {
+                    if (phase == Phase.POOLED || phase == Phase.CLASSIFIED) {
+                        // A second pooling of the already pooled 1x1 map (TF-slim's MobileNet v3 heads pool
+                        // again before the logits): the average of one value, passed over.
+                        checkGlobalPool(op, cur);
+                        checkSameQuantization(op);
+                        next = cur;
+                        break;
+                    }
                     requirePhase(op, phase, Phase.BODY);
                     if (specs.isEmpty()) {
                         throw new FlatBufferException("operator " + op.index() + " (" + op.name()
@@ -303,6 +313,7 @@ final class TfliteGraphMapper {
                 case BuiltinOp.FULLY_CONNECTED -> {
                     // A custom head (Teachable Machine, Keras transfer learning) chains several.
                     requirePhase(op, phase == Phase.CLASSIFIED ? Phase.POOLED : phase, Phase.POOLED);
+                    hiddenLayerClamp(specs, curTensor);
                     Classifier c = classifier(op, cur, false);
                     layer = new LayerSpec(name, LayerKind.FC, 1, 1, Pads.NONE, cur, c.out(), c.act(), null);
                     origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias(), c.qWeight(), c.qBias(), outT);
@@ -721,6 +732,23 @@ final class TfliteGraphMapper {
         return QuantMapping.params(QuantType.INT32, q, channels, bt != null ? bt : wt);
     }
 
+    /**
+     * An operator passed over in the quantized graph must not requantize: its output has the scale and
+     * zero point of its input (or neither is quantized).
+     */
+    private void checkSameQuantization(TfliteOperator op) {
+        TfliteTensor in = file.tensor(op.input(0));
+        TfliteTensor out = file.tensor(op.outputs()[0]);
+        boolean qi = QuantMapping.quantized8(in);
+        boolean qo = QuantMapping.quantized8(out);
+        if (qi != qo || qi && !QuantMapping.activation(in).equals(QuantMapping.activation(out))) {
+            throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") pools a 1x1 map into "
+                    + (qo ? QuantMapping.activation(out) : out.type()) + " from "
+                    + (qi ? QuantMapping.activation(in) : in.type())
+                    + "; a pooling of the pooled vector is supported only when it keeps its quantization");
+        }
+    }
+
     private void checkGlobalPool(TfliteOperator op, Shape in) {
         String where = "operator " + op.index() + " (" + op.name() + ")";
         if (op.code() == BuiltinOp.MEAN) {
@@ -753,8 +781,9 @@ final class TfliteGraphMapper {
      * {@code fused} (NONE or RELU), or what the operator's 8-bit per-tensor output range implies when
      * that clamps more ({@link QuantParams#impliedActivation}): the integer runtime clamps to the range,
      * so a quantized file may leave its ReLU6 to it. Taken for a fused RELU anywhere, and for a fused
-     * NONE in the body's convolutions only (as the QDQ reader does): a classifier or a residual add whose
-     * range happened to start at 0 keeps the linear activation it was written with.
+     * NONE in the body's convolutions and a head's hidden dense layers only ({@link #hiddenLayerClamp}; as
+     * the QDQ reader does): the last classifier or a residual add whose range happened to start at 0 keeps
+     * the linear activation it was written with.
      */
     private Activation implied(TfliteOperator op, Activation fused) {
         TfliteTensor out = file.tensor(op.outputs()[0]);
@@ -763,6 +792,25 @@ final class TfliteGraphMapper {
         }
         Activation range = QuantMapping.activation(out).impliedActivation();
         return range == Activation.NONE ? fused : range;
+    }
+
+    /**
+     * When a dense layer follows another, the earlier one is a hidden layer: a fused NONE there may leave
+     * its ReLU to its output range as a body convolution's may ({@link #implied}), and the float path
+     * takes the clamp the integer path applies. {@code input} is the tensor the later layer reads.
+     */
+    private void hiddenLayerClamp(List<LayerSpec> specs, int input) {
+        LayerSpec last = specs.get(specs.size() - 1);
+        if (last.kind() != LayerKind.FC || last.activation() != Activation.NONE) {
+            return;
+        }
+        TfliteTensor t = file.tensor(input);
+        if (QuantMapping.quantized8(t) && t.quantization().perTensor()) {
+            Activation range = QuantMapping.activation(t).impliedActivation();
+            if (range != Activation.NONE) {
+                specs.set(specs.size() - 1, last.withActivation(range));
+            }
+        }
     }
 
     /** The engine activation of a fused TFLite activation (see the class comment). */

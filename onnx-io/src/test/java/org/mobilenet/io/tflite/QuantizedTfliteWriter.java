@@ -68,6 +68,12 @@ final class QuantizedTfliteWriter {
     private boolean fusedNone;
     /** Biases with quantized dimension 3 (their convolution's), as TFLite Micro's person detection has them. */
     private boolean biasDimension3;
+    /**
+     * A TF-slim head: each dense layer a 1x1 CONV_2D on the [1, 1, 1, C] map, a hidden one's ReLU left
+     * to its output range (fused NONE), and the pooled map pooled again (a 1x1 AVERAGE_POOL_2D) before
+     * each dense layer after the first, as TF's MobileNet v3 files have them.
+     */
+    private boolean slimHead;
     /** Per layer name: {scale, zero point} of its output. */
     private final Map<String, float[]> act = new HashMap<>();
 
@@ -119,6 +125,14 @@ final class QuantizedTfliteWriter {
     static byte[] writeWithMean(Model model, boolean floatIo, long seed) {
         QuantizedTfliteWriter w = new QuantizedTfliteWriter(floatIo, false);
         w.mean = true;
+        w.calibrate(model, seed);
+        return w.build(model);
+    }
+
+    /** The same with a TF-slim head (see {@link #slimHead}). */
+    static byte[] writeSlimHead(Model model, long seed) {
+        QuantizedTfliteWriter w = new QuantizedTfliteWriter(false, false);
+        w.slimHead = true;
         w.calibrate(model, seed);
         return w.build(model);
     }
@@ -216,7 +230,8 @@ final class QuantizedTfliteWriter {
     }
 
     private int act(LayerSpec l) {
-        if (fusedNone && l.activation() == org.mobilenet.engine.arch.Activation.RELU6) {
+        if (fusedNone && l.activation() == org.mobilenet.engine.arch.Activation.RELU6
+                || slimHead && l.kind() == org.mobilenet.engine.arch.LayerKind.FC) {
             return 0;
         }
         return switch (l.activation()) {
@@ -322,6 +337,25 @@ final class QuantizedTfliteWriter {
                     cur = out;
                 }
                 case FC -> {
+                    if (slimHead) {
+                        boolean later = !(m.graph().layers().get(m.graph().indexOf(n) - 1).kind()
+                                == org.mobilenet.engine.arch.LayerKind.AVG_POOL);
+                        if (later) {
+                            int pooled = activation(n + "/pool", curQ, 1, 1, 1, l.inChannels());
+                            op(AVERAGE_POOL_2D, new int[] {cur}, pooled, 5, new Table().i8(0, 1).put(1, 1).put(2, 1)
+                                    .put(3, 1).put(4, 1).i8(5, 0));
+                            cur = pooled;
+                        }
+                        float[] ws = new float[l.outChannels()];
+                        int wt = weights(n + "/weights", new int[] {l.outChannels(), 1, 1, l.inChannels()},
+                                m.tensor(TensorNames.weight(n)).data(), 0, l.outChannels(), ws);
+                        int bt = bias(n + "/bias", m.tensor(TensorNames.bias(n)).data(), curQ[0], ws);
+                        int out = activation(n, outQ, 1, 1, 1, l.outChannels());
+                        op(CONV_2D, new int[] {cur, wt, bt}, out, 1, new Table().i8(0, 1).put(1, 1).put(2, 1)
+                                .i8(3, act(l)));
+                        cur = out;
+                        break;
+                    }
                     float[] ws = new float[l.outChannels()];
                     int wt = weights(n + "/weights", new int[] {l.outChannels(), l.inChannels()},
                             m.tensor(TensorNames.weight(n)).data(), 0, l.outChannels(), ws);

@@ -2,6 +2,7 @@ package org.mobilenet.io.tflite;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +22,23 @@ import org.mobilenet.engine.arch.Shape;
 import org.mobilenet.engine.arch.Variant;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.SeededInit;
+import org.mobilenet.engine.quant.QuantizedNetwork;
 import org.mobilenet.engine.run.Network;
+import org.mobilenet.io.TfliteRuntime;
+import org.mobilenet.io.npy.NpyArray;
+import org.mobilenet.io.npy.NpyDtype;
+import org.mobilenet.io.onnx.OnnxExportOptions;
+import org.mobilenet.io.onnx.OnnxExporter;
+import org.mobilenet.io.onnx.OnnxImporter;
+import org.mobilenet.io.onnx.OnnxQdqExporter;
+import org.mobilenet.io.onnx.proto.Onnx.GraphProto;
+import org.mobilenet.io.onnx.proto.Onnx.ModelProto;
+import org.mobilenet.io.onnx.proto.Onnx.NodeProto;
 
 /**
  * A Teachable-Machine-style TFLite classifier written in code (MobileNet v1 body, MEAN, two
  * FULLY_CONNECTED with a fused RELU on the first, SOFTMAX) imports as a graph with that head and
- * computes the model's outputs.
+ * computes the model's outputs; so does the same head written as TF-slim writes it.
  */
 class TfliteDenseHeadTest {
     @TempDir
@@ -71,6 +83,99 @@ class TfliteDenseHeadTest {
         assertEquals(Activation.RELU, fcs.get(0).activation());
         float[] x = SeededInit.uniform(new SplittableRandom(4), 32 * 32 * 3, 1f);
         assertArrayEquals(Network.compile(m).forward(x, 1), Network.compile(back).forward(x, 1), 1e-6f);
+    }
+
+    /**
+     * TF-slim's heads (TF's MobileNet v3 files): each dense layer a 1x1 CONV_2D, the pooled map pooled
+     * again before the logits, a hidden layer's ReLU left to its output range. The file imports as the
+     * same graph as one written with FULLY_CONNECTED operators, and its integer path computes what the
+     * real TFLite runtime does.
+     */
+    @Test
+    void aSlimHeadOfOneByOneConvolutionsImportsAsDenseLayersAndMatchesTheTfliteRuntime() throws Exception {
+        Model m = SeededInit.create(denseHead(24, 5), 9).foldBatchNorm();
+        Path slim = tmp.resolve("slim.tflite");
+        Path plain = tmp.resolve("plain.tflite");
+        Files.write(slim, QuantizedTfliteWriter.writeSlimHead(m, 9));
+        Files.write(plain, QuantizedTfliteWriter.write(m, false, false, 9));
+        Model a = TfliteImporter.load(slim);
+        Model b = TfliteImporter.load(plain);
+        List<LayerSpec> fcs = a.graph().layers().stream().filter(l -> l.kind() == LayerKind.FC).toList();
+        assertEquals(2, fcs.size());
+        // ReLU, or ReLU6 where the range ends by 6, as the file with the fused RELU imports too.
+        assertNotEquals(Activation.NONE, fcs.get(0).activation(), "the hidden layer's ReLU from its range");
+        assertEquals(b.graph(), a.graph());
+        float[] x = SeededInit.uniform(new SplittableRandom(7), 32 * 32 * 3, 1f);
+        assertArrayEquals(Network.compile(b).forward(x, 1), Network.compile(a).forward(x, 1), 1e-6f);
+
+        int batch = 2;
+        int n = 32 * 32 * 3 * batch;
+        int[] q = new int[n];
+        SplittableRandom rnd = new SplittableRandom(8);
+        for (int i = 0; i < n; i++) {
+            q[i] = rnd.nextInt(256) - 128;
+        }
+        int[] ours = QuantizedNetwork.compile(a).forward(q, batch);
+        NpyArray theirs = TfliteRuntime.run(List.of(new TfliteRuntime.Job(slim,
+                NpyArray.ofInts(NpyDtype.INT8, new int[] {batch, 32, 32, 3}, q))), tmp).get(0);
+        float[] t = theirs.floats();
+        assertEquals(t.length, ours.length);
+        for (int i = 0; i < ours.length; i++) {
+            assertEquals(t[i], ours[i], 1e-6f, "output " + i);
+        }
+    }
+
+    /**
+     * The same quantized head through ONNX: its QDQ file with the hidden layer's Relu or Clip removed
+     * (ONNX Runtime's quantizer drops one that the quantized range clamps as well) imports with that
+     * activation put back from the range; and two dense layers with nothing between them (a linear
+     * chain, as a float export of a range-clamped hidden layer reads) import as two layers.
+     */
+    @Test
+    void aHiddenDenseLayersActivationLeftToItsQdqRangeIsPutBackAndALinearChainImports() throws Exception {
+        Model m = SeededInit.create(denseHead(24, 5), 9).foldBatchNorm();
+        Path slim = tmp.resolve("slim.tflite");
+        Files.write(slim, QuantizedTfliteWriter.writeSlimHead(m, 9));
+        Model q = TfliteImporter.load(slim);
+        LayerSpec hidden = q.graph().layers().stream().filter(l -> l.kind() == LayerKind.FC).findFirst()
+                .orElseThrow();
+        ModelProto withAct = OnnxQdqExporter.toProto(q, OnnxExportOptions.defaults());
+        ModelProto noAct = withoutNode(withAct, hidden.name() + ".activation");
+        Path f = tmp.resolve("qdq.onnx");
+        Model a = OnnxImporter.importModel(f, withAct).model();
+        Model b = OnnxImporter.importModel(f, noAct).model();
+        assertEquals(hidden.activation(), b.graph().layers().stream().filter(l -> l.kind() == LayerKind.FC).findFirst()
+                .orElseThrow().activation());
+        float[] x = SeededInit.uniform(new SplittableRandom(7), 32 * 32 * 3, 1f);
+        assertArrayEquals(Network.compile(a).forward(x, 1), Network.compile(b).forward(x, 1), 1e-6f);
+
+        // Float: the first dense layer linear, its Gemm read by the next Gemm directly.
+        LayerGraph g = denseHead(24, 5);
+        List<LayerSpec> layers = new ArrayList<>(g.layers());
+        int at = g.indexOf("head.0");
+        layers.set(at, layers.get(at).withActivation(Activation.NONE));
+        Model linear = SeededInit.create(new LayerGraph(g.family(), g.input(), layers), 4).foldBatchNorm();
+        Model back = OnnxImporter.importModel(f, OnnxExporter.toProto(linear, OnnxExportOptions.defaults())).model();
+        assertEquals(2, back.graph().layers().stream().filter(l -> l.kind() == LayerKind.FC).count());
+        assertArrayEquals(Network.compile(linear).forward(x, 1), Network.compile(back).forward(x, 1), 1e-5f);
+    }
+
+    /** The graph without the node of that name, its consumers reading its input instead. */
+    private static ModelProto withoutNode(ModelProto p, String name) {
+        NodeProto gone = p.getGraph().getNodeList().stream().filter(n -> n.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no node " + name));
+        GraphProto.Builder g = p.getGraph().toBuilder().clearNode();
+        for (NodeProto n : p.getGraph().getNodeList()) {
+            if (n == gone) {
+                continue;
+            }
+            NodeProto.Builder nb = n.toBuilder().clearInput();
+            for (String in : n.getInputList()) {
+                nb.addInput(in.equals(gone.getOutput(0)) ? gone.getInput(0) : in);
+            }
+            g.addNode(nb);
+        }
+        return p.toBuilder().setGraph(g).build();
     }
 
     @Test
