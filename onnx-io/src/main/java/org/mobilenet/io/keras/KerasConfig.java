@@ -35,7 +35,21 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
         layers = List.copyOf(layers);
     }
 
-    /** Parses a model config. */
+    /** How deep nested models may go (Teachable Machine's files nest three). */
+    private static final int MAX_NESTING = 8;
+
+    /** Whether a layer class is a model (a nested model when a layer of another). */
+    private static boolean isModel(String cls) {
+        return cls.equals("Functional") || cls.equals("Model") || cls.equals("Sequential");
+    }
+
+    /**
+     * Parses a model config. A model nested as a layer of another (a Sequential of a Keras
+     * application and a head, as transfer learning and Teachable Machine save them) is flattened into
+     * its parent: its layers take its place, its input layers stand for what the parent feeds it, and
+     * the layers reading it read its output layer. Each inner layer keeps the models it sits in
+     * ({@link KerasLayer#scope()}), which is where the weights files keep its variables.
+     */
     static KerasConfig parse(String json) throws ConfigException {
         Object root;
         try {
@@ -45,54 +59,172 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
         }
         Map<String, Object> top = map(root, "the model config");
         String cls = string(top.get("class_name"), "the model's class_name");
-        Object cfg = top.get("config");
-        List<Object> entries;
-        if (cfg instanceof List<?> l) {
-            entries = new ArrayList<>(l); // Keras 2.2's Sequential: config is the layer list itself
-        } else {
-            entries = list(map(cfg, "the model's config").get("layers"), "the model's layers");
-        }
-        if (!cls.equals("Functional") && !cls.equals("Model") && !cls.equals("Sequential")) {
+        if (!isModel(cls)) {
             throw new ConfigException("unsupported model class '" + cls + "' (expected Functional or Sequential)");
         }
-        if (entries.size() > MAX_LAYERS) {
-            throw new ConfigException("the model lists " + entries.size() + " layers, more than " + MAX_LAYERS);
-        }
-        boolean sequential = cls.equals("Sequential");
-        List<KerasLayer> layers = new ArrayList<>();
-        int[] hw = null;
-        for (Object e : entries) {
-            Map<String, Object> entry = map(e, "a layer entry");
-            String lc = string(entry.get("class_name"), "a layer's class_name");
-            Map<String, Object> lcfg = entry.get("config") == null ? Map.of() : map(entry.get("config"), lc + "'s config");
-            Object n = entry.get("name") != null ? entry.get("name") : lcfg.get("name");
-            String name = string(n, "the name of a " + lc + " layer");
-            if (lc.equals("Functional") || lc.equals("Model") || lc.equals("Sequential")) {
-                throw new ConfigException("unsupported: layer '" + name + "' is a nested model (" + lc
-                        + "); save the model flattened, or its inner model alone");
-            }
-            List<String> inbound = new ArrayList<>();
-            if (sequential) {
-                if (layers.isEmpty() && !lc.equals("InputLayer")) {
-                    // Keras 2's Sequential without an InputLayer: the first layer carries the input shape.
-                    layers.add(new KerasLayer("InputLayer", "input", Map.of(), List.of()));
-                }
-                if (!layers.isEmpty()) {
-                    inbound.add(layers.get(layers.size() - 1).name());
-                }
-            } else {
-                inbound = inbound(entry.get("inbound_nodes"), name);
-            }
-            Object shape = lcfg.containsKey("batch_shape") ? lcfg.get("batch_shape") : lcfg.get("batch_input_shape");
-            if (hw == null && shape != null) {
-                hw = inputSize(shape, name);
-            }
-            layers.add(new KerasLayer(lc, name, lcfg, inbound));
-        }
-        if (layers.isEmpty()) {
+        Flattener f = new Flattener();
+        f.model(cls, top.get("config"), List.of(), List.of(), null, 0);
+        if (f.layers.isEmpty()) {
             throw new ConfigException("the model config lists no layers");
         }
+        List<KerasLayer> layers = new ArrayList<>();
+        for (KerasLayer l : f.layers) {
+            List<String> in = new ArrayList<>();
+            for (String n : l.inbound()) {
+                in.add(f.resolve(n));
+            }
+            layers.add(new KerasLayer(l.className(), l.name(), l.config(), in, l.scope(), l.storage()));
+        }
+        int[] hw = f.hw;
         return new KerasConfig(cls, layers, hw == null ? 0 : hw[0], hw == null ? 0 : hw[1]);
+    }
+
+    /** Collects the layers of a model and of the models nested in it, in order. */
+    private static final class Flattener {
+        final List<KerasLayer> layers = new ArrayList<>();
+        /** A nested model's name, or an inner input layer's, to the layer that stands for it. */
+        final Map<String, String> alias = new java.util.HashMap<>();
+        final java.util.Set<String> names = new java.util.HashSet<>();
+        int[] hw;
+
+        String resolve(String name) {
+            for (int i = 0; i <= MAX_LAYERS && alias.containsKey(name); i++) {
+                name = alias.get(name);
+            }
+            return name;
+        }
+
+        /**
+         * Adds the layers of the model with that class and config; {@code scope} names the models it
+         * sits in, {@code storage} their Keras 3 storage names, {@code feed} the layer feeding it (null
+         * at the top). Returns the name of the layer giving its output.
+         */
+        String model(String cls, Object cfg, List<String> scope, List<String> storage, String feed, int depth)
+                throws ConfigException {
+            String where = scope.isEmpty() ? "the model" : "nested model '" + scope.get(scope.size() - 1) + "'";
+            List<Object> entries;
+            Map<String, Object> cfgMap = null;
+            if (cfg instanceof List<?> l) {
+                entries = new ArrayList<>(l); // Keras 2.2's Sequential: config is the layer list itself
+            } else {
+                cfgMap = map(cfg, where + "'s config");
+                entries = list(cfgMap.get("layers"), where + "'s layers");
+            }
+            if (layers.size() + entries.size() > MAX_LAYERS) {
+                throw new ConfigException("the model lists more than " + MAX_LAYERS + " layers");
+            }
+            boolean sequential = cls.equals("Sequential");
+            Map<String, Integer> used = new java.util.HashMap<>();
+            String previous = null;
+            String last = null;
+            for (Object e : entries) {
+                Map<String, Object> entry = map(e, "a layer entry");
+                String lc = string(entry.get("class_name"), "a layer's class_name");
+                Map<String, Object> lcfg = entry.get("config") == null ? Map.of()
+                        : map(entry.get("config"), lc + "'s config");
+                Object n = entry.get("name") != null ? entry.get("name") : lcfg.get("name");
+                String name = string(n, "the name of a " + lc + " layer");
+                // Keras 3 keeps a layer's variables under its class in snake case, counted per model.
+                String base = KerasWeights.snakeCase(lc);
+                int k = used.merge(base, 1, Integer::sum) - 1;
+                List<String> stored = new ArrayList<>(storage);
+                stored.add(k == 0 ? base : base + "_" + k);
+                List<String> inbound = new ArrayList<>();
+                if (sequential) {
+                    if (previous == null && !lc.equals("InputLayer")) {
+                        if (feed == null) {
+                            // Keras 2's Sequential without an InputLayer: the first layer carries the input shape.
+                            add(new KerasLayer("InputLayer", "input", Map.of(), List.of()));
+                            previous = "input";
+                        } else {
+                            previous = feed;
+                        }
+                    }
+                    if (previous != null) {
+                        inbound.add(previous);
+                    }
+                } else {
+                    inbound = inbound(entry.get("inbound_nodes"), name);
+                }
+                Object shape = lcfg.containsKey("batch_shape") ? lcfg.get("batch_shape") : lcfg.get("batch_input_shape");
+                // The image input's size: a nested head's own input ([None, 1280]) says nothing of it.
+                if (hw == null && shape != null && !isModel(lc) && (feed == null || shape instanceof List<?> d
+                        && d.size() == 4)) {
+                    hw = inputSize(shape, name);
+                }
+                if (feed != null && lc.equals("InputLayer")) {
+                    claim(name);
+                    alias.put(name, feed); // an inner input: what the parent feeds the model
+                    previous = name;
+                    continue;
+                }
+                if (isModel(lc)) {
+                    if (depth + 1 > MAX_NESTING) {
+                        throw new ConfigException("models nested more than " + MAX_NESTING + " deep");
+                    }
+                    String from;
+                    if (sequential) {
+                        from = previous;
+                    } else if (inbound.size() == 1) {
+                        from = inbound.get(0);
+                    } else {
+                        throw new ConfigException("unsupported: nested model '" + name + "' reads " + inbound.size()
+                                + " inputs; expected one");
+                    }
+                    if (from == null) {
+                        throw new ConfigException("unsupported: nested model '" + name + "' is the first layer of "
+                                + where + "; expected an input layer before it");
+                    }
+                    List<String> inner = new ArrayList<>(scope);
+                    inner.add(name);
+                    String out = model(lc, entry.get("config"), inner, stored, from, depth + 1);
+                    claim(name);
+                    alias.put(name, out);
+                    previous = name;
+                    last = name;
+                    continue;
+                }
+                add(new KerasLayer(lc, name, lcfg, inbound, scope, stored));
+                previous = name;
+                last = name;
+            }
+            String out = cfgMap == null || sequential ? last : outputLayer(cfgMap.get("output_layers"), where, last);
+            if (out == null) {
+                throw new ConfigException(where + " has no layers");
+            }
+            return out;
+        }
+
+        private void add(KerasLayer l) throws ConfigException {
+            claim(l.name());
+            layers.add(l);
+        }
+
+        private void claim(String name) throws ConfigException {
+            if (!names.add(name)) {
+                throw new ConfigException("unsupported: two layers are named '" + name + "' (in different nested"
+                        + " models); expected unique layer names");
+            }
+        }
+
+        /** A Functional model's one output layer ({@code [[name, 0, 0]]} or {@code [name, 0, 0]}). */
+        private static String outputLayer(Object outputs, String where, String last) throws ConfigException {
+            if (outputs == null) {
+                return last;
+            }
+            List<Object> o = list(outputs, where + "'s output_layers");
+            if (!o.isEmpty() && o.get(0) instanceof String s) {
+                return s;
+            }
+            if (o.size() != 1) {
+                throw new ConfigException("unsupported: " + where + " has " + o.size() + " outputs; expected one");
+            }
+            List<Object> ref = list(o.get(0), where + "'s output layer");
+            if (ref.isEmpty()) {
+                throw new ConfigException(where + " has an empty output layer reference");
+            }
+            return string(ref.get(0), where + "'s output layer name");
+        }
     }
 
     /** {@code [None, H, W, 3]}: H and W (0 for None). */
@@ -208,7 +340,8 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
         List<KerasLayer> out = new java.util.ArrayList<>();
         for (KerasLayer l : layers) {
             List<String> in = l.inbound().stream().map(n -> n.equals(from) ? to : n).toList();
-            out.add(new KerasLayer(l.className(), l.name().equals(from) ? to : l.name(), l.config(), in));
+            out.add(new KerasLayer(l.className(), l.name().equals(from) ? to : l.name(), l.config(), in, l.scope(),
+                    l.storage()));
         }
         return new KerasConfig(className, out, inputH, inputW);
     }

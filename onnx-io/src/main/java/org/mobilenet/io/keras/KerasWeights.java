@@ -27,10 +27,16 @@ interface KerasWeights {
      */
     static KerasWeights legacy(H5File h5, String root) {
         return (layer, shapes) -> {
-            String group = join(root, layer.name());
+            // A layer of a nested model: its variables are in the outermost model's group, among that
+            // model's weight names, as <layer>/<variable> (the models' names are not in the path).
+            boolean nested = !layer.scope().isEmpty();
+            String group = join(root, nested ? layer.scope().get(0) : layer.name());
             List<String> names = h5.isGroup(group) ? h5.stringListAttribute(group, "weight_names") : null;
             if (names == null) {
                 names = List.of();
+            }
+            if (nested) {
+                names = names.stream().filter(n -> ownerOf(n).equals(layer.name())).toList();
             }
             if (names.size() != shapes.size()) {
                 throw h5.bad("layer '" + layer.name() + "' (" + layer.className() + ") has " + names.size()
@@ -48,7 +54,8 @@ interface KerasWeights {
      * Keras 3's layout ({@code model.weights.h5} in a .keras archive, {@code .weights.h5}): the
      * variables of the k-th layer of a class (counting in the model's layer order from 0) under
      * {@code layers/<snake_case class>[_k]/vars/<i>} ({@code _layer_checkpoint_dependencies/...} in
-     * tf.keras 2.13 to 2.15's archives), so the config decides which is which.
+     * tf.keras 2.13 to 2.15's archives), so the config decides which is which; a nested model's layers
+     * are counted within it, under its own path ({@code layers/functional/layers/conv2d/vars/0}).
      */
     static KerasWeights keras3(H5File h5, List<KerasLayer> layers) throws BadInputException {
         // tf.keras 2.13 to 2.15 wrote .keras archives with the layers under this name instead.
@@ -57,6 +64,11 @@ interface KerasWeights {
         Map<String, String> paths = new HashMap<>();
         Map<String, Integer> used = new HashMap<>();
         for (KerasLayer l : layers) {
+            if (l.storage() != null) {
+                // From a parsed config, nested models included: layers/<model>/layers/<layer>.
+                paths.put(l.name(), top + String.join("/" + top, l.storage()));
+                continue;
+            }
             String base = snakeCase(l.className());
             int k = used.merge(base, 1, Integer::sum) - 1;
             paths.put(l.name(), top + (k == 0 ? base : base + "_" + k));
@@ -78,6 +90,15 @@ interface KerasWeights {
             }
             return out;
         };
+    }
+
+    /** The layer a weight name belongs to: {@code block_1_depthwise} of {@code block_1_depthwise/depthwise_kernel:0}. */
+    private static String ownerOf(String weightName) {
+        int slash = weightName.lastIndexOf('/');
+        if (slash < 0) {
+            return "";
+        }
+        return weightName.substring(weightName.lastIndexOf('/', slash - 1) + 1, slash);
     }
 
     /** Keras's {@code to_snake_case} of a class name: {@code DepthwiseConv2D} is {@code depthwise_conv2d}. */

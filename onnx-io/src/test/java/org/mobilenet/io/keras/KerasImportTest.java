@@ -140,7 +140,7 @@ class KerasImportTest {
         assertEquals(285, top(run(at160, cat)));
     }
 
-    private static float[] randomInput(int size, long seed) {
+    static float[] randomInput(int size, long seed) {
         Random r = new Random(seed);
         float[] x = new float[size * size * 3];
         for (int i = 0; i < x.length; i++) {
