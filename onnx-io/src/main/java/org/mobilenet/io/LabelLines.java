@@ -9,7 +9,9 @@ import java.util.List;
 /**
  * The one reading of a class-label list, wherever it comes from (a {@code --labels} file, a file next
  * to a model, an entry of a TFLite model's metadata archive): UTF-8, one label per line, each label
- * stripped, blank trailing lines dropped, at most {@link #MAX_BYTES} read.
+ * stripped, blank trailing lines dropped, at most {@link #MAX_BYTES} read; when every line starts with
+ * its own index (0 or 1 first) and a space, as Teachable Machine's and Coral's lists do, the names
+ * without it.
  */
 public final class LabelLines {
     /** Label lists larger than this are refused. */
@@ -34,6 +36,39 @@ public final class LabelLines {
         List<String> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(lines[i].strip());
+        }
+        return numbered(out, 0) ? unnumbered(out) : numbered(out, 1) ? unnumbered(out) : out;
+    }
+
+    /**
+     * Whether every label is its own class index counting from {@code base}, a space and a name, as
+     * Teachable Machine ({@code 0 Flask}) and Coral ({@code 0  background}) write their lists.
+     */
+    private static boolean numbered(List<String> labels, int base) {
+        if (labels.size() < 2) {
+            return false; // one line says too little to tell an index from a name that starts with a digit
+        }
+        for (int i = 0; i < labels.size(); i++) {
+            String l = labels.get(i);
+            String index = Integer.toString(i + base);
+            if (!l.startsWith(index) || l.length() <= index.length() + 1
+                    || !Character.isWhitespace(l.charAt(index.length())) || l.substring(index.length()).isBlank()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The names of numbered labels ({@link #numbered}). */
+    private static List<String> unnumbered(List<String> labels) {
+        List<String> out = new ArrayList<>(labels.size());
+        for (int i = 0; i < labels.size(); i++) {
+            String l = labels.get(i);
+            int space = 0;
+            while (!Character.isWhitespace(l.charAt(space))) {
+                space++;
+            }
+            out.add(l.substring(space).strip());
         }
         return out;
     }

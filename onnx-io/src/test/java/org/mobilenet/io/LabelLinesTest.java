@@ -33,6 +33,23 @@ class LabelLinesTest {
     }
 
     @Test
+    void labelsNumberedByTheirIndexAsTeachableMachineAndCoralWriteThemAreTheirNames() throws IOException {
+        assertEquals(List.of("Flask", "Mug"), read("0 Flask\n1 Mug\n"));
+        assertEquals(List.of("5 Galoon", "500ML"), read("0 5 Galoon\r\n1 500ML\r\n"));
+        assertEquals(List.of("background", "tench, Tinca tinca"), read("0  background\n1  tench, Tinca tinca\n"));
+        assertEquals(List.of("cat", "dog"), read("1 cat\n2 dog\n"));
+    }
+
+    @Test
+    void labelsThatMerelyStartWithNumbersKeepThem() throws IOException {
+        assertEquals(List.of("0 Flask", "2 Mug"), read("0 Flask\n2 Mug\n"), "not the line's index");
+        assertEquals(List.of("0", "1"), read("0\n1\n"), "numbers alone are the names");
+        assertEquals(List.of("1 cat"), read("1 cat\n"), "one line");
+        assertEquals(List.of("10 km", "1 m"), read("10 km\n1 m\n"));
+        assertEquals(List.of("0 a", "1b"), read("0 a\n1b\n"));
+    }
+
+    @Test
     void keepsNonAsciiLabels() throws IOException {
         assertEquals(List.of("Schäferhund", "猫"), read("Schäferhund\n猫\n"));
     }
