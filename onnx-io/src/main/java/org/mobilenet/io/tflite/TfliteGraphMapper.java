@@ -312,6 +312,11 @@ final class TfliteGraphMapper {
                 }
                 case BuiltinOp.FULLY_CONNECTED -> {
                     // A custom head (Teachable Machine, Keras transfer learning) chains several.
+                    if (phase == Phase.BODY && !specs.isEmpty()) {
+                        throw new FlatBufferException("operator " + op.index() + " (FULLY_CONNECTED) reads the "
+                                + cur + " feature map unpooled (a Flatten then Dense, as Teachable Machine's"
+                                + " embedded models have it); a dense layer is supported after the global pooling only");
+                    }
                     requirePhase(op, phase == Phase.CLASSIFIED ? Phase.POOLED : phase, Phase.POOLED);
                     hiddenLayerClamp(specs, curTensor);
                     Classifier c = classifier(op, cur, false);

@@ -74,6 +74,8 @@ final class QuantizedTfliteWriter {
      * each dense layer after the first, as TF's MobileNet v3 files have them.
      */
     private boolean slimHead;
+    /** No pooling operator: the first dense layer reads the last feature map itself (a Flatten then Dense). */
+    private boolean unpooled;
     /** Per layer name: {scale, zero point} of its output. */
     private final Map<String, float[]> act = new HashMap<>();
 
@@ -133,6 +135,14 @@ final class QuantizedTfliteWriter {
     static byte[] writeSlimHead(Model model, long seed) {
         QuantizedTfliteWriter w = new QuantizedTfliteWriter(false, false);
         w.slimHead = true;
+        w.calibrate(model, seed);
+        return w.build(model);
+    }
+
+    /** The same without its pooling operator (see {@link #unpooled}). */
+    static byte[] writeUnpooled(Model model, long seed) {
+        QuantizedTfliteWriter w = new QuantizedTfliteWriter(false, false);
+        w.unpooled = true;
         w.calibrate(model, seed);
         return w.build(model);
     }
@@ -320,6 +330,10 @@ final class QuantizedTfliteWriter {
                     cur = out;
                 }
                 case AVG_POOL -> {
+                    if (unpooled) {
+                        outQ = curQ;
+                        break;
+                    }
                     if (mean) {
                         // Its own params, as calibration gives a MEAN: a narrower range than its input's.
                         outQ = new float[] {curQ[0] * 0.75f, Math.max(-128, curQ[1] - 20)};

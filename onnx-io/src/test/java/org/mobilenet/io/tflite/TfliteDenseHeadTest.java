@@ -179,6 +179,18 @@ class TfliteDenseHeadTest {
     }
 
     @Test
+    void aDenseLayerReadingTheUnpooledFeatureMapIsRefusedAsUnsupportedNamingTheMap() throws Exception {
+        Model m = SeededInit.create(denseHead(16, 3), 6).foldBatchNorm();
+        Path f = tmp.resolve("flatten.tflite");
+        Files.write(f, QuantizedTfliteWriter.writeUnpooled(m, 6));
+        org.mobilenet.io.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.mobilenet.io.BadInputException.class, () -> TfliteImporter.load(f));
+        Shape map = m.graph().layers().get(m.graph().indexOf("pool")).in();
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("reads the " + map + " feature map unpooled")
+                && e.getMessage().contains("supported after the global pooling only"), e.getMessage());
+    }
+
+    @Test
     void labelsNextToTheModelAreKeptForAnyClassCount() throws Exception {
         Model m = SeededInit.create(denseHead(16, 3), 6).foldBatchNorm();
         Path f = tmp.resolve("tm.tflite");
