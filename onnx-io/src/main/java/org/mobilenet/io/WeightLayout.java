@@ -116,4 +116,43 @@ public enum WeightLayout {
             throw new IllegalArgumentException(name() + " weights: expected " + want + " values, got " + have);
         }
     }
+
+    /**
+     * A dense layer's weights over a map flattened channel-major (PyTorch's flatten of NCHW: column
+     * {@code (c * h + y) * w + x}) to the engine's order, the map flattened as NHWC (column
+     * {@code (y * w + x) * c + ch}: how the engine, TFLite and Keras read a map whole). Shape:
+     * {@code [rows, h * w * c]} row-major both ways; {@link #nhwcColumnsToNchw} undoes it.
+     */
+    public static float[] nchwColumnsToNhwc(float[] weights, int rows, int h, int w, int c) {
+        return permuteColumns(weights, rows, h, w, c, true);
+    }
+
+    /** The inverse of {@link #nchwColumnsToNhwc}: the engine's order to PyTorch's. */
+    public static float[] nhwcColumnsToNchw(float[] weights, int rows, int h, int w, int c) {
+        return permuteColumns(weights, rows, h, w, c, false);
+    }
+
+    private static float[] permuteColumns(float[] weights, int rows, int h, int w, int c, boolean toNhwc) {
+        int cols = h * w * c;
+        if (weights.length != rows * cols) {
+            throw new IllegalArgumentException("expected " + rows + " x " + cols + " weights, found " + weights.length);
+        }
+        float[] out = new float[weights.length];
+        for (int r = 0; r < rows; r++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        int nchw = r * cols + (ch * h + y) * w + x;
+                        int nhwc = r * cols + (y * w + x) * c + ch;
+                        if (toNhwc) {
+                            out[nhwc] = weights[nchw];
+                        } else {
+                            out[nchw] = weights[nhwc];
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
 }

@@ -80,16 +80,31 @@ public record LayerGraph(String family, Shape input, List<LayerSpec> layers) imp
     }
 
     /**
-     * The length of the pooled feature vector: the channels of the last global pooling, or the
-     * output size when there is none.
+     * The length of the feature vector the classifier reads: the channels of the last global pooling,
+     * or the whole map a dense layer reads flattened ({@link LayerSpec#flattens}), or the output size
+     * when there is neither.
      */
     public int featureWidth() {
+        LayerSpec l = featureLayer();
+        return l == null ? outputSize() : Math.toIntExact(l.out().size());
+    }
+
+    /**
+     * The layer whose output is that feature vector: the last global pooling, or the layer before a
+     * dense layer that reads its map flattened; null when there is neither.
+     */
+    public LayerSpec featureLayer() {
         for (int i = layers.size() - 1; i >= 0; i--) {
             if (layers.get(i).kind() == LayerKind.AVG_POOL) {
-                return layers.get(i).outChannels();
+                return layers.get(i);
             }
         }
-        return outputSize();
+        for (int i = 1; i < layers.size(); i++) {
+            if (layers.get(i).flattens()) {
+                return layers.get(i - 1);
+            }
+        }
+        return null;
     }
 
     /** The index of the layer of that name, or -1. */

@@ -46,7 +46,12 @@ public record LayerSpec(String name, LayerKind kind, int kernel, int stride, Pad
                     throw new IllegalArgumentException(name + ": global average pooling gives 1x1xC");
                 }
             }
-            case FC, SOFTMAX, SIGMOID -> {
+            case FC -> {
+                if (out.h() != 1 || out.w() != 1) {
+                    throw new IllegalArgumentException(name + ": a fully connected layer gives 1x1xC");
+                }
+            }
+            case SOFTMAX, SIGMOID -> {
                 if (in.h() != 1 || in.w() != 1 || out.h() != 1 || out.w() != 1) {
                     throw new IllegalArgumentException(name + ": " + kind.id() + " works on 1x1xC");
                 }
@@ -107,9 +112,20 @@ public record LayerSpec(String name, LayerKind kind, int kernel, int stride, Pad
         return new LayerSpec(name, kind, kernel, stride, pads, in, out, a, addend);
     }
 
-    /** Number of input channels. */
+    /**
+     * Number of input channels; for a fully connected layer its fan-in, the whole input read as one
+     * vector ({@code H * W * C}: a layer over an unpooled map reads it flattened, see {@link #flattens}).
+     */
     public int inChannels() {
-        return in.c();
+        return kind == LayerKind.FC ? Math.toIntExact(in.size()) : in.c();
+    }
+
+    /**
+     * Whether this is a fully connected layer over an H x W map bigger than 1x1, which it reads as one
+     * vector in NHWC order (Keras's Flatten then Dense; TFLite's FULLY_CONNECTED on a 4-D tensor).
+     */
+    public boolean flattens() {
+        return kind == LayerKind.FC && (in.h() != 1 || in.w() != 1);
     }
 
     /** Number of output channels. */
@@ -123,7 +139,7 @@ public record LayerSpec(String name, LayerKind kind, int kernel, int stride, Pad
             case CONV -> new int[] {out.c(), in.c(), kernel, kernel};
             case DEPTHWISE -> new int[] {out.c(), 1, kernel, kernel};
             case POINTWISE -> new int[] {out.c(), in.c(), 1, 1};
-            case FC -> new int[] {out.c(), in.c()};
+            case FC -> new int[] {out.c(), inChannels()};
             default -> null;
         };
     }

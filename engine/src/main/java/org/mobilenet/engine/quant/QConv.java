@@ -23,6 +23,9 @@ final class QConv extends QLayer {
     private final int inputZero;
     private final Requantizer requantizer;
     private final int k;
+    /** The input's sides: 1 x 1 for a fully connected layer, which reads its input as one vector of cin. */
+    private final int inH;
+    private final int inW;
     private final int cin;
     private final int cout;
     /** Per tap {@code (ky * k + kx) * cin + ci}: {@code w - weightZero} over the output channels. */
@@ -32,8 +35,11 @@ final class QConv extends QLayer {
 
     QConv(LayerSpec spec, QuantizedTensor w, int[] bias, int inputZero, Requantizer requantizer) {
         super(spec);
-        this.k = spec.kind() == LayerKind.FC ? 1 : spec.kernel();
-        this.cin = spec.in().c();
+        boolean fc = spec.kind() == LayerKind.FC;
+        this.k = fc ? 1 : spec.kernel();
+        this.inH = fc ? 1 : spec.in().h();
+        this.inW = fc ? 1 : spec.in().w();
+        this.cin = spec.inChannels();
         this.cout = spec.out().c();
         this.weights = w.values();
         this.weightZero = new int[cout];
@@ -61,8 +67,8 @@ final class QConv extends QLayer {
 
     @Override
     void reference(int[] in, int[] addend, int[] out) {
-        int h = spec.in().h();
-        int w = spec.in().w();
+        int h = inH;
+        int w = inW;
         int s = spec.stride();
         int top = spec.pads().top();
         int left = spec.pads().left();
@@ -101,8 +107,8 @@ final class QConv extends QLayer {
             }
             return;
         }
-        int h = spec.in().h();
-        int w = spec.in().w();
+        int h = inH;
+        int w = inW;
         int s = spec.stride();
         int top = spec.pads().top();
         int left = spec.pads().left();
@@ -139,16 +145,16 @@ final class QConv extends QLayer {
 
     /** The Vector API matrix product over the input with its zero point subtracted. */
     private void pointwise(int[] in, int[] out) {
-        int n = spec.in().h() * spec.in().w() * cin;
+        int n = inH * inW * cin;
         int[] x = new int[n];
         System.arraycopy(in, 0, x, 0, n);
         IntLoops.subtract(x, inputZero, n);
-        vector.run(x, spec.in().h() * spec.in().w(), requantizer, out);
+        vector.run(x, inH * inW, requantizer, out);
     }
 
     /** Four pixels per pass over the weight rows, in plain loops: the kernel before the vector one. */
     private void pointwiseLoops(int[] in, int[] out) {
-        int pixels = spec.in().h() * spec.in().w();
+        int pixels = inH * inW;
         int[] a0 = new int[cout];
         int[] a1 = new int[cout];
         int[] a2 = new int[cout];

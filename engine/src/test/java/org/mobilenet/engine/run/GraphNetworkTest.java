@@ -79,6 +79,56 @@ class GraphNetworkTest {
                 SeededInit.create(new MobileNetV2Spec(0.35, Resolution.square(96), 17, false), 22), 2);
     }
 
+    /**
+     * A v1 body ending in a 2 x 3 map read by a dense layer without pooling (Keras's Flatten then
+     * Dense): the layer reads the map as one vector in NHWC order, on every kernel set.
+     */
+    @Test
+    void aDenseLayerOverAnUnpooledMapReadsItFlattenedInNhwcOrder() {
+        LayerGraph body = new ModelSpec(0.25, new Resolution(64, 96), 0, Variant.SEPARABLE, Padding.TF_SAME, false)
+                .graph();
+        List<LayerSpec> layers = new ArrayList<>(body.layers());
+        layers.remove(layers.size() - 1); // the pooling
+        org.mobilenet.engine.arch.Shape map = layers.get(layers.size() - 1).out();
+        assertEquals(new org.mobilenet.engine.arch.Shape(2, 3, 256), map);
+        org.mobilenet.engine.arch.Shape hidden = new org.mobilenet.engine.arch.Shape(1, 1, 10);
+        org.mobilenet.engine.arch.Shape logits = new org.mobilenet.engine.arch.Shape(1, 1, 4);
+        layers.add(new LayerSpec("dense", LayerKind.FC, 1, 1, org.mobilenet.engine.arch.Pads.NONE, map, hidden,
+                Activation.RELU, null));
+        layers.add(new LayerSpec("head", LayerKind.FC, 1, 1, org.mobilenet.engine.arch.Pads.NONE, hidden, logits,
+                Activation.NONE, null));
+        Model m = SeededInit.create(new LayerGraph("v1", body.input(), layers), 31).foldBatchNorm();
+        LayerSpec dense = m.graph().layer("dense").orElseThrow();
+        assertTrue(dense.flattens());
+        assertEquals(2 * 3 * 256, dense.inChannels());
+        assertEquals(List.of(10, 1536), java.util.Arrays.stream(dense.weightShape()).boxed().toList());
+        assertEveryKernelSetMatchesTheReference(m, 7);
+
+        // By hand from the map the last convolution gives: relu(W x + b), x the map in NHWC order.
+        float[] in = images(1, 64, 96, 8);
+        String last = layers.get(layers.size() - 3).name();
+        float[][] seen = new float[2][];
+        try (Network net = Network.compile(m, new ScalarKernels())) {
+            net.forward(in, 1, (layer, out, batch) -> {
+                if (layer.name().equals(last)) {
+                    seen[0] = out.clone();
+                } else if (layer.name().equals("dense")) {
+                    seen[1] = out.clone();
+                }
+            });
+        }
+        float[] w = m.tensor(org.mobilenet.engine.model.TensorNames.weight("dense")).data();
+        float[] b = m.tensor(org.mobilenet.engine.model.TensorNames.bias("dense")).data();
+        for (int o = 0; o < 10; o++) {
+            double acc = b[o];
+            for (int i = 0; i < 1536; i++) {
+                acc += (double) w[o * 1536 + i] * seen[0][i];
+            }
+            float want = (float) Math.max(acc, 0);
+            assertTrue(Math.abs(want - seen[1][o]) <= 1e-4f * (1 + Math.abs(want)), o + ": " + want + " vs " + seen[1][o]);
+        }
+    }
+
     @Test
     void aNonSquareV2GivesTheReferenceOutputs() {
         MobileNetV2Spec spec = new MobileNetV2Spec(0.35, new Resolution(72, 56), 9, true);

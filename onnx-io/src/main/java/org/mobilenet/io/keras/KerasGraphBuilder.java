@@ -465,11 +465,40 @@ final class KerasGraphBuilder {
     }
 
     private void dense(KerasLayer l) throws ConfigException, BadInputException {
-        if (!pooled) {
-            throw new ConfigException("unsupported: Dense '" + l.name() + "' before global pooling");
-        }
         int units = (int) integer(l, "units");
-        fc(l, units, bool(l, "use_bias", true), activationOf(l), new int[] {current().c(), units});
+        if (!pooled) {
+            if (layers.isEmpty() || pendingPads != null) {
+                throw new ConfigException("unsupported: Dense '" + l.name() + "' before any convolution");
+            }
+            pixelDense(l, units);
+            return;
+        }
+        // After a Flatten of the unpooled map the layer reads the whole map (its NHWC order is Keras's).
+        fc(l, units, bool(l, "use_bias", true), activationOf(l), new int[] {Math.toIntExact(current().size()), units});
+    }
+
+    /**
+     * Dense on the unpooled map: Keras applies it to each pixel's channels, a 1x1 convolution (as Edge
+     * Impulse's heads have it before their Flatten). Kernel {@code (C, units)}.
+     */
+    private void pixelDense(KerasLayer l, int units) throws ConfigException, BadInputException {
+        Shape in = current();
+        KerasActivation act = activationOf(l);
+        if (act.head() != null) {
+            throw new ConfigException("unsupported: Dense '" + l.name() + "' applies " + act.head().id()
+                    + " to each pixel of the unpooled map");
+        }
+        boolean bias = bool(l, "use_bias", true);
+        List<int[]> shapes = new ArrayList<>(List.of(new int[] {in.c(), units}));
+        if (bias) {
+            shapes.add(new int[] {units});
+        }
+        List<H5File.Array> w = weights.read(l, shapes);
+        Shape out = new Shape(in.h(), in.w(), units);
+        layers.add(new LayerSpec(l.name(), LayerKind.POINTWISE, 1, 1, Pads.NONE, in, out, act.layer(), null));
+        tensors.put(TensorNames.weight(l.name()), new Tensor(new int[] {units, in.c(), 1, 1},
+                WeightLayout.HWIO.toTorch(w.get(0).data(), units, in.c(), 1)));
+        tensors.put(TensorNames.bias(l.name()), new Tensor(new int[] {units}, bias ? w.get(1).data() : new float[units]));
     }
 
     /** A classifier: Dense ({@code kernelShape} (C, units)) or a 1x1 Conv2D ((1, 1, C, units)), then its activation. */
@@ -485,9 +514,11 @@ final class KerasGraphBuilder {
         }
         List<H5File.Array> w = weights.read(l, shapes);
         Shape out = new Shape(1, 1, units);
-        layers.add(new LayerSpec(l.name(), LayerKind.FC, 1, 1, Pads.NONE, in, out, act.layer(), null));
-        tensors.put(TensorNames.weight(l.name()), new Tensor(new int[] {units, in.c()},
-                WeightLayout.HWIO.toTorch(w.get(0).data(), units, in.c(), 1)));
+        // Over a pooled 1x1 map its channels; over a flattened map all of it (LayerSpec#inChannels).
+        LayerSpec fc = new LayerSpec(l.name(), LayerKind.FC, 1, 1, Pads.NONE, in, out, act.layer(), null);
+        layers.add(fc);
+        tensors.put(TensorNames.weight(l.name()), new Tensor(new int[] {units, fc.inChannels()},
+                WeightLayout.HWIO.toTorch(w.get(0).data(), units, fc.inChannels(), 1)));
         tensors.put(TensorNames.bias(l.name()), new Tensor(new int[] {units}, bias ? w.get(1).data() : new float[units]));
         if (act.head() != null) {
             layers.add(new LayerSpec(l.name() + "_" + act.head().id(), act.head(), 1, 1, Pads.NONE, out, out,
@@ -496,8 +527,25 @@ final class KerasGraphBuilder {
     }
 
     private void noOp(KerasLayer l) throws ConfigException {
+        if (l.className().equals("Dropout")) {
+            return; // nothing at inference, wherever it is
+        }
         if (!pooled) {
-            throw new ConfigException("unsupported: " + l.className() + " '" + l.name() + "' before global pooling");
+            // Flatten (or a Reshape to one vector) of the unpooled map: the next Dense reads all of it.
+            Shape map = current();
+            boolean vector = l.className().equals("Flatten");
+            if (l.className().equals("Reshape")) {
+                List<Object> target = KerasConfig.list(l.get("target_shape"), l.name() + "'s target_shape");
+                vector = target.size() == 1 && KerasConfig.integer(target.get(0), l.name() + "'s target_shape")
+                        == map.size();
+            }
+            if (layers.isEmpty() || pendingPads != null || !vector) {
+                throw new ConfigException("unsupported: " + l.className() + " '" + l.name() + "' of the " + map
+                        + " feature map; expected global pooling, or a Flatten for a Dense layer");
+            }
+            requireChannelsLast(l);
+            pooled = true; // the flattened map is the feature vector
+            return;
         }
         if (l.className().equals("Reshape")) {
             List<Object> target = KerasConfig.list(l.get("target_shape"), l.name() + "'s target_shape");

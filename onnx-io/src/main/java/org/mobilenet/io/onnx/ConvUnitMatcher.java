@@ -12,7 +12,8 @@ final class ConvUnitMatcher {
 
     /** Ops that may follow a Conv directly (no activation: a linear layer, as v2's projections are). */
     private static final java.util.Set<String> LINEAR_NEXT =
-            java.util.Set.of("Conv", "Pad", "Add", "GlobalAveragePool", "ReduceMean", "AveragePool");
+            java.util.Set.of("Conv", "Pad", "Add", "GlobalAveragePool", "ReduceMean", "AveragePool", "Flatten",
+                    "Reshape", "Transpose");
 
     private ConvUnitMatcher() {
     }

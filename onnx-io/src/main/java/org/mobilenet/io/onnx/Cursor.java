@@ -11,6 +11,12 @@ final class Cursor {
     int h;
     int w;
     boolean flat;
+    /**
+     * Set when a Flatten read an unpooled map: its {H, W, C} and the layout it had, which orders the
+     * flat features (NCHW: channel-major, as PyTorch's flatten; NHWC: as Keras's). Null otherwise.
+     */
+    int[] flatMap;
+    Layout flatOrder;
     /** Description of the last matched layer, for error messages. */
     String after = "the graph input";
 

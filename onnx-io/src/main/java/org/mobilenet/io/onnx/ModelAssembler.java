@@ -28,6 +28,7 @@ import org.mobilenet.engine.model.SeededInit;
 import org.mobilenet.engine.model.Tensor;
 import org.mobilenet.engine.model.TensorNames;
 import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.WeightLayout;
 import org.mobilenet.io.InputRescale;
 import org.mobilenet.io.ModelMetadata;
 import org.mobilenet.io.onnx.proto.Onnx.StringStringEntryProto;
@@ -48,9 +49,16 @@ final class ModelAssembler {
      *                  (a binary or multi-label head, always a generic graph) or null for none
      * @param headValue the ONNX value the head gives (null without one)
      */
+    /**
+     * A head without pooling: its first dense layer reads the {@code map} (per image, H x W x C)
+     * flattened in the {@code order} of the layout it had then.
+     */
+    record FlatHead(Shape map, Layout order) {
+    }
+
     static OnnxImport assemble(OnnxGraph g, InputMatcher.Input input, List<Object> items, String poolValue,
-            List<ClassifierMatcher.Fc> fcs, LayerKind head, String headValue, String output, InputRescale rescale)
-            throws BadInputException {
+            FlatHead flatHead, List<ClassifierMatcher.Fc> fcs, LayerKind head, String headValue, String output,
+            InputRescale rescale) throws BadInputException {
         boolean softmax = head == LayerKind.SOFTMAX;
         String softmaxValue = headValue;
         Path file = g.file();
@@ -60,9 +68,10 @@ final class ModelAssembler {
         }
         boolean generic = items.stream().anyMatch(u -> u instanceof AddUnit || ((ConvUnit) u).activation() == Activation.NONE)
                 || (md.containsKey(ModelMetadata.ARCH) && !md.get(ModelMetadata.ARCH).equals(ModelSpec.FAMILY))
-                || fcs.size() > 1 || input.height() != input.width() || head == LayerKind.SIGMOID || input.channels() != 3;
+                || fcs.size() > 1 || input.height() != input.width() || head == LayerKind.SIGMOID || input.channels() != 3
+                || flatHead != null;
         if (generic || !standardV1(g, md, input, items, fcs, softmax)) {
-            return assembleGraph(g, md, input, items, poolValue, fcs, head, headValue, output, rescale);
+            return assembleGraph(g, md, input, items, poolValue, flatHead, fcs, head, headValue, output, rescale);
         }
         ClassifierMatcher.Fc fc = fcs.isEmpty() ? null : fcs.get(0);
         List<ConvUnit> units = items.stream().map(u -> (ConvUnit) u).toList();
@@ -173,8 +182,8 @@ final class ModelAssembler {
      * generator it matches ({@link StandardArchitectures}) or generically ({@code layers.i}).
      */
     private static OnnxImport assembleGraph(OnnxGraph g, Map<String, String> md, InputMatcher.Input input,
-            List<Object> items, String poolValue, List<ClassifierMatcher.Fc> fcs, LayerKind head, String headValue,
-            String output, InputRescale rescale) throws BadInputException {
+            List<Object> items, String poolValue, FlatHead flatHead, List<ClassifierMatcher.Fc> fcs, LayerKind head,
+            String headValue, String output, InputRescale rescale) throws BadInputException {
         Path file = g.file();
         List<LayerSpec> specs = new ArrayList<>();
         Shape cur = new Shape(input.height(), input.width(), input.channels());
@@ -197,11 +206,23 @@ final class ModelAssembler {
             specs.add(l);
             cur = l.out();
         }
-        Shape pooled = new Shape(1, 1, cur.c());
-        specs.add(new LayerSpec("pool", LayerKind.AVG_POOL, cur.h(), 1, Pads.NONE, cur, pooled));
-        values.add(poolValue);
+        Shape flat;
+        if (flatHead == null) {
+            flat = new Shape(1, 1, cur.c());
+            specs.add(new LayerSpec("pool", LayerKind.AVG_POOL, cur.h(), 1, Pads.NONE, cur, flat));
+            values.add(poolValue);
+        } else {
+            flat = cur; // the first dense layer reads the map itself, flattened (LayerSpec#flattens)
+        }
+        if (flatHead != null && flatHead.order() == Layout.NCHW) {
+            // The map was flattened channel-major (PyTorch): the first dense layer's columns in the engine's order.
+            Shape m = flatHead.map();
+            ClassifierMatcher.Fc fc = fcs.get(0);
+            fcs = new ArrayList<>(fcs);
+            fcs.set(0, new ClassifierMatcher.Fc(WeightLayout.nchwColumnsToNhwc(fc.weight(), fc.classes(), m.h(), m.w(),
+                    m.c()), fc.bias(), fc.classes(), fc.output(), fc.activation()));
+        }
         int classes = fcs.isEmpty() ? 0 : fcs.get(fcs.size() - 1).classes();
-        Shape flat = pooled;
         for (int j = 0; j < fcs.size(); j++) {
             ClassifierMatcher.Fc fc = fcs.get(j);
             Shape o = new Shape(1, 1, fc.classes());
@@ -242,7 +263,7 @@ final class ModelAssembler {
             putConv(tensors, named.get(i), u, fold);
         }
         for (int j = 0; j < fcs.size(); j++) {
-            LayerSpec l = named.get(items.size() + 1 + j);
+            LayerSpec l = named.get(items.size() + (flatHead == null ? 1 : 0) + j); // after the pool, if any
             ClassifierMatcher.Fc fc = fcs.get(j);
             tensors.put(TensorNames.weight(l.name()), new Tensor(new int[] {fc.classes(), l.inChannels()}, fc.weight()));
             tensors.put(TensorNames.bias(l.name()), new Tensor(new int[] {fc.classes()}, fc.bias()));

@@ -77,7 +77,8 @@ public final class OnnxExporter {
 
     /**
      * The name of the value {@link #toProto} writes for the global pooling's output (the pooled
-     * features), which is the graph's output for a body without classifier ({@link #outputName}).
+     * features; without pooling, the map a dense layer reads flattened), which is the graph's output
+     * for a body without classifier ({@link #outputName}).
      */
     public static String poolValue(Model model, OnnxExportOptions options) {
         LayerGraph g = model.graph();
@@ -88,6 +89,14 @@ public final class OnnxExporter {
         for (LayerSpec l : g.layers()) {
             if (l.kind() == LayerKind.AVG_POOL) {
                 pool = l.name();
+            }
+        }
+        if (pool == null) {
+            // No pooling: the map a dense layer reads flattened, in NHWC order (see flattenedForDense).
+            for (LayerSpec l : g.layers()) {
+                if (l.flattens()) {
+                    return l.name() + ".flatten";
+                }
             }
         }
         return pool;
@@ -415,7 +424,27 @@ public final class OnnxExporter {
     }
 
     /** A fully connected layer as Gemm (transB 1) with its weight and bias initializers, to {@code out}. */
+    /**
+     * The value a dense layer's Gemm reads: {@code x} itself after pooling; for a layer over an unpooled
+     * map ({@link LayerSpec#flattens}), which reads it flattened in NHWC order, {@code x} transposed to
+     * NHWC ({@code <layer>.nhwc}) and flattened ({@code <layer>.flatten}), so the weights keep the
+     * engine's column order.
+     */
+    static String flattenedForDense(GraphProto.Builder g, LayerSpec l, String x) {
+        if (!l.flattens()) {
+            return x;
+        }
+        String nhwc = l.name() + ".nhwc";
+        String flat = l.name() + ".flatten";
+        g.addNode(NodeProto.newBuilder().setOpType("Transpose").setName(nhwc).addInput(x).addOutput(nhwc)
+                .addAttribute(ints("perm", 0, 2, 3, 1)));
+        g.addNode(NodeProto.newBuilder().setOpType("Flatten").setName(flat).addInput(nhwc).addOutput(flat)
+                .addAttribute(intAttr("axis", 1)));
+        return flat;
+    }
+
     private static void addGemm(GraphProto.Builder g, Model m, LayerSpec l, String x, String out) {
+        x = flattenedForDense(g, l, x);
         String w = TensorNames.weight(l.name());
         String b = TensorNames.bias(l.name());
         g.addInitializer(tensor(w, l.weightShape(), m.tensor(w).data()));

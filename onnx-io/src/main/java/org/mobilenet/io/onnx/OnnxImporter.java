@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.Shape;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.io.BadInputException;
 import org.mobilenet.io.InputRescale;
@@ -136,16 +137,34 @@ public final class OnnxImporter {
         if (units.isEmpty()) {
             throw unexpected(g, cur, n, "Conv (or Pad before a Conv)");
         }
-        if (n == null || !PoolMatcher.starts(n)) {
-            throw unexpected(g, cur, n, "Conv, Pad, GlobalAveragePool, ReduceMean or AveragePool");
+        String poolValue = null;
+        ModelAssembler.FlatHead flatHead = null;
+        if (n != null && ReshapeMatcher.starts(n) && (cur.h != 1 || cur.w != 1)) {
+            // No pooling: a dense layer reads the map flattened (PyTorch's flatten, Keras's Flatten).
+            while (!cur.flat) {
+                if (n == null || !ReshapeMatcher.starts(n)) {
+                    throw unexpected(g, cur, n, "Flatten or Reshape to [N, " + cur.c * cur.h * cur.w + "]");
+                }
+                ReshapeMatcher.match(g, cur, n);
+                n = ChainStep.next(g, cur);
+            }
+            if (n == null || !ClassifierMatcher.starts(n) || n.getOpType().equals("Conv")) {
+                throw unexpected(g, cur, n, "Gemm or MatMul (a dense layer reading the flattened map)");
+            }
+            flatHead = new ModelAssembler.FlatHead(new Shape(cur.flatMap[0], cur.flatMap[1], cur.flatMap[2]),
+                    cur.flatOrder);
+        } else {
+            if (n == null || !PoolMatcher.starts(n)) {
+                throw unexpected(g, cur, n, "Conv, Pad, GlobalAveragePool, ReduceMean, AveragePool or Flatten");
+            }
+            PoolMatcher.match(g, cur, n);
+            poolValue = cur.value;
+            n = ChainStep.next(g, cur);
         }
-        PoolMatcher.match(g, cur, n);
-        String poolValue = cur.value;
         List<ClassifierMatcher.Fc> fcs = new ArrayList<>();
         // The layer after the classifier, if any: a Softmax, or a Sigmoid (a binary or multi-label head).
         LayerKind head = null;
         String headValue = null;
-        n = ChainStep.next(g, cur);
         while (n != null) {
             Activation act;
             if (ReshapeMatcher.starts(n)) {
@@ -184,7 +203,11 @@ public final class OnnxImporter {
                     + ", which is not a graph output");
         }
         checkAllNodesUsed(g);
-        return ModelAssembler.assemble(g, input, units, poolValue, fcs, head, headValue, cur.value, rescale);
+        if (flatHead != null && fcs.isEmpty()) {
+            throw new BadInputException(file, "flattens the feature map without a dense layer after it; expected"
+                    + " Gemm or MatMul");
+        }
+        return ModelAssembler.assemble(g, input, units, poolValue, flatHead, fcs, head, headValue, cur.value, rescale);
     }
 
     /** A residual Add of the chain value and an earlier layer's output (of the same shape). */

@@ -175,6 +175,12 @@ public final class OnnxQdqExporter {
                     layerOutputs.add(OnnxExporter.valueInfo(out, OnnxExporter.BATCH, l.outChannels()));
                 }
                 case FC -> {
+                    if (l.flattens()) {
+                        // Quantized again after the Transpose and Flatten with the map's params, so that
+                        // the Gemm reads a DequantizeLinear as ORT's QDQ fusion wants.
+                        String flat = OnnxExporter.flattenedForDense(g, l, x);
+                        x = qdq(flat, flat + ".dq", flat, q.output(layers.get(i - 1).name()));
+                    }
                     NodeProto.Builder gemm = NodeProto.newBuilder().setOpType("Gemm").setName(l.name()).addInput(x)
                             .addInput(weight(l)).addOutput(pre).addAttribute(OnnxExporter.intAttr("transB", 1));
                     String b = bias(l);

@@ -22,7 +22,9 @@ final class ReshapeMatcher {
 
     static void match(OnnxGraph g, Cursor cur, NodeProto n) throws IOException {
         if (cur.h != 1 || cur.w != 1) {
-            throw g.bad(n, "reshapes the feature map " + cur.shape() + "; expected pooling first");
+            flattenMap(g, cur, n);
+            ChainStep.advance(g, cur, n);
+            return;
         }
         switch (n.getOpType()) {
             case "Flatten" -> {
@@ -72,6 +74,51 @@ final class ReshapeMatcher {
             default -> throw g.bad(n, "is not a shape-only node");
         }
         ChainStep.advance(g, cur, n);
+    }
+
+    /**
+     * A shape node on an unpooled map, for a dense layer that reads it whole: a Transpose between the
+     * layouts, then a Flatten from axis 1 or a Reshape to {@code [N, C * H * W]}, which leaves the cursor
+     * flat over {@code C * H * W} features in the order of the layout it had ({@link Cursor#flatOrder}).
+     */
+    private static void flattenMap(OnnxGraph g, Cursor cur, NodeProto n) throws IOException {
+        int features = cur.c * cur.h * cur.w;
+        switch (n.getOpType()) {
+            case "Transpose" -> {
+                long[] perm = g.intsAttr(n, "perm");
+                if (Arrays.equals(perm, new long[] {0, 2, 3, 1})) {
+                    cur.layout = Layout.NHWC;
+                } else if (Arrays.equals(perm, new long[] {0, 3, 1, 2})) {
+                    cur.layout = Layout.NCHW;
+                } else {
+                    throw g.bad(n, "has perm " + Arrays.toString(perm) + "; expected [0, 2, 3, 1] or [0, 3, 1, 2]");
+                }
+                return;
+            }
+            case "Flatten" -> {
+                long axis = g.intAttr(n, "axis", 1);
+                if (axis != 1) {
+                    throw g.bad(n, "flattens " + cur.shape() + " from axis " + axis + "; expected axis 1 (keep the batch)");
+                }
+            }
+            case "Reshape" -> {
+                long[] shape = g.hasInput(n, 1) && g.isConstant(n.getInput(1)) ? g.longs(n, 1, "shape") : null;
+                if (shape == null || shape.length != 2 || !(shape[0] == -1 || shape[0] == 0 || shape[0] == 1)
+                        || !(shape[1] == features || shape[1] == -1)) {
+                    throw g.bad(n, "reshapes the feature map " + cur.shape() + " to "
+                            + (shape == null ? "a computed shape" : Arrays.toString(shape)) + "; expected pooling"
+                            + " first, or [N, " + features + "] (the map flattened for a dense layer)");
+                }
+            }
+            default -> throw g.bad(n, "reshapes the feature map " + cur.shape() + "; expected pooling first, or a"
+                    + " Flatten for a dense layer");
+        }
+        cur.flatOrder = cur.layout;
+        cur.flatMap = new int[] {cur.h, cur.w, cur.c};
+        cur.c = features;
+        cur.h = 1;
+        cur.w = 1;
+        cur.flat = true;
     }
 
     private static void reshape(OnnxGraph g, Cursor cur, NodeProto n) throws IOException {

@@ -179,6 +179,9 @@ final class TfliteGraphMapper {
 
     private enum Phase { BODY, POOLED, CLASSIFIED, DONE }
 
+    /** The body's map as a tensor: itself, its pixels as rows [H * W, C], or one vector [1, H * W * C]. */
+    private enum View { MAP, ROWS, FLAT }
+
     TfliteGraph map() {
         int[] inputs = file.inputs();
         if (inputs.length != 1) {
@@ -208,9 +211,18 @@ final class TfliteGraphMapper {
         InputRescale rescale = null;
         findWeightDequantizers();
         findShapeComputations();
+        // How the body's map is held when a dense layer reads it unpooled (see FULLY_CONNECTED).
+        View view = View.MAP;
         for (TfliteOperator op : file.operators()) {
             if (weightDequantizers.contains(op.index()) || shapeComputations.contains(op.index())) {
                 continue;
+            }
+            // Set by an operator whose output tensor's shape it has checked by its own rule.
+            boolean declared = false;
+            if (view != View.MAP && phase == Phase.BODY && op.code() != BuiltinOp.FULLY_CONNECTED
+                    && op.code() != BuiltinOp.RESHAPE && op.code() != BuiltinOp.SQUEEZE) {
+                throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") reads the " + cur
+                        + " feature map reshaped for a dense layer; expected a FULLY_CONNECTED");
             }
             if (dequantized) {
                 throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") follows the output's"
@@ -311,12 +323,34 @@ final class TfliteGraphMapper {
                     pooled = true;
                 }
                 case BuiltinOp.FULLY_CONNECTED -> {
-                    // A custom head (Teachable Machine, Keras transfer learning) chains several.
                     if (phase == Phase.BODY && !specs.isEmpty()) {
-                        throw new FlatBufferException("operator " + op.index() + " (FULLY_CONNECTED) reads the "
-                                + cur + " feature map unpooled (a Flatten then Dense, as Teachable Machine's"
-                                + " embedded models have it); a dense layer is supported after the global pooling only");
+                        // A dense layer on the unpooled map: over each pixel's channels (Keras's Dense on a
+                        // 4-D tensor, its rows the pixels), or over the whole map read as one vector
+                        // (Flatten then Dense, as Teachable Machine's and Edge Impulse's heads have it).
+                        int[] ws = constant(op, 1, "weights").shape();
+                        int fanIn = ws.length == 2 ? ws[1] : -1;
+                        if (view == View.ROWS && fanIn == cur.c()) {
+                            Classifier c = classifier(op, new Shape(1, 1, cur.c()), false); // one pixel's
+                            Shape out = new Shape(cur.h(), cur.w(), c.out().c());
+                            layer = new LayerSpec(name, LayerKind.POINTWISE, 1, 1, Pads.NONE, cur, out, c.act(), null);
+                            origin = new TfliteGraph.Layer(op.index(), c.weight(), c.bias(),
+                                    c.qWeight() == null ? null : new QuantizedTensor(new int[] {out.c(), cur.c(), 1, 1},
+                                            c.qWeight().values(), c.qWeight().quant()),
+                                    c.qBias(), outT);
+                            next = out;
+                            declared = true; // [H * W, units]: the rows of the map
+                            break;
+                        }
+                        if (view == View.ROWS || fanIn != cur.size()) {
+                            throw new FlatBufferException("operator " + op.index() + " (FULLY_CONNECTED) reads the "
+                                    + cur + " feature map unpooled with weights " + file.tensor(op.input(1)).describe()
+                                    + "; expected [units, " + cur.size() + "] (the map flattened)"
+                                    + (view == View.ROWS ? " or [units, " + cur.c() + "] (each pixel)" : ""));
+                        }
+                        phase = Phase.POOLED; // the flattened map is the feature vector
+                        pooled = true;
                     }
+                    // A custom head (Teachable Machine, Keras transfer learning) chains several.
                     requirePhase(op, phase == Phase.CLASSIFIED ? Phase.POOLED : phase, Phase.POOLED);
                     hiddenLayerClamp(specs, curTensor);
                     Classifier c = classifier(op, cur, false);
@@ -327,8 +361,25 @@ final class TfliteGraphMapper {
                 }
                 case BuiltinOp.RESHAPE, BuiltinOp.SQUEEZE -> {
                     if (phase == Phase.BODY) {
-                        throw new FlatBufferException("operator " + op.index() + " (" + op.name()
-                                + ") reshapes a spatial feature map; only reshapes after pooling are supported");
+                        // The map as rows of pixels [H * W, C], or flattened [1, H * W * C], for a dense layer.
+                        int[] d = outT.shape();
+                        if (specs.isEmpty() || outT.elementCount() != cur.size()) {
+                            throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") reshapes a "
+                                    + cur + " feature map into " + outT.describe() + "; only a dense layer's view of"
+                                    + " the map (rows of pixels or one vector), or reshapes after pooling, are supported");
+                        }
+                        if (d.length == 2 && d[0] == cur.h() * cur.w() && d[1] == cur.c() && d[0] > 1) {
+                            view = View.ROWS;
+                        } else if (d.length >= 1 && d[d.length - 1] == cur.size()) {
+                            view = View.FLAT;
+                        } else if (!(d.length == 4 && d[1] == cur.h() && d[2] == cur.w())) {
+                            throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") reshapes a "
+                                    + cur + " feature map into " + outT.describe() + "; expected rows of pixels [" + cur.h()
+                                    * cur.w() + ", " + cur.c() + "] or one vector [1, " + cur.size() + "]");
+                        }
+                        next = cur;
+                        declared = true;
+                        break;
                     }
                     if (outT.elementCount() != cur.c()) {
                         throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") turns " + cur.c()
@@ -421,7 +472,7 @@ final class TfliteGraphMapper {
                 default -> throw new FlatBufferException("operator " + op.index() + " is " + op.name()
                         + ", which a MobileNet import does not support (supported: " + SUPPORTED + ")");
             }
-            if (op.code() != BuiltinOp.PAD) {
+            if (op.code() != BuiltinOp.PAD && !declared) {
                 checkDeclaredShape(op, outT, next);
             }
             if (layer != null) {
@@ -685,8 +736,8 @@ final class TfliteGraphMapper {
             }
             classes = ws[0];
         } else {
-            if (ws.length != 2 || ws[1] != in.c()) {
-                throw new FlatBufferException(where + ": expected weights [classes, " + in.c() + "], found "
+            if (ws.length != 2 || ws[1] != in.size()) {
+                throw new FlatBufferException(where + ": expected weights [classes, " + in.size() + "], found "
                         + wt.describe());
             }
             classes = ws[0];
@@ -702,7 +753,8 @@ final class TfliteGraphMapper {
         QuantizedTensor qBias = null;
         if (QuantMapping.quantized8(wt)) {
             // [classes, 1, 1, C] and [classes, C] hold the same order.
-            qWeight = quantizedWeight(wt, new int[] {classes, in.c()}, decoder.quantizedValues(wt), classes);
+            qWeight = quantizedWeight(wt, new int[] {classes, Math.toIntExact(in.size())}, decoder.quantizedValues(wt),
+                    classes);
             qBias = bi >= 0 ? quantizedBias(op, wt, classes) : QuantMapping.tensor(new int[] {classes},
                     new int[classes], biasParams(op, wt, null, classes), wt);
         }

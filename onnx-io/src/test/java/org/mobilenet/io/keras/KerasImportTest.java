@@ -180,6 +180,56 @@ class KerasImportTest {
         assertClose(KerasReference.forward(t, legacy(f, "model_weights/", ":0"), x, 64, 64), run(m, x), 1e-4);
     }
 
+    /** A Dense layer of that many units and activation with random weights on {@code in} features. */
+    private static KerasTestModels.Layer dense(String name, int in, int units, String activation, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        float[] k = new float[in * units];
+        float[] b = new float[units];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = (float) (r.nextGaussian() / Math.sqrt(in));
+        }
+        for (int i = 0; i < units; i++) {
+            b[i] = (float) (r.nextGaussian() * 0.1);
+        }
+        java.util.Map<String, Object> cfg = new java.util.LinkedHashMap<>();
+        cfg.put("units", (long) units);
+        cfg.put("activation", activation);
+        cfg.put("use_bias", true);
+        return new KerasTestModels.Layer("Dense", name, cfg, List.of(new KerasTestModels.Var("kernel", new int[] {in, units},
+                k), new KerasTestModels.Var("bias", new int[] {units}, b)));
+    }
+
+    /**
+     * Heads without pooling, as Teachable Machine's embedded models (Flatten, Dense, Dense) and Edge
+     * Impulse's (Dense on each pixel, Flatten, Dense) have them: the tutorial body at 96 (a 3x3 map).
+     */
+    @Test
+    void flattenedHeadsWithoutPoolingMatchKerasForwardPass() throws Exception {
+        for (boolean pixelDense : new boolean[] {false, true}) {
+            List<KerasTestModels.Layer> t = new java.util.ArrayList<>(KerasTestModels.tutorial(0.25, 96, 2, 23, false));
+            t.remove(t.size() - 1); // the Dense
+            t.remove(t.size() - 1); // the pooling
+            int c = ((Number) t.get(t.size() - 3).config().get("filters")).intValue();
+            int features = 3 * 3 * c;
+            if (pixelDense) {
+                t.add(dense("dense_pixels", c, 8, "relu", 3));
+                features = 3 * 3 * 8;
+            }
+            t.add(new KerasTestModels.Layer("Flatten", "flatten", new java.util.LinkedHashMap<>(java.util.Map.of(
+                    "data_format", "channels_last")), List.of()));
+            t.add(dense("dense_hidden", features, 12, "relu", 4));
+            t.add(dense("dense_out", 12, 2, "softmax", 5));
+            Path f = dir.resolve("flat" + pixelDense + ".h5");
+            KerasTestModels.writeLegacy(t, f, true, false);
+            Model m = ModelFiles.load(f);
+            assertEquals(2, m.classes());
+            assertEquals(pixelDense ? 72 : 9 * c, m.featureWidth());
+            assertTrue(m.graph().layers().stream().anyMatch(org.mobilenet.engine.arch.LayerSpec::flattens));
+            float[] x = randomInput(96, 11);
+            assertClose(KerasReference.forward(t, legacy(f, "model_weights/", ":0"), x, 96, 96), run(m, x), 1e-4);
+        }
+    }
+
     /** The tutorial model at 96 (a 3x3 final map) with AveragePooling2D({@code pool}, valid) and Flatten for its pooling. */
     private static List<KerasTestModels.Layer> averagePooled(long pool, long seed) {
         List<KerasTestModels.Layer> t = new java.util.ArrayList<>(KerasTestModels.tutorial(0.25, 96, 2, seed, false));

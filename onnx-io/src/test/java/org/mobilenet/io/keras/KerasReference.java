@@ -48,7 +48,12 @@ final class KerasReference {
     private void apply(KerasTestModels.Layer l, Weights weights) {
         Map<String, Object> cfg = l.config();
         switch (l.cls()) {
-            case "InputLayer", "Dropout", "Reshape", "Flatten" -> { }
+            case "InputLayer", "Dropout", "Reshape" -> { }
+            case "Flatten" -> { // channels_last: the NHWC values as they lie, one vector per image
+                c = h * w * c;
+                h = 1;
+                w = 1;
+            }
             case "ZeroPadding2D" -> pad(0, 1, 0, 1);
             case "Conv2D", "DepthwiseConv2D" -> {
                 List<float[]> v = weights.of(l);
@@ -103,13 +108,16 @@ final class KerasReference {
             case "Dense" -> {
                 List<float[]> v = weights.of(l);
                 int units = ((Number) cfg.get("units")).intValue();
-                double[] y = new double[units];
-                for (int o = 0; o < units; o++) {
-                    double acc = v.size() > 1 ? v.get(1)[o] : 0;
-                    for (int i = 0; i < c; i++) {
-                        acc += x[i] * v.get(0)[i * units + o];
+                // On the last axis, for each pixel of a map that was not pooled or flattened.
+                double[] y = new double[h * w * units];
+                for (int p = 0; p < h * w; p++) {
+                    for (int o = 0; o < units; o++) {
+                        double acc = v.size() > 1 ? v.get(1)[o] : 0;
+                        for (int i = 0; i < c; i++) {
+                            acc += x[p * c + i] * v.get(0)[i * units + o];
+                        }
+                        y[p * units + o] = acc;
                     }
-                    y[o] = acc;
                 }
                 x = y;
                 c = units;

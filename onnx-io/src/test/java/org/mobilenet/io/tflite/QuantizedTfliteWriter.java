@@ -39,6 +39,7 @@ final class QuantizedTfliteWriter {
     private static final int SOFTMAX = 25;
     private static final int LOGISTIC = 14;
     private static final int PAD = 34;
+    private static final int RESHAPE = 22;
     private static final int MEAN = 40;
     private static final int QUANTIZE = 114;
     private static final int INT8 = 9;
@@ -74,6 +75,12 @@ final class QuantizedTfliteWriter {
      * each dense layer after the first, as TF's MobileNet v3 files have them.
      */
     private boolean slimHead;
+    /**
+     * A pointwise layer right before a dense layer over the unpooled map written as Edge Impulse's
+     * converter writes a Keras Dense on a 4-D tensor: RESHAPE to rows of pixels, FULLY_CONNECTED,
+     * RESHAPE to one vector.
+     */
+    private boolean pixelRows;
     /** No pooling operator: the first dense layer reads the last feature map itself (a Flatten then Dense). */
     private boolean unpooled;
     /** Per layer name: {scale, zero point} of its output. */
@@ -145,6 +152,25 @@ final class QuantizedTfliteWriter {
         w.unpooled = true;
         w.calibrate(model, seed);
         return w.build(model);
+    }
+
+    /** The same with its pixel-wise layer before a flattened head as Edge Impulse writes it (see {@link #pixelRows}). */
+    static byte[] writePixelRows(Model model, long seed) {
+        QuantizedTfliteWriter w = new QuantizedTfliteWriter(false, false);
+        w.pixelRows = true;
+        w.calibrate(model, seed);
+        return w.build(model);
+    }
+
+    private int reshape(int in, float[] q, String name, int... shape) {
+        ByteBuffer b = ByteBuffer.allocate(4 * shape.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int d : shape) {
+            b.putInt(d);
+        }
+        int st = tensor(name + "/shape", new int[] {shape.length}, INT32, b.array(), null);
+        int out = activation(name, q, shape);
+        op(RESHAPE, new int[] {in, st}, out, 0, null);
+        return out;
     }
 
     /** Each layer's output range on a seeded input in [-1, 1), widened by half: int8 params. */
@@ -276,6 +302,20 @@ final class QuantizedTfliteWriter {
             float[] outQ = act.get(n);
             switch (l.kind()) {
                 case CONV, POINTWISE, DEPTHWISE -> {
+                    int at = m.graph().indexOf(n);
+                    if (pixelRows && l.kind() == org.mobilenet.engine.arch.LayerKind.POINTWISE
+                            && at + 1 < m.graph().layers().size() && m.graph().layers().get(at + 1).flattens()) {
+                        int pixels = l.in().h() * l.in().w();
+                        int rows = reshape(cur, curQ, n + "/rows", pixels, l.inChannels());
+                        float[] ws = new float[l.outChannels()];
+                        int wt = weights(n + "/weights", new int[] {l.outChannels(), l.inChannels()},
+                                m.tensor(TensorNames.weight(n)).data(), 0, l.outChannels(), ws);
+                        int bt = bias(n + "/bias", m.tensor(TensorNames.bias(n)).data(), curQ[0], ws);
+                        int fc = activation(n + "/fc", outQ, pixels, l.outChannels());
+                        op(FULLY_CONNECTED, new int[] {rows, wt, bt}, fc, 8, new Table().i8(0, act(l)));
+                        cur = reshape(fc, outQ, n, 1, pixels * l.outChannels());
+                        break;
+                    }
                     boolean dw = l.kind() == org.mobilenet.engine.arch.LayerKind.DEPTHWISE;
                     int o = l.outChannels();
                     int i = l.inChannels();
@@ -407,7 +447,7 @@ final class QuantizedTfliteWriter {
         }
         List<Table> codes = new ArrayList<>();
         for (int c : opcodes) {
-            codes.add(new Table().i8(0, Math.min(c, 127)).put(3, c).put(2, c == QUANTIZE || c == DEQUANTIZE ? 1 : 2));
+            codes.add(new Table().i8(0, Math.min(c, 127)).put(3, c).put(2, c == QUANTIZE || c == DEQUANTIZE || c == RESHAPE ? 1 : 2));
         }
         Table subgraph = new Table().put(0, new Tables(tensors)).put(1, new Ints(new int[] {input}))
                 .put(2, new Ints(new int[] {cur})).put(3, new Tables(operators)).put(4, new FbWriter.Str("main"));

@@ -3,6 +3,7 @@ package org.mobilenet.io.tflite;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,16 +179,89 @@ class TfliteDenseHeadTest {
         return p.toBuilder().setGraph(g).build();
     }
 
+    /**
+     * A v1 body at 64 x 96 (a 2 x 3 map) whose head reads the map unpooled: a dense layer over it
+     * flattened, another, a softmax; with {@code pixels}, a pointwise layer before them.
+     */
+    static LayerGraph flattenedHead(boolean pixels) {
+        LayerGraph body = new ModelSpec(0.25, new org.mobilenet.engine.arch.Resolution(64, 96), 0, Variant.SEPARABLE,
+                Padding.TF_SAME, false).graph();
+        List<LayerSpec> layers = new ArrayList<>(body.layers());
+        layers.remove(layers.size() - 1); // the pooling
+        Shape map = layers.get(layers.size() - 1).out();
+        if (pixels) {
+            Shape rows = new Shape(map.h(), map.w(), 8);
+            layers.add(new LayerSpec("pixels", LayerKind.POINTWISE, 1, 1, Pads.NONE, map, rows, Activation.RELU, null));
+            map = rows;
+        }
+        Shape h = new Shape(1, 1, 12);
+        Shape logits = new Shape(1, 1, 3);
+        layers.add(new LayerSpec("head.0", LayerKind.FC, 1, 1, Pads.NONE, map, h, Activation.RELU, null));
+        layers.add(new LayerSpec("head.1", LayerKind.FC, 1, 1, Pads.NONE, h, logits, Activation.NONE, null));
+        layers.add(new LayerSpec("softmax", LayerKind.SOFTMAX, 1, 1, Pads.NONE, logits, logits));
+        return new LayerGraph(ModelSpec.FAMILY, body.input(), layers);
+    }
+
+    /**
+     * Heads that read the map unpooled, as Teachable Machine's embedded models (FULLY_CONNECTED on the
+     * 4-D map) and Edge Impulse's (RESHAPE to rows of pixels, FULLY_CONNECTED on each, RESHAPE to one
+     * vector, FULLY_CONNECTED) have them: imported as the graph they were written from, the integer path
+     * bit-exact to the real TFLite runtime, and through ONNX (a Transpose to NHWC and a Flatten before
+     * the Gemm) the same float outputs.
+     */
     @Test
-    void aDenseLayerReadingTheUnpooledFeatureMapIsRefusedAsUnsupportedNamingTheMap() throws Exception {
-        Model m = SeededInit.create(denseHead(16, 3), 6).foldBatchNorm();
-        Path f = tmp.resolve("flatten.tflite");
+    void headsReadingTheUnpooledMapImportAndMatchTheTfliteRuntime() throws Exception {
+        List<TfliteRuntime.Job> jobs = new ArrayList<>();
+        List<int[]> ours = new ArrayList<>();
+        int batch = 2;
+        int n = 64 * 96 * 3 * batch;
+        int[] q = new int[n];
+        SplittableRandom rnd = new SplittableRandom(12);
+        for (int i = 0; i < n; i++) {
+            q[i] = rnd.nextInt(256) - 128;
+        }
+        for (boolean pixels : new boolean[] {false, true}) {
+            Model m = SeededInit.create(flattenedHead(pixels), 13).foldBatchNorm();
+            Path f = tmp.resolve("flattened" + pixels + ".tflite");
+            Files.write(f, pixels ? QuantizedTfliteWriter.writePixelRows(m, 13) : QuantizedTfliteWriter.write(m, false,
+                    false, 13));
+            Model back = TfliteImporter.load(f);
+            assertTrue(m.graph().sameLayers(back.graph()), back.graph().layers().toString());
+            assertEquals(3, back.classes());
+            float[] x = SeededInit.uniform(new SplittableRandom(14), 64 * 96 * 3, 1f);
+            Model fromOnnx = OnnxImporter.importModel(tmp.resolve("f.onnx"),
+                    OnnxExporter.toProto(back, OnnxExportOptions.defaults())).model();
+            assertArrayEquals(Network.compile(back).forward(x, 1), Network.compile(fromOnnx).forward(x, 1), 1e-5f);
+            ours.add(QuantizedNetwork.compile(back).forward(q, batch));
+            jobs.add(new TfliteRuntime.Job(f, NpyArray.ofInts(NpyDtype.INT8, new int[] {batch, 64, 96, 3}, q)));
+        }
+        List<NpyArray> theirs = TfliteRuntime.run(jobs, tmp);
+        for (int k = 0; k < jobs.size(); k++) {
+            float[] t = theirs.get(k).floats();
+            int[] o = ours.get(k);
+            assertEquals(t.length, o.length);
+            for (int i = 0; i < o.length; i++) {
+                assertEquals(t[i], o[i], 1e-6f, "case " + k + " output " + i);
+            }
+        }
+    }
+
+    @Test
+    void aDenseLayerWhoseWeightsFitNeitherTheFlattenedMapNorItsPooledChannelsIsRefusedNamingBoth() throws Exception {
+        // The dense head's weights [16, 256] on the 2x2x256 map of a 64x64 input: neither the map (1024) nor a pixel.
+        LayerGraph g = new ModelSpec(0.25, 64, 0, Variant.SEPARABLE, Padding.TF_SAME, false).graph();
+        List<LayerSpec> layers = new ArrayList<>(g.layers());
+        Shape pooled = layers.get(layers.size() - 1).out();
+        layers.add(new LayerSpec("head", LayerKind.FC, 1, 1, Pads.NONE, pooled, new Shape(1, 1, 16), Activation.NONE,
+                null));
+        Model m = SeededInit.create(new LayerGraph(ModelSpec.FAMILY, g.input(), layers), 6).foldBatchNorm();
+        Path f = tmp.resolve("unpooled.tflite");
         Files.write(f, QuantizedTfliteWriter.writeUnpooled(m, 6));
         org.mobilenet.io.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(
                 org.mobilenet.io.BadInputException.class, () -> TfliteImporter.load(f));
         Shape map = m.graph().layers().get(m.graph().indexOf("pool")).in();
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("reads the " + map + " feature map unpooled")
-                && e.getMessage().contains("supported after the global pooling only"), e.getMessage());
+        assertTrue(e.getMessage().contains("reads the " + map + " feature map unpooled")
+                && e.getMessage().contains("expected [units, " + map.size() + "] (the map flattened)"), e.getMessage());
     }
 
     @Test
