@@ -17,8 +17,9 @@ import org.mobilenet.io.json.Json;
  * @param layers    the layers in order
  * @param inputH    the input height the config declares, or 0 when it leaves it open (None)
  * @param inputW    the input width, or 0
+ * @param inputC    the input's channels: 3 (RGB), or 1 (a gray model, fed the luma of the photo)
  */
-record KerasConfig(String className, List<KerasLayer> layers, int inputH, int inputW) {
+record KerasConfig(String className, List<KerasLayer> layers, int inputH, int inputW, int inputC) {
     /** The most layers a config may list (MobileNet v2 has about 160). */
     static final int MAX_LAYERS = 4096;
 
@@ -33,6 +34,11 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
 
     KerasConfig {
         layers = List.copyOf(layers);
+    }
+
+    /** A config of an RGB model (keras.applications'). */
+    KerasConfig(String className, List<KerasLayer> layers, int inputH, int inputW) {
+        this(className, layers, inputH, inputW, 3);
     }
 
     /** How deep nested models may go (Teachable Machine's files nest three). */
@@ -76,7 +82,7 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
             layers.add(new KerasLayer(l.className(), l.name(), l.config(), in, l.scope(), l.storage()));
         }
         int[] hw = f.hw;
-        return new KerasConfig(cls, layers, hw == null ? 0 : hw[0], hw == null ? 0 : hw[1]);
+        return new KerasConfig(cls, layers, hw == null ? 0 : hw[0], hw == null ? 0 : hw[1], hw == null ? 3 : hw[2]);
     }
 
     /** Collects the layers of a model and of the models nested in it, in order. */
@@ -227,14 +233,14 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
         }
     }
 
-    /** {@code [None, H, W, 3]}: H and W (0 for None). */
+    /** {@code [None, H, W, 3]} or {@code [None, H, W, 1]}: H and W (0 for None) and the channels (3 when None). */
     private static int[] inputSize(Object shape, String layer) throws ConfigException {
         List<Object> s = list(shape, layer + "'s input shape");
         if (s.size() != 4) {
             throw new ConfigException("layer '" + layer + "' declares input shape " + s
                     + "; expected an image batch [None, H, W, 3]");
         }
-        int[] hw = new int[2];
+        int[] hw = new int[3];
         for (int i = 0; i < 2; i++) {
             Object d = s.get(i + 1);
             if (d == null) {
@@ -248,10 +254,12 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
             hw[i] = (int) v;
         }
         Object c = s.get(3);
-        if (c != null && integer(c, layer + "'s channels") != 3) {
+        long channels = c == null ? 3 : integer(c, layer + "'s channels");
+        if (channels != 3 && channels != 1) {
             throw new ConfigException("unsupported: layer '" + layer + "' declares input shape " + s + ", "
-                    + integer(c, layer + "'s channels") + " channels; the Keras import takes 3 channels last (RGB)");
+                    + channels + " channels; the Keras import takes 3 channels last (RGB) or 1 (gray)");
         }
+        hw[2] = (int) channels;
         return hw;
     }
 
@@ -343,6 +351,6 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
             out.add(new KerasLayer(l.className(), l.name().equals(from) ? to : l.name(), l.config(), in, l.scope(),
                     l.storage()));
         }
-        return new KerasConfig(className, out, inputH, inputW);
+        return new KerasConfig(className, out, inputH, inputW, inputC);
     }
 }

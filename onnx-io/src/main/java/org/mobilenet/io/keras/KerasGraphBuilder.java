@@ -80,7 +80,7 @@ final class KerasGraphBuilder {
             throws ConfigException, BadInputException {
         KerasGraphBuilder b = new KerasGraphBuilder(weights);
         b.input = new Shape(config.inputH() > 0 ? config.inputH() : defaultSize,
-                config.inputW() > 0 ? config.inputW() : defaultSize, 3);
+                config.inputW() > 0 ? config.inputW() : defaultSize, config.inputC());
         for (KerasLayer l : config.layers()) {
             b.add(l);
         }

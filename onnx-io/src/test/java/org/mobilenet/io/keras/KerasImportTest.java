@@ -270,18 +270,44 @@ class KerasImportTest {
     }
 
     @Test
-    void aGrayInputIsRefusedAsUnsupportedNamingItsChannels() throws Exception {
+    void aGrayModelImportsWithOneInputChannelAndMatchesKerasForwardPass() throws Exception {
+        // MLCommons' visual-wake-words reference and TFLite Micro's person detection take 96x96x1.
         List<KerasTestModels.Layer> t = new java.util.ArrayList<>(KerasTestModels.tutorial(0.25, 64, 2, 3, false));
         KerasTestModels.Layer input = t.get(0);
         java.util.Map<String, Object> cfg = new java.util.LinkedHashMap<>(input.config());
         cfg.put("batch_input_shape", java.util.Arrays.asList(null, 64L, 64L, 1L));
         t.set(0, new KerasTestModels.Layer(input.cls(), input.name(), cfg, input.vars(), input.inbound()));
+        KerasTestModels.Layer stem = t.get(1);
+        KerasTestModels.Var k = stem.vars().get(0);
+        int c = k.shape()[3];
+        float[] gray = new float[3 * 3 * c];
+        java.util.Random r = new java.util.Random(4);
+        for (int i = 0; i < gray.length; i++) {
+            gray[i] = (float) (r.nextGaussian() / 3);
+        }
+        t.set(1, new KerasTestModels.Layer(stem.cls(), stem.name(), stem.config(),
+                List.of(new KerasTestModels.Var(k.name(), new int[] {3, 3, 1, c}, gray)), stem.inbound()));
         Path f = dir.resolve("gray.h5");
+        KerasTestModels.writeLegacy(t, f, true, false);
+        Model m = ModelFiles.load(f);
+        assertEquals(1, m.graph().input().c());
+        float[] x = java.util.Arrays.copyOf(randomInput(64, 8), 64 * 64);
+        assertClose(KerasReference.forward(t, legacy(f, "model_weights/", ":0"), x, 64, 64), run(m, x), 1e-4);
+    }
+
+    @Test
+    void anInputOfOtherThanOneOrThreeChannelsIsRefusedAsUnsupportedNamingThem() throws Exception {
+        List<KerasTestModels.Layer> t = new java.util.ArrayList<>(KerasTestModels.tutorial(0.25, 64, 2, 3, false));
+        KerasTestModels.Layer input = t.get(0);
+        java.util.Map<String, Object> cfg = new java.util.LinkedHashMap<>(input.config());
+        cfg.put("batch_input_shape", java.util.Arrays.asList(null, 64L, 64L, 4L));
+        t.set(0, new KerasTestModels.Layer(input.cls(), input.name(), cfg, input.vars(), input.inbound()));
+        Path f = dir.resolve("rgba.h5");
         KerasTestModels.writeLegacy(t, f, true, false);
         org.mobilenet.io.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(
                 org.mobilenet.io.BadInputException.class, () -> ModelFiles.load(f));
-        assertTrue(e.getMessage().contains("unsupported: layer 'input_1' declares input shape [null, 64, 64, 1], 1 channels;"
-                + " the Keras import takes 3 channels last (RGB)"), e.getMessage());
+        assertTrue(e.getMessage().contains("unsupported: layer 'input_1' declares input shape [null, 64, 64, 4], 4 channels;"
+                + " the Keras import takes 3 channels last (RGB) or 1 (gray)"), e.getMessage());
         assertTrue(!e.getMessage().contains("malformed"), e.getMessage());
     }
 

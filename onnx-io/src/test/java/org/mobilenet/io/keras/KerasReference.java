@@ -29,7 +29,7 @@ final class KerasReference {
         }
         this.h = h;
         this.w = w;
-        this.c = 3;
+        this.c = input.length / (h * w); // 3, or 1 for a gray model
     }
 
     static float[] forward(List<KerasTestModels.Layer> layers, Weights weights, float[] input, int h, int w) {
