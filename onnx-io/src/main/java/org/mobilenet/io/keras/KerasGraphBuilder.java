@@ -114,6 +114,7 @@ final class KerasGraphBuilder {
             case "ZeroPadding2D" -> zeroPadding(l);
             case "Conv2D" -> conv(l, false);
             case "DepthwiseConv2D" -> conv(l, true);
+            case "SeparableConv2D" -> separable(l);
             case "BatchNormalization" -> batchNorm(l);
             case "ReLU" -> activation(l, relu(l));
             case "Activation" -> activationLayer(l, string(l, "activation"));
@@ -124,7 +125,8 @@ final class KerasGraphBuilder {
             case "Reshape", "Flatten", "Dropout" -> noOp(l);
             default -> throw new ConfigException("unsupported: layer '" + l.name() + "' is " + cls
                     + "; the MobileNet import takes InputLayer, Rescaling, ZeroPadding2D, Conv2D, DepthwiseConv2D,"
-                    + " BatchNormalization, ReLU, Activation, GlobalAveragePooling2D, AveragePooling2D over the whole"
+                    + " SeparableConv2D, BatchNormalization, ReLU, Activation, GlobalAveragePooling2D, AveragePooling2D"
+                    + " over the whole"
                     + " map, Reshape, Flatten, Dropout, Dense, Softmax and Add");
         }
         producer.put(l.name(), currentIndex());
@@ -145,7 +147,8 @@ final class KerasGraphBuilder {
             throw new ConfigException("unsupported: layer '" + l.name() + "' reads '" + from
                     + "', not the output of the layer before it (the model branches)");
         }
-        if (pendingPads != null && !l.className().equals("Conv2D") && !l.className().equals("DepthwiseConv2D")) {
+        if (pendingPads != null && !l.className().equals("Conv2D") && !l.className().equals("DepthwiseConv2D")
+                && !l.className().equals("SeparableConv2D")) {
             throw new ConfigException("unsupported: ZeroPadding2D '" + pendingPadsFrom + "' is followed by "
                     + l.className() + " '" + l.name() + "', not by a convolution");
         }
@@ -230,19 +233,7 @@ final class KerasGraphBuilder {
             fc(l, classes, bias, activationOf(l), new int[] {1, 1, in.c(), classes});
             return;
         }
-        String padding = string(l, "padding");
-        Pads pads = switch (padding) {
-            case "same" -> Padding.TF_SAME.pads(in.h(), in.w(), k, stride);
-            case "valid" -> Pads.NONE;
-            default -> throw new ConfigException("unsupported: " + l.className() + " '" + l.name()
-                    + "' has padding '" + padding + "'");
-        };
-        if (pendingPads != null) {
-            pads = new Pads(pads.top() + pendingPads.top(), pads.left() + pendingPads.left(),
-                    pads.bottom() + pendingPads.bottom(), pads.right() + pendingPads.right());
-            pendingPads = null;
-            pendingPadsFrom = null;
-        }
+        Pads pads = pads(l, in, k, stride);
         int outC;
         LayerKind kind;
         List<int[]> shapes = new ArrayList<>();
@@ -265,10 +256,6 @@ final class KerasGraphBuilder {
         if (bias) {
             shapes.add(new int[] {outC});
         }
-        if (in.h() + pads.top() + pads.bottom() < k || in.w() + pads.left() + pads.right() < k) {
-            throw new ConfigException(l.className() + " '" + l.name() + "': its " + k + "x" + k + " kernel is larger"
-                    + " than its padded " + in.h() + "x" + in.w() + " input");
-        }
         Shape out = new Shape((in.h() + pads.top() + pads.bottom() - k) / stride + 1,
                 (in.w() + pads.left() + pads.right() - k) / stride + 1, outC);
         List<H5File.Array> w = weights.read(l, shapes);
@@ -284,6 +271,79 @@ final class KerasGraphBuilder {
                         : WeightLayout.HWIO.toTorch(w.get(0).data(), outC, in.c(), k)));
         if (bias) {
             tensors.put(TensorNames.bias(name), new Tensor(new int[] {outC}, w.get(1).data()));
+        }
+    }
+
+    /** A convolution's pads: its padding's ('same': TensorFlow's), plus a ZeroPadding2D's before it. */
+    private Pads pads(KerasLayer l, Shape in, int k, int stride) throws ConfigException {
+        String padding = string(l, "padding");
+        Pads pads = switch (padding) {
+            case "same" -> Padding.TF_SAME.pads(in.h(), in.w(), k, stride);
+            case "valid" -> Pads.NONE;
+            default -> throw new ConfigException("unsupported: " + l.className() + " '" + l.name()
+                    + "' has padding '" + padding + "'");
+        };
+        if (pendingPads != null) {
+            pads = new Pads(pads.top() + pendingPads.top(), pads.left() + pendingPads.left(),
+                    pads.bottom() + pendingPads.bottom(), pads.right() + pendingPads.right());
+            pendingPads = null;
+            pendingPadsFrom = null;
+        }
+        if (in.h() + pads.top() + pads.bottom() < k || in.w() + pads.left() + pads.right() < k) {
+            throw new ConfigException(l.className() + " '" + l.name() + "': its " + k + "x" + k + " kernel is larger"
+                    + " than its padded " + in.h() + "x" + in.w() + " input");
+        }
+        return pads;
+    }
+
+    /**
+     * SeparableConv2D: the depthwise convolution ({@code <name>/depthwise}, linear, no bias) and the
+     * pointwise one ({@code <name>}, with the layer's bias and activation) it is made of. Variables:
+     * depthwise kernel {@code (k, k, C, 1)}, pointwise kernel {@code (1, 1, C, filters)}, bias.
+     */
+    private void separable(KerasLayer l) throws ConfigException, BadInputException {
+        requireChannelsLast(l);
+        int k = square(l, "kernel_size");
+        int stride = square(l, "strides");
+        if (square(l, "dilation_rate") != 1) {
+            throw new ConfigException("unsupported: SeparableConv2D '" + l.name() + "' is dilated");
+        }
+        if (l.get("depth_multiplier") != null && integer(l, "depth_multiplier") != 1) {
+            throw new ConfigException("unsupported: SeparableConv2D '" + l.name() + "' has depth multiplier "
+                    + l.get("depth_multiplier") + "; expected 1");
+        }
+        if (pooled) {
+            throw new ConfigException("unsupported: SeparableConv2D '" + l.name() + "' after pooling");
+        }
+        Shape in = current();
+        Pads pads = pads(l, in, k, stride);
+        int outC = (int) integer(l, "filters");
+        if (outC < 1 || outC > 1 << 16) {
+            throw new ConfigException("unsupported: SeparableConv2D '" + l.name() + "' has " + outC + " filters");
+        }
+        boolean bias = bool(l, "use_bias", true);
+        List<int[]> shapes = new ArrayList<>(List.of(new int[] {k, k, in.c(), 1}, new int[] {1, 1, in.c(), outC}));
+        if (bias) {
+            shapes.add(new int[] {outC});
+        }
+        KerasActivation act = activationOf(l);
+        if (act.head() != null) {
+            throw new ConfigException("unsupported: SeparableConv2D '" + l.name() + "' ends in " + act.head().id());
+        }
+        List<H5File.Array> w = weights.read(l, shapes);
+        Shape mid = new Shape((in.h() + pads.top() + pads.bottom() - k) / stride + 1,
+                (in.w() + pads.left() + pads.right() - k) / stride + 1, in.c());
+        String dw = l.name() + "/depthwise";
+        layers.add(new LayerSpec(dw, LayerKind.DEPTHWISE, k, stride, pads, in, mid, Activation.NONE, null));
+        tensors.put(TensorNames.weight(dw), new Tensor(weightShape(LayerKind.DEPTHWISE, in.c(), 1, k),
+                WeightLayout.DEPTHWISE.toTorch(w.get(0).data(), in.c(), 1, k)));
+        tensors.put(TensorNames.bias(dw), new Tensor(new int[] {in.c()}, new float[in.c()]));
+        Shape out = new Shape(mid.h(), mid.w(), outC);
+        layers.add(new LayerSpec(l.name(), LayerKind.POINTWISE, 1, 1, Pads.NONE, mid, out, act.layer(), null));
+        tensors.put(TensorNames.weight(l.name()), new Tensor(weightShape(LayerKind.POINTWISE, outC, in.c(), 1),
+                WeightLayout.HWIO.toTorch(w.get(1).data(), outC, in.c(), 1)));
+        if (bias) {
+            tensors.put(TensorNames.bias(l.name()), new Tensor(new int[] {outC}, w.get(2).data()));
         }
     }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobilenet.engine.arch.ModelSpec;
+import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.preprocess.ImagePreprocessor;
 import org.mobilenet.engine.preprocess.RgbImage;
@@ -267,6 +268,53 @@ class KerasImportTest {
                 org.mobilenet.io.BadInputException.class, () -> ModelFiles.load(f));
         assertTrue(e.getMessage().contains("unsupported: AveragePooling2D 'average_pooling2d' pools 2x2 (padding valid) of a"
                 + " 3x3 map; only a pool over the whole map"), e.getMessage());
+    }
+
+    /**
+     * A MobileNet built from SeparableConv2D layers (depthwise and pointwise in one Keras layer, as
+     * BrainChip's AkidaNet and many hand-built MobileNets are): each becomes the two layers it is made of.
+     */
+    @Test
+    void separableConvolutionsImportAsDepthwiseAndPointwiseAndMatchKerasForwardPass() throws Exception {
+        List<KerasTestModels.Layer> t = KerasTestModels.tutorial(0.25, 64, 3, 29, false);
+        List<KerasTestModels.Layer> sep = new java.util.ArrayList<>();
+        int merged = 0;
+        for (int i = 0; i < t.size(); i++) {
+            KerasTestModels.Layer l = t.get(i);
+            // DepthwiseConv2D, BN, ReLU, Conv2D(1x1) -> SeparableConv2D (with a bias, linear), BN, ReLU: the
+            // depthwise's BN and ReLU go (the test compares with Keras's own reading of what is written).
+            if (l.cls().equals("DepthwiseConv2D") && merged < 4) {
+                KerasTestModels.Layer pw = t.get(i + 3);
+                assertEquals("Conv2D", pw.cls());
+                java.util.Map<String, Object> cfg = new java.util.LinkedHashMap<>(pw.config());
+                cfg.put("kernel_size", l.config().get("kernel_size"));
+                cfg.put("strides", l.config().get("strides"));
+                cfg.put("padding", l.config().get("padding"));
+                cfg.put("depth_multiplier", 1L);
+                cfg.put("use_bias", true);
+                int outC = ((Number) pw.config().get("filters")).intValue();
+                float[] b = new float[outC];
+                for (int j = 0; j < outC; j++) {
+                    b[j] = 0.01f * (j % 7 - 3);
+                }
+                sep.add(new KerasTestModels.Layer("SeparableConv2D", "separable_" + merged, cfg, List.of(
+                        new KerasTestModels.Var("depthwise_kernel", l.vars().get(0).shape(), l.vars().get(0).data()),
+                        new KerasTestModels.Var("pointwise_kernel", pw.vars().get(0).shape(), pw.vars().get(0).data()),
+                        new KerasTestModels.Var("bias", new int[] {outC}, b))));
+                merged++;
+                i += 3;
+                continue;
+            }
+            sep.add(l);
+        }
+        assertEquals(4, merged);
+        Path f = dir.resolve("separable.h5");
+        KerasTestModels.writeLegacy(sep, f, true, false);
+        Model m = ModelFiles.load(f);
+        assertEquals(LayerKind.DEPTHWISE, m.graph().layer("separable_0/depthwise").orElseThrow().kind());
+        assertEquals(LayerKind.POINTWISE, m.graph().layer("separable_0").orElseThrow().kind());
+        float[] x = randomInput(64, 13);
+        assertClose(KerasReference.forward(sep, legacy(f, "model_weights/", ":0"), x, 64, 64), run(m, x), 1e-4);
     }
 
     @Test

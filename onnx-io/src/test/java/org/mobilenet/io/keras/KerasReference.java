@@ -69,6 +69,19 @@ final class KerasReference {
                 conv(v.get(0), v.size() > 1 ? v.get(1) : null, k, s, outC, dw);
                 activation(cfg.get("activation"));
             }
+            case "SeparableConv2D" -> { // a depthwise conv (kernel (k, k, C, 1)), then a 1x1 conv with the bias
+                List<float[]> v = weights.of(l);
+                int k = ((Number) ((List<?>) cfg.get("kernel_size")).get(0)).intValue();
+                int s = ((Number) ((List<?>) cfg.get("strides")).get(0)).intValue();
+                if ("same".equals(cfg.get("padding"))) {
+                    int th = Math.max(((h + s - 1) / s - 1) * s + k - h, 0);
+                    int tw = Math.max(((w + s - 1) / s - 1) * s + k - w, 0);
+                    pad(th / 2, th - th / 2, tw / 2, tw - tw / 2);
+                }
+                conv(v.get(0), null, k, s, c, true);
+                conv(v.get(1), v.size() > 2 ? v.get(2) : null, 1, 1, ((Number) cfg.get("filters")).intValue(), false);
+                activation(cfg.get("activation"));
+            }
             case "BatchNormalization" -> {
                 List<float[]> v = weights.of(l);
                 double eps = ((Number) cfg.get("epsilon")).doubleValue();
