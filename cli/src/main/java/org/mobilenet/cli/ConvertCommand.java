@@ -10,6 +10,7 @@ import org.mobilenet.io.ModelFiles;
 import org.mobilenet.io.ModelFormat;
 import org.mobilenet.io.ModelFormats;
 import org.mobilenet.io.onnx.OnnxExportOptions;
+import org.mobilenet.io.onnx.OnnxQdqExporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -122,6 +123,11 @@ public final class ConvertCommand implements Callable<Integer> {
         Model model = inputSize.load(in, inFormat);
         if (dequantize) {
             model = model.dequantized();
+        }
+        if (outFormat == ModelFormats.ONNX && model.isQuantized() && opset < OnnxQdqExporter.MIN_OPSET) {
+            throw new IllegalArgumentException("--opset " + opset + " cannot write " + in + " quantized: its per-channel"
+                    + " DequantizeLinear needs opset " + OnnxQdqExporter.MIN_OPSET + " or later (use a later --opset, or"
+                    + " --dequantize)");
         }
         if (float16 && model.isQuantized()) {
             throw new IllegalArgumentException("--float16 stores a float model's weights; " + in + " is quantized"

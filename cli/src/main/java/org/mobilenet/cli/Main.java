@@ -227,9 +227,9 @@ public final class Main {
         PrintWriter err = cmd.getErr();
         int code;
         String message;
-        if (ex instanceof BadInputException) {
+        if (ex instanceof BadInputException e) {
             code = ExitCode.BAD_INPUT;
-            message = ex.getMessage();
+            message = Remedies.message(e);
         } else if (ex instanceof OutputException) {
             code = ExitCode.OUTPUT;
             message = ex.getMessage();

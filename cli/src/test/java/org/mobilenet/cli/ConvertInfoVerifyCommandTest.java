@@ -98,6 +98,29 @@ class ConvertInfoVerifyCommandTest {
     }
 
     @Test
+    void aQuantizedModelBelowTheQdqOpsetIsAUsageErrorNamingTheOptionsThatWriteIt() throws Exception {
+        String coral = CliRun.shared("models/mobilenet_v1_0.5_160_quant.tflite").toString();
+        Path out = dir.resolve("q11.onnx");
+        CliRun r = CliRun.of("convert", coral, out.toString(), "--opset", "11");
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--opset 11 cannot write") && r.err().contains("needs opset 13 or later")
+                && r.err().contains("--dequantize"), r.err());
+        assertFalse(Files.exists(out));
+        CliRun f = CliRun.of("convert", coral, out.toString(), "--opset", "11", "--dequantize");
+        assertEquals(0, f.code(), f.err());
+    }
+
+    @Test
+    void theCommandLineNamesItsOptionsForWhatTheLibraryCallsARemedy() {
+        Path f = Path.of("m.onnx");
+        assertEquals(f + ": bad", Remedies.message(new org.mobilenet.io.BadInputException(f, "bad")));
+        assertEquals(f + ": symbolic; --input-size N reads it at N x N", Remedies.message(
+                new org.mobilenet.io.BadInputException(f, "symbolic", org.mobilenet.io.BadInputException.Remedy.INPUT_SIZE)));
+        assertTrue(Remedies.message(new org.mobilenet.io.BadInputException(f, "memory",
+                org.mobilenet.io.BadInputException.Remedy.MEMORY)).endsWith("or refuse such images with a lower --max-pixels"));
+    }
+
+    @Test
     void convertWritesFloat16TfliteWeightsOnlyWhereTheyApply() throws Exception {
         String coral = CliRun.shared("models/mobilenet_v1_0.5_160_quant.tflite").toString();
         Path half = dir.resolve("half.tflite");

@@ -10,13 +10,31 @@ import java.nio.file.Path;
 public class BadInputException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * What the caller could change to read the file after all, for it to say in its own terms (the CLI
+     * names its options): the message itself names no option of any caller.
+     */
+    public enum Remedy {
+        /** The model's input size is symbolic and was taken at a default: another size may fit. */
+        INPUT_SIZE,
+        /** The image did not fit in memory: a larger heap, or a lower pixel limit refusing such images. */
+        MEMORY
+    }
+
     private final transient Path file;
     private final String problem;
+    private final Remedy remedy;
 
     public BadInputException(Path file, String problem) {
+        this(file, problem, (Remedy) null);
+    }
+
+    /** With a {@link Remedy} the caller may offer (null: none). */
+    public BadInputException(Path file, String problem, Remedy remedy) {
         super((file == null ? "" : file + ": ") + oneLine(problem));
         this.file = file;
         this.problem = oneLine(problem);
+        this.remedy = remedy;
     }
 
     /** Names and values quoted from a file may hold control characters: shown escaped, the message stays one line. */
@@ -49,5 +67,10 @@ public class BadInputException extends IOException {
     /** The problem without the file name. */
     public String problem() {
         return problem;
+    }
+
+    /** What could be changed to read the file after all, or null. */
+    public Remedy remedy() {
+        return remedy;
     }
 }

@@ -429,7 +429,7 @@ public final class BatchClassifier {
             b.errors[i] = e.getMessage() + "; --allow-truncated classifies what was decoded";
             return null;
         } catch (BadInputException e) {
-            b.errors[i] = e.getMessage();
+            b.errors[i] = org.mobilenet.cli.Remedies.message(e);
             return null;
         }
     }

@@ -94,8 +94,8 @@ public final class Shrinker {
                     + ": shrinking cannot add channels");
         }
         if (o.shallow()) {
-            throw new IllegalArgumentException("--shallow removes MobileNet v1 blocks; a MobileNet v2 has no shallow"
-                    + " variant");
+            throw new IllegalArgumentException("the shallow variant removes MobileNet v1 blocks; a MobileNet v2 has no"
+                    + " shallow variant");
         }
         MobileNetV2Spec target = src.withAlpha(o.alpha()).withResolution(o.resolution());
         LayerGraph sg = src.graph();
@@ -198,7 +198,7 @@ public final class Shrinker {
 
     private static Variant shallowOf(Variant v) {
         if (v == Variant.CONV) {
-            throw new IllegalArgumentException("--shallow applies to separable models, not the conv variant");
+            throw new IllegalArgumentException("the shallow variant applies to separable models, not the conv variant");
         }
         return Variant.SHALLOW;
     }

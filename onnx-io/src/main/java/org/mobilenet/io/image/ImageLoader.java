@@ -210,8 +210,7 @@ public final class ImageLoader {
             // A raster of the declared size (within the pixel limit) did not fit: this image fails, the
             // others go on (the raster's memory is free again once the error has left the decoder).
             throw new BadInputException(file, "not enough memory to decode the image (the JVM may use "
-                    + (Runtime.getRuntime().maxMemory() >> 20) + " MB: more with MOBILENET_JAVA_OPTS=-Xmx..., or"
-                    + " refuse such images with a lower --max-pixels)");
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MB)", BadInputException.Remedy.MEMORY);
         }
     }
 

@@ -91,8 +91,10 @@ public final class OnnxImporter {
             BadInputException r = byWhatItIs(file, model, e).orElse(e);
             if (r == e && size == DEFAULT_SIZE && InputMatcher.symbolicSize(model)) {
                 // A graph that fits only some sizes: say which one was assumed, and how to ask for another.
-                throw new BadInputException(file, r.problem() + " (its input size is symbolic and was taken as "
-                        + DEFAULT_SIZE + " x " + DEFAULT_SIZE + "; --input-size N reads it at N x N)", r);
+                BadInputException sized = new BadInputException(file, r.problem() + " (its input size is symbolic and"
+                        + " was taken as " + DEFAULT_SIZE + " x " + DEFAULT_SIZE + ")", BadInputException.Remedy.INPUT_SIZE);
+                sized.initCause(r);
+                throw sized;
             }
             throw r;
         } catch (RuntimeException e) {

@@ -108,7 +108,7 @@ public final class OnnxQdqExporter {
         if (options.opset() < MIN_OPSET) {
             throw new UnsupportedModelException("a quantized ONNX model needs opset " + MIN_OPSET
                     + " or later (per-channel DequantizeLinear), got " + options.opset()
-                    + "; use a later --opset or --dequantize");
+                    + "; write it at opset " + MIN_OPSET + " or later, or dequantized");
         }
         if (model.hasBatchNorm()) {
             throw new UnsupportedModelException("a quantized model with an unfolded BatchNorm cannot be written to ONNX");
