@@ -41,6 +41,12 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
         this(className, layers, inputH, inputW, 3);
     }
 
+    /**
+     * The config key under which a TFOpLambda layer gets the keyword arguments of its call (Keras 2
+     * keeps them in the inbound node, not in the layer's config: {@code ["input_1", 0, 0, {"y": 127.5}]}).
+     */
+    static final String CALL_KWARGS = "mobilenet.call_kwargs";
+
     /** How deep nested models may go (Teachable Machine's files nest three). */
     private static final int MAX_NESTING = 8;
 
@@ -190,6 +196,11 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
                     last = name;
                     continue;
                 }
+                if (lc.equals("TFOpLambda")) {
+                    Map<String, Object> withArgs = new java.util.LinkedHashMap<>(lcfg);
+                    withArgs.put(CALL_KWARGS, callKwargs(entry.get("inbound_nodes")));
+                    lcfg = withArgs;
+                }
                 add(new KerasLayer(lc, name, lcfg, inbound, scope, stored));
                 previous = name;
                 last = name;
@@ -291,6 +302,17 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
             histories(keras3.get("args"), out, 0);
         }
         return out;
+    }
+
+    /** The keyword arguments of a layer's first call in Keras 2's inbound nodes, or an empty map. */
+    private static Map<String, Object> callKwargs(Object nodes) {
+        if (nodes instanceof List<?> calls && !calls.isEmpty() && calls.get(0) instanceof List<?> call && !call.isEmpty()
+                && call.get(0) instanceof List<?> ref && ref.size() >= 4 && ref.get(3) instanceof Map<?, ?> kw) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            kw.forEach((k, v) -> out.put(String.valueOf(k), v));
+            return out;
+        }
+        return Map.of();
     }
 
     /** Keras 3: the layer names in every {@code keras_history} under {@code v}, in order. */

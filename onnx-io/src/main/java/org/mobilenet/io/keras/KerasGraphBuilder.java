@@ -65,6 +65,9 @@ final class KerasGraphBuilder {
     private String pendingPadsFrom;
     private boolean pooled;
     private Preprocessing preprocessing = Preprocessing.tensorflow();
+    /** The raw pixels' {@code p * inputScale + inputOffset} of the layers before the first (see inputAffine). */
+    private double inputScale = 1;
+    private double inputOffset = 0;
 
     private KerasGraphBuilder(KerasWeights weights) {
         this.weights = weights;
@@ -122,12 +125,17 @@ final class KerasGraphBuilder {
             case "GlobalAveragePooling2D" -> pool(l);
             case "AveragePooling2D" -> wholeMapPool(l);
             case "Dense" -> dense(l);
+            case "TFOpLambda" -> tfOpLambda(l);
             case "Reshape", "Flatten", "Dropout" -> noOp(l);
+            // Training-time augmentation and noise: the identity at inference.
+            case "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",
+                    "RandomBrightness", "GaussianNoise", "GaussianDropout", "SpatialDropout2D", "ActivityRegularization" -> {
+            }
             default -> throw new ConfigException("unsupported: layer '" + l.name() + "' is " + cls
                     + "; the MobileNet import takes InputLayer, Rescaling, ZeroPadding2D, Conv2D, DepthwiseConv2D,"
                     + " SeparableConv2D, BatchNormalization, ReLU, Activation, GlobalAveragePooling2D, AveragePooling2D"
-                    + " over the whole"
-                    + " map, Reshape, Flatten, Dropout, Dense, Softmax and Add");
+                    + " over the whole map, TFOpLambda arithmetic on the input, augmentation layers (Random*) as no-ops,"
+                    + " Reshape, Flatten, Dropout, Dense, Softmax and Add");
         }
         producer.put(l.name(), currentIndex());
     }
@@ -155,16 +163,49 @@ final class KerasGraphBuilder {
     }
 
     private void rescaling(KerasLayer l) throws ConfigException {
+        inputAffine(l, number(l, "scale", 1), number(l, "offset", 0));
+    }
+
+    /**
+     * tf.keras's TFOpLambda of a scalar arithmetic right after the input, as {@code preprocess_input}
+     * inside a model saves (the transfer-learning tutorial's {@code x / 127.5 - 1}): its operand is the
+     * {@code y} of the call ({@link KerasConfig#CALL_KWARGS}).
+     */
+    private void tfOpLambda(KerasLayer l) throws ConfigException {
+        String f = String.valueOf(l.get("function"));
+        Object kwargs = l.get(KerasConfig.CALL_KWARGS);
+        Object y = kwargs instanceof Map<?, ?> m ? m.get("y") : null;
+        if (!(y instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+            throw new ConfigException("unsupported: TFOpLambda '" + l.name() + "' (" + f + ") has no constant operand"
+                    + " y; expected a scalar add, subtract, multiply or divide of the input");
+        }
+        double v = n.doubleValue();
+        switch (f) {
+            case "math.truediv", "math.divide" -> inputAffine(l, 1 / v, 0);
+            case "math.multiply" -> inputAffine(l, v, 0);
+            case "math.subtract" -> inputAffine(l, 1, -v);
+            case "__operators__.add", "math.add" -> inputAffine(l, 1, v);
+            default -> throw new ConfigException("unsupported: TFOpLambda '" + l.name() + "' computes " + f
+                    + "; expected a scalar add, subtract, multiply or divide of the input");
+        }
+    }
+
+    /**
+     * One more {@code x * scale + offset} of the input before the first layer (Rescaling layers,
+     * TFOpLambda arithmetic), composed with those before it into the preprocessing of raw pixels.
+     */
+    private void inputAffine(KerasLayer l, double scale, double offset) throws ConfigException {
         if (!layers.isEmpty() || pendingPads != null) {
-            throw new ConfigException("unsupported: Rescaling layer '" + l.name() + "' is not right after the input");
+            throw new ConfigException("unsupported: " + l.className() + " layer '" + l.name()
+                    + "' is not right after the input");
         }
-        double scale = number(l, "scale", 1);
-        double offset = number(l, "offset", 0);
-        if (!(scale > 0) || !Double.isFinite(offset)) {
-            throw new ConfigException("unsupported: Rescaling layer '" + l.name() + "' has scale " + scale);
+        if (!(scale > 0) || !Double.isFinite(scale) || !Double.isFinite(offset)) {
+            throw new ConfigException("unsupported: " + l.className() + " layer '" + l.name() + "' has scale " + scale);
         }
+        inputScale *= scale;
+        inputOffset = inputOffset * scale + offset;
         // x = p * scale + offset = (p - mean) / std with std = 1 / scale and mean = -offset / scale.
-        preprocessing = Preprocessing.uniform((float) (-offset / scale), (float) (1 / scale));
+        preprocessing = Preprocessing.uniform((float) (-inputOffset / inputScale), (float) (1 / inputScale));
     }
 
     private void zeroPadding(KerasLayer l) throws ConfigException {

@@ -287,6 +287,112 @@ class KerasNestedModelTest {
         assertArrayEquals(run(want, x), run(got, x), 0f);
     }
 
+    /** A Functional entry reading {@code from} (Keras 2's inbound node, with the call's keyword arguments). */
+    private static Map<String, Object> functionalEntry(String cls, String name, Map<String, Object> config, String from,
+            Map<String, Object> kwargs) {
+        Map<String, Object> c = new LinkedHashMap<>(config);
+        c.put("name", name);
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("class_name", cls);
+        e.put("config", c);
+        e.put("name", name);
+        e.put("inbound_nodes", from == null ? List.of() : List.of(List.of(List.of(from, 0L, 0L, kwargs))));
+        return e;
+    }
+
+    /**
+     * TensorFlow's transfer-learning tutorial: a Functional of its input, a Sequential of augmentation
+     * layers, preprocess_input as two TFOpLambda ({@code x / 127.5}, {@code - 1}), the MobileNet as a
+     * nested Functional, pooling, Dropout and a Dense(1) logit. It imports as the same model written
+     * flat with a Rescaling layer, with the same preprocessing of raw pixels.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theTransferLearningTutorialsModelImportsWithItsInModelPreprocessing() throws Exception {
+        List<Layer> t = new ArrayList<>(KerasTestModels.tutorial(0.25, SIZE, 1, 17, false));
+        Layer logit = t.remove(t.size() - 1);
+        Map<String, Object> linear = new LinkedHashMap<>(logit.config());
+        linear.put("activation", "linear");
+        int pool = poolIndex(t);
+        Map<String, Object> body = parse(KerasTestModels.keras2Config(t.subList(0, pool)));
+        Map<String, Object> bodyCfg = (Map<String, Object>) body.get("config");
+        bodyCfg.put("output_layers", List.of(List.of(t.get(pool - 1).name(), 0L, 0L)));
+        Map<String, Object> kwDiv = new LinkedHashMap<>();
+        kwDiv.put("y", 127.5);
+        kwDiv.put("name", null);
+        Map<String, Object> kwSub = new LinkedHashMap<>();
+        kwSub.put("y", 1.0);
+        kwSub.put("name", null);
+        List<Object> augment = List.of(seqEntry(new Layer("RandomFlip", "random_flip", new LinkedHashMap<>(Map.of("mode",
+                "horizontal")), List.of())), seqEntry(new Layer("RandomRotation", "random_rotation",
+                new LinkedHashMap<>(Map.of("factor", 0.2)), List.of())));
+        List<Object> outer = new ArrayList<>();
+        outer.add(functionalEntry("InputLayer", "input_2", Map.of("batch_input_shape", java.util.Arrays.asList(null,
+                (long) SIZE, (long) SIZE, 3L)), null, Map.of()));
+        outer.add(functionalEntry("Sequential", "sequential", Map.of("layers", augment), "input_2", Map.of()));
+        outer.add(functionalEntry("TFOpLambda", "tf.math.truediv", Map.of("function", "math.truediv"), "sequential",
+                kwDiv));
+        outer.add(functionalEntry("TFOpLambda", "tf.math.subtract", Map.of("function", "math.subtract"),
+                "tf.math.truediv", kwSub));
+        outer.add(functionalEntry("Functional", "mobilenet", bodyCfg, "tf.math.subtract", Map.of()));
+        outer.add(functionalEntry("GlobalAveragePooling2D", "global_average_pooling2d", Map.of(), "mobilenet", Map.of()));
+        outer.add(functionalEntry("Dropout", "dropout", Map.of("rate", 0.2), "global_average_pooling2d", Map.of()));
+        outer.add(functionalEntry("Dense", logit.name(), linear, "dropout", Map.of()));
+        String config = Json.write(model("Functional", "model", outer, Map.of("input_layers",
+                List.of(List.of("input_2", 0L, 0L)), "output_layers", List.of(List.of(logit.name(), 0L, 0L)))));
+
+        Path nested = dir.resolve("tutorial.h5");
+        try (WritableHdfFile h = HdfFile.write(nested)) {
+            h.putAttribute("model_config", config);
+            h.putAttribute("keras_version", "2.9.0");
+            h.putAttribute("backend", "tensorflow");
+            WritableGroup root = h.putGroup("model_weights");
+            root.putAttribute("layer_names", new String[] {"mobilenet", logit.name()});
+            WritableGroup g = root.putGroup("mobilenet");
+            List<String> names = new ArrayList<>();
+            for (boolean pass : new boolean[] {true, false}) {
+                for (Layer l : t.subList(0, pool)) {
+                    for (Var v : l.vars()) {
+                        if (trainable(v) == pass) {
+                            names.add(l.name() + "/" + v.name() + ":0");
+                        }
+                    }
+                }
+            }
+            for (Layer l : t.subList(0, pool)) {
+                if (!l.vars().isEmpty()) {
+                    WritableGroup lg = g.putGroup(l.name());
+                    for (Var v : l.vars()) {
+                        lg.putDataset(v.name() + ":0", KerasTestModels.nested(v.data(), v.shape()));
+                    }
+                }
+            }
+            g.putAttribute("weight_names", names.toArray(String[]::new));
+            WritableGroup d = root.putGroup(logit.name());
+            WritableGroup dl = d.putGroup(logit.name());
+            List<String> dn = new ArrayList<>();
+            for (Var v : logit.vars()) {
+                dl.putDataset(v.name() + ":0", KerasTestModels.nested(v.data(), v.shape()));
+                dn.add(logit.name() + "/" + v.name() + ":0");
+            }
+            d.putAttribute("weight_names", dn.toArray(String[]::new));
+        }
+        List<Layer> flat = new ArrayList<>(t);
+        flat.add(1, new Layer("Rescaling", "rescaling", new LinkedHashMap<>(Map.of("scale", 1 / 127.5, "offset", -1.0)),
+                List.of()));
+        flat.add(new Layer("Dense", logit.name(), linear, logit.vars()));
+        Path flatFile = dir.resolve("flat.h5");
+        KerasTestModels.writeLegacy(flat, flatFile, true, false);
+        Model want = ModelFiles.load(flatFile);
+        Model got = ModelFiles.load(nested);
+        assertArrayEquals(want.preprocessing().mean(), got.preprocessing().mean(), 1e-4f);
+        assertArrayEquals(want.preprocessing().std(), got.preprocessing().std(), 1e-4f);
+        assertEquals(want.graph().layers().size(), got.graph().layers().size());
+        assertEquals(1, got.classes());
+        float[] x = KerasImportTest.randomInput(SIZE, 9);
+        assertArrayEquals(run(want, x), run(got, x), 0f);
+    }
+
     @Test
     void twoLayersOfOneNameInDifferentNestedModelsAreRefusedNamingIt() throws Exception {
         List<Layer> t = flat();
