@@ -317,14 +317,20 @@ class KerasImportTest {
         assertClose(KerasReference.forward(sep, legacy(f, "model_weights/", ":0"), x, 64, 64), run(m, x), 1e-4);
     }
 
-    @Test
-    void aGrayModelImportsWithOneInputChannelAndMatchesKerasForwardPass() throws Exception {
-        // MLCommons' visual-wake-words reference and TFLite Micro's person detection take 96x96x1.
+    /** The tutorial model at 64 whose input layer declares {@code channels} (its stem's kernel left as it is). */
+    private static List<KerasTestModels.Layer> tutorialWithChannels(long channels) {
         List<KerasTestModels.Layer> t = new java.util.ArrayList<>(KerasTestModels.tutorial(0.25, 64, 2, 3, false));
         KerasTestModels.Layer input = t.get(0);
         java.util.Map<String, Object> cfg = new java.util.LinkedHashMap<>(input.config());
-        cfg.put("batch_input_shape", java.util.Arrays.asList(null, 64L, 64L, 1L));
+        cfg.put("batch_input_shape", java.util.Arrays.asList(null, 64L, 64L, channels));
         t.set(0, new KerasTestModels.Layer(input.cls(), input.name(), cfg, input.vars(), input.inbound()));
+        return t;
+    }
+
+    @Test
+    void aGrayModelImportsWithOneInputChannelAndMatchesKerasForwardPass() throws Exception {
+        // MLCommons' visual-wake-words reference and TFLite Micro's person detection take 96x96x1.
+        List<KerasTestModels.Layer> t = tutorialWithChannels(1);
         KerasTestModels.Layer stem = t.get(1);
         KerasTestModels.Var k = stem.vars().get(0);
         int c = k.shape()[3];
@@ -345,11 +351,7 @@ class KerasImportTest {
 
     @Test
     void anInputOfOtherThanOneOrThreeChannelsIsRefusedAsUnsupportedNamingThem() throws Exception {
-        List<KerasTestModels.Layer> t = new java.util.ArrayList<>(KerasTestModels.tutorial(0.25, 64, 2, 3, false));
-        KerasTestModels.Layer input = t.get(0);
-        java.util.Map<String, Object> cfg = new java.util.LinkedHashMap<>(input.config());
-        cfg.put("batch_input_shape", java.util.Arrays.asList(null, 64L, 64L, 4L));
-        t.set(0, new KerasTestModels.Layer(input.cls(), input.name(), cfg, input.vars(), input.inbound()));
+        List<KerasTestModels.Layer> t = tutorialWithChannels(4);
         Path f = dir.resolve("rgba.h5");
         KerasTestModels.writeLegacy(t, f, true, false);
         org.mobilenet.io.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(

@@ -161,30 +161,38 @@ class KerasNestedModelTest {
             WritableGroup root = h.putGroup("model_weights");
             root.putAttribute("layer_names", groups.keySet().toArray(String[]::new));
             for (Map.Entry<String, List<Layer>> g : groups.entrySet()) {
-                WritableGroup group = root.putGroup(g.getKey());
-                List<String> names = new ArrayList<>();
-                // Keras lists a model's trainable variables first, then the others (moving mean, variance).
-                for (boolean pass : new boolean[] {true, false}) {
-                    for (Layer l : g.getValue()) {
-                        for (Var v : l.vars()) {
-                            if (trainable(v) == pass) {
-                                names.add(l.name() + "/" + v.name() + ":0");
-                            }
-                        }
-                    }
-                }
-                for (Layer l : g.getValue()) {
-                    if (l.vars().isEmpty()) {
-                        continue;
-                    }
-                    WritableGroup lg = group.putGroup(l.name());
-                    for (Var v : l.vars()) {
-                        lg.putDataset(v.name() + ":0", KerasTestModels.nested(v.data(), v.shape()));
-                    }
-                }
-                group.putAttribute("weight_names", names.toArray(String[]::new));
+                putModelGroup(root, g.getKey(), g.getValue());
             }
         }
+    }
+
+    /**
+     * The group Keras 2 writes for a layer of the outermost model: a nested model's (or one layer's)
+     * variables as {@code <layer>/<variable>:0}, the trainable ones of them all listed first.
+     */
+    private static void putModelGroup(WritableGroup root, String name, List<Layer> layers) {
+        WritableGroup group = root.putGroup(name);
+        List<String> names = new ArrayList<>();
+        // Keras lists a model's trainable variables first, then the others (moving mean, variance).
+        for (boolean pass : new boolean[] {true, false}) {
+            for (Layer l : layers) {
+                for (Var v : l.vars()) {
+                    if (trainable(v) == pass) {
+                        names.add(l.name() + "/" + v.name() + ":0");
+                    }
+                }
+            }
+        }
+        for (Layer l : layers) {
+            if (l.vars().isEmpty()) {
+                continue;
+            }
+            WritableGroup lg = group.putGroup(l.name());
+            for (Var v : l.vars()) {
+                lg.putDataset(v.name() + ":0", KerasTestModels.nested(v.data(), v.shape()));
+            }
+        }
+        group.putAttribute("weight_names", names.toArray(String[]::new));
     }
 
     /**
@@ -348,34 +356,8 @@ class KerasNestedModelTest {
             h.putAttribute("backend", "tensorflow");
             WritableGroup root = h.putGroup("model_weights");
             root.putAttribute("layer_names", new String[] {"mobilenet", logit.name()});
-            WritableGroup g = root.putGroup("mobilenet");
-            List<String> names = new ArrayList<>();
-            for (boolean pass : new boolean[] {true, false}) {
-                for (Layer l : t.subList(0, pool)) {
-                    for (Var v : l.vars()) {
-                        if (trainable(v) == pass) {
-                            names.add(l.name() + "/" + v.name() + ":0");
-                        }
-                    }
-                }
-            }
-            for (Layer l : t.subList(0, pool)) {
-                if (!l.vars().isEmpty()) {
-                    WritableGroup lg = g.putGroup(l.name());
-                    for (Var v : l.vars()) {
-                        lg.putDataset(v.name() + ":0", KerasTestModels.nested(v.data(), v.shape()));
-                    }
-                }
-            }
-            g.putAttribute("weight_names", names.toArray(String[]::new));
-            WritableGroup d = root.putGroup(logit.name());
-            WritableGroup dl = d.putGroup(logit.name());
-            List<String> dn = new ArrayList<>();
-            for (Var v : logit.vars()) {
-                dl.putDataset(v.name() + ":0", KerasTestModels.nested(v.data(), v.shape()));
-                dn.add(logit.name() + "/" + v.name() + ":0");
-            }
-            d.putAttribute("weight_names", dn.toArray(String[]::new));
+            putModelGroup(root, "mobilenet", t.subList(0, pool));
+            putModelGroup(root, logit.name(), List.of(logit));
         }
         List<Layer> flat = new ArrayList<>(t);
         flat.add(1, new Layer("Rescaling", "rescaling", new LinkedHashMap<>(Map.of("scale", 1 / 127.5, "offset", -1.0)),

@@ -59,11 +59,7 @@ final class KerasReference {
                 List<float[]> v = weights.of(l);
                 int k = ((Number) ((List<?>) cfg.get("kernel_size")).get(0)).intValue();
                 int s = ((Number) ((List<?>) cfg.get("strides")).get(0)).intValue();
-                if ("same".equals(cfg.get("padding"))) {
-                    int th = Math.max(((h + s - 1) / s - 1) * s + k - h, 0);
-                    int tw = Math.max(((w + s - 1) / s - 1) * s + k - w, 0);
-                    pad(th / 2, th - th / 2, tw / 2, tw - tw / 2);
-                }
+                padSame(cfg, k, s);
                 boolean dw = l.cls().equals("DepthwiseConv2D");
                 int outC = dw ? c : ((Number) cfg.get("filters")).intValue();
                 conv(v.get(0), v.size() > 1 ? v.get(1) : null, k, s, outC, dw);
@@ -73,11 +69,7 @@ final class KerasReference {
                 List<float[]> v = weights.of(l);
                 int k = ((Number) ((List<?>) cfg.get("kernel_size")).get(0)).intValue();
                 int s = ((Number) ((List<?>) cfg.get("strides")).get(0)).intValue();
-                if ("same".equals(cfg.get("padding"))) {
-                    int th = Math.max(((h + s - 1) / s - 1) * s + k - h, 0);
-                    int tw = Math.max(((w + s - 1) / s - 1) * s + k - w, 0);
-                    pad(th / 2, th - th / 2, tw / 2, tw - tw / 2);
-                }
+                padSame(cfg, k, s);
                 conv(v.get(0), null, k, s, c, true);
                 conv(v.get(1), v.size() > 2 ? v.get(2) : null, 1, 1, ((Number) cfg.get("filters")).intValue(), false);
                 activation(cfg.get("activation"));
@@ -184,6 +176,15 @@ final class KerasReference {
         x = y;
         h = nh;
         w = nw;
+    }
+
+    /** TensorFlow's 'same' padding of a k x k, stride s window (the extra row and column at the bottom and right). */
+    private void padSame(Map<String, Object> cfg, int k, int s) {
+        if ("same".equals(cfg.get("padding"))) {
+            int th = Math.max(((h + s - 1) / s - 1) * s + k - h, 0);
+            int tw = Math.max(((w + s - 1) / s - 1) * s + k - w, 0);
+            pad(th / 2, th - th / 2, tw / 2, tw - tw / 2);
+        }
     }
 
     private void conv(float[] kernel, float[] bias, int k, int s, int outC, boolean dw) {

@@ -48,13 +48,17 @@ class TfliteDenseHeadTest {
     static LayerGraph denseHead(int hidden, int classes) {
         LayerGraph body = new ModelSpec(0.25, 32, 0, Variant.SEPARABLE, Padding.TF_SAME, false).graph();
         List<LayerSpec> layers = new ArrayList<>(body.layers());
-        Shape pooled = layers.get(layers.size() - 1).out();
+        addHead(layers, layers.get(layers.size() - 1).out(), hidden, classes);
+        return new LayerGraph(ModelSpec.FAMILY, body.input(), layers);
+    }
+
+    /** Dense(hidden, ReLU) reading {@code from}, Dense(classes), softmax. */
+    private static void addHead(List<LayerSpec> layers, Shape from, int hidden, int classes) {
         Shape h = new Shape(1, 1, hidden);
         Shape logits = new Shape(1, 1, classes);
-        layers.add(new LayerSpec("head.0", LayerKind.FC, 1, 1, Pads.NONE, pooled, h, Activation.RELU, null));
+        layers.add(new LayerSpec("head.0", LayerKind.FC, 1, 1, Pads.NONE, from, h, Activation.RELU, null));
         layers.add(new LayerSpec("head.1", LayerKind.FC, 1, 1, Pads.NONE, h, logits, Activation.NONE, null));
         layers.add(new LayerSpec("softmax", LayerKind.SOFTMAX, 1, 1, Pads.NONE, logits, logits));
-        return new LayerGraph(ModelSpec.FAMILY, body.input(), layers);
     }
 
     @Test
@@ -194,11 +198,7 @@ class TfliteDenseHeadTest {
             layers.add(new LayerSpec("pixels", LayerKind.POINTWISE, 1, 1, Pads.NONE, map, rows, Activation.RELU, null));
             map = rows;
         }
-        Shape h = new Shape(1, 1, 12);
-        Shape logits = new Shape(1, 1, 3);
-        layers.add(new LayerSpec("head.0", LayerKind.FC, 1, 1, Pads.NONE, map, h, Activation.RELU, null));
-        layers.add(new LayerSpec("head.1", LayerKind.FC, 1, 1, Pads.NONE, h, logits, Activation.NONE, null));
-        layers.add(new LayerSpec("softmax", LayerKind.SOFTMAX, 1, 1, Pads.NONE, logits, logits));
+        addHead(layers, map, 12, 3);
         return new LayerGraph(ModelSpec.FAMILY, body.input(), layers);
     }
 
