@@ -225,7 +225,8 @@ public final class ExportStyles {
                 }
                 String d = n.equals("fc") ? "dense" : n;
                 String mm = b.node("MatMul", d + "/MatMul", List.of(f, b.init(d + "/kernel", new int[] {c, k}, wt)));
-                return b.node("Add", d + "/BiasAdd", List.of(mm, bias));
+                // The bias first in the opset-9 style, as ONNX Runtime's quantizer orders a QLinearAdd's.
+                return b.node("Add", d + "/BiasAdd", s == Style.OPSET9 ? List.of(bias, mm) : List.of(mm, bias));
             }
         }
     }

@@ -74,8 +74,9 @@ final class ClassifierMatcher {
         ChainStep.advance(g, cur, n);
         float[] bias = new float[k];
         NodeProto add = ChainStep.next(g, cur);
-        if (add != null && add.getOpType().equals("Add")) {
-            bias = bias(g, add, 1, k);
+        if (add != null && add.getOpType().equals("Add") && add.getInputCount() == 2) {
+            // The bias is the Add's other input, in either order (ONNX Runtime's quantizer puts it first).
+            bias = bias(g, add, add.getInput(0).equals(cur.value) ? 1 : 0, k);
             ChainStep.advance(g, cur, add);
         }
         return new Fc(w, bias, k, cur.value);

@@ -75,6 +75,10 @@ public final class OnnxImporter {
             throw new IllegalArgumentException("an input size must be 1 to 4096, got " + size);
         }
         try {
+            if (QOperatorGraph.isQOperator(model)) {
+                // ONNX Runtime's QOperator format (the model zoo's int8 files): read as the QDQ graph it equals.
+                model = QOperatorGraph.toQdq(file, model);
+            }
             if (QdqReader.isQdq(model)) {
                 // A quantized (QDQ) graph: the float graph it wraps is matched, its quantization attached.
                 QdqReader.Stripped s = QdqReader.strip(file, model);

@@ -18,14 +18,15 @@ final class UnsupportedOperators {
     static final Set<String> READ = Set.of("Conv", "Pad", "BatchNormalization", "Relu", "Clip", "Add",
             "GlobalAveragePool", "ReduceMean", "AveragePool", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Gemm",
             "MatMul", "Softmax", "Sigmoid", "Transpose", "Identity", "Dropout", "Shape", "Gather", "Concat", "Cast", "Slice",
-            "Constant", "ConstantOfShape", "QuantizeLinear", "DequantizeLinear");
+            "Constant", "ConstantOfShape", "QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul",
+            "QLinearAdd", "QLinearMul", "QLinearGlobalAveragePool", "QLinearAveragePool", "QGemm", "QLinearSoftmax",
+            "QLinearSigmoid");
     /**
      * The integer operators of the QOperator format (ONNX Runtime's other way to store a quantized model,
-     * and the ONNX model zoo's int8 files): the import reads quantized models as QDQ only.
+     * and the ONNX model zoo's int8 files) that {@link QOperatorGraph} does not rewrite into QDQ.
      */
-    private static final Set<String> QOPERATOR = Set.of("QLinearConv", "QLinearMatMul", "QLinearAdd", "QLinearMul",
-            "QLinearGlobalAveragePool", "QLinearAveragePool", "QLinearSigmoid", "QLinearLeakyRelu", "QLinearConcat",
-            "QLinearSoftmax", "ConvInteger", "MatMulInteger");
+    private static final Set<String> QOPERATOR = Set.of("QLinearLeakyRelu", "QLinearConcat", "ConvInteger",
+            "MatMulInteger", "DynamicQuantizeLinear");
     /**
      * MobileNet v3's activation: HardSwish (opset 14), or x * HardSigmoid(x) as earlier exporters
      * write it (HardSigmoid is also the gate of v3's squeeze-and-excite blocks).
@@ -51,9 +52,9 @@ final class UnsupportedOperators {
         for (int i = 0; i < nodes.size(); i++) {
             if (QOPERATOR.contains(nodes.get(i).getOpType())) {
                 return Optional.of("node " + i + " " + OnnxGraph.describe(nodes.get(i)) + " is " + nodes.get(i).getOpType()
-                        + ": a model quantized in the QOperator format (QLinearConv and the like) is not supported; the"
-                        + " import reads quantized models in the QDQ format (QuantizeLinear and DequantizeLinear around"
-                        + " float operators), or the float model");
+                        + ": of the QOperator format's integer operators the import reads "
+                        + String.join(", ", new TreeSet<>(QOperatorGraph.OPERATORS)) + " (and quantized models in the"
+                        + " QDQ format, QuantizeLinear and DequantizeLinear around float operators)");
             }
         }
         for (int i = 0; i < nodes.size(); i++) {

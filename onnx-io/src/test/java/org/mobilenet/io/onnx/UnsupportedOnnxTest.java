@@ -88,17 +88,19 @@ class UnsupportedOnnxTest {
     }
 
     @Test
-    void aModelQuantizedInTheQOperatorFormatIsRefusedAsSuchNotByItsQuantizeLinear() throws Exception {
-        // The zoo's int8 files: a QuantizeLinear at the input, then QLinearConv nodes.
+    void aQOperatorIntegerOperatorTheImportDoesNotRewriteIsRefusedAsSuchNotByItsQuantizeLinear() throws Exception {
+        // A QuantizeLinear at the input, then a ConvInteger (dynamic quantization's), which QOperatorGraph
+        // does not rewrite into QDQ.
         ModelProto p = v1();
         GraphProto.Builder g = p.getGraph().toBuilder();
         int conv = indexOfFirst(p, "Conv");
         NodeProto c = g.getNode(conv);
-        g.setNode(conv, c.toBuilder().setOpType("QLinearConv"));
+        g.setNode(conv, c.toBuilder().setOpType("ConvInteger"));
         g.addNode(0, NodeProto.newBuilder().setName("input_QuantizeLinear").setOpType("QuantizeLinear")
                 .addInput("input").addInput("s").addInput("z").addOutput("input_q"));
         BadInputException e = refused(p.toBuilder().setGraph(g).build());
-        assertTrue(e.getMessage().contains("(QLinearConv) is QLinearConv: a model quantized in the QOperator format"),
+        assertTrue(e.getMessage().contains("(ConvInteger) is ConvInteger: of the QOperator format's integer operators"
+                + " the import reads QGemm, QLinearAdd, QLinearAveragePool, QLinearConv"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("QDQ format"), e.getMessage());
     }
