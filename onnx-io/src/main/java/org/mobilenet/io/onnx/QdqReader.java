@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.ModelQuantization;
@@ -206,6 +207,65 @@ final class QdqReader {
         return NodeProto.newBuilder().setOpType("Relu").setName(value + "/relu").addInput(in).addOutput(value).build();
     }
 
+    /**
+     * A dense layer written as MatMul then an Add of a constant bias (a QLinearMatMul and a QLinearAdd
+     * in the QOperator format): the MatMul's weights {@code [C, classes]} transposed to the engine's
+     * {@code [classes, C]} (per-column scales become per-row), and the bias, quantized with a scale of
+     * its own, requantized to int32 in the accumulator's scale (input scale x weight scale), as the
+     * integer path adds it before its one requantization (ONNX Runtime requantizes the product first,
+     * then the sum: the two may differ by a step). False when the layer is not that.
+     */
+    private static boolean matMulAndBias(Model model, LayerSpec l, NodeProto add, Map<String, NodeProto> producers,
+            Stripped s, QuantParams in, Map<String, QuantizedTensor> tensors) {
+        if (add.getInputCount() != 2 || in.perChannel()) {
+            return false;
+        }
+        int constant = s.constants().containsKey(add.getInput(1)) ? 1 : s.constants().containsKey(add.getInput(0)) ? 0 : -1;
+        NodeProto mm = constant < 0 ? null : producers.get(add.getInput(1 - constant));
+        if (mm == null || !mm.getOpType().equals("MatMul") || mm.getInputCount() != 2) {
+            return false;
+        }
+        QuantizedTensor w = s.constants().get(mm.getInput(1));
+        QuantizedTensor b = s.constants().get(add.getInput(constant));
+        int[] d = w == null ? null : w.shape();
+        if (d == null || d.length != 2 || b == null || !model.has(TensorNames.bias(l.name()))) {
+            return false;
+        }
+        int rows = d[0];
+        int cols = d[1];
+        QuantParams wq = w.quant();
+        if (wq.perChannel() && wq.axis() != 1) {
+            return false;
+        }
+        int[] t = new int[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = w.values()[r * cols + c];
+            }
+        }
+        QuantizedTensor weight;
+        try {
+            weight = new QuantizedTensor(new int[] {cols, rows}, t, wq.perChannel()
+                    ? new QuantParams(wq.type(), wq.scales(), wq.zeroPoints(), 0) : wq);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (!weight.dequantize().equals(model.tensor(TensorNames.weight(l.name())))) {
+            return false;
+        }
+        float[] real = model.tensor(TensorNames.bias(l.name())).data();
+        float[] scales = new float[cols];
+        int[] values = new int[cols];
+        for (int c = 0; c < cols; c++) {
+            scales[c] = in.scale() * wq.scale(wq.perChannel() ? c : 0);
+            values[c] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Math.rint(real[c] / scales[c])));
+        }
+        tensors.put(TensorNames.weight(l.name()), weight);
+        tensors.put(TensorNames.bias(l.name()), new QuantizedTensor(new int[] {cols}, values,
+                new QuantParams(QuantType.INT32, scales, new int[cols], cols > 1 ? 0 : -1)));
+        return true;
+    }
+
     /** The scale, zero point and axis of a Q or DQ node. */
     private static QuantParams params(Path file, TensorData data, NodeProto n, Map<String, TensorProto> inits,
             int valueType, int[] dims) throws IOException {
@@ -274,6 +334,14 @@ final class QdqReader {
             NodeProto n = producers.get(v);
             while (n != null && Set.of("Relu", "Clip", "Flatten", "Reshape").contains(n.getOpType())) {
                 n = producers.get(n.getInput(0));
+            }
+            if (n != null && n.getOpType().equals("Add") && l.kind() == LayerKind.FC) {
+                // MatMul + Add of a quantized bias (ONNX Runtime's QLinearMatMul + QLinearAdd).
+                QuantParams in = outputs.size() > 1 ? new ArrayList<>(outputs.values()).get(outputs.size() - 2) : input;
+                if (!matMulAndBias(model, l, n, producers, s, in, tensors)) {
+                    return model;
+                }
+                continue;
             }
             if (n == null || !Set.of("Conv", "Gemm").contains(n.getOpType()) || n.getInputCount() < 2) {
                 return model;
