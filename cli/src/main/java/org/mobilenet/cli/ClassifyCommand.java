@@ -68,7 +68,7 @@ public final class ClassifyCommand implements Callable<Integer> {
     float threshold;
 
     @Option(names = "--labels", paramLabel = "FILE",
-            description = "Class names, one per line (one line per class of the model; for 1000 or 1001 classes the background class is handled either way; lines that start with their own index, as Teachable Machine's '0 Flask', give the names without it)."
+            description = "Class names, one per line (one line per class of the model; for 1000 or 1001 classes the background class is handled either way; lines that start with their own index (Teachable Machine's '0 Flask') or a WordNet id (ImageNet's synset.txt) give the names without it)."
                     + " Default: the model's own labels.")
     Path labels;
 

@@ -10,8 +10,8 @@ import java.util.List;
  * The one reading of a class-label list, wherever it comes from (a {@code --labels} file, a file next
  * to a model, an entry of a TFLite model's metadata archive): UTF-8, one label per line, each label
  * stripped, blank trailing lines dropped, at most {@link #MAX_BYTES} read; when every line starts with
- * its own index (0 or 1 first) and a space, as Teachable Machine's and Coral's lists do, the names
- * without it.
+ * its own index (0 or 1 first) and a space, as Teachable Machine's and Coral's lists do, or with a
+ * WordNet id, as ImageNet's synset lists do, the names without it.
  */
 public final class LabelLines {
     /** Label lists larger than this are refused. */
@@ -37,7 +37,29 @@ public final class LabelLines {
         for (int i = 0; i < n; i++) {
             out.add(lines[i].strip());
         }
-        return numbered(out, 0) ? unnumbered(out) : numbered(out, 1) ? unnumbered(out) : out;
+        return numbered(out, 0) || numbered(out, 1) || wordNet(out) ? unnumbered(out) : out;
+    }
+
+    /**
+     * Whether every label starts with a WordNet id and a space, as the ImageNet synset lists do
+     * ({@code n01440764 tench, Tinca tinca}, the ONNX model zoo's {@code synset.txt}).
+     */
+    private static boolean wordNet(List<String> labels) {
+        if (labels.size() < 2) {
+            return false;
+        }
+        for (String l : labels) {
+            if (l.length() < 11 || l.charAt(0) != 'n' || !Character.isWhitespace(l.charAt(9))
+                    || l.substring(9).isBlank()) {
+                return false;
+            }
+            for (int i = 1; i < 9; i++) {
+                if (l.charAt(i) < '0' || l.charAt(i) > '9') {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
@@ -59,7 +81,7 @@ public final class LabelLines {
         return true;
     }
 
-    /** The names of numbered labels ({@link #numbered}). */
+    /** The names of labels that start with an index or id and whitespace ({@link #numbered}, {@link #wordNet}). */
     private static List<String> unnumbered(List<String> labels) {
         List<String> out = new ArrayList<>(labels.size());
         for (int i = 0; i < labels.size(); i++) {

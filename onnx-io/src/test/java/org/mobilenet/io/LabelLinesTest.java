@@ -41,6 +41,14 @@ class LabelLinesTest {
     }
 
     @Test
+    void anImagenetSynsetListGivesTheNamesWithoutTheWordNetIds() throws IOException {
+        assertEquals(List.of("tench, Tinca tinca", "goldfish, Carassius auratus"),
+                read("n01440764 tench, Tinca tinca\nn01443537 goldfish, Carassius auratus\n"));
+        assertEquals(List.of("n01440764 tench", "goldfish"), read("n01440764 tench\ngoldfish\n"), "not every line");
+        assertEquals(List.of("n0144076x tench", "n01443537 goldfish"), read("n0144076x tench\nn01443537 goldfish\n"));
+    }
+
+    @Test
     void labelsThatMerelyStartWithNumbersKeepThem() throws IOException {
         assertEquals(List.of("0 Flask", "2 Mug"), read("0 Flask\n2 Mug\n"), "not the line's index");
         assertEquals(List.of("0", "1"), read("0\n1\n"), "numbers alone are the names");
