@@ -18,6 +18,7 @@ final class Describe {
             case SOFTMAX -> "Softmax";
             case SIGMOID -> "Sigmoid";
             case ADD -> "Add";
+            case SCALE -> "SE Scale";
         };
         return type + " / s" + l.stride();
     }
@@ -30,11 +31,12 @@ final class Describe {
             case AVG_POOL -> "Pool " + join(f);
             case SOFTMAX, SIGMOID -> "Classifier";
             case ADD -> "+ " + l.addend();
+            case SCALE -> "x " + l.addend();
             default -> join(f);
         };
     }
 
-    /** The filter as numbers: conv [k,k,in,out], dw [k,k,c], pool [h,w], fc [in,out], softmax, sigmoid and add []. */
+    /** The filter as numbers: conv [k,k,in,out], dw [k,k,c], pool [h,w], fc [in,out], softmax, sigmoid, add and scale []. */
     static int[] filterDims(LayerSpec l) {
         int k = l.kernel();
         return switch (l.kind()) {
@@ -42,7 +44,7 @@ final class Describe {
             case DEPTHWISE -> new int[] {k, k, l.inChannels()};
             case AVG_POOL -> new int[] {l.in().h(), l.in().w()};
             case FC -> new int[] {l.inChannels(), l.outChannels()};
-            case SOFTMAX, SIGMOID, ADD -> new int[0];
+            case SOFTMAX, SIGMOID, ADD, SCALE -> new int[0];
         };
     }
 

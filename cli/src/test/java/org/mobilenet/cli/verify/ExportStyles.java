@@ -188,6 +188,7 @@ public final class ExportStyles {
             case NONE -> y;
             case RELU -> b.node("Relu", l.name() + "/Relu", List.of(y));
             case RELU6 -> b.node("Clip", l.name() + "/Relu6", List.of(y, "clip_min", "clip_max"));
+            case HARD_SWISH, HARD_SIGMOID -> throw new IllegalArgumentException("not in these styles: " + l.activation());
         };
     }
 

@@ -8,8 +8,9 @@ import java.util.Optional;
 
 /**
  * A network of the MobileNet family as a chain of layers with residual adds: each layer reads the
- * previous layer's output (the first reads the input), and an {@link LayerKind#ADD} also reads the
- * output of the earlier layer it names. That is all v1 and v2 need, and what the cost model,
+ * previous layer's output (the first reads the input), and an {@link LayerKind#ADD} (or v3's
+ * {@link LayerKind#SCALE}) also reads the output of the earlier layer it names. That is all v1, v2
+ * and v3 need, and what the cost model,
  * {@code profile} and (later) the engine and the importers share.
  *
  * <p>Validated here, once, so a graph in hand is consistent: the first layer reads {@code input},
@@ -36,15 +37,16 @@ public record LayerGraph(String family, Shape input, List<LayerSpec> layers) imp
                 throw new IllegalArgumentException(l.name() + ": input " + l.in() + " is not the previous output "
                         + previous);
             }
-            if (l.kind() == LayerKind.ADD) {
+            if (l.addend() != null) {
                 LayerSpec addend = byName.get(l.addend());
                 if (addend == null) {
-                    throw new IllegalArgumentException(l.name() + ": adds '" + l.addend()
+                    throw new IllegalArgumentException(l.name() + ": reads '" + l.addend()
                             + "', which is not an earlier layer");
                 }
                 if (!addend.out().equals(l.out())) {
-                    throw new IllegalArgumentException(l.name() + ": adds " + l.addend() + "'s output " + addend.out()
-                            + " to a " + l.out() + " map");
+                    throw new IllegalArgumentException(l.name() + ": " + (l.kind() == LayerKind.ADD ? "adds " : "scales ")
+                            + l.addend() + "'s output " + addend.out() + (l.kind() == LayerKind.ADD ? " to" : " into")
+                            + " a " + l.out() + " map");
                 }
             }
             if (byName.putIfAbsent(l.name(), l) != null) {
@@ -134,11 +136,19 @@ public record LayerGraph(String family, Shape input, List<LayerSpec> layers) imp
                     || !a.in().equals(b.in()) || !a.out().equals(b.out()) || a.activation() != b.activation()) {
                 return false;
             }
-            if (a.kind() == LayerKind.ADD && indexOf(a.addend()) != other.indexOf(b.addend())) {
+            if (a.addend() != null && indexOf(a.addend()) != other.indexOf(b.addend())) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * The first layer that only MobileNet v3 has: a hard-swish or hard-sigmoid activation, or a
+     * squeeze-and-excite scaling. Writers that cannot express those refuse the model by it.
+     */
+    public Optional<LayerSpec> firstV3Layer() {
+        return layers.stream().filter(l -> !l.activation().clamps() || l.kind() == LayerKind.SCALE).findFirst();
     }
 
     /** Whether the network ends with a softmax. */

@@ -1,6 +1,6 @@
 package org.mobilenet.engine.arch;
 
-/** The kinds of layer the MobileNet family (v1 and v2) is built from. */
+/** The kinds of layer the MobileNet family (v1, v2 and v3) is built from. */
 public enum LayerKind {
     /** Standard k x k convolution (+ BN + the layer's activation). */
     CONV("conv"),
@@ -23,7 +23,13 @@ public enum LayerKind {
      * Residual add (v2's inverted residual blocks): the previous layer's output plus an earlier
      * layer's output of the same shape ({@link LayerSpec#addend()}). No weights, no Mult-Adds.
      */
-    ADD("add");
+    ADD("add"),
+    /**
+     * Squeeze-and-excite's scaling (MobileNet v3): the earlier layer's map ({@link LayerSpec#addend()})
+     * with each channel multiplied by the previous layer's output, a 1x1xC gate. No weights; a
+     * Mult-Add per value.
+     */
+    SCALE("scale");
 
     private final String id;
 

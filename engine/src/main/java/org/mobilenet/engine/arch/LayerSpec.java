@@ -23,9 +23,10 @@ public record LayerSpec(String name, LayerKind kind, int kernel, int stride, Pad
         if (kernel < 1 || stride < 1) {
             throw new IllegalArgumentException(name + ": kernel and stride must be >= 1");
         }
-        if ((kind == LayerKind.ADD) != (addend != null)) {
-            throw new IllegalArgumentException(name + ": " + (kind == LayerKind.ADD
-                    ? "a residual add needs the name of the layer it adds" : kind.id() + " has no addend"));
+        boolean two = kind == LayerKind.ADD || kind == LayerKind.SCALE;
+        if (two != (addend != null)) {
+            throw new IllegalArgumentException(name + ": " + (two
+                    ? kind.id() + " needs the name of the earlier layer it reads" : kind.id() + " has no addend"));
         }
         switch (kind) {
             case CONV, DEPTHWISE, POINTWISE -> {
@@ -56,6 +57,13 @@ public record LayerSpec(String name, LayerKind kind, int kernel, int stride, Pad
                     throw new IllegalArgumentException(name + ": " + kind.id() + " works on 1x1xC");
                 }
             }
+            case SCALE -> {
+                if (in.h() != 1 || in.w() != 1 || in.c() != out.c() || kernel != 1 || stride != 1
+                        || !pads.equals(Pads.NONE)) {
+                    throw new IllegalArgumentException(name + ": a scaling takes a 1x1xC gate to an HxWxC map of the"
+                            + " same channels (" + in + " -> " + out + ") with kernel 1, stride 1 and no pads");
+                }
+            }
             case ADD -> {
                 if (!in.equals(out) || kernel != 1 || stride != 1 || !pads.equals(Pads.NONE)) {
                     throw new IllegalArgumentException(name + ": a residual add keeps its shape (" + in + " -> " + out
@@ -63,8 +71,8 @@ public record LayerSpec(String name, LayerKind kind, int kernel, int stride, Pad
                 }
             }
         }
-        if ((kind == LayerKind.AVG_POOL || kind == LayerKind.SOFTMAX || kind == LayerKind.SIGMOID)
-                && activation != Activation.NONE) {
+        if ((kind == LayerKind.AVG_POOL || kind == LayerKind.SOFTMAX || kind == LayerKind.SIGMOID
+                || kind == LayerKind.SCALE) && activation != Activation.NONE) {
             throw new IllegalArgumentException(name + ": " + kind.id() + " has no activation");
         }
     }

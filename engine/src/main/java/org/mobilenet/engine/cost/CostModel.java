@@ -86,6 +86,7 @@ public final class CostModel {
             case CONV -> k2 * l.inChannels() * l.outChannels() * outPixels;
             case DEPTHWISE -> k2 * l.inChannels() * outPixels;
             case POINTWISE, FC -> (long) l.inChannels() * l.outChannels() * outPixels;
+            case SCALE -> l.out().size(); // a multiply per value of the scaled map
             case AVG_POOL, SOFTMAX, SIGMOID, ADD -> 0;
         };
     }
@@ -97,7 +98,7 @@ public final class CostModel {
             case CONV -> k2 * l.inChannels() * l.outChannels();
             case DEPTHWISE -> k2 * l.inChannels();
             case POINTWISE, FC -> (long) l.inChannels() * l.outChannels();
-            case AVG_POOL, SOFTMAX, SIGMOID, ADD -> 0;
+            case AVG_POOL, SOFTMAX, SIGMOID, ADD, SCALE -> 0;
         };
     }
 }

@@ -11,7 +11,9 @@ public enum LayerType {
     DW_3X3("dw3x3", "Conv DW 3x3"),
     CONV_3X3("conv3x3", "Conv 3x3"),
     FC("fc", "Fully Connected"),
-    ADD("add", "Residual Add");
+    ADD("add", "Residual Add"),
+    /** MobileNet v3's squeeze-and-excite scaling: a multiply per value of the map. */
+    SCALE("scale", "SE Scale");
 
     private final String id;
     private final String title;
@@ -39,6 +41,7 @@ public enum LayerType {
             case CONV -> l.kernel() == 1 ? CONV_1X1 : CONV_3X3;
             case FC -> FC;
             case ADD -> ADD;
+            case SCALE -> SCALE;
             case AVG_POOL, SOFTMAX, SIGMOID -> null;
         };
     }

@@ -184,6 +184,7 @@ public final class LoopKernels implements Kernels {
                 int size = (int) l.out().size();
                 yield (PreparedAdd) (in, addend, n, out, par) -> add(in, addend, n * size, act, out);
             }
+            case SCALE -> PlainLayers.scale(l);
         };
     }
 

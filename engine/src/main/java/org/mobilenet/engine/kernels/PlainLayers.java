@@ -35,6 +35,27 @@ final class PlainLayers {
                 int size = (int) l.out().size();
                 yield (PreparedAdd) (in, addend, n, out, par) -> k.add(in, addend, n * size, act, out);
             }
+            case SCALE -> scale(l);
+        };
+    }
+
+    /**
+     * Squeeze-and-excite's scaling, one plain loop for every kernel set (C2 vectorizes its inner loop):
+     * in (the gate) {@code [n, c]}, addend (the map) {@code [n, h * w, c]}, out like the map.
+     */
+    static PreparedAdd scale(LayerSpec l) {
+        int pixels = l.out().h() * l.out().w();
+        int c = l.out().c();
+        return (gate, map, n, out, par) -> {
+            for (int img = 0; img < n; img++) {
+                for (int p = 0; p < pixels; p++) {
+                    int at = (img * pixels + p) * c;
+                    int g = img * c;
+                    for (int j = 0; j < c; j++) {
+                        out[at + j] = map[at + j] * gate[g + j];
+                    }
+                }
+            }
         };
     }
 

@@ -79,6 +79,7 @@ public final class VectorKernels implements Kernels {
             case SOFTMAX -> (in, n, out, par) -> softmax(in, n, l.outChannels(), out);
             case SIGMOID -> (in, n, out, par) -> Sigmoid.apply(in, n * l.outChannels(), out);
             case ADD -> new VectorAdd((int) l.out().size(), act);
+            case SCALE -> PlainLayers.scale(l);
         };
     }
 }

@@ -12,4 +12,16 @@ public class UnsupportedModelException extends UnsupportedOperationException {
     public UnsupportedModelException(String message) {
         super(message);
     }
+
+    /**
+     * Refuses {@code model} for {@code what} (a format's writer, the integer path) when it has a layer
+     * only MobileNet v3 has ({@link org.mobilenet.engine.arch.LayerGraph#firstV3Layer}).
+     */
+    public static void requireNoV3Layers(Model model, String what) {
+        model.graph().firstV3Layer().ifPresent(l -> {
+            throw new UnsupportedModelException("layer " + l.name() + " (" + l.kind().id() + ", "
+                    + l.activation().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ") is a MobileNet"
+                    + " v3 layer (hard-swish, squeeze-and-excite), which " + what + " does not support yet");
+        });
+    }
 }

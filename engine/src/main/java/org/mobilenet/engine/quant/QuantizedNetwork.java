@@ -77,6 +77,7 @@ public final class QuantizedNetwork {
         QuantParams prev = q.input();
         Map<String, QuantParams> outputs = new HashMap<>();
         try {
+            UnsupportedModelException.requireNoV3Layers(model, "the integer path");
             for (LayerSpec l : model.graph().layers()) {
                 QuantParams out = q.output(l.name());
                 if (out.type() != prev.type() && l.kind() != LayerKind.SOFTMAX && l.kind() != LayerKind.SIGMOID) {
@@ -102,6 +103,7 @@ public final class QuantizedNetwork {
                         yield mean ? new QMean(l, prev.zeroPoint(), prev.scale(), out.scale(), out.zeroPoint(), r[0], r[1])
                                 : new QAvgPool(l, r[0], r[1]);
                     }
+                    case SCALE -> throw new IllegalStateException("refused above");
                     case SOFTMAX -> new QSoftmax(l, new QuantSoftmax(prev, out));
                     case SIGMOID -> new QSigmoid(l, prev, out);
                 });

@@ -53,7 +53,7 @@ final class BufferPlan {
         for (int i = 0; i < count; i++) {
             lastUse[i] = i + 1 < count ? i + 1 : count;
             LayerSpec l = layers.get(i);
-            if (l.kind() == LayerKind.ADD) {
+            if (l.addend() != null) { // an add's, or a squeeze-and-excite scaling's map
                 int a = indexBefore(layers, l.addend(), i);
                 addendLayer[i] = a;
                 lastUse[a] = Math.max(lastUse[a], i);

@@ -2,6 +2,7 @@ package org.mobilenet.engine.run;
 
 import java.util.List;
 import java.util.function.Supplier;
+import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
@@ -190,7 +191,12 @@ public final class Network implements AutoCloseable {
             w = kernelWeights[i];
             b = folded.has(TensorNames.bias(l.name())) ? folded.tensor(TensorNames.bias(l.name())).data().clone() : null;
         }
-        return k.prepare(l, w, b, l.activation());
+        if (l.activation().clamps()) {
+            return k.prepare(l, w, b, l.activation());
+        }
+        // Hard-swish and hard-sigmoid are not a clamp the kernels' epilogues compute: the layer runs
+        // linear, then the activation is applied to its output.
+        return PostActivation.of(k.prepare(l, w, b, Activation.NONE), l);
     }
 
     /** The layers this network runs. */

@@ -1,7 +1,6 @@
 package org.mobilenet.engine.run;
 
 import java.util.List;
-import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
 
 /**
@@ -15,9 +14,9 @@ import org.mobilenet.engine.arch.LayerSpec;
  * Measured on MobileNet 1.0/224 and 0.25/128 at batch 8, one and two threads, this beat both
  * batching everything and running everything before the classifier image by image.
  *
- * <p>Residual adds may lie inside the prefix (each image runs them in its own buffers), but only the
- * prefix's last output is handed to the batched layers: so the prefix also ends early enough that no
- * add after it names a layer inside it other than its last one.
+ * <p>Residual adds (and v3's scalings) may lie inside the prefix (each image runs them in its own
+ * buffers), but only the prefix's last output is handed to the batched layers: so the prefix also ends
+ * early enough that no add or scaling after it names a layer inside it other than its last one.
  */
 final class PerImagePrefix {
     /** Weights (floats) small enough to stay in a core's L2 cache between images: 256 KiB. */
@@ -38,7 +37,7 @@ final class PerImagePrefix {
             changed = false;
             for (int j = p; j < layers.size(); j++) {
                 LayerSpec l = layers.get(j);
-                if (l.kind() == LayerKind.ADD) {
+                if (l.addend() != null) { // an add's, or a squeeze-and-excite scaling's
                     int a = indexOf(layers, l.addend(), j);
                     if (a < p - 1) {
                         p = a + 1;

@@ -57,9 +57,16 @@ final class ShrunkLayers {
                 case AVG_POOL -> o = new Shape(1, 1, l.out().c());
                 case FC, SOFTMAX, SIGMOID -> o = l.out();
                 case ADD -> o = previous;
+                case SCALE -> {
+                    int a = names.indexOf(l.addend());
+                    if (a < 0) {
+                        return null;
+                    }
+                    o = out.get(a).out(); // the scaled map, at its smaller size
+                }
                 default -> throw new IllegalStateException(l.kind().toString());
             }
-            if (l.kind() == LayerKind.ADD) {
+            if (l.addend() != null) {
                 int addend = names.indexOf(l.addend());
                 if (addend < 0 || !out.get(addend).out().equals(o)) {
                     return null;

@@ -14,6 +14,10 @@ import org.mobilenet.engine.run.WorkerPool;
 
 /** Every fast kernel against the scalar reference on odd shapes, serially and on two threads. */
 class VectorKernelsTest {
+    /** The activations the kernels' epilogues compute (the network applies the others after them). */
+    private static final Activation[] CLAMPS = java.util.Arrays.stream(Activation.values()).filter(Activation::clamps)
+            .toArray(Activation[]::new);
+
     private static final int[] CHANNELS = {3, 13, 37};
     private static final Pads[] PADS = {new Pads(1, 1, 1, 1), new Pads(0, 0, 1, 1), new Pads(2, 0, 0, 1), Pads.NONE};
 
@@ -45,7 +49,7 @@ class VectorKernelsTest {
             for (int pixels : new int[] {1, 5, 7, 9, 10, 35, 49, 103}) {
                 for (int inC : CHANNELS) {
                     for (int outC : new int[] {3, 13, 37, 64, 71, 90, 96}) {
-                        for (Activation act : Activation.values()) {
+                        for (Activation act : CLAMPS) {
                             float[] in = random(pixels * inC, pixels + inC);
                             float[] w = random(inC * outC, outC);
                             float[] b = outC % 2 == 0 ? null : random(outC, 7);
@@ -185,7 +189,7 @@ class VectorKernelsTest {
                 int len = (int) (n * map.size());
                 LayerSpec l = new LayerSpec("blocks.1.add", LayerKind.ADD, 1, 1, Pads.NONE, map, map, Activation.NONE,
                         "blocks.0.project");
-                for (Activation act : Activation.values()) {
+                for (Activation act : CLAMPS) {
                     float[] in = random(len, len);
                     float[] addend = random(len, len + 1L);
                     for (int i = 0; i < len; i += 3) {

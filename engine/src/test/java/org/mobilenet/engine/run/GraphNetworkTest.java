@@ -129,6 +129,71 @@ class GraphNetworkTest {
         }
     }
 
+    /**
+     * MobileNet v3's pieces: hard-swish after convolutions and a dense layer, and a squeeze-and-excite
+     * block (pool the depthwise output, dense + ReLU, dense + hard-sigmoid, scale the depthwise output's
+     * channels by that gate) feeding a linear projection with a residual add, at an odd size. Every kernel
+     * set gives the scalar reference's outputs, and the block computes what its definition says.
+     */
+    @Test
+    void aV3BlockWithHardSwishAndSqueezeExciteGivesTheReferenceOutputsAndItsDefinition() {
+        org.mobilenet.engine.arch.Shape in = new org.mobilenet.engine.arch.Shape(37, 41, 3);
+        List<LayerSpec> layers = new ArrayList<>();
+        LayerSpec stem = LayerSpec.conv("stem", LayerKind.CONV, 3, 2, Padding.SYMMETRIC, in, 16, Activation.HARD_SWISH);
+        layers.add(stem);
+        LayerSpec dw = LayerSpec.conv("dw", LayerKind.DEPTHWISE, 5, 1, Padding.SYMMETRIC, stem.out(), 16, Activation.RELU);
+        layers.add(dw);
+        org.mobilenet.engine.arch.Shape pooled = new org.mobilenet.engine.arch.Shape(1, 1, 16);
+        org.mobilenet.engine.arch.Shape squeezed = new org.mobilenet.engine.arch.Shape(1, 1, 8);
+        org.mobilenet.engine.arch.Pads none = org.mobilenet.engine.arch.Pads.NONE;
+        layers.add(new LayerSpec("se.pool", LayerKind.AVG_POOL, dw.out().h(), 1, none, dw.out(), pooled));
+        layers.add(new LayerSpec("se.fc1", LayerKind.FC, 1, 1, none, pooled, squeezed, Activation.RELU, null));
+        layers.add(new LayerSpec("se.fc2", LayerKind.FC, 1, 1, none, squeezed, pooled, Activation.HARD_SIGMOID, null));
+        layers.add(new LayerSpec("se.scale", LayerKind.SCALE, 1, 1, none, pooled, dw.out(), Activation.NONE, "dw"));
+        LayerSpec project = LayerSpec.conv("project", LayerKind.POINTWISE, 1, 1, Padding.SYMMETRIC, dw.out(), 16,
+                Activation.NONE);
+        layers.add(project);
+        layers.add(LayerSpec.add("add", project.out(), "stem"));
+        layers.add(new LayerSpec("pool", LayerKind.AVG_POOL, project.out().h(), 1, none, project.out(), pooled));
+        org.mobilenet.engine.arch.Shape hidden = new org.mobilenet.engine.arch.Shape(1, 1, 32);
+        org.mobilenet.engine.arch.Shape logits = new org.mobilenet.engine.arch.Shape(1, 1, 5);
+        layers.add(new LayerSpec("fc1", LayerKind.FC, 1, 1, none, pooled, hidden, Activation.HARD_SWISH, null));
+        layers.add(new LayerSpec("fc2", LayerKind.FC, 1, 1, none, hidden, logits, Activation.NONE, null));
+        layers.add(new LayerSpec("softmax", LayerKind.SOFTMAX, 1, 1, none, logits, logits));
+        Model m = SeededInit.create(new LayerGraph("v3", in, layers), 44).foldBatchNorm();
+        assertEveryKernelSetMatchesTheReference(m, 9);
+
+        float[] x = images(1, 37, 41, 10);
+        java.util.Map<String, float[]> seen = new java.util.HashMap<>();
+        try (Network net = Network.compile(m, new VectorKernels())) {
+            net.forward(x, 1, (layer, out, batch) -> seen.put(layer.name(), out.clone()));
+        }
+        float[] map = seen.get("dw");
+        float[] gate = seen.get("se.fc2");
+        float[] scaled = seen.get("se.scale");
+        for (int i = 0; i < map.length; i++) {
+            assertEquals(map[i] * gate[i % 16], scaled[i], 1e-6f * (1 + Math.abs(scaled[i])), "scaled value " + i);
+        }
+        for (float g : gate) {
+            assertTrue(g >= 0 && g <= 1, "a hard-sigmoid gate lies in [0, 1]: " + g);
+        }
+        for (float v : seen.get("stem")) {
+            assertTrue(v >= -0.375f, "hard-swish is at least -3/8: " + v);
+        }
+    }
+
+    @Test
+    void hardSwishAndHardSigmoidAreTheirDefinitions() {
+        assertEquals(0f, Activation.HARD_SWISH.apply(-4f), 0f);
+        assertEquals(-1f / 3, Activation.HARD_SWISH.apply(-1f), 1e-7f);
+        assertEquals(2f / 3, Activation.HARD_SWISH.apply(1f), 1e-7f);
+        assertEquals(4f, Activation.HARD_SWISH.apply(4f));
+        assertEquals(0.5f, Activation.HARD_SIGMOID.apply(0f));
+        assertEquals(1f, Activation.HARD_SIGMOID.apply(3.5f));
+        assertEquals(0f, Activation.HARD_SIGMOID.apply(-3f));
+        assertTrue(!Activation.HARD_SWISH.clamps() && Activation.RELU6.clamps());
+    }
+
     @Test
     void aNonSquareV2GivesTheReferenceOutputs() {
         MobileNetV2Spec spec = new MobileNetV2Spec(0.35, new Resolution(72, 56), 9, true);

@@ -264,16 +264,22 @@ public final class OnnxExporter {
                     g.addNode(NodeProto.newBuilder().setOpType("Sigmoid").setName(l.name()).addInput(x).addOutput(out));
                     layerOutputs.add(valueInfo(out, BATCH, l.outChannels()));
                 }
+                case SCALE -> {
+                    // The gate [N, C] as [N, C, 1, 1], broadcast over the map's pixels.
+                    String shape = l.name() + ".gate_shape";
+                    g.addInitializer(TensorProto.newBuilder().setName(shape).setDataType(TensorProto.DataType.INT64_VALUE)
+                            .addDims(4).addAllInt64Data(List.of(0L, -1L, 1L, 1L)));
+                    String gate = l.name() + ".gate";
+                    g.addNode(NodeProto.newBuilder().setOpType("Reshape").setName(gate).addInput(x).addInput(shape)
+                            .addOutput(gate));
+                    g.addNode(NodeProto.newBuilder().setOpType("Mul").setName(l.name()).addInput(l.addend())
+                            .addInput(gate).addOutput(out));
+                    layerOutputs.add(valueInfo(out, BATCH, l.outChannels(), l.out().h(), l.out().w()));
+                }
                 default -> throw new IllegalStateException("unknown layer kind " + l.kind());
             }
             if (l.activation() != Activation.NONE) {
-                NodeProto.Builder act = NodeProto.newBuilder().setName(l.name() + ".act").addInput(pre).addOutput(out);
-                if (l.activation() == Activation.RELU) {
-                    act.setOpType("Relu");
-                } else {
-                    act.setOpType("Clip").addInput(CLIP_MIN).addInput(CLIP_MAX);
-                }
-                g.addNode(act);
+                addActivation(g, l.activation(), l.name() + ".act", pre, out, options.opset());
             }
             x = out;
         }
@@ -339,6 +345,10 @@ public final class OnnxExporter {
 
     static AttributeProto intAttr(String name, long v) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+    }
+
+    static AttributeProto floatAttr(String name, float v) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
     }
 
     /**
@@ -424,6 +434,33 @@ public final class OnnxExporter {
     }
 
     /** A fully connected layer as Gemm (transB 1) with its weight and bias initializers, to {@code out}. */
+    /**
+     * The activation node(s) from {@code in} to {@code out}: Relu, Clip(0, 6), HardSwish (from opset
+     * 14; before it {@code in * HardSigmoid(in)}), or HardSigmoid with MobileNet v3's alpha 1/6.
+     */
+    private static void addActivation(GraphProto.Builder g, Activation a, String name, String in, String out,
+            long opset) {
+        NodeProto.Builder act = NodeProto.newBuilder().setName(name).addInput(in).addOutput(out);
+        switch (a) {
+            case RELU -> act.setOpType("Relu");
+            case RELU6 -> act.setOpType("Clip").addInput(CLIP_MIN).addInput(CLIP_MAX);
+            case HARD_SIGMOID -> act.setOpType("HardSigmoid").addAttribute(floatAttr("alpha", 1f / 6))
+                    .addAttribute(floatAttr("beta", 0.5f));
+            case HARD_SWISH -> {
+                if (opset >= 14) {
+                    act.setOpType("HardSwish");
+                } else {
+                    String gate = name + ".hard_sigmoid";
+                    g.addNode(NodeProto.newBuilder().setOpType("HardSigmoid").setName(gate).addInput(in).addOutput(gate)
+                            .addAttribute(floatAttr("alpha", 1f / 6)).addAttribute(floatAttr("beta", 0.5f)));
+                    act.setOpType("Mul").addInput(gate);
+                }
+            }
+            case NONE -> throw new IllegalArgumentException("no activation to write");
+        }
+        g.addNode(act);
+    }
+
     /**
      * The value a dense layer's Gemm reads: {@code x} itself after pooling; for a layer over an unpooled
      * map ({@link LayerSpec#flattens}), which reads it flattened in NHWC order, {@code x} transposed to

@@ -102,6 +102,7 @@ public final class OnnxQdqExporter {
      * @throws UnsupportedModelException when the model is not quantized or the opset is below 13
      */
     public static ModelProto toProto(Model model, OnnxExportOptions options) {
+        UnsupportedModelException.requireNoV3Layers(model, "the quantized ONNX export");
         if (!model.isQuantized()) {
             throw new UnsupportedModelException("the model is not quantized; write it with the float ONNX export");
         }

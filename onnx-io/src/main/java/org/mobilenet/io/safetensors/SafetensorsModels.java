@@ -15,6 +15,7 @@ import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.Variant;
 import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.UnsupportedModelException;
 import org.mobilenet.engine.model.Preprocessing;
 import org.mobilenet.engine.model.SeededInit;
 import org.mobilenet.engine.model.Tensor;
@@ -43,6 +44,7 @@ public final class SafetensorsModels {
      *         v1 (its metadata describes v1 specs only so far)
      */
     public static void write(Model model, Path file, boolean overwrite) throws IOException {
+        UnsupportedModelException.requireNoV3Layers(model, "the safetensors export");
         Map<String, String> md = ModelMetadata.describe(model, null);
         if (!model.isV1() && !(model.architecture() instanceof MobileNetV2Spec)) {
             md.put(ModelMetadata.LAYERS, ModelMetadata.layers(model.graph()));

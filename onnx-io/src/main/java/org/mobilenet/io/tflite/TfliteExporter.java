@@ -92,6 +92,7 @@ public final class TfliteExporter {
 
     /** {@link #toBytes(Model)}, a float model's weights and biases as float16 when {@code half}. */
     public static byte[] toBytes(Model model, boolean half) {
+        UnsupportedModelException.requireNoV3Layers(model, "the TFLite export");
         if (model.isQuantized() && model.hasBatchNorm()) {
             throw new UnsupportedModelException("a quantized model with an unfolded BatchNorm cannot be written to"
                     + " TFLite");
@@ -235,6 +236,7 @@ public final class TfliteExporter {
             case NONE -> 0;
             case RELU -> 1;
             case RELU6 -> 3;
+            case HARD_SWISH, HARD_SIGMOID -> throw new IllegalStateException("refused by toBytes: " + a);
         };
     }
 

@@ -274,6 +274,8 @@ final class QuantizedTfliteWriter {
             case NONE -> 0;
             case RELU -> 1;
             case RELU6 -> 3;
+            case HARD_SWISH, HARD_SIGMOID -> throw new IllegalArgumentException("no TFLite fused activation: "
+                    + l.activation());
         };
     }
 

@@ -129,6 +129,8 @@ public final class TfliteTestModels {
             case NONE -> 0;
             case RELU -> 1;
             case RELU6 -> 3;
+            case HARD_SWISH, HARD_SIGMOID -> throw new IllegalArgumentException("no TFLite fused activation: "
+                    + l.activation());
         };
     }
 
