@@ -186,7 +186,8 @@ public final class ModelMetadata {
     /**
      * A graph's layers as JSON, for formats that carry no graph of their own (safetensors): an array of
      * {@code {"name", "kind", "kernel", "stride", "pads": [t, l, b, r], "channels", "activation"}}
-     * objects ({@code "addend"} for an add), shapes following from the input and each layer in turn.
+     * objects ({@code "addend"} for an add or a scaling), shapes following from the input and each layer in
+     * turn.
      */
     public static String layers(LayerGraph g) {
         List<Object> out = new ArrayList<>();
@@ -262,6 +263,10 @@ public final class ModelMetadata {
                 Shape out = switch (kind) {
                     case CONV, DEPTHWISE, POINTWISE -> new Shape((cur.h() + pads[0] + pads[2] - k) / stride + 1,
                             (cur.w() + pads[1] + pads[3] - k) / stride + 1, c);
+                    // A scaling gives the map it scales (MobileNet v3's squeeze-and-excite).
+                    case SCALE -> layers.stream().filter(e -> e.name().equals(addend)).findFirst()
+                            .orElseThrow(() -> new IllegalArgumentException(name + ": scales '" + addend
+                                    + "', which is not an earlier layer")).out();
                     default -> new Shape(kind == LayerKind.ADD ? cur.h() : 1, kind == LayerKind.ADD ? cur.w() : 1, c);
                 };
                 LayerSpec l = new LayerSpec(name, kind, k, stride, pd, cur, out, act, addend);
@@ -274,23 +279,18 @@ public final class ModelMetadata {
         }
     }
 
-    /**
-     * A layer's activation by its {@link #layers} name; one the engine does not run is unsupported, and
-     * hard-swish is named as MobileNet v3's.
-     */
+    /** A layer's activation by its {@link #layers} name; one the engine does not run is unsupported. */
     private static Activation activation(Path file, String layer, String id) throws BadInputException {
+        StringBuilder names = new StringBuilder();
         for (Activation a : Activation.values()) {
-            if (a.name().toLowerCase(Locale.ROOT).equals(id)) {
+            String n = a.name().toLowerCase(Locale.ROOT);
+            if (n.equals(id)) {
                 return a;
             }
-        }
-        String squashed = id.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");
-        if (squashed.equals("hardswish") || squashed.equals("hswish")) {
-            throw unsupported(file, "layer '" + layer + "' uses " + id + ": a MobileNet v3 (hard-swish activations)"
-                    + " is not supported");
+            names.append(names.length() == 0 ? "" : ", ").append(n);
         }
         throw unsupported(file, "layer '" + layer + "' uses activation '" + id + "', which the engine does not run"
-                + " (supported: none, relu, relu6)");
+                + " (supported: " + names + ")");
     }
 
     private static String kinds() {

@@ -124,10 +124,10 @@ final class ConvUnitMatcher {
         if (act == null) {
             throw new org.mobilenet.io.BadInputException(g.file(), "node " + OnnxGraph.describe(conv) + " is followed by "
                     + (n == null ? "the end of the graph" : OnnxGraph.describe(n))
-                    + "; expected Relu or Clip(0, 6)" + (bn == null ? " (or BatchNormalization)" : ""));
+                    + "; expected Relu, Clip(0, 6) or HardSwish" + (bn == null ? " (or BatchNormalization)" : ""));
         }
         if (!linear) {
-            ChainStep.advance(g, cur, n);
+            act = Activation.advance(g, cur, n, act);
         }
         cur.after = OnnxGraph.describe(conv);
         return new ConvUnit(OnnxGraph.describe(conv), kind, k, stride, pads, inC, inH, inW, cur.c, outH, outW,

@@ -66,7 +66,8 @@ final class ModelAssembler {
         for (StringStringEntryProto e : g.model().getMetadataPropsList()) {
             md.put(e.getKey(), e.getValue());
         }
-        boolean generic = items.stream().anyMatch(u -> u instanceof AddUnit || ((ConvUnit) u).activation() == Activation.NONE)
+        boolean generic = items.stream().anyMatch(u -> !(u instanceof ConvUnit c) || c.activation() == Activation.NONE
+                        || c.activation() == Activation.HARD_SWISH)
                 || (md.containsKey(ModelMetadata.ARCH) && !md.get(ModelMetadata.ARCH).equals(ModelSpec.FAMILY))
                 || fcs.size() > 1 || input.height() != input.width() || head == LayerKind.SIGMOID || input.channels() != 3
                 || flatHead != null;
@@ -189,6 +190,9 @@ final class ModelAssembler {
         Shape cur = new Shape(input.height(), input.width(), input.channels());
         List<String> values = new ArrayList<>();
         boolean adds = false;
+        boolean v3 = false;
+        // The index in specs of each item's (last) layer: a squeeze-and-excite block is four layers.
+        int[] specOf = new int[items.size()];
         for (int i = 0; i < items.size(); i++) {
             Object o = items.get(i);
             String name = "layers." + i;
@@ -197,15 +201,34 @@ final class ModelAssembler {
                 l = new LayerSpec(name, u.kind(), u.kernel(), u.stride(), u.pads(), new Shape(u.inH(), u.inW(), u.inC()),
                         new Shape(u.outH(), u.outW(), u.outC()), u.activation().engine(), null);
                 values.add(u.output());
+                v3 |= u.activation() == Activation.HARD_SWISH;
+            } else if (o instanceof SqueezeExcite se) {
+                // pool, dense + ReLU, dense + hard-sigmoid, then the map scaled by that gate.
+                Shape pooled = new Shape(1, 1, cur.c());
+                Shape squeezed = new Shape(1, 1, se.squeeze().classes());
+                specs.add(new LayerSpec(name + ".se.pool", LayerKind.AVG_POOL, cur.h(), 1, Pads.NONE, cur, pooled));
+                values.add(se.pool());
+                specs.add(new LayerSpec(name + ".se.squeeze", LayerKind.FC, 1, 1, Pads.NONE, pooled, squeezed,
+                        se.squeeze().activation().engine(), null));
+                values.add(se.squeeze().output());
+                specs.add(new LayerSpec(name + ".se.excite", LayerKind.FC, 1, 1, Pads.NONE, squeezed, pooled,
+                        se.excite().activation().engine(), null));
+                values.add(se.excite().output());
+                l = new LayerSpec(name, LayerKind.SCALE, 1, 1, Pads.NONE, pooled, cur, org.mobilenet.engine.arch.Activation.NONE,
+                        specs.get(specOf[se.addend()]).name());
+                values.add(se.output());
+                v3 = true;
             } else {
                 AddUnit a = (AddUnit) o;
-                l = LayerSpec.add(name, cur, specs.get(a.addend()).name());
+                l = LayerSpec.add(name, cur, specs.get(specOf[a.addend()]).name());
                 values.add(a.output());
                 adds = true;
             }
             specs.add(l);
+            specOf[i] = specs.size() - 1;
             cur = l.out();
         }
+        int bodyLayers = specs.size();
         Shape flat;
         if (flatHead == null) {
             flat = new Shape(1, 1, cur.c());
@@ -238,7 +261,7 @@ final class ModelAssembler {
         LayerGraph graph;
         Optional<StandardArchitectures.Match> match;
         try {
-            graph = new LayerGraph(adds ? MobileNetV2Spec.FAMILY : ModelSpec.FAMILY, new Shape(input.height(),
+            graph = new LayerGraph(v3 ? "v3" : adds ? MobileNetV2Spec.FAMILY : ModelSpec.FAMILY, new Shape(input.height(),
                     input.width(), input.channels()), specs);
             match = StandardArchitectures.match(graph);
         } catch (IllegalArgumentException e) {
@@ -257,16 +280,17 @@ final class ModelAssembler {
             layerValues.put(named.get(i).name(), values.get(i));
         }
         for (int i = 0; i < items.size(); i++) {
-            if (!(items.get(i) instanceof ConvUnit u)) {
-                continue;
+            if (items.get(i) instanceof ConvUnit u) {
+                putConv(tensors, named.get(specOf[i]), u, fold);
+            } else if (items.get(i) instanceof SqueezeExcite se) {
+                putDense(tensors, named.get(specOf[i] - 2), se.squeeze());
+                putDense(tensors, named.get(specOf[i] - 1), se.excite());
             }
-            putConv(tensors, named.get(i), u, fold);
         }
         for (int j = 0; j < fcs.size(); j++) {
-            LayerSpec l = named.get(items.size() + (flatHead == null ? 1 : 0) + j); // after the pool, if any
+            LayerSpec l = named.get(bodyLayers + (flatHead == null ? 1 : 0) + j); // after the pool, if any
             ClassifierMatcher.Fc fc = fcs.get(j);
-            tensors.put(TensorNames.weight(l.name()), new Tensor(new int[] {fc.classes(), l.inChannels()}, fc.weight()));
-            tensors.put(TensorNames.bias(l.name()), new Tensor(new int[] {fc.classes()}, fc.bias()));
+            putDense(tensors, l, fc);
         }
         float eps = epsilons.size() == 1 ? epsilons.first() : (float) numberOr(file, md, ModelMetadata.BN_EPSILON,
                 SeededInit.BN_EPSILON);
@@ -406,6 +430,12 @@ final class ModelAssembler {
     }
 
     /** The distinct BatchNorm epsilons of the matched convs. */
+    /** A dense layer's weight {@code [out, in]} and bias under the layer's names. */
+    private static void putDense(Map<String, Tensor> tensors, LayerSpec l, ClassifierMatcher.Fc fc) {
+        tensors.put(TensorNames.weight(l.name()), new Tensor(new int[] {fc.classes(), l.inChannels()}, fc.weight()));
+        tensors.put(TensorNames.bias(l.name()), new Tensor(new int[] {fc.classes()}, fc.bias()));
+    }
+
     private static TreeSet<Float> epsilons(List<Object> items) {
         TreeSet<Float> epsilons = new TreeSet<>();
         for (Object o : items) {

@@ -268,7 +268,7 @@ public final class OnnxExporter {
                     // The gate [N, C] as [N, C, 1, 1], broadcast over the map's pixels.
                     String shape = l.name() + ".gate_shape";
                     g.addInitializer(TensorProto.newBuilder().setName(shape).setDataType(TensorProto.DataType.INT64_VALUE)
-                            .addDims(4).addAllInt64Data(List.of(0L, -1L, 1L, 1L)));
+                            .addDims(4).addAllInt64Data(List.of(0L, (long) l.outChannels(), 1L, 1L)));
                     String gate = l.name() + ".gate";
                     g.addNode(NodeProto.newBuilder().setOpType("Reshape").setName(gate).addInput(x).addInput(shape)
                             .addOutput(gate));

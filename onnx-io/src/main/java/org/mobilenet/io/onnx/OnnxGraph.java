@@ -116,6 +116,11 @@ final class OnnxGraph {
             // A residual fork: the value goes on along the chain and is added back later.
             return l.get(0).getOpType().equals("Add") ? l.get(1) : l.get(0);
         }
+        if (l.size() == 2 && (l.get(0).getOpType().equals("Mul") != l.get(1).getOpType().equals("Mul"))) {
+            // A gate's fork (MobileNet v3): the value goes through a HardSigmoid or a squeeze-and-excite
+            // branch, whose result multiplies it at the Mul, reached from that branch.
+            return l.get(0).getOpType().equals("Mul") ? l.get(1) : l.get(0);
+        }
         if (l.size() > 1) {
             throw new BadInputException(file, "value '" + value + "' feeds " + l.size() + " nodes ("
                     + describe(l.get(0)) + ", " + describe(l.get(1)) + "); expected a MobileNet v1 chain without branches");

@@ -130,9 +130,12 @@ public final class OnnxImporter {
         List<Object> units = new ArrayList<>();
         java.util.Map<String, Integer> produced = new java.util.HashMap<>();
         NodeProto n = ChainStep.next(g, cur);
-        while (n != null && (ConvUnitMatcher.starts(n) || (n.getOpType().equals("Add") && !units.isEmpty()))) {
+        while (n != null && (ConvUnitMatcher.starts(n) || (n.getOpType().equals("Add") && !units.isEmpty())
+                || !units.isEmpty() && SqueezeExcite.starts(g, n, cur.value))) {
             if (n.getOpType().equals("Add")) {
                 units.add(matchAdd(g, cur, n, produced));
+            } else if (PoolMatcher.starts(n)) {
+                units.add(SqueezeExcite.match(g, cur, n, produced));
             } else {
                 ConvUnit u = ConvUnitMatcher.match(g, cur, n);
                 units.add(u);
@@ -180,8 +183,9 @@ public final class OnnxImporter {
                 fcs.add(ClassifierMatcher.match(g, cur, n));
             } else if (!fcs.isEmpty() && head == null && fcs.get(fcs.size() - 1).activation() == Activation.NONE
                     && (act = Activation.match(g, n)) != null) {
-                // A hidden layer of a custom head (Teachable Machine, Keras transfer learning): Dense + ReLU.
-                ChainStep.advance(g, cur, n);
+                // A hidden layer of a custom head (Teachable Machine, Keras transfer learning): Dense + ReLU;
+                // MobileNet v3's: Dense + hard-swish.
+                act = Activation.advance(g, cur, n, act);
                 fcs.set(fcs.size() - 1, fcs.get(fcs.size() - 1).withActivation(act, cur.value));
             } else if (!fcs.isEmpty() && head == null && SoftmaxMatcher.starts(n)) {
                 SoftmaxMatcher.match(g, cur, n);

@@ -7,8 +7,8 @@ import java.util.TreeSet;
 import org.mobilenet.io.onnx.proto.Onnx.NodeProto;
 
 /**
- * Says what a well-formed ONNX graph is when the MobileNet import cannot take it: a MobileNet v3
- * (hard-swish activations), a model quantized in the QOperator format, or a graph with an operator no
+ * Says what a well-formed ONNX graph is when the MobileNet import cannot take it: a model quantized
+ * with QOperator operators the import does not rewrite, or a graph with an operator no
  * MobileNet import reads (an LSTM, say).
  * Asked only after the import failed, so that such a file is refused by what it is rather than by
  * where the chain stopped matching, or as malformed.
@@ -20,18 +20,13 @@ final class UnsupportedOperators {
             "MatMul", "Softmax", "Sigmoid", "Transpose", "Identity", "Dropout", "Shape", "Gather", "Concat", "Cast", "Slice",
             "Constant", "ConstantOfShape", "QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul",
             "QLinearAdd", "QLinearMul", "QLinearGlobalAveragePool", "QLinearAveragePool", "QGemm", "QLinearSoftmax",
-            "QLinearSigmoid");
+            "QLinearSigmoid", "HardSwish", "HardSigmoid", "Mul");
     /**
      * The integer operators of the QOperator format (ONNX Runtime's other way to store a quantized model,
      * and the ONNX model zoo's int8 files) that {@link QOperatorGraph} does not rewrite into QDQ.
      */
     private static final Set<String> QOPERATOR = Set.of("QLinearLeakyRelu", "QLinearConcat", "ConvInteger",
             "MatMulInteger", "DynamicQuantizeLinear");
-    /**
-     * MobileNet v3's activation: HardSwish (opset 14), or x * HardSigmoid(x) as earlier exporters
-     * write it (HardSigmoid is also the gate of v3's squeeze-and-excite blocks).
-     */
-    private static final Set<String> HARD_SWISH = Set.of("HardSwish", "HardSigmoid");
 
     private UnsupportedOperators() {
     }
@@ -43,12 +38,6 @@ final class UnsupportedOperators {
      * operator's sentence ends with it, in parentheses, else with the operators the import reads.
      */
     static Optional<String> find(List<NodeProto> nodes, String where) {
-        for (int i = 0; i < nodes.size(); i++) {
-            if (HARD_SWISH.contains(nodes.get(i).getOpType())) {
-                return Optional.of("node " + i + " " + OnnxGraph.describe(nodes.get(i)) + " is " + nodes.get(i).getOpType()
-                        + ": a MobileNet v3 (hard-swish activations) is not supported");
-            }
-        }
         for (int i = 0; i < nodes.size(); i++) {
             if (QOPERATOR.contains(nodes.get(i).getOpType())) {
                 return Optional.of("node " + i + " " + OnnxGraph.describe(nodes.get(i)) + " is " + nodes.get(i).getOpType()

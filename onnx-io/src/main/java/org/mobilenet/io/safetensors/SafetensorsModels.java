@@ -44,7 +44,6 @@ public final class SafetensorsModels {
      *         v1 (its metadata describes v1 specs only so far)
      */
     public static void write(Model model, Path file, boolean overwrite) throws IOException {
-        UnsupportedModelException.requireNoV3Layers(model, "the safetensors export");
         Map<String, String> md = ModelMetadata.describe(model, null);
         if (!model.isV1() && !(model.architecture() instanceof MobileNetV2Spec)) {
             md.put(ModelMetadata.LAYERS, ModelMetadata.layers(model.graph()));
@@ -112,11 +111,14 @@ public final class SafetensorsModels {
     /** A v2 ({@code arch}, {@code alpha}, {@code height}, {@code width}, ...) or a graph ({@code layers}). */
     private static Model readGraph(Path file, Map<String, String> md, Map<String, Tensor> t) throws IOException {
         String family = md.get(ModelMetadata.ARCH);
-        if (!family.equals(ModelSpec.FAMILY) && !family.equals(MobileNetV2Spec.FAMILY)) {
-            boolean v3 = family.trim().toLowerCase(java.util.Locale.ROOT).replace("_", "").endsWith("v3");
+        boolean v3 = family.trim().toLowerCase(java.util.Locale.ROOT).replace("_", "").endsWith("v3");
+        if (v3 && !md.containsKey(ModelMetadata.LAYERS)) {
             throw new BadInputException(file, "is not a supported MobileNet: its metadata says arch '" + family + "'"
-                    + (v3 ? ": a MobileNet v3 (hard-swish activations) is not supported" : ", which is not supported")
-                    + " (expected v1 or v2)");
+                    + " but lists no layers; a MobileNet v3 is read from its 'layers' entry");
+        }
+        if (!v3 && !family.equals(ModelSpec.FAMILY) && !family.equals(MobileNetV2Spec.FAMILY)) {
+            throw new BadInputException(file, "is not a supported MobileNet: its metadata says arch '" + family + "',"
+                    + " which is not supported (expected v1, v2 or v3)");
         }
         double h = ModelMetadata.number(file, md, ModelMetadata.HEIGHT);
         double w = ModelMetadata.number(file, md, ModelMetadata.WIDTH);

@@ -133,7 +133,7 @@ class MalformedOnnxTest {
         }
         BadInputException e = refused("swish.onnx", p.toBuilder().setGraph(g).build().toByteArray());
         assertTrue(e.getMessage().contains("(Swish)"), e.getMessage());
-        assertTrue(e.getMessage().contains("expected Relu or Clip(0, 6)"), e.getMessage());
+        assertTrue(e.getMessage().contains("expected Relu, Clip(0, 6) or HardSwish"), e.getMessage());
     }
 
     @Test

@@ -73,18 +73,17 @@ class UnsupportedOnnxTest {
     }
 
     @Test
-    void hardSwishActivationsAreRefusedAsMobileNetV3() throws Exception {
-        // v3 keeps ReLU in its first blocks and uses hard-swish later: the refusal names the first HardSwish.
+    void hardSwishActivationsImportAndAHardSigmoidOtherThanV3sIsRefusedNamingItsParameters() throws Exception {
+        // v3 keeps ReLU in its first blocks and uses hard-swish later: those convs read as hard-swish.
         ModelProto v3ish = activationsReplaced(v2(), "HardSwish", 3);
-        int at = indexOfFirst(v3ish, "HardSwish");
-        BadInputException e = refused(v3ish);
-        assertTrue(e.getMessage().contains("node " + at + " '"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("(HardSwish) is HardSwish: a MobileNet v3 (hard-swish activations) is not"
-                + " supported"), e.getMessage());
-        // Earlier exporters write hard-swish as x * HardSigmoid(x).
-        BadInputException sig = refused(activationsReplaced(v1(), "HardSigmoid", 0));
-        assertTrue(sig.getMessage().endsWith("a MobileNet v3 (hard-swish activations) is not supported"),
-                sig.getMessage());
+        org.mobilenet.engine.model.Model m = OnnxImporter.importModel(Path.of("v3ish.onnx"), v3ish).model();
+        assertTrue(m.graph().layers().stream().anyMatch(l -> l.activation()
+                == org.mobilenet.engine.arch.Activation.HARD_SWISH), m.graph().layers().toString());
+        // ONNX's default HardSigmoid (alpha 0.2) is not v3's gate (alpha 1/6).
+        BadInputException sig = assertThrows(BadInputException.class, () -> OnnxImporter.importModel(Path.of("s.onnx"),
+                activationsReplaced(v1(), "HardSigmoid", 0)));
+        assertTrue(sig.getMessage().contains("has alpha 0.2 and beta 0.5; expected MobileNet v3's HardSigmoid (alpha 1/6,"
+                + " beta 0.5)"), sig.getMessage());
     }
 
     @Test

@@ -60,17 +60,28 @@ class UnsupportedSafetensorsTest {
     }
 
     @Test
-    void hardSwishIsRefusedAsMobileNetV3() throws Exception {
-        BadInputException e = refused(layersEdited("\"activation\":\"relu6\"", "\"activation\":\"hard_swish\""));
-        assertTrue(e.getMessage().endsWith("layer 'conv1' uses hard_swish: a MobileNet v3 (hard-swish activations) is"
-                + " not supported"), e.getMessage());
+    void aMobileNetV3BlockWritesAndReadsBackWithTheSameOutputs() throws Exception {
+        org.mobilenet.engine.model.Model m = org.mobilenet.engine.model.SeededInit.create(
+                org.mobilenet.io.onnx.OnnxV3LayersTest.v3Block(), 21).foldBatchNorm();
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("v3", ".safetensors");
+        try {
+            SafetensorsModels.write(m, f, true);
+            org.mobilenet.engine.model.Model back = org.mobilenet.io.ModelFiles.load(f);
+            assertTrue(m.graph().sameLayers(back.graph()), back.graph().layers().toString());
+            float[] x = new float[org.mobilenet.io.onnx.OnnxV3LayersTest.H * org.mobilenet.io.onnx.OnnxV3LayersTest.W * 3];
+            java.util.Arrays.fill(x, 0.3f);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(org.mobilenet.engine.run.Network.compile(m).forward(x, 1),
+                    org.mobilenet.engine.run.Network.compile(back).forward(x, 1), 1e-6f);
+        } finally {
+            java.nio.file.Files.deleteIfExists(f);
+        }
     }
 
     @Test
     void anUnknownActivationIsNamedWithTheSupportedOnes() throws Exception {
         BadInputException e = refused(layersEdited("\"activation\":\"relu6\"", "\"activation\":\"gelu\""));
         assertTrue(e.getMessage().endsWith("layer 'conv1' uses activation 'gelu', which the engine does not run"
-                + " (supported: none, relu, relu6)"), e.getMessage());
+                + " (supported: none, relu, relu6, hard_swish, hard_sigmoid)"), e.getMessage());
     }
 
     @Test
@@ -81,19 +92,20 @@ class UnsupportedSafetensorsTest {
     }
 
     @Test
-    void archV3IsRefusedAsMobileNetV3() throws Exception {
+    void archV3WithoutItsLayersIsRefusedSayingSo() throws Exception {
         BadInputException e = refused(md -> {
             md.put(ModelMetadata.ARCH, "v3");
+            md.remove(ModelMetadata.LAYERS);
             return md;
         });
-        assertTrue(e.getMessage().endsWith("its metadata says arch 'v3': a MobileNet v3 (hard-swish activations) is"
-                + " not supported (expected v1 or v2)"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("its metadata says arch 'v3' but lists no layers; a MobileNet v3 is read"
+                + " from its 'layers' entry"), e.getMessage());
         BadInputException other = refused(md -> {
             md.put(ModelMetadata.ARCH, "resnet50");
             return md;
         });
-        assertTrue(other.getMessage().endsWith("its metadata says arch 'resnet50', which is not supported (expected v1"
-                + " or v2)"), other.getMessage());
+        assertTrue(other.getMessage().endsWith("its metadata says arch 'resnet50', which is not supported (expected v1,"
+                + " v2 or v3)"), other.getMessage());
     }
 
     @Test
