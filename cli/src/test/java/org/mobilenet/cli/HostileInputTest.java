@@ -80,7 +80,7 @@ class HostileInputTest {
         model("residual-block.onnx", HostileFiles.residualBlock().toByteArray());
         model("identity-cycle.onnx", HostileFiles.identityCycle().toByteArray());
         model("conv-cycle.onnx", HostileFiles.convCycle(tiny).toByteArray());
-        model("foreign-op.onnx", HostileFiles.foreignOp(tiny, "HardSwish").toByteArray());
+        model("foreign-op.onnx", HostileFiles.foreignOp(tiny, "Mish").toByteArray());
 
         model("huge-header-length.safetensors", HostileFiles.safetensorsHugeHeaderLength());
         model("huge-tensor.safetensors", HostileFiles.safetensorsHugeTensor());

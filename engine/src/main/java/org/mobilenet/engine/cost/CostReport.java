@@ -49,14 +49,14 @@ public record CostReport(Architecture architecture, List<LayerCost> layers) {
     /**
      * Table 2: Mult-Adds and params per layer type, with shares of the totals, in percent. Every
      * type of the paper's table has a row (a variant without depthwise convs shows zeros there);
-     * {@link LayerType#ADD} has one only when the network has residual adds, so a v1 report is
-     * exactly the paper's table.
+     * {@link LayerType#ADD} and {@link LayerType#SCALE} have one only when the network has residual adds
+     * or v3's scalings, so a v1 report is exactly the paper's table.
      */
     public Map<LayerType, TypeShare> byType(boolean includeExtra) {
         Map<LayerType, long[]> sums = new EnumMap<>(LayerType.class);
-        boolean hasAdds = layers.stream().anyMatch(c -> c.type() == LayerType.ADD);
         for (LayerType t : LayerType.values()) {
-            if (t != LayerType.ADD || hasAdds) {
+            boolean optional = t == LayerType.ADD || t == LayerType.SCALE;
+            if (!optional || layers.stream().anyMatch(c -> c.type() == t)) {
                 sums.put(t, new long[2]);
             }
         }
