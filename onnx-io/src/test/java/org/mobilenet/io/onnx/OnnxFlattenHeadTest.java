@@ -54,15 +54,7 @@ class OnnxFlattenHeadTest {
     }
 
     private static float[] nchw(float[] nhwc) {
-        float[] out = new float[nhwc.length];
-        for (int y = 0; y < H; y++) {
-            for (int x = 0; x < W; x++) {
-                for (int c = 0; c < 3; c++) {
-                    out[(c * H + y) * W + x] = nhwc[(y * W + x) * 3 + c];
-                }
-            }
-        }
-        return out;
+        return OrtRunner.nchw(nhwc, H, W, 3);
     }
 
     @Test

@@ -31,6 +31,19 @@ final class OrtRunner {
         }
     }
 
+    /** NHWC {@code [h, w, c]} per image to ONNX's NCHW {@code [c, h, w]}, one image. */
+    static float[] nchw(float[] nhwc, int h, int w, int c) {
+        float[] out = new float[nhwc.length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                for (int ch = 0; ch < c; ch++) {
+                    out[(ch * h + y) * w + x] = nhwc[(y * w + x) * c + ch];
+                }
+            }
+        }
+        return out;
+    }
+
     static float[] random(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] v = new float[n];

@@ -170,15 +170,8 @@ class QOperatorImportTest {
         int r = got.inputHeight();
         float[] x = OrtRunner.random(r * r * 3, 6);
         float[] ours = net.dequantize(net.forward(net.quantizeInput(x), 1));
-        float[] nchw = new float[x.length];
-        for (int y = 0; y < r; y++) {
-            for (int xx = 0; xx < r; xx++) {
-                for (int ch = 0; ch < 3; ch++) {
-                    nchw[(ch * r + y) * r + xx] = x[(y * r + xx) * 3 + ch];
-                }
-            }
-        }
-        float[] theirs = OrtRunner.run(ModelProto.parseFrom(Files.readAllBytes(qop)), nchw, new long[] {1, 3, r, r});
+        float[] theirs = OrtRunner.run(ModelProto.parseFrom(Files.readAllBytes(qop)), OrtRunner.nchw(x, r, r, 3),
+                new long[] {1, 3, r, r});
         assertEquals(theirs.length, ours.length);
         float step = net.output().scale();
         for (int i = 0; i < ours.length; i++) {
