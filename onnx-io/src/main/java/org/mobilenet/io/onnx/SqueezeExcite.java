@@ -5,7 +5,7 @@ import java.util.Map;
 import org.mobilenet.io.onnx.proto.Onnx.NodeProto;
 
 /**
- * MobileNet v3's squeeze-and-excite block: the chain's map pooled, a dense layer with ReLU, a dense
+ * MobileNet v3's squeeze-and-excite block: the chain's map pooled, a dense layer with ReLU (or ReLU6), a dense
  * layer with HardSigmoid(alpha 1/6), and the map's channels multiplied by that gate. The dense layers
  * are 1x1 Convs on the pooled [N, C, 1, 1] map (torchvision's export) or Gemms after a Flatten, the
  * gate then reshaped to [N, C, 1, 1] (the engine's own export).
@@ -64,7 +64,10 @@ record SqueezeExcite(int addend, String pool, ClassifierMatcher.Fc squeeze, Clas
         return new SqueezeExcite(addend, pooled, squeeze, excite, cur.value);
     }
 
-    /** A dense layer (1x1 Conv, or Gemm/MatMul after shape nodes) and its activation, which must be {@code act}. */
+    /**
+     * A dense layer (1x1 Conv, or Gemm/MatMul after shape nodes) and its activation, which must be
+     * {@code act} (for RELU, RELU6 too).
+     */
     private static ClassifierMatcher.Fc dense(OnnxGraph g, Cursor cur, Activation act, NodeProto block)
             throws IOException {
         NodeProto n = ChainStep.next(g, cur);
@@ -79,6 +82,10 @@ record SqueezeExcite(int addend, String pool, ClassifierMatcher.Fc squeeze, Clas
         ClassifierMatcher.Fc fc = ClassifierMatcher.match(g, cur, n);
         NodeProto a = ChainStep.next(g, cur);
         Activation found = a == null ? null : Activation.match(g, a);
+        // The squeeze's ReLU may be a ReLU6 (a quantized file's range can imply one).
+        if (found == Activation.RELU6 && act == Activation.RELU) {
+            act = Activation.RELU6;
+        }
         if (found != act) {
             throw g.bad(block, "starts a squeeze-and-excite block whose dense layer " + OnnxGraph.describe(n)
                     + " is followed by " + (a == null ? "the end" : OnnxGraph.describe(a)) + "; expected " + act.id);

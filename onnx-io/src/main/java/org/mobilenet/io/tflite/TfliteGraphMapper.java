@@ -182,6 +182,38 @@ final class TfliteGraphMapper {
     /** The body's map as a tensor: itself, its pixels as rows [H * W, C], or one vector [1, H * W * C]. */
     private enum View { MAP, ROWS, FLAT }
 
+    /** Where a squeeze-and-excite block is: pooled, squeezed (first dense), excited (second), shifted (+3), gated (x 1/6). */
+    private enum SeStage { NONE, POOLED, SQUEEZED, EXCITED, SHIFTED, GATED }
+
+    /** Whether a MUL other than {@code pool} reads {@code tensor} (a squeeze-and-excite's scaling of it). */
+    private boolean readByMul(int tensor, TfliteOperator pool) {
+        for (TfliteOperator o : file.operators()) {
+            if (o != pool && o.code() == BuiltinOp.MUL) {
+                for (int in : o.inputs()) {
+                    if (in == tensor) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The value of a scalar constant input (dequantized). */
+    private float scalar(TfliteOperator op, int input) {
+        float[] v = decoder.weights(constant(op, input, "constant"));
+        if (v.length != 1) {
+            throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") has a constant of "
+                    + v.length + " values; expected a scalar");
+        }
+        return v[0];
+    }
+
+    private static FlatBufferException seOutOfPlace(TfliteOperator op, String expected) {
+        return new FlatBufferException("operator " + op.index() + " (" + op.name() + ") is out of place in a"
+                + " squeeze-and-excite block: expected " + expected);
+    }
+
     TfliteGraph map() {
         int[] inputs = file.inputs();
         if (inputs.length != 1) {
@@ -213,6 +245,11 @@ final class TfliteGraphMapper {
         findShapeComputations();
         // How the body's map is held when a dense layer reads it unpooled (see FULLY_CONNECTED).
         View view = View.MAP;
+        // A squeeze-and-excite block in progress (MobileNet v3): the map it scales, its layer, its stage.
+        int seMap = -1;
+        Shape seShape = null;
+        String seLayer = null;
+        SeStage se = SeStage.NONE;
         for (TfliteOperator op : file.operators()) {
             if (weightDequantizers.contains(op.index()) || shapeComputations.contains(op.index())) {
                 continue;
@@ -248,6 +285,98 @@ final class TfliteGraphMapper {
             if (producer.containsKey(outId) || storedAs.containsKey(outId)) {
                 throw new FlatBufferException("operator " + op.index() + " (" + op.name() + ") writes tensor " + outId
                         + ", which the input or another operator already holds");
+            }
+            // MobileNet v3's squeeze-and-excite (TF's converter): the map pooled, two 1x1 CONV_2Ds, the
+            // hard-sigmoid as ADD 3 with a fused RELU6 and MUL 1/6, then MUL of the map by that gate.
+            if (se == SeStage.NONE && phase == Phase.BODY && !specs.isEmpty()
+                    && (op.code() == BuiltinOp.AVERAGE_POOL_2D || op.code() == BuiltinOp.MEAN)
+                    && op.input(0) == curTensor && readByMul(curTensor, op)) {
+                checkGlobalPool(op, cur);
+                seMap = curTensor;
+                seShape = cur;
+                seLayer = specs.get(producer.get(curTensor)).name();
+                Shape pooledSe = new Shape(1, 1, cur.c());
+                specs.add(new LayerSpec("layers." + specs.size(), LayerKind.AVG_POOL, cur.h(), 1, Pads.NONE, cur,
+                        pooledSe, Activation.NONE, null));
+                layers.add(new TfliteGraph.Layer(op.index(), null, null, null, null, file.tensor(outId)));
+                producer.put(outId, specs.size() - 1);
+                cur = pooledSe;
+                curTensor = outId;
+                se = SeStage.POOLED;
+                continue;
+            }
+            if (se != SeStage.NONE) {
+                TfliteTensor outSe = file.tensor(outId);
+                String seName = "layers." + specs.size();
+                switch (se) {
+                    case POOLED, SQUEEZED -> {
+                        if (op.code() != BuiltinOp.CONV_2D || op.input(0) != curTensor) {
+                            throw seOutOfPlace(op, "a 1x1 CONV_2D of the pooled map");
+                        }
+                        Classifier c = classifier(op, cur, true);
+                        // The squeeze's ReLU may be left to its range (fused NONE), as in a body convolution.
+                        Activation act = se == SeStage.POOLED && c.act() == Activation.NONE
+                                ? implied(op, Activation.NONE) : c.act();
+                        specs.add(new LayerSpec(seName, LayerKind.FC, 1, 1, Pads.NONE, cur, c.out(), act, null));
+                        layers.add(new TfliteGraph.Layer(op.index(), c.weight(), c.bias(), c.qWeight(), c.qBias(), outSe));
+                        cur = c.out();
+                        se = se == SeStage.POOLED ? SeStage.SQUEEZED : SeStage.EXCITED;
+                    }
+                    case EXCITED -> {
+                        LayerSpec excite = specs.get(specs.size() - 1);
+                        if (op.code() == BuiltinOp.ADD && op.input(0) == curTensor
+                                && Math.abs(scalar(op, 1) - 3f) <= 0.02f
+                                && (optionsOrDefaults(op).i8(0, ACT_NONE) == ACT_RELU6
+                                        || implied(op, Activation.NONE) == Activation.RELU6)) {
+                            se = SeStage.SHIFTED; // TF1's converter: ADD 3 with ReLU6 (fused or by its range)
+                        } else if (op.code() == BuiltinOp.MUL && op.input(0) == curTensor
+                                && Math.abs(scalar(op, 1) - 1f / 6) <= 1e-3f
+                                && (excite.activation() == Activation.RELU6
+                                        || implied(file.operators().get(layers.get(layers.size() - 1).op()), Activation.NONE)
+                                                == Activation.RELU6)) {
+                            // TF2's converter folds the +3 into the dense layer's bias and its ReLU6 into the layer:
+                            // relu6(Wx + b + 3) / 6 is the hard-sigmoid of Wx + b.
+                            TfliteGraph.Layer o = layers.get(layers.size() - 1);
+                            float[] bias = o.bias().clone();
+                            for (int i = 0; i < bias.length; i++) {
+                                bias[i] -= 3f;
+                            }
+                            layers.set(layers.size() - 1, new TfliteGraph.Layer(o.op(), o.weight(), bias, o.qWeight(),
+                                    null, outSe));
+                            specs.set(specs.size() - 1, excite.withActivation(Activation.HARD_SIGMOID));
+                            se = SeStage.GATED;
+                        } else {
+                            throw seOutOfPlace(op, "the hard-sigmoid: an ADD of 3 with ReLU6 then a MUL by 1/6, or a"
+                                    + " MUL by 1/6 of a ReLU6 whose +3 is in its bias");
+                        }
+                    }
+                    case SHIFTED -> {
+                        if (op.code() != BuiltinOp.MUL || op.input(0) != curTensor
+                                || Math.abs(scalar(op, 1) - 1f / 6) > 1e-3f) {
+                            throw seOutOfPlace(op, "a MUL by 1/6 (the hard-sigmoid)");
+                        }
+                        LayerSpec excite = specs.get(specs.size() - 1);
+                        specs.set(specs.size() - 1, excite.withActivation(Activation.HARD_SIGMOID));
+                        layers.set(layers.size() - 1, layers.get(layers.size() - 1).withOutput(outSe));
+                        se = SeStage.GATED;
+                    }
+                    case GATED -> {
+                        if (op.code() != BuiltinOp.MUL || op.inputs().length != 2
+                                || !(op.input(0) == seMap && op.input(1) == curTensor
+                                        || op.input(1) == seMap && op.input(0) == curTensor)) {
+                            throw seOutOfPlace(op, "a MUL of the block's map by its gate");
+                        }
+                        specs.add(new LayerSpec(seName, LayerKind.SCALE, 1, 1, Pads.NONE, cur, seShape,
+                                Activation.NONE, seLayer));
+                        layers.add(new TfliteGraph.Layer(op.index(), null, null, null, null, outSe));
+                        cur = seShape;
+                        se = SeStage.NONE;
+                    }
+                    default -> throw new IllegalStateException(se.toString());
+                }
+                producer.put(outId, specs.size() - 1);
+                curTensor = outId;
+                continue;
             }
             int addendTensor = -1;
             if (op.code() == BuiltinOp.ADD) {
@@ -461,8 +590,20 @@ final class TfliteGraphMapper {
                     dequantized = true;
                     next = cur;
                 }
-                case BuiltinOp.HARD_SWISH -> throw new FlatBufferException("operator " + op.index() + " is HARD_SWISH:"
-                        + " hard-swish activations (MobileNet v3) are not supported");
+                case BuiltinOp.HARD_SWISH -> {
+                    // MobileNet v3's activation, an operator of its own after a convolution or dense layer.
+                    LayerSpec last = specs.isEmpty() ? null : specs.get(specs.size() - 1);
+                    if (last == null || !last.kind().hasWeights() || last.activation() == Activation.RELU6
+                            || last.activation() == Activation.HARD_SWISH || last.activation() == Activation.HARD_SIGMOID) {
+                        throw new FlatBufferException("operator " + op.index() + " (HARD_SWISH) is out of place:"
+                                + " expected it right after a convolution or dense layer without a fused activation");
+                    }
+                    // (A quantized layer's range may imply a ReLU, which the integer runtime would apply
+                    // first; hard-swish of the clamped value differs from hard-swish by at most 3/8 there.)
+                    specs.set(specs.size() - 1, last.withActivation(Activation.HARD_SWISH));
+                    layers.set(layers.size() - 1, layers.get(layers.size() - 1).withOutput(outT));
+                    next = cur;
+                }
                 case BuiltinOp.CUSTOM -> throw new FlatBufferException("operator " + op.index() + " is " + op.name()
                         + (op.custom() != null && op.custom().startsWith("edgetpu")
                                 ? ": a model compiled for the Edge TPU runs only there; give the model as it was before"
@@ -496,7 +637,8 @@ final class TfliteGraphMapper {
                     + curTensor + "), found outputs " + Arrays.toString(outputs));
         }
         boolean adds = specs.stream().anyMatch(l -> l.kind() == LayerKind.ADD);
-        LayerGraph graph = new LayerGraph(adds ? MobileNetV2Spec.FAMILY : ModelSpec.FAMILY, inShape, specs);
+        boolean v3 = specs.stream().anyMatch(l -> l.kind() == LayerKind.SCALE || !l.activation().clamps());
+        LayerGraph graph = new LayerGraph(v3 ? "v3" : adds ? MobileNetV2Spec.FAMILY : ModelSpec.FAMILY, inShape, specs);
         return new TfliteGraph(input, graph, List.copyOf(layers), quantized, rescale);
     }
 

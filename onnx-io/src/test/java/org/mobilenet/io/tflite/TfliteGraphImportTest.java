@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerKind;
+import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Padding;
@@ -168,8 +169,12 @@ class TfliteGraphImportTest {
         Model m = SeededInit.create(new ModelSpec(0.25, 32, 7, Variant.SEPARABLE, Padding.TF_SAME, true), 11)
                 .foldBatchNorm();
         int last = m.graph().layers().size() - 1;
-        assertRefusedAsUnsupported(TfliteTestModels.writeWithLastOp(m, 117), "operator " + last + " is HARD_SWISH",
-                "hard-swish activations (MobileNet v3) are not supported");
+        // HARD_SWISH after the classifier is MobileNet v3's activation of that dense layer: read as such.
+        Path hs = tmp.resolve("hard_swish.tflite");
+        Files.write(hs, TfliteTestModels.writeWithLastOp(m, 117));
+        LayerSpec fc = TfliteImporter.load(hs).graph().layers().stream().filter(l -> l.kind() == LayerKind.FC)
+                .reduce((a, b) -> b).orElseThrow();
+        assertEquals(org.mobilenet.engine.arch.Activation.HARD_SWISH, fc.activation());
         assertRefusedAsUnsupported(TfliteTestModels.writeWithLastOp(m, 16), "operator " + last + " is LSTM");
         assertRefusedAsUnsupported(TfliteTestModels.writeWithLastOp(m, 56), "operator " + last + " is ARG_MAX");
         // Every code of the schema has its name: SHAPE, as TF2 writes it before a Keras head's RESHAPE;

@@ -18,6 +18,8 @@ import org.mobilenet.io.tflite.FbWriter.Tables;
  */
 public final class TfliteTestModels {
     private static final int ADD = 0;
+    /** Squeeze-and-excite layers ({@code se.*}) on 4-D tensors, v3's activations as operators. */
+    private boolean v3;
     private static final int CONV_2D = 3;
     private static final int DEPTHWISE_CONV_2D = 4;
     private static final int FULLY_CONNECTED = 9;
@@ -129,9 +131,38 @@ public final class TfliteTestModels {
             case NONE -> 0;
             case RELU -> 1;
             case RELU6 -> 3;
-            case HARD_SWISH, HARD_SIGMOID -> throw new IllegalArgumentException("no TFLite fused activation: "
-                    + l.activation());
+            case HARD_SWISH, HARD_SIGMOID -> 0; // operators of their own after the layer (see v3Activation)
         };
+    }
+
+    /**
+     * MobileNet v3's activations as TF's converter writes them after a layer: HARD_SWISH, or the
+     * hard-sigmoid as ADD 3 with a fused RELU6 and MUL 1/6. Returns the tensor after them.
+     */
+    private int v3Activation(LayerSpec l, int cur, int... shape) {
+        String n = l.name();
+        if (l.activation() == org.mobilenet.engine.arch.Activation.HARD_SWISH) {
+            int out = activation(n + "/hard_swish", shape);
+            op(117, new int[] {cur}, out, 0, null);
+            return out;
+        }
+        if (l.activation() == org.mobilenet.engine.arch.Activation.HARD_SIGMOID) {
+            int three = floatTensor(n + "/add/y", new int[0], new float[] {3f});
+            int shifted = activation(n + "/Relu6", shape);
+            op(ADD, new int[] {cur, three}, shifted, 11, new Table().i8(0, 3));
+            int sixth = floatTensor(n + "/mul/y", new int[0], new float[] {1f / 6});
+            int out = activation(n + "/mul", shape);
+            op(18, new int[] {shifted, sixth}, out, 21, new Table().i8(0, 0));
+            return out;
+        }
+        return cur;
+    }
+
+    /** A MobileNet v3 block's TFLite bytes: its squeeze-and-excite layers are the ones named {@code se.*}. */
+    static byte[] writeV3(Model model) {
+        TfliteTestModels w = new TfliteTestModels(false, SOFTMAX);
+        w.v3 = true;
+        return w.build(model);
     }
 
     /** The TFLite bytes of {@code model} (which must have no unfolded BN). */
@@ -235,6 +266,34 @@ public final class TfliteTestModels {
         operators.add(o);
     }
 
+    /** A squeeze-and-excite layer on 4-D tensors: AVERAGE_POOL_2D, 1x1 CONV_2Ds, MUL of the map by the gate. */
+    private int squeezeExcite(Model m, LayerSpec l, int cur, java.util.Map<String, Integer> outputs) {
+        String n = l.name();
+        int c = l.outChannels();
+        switch (l.kind()) {
+            case AVG_POOL -> {
+                int out = activation(n, 1, 1, 1, c);
+                op(1, new int[] {cur}, out, 5, new Table().i8(0, 1).put(1, 1).put(2, 1).put(3, l.in().w())
+                        .put(4, l.in().h()).i8(5, 0));
+                return out;
+            }
+            case FC -> {
+                int wt = weights(n + "/weights", new int[] {c, 1, 1, l.inChannels()}, m.tensor(TensorNames.weight(n)).data(),
+                        0, c);
+                int bt = constant(n + "/bias", new int[] {c}, m.tensor(TensorNames.bias(n)).data());
+                int out = activation(n, 1, 1, 1, c);
+                op(CONV_2D, new int[] {cur, wt, bt}, out, 1, new Table().i8(0, 1).put(1, 1).put(2, 1).i8(3, act(l)));
+                return v3Activation(l, out, 1, 1, 1, c);
+            }
+            case SCALE -> {
+                int out = activation(n, 1, l.out().h(), l.out().w(), c);
+                op(18, new int[] {outputs.get(l.addend()), cur}, out, 21, new Table().i8(0, 0));
+                return out;
+            }
+            default -> throw new IllegalStateException(l.kind().toString());
+        }
+    }
+
     private byte[] build(Model m) {
         int input = activation("input", 1, m.inputHeight(), m.inputWidth(), m.graph().input().c());
         int cur = input;
@@ -251,6 +310,11 @@ public final class TfliteTestModels {
         java.util.Map<String, Integer> outputs = new java.util.HashMap<>();
         for (LayerSpec l : m.graph().layers()) {
             String n = l.name();
+            if (v3 && (n.startsWith("se.") || l.kind() == org.mobilenet.engine.arch.LayerKind.SCALE)) {
+                cur = squeezeExcite(m, l, cur, outputs);
+                outputs.put(n, cur);
+                continue;
+            }
             switch (l.kind()) {
                 case CONV, POINTWISE -> {
                     int o = l.outChannels();
@@ -371,6 +435,10 @@ public final class TfliteTestModels {
                     cur = out;
                 }
                 default -> throw new IllegalStateException(l.kind().toString());
+            }
+            if (v3) {
+                cur = l.kind() == org.mobilenet.engine.arch.LayerKind.FC ? v3Activation(l, cur, 1, l.outChannels())
+                        : v3Activation(l, cur, 1, l.out().h(), l.out().w(), l.outChannels());
             }
             outputs.put(n, cur);
         }
