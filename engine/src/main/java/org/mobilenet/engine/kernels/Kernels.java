@@ -52,8 +52,9 @@ public interface Kernels {
      * Prepares {@code layer} for repeated runs. weights and bias are in the layouts of the plain
      * methods above (HWIO, {@code [k,k,C]}, {@code [I,O]}); {@code act} applies to conv, depthwise,
      * pointwise, fully connected and add layers. weights and bias are only read (a network passes
-     * the same arrays to its cold and its fast kernels) and may be kept. A residual add ({@code ADD}, no weights) comes back
-     * as a {@link PreparedAdd}, to be run with its second input. The default runs the plain methods
+     * the same arrays to its cold and its fast kernels) and may be kept. A residual add ({@code ADD}, no weights)
+     * and a squeeze-and-excite scaling ({@code SCALE}) come back as a {@link PreparedAdd}, to be run with their
+     * second input. {@code act} is a clamp ({@link Activation#clamps()}): the network applies the others. The default runs the plain methods
      * on the calling thread.
      */
     default PreparedLayer prepare(LayerSpec layer, float[] weights, float[] bias, Activation act) {
