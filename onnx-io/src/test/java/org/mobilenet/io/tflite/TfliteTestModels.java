@@ -20,6 +20,8 @@ public final class TfliteTestModels {
     private static final int ADD = 0;
     /** Squeeze-and-excite layers ({@code se.*}) on 4-D tensors, v3's activations as operators. */
     private boolean v3;
+    /** With {@link #v3}: the hard-sigmoid as TF2's converter writes it (+3 in the bias, ReLU6 fused, MUL 1/6). */
+    private boolean foldedThree;
     private static final int CONV_2D = 3;
     private static final int DEPTHWISE_CONV_2D = 4;
     private static final int FULLY_CONNECTED = 9;
@@ -160,8 +162,14 @@ public final class TfliteTestModels {
 
     /** A MobileNet v3 block's TFLite bytes: its squeeze-and-excite layers are the ones named {@code se.*}. */
     static byte[] writeV3(Model model) {
+        return writeV3(model, false);
+    }
+
+    /** The same, the hard-sigmoid as TF2's converter writes it when {@code foldedThree}. */
+    static byte[] writeV3(Model model, boolean foldedThree) {
         TfliteTestModels w = new TfliteTestModels(false, SOFTMAX);
         w.v3 = true;
+        w.foldedThree = foldedThree;
         return w.build(model);
     }
 
@@ -280,9 +288,24 @@ public final class TfliteTestModels {
             case FC -> {
                 int wt = weights(n + "/weights", new int[] {c, 1, 1, l.inChannels()}, m.tensor(TensorNames.weight(n)).data(),
                         0, c);
-                int bt = constant(n + "/bias", new int[] {c}, m.tensor(TensorNames.bias(n)).data());
+                float[] bias = m.tensor(TensorNames.bias(n)).data().clone();
+                boolean folded = foldedThree && l.activation() == org.mobilenet.engine.arch.Activation.HARD_SIGMOID;
+                if (folded) {
+                    // TF2's converter: the hard-sigmoid's +3 in the bias, its ReLU6 fused, then MUL 1/6.
+                    for (int i = 0; i < bias.length; i++) {
+                        bias[i] += 3f;
+                    }
+                }
+                int bt = constant(n + "/bias", new int[] {c}, bias);
                 int out = activation(n, 1, 1, 1, c);
-                op(CONV_2D, new int[] {cur, wt, bt}, out, 1, new Table().i8(0, 1).put(1, 1).put(2, 1).i8(3, act(l)));
+                op(CONV_2D, new int[] {cur, wt, bt}, out, 1, new Table().i8(0, 1).put(1, 1).put(2, 1)
+                        .i8(3, folded ? 3 : act(l)));
+                if (folded) {
+                    int sixth = floatTensor(n + "/mul/y", new int[0], new float[] {1f / 6});
+                    int gate = activation(n + "/mul", 1, 1, 1, c);
+                    op(18, new int[] {out, sixth}, gate, 21, new Table().i8(0, 0));
+                    return gate;
+                }
                 return v3Activation(l, out, 1, 1, 1, c);
             }
             case SCALE -> {

@@ -26,7 +26,8 @@ import org.mobilenet.io.npy.NpyArray;
 /**
  * MobileNet v3 as TF's converter writes it (TF's hosted v3-small files): HARD_SWISH operators after
  * convolutions and the head's dense layer, and squeeze-and-excite blocks as AVERAGE_POOL_2D, two 1x1
- * CONV_2Ds, the hard-sigmoid as ADD 3 with a fused RELU6 and MUL 1/6, and a MUL of the map by that gate.
+ * CONV_2Ds, the hard-sigmoid as ADD 3 with a fused RELU6 and MUL 1/6 (or TF2's +3 in the bias), and a
+ * MUL of the map by that gate.
  * Written in code, the file imports as the graph it was written from, and the engine computes what
  * the real TFLite runtime does.
  */
@@ -61,11 +62,14 @@ class TfliteV3Test {
         return new LayerGraph("v3", in, layers);
     }
 
-    @Test
-    void aV3BlockAsTfsConverterWritesItImportsAndMatchesTheTfliteRuntime() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "hard-sigmoid +3 in the bias: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aV3BlockAsTfsConvertersWriteItImportsAndMatchesTheTfliteRuntime(boolean foldedThree) throws Exception {
+        // TF1's converter writes the hard-sigmoid as ADD 3 (ReLU6) and MUL 1/6; TF2's folds the +3 into the
+        // dense layer's bias and fuses its ReLU6.
         Model m = SeededInit.create(v3Block(), 31).foldBatchNorm();
         Path f = dir.resolve("v3.tflite");
-        Files.write(f, TfliteTestModels.writeV3(m));
+        Files.write(f, TfliteTestModels.writeV3(m, foldedThree));
         Model back = TfliteImporter.load(f);
         assertTrue(m.graph().sameLayers(back.graph()), back.graph().layers().toString());
         assertEquals(1, back.graph().layers().stream().filter(l -> l.kind() == LayerKind.SCALE).count());
