@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,7 +13,6 @@ import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.Padding;
-import org.mobilenet.engine.arch.Pads;
 import org.mobilenet.engine.arch.Shape;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.model.SeededInit;
@@ -35,30 +33,7 @@ public class OnnxV3LayersTest {
 
     /** A stem, a depthwise conv with squeeze-and-excite, a projection with a residual add, a v3 head. */
     public static LayerGraph v3Block() {
-        Shape in = new Shape(H, W, 3);
-        List<LayerSpec> layers = new ArrayList<>();
-        LayerSpec stem = LayerSpec.conv("stem", LayerKind.CONV, 3, 2, Padding.SYMMETRIC, in, 16, Activation.HARD_SWISH);
-        layers.add(stem);
-        LayerSpec dw = LayerSpec.conv("dw", LayerKind.DEPTHWISE, 5, 1, Padding.SYMMETRIC, stem.out(), 16, Activation.RELU);
-        layers.add(dw);
-        Shape pooled = new Shape(1, 1, 16);
-        Shape squeezed = new Shape(1, 1, 8);
-        layers.add(new LayerSpec("se.pool", LayerKind.AVG_POOL, dw.out().h(), 1, Pads.NONE, dw.out(), pooled));
-        layers.add(new LayerSpec("se.fc1", LayerKind.FC, 1, 1, Pads.NONE, pooled, squeezed, Activation.RELU, null));
-        layers.add(new LayerSpec("se.fc2", LayerKind.FC, 1, 1, Pads.NONE, squeezed, pooled, Activation.HARD_SIGMOID,
-                null));
-        layers.add(new LayerSpec("se.scale", LayerKind.SCALE, 1, 1, Pads.NONE, pooled, dw.out(), Activation.NONE, "dw"));
-        LayerSpec project = LayerSpec.conv("project", LayerKind.POINTWISE, 1, 1, Padding.SYMMETRIC, dw.out(), 16,
-                Activation.NONE);
-        layers.add(project);
-        layers.add(LayerSpec.add("add", project.out(), "stem"));
-        layers.add(new LayerSpec("pool", LayerKind.AVG_POOL, project.out().h(), 1, Pads.NONE, project.out(), pooled));
-        Shape hidden = new Shape(1, 1, 24);
-        Shape logits = new Shape(1, 1, 7);
-        layers.add(new LayerSpec("fc1", LayerKind.FC, 1, 1, Pads.NONE, pooled, hidden, Activation.HARD_SWISH, null));
-        layers.add(new LayerSpec("fc2", LayerKind.FC, 1, 1, Pads.NONE, hidden, logits, Activation.NONE, null));
-        layers.add(new LayerSpec("softmax", LayerKind.SOFTMAX, 1, 1, Pads.NONE, logits, logits));
-        return new LayerGraph("v3", in, layers);
+        return org.mobilenet.io.V3Blocks.block(new Shape(H, W, 3), Padding.SYMMETRIC, true, 7);
     }
 
     static float[] nchw(float[] nhwc) {
