@@ -321,6 +321,7 @@ final class QdqReader {
         s.model().getGraph().getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
         Map<String, QuantParams> outputs = new LinkedHashMap<>();
         Map<String, QuantizedTensor> tensors = new LinkedHashMap<>();
+        QuantParams in = input; // the current layer's input: the previous layer's output
         for (LayerSpec l : model.graph().layers()) {
             String v = layerValues.get(l.name());
             QuantParams p = v == null ? null : s.values().get(v);
@@ -328,6 +329,8 @@ final class QdqReader {
                 return model;
             }
             outputs.put(l.name(), p);
+            QuantParams layerInput = in;
+            in = p;
             if (!l.kind().hasWeights()) {
                 continue;
             }
@@ -337,8 +340,7 @@ final class QdqReader {
             }
             if (n != null && n.getOpType().equals("Add") && l.kind() == LayerKind.FC) {
                 // MatMul + Add of a quantized bias (ONNX Runtime's QLinearMatMul + QLinearAdd).
-                QuantParams in = outputs.size() > 1 ? new ArrayList<>(outputs.values()).get(outputs.size() - 2) : input;
-                if (!matMulAndBias(model, l, n, producers, s, in, tensors)) {
+                if (!matMulAndBias(model, l, n, producers, s, layerInput, tensors)) {
                     return model;
                 }
                 continue;
