@@ -408,7 +408,7 @@ public final class BenchCommand implements Callable<Integer> {
     private static float[] ortImages(Path file, Model m, float[] images) {
         boolean own = file != null && ModelFormats.of(file) == ModelFormats.ONNX;
         return own && m.metadata().containsKey(Model.PIXEL_INPUT_KEY)
-                ? m.preprocessing().pixels(images, m.graph().input().c()) : images;
+                ? m.fileInput(images) : images;
     }
 
     /** An ONNX file's bytes as ONNX Runtime can load them from memory: external data inlined. */

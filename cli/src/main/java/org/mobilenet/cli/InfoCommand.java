@@ -105,9 +105,7 @@ public final class InfoCommand implements Callable<Integer> {
         }
         architecture(info, model);
         info.put("batchNorm", model.hasBatchNorm() ? "unfolded (epsilon " + model.bnEpsilon() + ")" : "folded");
-        info.put("preprocessing", model.preprocessing().toString()
-                + (model.metadata().containsKey(Model.PIXEL_INPUT_KEY) ? " (the file's own, in its graph: it takes "
-                        + model.metadata().get(Model.PIXEL_INPUT_KEY) + " pixels)" : ""));
+        info.put("preprocessing", model.preprocessing().toString() + pixelInput(model));
         info.put("labels", model.labels().size());
         quant = model.quantization().orElse(null);
         if (quant != null) {
@@ -236,5 +234,22 @@ public final class InfoCommand implements Callable<Integer> {
         Map<String, Object> m = (Map<String, Object>) io;
         return m.get("name") + " " + m.get("shape") + (m.containsKey("layout") ? " " + m.get("layout") : "")
                 + (m.containsKey("runsAt") ? ", run at " + m.get("runsAt") + " (--input-size N for another size)" : "");
+    }
+
+    /**
+     * What the preprocessing line adds for a file that preprocesses in its graph: what it takes
+     * ({@link Model#PIXEL_INPUT_KEY}), and how that comes from the pixels when it is not them as they are.
+     */
+    private static String pixelInput(Model model) {
+        String type = model.metadata().get(Model.PIXEL_INPUT_KEY);
+        if (type == null) {
+            return "";
+        }
+        if (!model.metadata().containsKey(Model.FILE_INPUT_MEAN_KEY) && !model.metadata().containsKey(Model.FILE_INPUT_STD_KEY)) {
+            return " (the file's own, in its graph: it takes " + type + " pixels)";
+        }
+        org.mobilenet.engine.model.Preprocessing f = model.fileInputNormalization();
+        return " (the file's own, in its graph: it takes " + type + " (pixel - mean) / std with mean "
+                + java.util.Arrays.toString(f.mean()) + ", std " + java.util.Arrays.toString(f.std()) + ")";
     }
 }

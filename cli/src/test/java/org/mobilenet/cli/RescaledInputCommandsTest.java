@@ -29,6 +29,11 @@ class RescaledInputCommandsTest {
     Path dir;
 
     private Path rescaled() throws Exception {
+        return rescaled(1 / 128f, "rescaled.onnx");
+    }
+
+    /** The 0.25/128 model as ONNX taking its input x as {@code x * scale - 1} in its graph (Mul, Sub). */
+    private Path rescaled(float scale, String name) throws Exception {
         Path plain = dir.resolve("plain.onnx");
         assertEquals(0, CliRun.of("convert", "--dequantize", CliRun.shared("models/mobilenet_v1_0.25_128_quant.tflite")
                 .toString(), plain.toString()).code());
@@ -45,14 +50,14 @@ class RescaledInputCommandsTest {
             g.setNode(i, n);
         }
         g.addInitializer(TensorProto.newBuilder().setName("k.scale").setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .addFloatData(1 / 128f));
+                .addFloatData(scale));
         g.addInitializer(TensorProto.newBuilder().setName("k.one").setDataType(TensorProto.DataType.FLOAT_VALUE)
                 .addFloatData(1f));
         g.addNode(0, NodeProto.newBuilder().setOpType("Mul").setName("rescale.mul").addInput(in).addInput("k.scale")
                 .addOutput("scaled"));
         g.addNode(1, NodeProto.newBuilder().setOpType("Sub").setName("rescale.sub").addInput("scaled").addInput("k.one")
                 .addOutput("rescaled"));
-        Path f = dir.resolve("rescaled.onnx");
+        Path f = dir.resolve(name);
         Files.write(f, p.toBuilder().clearMetadataProps().setGraph(g).build().toByteArray());
         return f;
     }
@@ -98,5 +103,41 @@ class RescaledInputCommandsTest {
         assertEquals(0, bench.code(), bench.err());
         String differ = bench.out().substring(bench.out().indexOf("outputs differ by at most ") + 26).split("\\s")[0];
         assertTrue(Double.parseDouble(differ) < 1e-3, bench.out());
+    }
+
+    @Test
+    void aGraphThatTakesZeroToOneIsFedThePixelsOver255() throws Exception {
+        // x * 2 - 1 in the graph: TF Hub's convention, the file takes [0, 1].
+        Path f = rescaled(2f, "hub.onnx");
+        CliRun info = CliRun.of("info", f.toString());
+        assertTrue(info.out().contains("it takes float32 (pixel - mean) / std with mean [0.0, 0.0, 0.0], std [255.0, 255.0,"
+                + " 255.0])"), info.out());
+        CliRun c = CliRun.of("classify", "-m", f.toString(), "--top-k", "1", CliRun.shared("images/cat.bmp").toString());
+        assertTrue(c.out().contains("283"), c.out());
+        CliRun v = CliRun.of("verify", "--images", CliRun.shared("images/cat.bmp").toString(), f.toString());
+        assertEquals(0, v.code(), v.err() + v.out());
+        // run takes the file's own input: the pixels over 255.
+        Model m = ModelFiles.load(f);
+        float[] unit = new float[3 * 128 * 128];
+        SplittableRandom rnd = new SplittableRandom(2);
+        for (int i = 0; i < unit.length; i++) {
+            unit[i] = rnd.nextInt(256) / 255f;
+        }
+        Path in = dir.resolve("unit.npy");
+        NpyFile.write(in, NpyArray.ofFloats(new int[] {1, 3, 128, 128}, unit), false);
+        Path out = dir.resolve("unit-y.npy");
+        CliRun r = CliRun.of("run", "-m", f.toString(), "--input", in.toString(), "--output", out.toString());
+        assertEquals(0, r.code(), r.err());
+        float[] x = new float[unit.length];
+        for (int y = 0; y < 128; y++) {
+            for (int xx = 0; xx < 128; xx++) {
+                for (int ch = 0; ch < 3; ch++) {
+                    x[(y * 128 + xx) * 3 + ch] = unit[(ch * 128 + y) * 128 + xx] * 2 - 1;
+                }
+            }
+        }
+        try (Network net = Network.compile(m)) {
+            assertArrayEquals(net.forward(x, 1), NpyFile.read(out).floats(), 1e-5f);
+        }
     }
 }

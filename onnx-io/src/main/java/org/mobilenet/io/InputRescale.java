@@ -1,5 +1,7 @@
 package org.mobilenet.io;
 
+import org.mobilenet.engine.model.Preprocessing;
+
 /**
  * Input preprocessing a model file does in its own graph before its first layer ({@code x * scale[c] +
  * shift[c]} per channel, from elementwise multiply, add, subtract and divide by constants: a Keras
@@ -49,6 +51,29 @@ public record InputRescale(float[] scale, float[] shift) {
             }
         }
         return new InputRescale(a, b);
+    }
+
+    /**
+     * How a file whose graph rescales its input this way takes the image's pixels when nothing else (its
+     * metadata) says: as they are, 0..255, or divided by 255, in [0, 1] (TF Hub's image models, which map
+     * that to [-1, 1] in their graph as {@code x * 2 - 1}). The rescale tells which: a network's input
+     * stays within a few units of zero, so a rescale that takes 0..255 far outside [-3, 3] but 0..1
+     * into it is given [0, 1]; any other keeps the pixels as they are.
+     */
+    public Preprocessing pixelsToInput() {
+        return !within(255f) && within(1f) ? Preprocessing.uniform(0f, 255f) : Preprocessing.uniform(0f, 1f);
+    }
+
+    /** Whether this rescale takes every channel's 0..top into [-3, 3]. */
+    private boolean within(float top) {
+        for (int c = 0; c < scale.length; c++) {
+            float lo = shift[c];
+            float hi = scale[c] * top + shift[c];
+            if (!(Math.abs(lo) <= 3 && Math.abs(hi) <= 3)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** This preprocessing followed by {@code next} (either may be null: none). */

@@ -174,7 +174,7 @@ public final class TensorRunner {
                     x[i] += 128;
                 }
             }
-            model.preprocessing().normalize(x, model.graph().input().c(), x);
+            model.networkInput(x, x);
         }
         float[] y;
         try (Network net = Network.compile(model)) {

@@ -154,8 +154,7 @@ public final class Verifier {
         Map<String, float[]> ort;
         try {
             // A file that preprocesses its input in its graph takes pixels (Model.PIXEL_INPUT_KEY).
-            float[] fed = model.metadata().containsKey(Model.PIXEL_INPUT_KEY)
-                    ? model.preprocessing().pixels(input, model.graph().input().c()) : input;
+            float[] fed = model.metadata().containsKey(Model.PIXEL_INPUT_KEY) ? model.fileInput(input) : input;
             ort = runOrt(runProto.toByteArray(), imp, fed, n, h, w, outputs);
         } catch (OrtException e) {
             throw new org.mobilenet.io.BadInputException(file, "ONNX Runtime cannot run this model: "

@@ -48,6 +48,15 @@ public final class Model {
      * engine their preprocessing.
      */
     public static final String PIXEL_INPUT_KEY = "input.pixels";
+    /**
+     * Metadata keys, with {@link #PIXEL_INPUT_KEY}, of how the file's own input comes from the image's
+     * pixels when that is not the pixels as they are ({@link #fileInputNormalization()}): per-channel
+     * mean and std in pixel units, comma-separated (RGB order). A file whose graph takes the pixels
+     * divided by 255 (TF Hub's image models) has mean 0 and std 255.
+     */
+    public static final String FILE_INPUT_MEAN_KEY = "input.mean";
+    /** See {@link #FILE_INPUT_MEAN_KEY}. */
+    public static final String FILE_INPUT_STD_KEY = "input.std";
 
     private final Architecture architecture;
     private final LayerGraph graph;
@@ -222,6 +231,85 @@ public final class Model {
 
     public List<String> labels() {
         return labels;
+    }
+
+    /**
+     * How the file's own input comes from the image's pixels when the file preprocesses them in its graph
+     * ({@link #PIXEL_INPUT_KEY}): {@code f = (p - mean[c]) / std[c]} with {@link #FILE_INPUT_MEAN_KEY} and
+     * {@link #FILE_INPUT_STD_KEY}, or the pixels as they are (mean 0, std 1) without them.
+     * {@link #preprocessing()} is this followed by the graph's own preprocessing.
+     *
+     * @throws IllegalStateException for metadata that is not a mean and std of one or three values
+     */
+    public Preprocessing fileInputNormalization() {
+        String m = metadata.get(FILE_INPUT_MEAN_KEY);
+        String s = metadata.get(FILE_INPUT_STD_KEY);
+        if (m == null && s == null) {
+            return Preprocessing.uniform(0f, 1f);
+        }
+        try {
+            return new Preprocessing(floats(m == null ? "0" : m), floats(s == null ? "1" : s),
+                    preprocessing.order(), preprocessing.resize(), preprocessing.cropFraction());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("file input normalization mean '" + m + "', std '" + s + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code meta} with the file input normalization {@code p} recorded ({@link #fileInputNormalization()});
+     * nothing for the pixels as they are.
+     */
+    public static void putFileInputNormalization(Map<String, String> meta, Preprocessing p) {
+        float[] mean = p.mean();
+        float[] std = p.std();
+        boolean identity = true;
+        for (int c = 0; c < mean.length; c++) {
+            identity &= mean[c] == 0 && std[c] == 1;
+        }
+        if (!identity) {
+            meta.put(FILE_INPUT_MEAN_KEY, join(mean));
+            meta.put(FILE_INPUT_STD_KEY, join(std));
+        }
+    }
+
+    /**
+     * The file's own input values that give the network input {@code x} (NHWC, any batch): what whoever
+     * feeds the file itself (ONNX Runtime) is given when it preprocesses in its graph ({@link #PIXEL_INPUT_KEY}).
+     * Shape line: {@code [n, h, w, c] -> [n, h, w, c]}.
+     */
+    public float[] fileInput(float[] x) {
+        int c = graph.input().c();
+        float[] p = preprocessing.pixels(x, c);
+        fileInputNormalization().normalize(p, c, p);
+        return p;
+    }
+
+    /**
+     * The network input that the file's own input values {@code f} give (NHWC, any batch; the inverse of
+     * {@link #fileInput}), written to {@code out} (which may be {@code f}).
+     * Shape line: {@code [n, h, w, c] -> [n, h, w, c]}.
+     */
+    public void networkInput(float[] f, float[] out) {
+        int c = graph.input().c();
+        preprocessing.normalize(fileInputNormalization().pixels(f, c), c, out);
+    }
+
+    private static String join(float[] v) {
+        StringBuilder b = new StringBuilder();
+        for (float x : v) {
+            b.append(b.length() == 0 ? "" : ",").append(x);
+        }
+        return b.toString();
+    }
+
+    private static float[] floats(String s) {
+        String[] parts = s.split(",");
+        float[] v = new float[parts.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Float.parseFloat(parts[i].trim());
+        }
+        return v;
     }
 
     public Map<String, String> metadata() {

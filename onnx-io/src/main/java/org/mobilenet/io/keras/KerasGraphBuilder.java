@@ -14,7 +14,7 @@ import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.Pads;
 import org.mobilenet.engine.arch.Shape;
-import org.mobilenet.engine.model.Preprocessing;
+import org.mobilenet.io.InputRescale;
 import org.mobilenet.engine.model.Tensor;
 import org.mobilenet.engine.model.TensorNames;
 import org.mobilenet.io.BadInputException;
@@ -46,9 +46,11 @@ final class KerasGraphBuilder {
      * @param tensors       their tensors, BatchNorm unfolded ({@code L_bn.*}) when every BatchNormalization
      *                      has the same epsilon, else folded into weights and biases
      * @param epsilon       that common epsilon (1e-3, Keras's default, when there is no BatchNormalization)
-     * @param preprocessing {@code x / 127.5 - 1}, or what a leading Rescaling layer does
+     * @param rescale       what the layers before the first (Rescaling, TFOpLambda arithmetic) do to the
+     *                      input, or null for none (the input is then {@code x / 127.5 - 1}, as
+     *                      keras.applications' MobileNet takes it)
      */
-    record Result(LayerGraph graph, Map<String, Tensor> tensors, float epsilon, Preprocessing preprocessing) {
+    record Result(LayerGraph graph, Map<String, Tensor> tensors, float epsilon, InputRescale rescale) {
     }
 
     /** Keras's BatchNormalization default, and keras.applications' MobileNet's. */
@@ -64,10 +66,8 @@ final class KerasGraphBuilder {
     private Pads pendingPads;
     private String pendingPadsFrom;
     private boolean pooled;
-    private Preprocessing preprocessing = Preprocessing.tensorflow();
-    /** The raw pixels' {@code p * inputScale + inputOffset} of the layers before the first (see inputAffine). */
-    private double inputScale = 1;
-    private double inputOffset = 0;
+    /** What the layers before the first do to the input (see inputAffine), or null for none. */
+    private InputRescale rescale;
 
     private KerasGraphBuilder(KerasWeights weights) {
         this.weights = weights;
@@ -192,7 +192,7 @@ final class KerasGraphBuilder {
 
     /**
      * One more {@code x * scale + offset} of the input before the first layer (Rescaling layers,
-     * TFOpLambda arithmetic), composed with those before it into the preprocessing of raw pixels.
+     * TFOpLambda arithmetic), composed with those before it.
      */
     private void inputAffine(KerasLayer l, double scale, double offset) throws ConfigException {
         if (!layers.isEmpty() || pendingPads != null) {
@@ -202,10 +202,7 @@ final class KerasGraphBuilder {
         if (!(scale > 0) || !Double.isFinite(scale) || !Double.isFinite(offset)) {
             throw new ConfigException("unsupported: " + l.className() + " layer '" + l.name() + "' has scale " + scale);
         }
-        inputScale *= scale;
-        inputOffset = inputOffset * scale + offset;
-        // x = p * scale + offset = (p - mean) / std with std = 1 / scale and mean = -offset / scale.
-        preprocessing = Preprocessing.uniform((float) (-inputOffset / inputScale), (float) (1 / inputScale));
+        rescale = InputRescale.then(rescale, new InputRescale(new float[] {(float) scale}, new float[] {(float) offset}));
     }
 
     private void zeroPadding(KerasLayer l) throws ConfigException {
@@ -699,9 +696,9 @@ final class KerasGraphBuilder {
         }
         TreeSet<Float> distinct = new TreeSet<>(epsilons.values());
         if (distinct.size() <= 1) {
-            return new Result(g, tensors, distinct.isEmpty() ? DEFAULT_EPSILON : distinct.first(), preprocessing);
+            return new Result(g, tensors, distinct.isEmpty() ? DEFAULT_EPSILON : distinct.first(), rescale);
         }
-        return new Result(g, foldEach(g), DEFAULT_EPSILON, preprocessing);
+        return new Result(g, foldEach(g), DEFAULT_EPSILON, rescale);
     }
 
     /** Every BatchNorm folded with its own epsilon ({@code Model.foldBatchNorm}'s formula, per layer). */

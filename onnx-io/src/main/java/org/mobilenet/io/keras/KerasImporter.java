@@ -16,6 +16,7 @@ import org.mobilenet.engine.arch.MobileNetV2Spec;
 import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.StandardArchitectures;
 import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.Preprocessing;
 import org.mobilenet.engine.model.Tensor;
 import org.mobilenet.engine.model.TensorNames;
 import org.mobilenet.io.BadInputException;
@@ -298,7 +299,15 @@ public final class KerasImporter {
         int classes = r.graph().classes();
         List<String> labels = classes > 0 ? labels(path, classes, meta) : List.of();
         try {
-            return new Model(arch, tensors, r.epsilon(), r.preprocessing(), labels, meta);
+            Preprocessing pre = Preprocessing.tensorflow();
+            if (r.rescale() != null) {
+                // The file takes pixels and preprocesses them in its graph (Model.PIXEL_INPUT_KEY).
+                Preprocessing fileInput = r.rescale().pixelsToInput();
+                meta.put(Model.PIXEL_INPUT_KEY, "float32");
+                Model.putFileInputNormalization(meta, fileInput);
+                pre = fileInput.followedBy(r.rescale().scale(), r.rescale().shift());
+            }
+            return new Model(arch, tensors, r.epsilon(), pre, labels, meta);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(path, "not a supported Keras MobileNet: " + e.getMessage());
         }

@@ -127,9 +127,7 @@ final class ModelAssembler {
         }
         String producer = producer(g);
         Map<String, String> meta = metadata(g, input, output);
-        if (rescale != null) {
-            meta.put(Model.PIXEL_INPUT_KEY, "float32"); // (a float16 input is fed float16 by the runners)
-        }
+        putPixelInput(meta, file, md, rescale);
         meta.put(Model.ACTIVATION_KEY, act.id);
         Model model;
         try {
@@ -299,9 +297,7 @@ final class ModelAssembler {
         List<String> labels = labels(file, md, classes);
         String producer = producer(g);
         Map<String, String> meta = metadata(g, input, output);
-        if (rescale != null) {
-            meta.put(Model.PIXEL_INPUT_KEY, "float32"); // (a float16 input is fed float16 by the runners)
-        }
+        putPixelInput(meta, file, md, rescale);
         Model model;
         try {
             model = new Model(arch, tensors, eps, pre, labels, meta);
@@ -347,8 +343,8 @@ final class ModelAssembler {
 
     /**
      * The model's preprocessing: the metadata's, else {@code dflt}; when the graph preprocesses its input
-     * itself ({@code rescale}, {@link RescaleMatcher}) the graph takes raw
-     * pixels, and that preprocessing follows the metadata's or the pixels as they are.
+     * itself ({@code rescale}, {@link RescaleMatcher}), that preprocessing follows the file's input
+     * normalization ({@link #fileInputNormalization}).
      */
     private static Preprocessing preprocessing(Path file, Map<String, String> md, Preprocessing dflt, InputRescale rescale)
             throws BadInputException {
@@ -356,10 +352,33 @@ final class ModelAssembler {
             return ModelMetadata.preprocessing(file, md, dflt);
         }
         try {
-            return ModelMetadata.preprocessing(file, md, Preprocessing.uniform(0f, 1f)).followedBy(rescale.scale(), rescale.shift());
+            return fileInputNormalization(file, md, rescale).followedBy(rescale.scale(), rescale.shift());
         } catch (IllegalArgumentException e) {
             throw new BadInputException(file, "has input preprocessing in its graph the engine cannot take over: "
                     + e.getMessage());
+        }
+    }
+
+    /**
+     * How the input of a graph that preprocesses it itself ({@code rescale}) comes from the image's
+     * pixels: the metadata's mean and std when it has them, else what the rescale implies
+     * ({@link InputRescale#pixelsToInput}).
+     */
+    private static Preprocessing fileInputNormalization(Path file, Map<String, String> md, InputRescale rescale)
+            throws BadInputException {
+        return md.containsKey(ModelMetadata.MEAN) || md.containsKey(ModelMetadata.STD)
+                ? ModelMetadata.preprocessing(file, md, Preprocessing.uniform(0f, 1f)) : rescale.pixelsToInput();
+    }
+
+    /**
+     * {@code meta} saying that the file takes pixels it preprocesses in its graph ({@code rescale}; nothing
+     * without one), and how they come from the image's ({@link Model#fileInputNormalization()}).
+     */
+    private static void putPixelInput(Map<String, String> meta, Path file, Map<String, String> md, InputRescale rescale)
+            throws BadInputException {
+        if (rescale != null) {
+            meta.put(Model.PIXEL_INPUT_KEY, "float32"); // (a float16 input is fed float16 by the runners)
+            Model.putFileInputNormalization(meta, fileInputNormalization(file, md, rescale));
         }
     }
 

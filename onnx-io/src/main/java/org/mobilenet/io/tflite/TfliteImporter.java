@@ -110,7 +110,11 @@ public final class TfliteImporter {
             // A graph that preprocesses its input itself (MUL/ADD... on the input) runs as float: that
             // preprocessing becomes the model's, and the integer path has no operator for it.
             ModelQuantization q = graph.rescale() != null ? null : quantization(arch.graph(), graph, file);
-            m = new Model(arch, tensors, BN_EPSILON, preprocessing(path, in, md, graph.rescale()),
+            Preprocessing fileInput = fileInputNormalization(path, in, md, graph.rescale());
+            if (fileInput != null) {
+                Model.putFileInputNormalization(meta, fileInput);
+            }
+            m = new Model(arch, tensors, BN_EPSILON, preprocessing(path, in, md, graph.rescale(), fileInput),
                     labels, meta, q);
         } catch (FlatBufferException.Malformed e) {
             throw new BadInputException(path, "malformed TFLite file: " + e.getMessage());
@@ -164,14 +168,28 @@ public final class TfliteImporter {
     }
 
     /**
-     * Preprocessing implied by the input tensor's type and quantization; a float input takes the
-     * metadata's normalization when it has a valid one, else TensorFlow's, or the pixels as they are
-     * when the graph preprocesses them itself. The graph's own preprocessing before its first layer
-     * ({@code rescale}, null: none) is then folded in ({@link Preprocessing#followedBy}).
+     * For a float file that preprocesses its input in its graph ({@code rescale}), how its input comes
+     * from the image's pixels: the metadata's normalization when it has one, else what the rescale implies
+     * ({@link InputRescale#pixelsToInput}); null otherwise (an integer input holds the pixels themselves).
      */
-    static Preprocessing preprocessing(Path path, TfliteTensor in, TfliteMetadata md, InputRescale rescale)
+    static Preprocessing fileInputNormalization(Path path, TfliteTensor in, TfliteMetadata md, InputRescale rescale)
             throws BadInputException {
-        Preprocessing p = preprocessing(path, in, md, rescale != null);
+        if (rescale == null || in.type() != TensorType.FLOAT32) {
+            return null;
+        }
+        return md.mean() != null ? preprocessing(path, in, md, true) : rescale.pixelsToInput();
+    }
+
+    /**
+     * Preprocessing implied by the input tensor's type and quantization; a float input takes the
+     * metadata's normalization when it has a valid one, else TensorFlow's, or when the graph preprocesses
+     * its input itself the file's input normalization ({@code fileInput}), which the graph's own
+     * preprocessing before its first layer ({@code rescale}, null: none) then follows
+     * ({@link Preprocessing#followedBy}).
+     */
+    static Preprocessing preprocessing(Path path, TfliteTensor in, TfliteMetadata md, InputRescale rescale,
+            Preprocessing fileInput) throws BadInputException {
+        Preprocessing p = fileInput != null ? fileInput : preprocessing(path, in, md, rescale != null);
         if (rescale == null) {
             return p;
         }

@@ -64,4 +64,40 @@ class TfliteInGraphPreprocessingTest {
             assertArrayEquals(theirs.get(i).floats(), ours.get(i), 1e-5f, "file " + i);
         }
     }
+
+    @Test
+    void aGraphThatTakesZeroToOneIsGivenThePixelsOver255() throws Exception {
+        // TF Hub's image models take [0, 1] and map it to [-1, 1] in the graph (x * 2 - 1).
+        Model m = SeededInit.create(new MobileNetV2Spec(0.35, Resolution.square(40), 6, true), 5).foldBatchNorm();
+        Path f = dir.resolve("hub.tflite");
+        Files.write(f, TfliteTestModels.writeWithRescaling(m, false, 2f, -1f));
+        Model back = TfliteImporter.load(f);
+        for (int c = 0; c < 3; c++) {
+            assertEquals(127.5f, back.preprocessing().mean()[c], 1e-3f);
+            assertEquals(127.5f, back.preprocessing().std()[c], 1e-3f);
+            assertEquals(0f, back.fileInputNormalization().mean()[c]);
+            assertEquals(255f, back.fileInputNormalization().std()[c]);
+        }
+        SplittableRandom rnd = new SplittableRandom(6);
+        float[] pixels = new float[40 * 40 * 3];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = rnd.nextInt(256);
+        }
+        float[] x = new float[pixels.length];
+        back.preprocessing().normalize(pixels, 3, x);
+        float[] fileInput = back.fileInput(x);
+        float[] again = new float[x.length];
+        back.networkInput(fileInput, again);
+        for (int i = 0; i < pixels.length; i++) {
+            assertEquals(pixels[i] / 255f, fileInput[i], 1e-5f);
+            assertEquals(x[i], again[i], 1e-5f);
+        }
+        float[] ours;
+        try (Network net = Network.compile(back)) {
+            ours = net.forward(x, 1);
+        }
+        List<NpyArray> theirs = TfliteRuntime.run(List.of(new TfliteRuntime.Job(f,
+                NpyArray.ofFloats(new int[] {1, 40, 40, 3}, fileInput))), dir);
+        assertArrayEquals(theirs.get(0).floats(), ours, 1e-5f);
+    }
 }

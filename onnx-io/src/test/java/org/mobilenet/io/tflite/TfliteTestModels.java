@@ -46,6 +46,8 @@ public final class TfliteTestModels {
     private int stemMultiplierOption = -1;
     /** Input preprocessing in the graph, as Keras writes a Rescaling layer: 0 none, 1 MUL then ADD, 2 DIV then SUB. */
     private int rescaling;
+    private float rescaleK1;
+    private float rescaleK2;
     /**
      * The pooling kept 4-D and flattened as TF2 writes a Keras Flatten with an unknown batch: SHAPE of the
      * pooled tensor, STRIDED_SLICE of its batch, PACK with -1, RESHAPE to that.
@@ -122,8 +124,18 @@ public final class TfliteTestModels {
      * SUB 1 ({@code divSub} true).
      */
     static byte[] writeWithRescaling(Model model, boolean divSub) {
+        return divSub ? writeWithRescaling(model, true, 127.5f, 1f) : writeWithRescaling(model, false, 1 / 127.5f, -1f);
+    }
+
+    /**
+     * The same with other constants: MUL by {@code k1} then ADD {@code k2} ({@code divSub} false; TF Hub's
+     * models, which take [0, 1], have 2 and -1), or DIV by {@code k1} then SUB {@code k2}.
+     */
+    static byte[] writeWithRescaling(Model model, boolean divSub, float k1, float k2) {
         TfliteTestModels w = new TfliteTestModels(false, SOFTMAX);
         w.rescaling = divSub ? 2 : 1;
+        w.rescaleK1 = k1;
+        w.rescaleK2 = k2;
         return w.build(model);
     }
 
@@ -322,10 +334,10 @@ public final class TfliteTestModels {
         int cur = input;
         if (rescaling != 0) {
             int[] shape = {1, m.inputHeight(), m.inputWidth(), m.graph().input().c()};
-            int k1 = floatTensor("rescale/k1", new int[0], new float[] {rescaling == 1 ? 1 / 127.5f : 127.5f});
+            int k1 = floatTensor("rescale/k1", new int[0], new float[] {rescaleK1});
             int mid = activation("rescale/scaled", shape);
             op(rescaling == 1 ? 18 : 42, new int[] {cur, k1}, mid, rescaling == 1 ? 21 : 29, new Table().i8(0, 0));
-            int k2 = floatTensor("rescale/k2", new int[] {1}, new float[] {rescaling == 1 ? -1f : 1f});
+            int k2 = floatTensor("rescale/k2", new int[] {1}, new float[] {rescaleK2});
             int out = activation("rescale/out", shape);
             op(rescaling == 1 ? 0 : 41, new int[] {mid, k2}, out, rescaling == 1 ? 11 : 28, new Table().i8(0, 0));
             cur = out;
