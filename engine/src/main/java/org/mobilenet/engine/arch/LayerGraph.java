@@ -17,7 +17,8 @@ import java.util.Optional;
  * each layer's input is its predecessor's output, names are unique, and every add names an earlier
  * layer whose output has the add's shape.
  *
- * @param family {@code v1} or {@code v2} (see {@link ModelSpec#FAMILY}, {@link MobileNetV2Spec#FAMILY})
+ * @param family {@code v1}, {@code v2} or {@code v3} (see {@link ModelSpec#FAMILY}, {@link MobileNetV2Spec#FAMILY},
+ *               {@link #familyOf})
  * @param input  the per-image input, H x W x 3
  * @param layers the layers in execution order
  */
@@ -54,6 +55,18 @@ public record LayerGraph(String family, Shape input, List<LayerSpec> layers) imp
             }
             previous = l.out();
         }
+    }
+
+    /**
+     * The family of a chain of layers as an importer reads it: {@code v3} with squeeze-and-excite
+     * ({@link LayerKind#SCALE}) or an activation that is not a clamp (hard-swish), else {@code v2} with
+     * residual adds, else {@code v1}.
+     */
+    public static String familyOf(List<LayerSpec> layers) {
+        if (layers.stream().anyMatch(l -> l.kind() == LayerKind.SCALE || !l.activation().clamps())) {
+            return "v3";
+        }
+        return layers.stream().anyMatch(l -> l.kind() == LayerKind.ADD) ? MobileNetV2Spec.FAMILY : ModelSpec.FAMILY;
     }
 
     /** The layers that carry weights, in order. */

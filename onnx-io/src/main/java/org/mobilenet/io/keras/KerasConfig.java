@@ -200,6 +200,9 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
                     Map<String, Object> withArgs = new java.util.LinkedHashMap<>(lcfg);
                     withArgs.put(CALL_KWARGS, callKwargs(entry.get("inbound_nodes")));
                     lcfg = withArgs;
+                } else if (isOperation(entry)) {
+                    lcfg = operationAsLambda(entry, lc, name);
+                    lc = "TFOpLambda";
                 }
                 add(new KerasLayer(lc, name, lcfg, inbound, scope, stored));
                 previous = name;
@@ -302,6 +305,45 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
             histories(keras3.get("args"), out, 0);
         }
         return out;
+    }
+
+    /** Keras 3's arithmetic operations on a tensor and a constant, by class, as tf.keras's TFOpLambda names them. */
+    private static final Map<String, String> OPERATIONS = Map.of("Add", "math.add", "Multiply", "math.multiply",
+            "Subtract", "math.subtract", "Divide", "math.truediv", "TrueDivide", "math.truediv");
+
+    /**
+     * Whether an entry is one of Keras 3's operations rather than a layer: arithmetic on a symbolic tensor
+     * ({@code x + 3.0} in a functional model) is saved as an entry of module {@code keras.src.ops...}.
+     */
+    private static boolean isOperation(Map<String, Object> entry) {
+        return entry.get("module") instanceof String m && (m.startsWith("keras.src.ops") || m.startsWith("keras.ops"));
+    }
+
+    /**
+     * A Keras 3 operation of a tensor and a constant ({@code x + 3.0}, {@code x * (1 / 6)}) as the config
+     * of the TFOpLambda tf.keras saves for the same arithmetic: {@code function} and the constant as
+     * {@code y} ({@link #CALL_KWARGS}), the tensor first (a constant minus or over a tensor is refused).
+     */
+    private static Map<String, Object> operationAsLambda(Map<String, Object> entry, String cls, String name)
+            throws ConfigException {
+        String function = OPERATIONS.get(cls);
+        Object y = null;
+        boolean tensorFirst = false;
+        if (function != null && entry.get("inbound_nodes") instanceof List<?> calls && calls.size() == 1
+                && calls.get(0) instanceof Map<?, ?> call && call.get("args") instanceof List<?> args && args.size() == 2) {
+            tensorFirst = args.get(0) instanceof Map<?, ?>;
+            y = tensorFirst ? args.get(1) : args.get(0);
+        }
+        boolean commutes = "math.add".equals(function) || "math.multiply".equals(function);
+        if (!(y instanceof Number) || !(tensorFirst || commutes)) {
+            throw new ConfigException("unsupported: operation '" + name + "' (" + cls + ") is not a tensor " + cls
+                    + " a constant; the Keras import takes a tensor plus, minus, times or over a number");
+        }
+        Map<String, Object> cfg = new java.util.LinkedHashMap<>();
+        cfg.put("name", name);
+        cfg.put("function", function);
+        cfg.put(CALL_KWARGS, Map.of("y", y));
+        return cfg;
     }
 
     /** The keyword arguments of a layer's first call in Keras 2's inbound nodes, or an empty map. */

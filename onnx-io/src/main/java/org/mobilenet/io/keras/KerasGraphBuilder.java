@@ -66,6 +66,18 @@ final class KerasGraphBuilder {
     private Pads pendingPads;
     private String pendingPadsFrom;
     private boolean pooled;
+    /** The engine layer the last global pooling read (a squeeze-and-excite block scales it back), or -2. */
+    private int poolInput = -2;
+    /**
+     * The hard sigmoid {@code relu6(x + 3) / 6} being read, as MobileNetV3's Keras code writes it: an add
+     * of 3 (a TFOpLambda in tf.keras, an operation in Keras 3), ReLU(6), a multiply by 1/6. Step 0: none;
+     * 1: after the add; 2: after the ReLU6; 3: complete, waiting for the Multiply that uses it (by x for
+     * hard-swish, by the map a squeeze-and-excite block pooled for its gate). {@code hardSigmoidOf} names
+     * x's Keras layer, {@code hardSigmoidAt} the step's.
+     */
+    private int hardSigmoidStep;
+    private String hardSigmoidOf;
+    private String hardSigmoidAt;
     /** What the layers before the first do to the input (see inputAffine), or null for none. */
     private InputRescale rescale;
 
@@ -107,11 +119,25 @@ final class KerasGraphBuilder {
             producer.put(l.name(), -1);
             return;
         }
+        if (cls.equals("Multiply")) {
+            multiply(l);
+            return;
+        }
+        if (hardSigmoidStep == 3 || (hardSigmoidStep > 0 && !cls.equals("ReLU") && !cls.equals("TFOpLambda"))) {
+            throw new ConfigException("unsupported: layer '" + l.name() + "' (" + cls + ") comes after the hard"
+                    + " sigmoid of '" + hardSigmoidOf + "' before it is complete or used; expected relu6(x + 3) / 6"
+                    + " multiplied by x (hard-swish) or by the map a squeeze-and-excite block pooled");
+        }
         if (cls.equals("Add")) {
             addResidual(l);
             return;
         }
         readsCurrent(l);
+        if (hardSigmoidStep > 0) {
+            hardSigmoidStep(l);
+            producer.put(l.name(), currentIndex());
+            return;
+        }
         switch (cls) {
             case "Rescaling" -> rescaling(l);
             case "ZeroPadding2D" -> zeroPadding(l);
@@ -180,6 +206,10 @@ final class KerasGraphBuilder {
                     + " y; expected a scalar add, subtract, multiply or divide of the input");
         }
         double v = n.doubleValue();
+        if (!layers.isEmpty() || pendingPads != null) {
+            startHardSigmoid(l, f, v);
+            return;
+        }
         switch (f) {
             case "math.truediv", "math.divide" -> inputAffine(l, 1 / v, 0);
             case "math.multiply" -> inputAffine(l, v, 0);
@@ -487,8 +517,10 @@ final class KerasGraphBuilder {
             case "relu6" -> new KerasActivation(Activation.RELU6, null);
             case "softmax" -> new KerasActivation(Activation.NONE, LayerKind.SOFTMAX);
             case "sigmoid" -> new KerasActivation(Activation.NONE, LayerKind.SIGMOID);
+            // Keras 3's (MobileNetV3's hard_swish in keras.applications); 'hard_silu' is its other name.
+            case "hard_swish", "hard_silu" -> new KerasActivation(Activation.HARD_SWISH, null);
             default -> throw new ConfigException("unsupported: layer '" + l.name() + "' has activation '" + s
-                    + "' (expected relu, relu6, softmax, sigmoid or linear)");
+                    + "' (expected relu, relu6, hard_swish, softmax, sigmoid or linear)");
         };
     }
 
@@ -557,6 +589,7 @@ final class KerasGraphBuilder {
             throw new ConfigException("unsupported: global pooling '" + l.name() + "' not after the body");
         }
         Shape in = current();
+        poolInput = currentIndex();
         layers.add(new LayerSpec(l.name(), LayerKind.AVG_POOL, in.h(), 1, Pads.NONE, in, new Shape(1, 1, in.c()),
                 Activation.NONE, null));
         pooled = true;
@@ -657,6 +690,76 @@ final class KerasGraphBuilder {
         }
     }
 
+    /** An add of 3 in the body: the start of a hard sigmoid (nothing else adds constants there). */
+    private void startHardSigmoid(KerasLayer l, String f, double v) throws ConfigException {
+        if (!(f.equals("__operators__.add") || f.equals("math.add")) || v != 3) {
+            throw new ConfigException("unsupported: TFOpLambda '" + l.name() + "' computes " + f + " " + v
+                    + " inside the network; expected arithmetic on the input, or the + 3 of a hard sigmoid");
+        }
+        hardSigmoidOf = l.inbound().get(0);
+        hardSigmoidAt = l.name();
+        hardSigmoidStep = 1;
+    }
+
+    /** The hard sigmoid's next step: ReLU(6) after the add, then the multiply by 1/6 (or divide by 6). */
+    private void hardSigmoidStep(KerasLayer l) throws ConfigException {
+        if (!l.inbound().get(0).equals(hardSigmoidAt)) {
+            throw new ConfigException("unsupported: layer '" + l.name() + "' reads '" + l.inbound().get(0)
+                    + "' while the hard sigmoid of '" + hardSigmoidOf + "' is being read");
+        }
+        boolean next;
+        if (hardSigmoidStep == 1) {
+            next = l.className().equals("ReLU") && relu(l) == Activation.RELU6;
+        } else {
+            Object kwargs = l.get(KerasConfig.CALL_KWARGS);
+            Object y = kwargs instanceof Map<?, ?> m ? m.get("y") : null;
+            String f = String.valueOf(l.get("function"));
+            double v = y instanceof Number n ? n.doubleValue() : Double.NaN;
+            next = l.className().equals("TFOpLambda") && (f.equals("math.multiply") && Math.abs(v - 1 / 6.0) < 1e-6
+                    || (f.equals("math.truediv") || f.equals("math.divide")) && v == 6);
+        }
+        if (!next) {
+            throw new ConfigException("unsupported: layer '" + l.name() + "' (" + l.className() + ") follows the"
+                    + (hardSigmoidStep == 1 ? " + 3" : " ReLU6") + " of a hard sigmoid; expected "
+                    + (hardSigmoidStep == 1 ? "ReLU(6)" : "a multiply by 1/6"));
+        }
+        hardSigmoidAt = l.name();
+        hardSigmoidStep++;
+    }
+
+    /**
+     * Keras's Multiply of two maps, as MobileNetV3 has it: x times its own hard sigmoid (hard-swish, the
+     * activation of x's layer), or a squeeze-and-excite gate (a hard sigmoid ending the dense layers after
+     * a global pooling) times the map that pooling read (a SCALE layer; the body goes on from there).
+     */
+    private void multiply(KerasLayer l) throws ConfigException {
+        if (l.inbound().size() != 2 || hardSigmoidStep != 3 || !l.inbound().contains(hardSigmoidAt)) {
+            throw new ConfigException("unsupported: Multiply '" + l.name() + "' multiplies " + l.inbound()
+                    + "; expected a tensor times a hard sigmoid (relu6(x + 3) / 6)");
+        }
+        String other = l.inbound().get(0).equals(hardSigmoidAt) ? l.inbound().get(1) : l.inbound().get(0);
+        hardSigmoidStep = 0;
+        if (other.equals(hardSigmoidOf)) {
+            activation(l, Activation.HARD_SWISH);
+            producer.put(l.name(), currentIndex());
+            return;
+        }
+        Integer map = producer.get(other);
+        LayerSpec gate = layers.isEmpty() ? null : layers.get(currentIndex());
+        if (map == null || map != poolInput || !pooled || gate.kind() != LayerKind.FC
+                || gate.outChannels() != layers.get(map).outChannels()) {
+            throw new ConfigException("unsupported: Multiply '" + l.name() + "' multiplies '" + other + "' by the hard"
+                    + " sigmoid of '" + hardSigmoidOf + "'; expected x by its own, or a squeeze-and-excite gate by the"
+                    + " map its pooling read");
+        }
+        activation(l, Activation.HARD_SIGMOID);
+        LayerSpec scaled = layers.get(map);
+        layers.add(new LayerSpec(l.name(), LayerKind.SCALE, 1, 1, Pads.NONE, gate.out(), scaled.out(), Activation.NONE,
+                scaled.name()));
+        pooled = false; // back in the body
+        producer.put(l.name(), currentIndex());
+    }
+
     private void addResidual(KerasLayer l) throws ConfigException {
         if (l.inbound().size() != 2 || pooled || pendingPads != null || layers.isEmpty()) {
             throw new ConfigException("unsupported: Add '" + l.name() + "' is not a residual add of two feature maps");
@@ -687,6 +790,10 @@ final class KerasGraphBuilder {
         }
         if (pendingPads != null) {
             throw new ConfigException("unsupported: ZeroPadding2D '" + pendingPadsFrom + "' ends the model");
+        }
+        if (hardSigmoidStep != 0) {
+            throw new ConfigException("unsupported: the model ends in the hard sigmoid of '" + hardSigmoidOf
+                    + "'; expected it multiplied by x or by a squeeze-and-excite block's map");
         }
         LayerGraph g;
         try {
@@ -739,7 +846,7 @@ final class KerasGraphBuilder {
 
     /** v2 when the graph has residual adds, else v1: the family a generic graph reports. */
     private static String family(List<LayerSpec> layers) {
-        return layers.stream().anyMatch(l -> l.kind() == LayerKind.ADD) ? "v2" : "v1";
+        return LayerGraph.familyOf(layers);
     }
 
     private static void requireChannelsLast(KerasLayer l) throws ConfigException {

@@ -187,8 +187,6 @@ final class ModelAssembler {
         List<LayerSpec> specs = new ArrayList<>();
         Shape cur = new Shape(input.height(), input.width(), input.channels());
         List<String> values = new ArrayList<>();
-        boolean adds = false;
-        boolean v3 = false;
         // The index in specs of each item's (last) layer: a squeeze-and-excite block is four layers.
         int[] specOf = new int[items.size()];
         for (int i = 0; i < items.size(); i++) {
@@ -199,7 +197,6 @@ final class ModelAssembler {
                 l = new LayerSpec(name, u.kind(), u.kernel(), u.stride(), u.pads(), new Shape(u.inH(), u.inW(), u.inC()),
                         new Shape(u.outH(), u.outW(), u.outC()), u.activation().engine(), null);
                 values.add(u.output());
-                v3 |= u.activation() == Activation.HARD_SWISH;
             } else if (o instanceof SqueezeExcite se) {
                 // pool, dense + ReLU, dense + hard-sigmoid, then the map scaled by that gate.
                 Shape pooled = new Shape(1, 1, cur.c());
@@ -215,12 +212,10 @@ final class ModelAssembler {
                 l = new LayerSpec(name, LayerKind.SCALE, 1, 1, Pads.NONE, pooled, cur, org.mobilenet.engine.arch.Activation.NONE,
                         specs.get(specOf[se.addend()]).name());
                 values.add(se.output());
-                v3 = true;
             } else {
                 AddUnit a = (AddUnit) o;
                 l = LayerSpec.add(name, cur, specs.get(specOf[a.addend()]).name());
                 values.add(a.output());
-                adds = true;
             }
             specs.add(l);
             specOf[i] = specs.size() - 1;
@@ -259,7 +254,7 @@ final class ModelAssembler {
         LayerGraph graph;
         Optional<StandardArchitectures.Match> match;
         try {
-            graph = new LayerGraph(v3 ? "v3" : adds ? MobileNetV2Spec.FAMILY : ModelSpec.FAMILY, new Shape(input.height(),
+            graph = new LayerGraph(LayerGraph.familyOf(specs), new Shape(input.height(),
                     input.width(), input.channels()), specs);
             match = StandardArchitectures.match(graph);
         } catch (IllegalArgumentException e) {

@@ -9,8 +9,6 @@ import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.arch.LayerGraph;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
-import org.mobilenet.engine.arch.MobileNetV2Spec;
-import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Pads;
 import org.mobilenet.engine.arch.Shape;
 import org.mobilenet.io.InputRescale;
@@ -636,9 +634,7 @@ final class TfliteGraphMapper {
             throw new FlatBufferException("expected the graph's only output to be the end of the chain (tensor "
                     + curTensor + "), found outputs " + Arrays.toString(outputs));
         }
-        boolean adds = specs.stream().anyMatch(l -> l.kind() == LayerKind.ADD);
-        boolean v3 = specs.stream().anyMatch(l -> l.kind() == LayerKind.SCALE || !l.activation().clamps());
-        LayerGraph graph = new LayerGraph(v3 ? "v3" : adds ? MobileNetV2Spec.FAMILY : ModelSpec.FAMILY, inShape, specs);
+        LayerGraph graph = new LayerGraph(LayerGraph.familyOf(specs), inShape, specs);
         return new TfliteGraph(input, graph, List.copyOf(layers), quantized, rescale);
     }
 

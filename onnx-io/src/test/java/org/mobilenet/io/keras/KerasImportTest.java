@@ -54,7 +54,7 @@ class KerasImportTest {
     }
 
     /** Reads a legacy layer's datasets straight from the file, under {@code root}. */
-    private static KerasReference.Weights legacy(Path file, String root, String suffix) {
+    static KerasReference.Weights legacy(Path file, String root, String suffix) {
         return l -> {
             try (HdfFile h = new HdfFile(file)) {
                 List<float[]> out = new ArrayList<>();
@@ -67,7 +67,7 @@ class KerasImportTest {
         };
     }
 
-    private static void assertClose(float[] want, float[] got, double tol) {
+    static void assertClose(float[] want, float[] got, double tol) {
         assertEquals(want.length, got.length);
         double worst = 0;
         for (int i = 0; i < want.length; i++) {

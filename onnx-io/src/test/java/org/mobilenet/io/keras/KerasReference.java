@@ -7,7 +7,9 @@ import java.util.Map;
  * A forward pass of a Keras model written from Keras's definitions, independent of the importer: NHWC
  * feature maps, Conv2D kernels HWIO, DepthwiseConv2D kernels (k, k, C, 1), TensorFlow's SAME padding
  * (extra row and column at the bottom and right), BatchNormalization {@code gamma (x - mean) /
- * sqrt(var + eps) + beta}, ReLU(max_value), Dense kernels (in, out), softmax, sigmoid; plain loops in double.
+ * sqrt(var + eps) + beta}, ReLU(max_value), Dense kernels (in, out), softmax, sigmoid, hard_swish
+ * ({@code x * relu6(x + 3) / 6}), Rescaling, TFOpLambda arithmetic with a constant, Multiply (one
+ * operand may be 1 x 1 x C, broadcast over the other's pixels); plain loops in double.
  */
 final class KerasReference {
     /** Reads a layer's variables (in Keras's order) from the file under test. */
@@ -21,6 +23,8 @@ final class KerasReference {
     private int c;
     /** Each layer's output, for Add (a residual reads an earlier one). */
     private final Map<String, double[]> outputs = new java.util.HashMap<>();
+    /** Each layer's output height, width and channels. */
+    private final Map<String, int[]> dims = new java.util.HashMap<>();
 
     private KerasReference(float[] input, int h, int w) {
         this.x = new double[input.length];
@@ -37,6 +41,7 @@ final class KerasReference {
         for (KerasTestModels.Layer l : layers) {
             r.apply(l, weights);
             r.outputs.put(l.name(), r.x.clone());
+            r.dims.put(l.name(), new int[] {r.h, r.w, r.c});
         }
         float[] out = new float[r.x.length];
         for (int i = 0; i < out.length; i++) {
@@ -137,6 +142,42 @@ final class KerasReference {
                     x[i] = a[i] + b[i];
                 }
             }
+            case "Rescaling" -> {
+                double scale = ((Number) cfg.get("scale")).doubleValue();
+                double offset = ((Number) cfg.get("offset")).doubleValue();
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = x[i] * scale + offset;
+                }
+            }
+            case "TFOpLambda" -> {
+                double y = ((Number) ((Map<?, ?>) cfg.get(KerasConfig.CALL_KWARGS)).get("y")).doubleValue();
+                String f = (String) cfg.get("function");
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = switch (f) {
+                        case "__operators__.add", "math.add" -> x[i] + y;
+                        case "math.subtract" -> x[i] - y;
+                        case "math.multiply" -> x[i] * y;
+                        case "math.truediv" -> x[i] / y;
+                        default -> throw new IllegalArgumentException("reference: no TFOpLambda " + f);
+                    };
+                }
+            }
+            case "Multiply" -> {
+                String an = l.inbound().get(0);
+                String bn = l.inbound().get(1);
+                double[] a = outputs.get(an);
+                double[] b = outputs.get(bn);
+                int[] d = dims.get(a.length >= b.length ? an : bn);
+                double[] big = a.length >= b.length ? a : b;
+                double[] small = a.length >= b.length ? b : a;
+                x = new double[big.length];
+                for (int i = 0; i < big.length; i++) {
+                    x[i] = big[i] * small[small.length == big.length ? i : i % small.length];
+                }
+                h = d[0];
+                w = d[1];
+                c = d[2];
+            }
             default -> throw new IllegalArgumentException("reference: no " + l.cls());
         }
     }
@@ -158,6 +199,10 @@ final class KerasReference {
         } else if ("sigmoid".equals(a)) {
             for (int i = 0; i < x.length; i++) {
                 x[i] = 1 / (1 + Math.exp(-x[i]));
+            }
+        } else if ("hard_swish".equals(a)) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = x[i] * Math.min(Math.max(x[i] + 3, 0), 6) / 6;
             }
         } else if ("relu".equals(a)) {
             for (int i = 0; i < x.length; i++) {

@@ -245,6 +245,90 @@ final class KerasTestModels {
         return out;
     }
 
+    /**
+     * A small MobileNetV3 as tf.keras's keras.applications.MobileNetV3 builds it (its layer names, in
+     * underscore form): Rescaling, a stem with hard-swish, a 5x5 depthwise block with ReLU and
+     * squeeze-and-excite (global pooling kept 1 x 1, 1x1 convolutions with bias, ReLU, hard sigmoid,
+     * Multiply by the block's map), a projection added back to the stem, Conv_1 with hard-swish, pooling,
+     * Conv_2 with hard-swish, Dropout, the 1x1 Logits, Flatten and a softmax; random weights, 5 classes.
+     * The hard sigmoid is {@code relu6(x + 3) * (1 / 6)}: TFOpLambda add, ReLU(6), TFOpLambda multiply
+     * (which {@link #keras3Config} writes as Keras 3's operations); hard-swish is x times it by a Multiply,
+     * or with {@code hardSwishActivation} Keras 3's {@code Activation("hard_swish")}.
+     */
+    static List<Layer> v3Like(int size, long seed, boolean hardSwishActivation) {
+        Random r = new Random(seed);
+        List<Layer> out = new ArrayList<>();
+        out.add(new Layer("InputLayer", "input_1", inputConfig(size), List.of()));
+        Map<String, Object> rescale = cfg("scale", 1 / 127.5);
+        rescale.put("offset", -1.0);
+        out.add(new Layer("Rescaling", "rescaling", rescale, List.of()));
+        out.add(new Layer("Conv2D", "Conv", convConfig(16, 3, 2, "same", false, "linear"),
+                List.of(random(r, "kernel", 3, 3, 3, 16))));
+        bn(out, r, "Conv_BatchNorm", 16, 1e-3f);
+        String stem = hardSwish(out, "Conv_BatchNorm", "stem", hardSwishActivation);
+        Map<String, Object> dw = dwConfig(1, "same");
+        dw.put("kernel_size", List.of(5L, 5L));
+        out.add(new Layer("DepthwiseConv2D", "expanded_conv_depthwise", dw,
+                List.of(random(r, "depthwise_kernel", 5, 5, 16, 1))));
+        bn(out, r, "expanded_conv_depthwise_BatchNorm", 16, 1e-3f);
+        out.add(new Layer("ReLU", "re_lu", new LinkedHashMap<>(), List.of()));
+        out.add(new Layer("GlobalAveragePooling2D", "expanded_conv_squeeze_excite_AvgPool", cfg("keepdims", true),
+                List.of()));
+        out.add(new Layer("Conv2D", "expanded_conv_squeeze_excite_Conv", convConfig(8, 1, 1, "same", true, "linear"),
+                List.of(random(r, "kernel", 1, 1, 16, 8), random(r, "bias", 8))));
+        out.add(new Layer("ReLU", "expanded_conv_squeeze_excite_Relu", new LinkedHashMap<>(), List.of()));
+        out.add(new Layer("Conv2D", "expanded_conv_squeeze_excite_Conv_1", convConfig(16, 1, 1, "same", true, "linear"),
+                List.of(random(r, "kernel", 1, 1, 8, 16), random(r, "bias", 16))));
+        hardSigmoid(out, "expanded_conv_squeeze_excite_Conv_1", "se");
+        out.add(new Layer("Multiply", "expanded_conv_squeeze_excite_Mul", new LinkedHashMap<>(), List.of(),
+                List.of("re_lu", "tf.math.multiply_se")));
+        out.add(new Layer("Conv2D", "expanded_conv_project", convConfig(16, 1, 1, "same", false, "linear"),
+                List.of(random(r, "kernel", 1, 1, 16, 16))));
+        bn(out, r, "expanded_conv_project_BatchNorm", 16, 1e-3f);
+        out.add(new Layer("Add", "expanded_conv_Add", new LinkedHashMap<>(), List.of(),
+                List.of(stem, "expanded_conv_project_BatchNorm")));
+        out.add(new Layer("Conv2D", "Conv_1", convConfig(48, 1, 1, "same", false, "linear"),
+                List.of(random(r, "kernel", 1, 1, 16, 48))));
+        bn(out, r, "Conv_1_BatchNorm", 48, 1e-3f);
+        hardSwish(out, "Conv_1_BatchNorm", "last", hardSwishActivation);
+        out.add(new Layer("GlobalAveragePooling2D", "global_average_pooling2d", cfg("keepdims", true), List.of()));
+        out.add(new Layer("Conv2D", "Conv_2", convConfig(24, 1, 1, "same", true, "linear"),
+                List.of(random(r, "kernel", 1, 1, 48, 24), random(r, "bias", 24))));
+        hardSwish(out, "Conv_2", "head", hardSwishActivation);
+        out.add(new Layer("Dropout", "dropout", cfg("rate", 0.2), List.of()));
+        out.add(new Layer("Conv2D", "Logits", convConfig(5, 1, 1, "same", true, "linear"),
+                List.of(random(r, "kernel", 1, 1, 24, 5), random(r, "bias", 5))));
+        out.add(new Layer("Flatten", "flatten", new LinkedHashMap<>(), List.of()));
+        out.add(new Layer("Activation", "Predictions", cfg("activation", "softmax"), List.of()));
+        return out;
+    }
+
+    /** tf.keras's hard sigmoid of layer {@code of}: TFOpLambda + 3, ReLU(6), TFOpLambda * 1/6 ({@code tf.math.multiply_<tag>}). */
+    private static void hardSigmoid(List<Layer> out, String of, String tag) {
+        Map<String, Object> add = cfg("function", "__operators__.add");
+        add.put(KerasConfig.CALL_KWARGS, new LinkedHashMap<>(Map.of("y", 3.0)));
+        out.add(new Layer("TFOpLambda", "tf.__operators__.add_" + tag, add, List.of(), List.of(of)));
+        out.add(new Layer("ReLU", "re_lu_" + tag, cfg("max_value", 6.0), List.of()));
+        Map<String, Object> mul = cfg("function", "math.multiply");
+        mul.put(KerasConfig.CALL_KWARGS, new LinkedHashMap<>(Map.of("y", 1.0 / 6.0)));
+        out.add(new Layer("TFOpLambda", "tf.math.multiply_" + tag, mul, List.of()));
+    }
+
+    /**
+     * The hard-swish of layer {@code of}: tf.keras's (its hard sigmoid, then {@code multiply_<tag>} of the
+     * two) or Keras 3's {@code Activation("hard_swish")} ({@code activation}); returns its layer's name.
+     */
+    private static String hardSwish(List<Layer> out, String of, String tag, boolean activation) {
+        if (activation) {
+            out.add(new Layer("Activation", "activation_" + tag, cfg("activation", "hard_swish"), List.of()));
+            return "activation_" + tag;
+        }
+        hardSigmoid(out, of, tag);
+        out.add(new Layer("Multiply", "multiply_" + tag, new LinkedHashMap<>(), List.of(),
+                List.of(of, "tf.math.multiply_" + tag)));
+        return "multiply_" + tag;
+    }
+
     private static void bn(List<Layer> out, Random r, String name, int c, float eps) {
         float[] var = new float[c];
         for (int i = 0; i < c; i++) {
@@ -343,6 +427,8 @@ final class KerasTestModels {
             Map<String, Object> c = new LinkedHashMap<>(l.config());
             c.put("name", l.name());
             c.put("trainable", true);
+            // A TFOpLambda's call arguments ({"y": 3.0}) go in its inbound node, as tf.keras saves them.
+            Object kwargs = c.remove(KerasConfig.CALL_KWARGS);
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("class_name", l.cls());
             e.put("config", c);
@@ -350,7 +436,7 @@ final class KerasTestModels {
             List<String> from = !l.inbound().isEmpty() ? l.inbound() : prev == null ? List.of() : List.of(prev);
             List<Object> node = new ArrayList<>();
             for (String f : from) {
-                node.add(List.of(f, 0L, 0L, new LinkedHashMap<>()));
+                node.add(List.of(f, 0L, 0L, kwargs != null ? kwargs : new LinkedHashMap<>()));
             }
             e.put("inbound_nodes", node.isEmpty() ? List.of() : List.of(node));
             ls.add(e);
@@ -409,6 +495,17 @@ final class KerasTestModels {
             e.put("config", c);
             e.put("registered_name", null);
             e.put("name", l.name());
+            // tf.keras's TFOpLambda arithmetic is an operation in Keras 3: x + 3.0 is keras.src.ops.numpy's
+            // Add of the tensor and the number.
+            Object kwargs = c.remove(KerasConfig.CALL_KWARGS);
+            Object constant = kwargs instanceof Map<?, ?> kw ? kw.get("y") : null;
+            if (constant != null) {
+                String f = (String) c.get("function");
+                e.put("module", "keras.src.ops.numpy");
+                e.put("class_name", f.endsWith("add") ? "Add" : f.endsWith("multiply") ? "Multiply"
+                        : f.endsWith("subtract") ? "Subtract" : "TrueDivide");
+                e.put("config", new LinkedHashMap<>(Map.of("name", l.name())));
+            }
             List<Object> inbound = new ArrayList<>();
             List<String> from = !l.inbound().isEmpty() ? l.inbound() : prev == null ? List.of() : List.of(prev);
             List<Object> tensors = new ArrayList<>();
@@ -424,7 +521,11 @@ final class KerasTestModels {
             if (!tensors.isEmpty()) {
                 Map<String, Object> node = new LinkedHashMap<>();
                 // Keras 3 passes a merge layer's inputs as one list argument.
-                node.put("args", tensors.size() == 1 ? tensors : List.of(tensors));
+                List<Object> args = new ArrayList<>(tensors);
+                if (constant != null) {
+                    args.add(constant);
+                }
+                node.put("args", constant != null || tensors.size() == 1 ? args : List.of(tensors));
                 node.put("kwargs", new LinkedHashMap<>());
                 inbound.add(node);
             }
