@@ -36,7 +36,7 @@ interface KerasWeights {
                 names = List.of();
             }
             if (nested) {
-                names = names.stream().filter(n -> ownerOf(n).equals(layer.name())).toList();
+                names = names.stream().filter(n -> ownedBy(n, layer.name())).toList();
             }
             if (names.size() != shapes.size()) {
                 throw h5.bad("layer '" + layer.name() + "' (" + layer.className() + ") has " + names.size()
@@ -92,13 +92,19 @@ interface KerasWeights {
         };
     }
 
-    /** The layer a weight name belongs to: {@code block_1_depthwise} of {@code block_1_depthwise/depthwise_kernel:0}. */
-    private static String ownerOf(String weightName) {
+    /**
+     * Whether a weight name is one of {@code layer}'s variables: {@code <layer>/<variable>}, possibly
+     * under a prefix ({@code block_1_depthwise/depthwise_kernel:0}, {@code model/block_1_depthwise/...}).
+     * A layer's name may itself hold slashes (tf.keras's MobileNetV3 has {@code Conv/BatchNorm}), so the
+     * whole part before the variable is compared, not its last segment.
+     */
+    static boolean ownedBy(String weightName, String layer) {
         int slash = weightName.lastIndexOf('/');
         if (slash < 0) {
-            return "";
+            return false;
         }
-        return weightName.substring(weightName.lastIndexOf('/', slash - 1) + 1, slash);
+        String owner = weightName.substring(0, slash);
+        return owner.equals(layer) || owner.endsWith("/" + layer);
     }
 
     /** Keras's {@code to_snake_case} of a class name: {@code DepthwiseConv2D} is {@code depthwise_conv2d}. */

@@ -4,6 +4,7 @@ import org.mobilenet.io.WeightLayout;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.mobilenet.engine.arch.Activation;
 import org.mobilenet.engine.arch.LayerKind;
@@ -29,7 +30,10 @@ import org.mobilenet.io.tflite.FbWriter.Table;
  * (MEAN over [1, 2] where a quantized pool changes scale, as TFLite's quantized AVERAGE_POOL_2D
  * keeps it, or where the quantized source pooled by MEAN: {@link ModelQuantization#POOL_KEY}),
  * FULLY_CONNECTED for the classifier and every dense layer of a custom head, SOFTMAX
- * (beta 1) or LOGISTIC (a sigmoid head). BatchNorm is folded first.
+ * (beta 1) or LOGISTIC (a sigmoid head). BatchNorm is folded first. MobileNet v3's layers (float
+ * models only) as TensorFlow's converter writes them: HARD_SWISH after a layer whose activation it is,
+ * a squeeze-and-excite block as its pooling, its dense layers as 1x1 CONV_2Ds on the 1x1 map, the hard
+ * sigmoid as ADD 3 (ReLU6 fused) and MUL 1/6, and MUL of the map by the gate.
  *
  * <p>A float model is written float32. A quantized model ({@link Model#quantization()}) is written
  * with its own integers, scales and zero points: uint8 per tensor (Coral) or int8 per channel
@@ -51,6 +55,7 @@ public final class TfliteExporter {
     private static final int OPT_FC = 8;
     private static final int OPT_SOFTMAX = 9;
     private static final int OPT_ADD = 11;
+    private static final int OPT_MUL = 21;
     private static final int OPT_REDUCER = 27;
 
     private final Model model;
@@ -92,7 +97,9 @@ public final class TfliteExporter {
 
     /** {@link #toBytes(Model)}, a float model's weights and biases as float16 when {@code half}. */
     public static byte[] toBytes(Model model, boolean half) {
-        UnsupportedModelException.requireNoV3Layers(model, "the TFLite export");
+        if (model.isQuantized()) {
+            UnsupportedModelException.requireNoV3Layers(model, "the quantized TFLite export");
+        }
         if (model.isQuantized() && model.hasBatchNorm()) {
             throw new UnsupportedModelException("a quantized model with an unfolded BatchNorm cannot be written to"
                     + " TFLite");
@@ -129,11 +136,13 @@ public final class TfliteExporter {
         QuantParams curQ = q == null ? null : q.input();
         Map<String, Integer> outputs = new HashMap<>();
         int[] curShape = {1, h, w, c};
+        java.util.Set<String> gates = squeezeExciteDense(model.graph().layers());
         for (LayerSpec l : model.graph().layers()) {
             QuantParams outQ = q == null ? null : q.output(l.name());
-            // Maps stay [1, H, W, C] up to the pooling's [1, 1, 1, C]; dense layers give [1, C].
+            // Maps stay [1, H, W, C] up to the pooling's [1, 1, 1, C]; dense layers give [1, C], but those
+            // of a squeeze-and-excite block stay 1x1 maps (1x1 CONV_2Ds, as TensorFlow's converter writes them).
             int[] outShape = switch (l.kind()) {
-                case FC -> new int[] {1, l.outChannels()};
+                case FC -> gates.contains(l.name()) ? new int[] {1, 1, 1, l.outChannels()} : new int[] {1, l.outChannels()};
                 case SOFTMAX, SIGMOID -> curShape;
                 default -> new int[] {1, l.out().h(), l.out().w(), l.out().c()};
             };
@@ -155,7 +164,7 @@ public final class TfliteExporter {
                                     .i8(3, activation(l.activation()));
                     b.op(dw ? BuiltinOp.DEPTHWISE_CONV_2D : BuiltinOp.CONV_2D, version(3), new int[] {cur, weights, bias},
                             out, dw ? OPT_DEPTHWISE : OPT_CONV, opts);
-                    cur = out;
+                    cur = unfused(l, out, outShape);
                 }
                 case ADD -> {
                     int out = b.activation(l.name(), outShape, outQ);
@@ -184,10 +193,21 @@ public final class TfliteExporter {
                 }
                 case FC -> {
                     int out = b.activation(l.name(), outShape, outQ);
-                    int weights = weights(l, Layout.FC);
                     int bias = bias(l);
-                    b.op(BuiltinOp.FULLY_CONNECTED, version(4), new int[] {cur, weights, bias}, out, OPT_FC,
-                            new Table().i8(0, activation(l.activation())));
+                    if (gates.contains(l.name())) {
+                        b.op(BuiltinOp.CONV_2D, version(3), new int[] {cur, weights(l, Layout.OHWI), bias}, out, OPT_CONV,
+                                new Table().i8(0, VALID).put(1, 1).put(2, 1).i8(3, activation(l.activation())));
+                    } else {
+                        b.op(BuiltinOp.FULLY_CONNECTED, version(4), new int[] {cur, weights(l, Layout.FC), bias}, out,
+                                OPT_FC, new Table().i8(0, activation(l.activation())));
+                    }
+                    cur = unfused(l, out, outShape);
+                }
+                case SCALE -> {
+                    // Squeeze-and-excite: the map times its gate, broadcast over the map's pixels.
+                    int out = b.activation(l.name(), outShape, outQ);
+                    b.op(BuiltinOp.MUL, 1, new int[] {outputs.get(l.addend()), cur}, out, OPT_MUL,
+                            new Table().i8(0, 0));
                     cur = out;
                 }
                 case SOFTMAX -> {
@@ -230,14 +250,52 @@ public final class TfliteExporter {
         return a.type() == b.type() && a.scale() == b.scale() && a.zeroPoint() == b.zeroPoint();
     }
 
-    /** TFLite's fused activation code. */
+    /** TFLite's fused activation code: NONE for v3's, which follow as operators of their own ({@link #unfused}). */
     static int activation(Activation a) {
         return switch (a) {
-            case NONE -> 0;
+            case NONE, HARD_SWISH, HARD_SIGMOID -> 0;
             case RELU -> 1;
             case RELU6 -> 3;
-            case HARD_SWISH, HARD_SIGMOID -> throw new IllegalStateException("refused by toBytes: " + a);
         };
+    }
+
+    /**
+     * The operators of an activation TFLite does not fuse, after the layer's output {@code out} (float
+     * models only): HARD_SWISH, or the hard sigmoid as ADD 3 with ReLU6 fused and MUL by 1/6 (TensorFlow's
+     * converter's form). Returns the activated tensor ({@code out} for a fused activation).
+     */
+    private int unfused(LayerSpec l, int out, int[] shape) {
+        return switch (l.activation()) {
+            case HARD_SWISH -> {
+                int y = b.activation(l.name() + "/hard_swish", shape, null);
+                b.op(BuiltinOp.HARD_SWISH, 1, new int[] {out}, y, 0, null);
+                yield y;
+            }
+            case HARD_SIGMOID -> {
+                int shifted = b.activation(l.name() + "/add", shape, null);
+                b.op(BuiltinOp.ADD, 1, new int[] {out, b.floats(l.name() + "/add/y", new int[0], new float[] {3f})},
+                        shifted, OPT_ADD, new Table().i8(0, activation(Activation.RELU6)));
+                int y = b.activation(l.name() + "/mul", shape, null);
+                b.op(BuiltinOp.MUL, 1, new int[] {shifted, b.floats(l.name() + "/mul/y", new int[0],
+                        new float[] {1f / 6})}, y, OPT_MUL, new Table().i8(0, 0));
+                yield y;
+            }
+            default -> out;
+        };
+    }
+
+    /** The dense layers of squeeze-and-excite blocks: those between a pooling and the SCALE that follows it. */
+    private static java.util.Set<String> squeezeExciteDense(List<LayerSpec> layers) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i).kind() != LayerKind.SCALE) {
+                continue;
+            }
+            for (int j = i - 1; j >= 0 && layers.get(j).kind() == LayerKind.FC; j--) {
+                out.add(layers.get(j).name());
+            }
+        }
+        return out;
     }
 
     /** SAME or VALID when the layer's pads are what that padding gives, else -1 (a PAD operator is needed). */

@@ -57,4 +57,26 @@ class TfliteV3Test {
             assertEquals(t[i], ours[i], 2e-6f, "output " + i);
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "residual: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void theTfliteExportWritesV3LayersThatTheTfliteRuntimeRunsAsTheEngineDoes(boolean residual) throws Exception {
+        Model m = SeededInit.create(org.mobilenet.io.V3Blocks.block(new Shape(40, 48, 3), Padding.TF_SAME, residual, 5),
+                33).foldBatchNorm();
+        Path f = dir.resolve("exported.tflite");
+        TfliteExporter.write(m, f, true);
+        Model back = TfliteImporter.load(f);
+        assertTrue(m.graph().sameLayers(back.graph()), back.graph().layers().toString());
+        float[] x = SeededInit.uniform(new SplittableRandom(6), 40 * 48 * 3, 1f);
+        float[] ours;
+        try (Network net = Network.compile(m)) {
+            ours = net.forward(x, 1);
+        }
+        float[] t = TfliteRuntime.run(List.of(new TfliteRuntime.Job(f, NpyArray.ofFloats(new int[] {1, 40, 48, 3}, x))),
+                dir).get(0).floats();
+        assertEquals(t.length, ours.length);
+        for (int i = 0; i < t.length; i++) {
+            assertEquals(t[i], ours[i], 2e-6f, "output " + i);
+        }
+    }
 }
