@@ -403,7 +403,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * What ONNX Runtime is fed: the engine's inputs, or for an ONNX file that preprocesses its input in
-     * its graph (run as it is) the pixels they came from ({@link Model#PIXEL_INPUT_KEY}).
+     * its graph (run as it is) the file's own input they came from ({@link Model#fileInput}).
      */
     private static float[] ortImages(Path file, Model m, float[] images) {
         boolean own = file != null && ModelFormats.of(file) == ModelFormats.ONNX;

@@ -153,7 +153,7 @@ public final class Verifier {
         }
         Map<String, float[]> ort;
         try {
-            // A file that preprocesses its input in its graph takes pixels (Model.PIXEL_INPUT_KEY).
+            // A file that preprocesses its input in its graph takes its own input (Model.fileInput).
             float[] fed = model.metadata().containsKey(Model.PIXEL_INPUT_KEY) ? model.fileInput(input) : input;
             ort = runOrt(runProto.toByteArray(), imp, fed, n, h, w, outputs);
         } catch (OrtException e) {

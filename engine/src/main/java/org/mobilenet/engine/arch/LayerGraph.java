@@ -84,9 +84,12 @@ public record LayerGraph(String family, Shape input, List<LayerSpec> layers) imp
         return Math.toIntExact(layers.get(layers.size() - 1).out().size());
     }
 
-    /** The outputs of the last fully connected layer, or 0 when there is none (a headless body). */
+    /**
+     * The outputs of the last fully connected layer after any squeeze-and-excite block, or 0 when there is
+     * none (a headless body).
+     */
     public int classes() {
-        for (int i = layers.size() - 1; i >= 0; i--) {
+        for (int i = layers.size() - 1; i > lastScale(); i--) {
             if (layers.get(i).kind() == LayerKind.FC) {
                 return layers.get(i).outChannels();
             }
@@ -109,17 +112,30 @@ public record LayerGraph(String family, Shape input, List<LayerSpec> layers) imp
      * dense layer that reads its map flattened; null when there is neither.
      */
     public LayerSpec featureLayer() {
-        for (int i = layers.size() - 1; i >= 0; i--) {
+        for (int i = layers.size() - 1; i > lastScale(); i--) {
             if (layers.get(i).kind() == LayerKind.AVG_POOL) {
                 return layers.get(i);
             }
         }
-        for (int i = 1; i < layers.size(); i++) {
+        for (int i = Math.max(1, lastScale() + 2); i < layers.size(); i++) {
             if (layers.get(i).flattens()) {
                 return layers.get(i - 1);
             }
         }
         return null;
+    }
+
+    /**
+     * The index of the last squeeze-and-excite scaling ({@link LayerKind#SCALE}), or -1: the pooling and
+     * dense layers before it are that block's, not the classifier's.
+     */
+    private int lastScale() {
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            if (layers.get(i).kind() == LayerKind.SCALE) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The index of the layer of that name, or -1. */

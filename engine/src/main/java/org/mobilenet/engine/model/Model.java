@@ -41,11 +41,12 @@ public final class Model {
      */
     public static final String ACTIVATION_KEY = "activation";
     /**
-     * Metadata key, present when the file takes the image's pixels as they come and preprocesses them in
-     * its own graph (a Keras Rescaling: MUL, ADD... before the first layer), which the import folded into
-     * {@link #preprocessing()}: the value is the file's input type ({@code uint8}, {@code int8} or
-     * {@code float32}). Whoever feeds the file itself (ONNX Runtime, {@code run}) gives it pixels, and the
-     * engine their preprocessing.
+     * Metadata key, present when the file preprocesses its input in its own graph (a Keras Rescaling
+     * layer; TFLite's MUL, ADD... or ONNX's Mul, Sub... before the first layer), which the import folded
+     * into {@link #preprocessing()}: the value is the file's input type ({@code uint8}, {@code int8} or
+     * {@code float32}). Whoever feeds the file itself (ONNX Runtime, {@code run}) gives it the file's own
+     * input ({@link #fileInput}: the pixels, or as {@link #fileInputNormalization()} says), and the engine
+     * their preprocessing.
      */
     public static final String PIXEL_INPUT_KEY = "input.pixels";
     /**
@@ -66,6 +67,8 @@ public final class Model {
     private final List<String> labels;
     private final Map<String, String> metadata;
     private final ModelQuantization quantization;
+    /** {@link #fileInputNormalization()}, parsed from the metadata once. */
+    private final Preprocessing fileInput;
 
     /**
      * A model of any architecture: a {@link ModelSpec} (v1), a {@link MobileNetV2Spec}, or a
@@ -86,6 +89,7 @@ public final class Model {
         this.quantization = quantization;
         this.architecture = Objects.requireNonNull(architecture, "architecture");
         this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
+        this.fileInput = parseFileInput(metadata, preprocessing);
         if (!(bnEpsilon >= 0) || !Float.isFinite(bnEpsilon)) {
             throw new IllegalArgumentException("BN epsilon must be finite and >= 0, got " + bnEpsilon);
         }
@@ -236,24 +240,37 @@ public final class Model {
     /**
      * How the file's own input comes from the image's pixels when the file preprocesses them in its graph
      * ({@link #PIXEL_INPUT_KEY}): {@code f = (p - mean[c]) / std[c]} with {@link #FILE_INPUT_MEAN_KEY} and
-     * {@link #FILE_INPUT_STD_KEY}, or the pixels as they are (mean 0, std 1) without them.
-     * {@link #preprocessing()} is this followed by the graph's own preprocessing.
-     *
-     * @throws IllegalStateException for metadata that is not a mean and std of one or three values
+     * {@link #FILE_INPUT_STD_KEY}, or the pixels as they are (mean 0, std 1) without them. For a float
+     * input {@link #preprocessing()} is this followed by the graph's own preprocessing; an integer input
+     * holds the pixels (an int8 one {@code pixel - 128}, which its reader undoes) and the preprocessing
+     * starts from its dequantization.
      */
     public Preprocessing fileInputNormalization() {
-        String m = metadata.get(FILE_INPUT_MEAN_KEY);
-        String s = metadata.get(FILE_INPUT_STD_KEY);
+        return fileInput;
+    }
+
+    /** The metadata's file input normalization, or the identity; refuses a mean or std that is not one. */
+    private static Preprocessing parseFileInput(Map<String, String> metadata, Preprocessing p) {
+        String m = metadata == null ? null : metadata.get(FILE_INPUT_MEAN_KEY);
+        String s = metadata == null ? null : metadata.get(FILE_INPUT_STD_KEY);
         if (m == null && s == null) {
             return Preprocessing.uniform(0f, 1f);
         }
         try {
-            return new Preprocessing(floats(m == null ? "0" : m), floats(s == null ? "1" : s),
-                    preprocessing.order(), preprocessing.resize(), preprocessing.cropFraction());
+            return new Preprocessing(floats(m == null ? "0" : m), floats(s == null ? "1" : s), p.order(), p.resize(),
+                    p.cropFraction());
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("file input normalization mean '" + m + "', std '" + s + "': "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException("metadata " + FILE_INPUT_MEAN_KEY + " '" + m + "' and "
+                    + FILE_INPUT_STD_KEY + " '" + s + "' are not a per-channel mean and positive std: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether a metadata key describes the source file's own input ({@link #PIXEL_INPUT_KEY} and its
+     * normalization): a file written from the model takes the network's input and must not carry it.
+     */
+    public static boolean describesFileInput(String key) {
+        return key.equals(PIXEL_INPUT_KEY) || key.equals(FILE_INPUT_MEAN_KEY) || key.equals(FILE_INPUT_STD_KEY);
     }
 
     /**
@@ -281,7 +298,7 @@ public final class Model {
     public float[] fileInput(float[] x) {
         int c = graph.input().c();
         float[] p = preprocessing.pixels(x, c);
-        fileInputNormalization().normalize(p, c, p);
+        fileInput.normalize(p, c, p);
         return p;
     }
 
@@ -292,7 +309,7 @@ public final class Model {
      */
     public void networkInput(float[] f, float[] out) {
         int c = graph.input().c();
-        preprocessing.normalize(fileInputNormalization().pixels(f, c), c, out);
+        preprocessing.normalize(fileInput.pixels(f, c), c, out);
     }
 
     private static String join(float[] v) {

@@ -77,4 +77,36 @@ class LayerGraphTest {
     void anEmptyGraphIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new LayerGraph("v1", IN, List.of()));
     }
+
+    /** A body whose last block has squeeze-and-excite: pool, two dense layers, the scaling. */
+    private static List<LayerSpec> squeezeExciteBody() {
+        Shape pooled = new Shape(1, 1, 16);
+        Shape squeezed = new Shape(1, 1, 8);
+        return new java.util.ArrayList<>(List.of(
+                pw("stem", IN, IN, Activation.HARD_SWISH),
+                new LayerSpec("se.pool", LayerKind.AVG_POOL, 8, 1, Pads.NONE, IN, pooled),
+                new LayerSpec("se.fc1", LayerKind.FC, 1, 1, Pads.NONE, pooled, squeezed, Activation.RELU, null),
+                new LayerSpec("se.fc2", LayerKind.FC, 1, 1, Pads.NONE, squeezed, pooled, Activation.HARD_SIGMOID, null),
+                new LayerSpec("se.scale", LayerKind.SCALE, 1, 1, Pads.NONE, pooled, IN, Activation.NONE, "stem")));
+    }
+
+    @Test
+    void aHeadlessV3BodyHasNoClassesAndNoFeatureLayerInItsSqueezeAndExcite() {
+        LayerGraph g = new LayerGraph("v3", IN, squeezeExciteBody());
+        assertEquals(0, g.classes());
+        assertEquals(null, g.featureLayer());
+        assertEquals(8 * 8 * 16, g.featureWidth());
+        assertEquals("v3", LayerGraph.familyOf(g.layers()));
+    }
+
+    @Test
+    void aV3ClassifierHasTheClassesOfItsHeadAfterTheLastScaling() {
+        List<LayerSpec> layers = squeezeExciteBody();
+        Shape pooled = new Shape(1, 1, 16);
+        layers.add(new LayerSpec("pool", LayerKind.AVG_POOL, 8, 1, Pads.NONE, IN, pooled));
+        layers.add(new LayerSpec("fc", LayerKind.FC, 1, 1, Pads.NONE, pooled, new Shape(1, 1, 10), Activation.NONE, null));
+        LayerGraph g = new LayerGraph("v3", IN, layers);
+        assertEquals(10, g.classes());
+        assertEquals("pool", g.featureLayer().name());
+    }
 }

@@ -136,9 +136,10 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
                         : map(entry.get("config"), lc + "'s config");
                 Object n = entry.get("name") != null ? entry.get("name") : lcfg.get("name");
                 String name = string(n, "the name of a " + lc + " layer");
-                // Keras 3 keeps a layer's variables under its class in snake case, counted per model.
+                // Keras 3 keeps a layer's variables under its class in snake case, counted per model
+                // (its operations, x + 3.0, are not layers: not counted).
                 String base = KerasWeights.snakeCase(lc);
-                int k = used.merge(base, 1, Integer::sum) - 1;
+                int k = isOperation(entry) ? 0 : used.merge(base, 1, Integer::sum) - 1;
                 List<String> stored = new ArrayList<>(storage);
                 stored.add(k == 0 ? base : base + "_" + k);
                 List<String> inbound = new ArrayList<>();
@@ -200,7 +201,9 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
                     Map<String, Object> withArgs = new java.util.LinkedHashMap<>(lcfg);
                     withArgs.put(CALL_KWARGS, callKwargs(entry.get("inbound_nodes")));
                     lcfg = withArgs;
-                } else if (isOperation(entry)) {
+                } else if (isOperation(entry) && !(OPERATIONS.containsKey(lc) && tensorArgs(entry) == 2
+                        && (lc.equals("Add") || lc.equals("Multiply")))) {
+                    // (an operation of two tensors, x + shortcut, stays the merge it is: Add or Multiply)
                     lcfg = operationAsLambda(entry, lc, name);
                     lc = "TFOpLambda";
                 }
@@ -327,23 +330,50 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
     private static Map<String, Object> operationAsLambda(Map<String, Object> entry, String cls, String name)
             throws ConfigException {
         String function = OPERATIONS.get(cls);
-        Object y = null;
-        boolean tensorFirst = false;
-        if (function != null && entry.get("inbound_nodes") instanceof List<?> calls && calls.size() == 1
-                && calls.get(0) instanceof Map<?, ?> call && call.get("args") instanceof List<?> args && args.size() == 2) {
-            tensorFirst = args.get(0) instanceof Map<?, ?>;
-            y = tensorFirst ? args.get(1) : args.get(0);
+        if (function == null) {
+            throw new ConfigException("unsupported: operation '" + name + "' (" + cls + "); the Keras import takes "
+                    + String.join(", ", new java.util.TreeSet<>(OPERATIONS.keySet())) + " of a tensor and a number");
         }
+        List<?> args = args(entry);
+        boolean tensorFirst = args.size() == 2 && args.get(0) instanceof Map<?, ?>;
+        Object y = args.size() != 2 ? null : tensorFirst ? args.get(1) : args.get(0);
         boolean commutes = "math.add".equals(function) || "math.multiply".equals(function);
         if (!(y instanceof Number) || !(tensorFirst || commutes)) {
-            throw new ConfigException("unsupported: operation '" + name + "' (" + cls + ") is not a tensor " + cls
-                    + " a constant; the Keras import takes a tensor plus, minus, times or over a number");
+            throw new ConfigException("unsupported: operation '" + name + "' (" + cls + ") of " + describe(args)
+                    + "; expected a tensor and a number" + (commutes ? "" : ", the tensor first"));
         }
         Map<String, Object> cfg = new java.util.LinkedHashMap<>();
         cfg.put("name", name);
         cfg.put("function", function);
         cfg.put(CALL_KWARGS, Map.of("y", y));
         return cfg;
+    }
+
+    /** The positional arguments of an operation's only call, or an empty list. */
+    private static List<?> args(Map<String, Object> entry) {
+        if (entry.get("inbound_nodes") instanceof List<?> calls && calls.size() == 1
+                && calls.get(0) instanceof Map<?, ?> call && call.get("args") instanceof List<?> args) {
+            return args;
+        }
+        return List.of();
+    }
+
+    /** How many of an operation's positional arguments are tensors. */
+    private static int tensorArgs(Map<String, Object> entry) {
+        int n = 0;
+        for (Object a : args(entry)) {
+            n += a instanceof Map<?, ?> ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** The arguments as a message says them: {@code [tensor, 3.0]}. */
+    private static String describe(List<?> args) {
+        List<String> out = new ArrayList<>();
+        for (Object a : args) {
+            out.add(a instanceof Map<?, ?> ? "tensor" : String.valueOf(a));
+        }
+        return out.toString();
     }
 
     /** The keyword arguments of a layer's first call in Keras 2's inbound nodes, or an empty map. */

@@ -14,7 +14,6 @@ import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.Pads;
 import org.mobilenet.engine.arch.Shape;
-import org.mobilenet.io.InputRescale;
 import org.mobilenet.engine.model.Tensor;
 import org.mobilenet.engine.model.TensorNames;
 import org.mobilenet.io.BadInputException;
@@ -27,11 +26,13 @@ import org.mobilenet.io.keras.KerasConfig.ConfigException;
  * DepthwiseConv2D (channels last, square kernels, no dilation or groups, depth multiplier 1) with
  * {@code same} or {@code valid} padding, a ZeroPadding2D before them added to their pads;
  * BatchNormalization after a convolution (its epsilon kept per layer); ReLU (no max, or max 6),
- * Activation (relu, relu6, softmax, linear) and a layer's own {@code activation}; GlobalAveragePooling2D, or an
+ * Activation (relu, relu6, hard_swish, softmax, linear) and a layer's own {@code activation}; GlobalAveragePooling2D, or an
  * AveragePooling2D whose pool covers the whole map;
  * after pooling Dense, a 1x1 Conv2D classifier (keras.applications' {@code conv_preds}), Softmax,
  * and Reshape, Flatten and Dropout as no-ops; Add of the chain and an earlier layer (MobileNet v2's
- * residuals). A model that branches otherwise, or any other layer, is refused, naming it.
+ * residuals); MobileNetV3's hard sigmoid ({@code relu6(x + 3) / 6} as TFOpLambda add, ReLU, TFOpLambda
+ * multiply) and the Multiply that uses it (x by its own: hard-swish; a squeeze-and-excite gate by the
+ * map its pooling read). A model that branches otherwise, or any other layer, is refused, naming it.
  *
  * <p>Layouts: Conv2D kernels are HWIO {@code (KH, KW, Cin, Cout)}, DepthwiseConv2D kernels
  * {@code (KH, KW, C, 1)}, Dense kernels {@code (Cin, Cout)}; they become {@code [Cout, Cin, KH, KW]},
@@ -47,10 +48,11 @@ final class KerasGraphBuilder {
      *                      has the same epsilon, else folded into weights and biases
      * @param epsilon       that common epsilon (1e-3, Keras's default, when there is no BatchNormalization)
      * @param rescale       what the layers before the first (Rescaling, TFOpLambda arithmetic) do to the
-     *                      input, or null for none (the input is then {@code x / 127.5 - 1}, as
-     *                      keras.applications' MobileNet takes it)
+     *                      input, {@code x * rescale[0] + rescale[1]} (in double: Rescaling(1 / 127.5, -1)
+     *                      then gives a mean of exactly 127.5), or null for none (the input is then
+     *                      {@code x / 127.5 - 1}, as keras.applications' MobileNet takes it)
      */
-    record Result(LayerGraph graph, Map<String, Tensor> tensors, float epsilon, InputRescale rescale) {
+    record Result(LayerGraph graph, Map<String, Tensor> tensors, float epsilon, double[] rescale) {
     }
 
     /** Keras's BatchNormalization default, and keras.applications' MobileNet's. */
@@ -78,8 +80,15 @@ final class KerasGraphBuilder {
     private int hardSigmoidStep;
     private String hardSigmoidOf;
     private String hardSigmoidAt;
-    /** What the layers before the first do to the input (see inputAffine), or null for none. */
-    private InputRescale rescale;
+    /** The Keras layers of the hard sigmoid being read, x's first. */
+    private final List<String> hardSigmoidNames = new ArrayList<>();
+    /**
+     * Keras outputs no engine layer holds any more (x and the steps of a hard sigmoid a Multiply used:
+     * their engine layer now gives hard_swish(x), or the gate): a layer reading one is refused.
+     */
+    private final Map<String, String> folded = new HashMap<>();
+    /** What the layers before the first do to the input, {@code x * [0] + [1]} (see inputAffine), or null. */
+    private double[] rescale;
 
     private KerasGraphBuilder(KerasWeights weights) {
         this.weights = weights;
@@ -161,7 +170,7 @@ final class KerasGraphBuilder {
                     + "; the MobileNet import takes InputLayer, Rescaling, ZeroPadding2D, Conv2D, DepthwiseConv2D,"
                     + " SeparableConv2D, BatchNormalization, ReLU, Activation, GlobalAveragePooling2D, AveragePooling2D"
                     + " over the whole map, TFOpLambda arithmetic on the input, augmentation layers (Random*) as no-ops,"
-                    + " Reshape, Flatten, Dropout, Dense, Softmax and Add");
+                    + " Reshape, Flatten, Dropout, Dense, Softmax, Add, and MobileNetV3's hard sigmoid and Multiply");
         }
         producer.put(l.name(), currentIndex());
     }
@@ -173,6 +182,7 @@ final class KerasGraphBuilder {
                     + " tensors; expected one (a chain of layers)");
         }
         String from = l.inbound().get(0);
+        requireNotFolded(l, from);
         Integer p = producer.get(from);
         if (p == null) {
             throw new ConfigException("layer '" + l.name() + "' reads '" + from + "', which is not an earlier layer");
@@ -188,14 +198,23 @@ final class KerasGraphBuilder {
         }
     }
 
+    /** Refuses a layer reading an output a Multiply folded away ({@link #folded}). */
+    private void requireNotFolded(KerasLayer l, String from) throws ConfigException {
+        if (folded.containsKey(from)) {
+            throw new ConfigException("unsupported: layer '" + l.name() + "' reads '" + from + "', which "
+                    + folded.get(from) + "; expected it to read that Multiply's output");
+        }
+    }
+
     private void rescaling(KerasLayer l) throws ConfigException {
         inputAffine(l, number(l, "scale", 1), number(l, "offset", 0));
     }
 
     /**
-     * tf.keras's TFOpLambda of a scalar arithmetic right after the input, as {@code preprocess_input}
-     * inside a model saves (the transfer-learning tutorial's {@code x / 127.5 - 1}): its operand is the
-     * {@code y} of the call ({@link KerasConfig#CALL_KWARGS}).
+     * tf.keras's TFOpLambda of a scalar arithmetic (Keras 3's operations arrive in the same form,
+     * {@link KerasConfig}): right after the input, as {@code preprocess_input} inside a model saves (the
+     * transfer-learning tutorial's {@code x / 127.5 - 1}); in the body, the start of a hard sigmoid. Its
+     * operand is the {@code y} of the call ({@link KerasConfig#CALL_KWARGS}).
      */
     private void tfOpLambda(KerasLayer l) throws ConfigException {
         String f = String.valueOf(l.get("function"));
@@ -203,7 +222,7 @@ final class KerasGraphBuilder {
         Object y = kwargs instanceof Map<?, ?> m ? m.get("y") : null;
         if (!(y instanceof Number n) || !Double.isFinite(n.doubleValue())) {
             throw new ConfigException("unsupported: TFOpLambda '" + l.name() + "' (" + f + ") has no constant operand"
-                    + " y; expected a scalar add, subtract, multiply or divide of the input");
+                    + " y; expected a tensor plus, minus, times or over a number");
         }
         double v = n.doubleValue();
         if (!layers.isEmpty() || pendingPads != null) {
@@ -232,7 +251,8 @@ final class KerasGraphBuilder {
         if (!(scale > 0) || !Double.isFinite(scale) || !Double.isFinite(offset)) {
             throw new ConfigException("unsupported: " + l.className() + " layer '" + l.name() + "' has scale " + scale);
         }
-        rescale = InputRescale.then(rescale, new InputRescale(new float[] {(float) scale}, new float[] {(float) offset}));
+        rescale = rescale == null ? new double[] {scale, offset}
+                : new double[] {rescale[0] * scale, rescale[1] * scale + offset};
     }
 
     private void zeroPadding(KerasLayer l) throws ConfigException {
@@ -676,6 +696,7 @@ final class KerasGraphBuilder {
             }
             requireChannelsLast(l);
             pooled = true; // the flattened map is the feature vector
+            poolInput = -2; // (no squeeze-and-excite gate scales it)
             return;
         }
         if (l.className().equals("Reshape")) {
@@ -694,18 +715,22 @@ final class KerasGraphBuilder {
     private void startHardSigmoid(KerasLayer l, String f, double v) throws ConfigException {
         if (!(f.equals("__operators__.add") || f.equals("math.add")) || v != 3) {
             throw new ConfigException("unsupported: TFOpLambda '" + l.name() + "' computes " + f + " " + v
-                    + " inside the network; expected arithmetic on the input, or the + 3 of a hard sigmoid");
+                    + " inside the network; expected arithmetic right after the input, or the + 3 of a hard sigmoid");
         }
         hardSigmoidOf = l.inbound().get(0);
         hardSigmoidAt = l.name();
         hardSigmoidStep = 1;
+        hardSigmoidNames.clear();
+        hardSigmoidNames.add(hardSigmoidOf);
+        hardSigmoidNames.add(l.name());
     }
 
     /** The hard sigmoid's next step: ReLU(6) after the add, then the multiply by 1/6 (or divide by 6). */
     private void hardSigmoidStep(KerasLayer l) throws ConfigException {
         if (!l.inbound().get(0).equals(hardSigmoidAt)) {
             throw new ConfigException("unsupported: layer '" + l.name() + "' reads '" + l.inbound().get(0)
-                    + "' while the hard sigmoid of '" + hardSigmoidOf + "' is being read");
+                    + "' in the middle of the hard sigmoid of '" + hardSigmoidOf + "'; expected it to read '"
+                    + hardSigmoidAt + "'");
         }
         boolean next;
         if (hardSigmoidStep == 1) {
@@ -719,11 +744,15 @@ final class KerasGraphBuilder {
                     || (f.equals("math.truediv") || f.equals("math.divide")) && v == 6);
         }
         if (!next) {
-            throw new ConfigException("unsupported: layer '" + l.name() + "' (" + l.className() + ") follows the"
-                    + (hardSigmoidStep == 1 ? " + 3" : " ReLU6") + " of a hard sigmoid; expected "
-                    + (hardSigmoidStep == 1 ? "ReLU(6)" : "a multiply by 1/6"));
+            String found = l.className().equals("TFOpLambda") ? l.get("function") + " " + ((Map<?, ?>) l.get(
+                    KerasConfig.CALL_KWARGS)).get("y") : l.className().equals("ReLU") ? "ReLU(max_value="
+                    + l.get("max_value") + ")" : l.className();
+            throw new ConfigException("unsupported: layer '" + l.name() + "' (" + found + ") follows the"
+                    + (hardSigmoidStep == 1 ? " + 3" : " ReLU6") + " of a hard sigmoid of '" + hardSigmoidOf
+                    + "'; expected " + (hardSigmoidStep == 1 ? "ReLU(6)" : "a multiply by 1/6"));
         }
         hardSigmoidAt = l.name();
+        hardSigmoidNames.add(l.name());
         hardSigmoidStep++;
     }
 
@@ -735,10 +764,15 @@ final class KerasGraphBuilder {
     private void multiply(KerasLayer l) throws ConfigException {
         if (l.inbound().size() != 2 || hardSigmoidStep != 3 || !l.inbound().contains(hardSigmoidAt)) {
             throw new ConfigException("unsupported: Multiply '" + l.name() + "' multiplies " + l.inbound()
-                    + "; expected a tensor times a hard sigmoid (relu6(x + 3) / 6)");
+                    + "; expected a tensor times a hard sigmoid (relu6(x + 3) / 6)"
+                    + (hardSigmoidStep == 1 || hardSigmoidStep == 2 ? ", and the hard sigmoid of '" + hardSigmoidOf
+                            + "' is not complete" : ""));
         }
         String other = l.inbound().get(0).equals(hardSigmoidAt) ? l.inbound().get(1) : l.inbound().get(0);
         hardSigmoidStep = 0;
+        for (String n : hardSigmoidNames) {
+            folded.put(n, "Multiply '" + l.name() + "' folded into its layer");
+        }
         if (other.equals(hardSigmoidOf)) {
             activation(l, Activation.HARD_SWISH);
             producer.put(l.name(), currentIndex());
@@ -757,6 +791,7 @@ final class KerasGraphBuilder {
         layers.add(new LayerSpec(l.name(), LayerKind.SCALE, 1, 1, Pads.NONE, gate.out(), scaled.out(), Activation.NONE,
                 scaled.name()));
         pooled = false; // back in the body
+        poolInput = -2;
         producer.put(l.name(), currentIndex());
     }
 
@@ -764,6 +799,8 @@ final class KerasGraphBuilder {
         if (l.inbound().size() != 2 || pooled || pendingPads != null || layers.isEmpty()) {
             throw new ConfigException("unsupported: Add '" + l.name() + "' is not a residual add of two feature maps");
         }
+        requireNotFolded(l, l.inbound().get(0));
+        requireNotFolded(l, l.inbound().get(1));
         Integer a = producer.get(l.inbound().get(0));
         Integer b = producer.get(l.inbound().get(1));
         if (a == null || b == null) {
@@ -844,7 +881,7 @@ final class KerasGraphBuilder {
         return out;
     }
 
-    /** v2 when the graph has residual adds, else v1: the family a generic graph reports. */
+    /** The family a generic graph reports ({@link LayerGraph#familyOf}: v3, v2 or v1). */
     private static String family(List<LayerSpec> layers) {
         return LayerGraph.familyOf(layers);
     }

@@ -20,6 +20,7 @@ import org.mobilenet.engine.model.Preprocessing;
 import org.mobilenet.engine.model.Tensor;
 import org.mobilenet.engine.model.TensorNames;
 import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.InputRescale;
 import org.mobilenet.io.LabelLines;
 import org.mobilenet.io.keras.KerasConfig.ConfigException;
 
@@ -301,11 +302,16 @@ public final class KerasImporter {
         try {
             Preprocessing pre = Preprocessing.tensorflow();
             if (r.rescale() != null) {
-                // The file takes pixels and preprocesses them in its graph (Model.PIXEL_INPUT_KEY).
-                Preprocessing fileInput = r.rescale().pixelsToInput();
+                // The file takes pixels and preprocesses them in its graph (Model.PIXEL_INPUT_KEY): as they
+                // are or over 255 (fileInput: mean 0, std 1 or 255), then x * a + b, composed in double.
+                double a = r.rescale()[0];
+                double b = r.rescale()[1];
+                Preprocessing fileInput = new InputRescale(new float[] {(float) a}, new float[] {(float) b})
+                        .pixelsToInput();
+                double s0 = fileInput.std()[0];
                 meta.put(Model.PIXEL_INPUT_KEY, "float32");
                 Model.putFileInputNormalization(meta, fileInput);
-                pre = fileInput.followedBy(r.rescale().scale(), r.rescale().shift());
+                pre = Preprocessing.uniform((float) (-b * s0 / a), (float) (s0 / a));
             }
             return new Model(arch, tensors, r.epsilon(), pre, labels, meta);
         } catch (IllegalArgumentException e) {

@@ -28,7 +28,7 @@ interface KerasWeights {
     static KerasWeights legacy(H5File h5, String root) {
         return (layer, shapes) -> {
             // A layer of a nested model: its variables are in the outermost model's group, among that
-            // model's weight names, as <layer>/<variable> (the models' names are not in the path).
+            // model's weight names, as <layer>/<variable> (variablesOf).
             boolean nested = !layer.scope().isEmpty();
             String group = join(root, nested ? layer.scope().get(0) : layer.name());
             List<String> names = h5.isGroup(group) ? h5.stringListAttribute(group, "weight_names") : null;
@@ -36,7 +36,7 @@ interface KerasWeights {
                 names = List.of();
             }
             if (nested) {
-                names = names.stream().filter(n -> ownedBy(n, layer.name())).toList();
+                names = variablesOf(names, layer.name());
             }
             if (names.size() != shapes.size()) {
                 throw h5.bad("layer '" + layer.name() + "' (" + layer.className() + ") has " + names.size()
@@ -93,18 +93,24 @@ interface KerasWeights {
     }
 
     /**
-     * Whether a weight name is one of {@code layer}'s variables: {@code <layer>/<variable>}, possibly
-     * under a prefix ({@code block_1_depthwise/depthwise_kernel:0}, {@code model/block_1_depthwise/...}).
-     * A layer's name may itself hold slashes (tf.keras's MobileNetV3 has {@code Conv/BatchNorm}), so the
-     * whole part before the variable is compared, not its last segment.
+     * The weight names that are {@code layer}'s variables: {@code <layer>/<variable>}
+     * ({@code block_1_depthwise/depthwise_kernel:0}), or where none is named so, the names with a prefix
+     * before the layer's ({@code model/block_1_depthwise/...}). The whole part before the variable is
+     * compared, not its last segment: a layer's name may hold slashes (tf.keras's MobileNetV3 has
+     * {@code Conv/BatchNorm} beside {@code Conv} and {@code expanded_conv/squeeze_excite/Conv}).
      */
-    static boolean ownedBy(String weightName, String layer) {
-        int slash = weightName.lastIndexOf('/');
-        if (slash < 0) {
-            return false;
+    static List<String> variablesOf(List<String> weightNames, String layer) {
+        List<String> exact = weightNames.stream().filter(n -> owner(n).equals(layer)).toList();
+        if (!exact.isEmpty()) {
+            return exact;
         }
-        String owner = weightName.substring(0, slash);
-        return owner.equals(layer) || owner.endsWith("/" + layer);
+        return weightNames.stream().filter(n -> owner(n).endsWith("/" + layer)).toList();
+    }
+
+    /** What a weight name's variable belongs to: all of it before the last slash ("" without one). */
+    private static String owner(String weightName) {
+        int slash = weightName.lastIndexOf('/');
+        return slash < 0 ? "" : weightName.substring(0, slash);
     }
 
     /** Keras's {@code to_snake_case} of a class name: {@code DepthwiseConv2D} is {@code depthwise_conv2d}. */

@@ -49,7 +49,9 @@ public final class SafetensorsModels {
             md.put(ModelMetadata.LAYERS, ModelMetadata.layers(model.graph()));
         }
         for (Map.Entry<String, String> e : model.metadata().entrySet()) {
-            md.put(FREE + e.getKey(), e.getValue());
+            if (!Model.describesFileInput(e.getKey())) { // (the state dict takes the network's input)
+                md.put(FREE + e.getKey(), e.getValue());
+            }
         }
         new SafetensorsFile(model.tensors(), md).write(file, overwrite);
     }

@@ -38,8 +38,9 @@ class KerasRescalingTest {
         Model m = withRescaling(1 / 127.5, -1, "pixels.h5");
         assertEquals("float32", m.metadata().get(Model.PIXEL_INPUT_KEY));
         assertFalse(m.metadata().containsKey(Model.FILE_INPUT_STD_KEY));
-        assertArrayEquals(new float[] {127.5f, 127.5f, 127.5f}, m.preprocessing().mean(), 1e-3f);
-        assertArrayEquals(new float[] {127.5f, 127.5f, 127.5f}, m.preprocessing().std(), 1e-3f);
+        // Composed in double: exactly keras.applications' 127.5, not 1 / (float) (1 / 127.5).
+        assertArrayEquals(new float[] {127.5f, 127.5f, 127.5f}, m.preprocessing().mean(), 0f);
+        assertArrayEquals(new float[] {127.5f, 127.5f, 127.5f}, m.preprocessing().std(), 0f);
         float[] pixels = {0, 51, 255};
         float[] x = new float[3];
         m.networkInput(pixels, x);

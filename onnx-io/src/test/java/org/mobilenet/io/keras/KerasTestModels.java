@@ -619,6 +619,11 @@ final class KerasTestModels {
 
     /** The same with the weights' layers under {@code top}. */
     static void writeArchive(List<Layer> layers, Path file, String top) throws IOException {
+        writeArchive(layers, file, top, keras3Config(layers));
+    }
+
+    /** The same with this config.json. */
+    static void writeArchive(List<Layer> layers, Path file, String top, String config) throws IOException {
         Path h5 = Files.createTempFile("keras-test", ".weights.h5");
         try {
             writeKeras3Weights(layers, h5, top);
@@ -626,7 +631,7 @@ final class KerasTestModels {
             try (ZipOutputStream z = new ZipOutputStream(bytes)) {
                 entry(z, "metadata.json", "{\"keras_version\": \"3.6.0\", \"date_saved\": \"2026-11-30@12:00:00\"}"
                         .getBytes(StandardCharsets.UTF_8));
-                entry(z, "config.json", keras3Config(layers).getBytes(StandardCharsets.UTF_8));
+                entry(z, "config.json", config.getBytes(StandardCharsets.UTF_8));
                 entry(z, "model.weights.h5", Files.readAllBytes(h5));
             }
             Files.write(file, bytes.toByteArray());

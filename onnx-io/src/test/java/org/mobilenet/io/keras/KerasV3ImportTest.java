@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mobilenet.engine.arch.Activation;
@@ -14,6 +15,7 @@ import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.run.Network;
 import org.mobilenet.io.BadInputException;
 import org.mobilenet.io.ModelFiles;
+import org.mobilenet.io.json.Json;
 
 /**
  * keras.applications.MobileNetV3's structure (hard-swish and the hard sigmoid written as tf.keras
@@ -98,5 +100,44 @@ class KerasV3ImportTest {
             ours = net.forward(x, 1);
         }
         KerasImportTest.assertClose(KerasReference.forward(t, l -> l.vars().stream().map(KerasTestModels.Var::data).toList(), pixels, 32, 32), ours, 1e-4);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aKeras3ResidualWrittenAsAnAddOperationOfTwoTensorsStaysAResidual() throws Exception {
+        // Keras 3 saves x + shortcut (no Add layer) as an operation of two tensors.
+        List<KerasTestModels.Layer> t = KerasTestModels.v3Like(32, 14, true);
+        Map<String, Object> root = (Map<String, Object>) Json.parse(KerasTestModels.keras3Config(t));
+        List<Object> entries = (List<Object>) ((Map<String, Object>) root.get("config")).get("layers");
+        for (Object o : entries) {
+            Map<String, Object> e = (Map<String, Object>) o;
+            if (e.get("name").equals("expanded_conv_Add")) {
+                e.put("module", "keras.src.ops.numpy");
+                Map<String, Object> node = (Map<String, Object>) ((List<Object>) e.get("inbound_nodes")).get(0);
+                node.put("args", ((List<Object>) node.get("args")).get(0)); // [t1, t2], not [[t1, t2]]
+            }
+        }
+        Path f = dir.resolve("ops-add.keras");
+        KerasTestModels.writeArchive(t, f, "layers", Json.write(root));
+        Model m = ModelFiles.load(f);
+        assertEquals(LayerKind.ADD, m.graph().layers().get(7).kind());
+    }
+
+    @Test
+    void aLayerReadingTheInputOfAHardSwishIsRefusedNamingIt() throws Exception {
+        // The residual reads the stem's BatchNorm output, which the hard-swish Multiply folded away.
+        List<KerasTestModels.Layer> t = new java.util.ArrayList<>(KerasTestModels.v3Like(32, 15, false));
+        for (int i = 0; i < t.size(); i++) {
+            KerasTestModels.Layer l = t.get(i);
+            if (l.name().equals("expanded_conv_Add")) {
+                t.set(i, new KerasTestModels.Layer(l.cls(), l.name(), l.config(), l.vars(),
+                        List.of("Conv_BatchNorm", "expanded_conv_project_BatchNorm")));
+            }
+        }
+        Path f = dir.resolve("stale.h5");
+        KerasTestModels.writeLegacy(t, f, true, false);
+        BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class,
+                () -> ModelFiles.load(f));
+        assertTrue(e.getMessage().contains("reads 'Conv_BatchNorm'"), e.getMessage());
     }
 }
