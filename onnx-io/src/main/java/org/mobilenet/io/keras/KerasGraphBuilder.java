@@ -702,10 +702,16 @@ final class KerasGraphBuilder {
         if (l.className().equals("Reshape")) {
             List<Object> target = KerasConfig.list(l.get("target_shape"), l.name() + "'s target_shape");
             long n = 1;
+            int inferred = 0; // dimensions given as -1: Keras infers one from the others
             for (Object d : target) {
-                n *= KerasConfig.integer(d, l.name() + "'s target_shape");
+                long v = KerasConfig.integer(d, l.name() + "'s target_shape");
+                if (v == -1) {
+                    inferred++;
+                } else {
+                    n *= v;
+                }
             }
-            if (n != current().c()) {
+            if (inferred > 1 || (inferred == 0 ? n != current().c() : n < 1 || current().c() % n != 0)) {
                 throw new ConfigException("layer '" + l.name() + "' reshapes " + current().c() + " values to " + target);
             }
         }
