@@ -46,6 +46,11 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
      * keeps them in the inbound node, not in the layer's config: {@code ["input_1", 0, 0, {"y": 127.5}]}).
      */
     static final String CALL_KWARGS = "mobilenet.call_kwargs";
+    /**
+     * The config key naming the Keras 3 operation class ({@code Add}, {@code Multiply}...) a layer read as
+     * a TFOpLambda came from, for messages.
+     */
+    static final String OPERATION = "mobilenet.operation";
 
     /** How deep nested models may go (Teachable Machine's files nest three). */
     private static final int MAX_NESTING = 8;
@@ -346,6 +351,7 @@ record KerasConfig(String className, List<KerasLayer> layers, int inputH, int in
         cfg.put("name", name);
         cfg.put("function", function);
         cfg.put(CALL_KWARGS, Map.of("y", y));
+        cfg.put(OPERATION, cls);
         return cfg;
     }
 

@@ -221,7 +221,7 @@ final class KerasGraphBuilder {
         Object kwargs = l.get(KerasConfig.CALL_KWARGS);
         Object y = kwargs instanceof Map<?, ?> m ? m.get("y") : null;
         if (!(y instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-            throw new ConfigException("unsupported: TFOpLambda '" + l.name() + "' (" + f + ") has no constant operand"
+            throw new ConfigException("unsupported: " + lambdaKind(l) + " '" + l.name() + "' (" + f + ") has no constant operand"
                     + " y; expected a tensor plus, minus, times or over a number");
         }
         double v = n.doubleValue();
@@ -234,7 +234,7 @@ final class KerasGraphBuilder {
             case "math.multiply" -> inputAffine(l, v, 0);
             case "math.subtract" -> inputAffine(l, 1, -v);
             case "__operators__.add", "math.add" -> inputAffine(l, 1, v);
-            default -> throw new ConfigException("unsupported: TFOpLambda '" + l.name() + "' computes " + f
+            default -> throw new ConfigException("unsupported: " + lambdaKind(l) + " '" + l.name() + "' computes " + f
                     + "; expected a scalar add, subtract, multiply or divide of the input");
         }
     }
@@ -717,10 +717,16 @@ final class KerasGraphBuilder {
         }
     }
 
+    /** What a TFOpLambda-form layer is in the file: tf.keras's TFOpLambda, or a Keras 3 operation. */
+    private static String lambdaKind(KerasLayer l) {
+        Object op = l.get(KerasConfig.OPERATION);
+        return op == null ? "TFOpLambda" : op + " operation";
+    }
+
     /** An add of 3 in the body: the start of a hard sigmoid (nothing else adds constants there). */
     private void startHardSigmoid(KerasLayer l, String f, double v) throws ConfigException {
         if (!(f.equals("__operators__.add") || f.equals("math.add")) || v != 3) {
-            throw new ConfigException("unsupported: TFOpLambda '" + l.name() + "' computes " + f + " " + v
+            throw new ConfigException("unsupported: " + lambdaKind(l) + " '" + l.name() + "' computes " + f + " " + v
                     + " inside the network; expected arithmetic right after the input, or the + 3 of a hard sigmoid");
         }
         hardSigmoidOf = l.inbound().get(0);
@@ -750,7 +756,7 @@ final class KerasGraphBuilder {
                     || (f.equals("math.truediv") || f.equals("math.divide")) && v == 6);
         }
         if (!next) {
-            String found = l.className().equals("TFOpLambda") ? l.get("function") + " " + ((Map<?, ?>) l.get(
+            String found = l.className().equals("TFOpLambda") ? lambdaKind(l) + " " + l.get("function") + " " + ((Map<?, ?>) l.get(
                     KerasConfig.CALL_KWARGS)).get("y") : l.className().equals("ReLU") ? "ReLU(max_value="
                     + l.get("max_value") + ")" : l.className();
             throw new ConfigException("unsupported: layer '" + l.name() + "' (" + found + ") follows the"
