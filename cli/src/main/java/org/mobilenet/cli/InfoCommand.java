@@ -40,6 +40,10 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Describe a model file: format, opset and producer, input and output, architecture, and a"
                 + " per-layer summary with output shapes, parameters and Mult-Adds.")
 public final class InfoCommand implements Callable<Integer> {
+    /** What {@code info} says of an ONNX file quantized dynamically (OnnxImport#DYNAMIC_QUANTIZATION). */
+    static final String DYNAMIC = "dynamic (8-bit weights; ONNX Runtime quantizes the activations at run time, the"
+            + " engine runs the float model they approximate)";
+
 
     @Spec
     CommandSpec spec;
@@ -120,6 +124,8 @@ public final class InfoCommand implements Callable<Integer> {
                 q.put("fileOutput", QuantInfo.json(quant.fileOutput())); // requantized from the last layer's output
             }
             info.put("quantization", q);
+        } else if ("true".equals(model.metadata().get(org.mobilenet.io.onnx.OnnxImport.DYNAMIC_QUANTIZATION))) {
+            info.put("quantization", DYNAMIC);
         }
         CostReport cost = CostModel.of(model);
         info.put("params", cost.totalParams(true));
@@ -206,6 +212,8 @@ public final class InfoCommand implements Callable<Integer> {
         }
         if (quant != null) {
             out.printf(Locale.ROOT, "  %-14s %s%n", "quantization", QuantInfo.summary(quant));
+        } else if (DYNAMIC.equals(info.get("quantization"))) {
+            out.printf(Locale.ROOT, "  %-14s %s%n", "quantization", DYNAMIC);
         }
         out.println();
         TextTable t = quant == null ? new TextTable("Layer (type)", "Output shape", "Params", "Mult-Adds").rightAlign(2, 3)

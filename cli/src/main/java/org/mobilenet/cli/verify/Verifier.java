@@ -235,6 +235,7 @@ public final class Verifier {
             float[] out = net.forward(input, n, perLayer ? (layer, values, b) -> layers.put(layer.name(),
                     layer.kind() == LayerKind.CONV || layer.kind() == LayerKind.DEPTHWISE
                             || layer.kind() == LayerKind.POINTWISE || layer.kind() == LayerKind.ADD
+                            || layer.kind() == LayerKind.SCALE // (maps, held NHWC by the engine)
                             ? Layouts.toNchw(values, b, layer.out().h(), layer.out().w(), layer.out().c())
                             : java.util.Arrays.copyOf(values, (int) (b * layer.out().size()))) : null);
             return new EngineRun(kernels, out, layers);

@@ -44,4 +44,11 @@ public record OnnxImport(Model model, int opset, long irVersion, String producer
      * precision, while the engine computes in float32 with the same (widened) weights.
      */
     public static final String FLOAT16 = "onnx.float16";
+
+    /**
+     * Model metadata key, {@code "true"} when the file is quantized dynamically (ONNX Runtime's
+     * {@code quantize_dynamic}: 8-bit weights, activations quantized at run time), which the import read
+     * as the float model it approximates ({@link DynamicQuantGraph}).
+     */
+    public static final String DYNAMIC_QUANTIZATION = "onnx.dynamic_quantization";
 }

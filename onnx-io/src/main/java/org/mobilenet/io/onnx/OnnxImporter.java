@@ -75,6 +75,14 @@ public final class OnnxImporter {
             throw new IllegalArgumentException("an input size must be 1 to 4096, got " + size);
         }
         try {
+            if (DynamicQuantGraph.isDynamic(model)) {
+                // ONNX Runtime's dynamic quantization: read as the float model it approximates.
+                OnnxImport f = match(file, DynamicQuantGraph.toFloat(file, model), size);
+                java.util.Map<String, String> md = new java.util.LinkedHashMap<>(f.model().metadata());
+                md.put(OnnxImport.DYNAMIC_QUANTIZATION, "true");
+                return new OnnxImport(f.model().withMetadata(md), f.opset(), f.irVersion(), f.producer(), f.inputName(),
+                        f.inputLayout(), f.inputDims(), f.outputName(), f.layerValues(), f.activation());
+            }
             if (QOperatorGraph.isQOperator(model)) {
                 // ONNX Runtime's QOperator format (the model zoo's int8 files): read as the QDQ graph it equals.
                 model = QOperatorGraph.toQdq(file, model);

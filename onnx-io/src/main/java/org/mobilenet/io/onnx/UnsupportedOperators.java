@@ -20,13 +20,12 @@ final class UnsupportedOperators {
             "MatMul", "Softmax", "Sigmoid", "Transpose", "Identity", "Dropout", "Shape", "Gather", "Concat", "Cast", "Slice",
             "Constant", "ConstantOfShape", "QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul",
             "QLinearAdd", "QLinearMul", "QLinearGlobalAveragePool", "QLinearAveragePool", "QGemm", "QLinearSoftmax",
-            "QLinearSigmoid", "HardSwish", "HardSigmoid", "Mul");
+            "QLinearSigmoid", "HardSwish", "HardSigmoid", "Mul", "ConvInteger", "MatMulInteger", "DynamicQuantizeLinear");
     /**
      * The integer operators of the QOperator format (ONNX Runtime's other way to store a quantized model,
      * and the ONNX model zoo's int8 files) that {@link QOperatorGraph} does not rewrite into QDQ.
      */
-    private static final Set<String> QOPERATOR = Set.of("QLinearLeakyRelu", "QLinearConcat", "ConvInteger",
-            "MatMulInteger", "DynamicQuantizeLinear");
+    private static final Set<String> QOPERATOR = Set.of("QLinearLeakyRelu", "QLinearConcat");
 
     private UnsupportedOperators() {
     }

@@ -88,20 +88,31 @@ class UnsupportedOnnxTest {
 
     @Test
     void aQOperatorIntegerOperatorTheImportDoesNotRewriteIsRefusedAsSuchNotByItsQuantizeLinear() throws Exception {
-        // A QuantizeLinear at the input, then a ConvInteger (dynamic quantization's), which QOperatorGraph
-        // does not rewrite into QDQ.
+        // A QuantizeLinear at the input, then a QLinearConcat, which QOperatorGraph does not rewrite into QDQ.
         ModelProto p = v1();
         GraphProto.Builder g = p.getGraph().toBuilder();
         int conv = indexOfFirst(p, "Conv");
         NodeProto c = g.getNode(conv);
-        g.setNode(conv, c.toBuilder().setOpType("ConvInteger"));
+        g.setNode(conv, c.toBuilder().setOpType("QLinearConcat"));
         g.addNode(0, NodeProto.newBuilder().setName("input_QuantizeLinear").setOpType("QuantizeLinear")
                 .addInput("input").addInput("s").addInput("z").addOutput("input_q"));
         BadInputException e = refused(p.toBuilder().setGraph(g).build());
-        assertTrue(e.getMessage().contains("(ConvInteger) is ConvInteger: of the QOperator format's integer operators"
+        assertTrue(e.getMessage().contains("(QLinearConcat) is QLinearConcat: of the QOperator format's integer operators"
                 + " the import reads QGemm, QLinearAdd, QLinearAveragePool, QLinearConv"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("QDQ format"), e.getMessage());
+    }
+
+    @Test
+    void aConvIntegerNotFedByADynamicQuantizeLinearIsRefusedNamingIt() throws Exception {
+        // Dynamic quantization's ConvInteger reads a DynamicQuantizeLinear's integers; this one reads the input.
+        ModelProto p = v1();
+        GraphProto.Builder g = p.getGraph().toBuilder();
+        int conv = indexOfFirst(p, "Conv");
+        g.setNode(conv, g.getNode(conv).toBuilder().setOpType("ConvInteger"));
+        BadInputException e = refused(p.toBuilder().setGraph(g).build());
+        assertTrue(e.getMessage().contains("(ConvInteger) reads 'input', which is not the output of a"
+                + " DynamicQuantizeLinear"), e.getMessage());
     }
 
     @Test
