@@ -210,7 +210,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             org.mobilenet.engine.quant.QuantizedNetwork qnet = int8
                     ? org.mobilenet.engine.quant.QuantizedNetwork.compile(m) : null;
-            int[] qimages = int8 ? qnet.quantizeInput(images) : null;
+            int[] qimages = int8 ? org.mobilenet.cli.classify.Int8Backend.quantize(m, qnet, images) : null;
             Warmup.Pass engine = int8 ? () -> qnet.forward(qimages, batch) : () -> net.forward(images, batch, out);
             engineName = int8 ? "int8" : net.kernels().name();
             Warmup.Pass[] passes = ort == null ? new Warmup.Pass[] {engine} : new Warmup.Pass[] {engine, ort::runTimed};

@@ -65,7 +65,12 @@ final class QuantInfo {
                 : q.fileInput() != null ? brief(q.fileInput()) + " (QUANTIZE)" : q.input().type().id();
         String gives = !q.quantizedOutput() || last == null ? "float32 (DEQUANTIZE)"
                 : q.fileOutput() != null ? brief(q.fileOutput()) + " (QUANTIZE)" : last.type().id();
-        return "input " + q.input().describe() + "; the file takes " + takes + " and gives " + gives;
+        StringBuilder steps = new StringBuilder();
+        for (org.mobilenet.engine.model.InputStep st : q.inputSteps()) {
+            steps.append(steps.length() == 0 ? "; its input steps " : ", ").append(st.op()).append(" to ")
+                    .append(brief(st.output()));
+        }
+        return "input " + q.input().describe() + "; the file takes " + takes + " and gives " + gives + steps;
     }
 
     /** {@code uint8 0.0235 @ 0}: a table cell. */

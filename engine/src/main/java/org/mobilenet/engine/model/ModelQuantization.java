@@ -10,8 +10,9 @@ import java.util.Objects;
  * parameters dequantized, so the float path runs any quantized model unchanged). The integer path
  * and the quantized writers read this.
  *
- * @param input           the quantization of the network's input (after the file's own QUANTIZE
- *                        operator, when it has one)
+ * @param input           the quantization of the integers the integer path takes: the network's input
+ *                        (after the file's own QUANTIZE operator, when it has one), or with
+ *                        {@code inputSteps} what those steps start from
  * @param outputs         per layer name of the {@link org.mobilenet.engine.arch.LayerGraph}: the
  *                        quantization of that layer's output, after its activation (a softmax's
  *                        output is typically uint8 with scale 1/256)
@@ -27,10 +28,13 @@ import java.util.Objects;
  *                        {@code input} itself, or floats
  * @param fileOutput      likewise, the quantization of the file's output when the file requantizes its
  *                        last layer's output (to uint8) at the end; null otherwise
+ * @param inputSteps      the file's own quantized input preprocessing before its first layer, in order
+ *                        (empty: none); the first layer reads the last step's output
+ *                        ({@link #networkInput()})
  */
 public record ModelQuantization(QuantParams input, Map<String, QuantParams> outputs,
         Map<String, QuantizedTensor> tensors, boolean quantizedInput, boolean quantizedOutput,
-        QuantParams fileInput, QuantParams fileOutput) {
+        QuantParams fileInput, QuantParams fileOutput, java.util.List<InputStep> inputSteps) {
     /**
      * The model metadata key saying which operator pooled a quantized model in its file:
      * {@link #POOL_MEAN} or {@link #POOL_AVERAGE}. The runtimes compute them differently (the
@@ -48,6 +52,7 @@ public record ModelQuantization(QuantParams input, Map<String, QuantParams> outp
             throw new IllegalArgumentException("the input's quantization must be per tensor, got " + input.describe());
         }
         outputs = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(outputs, "outputs")));
+        inputSteps = inputSteps == null ? java.util.List.of() : java.util.List.copyOf(inputSteps);
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(tensors, "tensors")));
         outputs.forEach((layer, q) -> {
             if (q.perChannel()) {
@@ -65,10 +70,21 @@ public record ModelQuantization(QuantParams input, Map<String, QuantParams> outp
         }
     }
 
+    /** A quantization without input steps. */
+    public ModelQuantization(QuantParams input, Map<String, QuantParams> outputs, Map<String, QuantizedTensor> tensors,
+            boolean quantizedInput, boolean quantizedOutput, QuantParams fileInput, QuantParams fileOutput) {
+        this(input, outputs, tensors, quantizedInput, quantizedOutput, fileInput, fileOutput, java.util.List.of());
+    }
+
     /** A quantization whose file takes and gives the network's own input and output (or floats). */
     public ModelQuantization(QuantParams input, Map<String, QuantParams> outputs, Map<String, QuantizedTensor> tensors,
             boolean quantizedInput, boolean quantizedOutput) {
         this(input, outputs, tensors, quantizedInput, quantizedOutput, null, null);
+    }
+
+    /** The quantization of the first layer's input: the last input step's output, else {@link #input}. */
+    public QuantParams networkInput() {
+        return inputSteps.isEmpty() ? input : inputSteps.get(inputSteps.size() - 1).output();
     }
 
     /** The quantization of the integers the file takes: {@link #fileInput}, else {@link #input}. */
@@ -108,7 +124,7 @@ public record ModelQuantization(QuantParams input, Map<String, QuantParams> outp
                         last.zeroPoint() + (fileOutput.type() == QuantType.UINT8 ? 128 : -128));
             }
         }
-        return new ModelQuantization(input, o, t, quantizedInput, quantizedOutput, fileInput, out);
+        return new ModelQuantization(input, o, t, quantizedInput, quantizedOutput, fileInput, out, inputSteps);
     }
 
     /** A quantized parameter, or null when the model has none of that name. */

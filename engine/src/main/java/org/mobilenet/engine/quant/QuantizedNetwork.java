@@ -36,9 +36,15 @@ public final class QuantizedNetwork {
     /** For each layer, whether a later add reads its output. */
     private final boolean[] kept;
     private final int[] addendIndex;
+    /**
+     * The file's own input steps ({@link ModelQuantization#inputSteps()}) as a table per channel: the
+     * first layer's input for each input value ({@code [channel][value - type min]}); null without steps.
+     */
+    private final int[][] inputTable;
 
     private QuantizedNetwork(List<QLayer> layers, QuantParams input, QuantParams output, Shape inShape,
-            Shape outShape) {
+            Shape outShape, int[][] inputTable) {
+        this.inputTable = inputTable;
         this.layers = layers;
         this.input = input;
         this.output = output;
@@ -74,10 +80,12 @@ public final class QuantizedNetwork {
                 model.architecture().describe() + " is a float model: the integer path needs a quantized model"
                         + " (such as a uint8 or int8 TFLite file)"));
         List<QLayer> layers = new ArrayList<>();
-        QuantParams prev = q.input();
+        QuantParams prev = q.networkInput();
+        int[][] table;
         Map<String, QuantParams> outputs = new HashMap<>();
         try {
             UnsupportedModelException.requireNoV3Layers(model, "the integer path");
+            table = inputTable(q, model.graph().input().c());
             for (LayerSpec l : model.graph().layers()) {
                 QuantParams out = q.output(l.name());
                 if (out.type() != prev.type() && l.kind() != LayerKind.SOFTMAX && l.kind() != LayerKind.SIGMOID) {
@@ -115,7 +123,41 @@ public final class QuantizedNetwork {
         }
         VectorWarmUp.start();
         LayerSpec last = model.graph().layers().get(model.graph().layers().size() - 1);
-        return new QuantizedNetwork(List.copyOf(layers), q.input(), prev, model.graph().input(), last.out());
+        return new QuantizedNetwork(List.copyOf(layers), q.input(), prev, model.graph().input(), last.out(), table);
+    }
+
+    /**
+     * The input steps as one table per channel (each step's constant has one value, or one per channel):
+     * every input value taken through the steps as the runtime computes them ({@link QuantMul},
+     * {@link QuantAdd}); null when there are none.
+     */
+    static int[][] inputTable(ModelQuantization q, int channels) {
+        if (q.inputSteps().isEmpty()) {
+            return null;
+        }
+        QuantParams in = q.input();
+        int[][] table = new int[channels][in.type().max() - in.type().min() + 1];
+        for (int c = 0; c < channels; c++) {
+            for (int v = in.type().min(); v <= in.type().max(); v++) {
+                int x = v;
+                QuantParams at = in;
+                for (org.mobilenet.engine.model.InputStep s : q.inputSteps()) {
+                    int[] k = s.constant().values();
+                    if (k.length != 1 && k.length != channels) {
+                        throw new IllegalArgumentException("an input step's constant has " + k.length + " values for "
+                                + channels + " channels");
+                    }
+                    int b = k[k.length == 1 ? 0 : c];
+                    x = switch (s.op()) {
+                        case MUL -> new QuantMul(at, s.constant().quant(), s.output()).apply(x, b);
+                        case ADD -> new QuantAdd(at, s.constant().quant(), s.output(), Activation.NONE).apply(x, b);
+                    };
+                    at = s.output();
+                }
+                table[c][v - in.type().min()] = x;
+            }
+        }
+        return table;
     }
 
     /** The input's quantization (its type is the input's dtype). */
@@ -209,9 +251,15 @@ public final class QuantizedNetwork {
         }
         int[] result = new int[outSize * batch];
         int[][] keptOut = new int[layers.size()][];
+        int channels = inShape.c();
         for (int b = 0; b < batch; b++) {
             int[] cur = new int[inSize];
             System.arraycopy(in, b * inSize, cur, 0, inSize);
+            if (inputTable != null) {
+                for (int i = 0; i < inSize; i++) {
+                    cur[i] = inputTable[i % channels][cur[i] - t.min()];
+                }
+            }
             for (int i = 0; i < layers.size(); i++) {
                 QLayer l = layers.get(i);
                 Shape o = l.spec.out();

@@ -132,7 +132,9 @@ public final class OnnxQdqExporter {
             g.addInitializer(OnnxExporter.tensor("relu6.min", new int[0], new float[] {0f}));
             g.addInitializer(OnnxExporter.tensor("relu6.max", new int[0], new float[] {6f}));
         }
-        String x = qdq(OnnxExporter.INPUT, "input.dq", "input", q.input());
+        // The network's input (after any input steps of the source file, which take the file's own input:
+        // like the float export, the ONNX graph takes what the model's preprocessing gives).
+        String x = qdq(OnnxExporter.INPUT, "input.dq", "input", q.networkInput());
         List<ValueInfoProto> layerOutputs = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec l = layers.get(i);

@@ -134,6 +134,18 @@ public final class TfliteExporter {
             b.op(BuiltinOp.QUANTIZE, q.input().type() == QuantType.INT8 ? 2 : 1, new int[] {input}, cur, 0, null);
         }
         QuantParams curQ = q == null ? null : q.input();
+        // The source file's own quantized input preprocessing (a Keras Rescaling), written back as it was.
+        for (int i = 0; q != null && i < q.inputSteps().size(); i++) {
+            org.mobilenet.engine.model.InputStep s = q.inputSteps().get(i);
+            int[] k = s.constant().values();
+            int constant = b.quantized("input/step" + i + "/y", new int[] {k.length}, k, s.constant().quant(), 0);
+            int out = b.activation("input/step" + i, new int[] {1, h, w, c}, s.output());
+            boolean mul = s.op() == org.mobilenet.engine.model.InputStep.Op.MUL;
+            b.op(mul ? BuiltinOp.MUL : BuiltinOp.ADD, version(2), new int[] {cur, constant}, out, mul ? OPT_MUL : OPT_ADD,
+                    new Table().i8(0, 0));
+            cur = out;
+            curQ = s.output();
+        }
         Map<String, Integer> outputs = new HashMap<>();
         int[] curShape = {1, h, w, c};
         java.util.Set<String> gates = squeezeExciteDense(model.graph().layers());

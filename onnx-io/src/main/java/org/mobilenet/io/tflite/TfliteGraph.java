@@ -19,9 +19,22 @@ import org.mobilenet.io.InputRescale;
  * @param rescale the input preprocessing the graph does itself before its first layer (MUL, ADD, SUB
  *               and DIV operators with a constant: a Keras Rescaling layer or {@code preprocess_input} in
  *               the model), or null when it has none
+ * @param rescaleOps the operators of {@code rescale}, in order (empty when there is none), for the
+ *               integer form of a quantized file's
  */
 record TfliteGraph(TfliteTensor input, LayerGraph graph, List<Layer> layers, TfliteTensor quantized,
-        InputRescale rescale) {
+        InputRescale rescale, List<RescaleOp> rescaleOps) {
+
+    /**
+     * One operator of the graph's own input preprocessing.
+     *
+     * @param code       its builtin operator (MUL, ADD, SUB or DIV)
+     * @param constant   its constant operand
+     * @param inputFirst whether the chain's tensor is its first operand
+     * @param output     its output tensor
+     */
+    record RescaleOp(int code, TfliteTensor constant, boolean inputFirst, TfliteTensor output) {
+    }
 
     /**
      * One layer's origin and weights.

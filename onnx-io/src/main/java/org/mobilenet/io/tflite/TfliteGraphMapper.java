@@ -239,6 +239,7 @@ final class TfliteGraphMapper {
         boolean dequantized = false;
         // The graph's own input preprocessing before its first layer, x * scale + shift (null: none).
         InputRescale rescale = null;
+        List<TfliteGraph.RescaleOp> rescaleOps = new ArrayList<>();
         findWeightDequantizers();
         findShapeComputations();
         // How the body's map is held when a dense layer reads it unpooled (see FULLY_CONNECTED).
@@ -275,6 +276,9 @@ final class TfliteGraphMapper {
             if (specs.isEmpty() && pending == null && AFFINE.contains(op.code()) && !producer.containsKey(outId)
                     && !storedAs.containsKey(outId)) {
                 rescale = InputRescale.then(rescale, rescaleStep(op, curTensor, cur.c()));
+                boolean first = op.input(0) == curTensor;
+                rescaleOps.add(new TfliteGraph.RescaleOp(op.code(), constant(op, first ? 1 : 0, "constant"), first,
+                        file.tensor(outId)));
                 checkDeclaredShape(op, file.tensor(outId), cur);
                 producer.put(outId, -1);
                 curTensor = outId;
@@ -635,7 +639,7 @@ final class TfliteGraphMapper {
                     + curTensor + "), found outputs " + Arrays.toString(outputs));
         }
         LayerGraph graph = new LayerGraph(LayerGraph.familyOf(specs), inShape, specs);
-        return new TfliteGraph(input, graph, List.copyOf(layers), quantized, rescale);
+        return new TfliteGraph(input, graph, List.copyOf(layers), quantized, rescale, List.copyOf(rescaleOps));
     }
 
     /** The elementwise operators a model's own input preprocessing is made of. */

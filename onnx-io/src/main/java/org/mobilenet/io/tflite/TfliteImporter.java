@@ -14,6 +14,7 @@ import org.mobilenet.engine.arch.ModelSpec;
 import org.mobilenet.engine.arch.Padding;
 import org.mobilenet.engine.arch.StandardArchitectures;
 import org.mobilenet.engine.model.Model;
+import org.mobilenet.engine.model.InputStep;
 import org.mobilenet.engine.model.ModelQuantization;
 import org.mobilenet.engine.model.QuantParams;
 import org.mobilenet.engine.model.QuantizedTensor;
@@ -107,9 +108,10 @@ public final class TfliteImporter {
         }
         Model m;
         try {
-            // A graph that preprocesses its input itself (MUL/ADD... on the input) runs as float: that
-            // preprocessing becomes the model's, and the integer path has no operator for it.
-            ModelQuantization q = graph.rescale() != null ? null : quantization(arch.graph(), graph, file);
+            // A graph that preprocesses its input itself (MUL/ADD... on the input): that preprocessing
+            // becomes the model's; a quantized one's integer steps the integer path's (or float when they
+            // are not steps it computes).
+            ModelQuantization q = quantization(arch.graph(), graph, file);
             Preprocessing fileInput = fileInputNormalization(path, in, md, graph.rescale());
             if (fileInput != null) {
                 Model.putFileInputNormalization(meta, fileInput);
@@ -155,6 +157,10 @@ public final class TfliteImporter {
                 }
             }
         }
+        List<InputStep> steps = inputSteps(g, file);
+        if (steps == null) {
+            return null; // preprocessing in the graph the integer path does not compute: the float path
+        }
         TfliteTensor out = file.tensor(file.outputs()[0]);
         // A file that takes (gives) 8-bit integers of other params than its network's: TFLite's converter
         // with inference_input_type (output_type) uint8 for an int8 network, a QUANTIZE at either end.
@@ -164,7 +170,31 @@ public final class TfliteImporter {
         QuantParams last = outputs.get(layers.get(layers.size() - 1).name());
         QuantParams fileOutput = QuantMapping.quantized8(out) ? QuantMapping.activation(out) : null;
         return new ModelQuantization(network, outputs, qt, takesIntegers, fileOutput != null,
-                network.equals(fileInput) ? null : fileInput, last.equals(fileOutput) ? null : fileOutput);
+                network.equals(fileInput) ? null : fileInput, last.equals(fileOutput) ? null : fileOutput, steps);
+    }
+
+    /**
+     * The graph's own input preprocessing as integer steps (empty when it has none): each operator a MUL
+     * or ADD of the chain's tensor (first) and an 8-bit constant quantized per tensor, giving an 8-bit
+     * tensor quantized per tensor; null when an operator is anything else (the model then runs as float).
+     */
+    static List<InputStep> inputSteps(TfliteGraph g, TfliteFile file) {
+        List<InputStep> steps = new ArrayList<>();
+        for (TfliteGraph.RescaleOp op : g.rescaleOps()) {
+            InputStep.Op kind = op.code() == BuiltinOp.MUL ? InputStep.Op.MUL : op.code() == BuiltinOp.ADD
+                    ? InputStep.Op.ADD : null;
+            TfliteTensor k = op.constant();
+            if (kind == null || !op.inputFirst() && kind != InputStep.Op.MUL && kind != InputStep.Op.ADD
+                    || !QuantMapping.quantized8(k) || !k.quantization().perTensor() || !QuantMapping.quantized8(op.output())
+                    || !op.output().quantization().perTensor()) {
+                return null;
+            }
+            QuantParams kq = QuantMapping.activation(k);
+            int[] values = new TensorDecoder(file).quantizedValues(k);
+            steps.add(new InputStep(kind, QuantMapping.tensor(new int[] {values.length}, values, kq, k),
+                    QuantMapping.activation(op.output())));
+        }
+        return steps;
     }
 
     /**
