@@ -34,9 +34,11 @@ class TfliteInputStepsTest {
     @TempDir
     Path tmp;
 
-    @ParameterizedTest(name = "multiplier {0}, offset {1}")
-    @CsvSource({"0.00784313725, -1", "0.00392156863, 0", "0.0171247538, -2.1179039"})
-    void aRescalingWrittenAsIntegerStepsRunsAsTheTfliteRuntimeRunsIt(float mul, float add) throws Exception {
+    @ParameterizedTest(name = "multiplier {0}, offset {1}, int8 pixels {2}")
+    @CsvSource({"0.00784313725, -1, false", "0.00392156863, 0, false", "0.0171247538, -2.1179039, false",
+        "0.00784313725, -1, true"})
+    void aRescalingWrittenAsIntegerStepsRunsAsTheTfliteRuntimeRunsIt(float mul, float add, boolean int8Pixels)
+            throws Exception {
         Model f = ConvertCommand.withoutSoftmax(ExportStyles.v2Model(ExportStyles.Style.KERAS, 0.35, 48, 4));
         SplittableRandom r = new SplittableRandom(5);
         float[] calib = new float[48 * 48 * 3];
@@ -54,8 +56,9 @@ class TfliteInputStepsTest {
         steps.add(new InputStep(InputStep.Op.MUL, new QuantizedTensor(new int[] {1}, new int[] {127}, kMul), scaled));
         steps.add(new InputStep(InputStep.Op.ADD, new QuantizedTensor(new int[] {1}, new int[] {kAdd.quantize(add)}, kAdd),
                 mq.input()));
+        // The file takes uint8 pixels and QUANTIZEs them, or takes the int8 pixel - 128 itself.
         ModelQuantization withSteps = new ModelQuantization(pixels, mq.outputs(), mq.tensors(), true, true,
-                QuantParams.perTensor(QuantType.UINT8, 1f, 0), null, steps);
+                int8Pixels ? null : QuantParams.perTensor(QuantType.UINT8, 1f, 0), null, steps);
         Model m = q.withQuantization(withSteps);
         Path file = tmp.resolve("steps.tflite");
         TfliteExporter.write(m, file, false);
@@ -65,15 +68,36 @@ class TfliteInputStepsTest {
         int[] ints = new int[calib.length];
         for (int i = 0; i < in.length; i++) {
             int p = r.nextInt(256);
-            in[i] = (byte) p;
-            ints[i] = p - 128; // the file's QUANTIZE: uint8 1 @ 0 to int8 1 @ -128
+            in[i] = (byte) (int8Pixels ? p - 128 : p);
+            ints[i] = p - 128; // the file's QUANTIZE: uint8 1 @ 0 to int8 1 @ -128 (or its own int8 input)
         }
-        byte[] theirs = TfliteRuntime.run(file, NpyDtype.UINT8, List.of(in), tmp).get(0);
+        NpyDtype dtype = int8Pixels ? NpyDtype.INT8 : NpyDtype.UINT8;
+        byte[] theirs = TfliteRuntime.run(file, dtype, List.of(in), tmp).get(0);
         int[] ours = QuantizedNetwork.compile(back).forward(ints, 1);
         int[] t = new int[theirs.length];
         for (int i = 0; i < t.length; i++) {
             t[i] = theirs[i];
         }
         assertArrayEquals(t, ours);
+        // The float path on the same file input (the pixels: raw, then the model's preprocessing) agrees
+        // within a few steps of the logits (the integer path's quantization error).
+        Path npy = tmp.resolve("px.npy");
+        org.mobilenet.io.npy.NpyFile.write(npy, new org.mobilenet.io.npy.NpyArray(dtype,
+                new int[] {1, 48, 48, 3}, in), true);
+        Path out = tmp.resolve("float.npy");
+        CliRun run = CliRun.of("run", "--precision", "float", "-m", file.toString(), "--input", npy.toString(), "--output",
+                out.toString());
+        assertEquals(ExitCode.OK, run.code(), run.err());
+        float[] f32 = org.mobilenet.io.npy.NpyFile.read(out).floats();
+        QuantParams o = back.quantization().orElseThrow().output(back.graph().layers().get(back.graph().layers().size() - 1)
+                .name());
+        for (int i = 0; i < f32.length; i++) {
+            assertEquals(o.dequantize(ours[i], 0), f32[i], 8 * o.scale(), "logit " + i);
+        }
+        // Written as QDQ ONNX, the graph takes the network's input: verify runs it against ONNX Runtime.
+        Path onnx = tmp.resolve("steps.onnx");
+        ModelFiles.save(back, onnx, ModelFiles.SaveOptions.defaults());
+        CliRun v = CliRun.of("verify", "--count", "2", onnx.toString());
+        assertEquals(ExitCode.OK, v.code(), v.err() + v.out());
     }
 }

@@ -148,7 +148,9 @@ public final class TensorRunner {
     private NpyArray floating(NpyArray in, int n) {
         float[] x;
         ModelQuantization q = model.quantization().orElse(null);
-        if (takesIntegers()) {
+        String pixels = model.metadata().get(Model.PIXEL_INPUT_KEY);
+        // (a file that preprocesses its pixels itself takes them raw: their preprocessing is below)
+        if (takesIntegers() && pixels == null) {
             int[] v = in.ints();
             if (nchw()) {
                 int[] chw = imageShape();
@@ -165,7 +167,6 @@ public final class TensorRunner {
                 x = Layouts.toNhwc(x, n, chw[1], chw[2], chw[0]);
             }
         }
-        String pixels = model.metadata().get(Model.PIXEL_INPUT_KEY);
         if (pixels != null) {
             // The file takes pixels and preprocesses them itself; the engine takes them preprocessed. An
             // int8 input holds pixel - 128.

@@ -7,7 +7,10 @@ import org.mobilenet.engine.model.QuantParams;
  * TFLite's XNNPACK delegate runs for MUL; fp32 requantization): the product of the two inputs less
  * their zero points, {@code (a - a_zero) * (b - b_zero)} in int32, times
  * {@code a_scale * b_scale / out_scale} in float, rounded half to even, plus the output zero point,
- * clamped to the output's type.
+ * clamped to the output's type: XNNPACK's fp32 kernels, which it uses on x86 and WebAssembly (the
+ * TFLite runtime the tests compare with); on ARM it requantizes in fixed point ("rndnu"), which may
+ * round a tie the other way. XNNPACK takes a scale ratio in [2^-16, 2^8) only (TFLite's reference MUL
+ * computes the others): refused here.
  */
 public final class QuantMul {
     private final int aZero;
@@ -21,8 +24,8 @@ public final class QuantMul {
         this.aZero = a.zeroPoint();
         this.bZero = b.zeroPoint();
         this.scale = a.scale() * b.scale() / out.scale();
-        if (!(scale > 0) || !Float.isFinite(scale)) {
-            throw new IllegalArgumentException("a quantized multiply needs a positive finite scale ratio, got " + scale);
+        if (!(scale >= 0x1.0p-16f) || !(scale < 0x1.0p+8f)) {
+            throw new IllegalArgumentException("a quantized multiply needs a scale ratio in [2^-16, 2^8), got " + scale);
         }
         this.zeroPoint = out.zeroPoint();
         this.min = out.type().min();

@@ -132,16 +132,29 @@ public final class QuantizedNetwork {
      * {@link QuantAdd}); null when there are none.
      */
     static int[][] inputTable(ModelQuantization q, int channels) {
-        if (q.inputSteps().isEmpty()) {
-            return null;
+        return q.inputSteps().isEmpty() ? null : inputTable(q.input(), q.inputSteps(), channels);
+    }
+
+    /**
+     * Whether the integer path computes these input steps from integers of {@code in} as the runtime
+     * does (each step's constant has one value or one per channel, its scale ratios in the runtime's range).
+     */
+    public static boolean runsInputSteps(QuantParams in, List<org.mobilenet.engine.model.InputStep> steps, int channels) {
+        try {
+            inputTable(in, steps, channels);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
-        QuantParams in = q.input();
+    }
+
+    private static int[][] inputTable(QuantParams in, List<org.mobilenet.engine.model.InputStep> steps, int channels) {
         int[][] table = new int[channels][in.type().max() - in.type().min() + 1];
         for (int c = 0; c < channels; c++) {
             for (int v = in.type().min(); v <= in.type().max(); v++) {
                 int x = v;
                 QuantParams at = in;
-                for (org.mobilenet.engine.model.InputStep s : q.inputSteps()) {
+                for (org.mobilenet.engine.model.InputStep s : steps) {
                     int[] k = s.constant().values();
                     if (k.length != 1 && k.length != channels) {
                         throw new IllegalArgumentException("an input step's constant has " + k.length + " values for "

@@ -87,8 +87,13 @@ final class DynamicQuantGraph {
             }
         }
         initializers.addAll(added);
-        return model.toBuilder().setGraph(g.toBuilder().clearNode().addAllNode(kept).clearInitializer()
-                .addAllInitializer(initializers)).build();
+        // Initializers listed among the graph's inputs too (keep_initializers_as_inputs) go with them.
+        Set<String> dropped = new HashSet<>(d.inits.keySet());
+        initializers.forEach(t -> dropped.remove(t.getName()));
+        GraphProto.Builder out = g.toBuilder().clearNode().addAllNode(kept).clearInitializer()
+                .addAllInitializer(initializers).clearInput();
+        g.getInputList().stream().filter(v -> !dropped.contains(v.getName())).forEach(out::addInput);
+        return model.toBuilder().setGraph(out).build();
     }
 
     /**
@@ -142,7 +147,8 @@ final class DynamicQuantGraph {
             int c = conv ? i / inner : i % channels;
             real[i] = (q[i] - zero[zero.length == 1 ? 0 : c]) * scale[scale.length == 1 ? 0 : c];
         }
-        String name = n.getInput(1) + "_dequantized";
+        // Named after the node: two nodes may share weights, each with its own bias.
+        String name = (n.getName().isEmpty() ? n.getOutput(0) : n.getName()) + "_weight_dequantized";
         added.add(OnnxExporter.tensor(name, dims, real));
         removed.add(cast);
         removed.add(mul);
@@ -155,7 +161,7 @@ final class DynamicQuantGraph {
             NodeProto add = readers.get(0);
             float[] b = constant(add.getInput(0).equals(output) ? add.getInput(1) : add.getInput(0));
             if (b != null && b.length == channels) {
-                bias = n.getInput(1) + "_bias";
+                bias = (n.getName().isEmpty() ? n.getOutput(0) : n.getName()) + "_bias_dequantized";
                 added.add(OnnxExporter.tensor(bias, new int[] {channels}, b));
                 removed.add(add);
                 output = add.getOutput(0);

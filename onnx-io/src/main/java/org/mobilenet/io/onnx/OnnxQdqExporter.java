@@ -228,9 +228,11 @@ public final class OnnxQdqExporter {
         Map<String, String> md = ModelMetadata.describe(m, "NCHW");
         md.put(ModelMetadata.SOFTMAX, Boolean.toString(softmax));
         md.put(QUANTIZED, "qdq");
-        md.put(QUANTIZED_INPUT, Boolean.toString(q.quantizedInput()));
+        // A source with input steps took its own input (pixels) before them; this graph takes the network's.
+        boolean steps = !q.inputSteps().isEmpty();
+        md.put(QUANTIZED_INPUT, Boolean.toString(q.quantizedInput() && !steps));
         md.put(QUANTIZED_OUTPUT, Boolean.toString(q.quantizedOutput()));
-        if (q.fileInput() != null) {
+        if (q.fileInput() != null && !steps) {
             md.put(FILE_INPUT, describe(q.fileInput()));
         }
         if (q.fileOutput() != null && softmax == graph.hasSoftmax()) {

@@ -184,8 +184,8 @@ public final class TfliteImporter {
             InputStep.Op kind = op.code() == BuiltinOp.MUL ? InputStep.Op.MUL : op.code() == BuiltinOp.ADD
                     ? InputStep.Op.ADD : null;
             TfliteTensor k = op.constant();
-            if (kind == null || !op.inputFirst() && kind != InputStep.Op.MUL && kind != InputStep.Op.ADD
-                    || !QuantMapping.quantized8(k) || !k.quantization().perTensor() || !QuantMapping.quantized8(op.output())
+            // (MUL and ADD commute: the chain's tensor may be either operand)
+            if (kind == null || !QuantMapping.quantized8(k) || !k.quantization().perTensor() || !QuantMapping.quantized8(op.output())
                     || !op.output().quantization().perTensor()) {
                 return null;
             }
@@ -194,7 +194,10 @@ public final class TfliteImporter {
             steps.add(new InputStep(kind, QuantMapping.tensor(new int[] {values.length}, values, kq, k),
                     QuantMapping.activation(op.output())));
         }
-        return steps;
+        QuantParams in = QuantMapping.activation(g.quantized() != null ? g.quantized() : g.input());
+        // Steps the integer path cannot compute as the runtime does (scale ratios out of its range): float.
+        return org.mobilenet.engine.quant.QuantizedNetwork.runsInputSteps(in, steps, g.graph().input().c())
+                ? steps : null;
     }
 
     /**

@@ -34,7 +34,10 @@ final class TfliteMetadataWriter {
 
     /** Adds the {@code TFLITE_METADATA} buffer for {@code model}. */
     static void addTo(TfliteSubgraphBuilder b, Model model) {
-        Preprocessing p = model.preprocessing();
+        // A file that keeps its own input steps (its graph rescales the input) takes the file's input:
+        // its normalization is that input's, not the whole preprocessing.
+        boolean steps = model.quantization().map(q -> !q.inputSteps().isEmpty()).orElse(false);
+        Preprocessing p = steps ? model.fileInputNormalization() : model.preprocessing();
         Table normalization = new Table().put(0, new Floats(p.mean())).put(1, new Floats(p.std()));
         Table processUnit = new Table().i8(0, NORMALIZATION_OPTIONS).put(1, normalization);
         Table input = new Table().put(0, new Str("image"))
