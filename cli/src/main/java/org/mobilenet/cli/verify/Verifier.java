@@ -195,7 +195,8 @@ public final class Verifier {
             }
         }
         return new VerifyReport(file.toString(), n, out, top1, top5, out.within(), layers, first, 0,
-                runs.stream().map(EngineRun::kernels).toList(), 0, o.atolFor(model) == o.atol() ? 0 : o.atolFor(model));
+                runs.stream().map(EngineRun::kernels).toList(), 0, o.atolFor(model) == o.atol() ? 0 : o.atolFor(model),
+                "true".equals(model.metadata().get(org.mobilenet.io.onnx.OnnxImport.DYNAMIC_QUANTIZATION)));
     }
 
     /**
@@ -331,7 +332,7 @@ public final class Verifier {
             top5 = Math.min(top5, agree[1]);
         }
         return new VerifyReport(file.toString(), n, out, top1, top5, out.within(), List.of(), null, scale,
-                List.copyOf(engines.keySet()), allowed == o.atolSteps() ? 0 : allowed, 0);
+                List.copyOf(engines.keySet()), allowed == o.atolSteps() ? 0 : allowed, 0, false);
     }
 
     /** Runs ORT in batches the model's input accepts (a fixed batch dim of 1 means one image at a time). */

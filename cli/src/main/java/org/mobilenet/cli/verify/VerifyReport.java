@@ -18,10 +18,12 @@ import java.util.List;
  * @param kernels             the engine's kernel sets compared, each against the reference: the
  *                            figures are those of the set furthest outside the tolerance, the
  *                            agreements the lowest, and all must pass
+ * @param dynamicQuantization the file is quantized dynamically (ONNX Runtime quantizes its activations
+ *                            at run time; the engine runs the float model they approximate)
  */
 public record VerifyReport(String model, int inputs, DiffStats output, double top1Agreement, double top5Agreement,
         boolean pass, List<LayerDiff> layers, LayerDiff firstDivergentLayer, double outputScale, List<String> kernels,
-        double allowedSteps, double halfAtol) {
+        double allowedSteps, double halfAtol, boolean dynamicQuantization) {
     /**
      * A report whose output tolerance is the one asked for ({@code allowedSteps} and {@code halfAtol} 0);
      * otherwise {@code allowedSteps} is the output tolerance in steps a quantized sigmoid head was compared
@@ -31,7 +33,7 @@ public record VerifyReport(String model, int inputs, DiffStats output, double to
             boolean pass, List<LayerDiff> layers, LayerDiff firstDivergentLayer, double outputScale,
             List<String> kernels) {
         this(model, inputs, output, top1Agreement, top5Agreement, pass, layers, firstDivergentLayer, outputScale, kernels,
-                0, 0);
+                0, 0, false);
     }
 
     public VerifyReport {
