@@ -69,7 +69,7 @@ public final class KerasExporter {
         }
         if (!holdsInputSize && model.inputHeight() != 224) {
             int r = model.inputHeight();
-            notes.add("a Keras weights file does not hold the input size (" + r + "): read it back at input size "
+            notes.add("a Keras weights file does not hold the input size (" + r + "): read it back with --input-size "
                     + r + ", or name it as keras.applications does (mobilenet_A_" + r + "_tf.h5,"
                     + " mobilenet_v2_weights_tf_dim_ordering_tf_kernels_A_" + r + ".h5)");
         }
