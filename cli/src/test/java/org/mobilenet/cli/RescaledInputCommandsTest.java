@@ -89,15 +89,11 @@ class RescaledInputCommandsTest {
                 }
             }
         }
-        Path in = dir.resolve("px.npy");
-        NpyFile.write(in, NpyArray.ofFloats(new int[] {1, 3, 128, 128}, nchw), false);
-        Path out = dir.resolve("y.npy");
-        CliRun r = CliRun.of("run", "-m", f.toString(), "--input", in.toString(), "--output", out.toString());
-        assertEquals(0, r.code(), r.err());
+        float[] y = runOnNchw(f, nchw, "px");
         float[] x = new float[pixels.length];
         m.preprocessing().normalize(pixels, 3, x);
         try (Network net = Network.compile(m)) {
-            assertArrayEquals(net.forward(x, 1), NpyFile.read(out).floats(), 1e-5f);
+            assertArrayEquals(net.forward(x, 1), y, 1e-5f);
         }
         CliRun bench = CliRun.of("bench", "-m", f.toString(), "--runs", "2", "--warmup", "1");
         assertEquals(0, bench.code(), bench.err());
@@ -123,21 +119,24 @@ class RescaledInputCommandsTest {
         for (int i = 0; i < unit.length; i++) {
             unit[i] = rnd.nextInt(256) / 255f;
         }
-        Path in = dir.resolve("unit.npy");
-        NpyFile.write(in, NpyArray.ofFloats(new int[] {1, 3, 128, 128}, unit), false);
-        Path out = dir.resolve("unit-y.npy");
-        CliRun r = CliRun.of("run", "-m", f.toString(), "--input", in.toString(), "--output", out.toString());
-        assertEquals(0, r.code(), r.err());
-        float[] x = new float[unit.length];
-        for (int y = 0; y < 128; y++) {
-            for (int xx = 0; xx < 128; xx++) {
-                for (int ch = 0; ch < 3; ch++) {
-                    x[(y * 128 + xx) * 3 + ch] = unit[(ch * 128 + y) * 128 + xx] * 2 - 1;
-                }
-            }
+        float[] y = runOnNchw(f, unit, "unit");
+        // The network's input: the file's own rescale, x * 2 - 1, in the engine's NHWC.
+        float[] x = org.mobilenet.cli.ort.Layouts.toNhwc(unit, 1, 128, 128, 3);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = x[i] * 2 - 1;
         }
         try (Network net = Network.compile(m)) {
-            assertArrayEquals(net.forward(x, 1), NpyFile.read(out).floats(), 1e-5f);
+            assertArrayEquals(net.forward(x, 1), y, 1e-5f);
         }
+    }
+
+    /** {@code run} of {@code f} on one NCHW float32 128x128 input: its output. */
+    private float[] runOnNchw(Path f, float[] nchw, String name) throws Exception {
+        Path in = dir.resolve(name + ".npy");
+        NpyFile.write(in, NpyArray.ofFloats(new int[] {1, 3, 128, 128}, nchw), false);
+        Path out = dir.resolve(name + "-y.npy");
+        CliRun r = CliRun.of("run", "-m", f.toString(), "--input", in.toString(), "--output", out.toString());
+        assertEquals(0, r.code(), r.err());
+        return NpyFile.read(out).floats();
     }
 }

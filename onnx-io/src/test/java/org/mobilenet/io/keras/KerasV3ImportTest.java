@@ -63,19 +63,9 @@ class KerasV3ImportTest {
 
     @Test
     void aMultiplyThatIsNotHardSwishOrAGateIsRefusedNamingIt() throws Exception {
-        List<KerasTestModels.Layer> t = new java.util.ArrayList<>(KerasTestModels.v3Like(32, 12, false));
         // The squeeze-and-excite gate multiplied by the stem's map instead of the one its pooling read.
-        for (int i = 0; i < t.size(); i++) {
-            KerasTestModels.Layer l = t.get(i);
-            if (l.name().equals("expanded_conv_squeeze_excite_Mul")) {
-                t.set(i, new KerasTestModels.Layer(l.cls(), l.name(), l.config(), l.vars(),
-                        List.of("multiply_stem", "tf.math.multiply_se")));
-            }
-        }
-        Path f = dir.resolve("bad.h5");
-        KerasTestModels.writeLegacy(t, f, true, false);
-        BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class,
-                () -> ModelFiles.load(f));
+        BadInputException e = refusedWithInbound(12, "expanded_conv_squeeze_excite_Mul", "multiply_stem",
+                "tf.math.multiply_se");
         assertTrue(e.getMessage().contains("expanded_conv_squeeze_excite_Mul"), e.getMessage());
     }
 
@@ -126,18 +116,22 @@ class KerasV3ImportTest {
     @Test
     void aLayerReadingTheInputOfAHardSwishIsRefusedNamingIt() throws Exception {
         // The residual reads the stem's BatchNorm output, which the hard-swish Multiply folded away.
-        List<KerasTestModels.Layer> t = new java.util.ArrayList<>(KerasTestModels.v3Like(32, 15, false));
+        BadInputException e = refusedWithInbound(15, "expanded_conv_Add", "Conv_BatchNorm",
+                "expanded_conv_project_BatchNorm");
+        assertTrue(e.getMessage().contains("reads 'Conv_BatchNorm'"), e.getMessage());
+    }
+
+    /** The tf.keras v3 model (weights of {@code seed}) with layer {@code name} reading {@code inbound}, refused. */
+    private BadInputException refusedWithInbound(long seed, String name, String... inbound) throws Exception {
+        List<KerasTestModels.Layer> t = new java.util.ArrayList<>(KerasTestModels.v3Like(32, seed, false));
         for (int i = 0; i < t.size(); i++) {
             KerasTestModels.Layer l = t.get(i);
-            if (l.name().equals("expanded_conv_Add")) {
-                t.set(i, new KerasTestModels.Layer(l.cls(), l.name(), l.config(), l.vars(),
-                        List.of("Conv_BatchNorm", "expanded_conv_project_BatchNorm")));
+            if (l.name().equals(name)) {
+                t.set(i, new KerasTestModels.Layer(l.cls(), l.name(), l.config(), l.vars(), List.of(inbound)));
             }
         }
-        Path f = dir.resolve("stale.h5");
+        Path f = dir.resolve("rewired-" + seed + ".h5");
         KerasTestModels.writeLegacy(t, f, true, false);
-        BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class,
-                () -> ModelFiles.load(f));
-        assertTrue(e.getMessage().contains("reads 'Conv_BatchNorm'"), e.getMessage());
+        return org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class, () -> ModelFiles.load(f));
     }
 }
