@@ -30,10 +30,11 @@ record TfliteGraph(TfliteTensor input, LayerGraph graph, List<Layer> layers, Tfl
      *
      * @param code       its builtin operator (MUL, ADD, SUB or DIV)
      * @param constant   its constant operand
+     * @param values     that constant's stored integers when it is quantized (8-bit), else null
      * @param inputFirst whether the chain's tensor is its first operand
      * @param output     its output tensor
      */
-    record RescaleOp(int code, TfliteTensor constant, boolean inputFirst, TfliteTensor output) {
+    record RescaleOp(int code, TfliteTensor constant, int[] values, boolean inputFirst, TfliteTensor output) {
     }
 
     /**

@@ -277,8 +277,9 @@ final class TfliteGraphMapper {
                     && !storedAs.containsKey(outId)) {
                 rescale = InputRescale.then(rescale, rescaleStep(op, curTensor, cur.c()));
                 boolean first = op.input(0) == curTensor;
-                rescaleOps.add(new TfliteGraph.RescaleOp(op.code(), constant(op, first ? 1 : 0, "constant"), first,
-                        file.tensor(outId)));
+                TfliteTensor k = constant(op, first ? 1 : 0, "constant"); // (decoded by rescaleStep above)
+                rescaleOps.add(new TfliteGraph.RescaleOp(op.code(), k,
+                        QuantMapping.quantized8(k) ? decoder.quantizedValues(k) : null, first, file.tensor(outId)));
                 checkDeclaredShape(op, file.tensor(outId), cur);
                 producer.put(outId, -1);
                 curTensor = outId;

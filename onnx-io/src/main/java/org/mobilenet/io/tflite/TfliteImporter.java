@@ -157,7 +157,7 @@ public final class TfliteImporter {
                 }
             }
         }
-        List<InputStep> steps = inputSteps(g, file);
+        List<InputStep> steps = inputSteps(g);
         if (steps == null) {
             return null; // preprocessing in the graph the integer path does not compute: the float path
         }
@@ -175,22 +175,22 @@ public final class TfliteImporter {
 
     /**
      * The graph's own input preprocessing as integer steps (empty when it has none): each operator a MUL
-     * or ADD of the chain's tensor (first) and an 8-bit constant quantized per tensor, giving an 8-bit
+     * or ADD of the chain's tensor and an 8-bit constant quantized per tensor, giving an 8-bit
      * tensor quantized per tensor; null when an operator is anything else (the model then runs as float).
      */
-    static List<InputStep> inputSteps(TfliteGraph g, TfliteFile file) {
+    static List<InputStep> inputSteps(TfliteGraph g) {
         List<InputStep> steps = new ArrayList<>();
         for (TfliteGraph.RescaleOp op : g.rescaleOps()) {
             InputStep.Op kind = op.code() == BuiltinOp.MUL ? InputStep.Op.MUL : op.code() == BuiltinOp.ADD
                     ? InputStep.Op.ADD : null;
             TfliteTensor k = op.constant();
             // (MUL and ADD commute: the chain's tensor may be either operand)
-            if (kind == null || !QuantMapping.quantized8(k) || !k.quantization().perTensor() || !QuantMapping.quantized8(op.output())
+            if (kind == null || op.values() == null || !k.quantization().perTensor() || !QuantMapping.quantized8(op.output())
                     || !op.output().quantization().perTensor()) {
                 return null;
             }
             QuantParams kq = QuantMapping.activation(k);
-            int[] values = new TensorDecoder(file).quantizedValues(k);
+            int[] values = op.values();
             steps.add(new InputStep(kind, QuantMapping.tensor(new int[] {values.length}, values, kq, k),
                     QuantMapping.activation(op.output())));
         }
