@@ -196,8 +196,9 @@ public final class TfliteImporter {
         }
         QuantParams in = QuantMapping.activation(g.quantized() != null ? g.quantized() : g.input());
         // Steps the integer path cannot compute as the runtime does (scale ratios out of its range): float.
-        return org.mobilenet.engine.quant.QuantizedNetwork.runsInputSteps(in, steps, g.graph().input().c())
-                ? steps : null;
+        // (checked only when there are steps: the check loads the integer path, which a float run never needs)
+        return steps.isEmpty() || org.mobilenet.engine.quant.QuantizedNetwork.runsInputSteps(in, steps,
+                g.graph().input().c()) ? steps : null;
     }
 
     /**
