@@ -9,10 +9,11 @@ import java.util.Map;
 import org.mobilenet.engine.eval.Agreement;
 import org.mobilenet.engine.model.Model;
 import org.mobilenet.engine.preprocess.ImagePreprocessor;
-import org.mobilenet.engine.preprocess.RgbImage;
+import org.mobilenet.engine.preprocess.PixelGrid;
 import org.mobilenet.engine.run.Network;
 import org.mobilenet.engine.shrink.ChannelMeans;
 import org.mobilenet.io.BadInputException;
+import org.mobilenet.io.image.DecodedImage;
 import org.mobilenet.io.image.ImageLoader;
 import org.mobilenet.io.image.ImageOptions;
 
@@ -41,8 +42,13 @@ final class ShrinkEvaluation {
         int classes = source.classes();
         Agreement total = new Agreement(0, 0, 0);
         for (Path p : images) {
-            RgbImage img = loader.load(p);
-            total = total.plus(Agreement.of(a.forward(pa.apply(img), 1), b.forward(pb.apply(img), 1), 1, classes));
+            // Only the pixels either resize reads.
+            DecodedImage img = loader.decode(p, (w, h) -> PixelGrid.both(pa.grid(w, h), pb.grid(w, h)));
+            float[] xa = new float[pa.inputSize()];
+            pa.apply(img.image(), img.grid(), xa, 0);
+            float[] xb = new float[pb.inputSize()];
+            pb.apply(img.image(), img.grid(), xb, 0);
+            total = total.plus(Agreement.of(a.forward(xa, 1), b.forward(xb, 1), 1, classes));
         }
         return total;
     }
@@ -67,7 +73,10 @@ final class ShrinkEvaluation {
         ImageLoader loader = new ImageLoader(ImageOptions.defaults().withApplyExif(!ignoreExif));
         ChannelMeans means = new ChannelMeans(network(source, images.size()));
         for (Path p : images) {
-            means.accumulate(pre.apply(loader.load(p)), 1);
+            DecodedImage img = loader.decode(p, pre::grid); // only the pixels the resize reads
+            float[] x = new float[pre.inputSize()];
+            pre.apply(img.image(), img.grid(), x, 0);
+            means.accumulate(x, 1);
         }
         return means.inputMeans();
     }

@@ -26,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.mobilenet.engine.eval.TopK;
 import org.mobilenet.engine.preprocess.ImagePreprocessor;
-import org.mobilenet.engine.preprocess.RgbImage;
+import org.mobilenet.engine.preprocess.PixelGrid;
 import org.mobilenet.io.BadInputException;
 import org.mobilenet.io.image.DecodedImage;
 import org.mobilenet.io.image.ImageLoader;
@@ -44,8 +44,9 @@ import org.mobilenet.io.image.TruncatedImageException;
  * fast kernels are worth compiling, or having them compiled on another thread) the next batches are
  * decoded first (see {@link #serial}). The backend is told how many images are taken and known to be
  * coming ({@link ImageInputs#expectedMore()}), and whether that is all ({@link Backend#expectImages}),
- * as soon as it is taken and after every batch that changes it. With {@code threads = N > 1} it is a
- * pipeline:
+ * as soon as it is taken and after every batch that changes it. Once the setup is made, a decoder keeps
+ * only the pixels its preprocessing reads ({@link #gridOf}: a few hundred rows and columns of a large
+ * photo), converted to RGB alone. With {@code threads = N > 1} it is a pipeline:
  * <ul>
  *   <li>a feeder thread takes inputs from the (lazy) iterator, cuts them into batches, and queues one
  *       decode task per image;</li>
@@ -81,6 +82,10 @@ public final class BatchClassifier {
      * eighth of the heap when that is less.
      */
     static final long AHEAD_BYTES = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
+
+    /** An image of at least this many pixels waits for the setup to keep only its grid ({@link #gridOf}). */
+    static final long GRID_WAIT_PIXELS = 1L << 20;
+
     /** Images decoded ahead at most (see {@link #AHEAD_BYTES}). */
     static final int AHEAD_IMAGES = 1024;
 
@@ -211,7 +216,7 @@ public final class BatchClassifier {
                 taken += b.size();
                 helpers.startBackend(); // once: made as soon as the setup is
                 for (int i = 0; i < b.size(); i++) {
-                    RgbImage img = decode(b, i);
+                    DecodedImage img = decode(b, i, gridOf(helpers.setup));
                     if (img == null) {
                         continue;
                     }
@@ -221,7 +226,7 @@ public final class BatchClassifier {
                     if (b.input == null) {
                         b.input = new float[batch * setup.pre().inputSize()];
                     }
-                    setup.pre().apply(img, b.input, i * setup.pre().inputSize());
+                    setup.pre().apply(img.image(), img.grid(), b.input, i * setup.pre().inputSize());
                     if (backend == null) {
                         // Taken at the first image that decodes, and told the count at once, so that the
                         // engine's warm-up can start while the rest of the batch and the next ones decode.
@@ -268,7 +273,7 @@ public final class BatchClassifier {
      * never needs the backend, and reports the images.
      */
     private static final class Helpers {
-        private final CompletableFuture<Setup> setup = new CompletableFuture<>();
+        final CompletableFuture<Setup> setup = new CompletableFuture<>();
         private CompletableFuture<Backend> backend;
 
         Helpers(Callable<Setup> makeSetup) {
@@ -349,6 +354,26 @@ public final class BatchClassifier {
         }
     }
 
+    /**
+     * What a decoder keeps of a {@code w x h} image: the grid the setup's preprocessing reads (null: the
+     * whole image), once the setup is made. An image of at least {@link #GRID_WAIT_PIXELS} waits for it
+     * (turning a phone photo's twelve million pixels to RGB, and through its colour profile, takes
+     * longer than what is left of the model's loading); a smaller one is kept whole when the setup is
+     * not made yet. A setup that failed: the whole image (the run reports the failure).
+     */
+    private static PixelGrid.Selector gridOf(CompletableFuture<Setup> setup) {
+        return (w, h) -> {
+            if (!setup.isDone() && (long) w * h < GRID_WAIT_PIXELS) {
+                return null;
+            }
+            try {
+                return setup.join().pre().grid(w, h);
+            } catch (RuntimeException e) {
+                return null;
+            }
+        };
+    }
+
     /** Tells the backend the count of images and whether that is all, unless that is what it was last told. */
     private static void tell(Backend backend, long images, boolean all, long[] last) {
         if (last[0] != images || last[1] != (all ? 1 : 0)) {
@@ -380,7 +405,7 @@ public final class BatchClassifier {
         /** The preprocessed images, {@code [batch, R, R, 3]}; null until the setup is known. */
         float[] input;
         /** Images decoded before the setup was known, preprocessed when the batch runs. */
-        final RgbImage[] early;
+        final DecodedImage[] early;
         final String[] errors;
         /** What is wrong with an image decoded anyway (a truncated file kept), or null. */
         final String[] warnings;
@@ -393,7 +418,7 @@ public final class BatchClassifier {
         Batch(List<ImageInputs.Input> inputs, float[] input) {
             this.inputs = inputs;
             this.input = input;
-            this.early = new RgbImage[inputs.size()];
+            this.early = new DecodedImage[inputs.size()];
             this.errors = new String[inputs.size()];
             this.warnings = new String[inputs.size()];
             this.ok = new boolean[inputs.size()];
@@ -413,18 +438,21 @@ public final class BatchClassifier {
         }
     }
 
-    /** Decodes image {@code i} of the batch; a bad image is recorded as failed (and null returned). */
-    private RgbImage decode(Batch b, int i) {
+    /**
+     * Decodes image {@code i} of the batch, keeping the pixels at {@code grid}'s grid; a bad image is
+     * recorded as failed (and null returned).
+     */
+    private DecodedImage decode(Batch b, int i, PixelGrid.Selector grid) {
         ImageInputs.Input in = b.inputs.get(i);
         if (in.error() != null) {
             b.errors[i] = in.path() + ": " + in.error();
             return null;
         }
         try {
-            DecodedImage img = loader.decode(in.path());
+            DecodedImage img = loader.decode(in.path(), grid);
             b.warnings[i] = img.warning();
             b.ok[i] = true;
-            return img.image();
+            return img;
         } catch (TruncatedImageException e) {
             b.errors[i] = e.getMessage() + "; --allow-truncated classifies what was decoded";
             return null;
@@ -601,7 +629,7 @@ public final class BatchClassifier {
             }
             try {
                 if (!stopped) {
-                    preprocess(b, i, decode(b, i));
+                    preprocess(b, i, decode(b, i, gridOf(setup)));
                 }
             } catch (Throwable t) {
                 b.failure = t;
@@ -693,12 +721,12 @@ public final class BatchClassifier {
          * instead (within {@link #EARLY_PIXELS}; beyond that the worker waits for the setup). The
          * first image written makes the backend (see {@link #makeBackend}).
          */
-        private void preprocess(Batch b, int i, RgbImage img) throws InterruptedException, ExecutionException {
+        private void preprocess(Batch b, int i, DecodedImage img) throws InterruptedException, ExecutionException {
             if (img == null) {
                 return;
             }
             if (!setup.isDone()) {
-                long px = (long) img.width() * img.height();
+                long px = img.image().pixels().length;
                 if (earlyPixels.addAndGet(px) <= EARLY_PIXELS) {
                     b.early[i] = img;
                     return;
@@ -711,7 +739,7 @@ public final class BatchClassifier {
                     b.input = new float[batch * s.pre().inputSize()];
                 }
             }
-            s.pre().apply(img, b.input, i * s.pre().inputSize());
+            s.pre().apply(img.image(), img.grid(), b.input, i * s.pre().inputSize());
             if (firstImage.compareAndSet(false, true)) {
                 makeBackend();
             }
@@ -750,8 +778,8 @@ public final class BatchClassifier {
                     }
                     for (int i = 0; i < b.size(); i++) {
                         if (b.early[i] != null) {
-                            s.pre().apply(b.early[i], b.input, i * s.pre().inputSize());
-                            earlyPixels.addAndGet(-(long) b.early[i].width() * b.early[i].height());
+                            s.pre().apply(b.early[i].image(), b.early[i].grid(), b.input, i * s.pre().inputSize());
+                            earlyPixels.addAndGet(-(long) b.early[i].image().pixels().length);
                             b.early[i] = null;
                         }
                     }

@@ -24,6 +24,7 @@ import org.mobilenet.engine.run.Network;
 import org.mobilenet.cli.ort.Layouts;
 import org.mobilenet.cli.ort.OrtRunner;
 import org.mobilenet.cli.ort.OrtSettings;
+import org.mobilenet.io.image.DecodedImage;
 import org.mobilenet.io.image.ImageLoader;
 import org.mobilenet.io.image.ImageOptions;
 import org.mobilenet.io.ModelFiles;
@@ -394,7 +395,8 @@ public final class Verifier {
         ImageLoader loader = new ImageLoader(ImageOptions.defaults().withApplyExif(!ignoreExif));
         float[] x = new float[images.size() * pre.inputSize()];
         for (int i = 0; i < images.size(); i++) {
-            pre.apply(loader.load(images.get(i)), x, i * pre.inputSize());
+            DecodedImage img = loader.decode(images.get(i), pre::grid); // only the pixels the resize reads
+            pre.apply(img.image(), img.grid(), x, i * pre.inputSize());
         }
         return x;
     }

@@ -128,6 +128,73 @@ class BatchClassifierTest {
         assertEquals(0, backend.overlapping.get(), "one batch at a time through the one backend");
     }
 
+    /** Keeps a copy of each image's input, in the order run. */
+    private static final class Inputs implements Backend {
+        final List<float[]> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public Result run(float[] input, int n, boolean features) {
+            int size = input.length / n;
+            for (int b = 0; b < n; b++) {
+                seen.add(java.util.Arrays.copyOfRange(input, b * size, (b + 1) * size));
+            }
+            return new Result(new float[n * CLASSES], null);
+        }
+    }
+
+    /** A picture with detail everywhere (each pixel its own colour), {@code w x h}, as a PNG. */
+    private Path picture(String name, int w, int h) throws IOException {
+        Path p = tmp.resolve(name + ".png");
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                img.setRGB(x, y, (x * 7919 + y * 104729) & 0xFFFFFF);
+            }
+        }
+        ImageIO.write(img, "png", p.toFile());
+        return p;
+    }
+
+    /**
+     * Large images are decoded at the grid the preprocessing reads (a photo of more than {@link
+     * BatchClassifier#GRID_WAIT_PIXELS} waits for the setup to know it, a smaller one uses it when the
+     * setup is made): the network gets exactly the input the whole image gives.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void imagesDecodedAtTheirGridGiveTheInputOfTheWholeImage(int threads) throws Exception {
+        List<Path> paths = List.of(picture("big", 1200, 900), picture("wide", 700, 90), picture("small", 9, 11),
+                picture("tall", 333, 1001));
+        ImagePreprocessor pre = new ImagePreprocessor(new Preprocessing(new float[] {1, 2, 3}, new float[] {4, 5, 6},
+                Preprocessing.ChannelOrder.RGB, Preprocessing.Resize.CENTER_CROP, 0.875f), 13, 17);
+        Inputs backend = new Inputs();
+        List<ImageInputs.Input> inputs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            inputs.add(in(paths.get(i % paths.size())));
+        }
+        new BatchClassifier(new ImageLoader(), 1, threads, 1, 0, false).run(inputs.iterator(),
+                () -> new BatchClassifier.Setup(pre, () -> backend, CLASSES), r -> { });
+        // (Batches may run out of input order with two threads: each input must be one of the four.)
+        assertEquals(12, backend.seen.size());
+        int[] count = new int[paths.size()];
+        for (float[] got : backend.seen) {
+            int match = -1;
+            for (int j = 0; j < paths.size(); j++) {
+                if (java.util.Arrays.equals(pre.apply(new ImageLoader().load(paths.get(j))), got)) {
+                    match = j;
+                }
+            }
+            assertTrue(match >= 0, "an input that no whole image gives: " + java.util.Arrays.toString(
+                    java.util.Arrays.copyOf(got, 6)));
+            count[match]++;
+        }
+        assertArrayEquals(new int[] {3, 3, 3, 3}, count);
+        // The big one's grid: 2 rows and columns read per input row and column, of 900 and 1200.
+        org.mobilenet.engine.preprocess.PixelGrid g = pre.grid(1200, 900);
+        assertEquals(26, g.rows().length);
+        assertEquals(34, g.cols().length);
+    }
+
     /**
      * Many inputs from a lazy source: the pipeline never takes more than its window of batches
      * ahead of what the sink has received, whatever the number of images.

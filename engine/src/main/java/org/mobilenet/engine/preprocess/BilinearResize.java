@@ -17,6 +17,9 @@ package org.mobilenet.engine.preprocess;
  * where {@code (x0, y0, w, h)} is the source rectangle in pixel coordinates (the whole image is
  * {@code (0, 0, width, height)}). Output pixel 0 samples the source pixel at the rectangle's corner
  * exactly. Results are floats in 0..255, not rounded. Computed in double.
+ *
+ * <p>Only the pixels at rows {@code ya, yb} and columns {@code xa, xb} are read: {@link #grid} names
+ * them, and an image known at those pixels only resamples to the same values as the whole image.
  */
 public final class BilinearResize {
     private BilinearResize() {
@@ -27,20 +30,42 @@ public final class BilinearResize {
      * RGB floats in 0..255.
      */
     public static float[] resize(RgbImage src, double x0, double y0, double w, double h, int outW, int outH) {
-        if (outW < 1 || outH < 1) {
-            throw new IllegalArgumentException("output size must be >= 1, got " + outW + "x" + outH);
-        }
-        if (!(w > 0) || !(h > 0)) {
-            throw new IllegalArgumentException("source rectangle must have a positive size, got " + w + "x" + h);
+        return resize(src, null, x0, y0, w, h, outW, outH);
+    }
+
+    /**
+     * Resamples the rectangle {@code (x0, y0, w, h)} (in the full image's coordinates) of an image known at
+     * the pixels of {@code grid} ({@code src} holds them, {@code cols.length x rows.length}; a null grid:
+     * {@code src} is the whole image). The grid must hold what {@link #grid} names for the same
+     * arguments. Returns {@code [outH, outW, 3]} RGB floats in 0..255.
+     */
+    public static float[] resize(RgbImage src, PixelGrid grid, double x0, double y0, double w, double h, int outW,
+            int outH) {
+        check(w, h, outW, outH);
+        int fullW = grid == null ? src.width() : grid.width();
+        int fullH = grid == null ? src.height() : grid.height();
+        if (grid != null && (src.width() != grid.cols().length || src.height() != grid.rows().length)) {
+            throw new IllegalArgumentException("an image of " + grid + " holds " + grid.cols().length + "x"
+                    + grid.rows().length + " pixels, got " + src);
         }
         int[] xLo = new int[outW];
         int[] xHi = new int[outW];
         double[] xT = new double[outW];
-        axis(x0, w, outW, src.width(), xLo, xHi, xT);
+        axis(x0, w, outW, fullW, xLo, xHi, xT);
         int[] yLo = new int[outH];
         int[] yHi = new int[outH];
         double[] yT = new double[outH];
-        axis(y0, h, outH, src.height(), yLo, yHi, yT);
+        axis(y0, h, outH, fullH, yLo, yHi, yT);
+        if (grid != null) {
+            for (int o = 0; o < outW; o++) {
+                xLo[o] = grid.colIndex(xLo[o]);
+                xHi[o] = grid.colIndex(xHi[o]);
+            }
+            for (int o = 0; o < outH; o++) {
+                yLo[o] = grid.rowIndex(yLo[o]);
+                yHi[o] = grid.rowIndex(yHi[o]);
+            }
+        }
         float[] out = new float[outW * outH * 3];
         int[] p = src.pixels();
         int sw = src.width();
@@ -48,6 +73,44 @@ public final class BilinearResize {
             row(p, yLo[oy] * sw, yHi[oy] * sw, yT[oy], xLo, xHi, xT, out, oy * outW * 3);
         }
         return out;
+    }
+
+    /**
+     * The rows and columns of a {@code width x height} image that resampling its rectangle {@code (x0, y0,
+     * w, h)} to {@code outW x outH} reads.
+     */
+    public static PixelGrid grid(int width, int height, double x0, double y0, double w, double h, int outW, int outH) {
+        check(w, h, outW, outH);
+        return new PixelGrid(width, height, read(y0, h, outH, height), read(x0, w, outW, width));
+    }
+
+    /** The source positions one axis reads, ascending, each once. */
+    private static int[] read(double start, double len, int out, int size) {
+        int[] lo = new int[out];
+        int[] hi = new int[out];
+        axis(start, len, out, size, lo, hi, new double[out]);
+        // Both ascend with o (the position grows with o and is clamped, floor and +1 keep the order).
+        return PixelGrid.union(distinct(lo), distinct(hi));
+    }
+
+    private static int[] distinct(int[] ascending) {
+        int n = 0;
+        int[] out = new int[ascending.length];
+        for (int v : ascending) {
+            if (n == 0 || out[n - 1] != v) {
+                out[n++] = v;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    private static void check(double w, double h, int outW, int outH) {
+        if (outW < 1 || outH < 1) {
+            throw new IllegalArgumentException("output size must be >= 1, got " + outW + "x" + outH);
+        }
+        if (!(w > 0) || !(h > 0)) {
+            throw new IllegalArgumentException("source rectangle must have a positive size, got " + w + "x" + h);
+        }
     }
 
     /** One output row (a small method of its own: compiled early, where a command runs it only a few thousand times). */

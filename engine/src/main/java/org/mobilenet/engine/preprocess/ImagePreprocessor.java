@@ -88,27 +88,31 @@ public final class ImagePreprocessor {
 
     /** Writes one image's input {@code [H, W, C]} into {@code dst} at {@code offset} (for batches). */
     public void apply(RgbImage img, float[] dst, int offset) {
-        float[] rgb;
-        if (p.resize() == Preprocessing.Resize.CENTER_CROP) {
-            // The largest centered region of the model's aspect ratio (W / H), scaled by the crop fraction:
-            // the central square of side min(width, height) for a square model.
-            double rw;
-            double rh;
-            if ((double) img.width() * height >= (double) img.height() * width) {
-                rh = img.height();
-                rw = img.height() * (double) width / height;
-            } else {
-                rw = img.width();
-                rh = img.width() * (double) height / width;
-            }
-            rw *= p.cropFraction();
-            rh *= p.cropFraction();
-            double x0 = (img.width() - rw) / 2;
-            double y0 = (img.height() - rh) / 2;
-            rgb = BilinearResize.resize(img, x0, y0, rw, rh, width, height);
-        } else {
-            rgb = BilinearResize.resize(img, width, height);
-        }
+        apply(img, null, dst, offset);
+    }
+
+    /**
+     * The pixels {@link #apply} reads of a {@code width x height} image (a few hundred rows and columns
+     * of a large photo): a decoder may convert only those ({@link PixelGrid}). Null when that is most of
+     * the image anyway.
+     */
+    public PixelGrid grid(int width, int height) {
+        double[] r = region(width, height);
+        PixelGrid g = BilinearResize.grid(width, height, r[0], r[1], r[2], r[3], this.width, this.height);
+        return g.size() * 2 > (long) width * height ? null : g;
+    }
+
+    /**
+     * Writes the input {@code [H, W, C]} of an image known at the pixels of {@code grid} ({@code img}
+     * holds them, as {@link PixelGrid} says; a null grid: {@code img} is the whole image) into {@code
+     * dst} at {@code offset}: the same values as from the whole image, when the grid holds what {@link
+     * #grid} names.
+     */
+    public void apply(RgbImage img, PixelGrid grid, float[] dst, int offset) {
+        int iw = grid == null ? img.width() : grid.width();
+        int ih = grid == null ? img.height() : grid.height();
+        double[] r = region(iw, ih);
+        float[] rgb = BilinearResize.resize(img, grid, r[0], r[1], r[2], r[3], width, height);
         float[] mean = p.mean();
         float[] std = p.std();
         boolean bgr = p.order() == Preprocessing.ChannelOrder.BGR;
@@ -123,6 +127,27 @@ public final class ImagePreprocessor {
                 dst[offset + i * 3 + (bgr ? 2 - c : c)] = v;
             }
         }
+    }
+
+    /** The source rectangle {@code (x0, y0, w, h)} resampled of a {@code iw x ih} image. */
+    private double[] region(int iw, int ih) {
+        if (p.resize() != Preprocessing.Resize.CENTER_CROP) {
+            return new double[] {0, 0, iw, ih};
+        }
+        // The largest centered region of the model's aspect ratio (W / H), scaled by the crop fraction:
+        // the central square of side min(width, height) for a square model.
+        double rw;
+        double rh;
+        if ((double) iw * height >= (double) ih * width) {
+            rh = ih;
+            rw = ih * (double) width / height;
+        } else {
+            rw = iw;
+            rh = iw * (double) height / width;
+        }
+        rw *= p.cropFraction();
+        rh *= p.cropFraction();
+        return new double[] {(iw - rw) / 2, (ih - rh) / 2, rw, rh};
     }
 
     /** Luma of each resized RGB pixel, normalized: {@code [n]} from {@code [n, 3]}. */

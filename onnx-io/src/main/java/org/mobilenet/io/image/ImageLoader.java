@@ -30,6 +30,7 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataFormatImpl;
 import javax.imageio.stream.ImageInputStream;
 import org.w3c.dom.Node;
+import org.mobilenet.engine.preprocess.PixelGrid;
 import org.mobilenet.engine.preprocess.RgbImage;
 import org.mobilenet.io.BadInputException;
 
@@ -148,26 +149,68 @@ public final class ImageLoader {
      * with {@link ImageOptions#allowTruncated} what was decoded, with a warning.
      */
     public DecodedImage decode(Path file) throws BadInputException {
-        Stored s = stored(file);
+        return decode(file, null);
+    }
+
+    /**
+     * Decodes an image file, upright, keeping only the pixels at the grid {@code selector} names for the
+     * upright image's size ({@link org.mobilenet.engine.preprocess.ImagePreprocessor#grid}; a null selector, or a null grid: the whole
+     * image). The decoder still decodes every pixel, but the colour conversions that follow (an ICC
+     * profile's, the raster's to packed RGB, the orientation's turn) run on the grid's pixels only: for a
+     * phone photo resized to a network's input, a few hundred thousand pixels instead of twelve million,
+     * and no whole-image array of them. The kept pixels are those of the whole image at the grid.
+     */
+    public DecodedImage decode(Path file, PixelGrid.Selector selector) throws BadInputException {
+        Stored s = stored(file, selector);
         RgbImage upright = s.orientation.apply(s.image);
         if (s.damage == null) {
-            return new DecodedImage(upright, null);
+            return new DecodedImage(upright, s.grid, null);
         }
         if (!options.allowTruncated()) {
             throw new TruncatedImageException(file, "truncated or corrupt image (" + s.damage + ")");
         }
-        return new DecodedImage(upright, "truncated or corrupt image (" + s.damage + "), kept what was decoded");
+        return new DecodedImage(upright, s.grid, "truncated or corrupt image (" + s.damage + "), kept what was decoded");
     }
 
-    /** The pixels as stored, the orientation tag (NORMAL when not applied), and what is damaged (or null). */
-    private record Stored(RgbImage image, Orientation orientation, String damage) {
+    /**
+     * The pixels as stored (the whole image, or with a grid those at the stored image's rows and columns
+     * that hold the upright grid), the orientation tag (NORMAL when not applied), the grid in the upright
+     * image (null: the whole image), and what is damaged (or null).
+     */
+    private record Stored(RgbImage image, Orientation orientation, PixelGrid grid, String damage) {
     }
 
     /** What a reader gave: the image, the orientation tag, and the damage it reported (or null). */
     private record Read(BufferedImage image, Orientation orientation, String damage) {
     }
 
-    private Stored stored(Path file) throws BadInputException {
+    /**
+     * The part of a decoded image to convert: the upright grid {@code selector} asks for (null for the
+     * whole image) and the stored image holding it.
+     */
+    private record Part(BufferedImage image, PixelGrid grid) {
+        static Part of(Read read, PixelGrid.Selector selector) {
+            BufferedImage img = read.image;
+            if (selector == null) {
+                return new Part(img, null);
+            }
+            int sw = img.getWidth();
+            int sh = img.getHeight();
+            boolean swap = read.orientation.swapsAxes();
+            int w = swap ? sh : sw;
+            int h = swap ? sw : sh;
+            PixelGrid grid = selector.grid(w, h);
+            if (grid == null || grid.isWhole()) {
+                return new Part(img, null);
+            }
+            if (grid.width() != w || grid.height() != h) {
+                throw new IllegalArgumentException("asked for the grid of a " + w + "x" + h + " image, got " + grid);
+            }
+            return new Part(gather(img, read.orientation.stored(grid, sw, sh)), grid);
+        }
+    }
+
+    private Stored stored(Path file, PixelGrid.Selector selector) throws BadInputException {
         awaitImageIO();
         BasicFileAttributes attrs;
         try {
@@ -183,7 +226,7 @@ public final class ImageLoader {
             if (bytes != null) {
                 JpegIcc.Split split = JpegIcc.split(bytes);
                 if (split != null) {
-                    Stored img = jpegWithProfile(file, split);
+                    Stored img = jpegWithProfile(file, split, selector);
                     if (img != null) {
                         return img;
                     }
@@ -192,7 +235,8 @@ public final class ImageLoader {
             try (ImageInputStream in = bytes != null ? new ByteArrayImageInputStream(bytes)
                     : ImageIO.createImageInputStream(file.toFile())) {
                 Read r = read(file, in, bytes, bytes == null ? null : knownOrientation(bytes));
-                return new Stored(toRgb(r.image), r.orientation, r.damage);
+                Part part = Part.of(r, selector);
+                return new Stored(toRgb(part.image), r.orientation, part.grid, r.damage);
             }
         } catch (BadInputException e) {
             throw e;
@@ -429,7 +473,7 @@ public final class ImageLoader {
      * and applied to the whole decoded image in place (see {@link JpegIcc}); null when anything is not
      * the plain case, to decode the file as it is.
      */
-    private Stored jpegWithProfile(Path file, JpegIcc.Split split) throws BadInputException {
+    private Stored jpegWithProfile(Path file, JpegIcc.Split split, PixelGrid.Selector selector) throws BadInputException {
         Read read;
         JpegIcc.Transform t;
         try (ImageInputStream in = new ByteArrayImageInputStream(split.jpeg())) {
@@ -444,28 +488,79 @@ public final class ImageLoader {
             return null; // let ImageIO decode the whole file and say what is wrong with it
         }
         BufferedImage img = read.image;
-        if (t == null) {
-            return new Stored(toRgb(img), read.orientation, read.damage); // a profile the reader ignores: no conversion
-        }
-        WritableRaster r = img.getRaster();
-        if (img.getType() != BufferedImage.TYPE_3BYTE_BGR || !img.getColorModel().getColorSpace().isCS_sRGB()
-                || !(r.getSampleModel() instanceof ComponentSampleModel sm) || r.getSampleModelTranslateX() != 0
-                || r.getSampleModelTranslateY() != 0 || !(r.getDataBuffer() instanceof DataBufferByte db)
-                || db.getOffset() != 0) {
+        WritableRaster whole = img.getRaster();
+        if (t != null && (img.getType() != BufferedImage.TYPE_3BYTE_BGR || !img.getColorModel().getColorSpace().isCS_sRGB()
+                || !(whole.getSampleModel() instanceof ComponentSampleModel) || whole.getSampleModelTranslateX() != 0
+                || whole.getSampleModelTranslateY() != 0 || !(whole.getDataBuffer() instanceof DataBufferByte wdb)
+                || wdb.getOffset() != 0)) {
             return null;
         }
-        int w = img.getWidth();
-        int h = img.getHeight();
-        byte[] d = db.getData();
+        // The grid's pixels first (the same layout: gather keeps the sample model), converted after.
+        Part part = Part.of(read, selector);
+        if (t == null) {
+            return new Stored(toRgb(part.image), read.orientation, part.grid, read.damage); // a profile the reader ignores: no conversion
+        }
+        WritableRaster r = part.image.getRaster();
+        ComponentSampleModel sm = (ComponentSampleModel) r.getSampleModel();
+        int w = part.image.getWidth();
+        int h = part.image.getHeight();
+        byte[] d = ((DataBufferByte) r.getDataBuffer()).getData();
         int[] bo = sm.getBandOffsets();
         int ps = sm.getPixelStride();
         int ss = sm.getScanlineStride();
-        t.convert(d, w, h, ss, ps, bo); // the decoded image is ours alone: converted where it lies
+        t.convert(d, w, h, ss, ps, bo); // the decoded image (or the grid's copy) is ours alone: converted where it lies
         int[] px = new int[w * h];
         for (int y = 0; y < h; y++) {
             rgbRow(d, y * ss, ps, bo[0], bo[1], bo[2], px, y * w, w);
         }
-        return new Stored(new RgbImage(w, h, px), read.orientation, read.damage);
+        return new Stored(new RgbImage(w, h, px), read.orientation, part.grid, read.damage);
+    }
+
+    /**
+     * The pixels of {@code img} at {@code grid}'s rows and columns, as an image of their own with the same
+     * colour model and a raster of the same kind ({@code cols.length x rows.length}): every conversion
+     * from here on (to packed RGB, through an ICC profile) works pixel by pixel, so it gives these pixels
+     * what it gives them in the whole image.
+     */
+    static BufferedImage gather(BufferedImage img, PixelGrid grid) {
+        WritableRaster r = img.getRaster();
+        int[] rows = grid.rows();
+        int[] cols = grid.cols();
+        WritableRaster part = r.createCompatibleWritableRaster(cols.length, rows.length);
+        if (r.getDataBuffer() instanceof DataBufferByte src && part.getDataBuffer() instanceof DataBufferByte dst
+                && src.getNumBanks() == 1 && dst.getNumBanks() == 1
+                && r.getSampleModel() instanceof ComponentSampleModel ssm
+                && part.getSampleModel() instanceof ComponentSampleModel dsm
+                && r.getSampleModelTranslateX() == 0 && r.getSampleModelTranslateY() == 0 && src.getOffset() == 0
+                && part.getSampleModelTranslateX() == 0 && part.getSampleModelTranslateY() == 0 && dst.getOffset() == 0) {
+            // Byte samples (JPEG, BMP, 8-bit PNG): copied band by band, without a call per pixel.
+            int[] so = ssm.getBandOffsets();
+            int[] dOff = dsm.getBandOffsets();
+            byte[] s = src.getData();
+            byte[] d = dst.getData();
+            for (int i = 0; i < rows.length; i++) {
+                gatherRow(s, rows[i] * ssm.getScanlineStride(), ssm.getPixelStride(), so, cols, d,
+                        i * dsm.getScanlineStride(), dsm.getPixelStride(), dOff);
+            }
+        } else {
+            Object px = null;
+            for (int i = 0; i < rows.length; i++) {
+                for (int j = 0; j < cols.length; j++) {
+                    px = r.getDataElements(cols[j], rows[i], px);
+                    part.setDataElements(j, i, px);
+                }
+            }
+        }
+        return new BufferedImage(img.getColorModel(), part, img.isAlphaPremultiplied(), null);
+    }
+
+    private static void gatherRow(byte[] s, int row, int sps, int[] so, int[] cols, byte[] d, int at, int dps, int[] dOff) {
+        for (int j = 0; j < cols.length; j++, at += dps) {
+            int o = row + cols[j] * sps;
+            for (int b = 0; b < so.length; b++) {
+                d[at + dOff[b]] = s[o + so[b]];
+            }
+        }
     }
 
     /**

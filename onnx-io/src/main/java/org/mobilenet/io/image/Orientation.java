@@ -1,6 +1,7 @@
 package org.mobilenet.io.image;
 
 import java.util.List;
+import org.mobilenet.engine.preprocess.PixelGrid;
 import org.mobilenet.engine.preprocess.RgbImage;
 
 /**
@@ -85,6 +86,36 @@ enum Orientation {
             }
         }
         return new RgbImage(w, h, out);
+    }
+
+    /**
+     * The stored image's rows and columns that hold the upright image's {@code upright} grid, in an
+     * {@code sw x sh} stored image. The stored pixels at this grid, turned upright by {@link #apply} as
+     * an image of their own, are the upright image's pixels at {@code upright} (a mirrored axis reverses
+     * the order of its positions, and the ascending list of the mirrored positions is that reversal).
+     */
+    PixelGrid stored(PixelGrid upright, int sw, int sh) {
+        int[] x = upright.cols();
+        int[] y = upright.rows();
+        return switch (this) {
+            case NORMAL -> upright;
+            case MIRROR -> new PixelGrid(sw, sh, y, mirror(x, sw));
+            case ROTATE_180 -> new PixelGrid(sw, sh, mirror(y, sh), mirror(x, sw));
+            case FLIP -> new PixelGrid(sw, sh, mirror(y, sh), x);
+            case TRANSPOSE -> new PixelGrid(sw, sh, x, y);
+            case ROTATE_CW -> new PixelGrid(sw, sh, mirror(x, sh), y);
+            case TRANSVERSE -> new PixelGrid(sw, sh, mirror(x, sh), mirror(y, sw));
+            case ROTATE_CCW -> new PixelGrid(sw, sh, x, mirror(y, sw));
+        };
+    }
+
+    /** {@code size - 1 - p} of each position, ascending. */
+    private static int[] mirror(int[] ascending, int size) {
+        int[] out = new int[ascending.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = size - 1 - ascending[ascending.length - 1 - i];
+        }
+        return out;
     }
 
     /** Where upright pixel (x, y) is stored, in an {@code sw × sh} stored image. */
