@@ -53,8 +53,10 @@ import org.mobilenet.io.BadInputException;
  * of up to {@link #IN_MEMORY_BYTES} is read whole and decoded from memory (no system call per scanline,
  * no disk cache); the decoded raster is converted to packed RGB straight from its data buffer for the
  * common layouts (8-bit sRGB interleaved bytes, packed sRGB ints, 8-bit gray or indexed through a
- * 256-entry table built with the image's own colour model), and through {@code getRGB} otherwise. A
- * loader holds no mutable state and no lock: threads may share one.
+ * 256-entry table built with the image's own colour model), and through {@code getRGB} otherwise; a
+ * JPEG decodes into the thread's last JPEG destination when size and type match ({@link #readReusing}).
+ * With a {@link PixelGrid.Selector} only the pixels a resize reads are converted ({@link #decode(Path,
+ * PixelGrid.Selector)}). A loader holds no mutable state and no lock: threads may share one.
  */
 public final class ImageLoader {
     /** The default pixel limit: 100 megapixels. */
