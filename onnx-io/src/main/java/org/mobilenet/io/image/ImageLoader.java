@@ -157,11 +157,12 @@ public final class ImageLoader {
 
     /**
      * Decodes an image file, upright, keeping only the pixels at the grid {@code selector} names for the
-     * upright image's size ({@link org.mobilenet.engine.preprocess.ImagePreprocessor#grid}; a null selector, or a null grid: the whole
-     * image). The decoder still decodes every pixel, but the colour conversions that follow (an ICC
-     * profile's, the raster's to packed RGB, the orientation's turn) run on the grid's pixels only: for a
-     * phone photo resized to a network's input, a few hundred thousand pixels instead of twelve million,
-     * and no whole-image array of them. The kept pixels are those of the whole image at the grid.
+     * upright image's size ({@link org.mobilenet.engine.preprocess.ImagePreprocessor#grid}; a null
+     * selector, or a null grid: the whole image). The decoder still decodes every pixel, but the colour
+     * conversions that follow (an ICC profile's, the raster's to packed RGB, the orientation's turn) run
+     * on the grid's pixels only: for a phone photo resized to a network's input, a few hundred thousand
+     * pixels instead of twelve million, and no whole-image array of them. The kept pixels are those of
+     * the whole image at the grid.
      */
     public DecodedImage decode(Path file, PixelGrid.Selector selector) throws BadInputException {
         Stored s = stored(file, selector);
@@ -529,7 +530,8 @@ public final class ImageLoader {
         }
         BufferedImage img = read.image;
         WritableRaster whole = img.getRaster();
-        if (t != null && (img.getType() != BufferedImage.TYPE_3BYTE_BGR || !img.getColorModel().getColorSpace().isCS_sRGB()
+        if (t != null && (img.getType() != BufferedImage.TYPE_3BYTE_BGR
+                || !img.getColorModel().getColorSpace().isCS_sRGB()
                 || !(whole.getSampleModel() instanceof ComponentSampleModel) || whole.getSampleModelTranslateX() != 0
                 || whole.getSampleModelTranslateY() != 0 || !(whole.getDataBuffer() instanceof DataBufferByte wdb)
                 || wdb.getOffset() != 0)) {
@@ -538,7 +540,8 @@ public final class ImageLoader {
         // The grid's pixels first (the same layout: gather keeps the sample model), converted after.
         Part part = Part.of(read, selector);
         if (t == null) {
-            return new Stored(toRgb(part.image), read.orientation, part.grid, read.damage); // a profile the reader ignores: no conversion
+            // A profile the reader ignores: no conversion.
+            return new Stored(toRgb(part.image), read.orientation, part.grid, read.damage);
         }
         WritableRaster r = part.image.getRaster();
         ComponentSampleModel sm = (ComponentSampleModel) r.getSampleModel();
