@@ -53,6 +53,9 @@ class JpegDestinationReuseTest {
             ImageFixtures.jpeg(picture(120, 80, 5, BufferedImage.TYPE_INT_RGB), 0.9f, false),
             ImageFixtures.jpeg(picture(80, 120, 5, BufferedImage.TYPE_INT_RGB), 0.9f, false), // another size
             ImageFixtures.jpeg(picture(120, 80, 13, BufferedImage.TYPE_INT_RGB), 0.7f, false),
+            ImageFixtures.cmykJpeg(picture(120, 80, 19, BufferedImage.TYPE_INT_RGB), false), // Adobe CMYK
+            ImageFixtures.cmykJpeg(picture(120, 80, 23, BufferedImage.TYPE_INT_RGB), true), // YCCK
+            ImageFixtures.jpeg(picture(120, 80, 29, BufferedImage.TYPE_INT_RGB), 0.9f, false),
         };
         RgbImage previous = null;
         for (int round = 0; round < 2; round++) {
