@@ -44,9 +44,9 @@ public final class BilinearResize {
         check(w, h, outW, outH);
         int fullW = grid == null ? src.width() : grid.width();
         int fullH = grid == null ? src.height() : grid.height();
-        if (grid != null && (src.width() != grid.cols().length || src.height() != grid.rows().length)) {
-            throw new IllegalArgumentException("an image of " + grid + " holds " + grid.cols().length + "x"
-                    + grid.rows().length + " pixels, got " + src);
+        if (grid != null && (src.width() != grid.colCount() || src.height() != grid.rowCount())) {
+            throw new IllegalArgumentException("an image of " + grid + " holds " + grid.colCount() + "x"
+                    + grid.rowCount() + " pixels, got " + src);
         }
         int[] xLo = new int[outW];
         int[] xHi = new int[outW];

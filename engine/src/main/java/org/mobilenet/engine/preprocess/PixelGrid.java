@@ -20,8 +20,32 @@ public record PixelGrid(int width, int height, int[] rows, int[] cols) {
         if (width < 1 || height < 1) {
             throw new IllegalArgumentException("image dimensions must be >= 1, got " + width + "x" + height);
         }
+        rows = rows.clone(); // held, checked and searched: nobody else may change them
+        cols = cols.clone();
         check("rows", rows, height);
         check("cols", cols, width);
+    }
+
+    /** The rows read, ascending (a copy). */
+    @Override
+    public int[] rows() {
+        return rows.clone();
+    }
+
+    /** The columns read, ascending (a copy). */
+    @Override
+    public int[] cols() {
+        return cols.clone();
+    }
+
+    /** Rows read: {@code rows().length} without the copy. */
+    public int rowCount() {
+        return rows.length;
+    }
+
+    /** Columns read: {@code cols().length} without the copy. */
+    public int colCount() {
+        return cols.length;
     }
 
     private static void check(String what, int[] at, int size) {

@@ -116,6 +116,20 @@ class PixelGridTest {
     }
 
     @Test
+    void aGridKeepsItsOwnCopiesOfItsRowsAndColumns() {
+        int[] rows = {1, 5};
+        int[] cols = {0, 2, 3};
+        PixelGrid g = new PixelGrid(4, 6, rows, cols);
+        rows[1] = 0; // would break the ascending order the grid's searches rely on
+        g.cols()[0] = 3;
+        assertArrayEquals(new int[] {1, 5}, g.rows());
+        assertArrayEquals(new int[] {0, 2, 3}, g.cols());
+        assertEquals(2, g.rowCount());
+        assertEquals(3, g.colCount());
+        assertEquals(1, g.rowIndex(5));
+    }
+
+    @Test
     void theUnionOfTwoAscendingListsAscendsWithoutRepeats() {
         assertArrayEquals(new int[] {0, 1, 2, 5, 7}, PixelGrid.union(new int[] {0, 2, 5}, new int[] {1, 2, 7}));
         assertArrayEquals(new int[] {3}, PixelGrid.union(new int[] {3}, new int[] {3}));

@@ -16,9 +16,9 @@ import org.mobilenet.engine.preprocess.RgbImage;
 public record DecodedImage(RgbImage image, PixelGrid grid, String warning) {
     public DecodedImage {
         Objects.requireNonNull(image, "image");
-        if (grid != null && (image.width() != grid.cols().length || image.height() != grid.rows().length)) {
-            throw new IllegalArgumentException("the pixels of " + grid + " are " + grid.cols().length + "x"
-                    + grid.rows().length + ", got " + image);
+        if (grid != null && (image.width() != grid.colCount() || image.height() != grid.rowCount())) {
+            throw new IllegalArgumentException("the pixels of " + grid + " are " + grid.colCount() + "x"
+                    + grid.rowCount() + ", got " + image);
         }
     }
 

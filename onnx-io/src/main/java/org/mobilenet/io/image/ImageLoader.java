@@ -12,7 +12,7 @@ import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.ref.SoftReference;
+import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -158,11 +158,13 @@ public final class ImageLoader {
     /**
      * Decodes an image file, upright, keeping only the pixels at the grid {@code selector} names for the
      * upright image's size ({@link org.mobilenet.engine.preprocess.ImagePreprocessor#grid}; a null
-     * selector, or a null grid: the whole image). The decoder still decodes every pixel, but the colour
-     * conversions that follow (an ICC profile's, the raster's to packed RGB, the orientation's turn) run
-     * on the grid's pixels only: for a phone photo resized to a network's input, a few hundred thousand
-     * pixels instead of twelve million, and no whole-image array of them. The kept pixels are those of
-     * the whole image at the grid.
+     * selector, or a null grid: the whole image). The decoder still decodes every pixel, but the
+     * conversions after it run on the grid's pixels only: to packed RGB, the orientation's turn, and a
+     * colour JPEG's ICC profile where {@link JpegIcc} converts it (the common case; other profiled files,
+     * and CMYK JPEGs, are converted by their reader, whole); for a phone photo resized to a network's
+     * input, a few hundred thousand pixels instead of twelve million, and no whole-image array of them.
+     * The kept pixels are those of the whole image at the grid. An exception from the selector is
+     * thrown as it is.
      */
     public DecodedImage decode(Path file, PixelGrid.Selector selector) throws BadInputException {
         Stored s = stored(file, selector);
@@ -203,14 +205,26 @@ public final class ImageLoader {
             boolean swap = read.orientation.swapsAxes();
             int w = swap ? sh : sw;
             int h = swap ? sw : sh;
-            PixelGrid grid = selector.grid(w, h);
+            PixelGrid grid;
+            try {
+                grid = selector.grid(w, h);
+                if (grid != null && (grid.width() != w || grid.height() != h)) {
+                    throw new IllegalArgumentException("asked for the grid of a " + w + "x" + h + " image, got " + grid);
+                }
+            } catch (RuntimeException e) {
+                throw new SelectorFailure(e);
+            }
             if (grid == null || grid.isWhole()) {
                 return new Part(img, null);
             }
-            if (grid.width() != w || grid.height() != h) {
-                throw new IllegalArgumentException("asked for the grid of a " + w + "x" + h + " image, got " + grid);
-            }
             return new Part(gather(img, read.orientation.stored(grid, sw, sh)), grid);
+        }
+    }
+
+    /** The caller's selector failed: its exception, carried past the handlers for the decoder's own. */
+    private static final class SelectorFailure extends RuntimeException {
+        SelectorFailure(RuntimeException cause) {
+            super(cause);
         }
     }
 
@@ -244,6 +258,8 @@ public final class ImageLoader {
             }
         } catch (BadInputException e) {
             throw e;
+        } catch (SelectorFailure e) {
+            throw (RuntimeException) e.getCause(); // not the file's fault
         } catch (NoSuchFileException e) {
             throw new BadInputException(file, "no such file");
         } catch (IOException e) {
@@ -408,10 +424,12 @@ public final class ImageLoader {
     /**
      * The last JPEG destination of each thread, for the next JPEG of the same size and type: a phone
      * photo's decoded raster is 36 MB, and a new one per photo kept the collector copying them (a folder
-     * of 24 such photos at two threads spent 0.4 s of its 2.4 s in collections). Softly held, so an idle
-     * thread's raster goes when memory is short.
+     * of 24 such photos at two threads spent 0.4 s of its 2.4 s in collections). Weakly held: a raster
+     * that large lives in the old generation, which a young collection leaves alone, so it serves the
+     * photos that follow, and the next full collection frees it once the thread stops decoding (a soft
+     * reference would keep it for minutes).
      */
-    private static final ThreadLocal<SoftReference<Destination>> LAST_JPEG = new ThreadLocal<>();
+    private static final ThreadLocal<WeakReference<Destination>> LAST_JPEG = new ThreadLocal<>();
 
     /** A destination image and the type the reader gave for it. */
     private record Destination(ImageTypeSpecifier type, BufferedImage image) {
@@ -420,21 +438,30 @@ public final class ImageLoader {
     /**
      * Decodes into this thread's last JPEG destination when it has the size and type the reader would
      * make (the reader then writes every pixel of it, as into a new one), else into a new one kept for
-     * next time. Only for a sound file's whole decode (a damaged file kept in part needs a fresh
-     * destination: {@link #readKeepingPart}); the pixels are copied out before the thread's next decode.
+     * next time. For every JPEG decoded without {@link ImageOptions#allowTruncated} (a damaged one is
+     * refused, whatever it left in the destination); with it, {@link #readKeepingPart} makes a fresh
+     * destination, so that what a failed decode left unwritten is blank. The pixels are copied out of
+     * the destination before the thread's next decode.
      */
     private static BufferedImage readReusing(ImageReader reader, int w, int h) throws IOException {
         ImageTypeSpecifier type;
-        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
-        if (types == null || !types.hasNext() || (type = types.next()) == null) {
+        try {
+            Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+            type = types != null && types.hasNext() ? types.next() : null;
+        } catch (IOException | RuntimeException e) {
+            type = null; // no type to make one from: let the reader make its own
+        }
+        if (type == null) {
             return reader.read(0);
         }
-        SoftReference<Destination> ref = LAST_JPEG.get();
+        WeakReference<Destination> ref = LAST_JPEG.get();
         Destination dest = ref == null ? null : ref.get();
         if (dest == null || dest.image.getWidth() != w || dest.image.getHeight() != h || !type.equals(dest.type)) {
-            LAST_JPEG.remove(); // the old one is garbage before the new one is made
+            // The old one dropped first (this local too): garbage before the new one is made.
+            dest = null;
+            LAST_JPEG.remove();
             dest = new Destination(type, type.createBufferedImage(w, h));
-            LAST_JPEG.set(new SoftReference<>(dest));
+            LAST_JPEG.set(new WeakReference<>(dest));
         }
         ImageReadParam param = reader.getDefaultReadParam();
         param.setDestination(dest.image);
@@ -511,8 +538,8 @@ public final class ImageLoader {
     /**
      * A colour JPEG with an ICC profile, decoded without its profile markers and converted to sRGB
      * as ImageIO's reader does (the same pixels), but with the colour transform made once per profile
-     * and applied to the whole decoded image in place (see {@link JpegIcc}); null when anything is not
-     * the plain case, to decode the file as it is.
+     * and applied in place, in one call, to the decoded image or to the copy of the grid's pixels (see
+     * {@link JpegIcc}); null when anything is not the plain case, to decode the file as it is.
      */
     private Stored jpegWithProfile(Path file, JpegIcc.Split split, PixelGrid.Selector selector) throws BadInputException {
         Read read;

@@ -26,7 +26,8 @@ import java.util.Map;
  * and thread: the file is decoded without its ICC markers (libjpeg's output does not depend on them),
  * and the decoded pixels go through an op made the same way ({@code new ColorConvertOp(profile
  * space, sRGB, null)}), so they are the same (all rows in one call, on the decoded image's own
- * buffer: the native transform is applied pixel by pixel and reads each band by its offset).
+ * buffer or on the copy of the pixels a resize reads, {@code ImageLoader.gather}: the native transform
+ * is applied pixel by pixel and reads each band by its offset).
  *
  * <p>Only the plain case takes this path: markers before the first scan, numbered 1..N exactly once
  * with the same count, none empty; a 3-component frame. Anything else (and a profile the reader would
@@ -181,9 +182,9 @@ final class JpegIcc {
         /**
          * Converts {@code h} rows of {@code w} pixels in place, in one call on an interleaved raster
          * over {@code data} with the given strides and the offsets of R, G and B in a pixel (the
-         * decoded image's own buffer: the JPEG reader converts a one-row RGB raster per scanline
-         * instead; the colour transform works pixel by pixel and reads each band by its offset, so
-         * the result is the same, with fewer calls and no copy).
+         * decoded image's own buffer, or a copy of some of its pixels: the JPEG reader converts a
+         * one-row RGB raster per scanline instead; the colour transform works pixel by pixel and reads
+         * each band by its offset, so the result is the same, with fewer calls and no copy).
          */
         void convert(byte[] data, int w, int h, int scanlineStride, int pixelStride, int[] bandOffsets) {
             WritableRaster r = Raster.createInterleavedRaster(new DataBufferByte(data, data.length), w, h, scanlineStride,

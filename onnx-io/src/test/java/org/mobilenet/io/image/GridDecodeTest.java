@@ -165,6 +165,21 @@ class GridDecodeTest {
     }
 
     @Test
+    void aSelectorsExceptionIsThrownAsItIsNotAsABadImage() throws Exception {
+        Path f = SharedData.image("parrot.jpg");
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new ImageLoader().decode(f, (w, h) -> {
+                    throw new IllegalStateException("selector bug");
+                }));
+        assertEquals("selector bug", e.getMessage());
+        // A grid of another size than the image's is the selector's error too.
+        IllegalArgumentException wrong = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ImageLoader().decode(SharedData.image("cat.bmp"),
+                        (w, h) -> new PixelGrid(w + 1, h, new int[] {0}, new int[] {0})));
+        assertTrue(wrong.getMessage().contains("asked for the grid of a 512x341 image"), wrong.getMessage());
+    }
+
+    @Test
     void theGatheredPixelsAreTheWholeImagesAtTheGrid() {
         PixelGrid g = new PixelGrid(37, 23, new int[] {0, 4, 5, 22}, new int[] {1, 2, 17, 36});
         for (int type = BufferedImage.TYPE_INT_RGB; type <= BufferedImage.TYPE_BYTE_INDEXED; type++) {
