@@ -16,10 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mobilenet.engine.preprocess.RgbImage;
 
 /**
- * A thread decodes each JPEG into its last JPEG's destination when size and type match: every photo
- * still decodes to exactly its own pixels, whatever came before it on the thread.
+ * A thread decodes each JPEG or PNG into its last one's destination when size and type match: every
+ * photo still decodes to exactly its own pixels, whatever came before it on the thread.
  */
-class JpegDestinationReuseTest {
+class DestinationReuseTest {
     @TempDir
     Path tmp;
 
@@ -66,6 +66,33 @@ class JpegDestinationReuseTest {
                     assertTrue(!Arrays.equals(previous.pixels(), img.pixels()), "photo " + i + " is not the one before");
                 }
                 previous = img;
+            }
+        }
+    }
+
+    private static byte[] png(BufferedImage img) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertTrue(ImageIO.write(img, "png", out));
+        return out.toByteArray();
+    }
+
+    @Test
+    void pngsOfOneSizeInARowEachDecodeToTheirOwnPixels() throws Exception {
+        ImageLoader loader = new ImageLoader();
+        byte[][] files = {
+            png(picture(90, 70, 3, BufferedImage.TYPE_INT_RGB)),
+            png(picture(90, 70, 5, BufferedImage.TYPE_INT_RGB)),
+            png(picture(90, 70, 7, BufferedImage.TYPE_4BYTE_ABGR)), // another type: RGBA
+            png(picture(90, 70, 9, BufferedImage.TYPE_BYTE_GRAY)),
+            ImageFixtures.png16(picture(90, 70, 11, BufferedImage.TYPE_INT_RGB)),
+            png(picture(90, 70, 13, BufferedImage.TYPE_INT_RGB)),
+            ImageFixtures.jpeg(picture(90, 70, 15, BufferedImage.TYPE_INT_RGB), 0.9f, false), // a JPEG between
+            png(picture(90, 70, 17, BufferedImage.TYPE_INT_RGB)),
+        };
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < files.length; i++) {
+                RgbImage img = loader.load(write("q" + round + i + (i == 6 ? ".jpg" : ".png"), files[i]));
+                assertArrayEquals(imageIo(files[i]), img.pixels(), "file " + i);
             }
         }
     }
