@@ -89,19 +89,9 @@ public final class BilinearResize {
         int[] lo = new int[out];
         int[] hi = new int[out];
         axis(start, len, out, size, lo, hi, new double[out]);
-        // Both ascend with o (the position grows with o and is clamped, floor and +1 keep the order).
-        return PixelGrid.union(distinct(lo), distinct(hi));
-    }
-
-    private static int[] distinct(int[] ascending) {
-        int n = 0;
-        int[] out = new int[ascending.length];
-        for (int v : ascending) {
-            if (n == 0 || out[n - 1] != v) {
-                out[n++] = v;
-            }
-        }
-        return java.util.Arrays.copyOf(out, n);
+        // Both ascend with o (the position grows with o and is clamped, floor and +1 keep the order);
+        // the union drops their repeats.
+        return PixelGrid.union(lo, hi);
     }
 
     private static void check(double w, double h, int outW, int outH) {

@@ -109,7 +109,10 @@ public record PixelGrid(int width, int height, int[] rows, int[] cols) {
         return i;
     }
 
-    /** The ascending distinct values of {@code a} and {@code b} together (each ascending already). */
+    /**
+     * The ascending distinct values of {@code a} and {@code b} together (each ascending already, repeats
+     * allowed).
+     */
     static int[] union(int[] a, int[] b) {
         int[] out = new int[a.length + b.length];
         int n = 0;

@@ -133,5 +133,6 @@ class PixelGridTest {
     void theUnionOfTwoAscendingListsAscendsWithoutRepeats() {
         assertArrayEquals(new int[] {0, 1, 2, 5, 7}, PixelGrid.union(new int[] {0, 2, 5}, new int[] {1, 2, 7}));
         assertArrayEquals(new int[] {3}, PixelGrid.union(new int[] {3}, new int[] {3}));
+        assertArrayEquals(new int[] {0, 1, 4}, PixelGrid.union(new int[] {0, 0, 1, 1}, new int[] {1, 4, 4}));
     }
 }
