@@ -9,14 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
-import java.awt.image.DataBufferInt;
-import java.awt.image.DataBufferUShort;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,23 +61,6 @@ class GridDecodeTest {
         return grids;
     }
 
-    private static BufferedImage random(BufferedImage img, long seed) {
-        Random rnd = new Random(seed);
-        var db = img.getRaster().getDataBuffer();
-        if (db instanceof DataBufferByte b) {
-            rnd.nextBytes(b.getData());
-        } else if (db instanceof DataBufferInt i) {
-            for (int k = 0; k < i.getData().length; k++) {
-                i.getData()[k] = rnd.nextInt();
-            }
-        } else if (db instanceof DataBufferUShort s) {
-            for (int k = 0; k < s.getData().length; k++) {
-                s.getData()[k] = (short) rnd.nextInt();
-            }
-        }
-        return img;
-    }
-
     /** A photo-like picture (smooth, so JPEG keeps it close) of {@code w x h}. */
     private static BufferedImage picture(int w, int h) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
@@ -119,25 +96,10 @@ class GridDecodeTest {
         assertEquals(4, sameInput(SharedData.image("parrot.jpg")));
         // A profile whose conversion is far from the identity, and the same photo turned by its tag.
         byte[] linear = ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData();
-        byte[] relinked = withProfile(ImageFixtures.jpeg(picture(300, 200), 0.9f, false), linear);
+        byte[] relinked = ImageFixtures.withSegment(ImageFixtures.jpeg(picture(300, 200), 0.9f, false), ImageFixtures.iccMarker(linear, 1, 1));
         assertNotNull(JpegIcc.split(relinked));
         assertTrue(sameInput(write("linear.jpg", relinked)) >= 3);
         assertTrue(sameInput(write("linear-cw.jpg", ImageFixtures.withSegment(relinked, ImageFixtures.exifOrientation(6)))) >= 3);
-    }
-
-    /** {@code jpeg} with {@code profile} in one APP2 marker after its first segment. */
-    private static byte[] withProfile(byte[] jpeg, byte[] profile) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int len = 2 + 12 + 2 + profile.length;
-        b.write(0xFF);
-        b.write(0xE2);
-        b.write(len >> 8);
-        b.write(len);
-        b.writeBytes("ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII));
-        b.write(1);
-        b.write(1);
-        b.writeBytes(profile);
-        return ImageFixtures.withSegment(jpeg, b.toByteArray());
     }
 
     @Test
@@ -146,7 +108,7 @@ class GridDecodeTest {
         int grids = 0;
         for (int type : new int[] {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_BYTE_INDEXED,
                 BufferedImage.TYPE_BYTE_BINARY, BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_USHORT_GRAY}) {
-            BufferedImage src = random(new BufferedImage(71, 45, type), 20 + type);
+            BufferedImage src = ImageFixtures.randomBits(new BufferedImage(71, 45, type), 20 + type);
             for (String fmt : new String[] {"png", "bmp", "gif", "jpeg", "tiff"}) {
                 Path f = tmp.resolve("img" + n++ + "." + fmt);
                 if (!ImageIO.write(src, fmt, f.toFile())) {
@@ -183,7 +145,7 @@ class GridDecodeTest {
     void theGatheredPixelsAreTheWholeImagesAtTheGrid() {
         PixelGrid g = new PixelGrid(37, 23, new int[] {0, 4, 5, 22}, new int[] {1, 2, 17, 36});
         for (int type = BufferedImage.TYPE_INT_RGB; type <= BufferedImage.TYPE_BYTE_INDEXED; type++) {
-            BufferedImage img = random(new BufferedImage(37, 23, type), type);
+            BufferedImage img = ImageFixtures.randomBits(new BufferedImage(37, 23, type), type);
             RgbImage whole = ImageLoader.toRgb(img);
             RgbImage part = ImageLoader.toRgb(ImageLoader.gather(img, g));
             assertEquals(4, part.width());

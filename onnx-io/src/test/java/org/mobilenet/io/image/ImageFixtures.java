@@ -26,6 +26,39 @@ final class ImageFixtures {
     private ImageFixtures() {
     }
 
+    /** Fills the raster's data buffer with random bits (every sample value, alpha included); returns img. */
+    static BufferedImage randomBits(BufferedImage img, long seed) {
+        java.util.Random rnd = new java.util.Random(seed);
+        java.awt.image.DataBuffer db = img.getRaster().getDataBuffer();
+        if (db instanceof java.awt.image.DataBufferByte b) {
+            rnd.nextBytes(b.getData());
+        } else if (db instanceof java.awt.image.DataBufferInt i) {
+            for (int k = 0; k < i.getData().length; k++) {
+                i.getData()[k] = rnd.nextInt();
+            }
+        } else if (db instanceof java.awt.image.DataBufferUShort s) {
+            for (int k = 0; k < s.getData().length; k++) {
+                s.getData()[k] = (short) rnd.nextInt();
+            }
+        }
+        return img;
+    }
+
+    /** An APP2 "ICC_PROFILE" marker holding {@code chunk}, part {@code seq} of {@code count}. */
+    static byte[] iccMarker(byte[] chunk, int seq, int count) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        int len = 2 + 12 + 2 + chunk.length;
+        b.write(0xFF);
+        b.write(0xE2);
+        b.write(len >> 8);
+        b.write(len);
+        b.writeBytes("ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        b.write(seq);
+        b.write(count);
+        b.writeBytes(chunk);
+        return b.toByteArray();
+    }
+
     /** The repository's own fixture folder (testdata/images). */
     static Path testdata(String name) {
         return Path.of(System.getProperty("mobilenet.root", "..")).toAbsolutePath().normalize()

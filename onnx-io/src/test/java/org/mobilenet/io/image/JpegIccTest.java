@@ -46,20 +46,6 @@ class JpegIccTest {
         return (seg[1] & 0xFF) == 0xE2 && new String(seg, 4, 11, StandardCharsets.US_ASCII).equals("ICC_PROFILE");
     }
 
-    private static byte[] app2(byte[] chunk, int seq, int count) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int len = 2 + 12 + 2 + chunk.length;
-        b.write(0xFF);
-        b.write(0xE2);
-        b.write(len >> 8);
-        b.write(len);
-        b.writeBytes("ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII));
-        b.write(seq);
-        b.write(count);
-        b.writeBytes(chunk);
-        return b.toByteArray();
-    }
-
     /** The JPEG with its ICC markers replaced by {@code markers}, put after the first segment. */
     private static byte[] withMarkers(byte[] jpeg, List<byte[]> markers) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
@@ -81,7 +67,7 @@ class JpegIccTest {
         List<byte[]> out = new ArrayList<>();
         int size = (profile.length + parts - 1) / parts;
         for (int i = 0; i < parts; i++) {
-            out.add(app2(Arrays.copyOfRange(profile, i * size, Math.min(profile.length, (i + 1) * size)), first + i, parts));
+            out.add(ImageFixtures.iccMarker(Arrays.copyOfRange(profile, i * size, Math.min(profile.length, (i + 1) * size)), first + i, parts));
         }
         return out;
     }
@@ -115,7 +101,7 @@ class JpegIccTest {
         }
         // A profile whose conversion is not the identity, whole and in three markers.
         byte[] linear = profile(ColorSpace.CS_LINEAR_RGB);
-        byte[] withLinear = withMarkers(parrot, List.of(app2(linear, 1, 1)));
+        byte[] withLinear = withMarkers(parrot, List.of(ImageFixtures.iccMarker(linear, 1, 1)));
         assertNotNull(JpegIcc.split(withLinear));
         sameAsImageIo("linear", withLinear);
         byte[] inThree = withMarkers(parrot, chunked(linear, 3, 1));
@@ -134,8 +120,8 @@ class JpegIccTest {
             withMarkers(parrot, chunked(srgb, 3, 0)), // numbered from 0 (ImageIO tolerates it)
             withMarkers(parrot, List.of(three.get(0), three.get(2))), // one missing
             withMarkers(parrot, List.of(three.get(0), three.get(1), three.get(1), three.get(2))), // one twice
-            withMarkers(parrot, List.of(app2(srgb, 1, 2))), // counts disagree with what is there
-            withMarkers(parrot, List.of(app2(new byte[0], 1, 1))), // empty
+            withMarkers(parrot, List.of(ImageFixtures.iccMarker(srgb, 1, 2))), // counts disagree with what is there
+            withMarkers(parrot, List.of(ImageFixtures.iccMarker(new byte[0], 1, 1))), // empty
         };
         for (int i = 0; i < cases.length; i++) {
             assertNull(JpegIcc.split(cases[i]), "case " + i);
@@ -144,13 +130,13 @@ class JpegIccTest {
         // Profiles ImageIO ignores or cannot use: garbage, gray, and (for a gray JPEG) any.
         byte[] garbage = new byte[600];
         new Random(3).nextBytes(garbage);
-        sameAsImageIo("garbage", withMarkers(parrot, List.of(app2(garbage, 1, 1))));
-        sameAsImageIo("gray-profile", withMarkers(parrot, List.of(app2(profile(ColorSpace.CS_GRAY), 1, 1))));
+        sameAsImageIo("garbage", withMarkers(parrot, List.of(ImageFixtures.iccMarker(garbage, 1, 1))));
+        sameAsImageIo("gray-profile", withMarkers(parrot, List.of(ImageFixtures.iccMarker(profile(ColorSpace.CS_GRAY), 1, 1))));
         BufferedImage gray = new BufferedImage(33, 21, BufferedImage.TYPE_BYTE_GRAY);
         new Random(4).nextBytes(((java.awt.image.DataBufferByte) gray.getRaster().getDataBuffer()).getData());
         ByteArrayOutputStream g = new ByteArrayOutputStream();
         ImageIO.write(gray, "jpeg", g);
-        byte[] grayJpeg = withMarkers(g.toByteArray(), List.of(app2(profile(ColorSpace.CS_GRAY), 1, 1)));
+        byte[] grayJpeg = withMarkers(g.toByteArray(), List.of(ImageFixtures.iccMarker(profile(ColorSpace.CS_GRAY), 1, 1)));
         assertNull(JpegIcc.split(grayJpeg), "one component: not the plain case");
         sameAsImageIo("gray-jpeg", grayJpeg);
     }
@@ -166,7 +152,7 @@ class JpegIccTest {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(img, "jpeg", out);
-        byte[] jpeg = withMarkers(out.toByteArray(), List.of(app2(profile(ColorSpace.CS_LINEAR_RGB), 1, 1)));
+        byte[] jpeg = withMarkers(out.toByteArray(), List.of(ImageFixtures.iccMarker(profile(ColorSpace.CS_LINEAR_RGB), 1, 1)));
         assertNotNull(JpegIcc.split(jpeg));
         sameAsImageIo("small", jpeg);
     }

@@ -10,14 +10,10 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
-import java.awt.image.DataBufferByte;
-import java.awt.image.DataBufferInt;
-import java.awt.image.DataBufferUShort;
 import java.awt.image.WritableRaster;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -46,30 +42,12 @@ class RgbConversionTest {
         return ImageFixtures.expectedRgb(img);
     }
 
-    /** Fills the raster's data buffer with random bits (every sample value, alpha included). */
-    private static BufferedImage random(BufferedImage img, long seed) {
-        Random rnd = new Random(seed);
-        DataBuffer db = img.getRaster().getDataBuffer();
-        if (db instanceof DataBufferByte b) {
-            rnd.nextBytes(b.getData());
-        } else if (db instanceof DataBufferInt i) {
-            for (int k = 0; k < i.getData().length; k++) {
-                i.getData()[k] = rnd.nextInt();
-            }
-        } else if (db instanceof DataBufferUShort s) {
-            for (int k = 0; k < s.getData().length; k++) {
-                s.getData()[k] = (short) rnd.nextInt();
-            }
-        }
-        return img;
-    }
-
     @Test
     void everyBufferedImageTypeConvertsAsGetRgbDoes() {
         Set<Integer> direct = Set.of(BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_3BYTE_BGR,
                 BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_BYTE_INDEXED);
         for (int type = BufferedImage.TYPE_INT_RGB; type <= BufferedImage.TYPE_BYTE_INDEXED; type++) {
-            BufferedImage img = random(new BufferedImage(37, 23, type), type);
+            BufferedImage img = ImageFixtures.randomBits(new BufferedImage(37, 23, type), type);
             int[] fast = ImageLoader.direct(img);
             if (direct.contains(type)) {
                 assertNotNull(fast, "type " + type + " should take the direct path");
@@ -80,22 +58,22 @@ class RgbConversionTest {
 
     @Test
     void subimagesAndOtherColourSpacesAreHandledOrLeftToGetRgb() {
-        BufferedImage big = random(new BufferedImage(50, 40, BufferedImage.TYPE_3BYTE_BGR), 3);
+        BufferedImage big = ImageFixtures.randomBits(new BufferedImage(50, 40, BufferedImage.TYPE_3BYTE_BGR), 3);
         BufferedImage sub = big.getSubimage(7, 5, 20, 30);
         assertArrayEquals(viaGetRgb(sub), ImageLoader.toRgb(sub).pixels());
-        BufferedImage ints = random(new BufferedImage(50, 40, BufferedImage.TYPE_INT_RGB), 4).getSubimage(3, 9, 31, 17);
+        BufferedImage ints = ImageFixtures.randomBits(new BufferedImage(50, 40, BufferedImage.TYPE_INT_RGB), 4).getSubimage(3, 9, 31, 17);
         assertArrayEquals(viaGetRgb(ints), ImageLoader.toRgb(ints).pixels());
 
         // Linear RGB bytes: getRGB converts to sRGB, so the direct path must not apply.
         ColorModel linear = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_LINEAR_RGB), false, false,
                 ColorModel.OPAQUE, DataBuffer.TYPE_BYTE);
         WritableRaster r = linear.createCompatibleWritableRaster(16, 9);
-        BufferedImage lin = random(new BufferedImage(linear, r, false, null), 5);
+        BufferedImage lin = ImageFixtures.randomBits(new BufferedImage(linear, r, false, null), 5);
         assertNull(ImageLoader.direct(lin));
         assertArrayEquals(viaGetRgb(lin), ImageLoader.toRgb(lin).pixels());
 
         // Premultiplied alpha: getRGB divides by alpha.
-        BufferedImage pre = random(new BufferedImage(16, 9, BufferedImage.TYPE_4BYTE_ABGR_PRE), 6);
+        BufferedImage pre = ImageFixtures.randomBits(new BufferedImage(16, 9, BufferedImage.TYPE_4BYTE_ABGR_PRE), 6);
         assertNull(ImageLoader.direct(pre));
         assertArrayEquals(viaGetRgb(pre), ImageLoader.toRgb(pre).pixels());
     }
@@ -117,7 +95,7 @@ class RgbConversionTest {
         int n = 0;
         for (int type : new int[] {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_BYTE_INDEXED,
                 BufferedImage.TYPE_BYTE_BINARY, BufferedImage.TYPE_4BYTE_ABGR}) {
-            BufferedImage src = random(new BufferedImage(29, 17, type), 10 + type);
+            BufferedImage src = ImageFixtures.randomBits(new BufferedImage(29, 17, type), 10 + type);
             for (String fmt : new String[] {"png", "bmp", "gif", "jpeg"}) {
                 File f = tmp.resolve("img" + n++ + "." + fmt).toFile();
                 if (!ImageIO.write(src, fmt, f)) {
@@ -145,7 +123,7 @@ class RgbConversionTest {
     @Test
     void aGrayPictureGivesTheSamePixelsAsAPngJpegTiffOr16BitPngAsAsAPaletteBmp() throws Exception {
         // The BMP stores the grays as palette colours (sRGB): the reference for what a gray file means.
-        BufferedImage gray = random(new BufferedImage(31, 19, BufferedImage.TYPE_BYTE_GRAY), 77);
+        BufferedImage gray = ImageFixtures.randomBits(new BufferedImage(31, 19, BufferedImage.TYPE_BYTE_GRAY), 77);
         File bmp = tmp.resolve("g.bmp").toFile();
         File png = tmp.resolve("g.png").toFile();
         File tif = tmp.resolve("g.tif").toFile();
