@@ -26,6 +26,24 @@ class KerasV3ImportTest {
     @TempDir
     Path dir;
 
+    /** A random 32 x 32 RGB image in pixel values 0..255. */
+    private static float[] pixels(long seed) {
+        float[] pixels = KerasImportTest.randomInput(32, seed);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (pixels[i] + 1) * 127.5f;
+        }
+        return pixels;
+    }
+
+    /** The engine's output for one image of pixels, normalized as the model says. */
+    private static float[] engineOnPixels(Model m, float[] pixels) {
+        float[] x = new float[pixels.length];
+        m.preprocessing().normalize(pixels, 3, x);
+        try (Network net = Network.compile(m)) {
+            return net.forward(x, 1);
+        }
+    }
+
     @Test
     void aKerasMobileNetV3ImportsAsV3LayersAndMatchesKerasForwardPass() throws Exception {
         List<KerasTestModels.Layer> t = KerasTestModels.v3Like(32, 11, false);
@@ -47,16 +65,8 @@ class KerasV3ImportTest {
         assertEquals(5, m.classes());
         // The in-model Rescaling: the file takes pixels.
         assertEquals("float32", m.metadata().get(Model.PIXEL_INPUT_KEY));
-        float[] pixels = KerasImportTest.randomInput(32, 4);
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (pixels[i] + 1) * 127.5f;
-        }
-        float[] x = new float[pixels.length];
-        m.preprocessing().normalize(pixels, 3, x);
-        float[] ours;
-        try (Network net = Network.compile(m)) {
-            ours = net.forward(x, 1);
-        }
+        float[] pixels = pixels(4);
+        float[] ours = engineOnPixels(m, pixels);
         float[] want = KerasReference.forward(t, KerasImportTest.legacy(f, "model_weights/", ":0"), pixels, 32, 32);
         KerasImportTest.assertClose(want, ours, 1e-4);
     }
@@ -79,16 +89,8 @@ class KerasV3ImportTest {
         assertEquals("v3", m.graph().family());
         assertEquals(Activation.HARD_SWISH, m.graph().layers().get(0).activation());
         assertEquals(LayerKind.SCALE, m.graph().layers().get(5).kind());
-        float[] pixels = KerasImportTest.randomInput(32, 5);
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (pixels[i] + 1) * 127.5f;
-        }
-        float[] x = new float[pixels.length];
-        m.preprocessing().normalize(pixels, 3, x);
-        float[] ours;
-        try (Network net = Network.compile(m)) {
-            ours = net.forward(x, 1);
-        }
+        float[] pixels = pixels(5);
+        float[] ours = engineOnPixels(m, pixels);
         KerasImportTest.assertClose(KerasReference.forward(t, l -> l.vars().stream().map(KerasTestModels.Var::data).toList(), pixels, 32, 32), ours, 1e-4);
     }
 
