@@ -103,21 +103,42 @@ public final class BilinearResize {
         }
     }
 
-    /** One output row (a small method of its own: compiled early, where a command runs it only a few thousand times). */
+    /**
+     * The value of each byte as a double: a table lookup, where converting the int takes two of the
+     * CPU's micro-operations and, twelve times a pixel, made the conversions most of a row's time.
+     */
+    private static final double[] BYTE = new double[256];
+
+    static {
+        for (int v = 0; v < 256; v++) {
+            BYTE[v] = v;
+        }
+    }
+
+    /**
+     * One output row {@code [outW, 3]} at {@code out[base ..]}: the formula of the class comment with the
+     * three channels written out (the same operations in the same order, so the same values), about twice
+     * as fast as a loop over the channels. A small method of its own: compiled early, where a command
+     * runs it only a few thousand times.
+     */
     private static void row(int[] p, int rowLo, int rowHi, double ty, int[] xLo, int[] xHi, double[] xT, float[] out,
             int base) {
+        double[] v = BYTE;
         for (int ox = 0; ox < xLo.length; ox++, base += 3) {
             int a = p[rowLo + xLo[ox]];
             int b = p[rowLo + xHi[ox]];
             int c = p[rowHi + xLo[ox]];
             int d = p[rowHi + xHi[ox]];
             double tx = xT[ox];
-            for (int ch = 0; ch < 3; ch++) {
-                int shift = 16 - 8 * ch;
-                double top = lerp((a >> shift) & 0xFF, (b >> shift) & 0xFF, tx);
-                double bottom = lerp((c >> shift) & 0xFF, (d >> shift) & 0xFF, tx);
-                out[base + ch] = (float) lerp(top, bottom, ty);
-            }
+            double top = lerp(v[a >> 16 & 0xFF], v[b >> 16 & 0xFF], tx);
+            double bottom = lerp(v[c >> 16 & 0xFF], v[d >> 16 & 0xFF], tx);
+            out[base] = (float) lerp(top, bottom, ty);
+            top = lerp(v[a >> 8 & 0xFF], v[b >> 8 & 0xFF], tx);
+            bottom = lerp(v[c >> 8 & 0xFF], v[d >> 8 & 0xFF], tx);
+            out[base + 1] = (float) lerp(top, bottom, ty);
+            top = lerp(v[a & 0xFF], v[b & 0xFF], tx);
+            bottom = lerp(v[c & 0xFF], v[d & 0xFF], tx);
+            out[base + 2] = (float) lerp(top, bottom, ty);
         }
     }
 

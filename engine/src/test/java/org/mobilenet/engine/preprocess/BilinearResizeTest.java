@@ -68,4 +68,69 @@ class BilinearResizeTest {
         assertThrows(IllegalArgumentException.class, () -> BilinearResize.resize(redRow(1), 0, 1));
         assertThrows(IllegalArgumentException.class, () -> BilinearResize.resize(redRow(1), 0, 0, 0, 1, 1, 1));
     }
+
+    /**
+     * The class comment's formula, one channel at a time, plainly: what the resize's unrolled rows must
+     * give bit for bit.
+     */
+    private static float[] byTheFormula(RgbImage src, double x0, double y0, double w, double h, int outW, int outH) {
+        float[] out = new float[outW * outH * 3];
+        for (int oy = 0; oy < outH; oy++) {
+            double sy = Math.max(0, Math.min(src.height() - 1, y0 + oy * (h / outH)));
+            int ya = (int) Math.floor(sy);
+            int yb = Math.min(ya + 1, src.height() - 1);
+            for (int ox = 0; ox < outW; ox++) {
+                double sx = Math.max(0, Math.min(src.width() - 1, x0 + ox * (w / outW)));
+                int xa = (int) Math.floor(sx);
+                int xb = Math.min(xa + 1, src.width() - 1);
+                for (int c = 0; c < 3; c++) {
+                    double top = lerp(channel(src, xa, ya, c), channel(src, xb, ya, c), sx - xa);
+                    double bottom = lerp(channel(src, xa, yb, c), channel(src, xb, yb, c), sx - xa);
+                    out[(oy * outW + ox) * 3 + c] = (float) lerp(top, bottom, sy - ya);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int channel(RgbImage img, int x, int y, int c) {
+        return img.pixels()[y * img.width() + x] >> (16 - 8 * c) & 0xFF;
+    }
+
+    private static double lerp(double a, double b, double t) {
+        return a + (b - a) * t;
+    }
+
+    @Test
+    void givesTheFormulasValuesBitForBitOnOddSizesAndRectangles() {
+        java.util.Random r = new java.util.Random(11);
+        for (int trial = 0; trial < 200; trial++) {
+            int w = 1 + r.nextInt(97);
+            int h = 1 + r.nextInt(97);
+            int[] px = new int[w * h];
+            for (int i = 0; i < px.length; i++) {
+                px[i] = r.nextInt() & 0xFFFFFF;
+            }
+            RgbImage img = new RgbImage(w, h, px);
+            double x0 = r.nextBoolean() ? 0 : r.nextDouble() * w / 2;
+            double y0 = r.nextBoolean() ? 0 : r.nextDouble() * h / 2;
+            double rw = Math.max(0.25, (w - x0) * (0.3 + 0.7 * r.nextDouble()));
+            double rh = Math.max(0.25, (h - y0) * (0.3 + 0.7 * r.nextDouble()));
+            int outW = 1 + r.nextInt(61);
+            int outH = 1 + r.nextInt(61);
+            float[] expected = byTheFormula(img, x0, y0, rw, rh, outW, outH);
+            String what = w + "x" + h + " (" + x0 + ", " + y0 + ", " + rw + ", " + rh + ") to " + outW + "x" + outH;
+            assertArrayEquals(expected, BilinearResize.resize(img, x0, y0, rw, rh, outW, outH), what);
+            // The same from only the grid's pixels.
+            PixelGrid g = BilinearResize.grid(w, h, x0, y0, rw, rh, outW, outH);
+            int[] part = new int[g.rowCount() * g.colCount()];
+            for (int i = 0; i < g.rowCount(); i++) {
+                for (int j = 0; j < g.colCount(); j++) {
+                    part[i * g.colCount() + j] = px[g.rows()[i] * w + g.cols()[j]];
+                }
+            }
+            assertArrayEquals(expected, BilinearResize.resize(new RgbImage(g.colCount(), g.rowCount(), part), g,
+                    x0, y0, rw, rh, outW, outH), what + " from its grid");
+        }
+    }
 }
