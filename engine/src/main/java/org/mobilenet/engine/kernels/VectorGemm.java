@@ -167,18 +167,20 @@ final class VectorGemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        c00.max(lo).min(hi).intoArray(c, c0);
-        c01.max(lo).min(hi).intoArray(c, c0 + L);
-        c10.max(lo).min(hi).intoArray(c, c0 + ldc);
-        c11.max(lo).min(hi).intoArray(c, c0 + ldc + L);
-        c20.max(lo).min(hi).intoArray(c, c0 + 2 * ldc);
-        c21.max(lo).min(hi).intoArray(c, c0 + 2 * ldc + L);
-        c30.max(lo).min(hi).intoArray(c, c0 + 3 * ldc);
-        c31.max(lo).min(hi).intoArray(c, c0 + 3 * ldc + L);
-        c40.max(lo).min(hi).intoArray(c, c0 + 4 * ldc);
-        c41.max(lo).min(hi).intoArray(c, c0 + 4 * ldc + L);
-        c50.max(lo).min(hi).intoArray(c, c0 + 5 * ldc);
-        c51.max(lo).min(hi).intoArray(c, c0 + 5 * ldc + L);
+        FloatVector vlo = FloatVector.broadcast(S, lo);
+        FloatVector vhi = FloatVector.broadcast(S, hi);
+        c00.max(vlo).min(vhi).intoArray(c, c0);
+        c01.max(vlo).min(vhi).intoArray(c, c0 + L);
+        c10.max(vlo).min(vhi).intoArray(c, c0 + ldc);
+        c11.max(vlo).min(vhi).intoArray(c, c0 + ldc + L);
+        c20.max(vlo).min(vhi).intoArray(c, c0 + 2 * ldc);
+        c21.max(vlo).min(vhi).intoArray(c, c0 + 2 * ldc + L);
+        c30.max(vlo).min(vhi).intoArray(c, c0 + 3 * ldc);
+        c31.max(vlo).min(vhi).intoArray(c, c0 + 3 * ldc + L);
+        c40.max(vlo).min(vhi).intoArray(c, c0 + 4 * ldc);
+        c41.max(vlo).min(vhi).intoArray(c, c0 + 4 * ldc + L);
+        c50.max(vlo).min(vhi).intoArray(c, c0 + 5 * ldc);
+        c51.max(vlo).min(vhi).intoArray(c, c0 + 5 * ldc + L);
     }
 
     private static void kernel4(float[] a, int a0, int lda, float[] b, int bOff, int k,
@@ -205,14 +207,16 @@ final class VectorGemm {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        c00.max(lo).min(hi).intoArray(c, c0);
-        c01.max(lo).min(hi).intoArray(c, c0 + L);
-        c10.max(lo).min(hi).intoArray(c, c0 + ldc);
-        c11.max(lo).min(hi).intoArray(c, c0 + ldc + L);
-        c20.max(lo).min(hi).intoArray(c, c0 + 2 * ldc);
-        c21.max(lo).min(hi).intoArray(c, c0 + 2 * ldc + L);
-        c30.max(lo).min(hi).intoArray(c, c0 + 3 * ldc);
-        c31.max(lo).min(hi).intoArray(c, c0 + 3 * ldc + L);
+        FloatVector vlo = FloatVector.broadcast(S, lo);
+        FloatVector vhi = FloatVector.broadcast(S, hi);
+        c00.max(vlo).min(vhi).intoArray(c, c0);
+        c01.max(vlo).min(vhi).intoArray(c, c0 + L);
+        c10.max(vlo).min(vhi).intoArray(c, c0 + ldc);
+        c11.max(vlo).min(vhi).intoArray(c, c0 + ldc + L);
+        c20.max(vlo).min(vhi).intoArray(c, c0 + 2 * ldc);
+        c21.max(vlo).min(vhi).intoArray(c, c0 + 2 * ldc + L);
+        c30.max(vlo).min(vhi).intoArray(c, c0 + 3 * ldc);
+        c31.max(vlo).min(vhi).intoArray(c, c0 + 3 * ldc + L);
     }
 
     /** One row; k split into even and odd halves so the two FMA chains per vector overlap. */
@@ -239,8 +243,10 @@ final class VectorGemm {
             c00 = x.fma(FloatVector.fromArray(S, b, bi), c00);
             c01 = x.fma(FloatVector.fromArray(S, b, bi + L), c01);
         }
-        c00.add(e00).max(lo).min(hi).intoArray(c, c0);
-        c01.add(e01).max(lo).min(hi).intoArray(c, c0 + L);
+        FloatVector vlo = FloatVector.broadcast(S, lo);
+        FloatVector vhi = FloatVector.broadcast(S, hi);
+        c00.add(e00).max(vlo).min(vhi).intoArray(c, c0);
+        c01.add(e01).max(vlo).min(vhi).intoArray(c, c0 + L);
     }
 
 

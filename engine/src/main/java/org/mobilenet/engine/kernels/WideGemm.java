@@ -133,30 +133,32 @@ final class WideGemm {
         // vectors (C2 may compile such a helper on its own and then call it with boxed vectors); a
         // second pass reloading what was just stored waited on the stores (a 512-bit load right
         // after a 512-bit store to the same place does not get the value forwarded on this machine).
-        c00.max(lo).min(hi).intoArray(c, c0);
-        c01.max(lo).min(hi).intoArray(c, c0 + L);
-        c02.max(lo).min(hi).intoArray(c, c0 + 2 * L);
-        c03.max(lo).min(hi).intoArray(c, c0 + 3 * L);
-        c10.max(lo).min(hi).intoArray(c, c0 + ldc);
-        c11.max(lo).min(hi).intoArray(c, c0 + ldc + L);
-        c12.max(lo).min(hi).intoArray(c, c0 + ldc + 2 * L);
-        c13.max(lo).min(hi).intoArray(c, c0 + ldc + 3 * L);
-        c20.max(lo).min(hi).intoArray(c, c0 + 2 * ldc);
-        c21.max(lo).min(hi).intoArray(c, c0 + 2 * ldc + L);
-        c22.max(lo).min(hi).intoArray(c, c0 + 2 * ldc + 2 * L);
-        c23.max(lo).min(hi).intoArray(c, c0 + 2 * ldc + 3 * L);
-        c30.max(lo).min(hi).intoArray(c, c0 + 3 * ldc);
-        c31.max(lo).min(hi).intoArray(c, c0 + 3 * ldc + L);
-        c32.max(lo).min(hi).intoArray(c, c0 + 3 * ldc + 2 * L);
-        c33.max(lo).min(hi).intoArray(c, c0 + 3 * ldc + 3 * L);
-        c40.max(lo).min(hi).intoArray(c, c0 + 4 * ldc);
-        c41.max(lo).min(hi).intoArray(c, c0 + 4 * ldc + L);
-        c42.max(lo).min(hi).intoArray(c, c0 + 4 * ldc + 2 * L);
-        c43.max(lo).min(hi).intoArray(c, c0 + 4 * ldc + 3 * L);
-        c50.max(lo).min(hi).intoArray(c, c0 + 5 * ldc);
-        c51.max(lo).min(hi).intoArray(c, c0 + 5 * ldc + L);
-        c52.max(lo).min(hi).intoArray(c, c0 + 5 * ldc + 2 * L);
-        c53.max(lo).min(hi).intoArray(c, c0 + 5 * ldc + 3 * L);
+        FloatVector vlo = FloatVector.broadcast(S, lo);
+        FloatVector vhi = FloatVector.broadcast(S, hi);
+        c00.max(vlo).min(vhi).intoArray(c, c0);
+        c01.max(vlo).min(vhi).intoArray(c, c0 + L);
+        c02.max(vlo).min(vhi).intoArray(c, c0 + 2 * L);
+        c03.max(vlo).min(vhi).intoArray(c, c0 + 3 * L);
+        c10.max(vlo).min(vhi).intoArray(c, c0 + ldc);
+        c11.max(vlo).min(vhi).intoArray(c, c0 + ldc + L);
+        c12.max(vlo).min(vhi).intoArray(c, c0 + ldc + 2 * L);
+        c13.max(vlo).min(vhi).intoArray(c, c0 + ldc + 3 * L);
+        c20.max(vlo).min(vhi).intoArray(c, c0 + 2 * ldc);
+        c21.max(vlo).min(vhi).intoArray(c, c0 + 2 * ldc + L);
+        c22.max(vlo).min(vhi).intoArray(c, c0 + 2 * ldc + 2 * L);
+        c23.max(vlo).min(vhi).intoArray(c, c0 + 2 * ldc + 3 * L);
+        c30.max(vlo).min(vhi).intoArray(c, c0 + 3 * ldc);
+        c31.max(vlo).min(vhi).intoArray(c, c0 + 3 * ldc + L);
+        c32.max(vlo).min(vhi).intoArray(c, c0 + 3 * ldc + 2 * L);
+        c33.max(vlo).min(vhi).intoArray(c, c0 + 3 * ldc + 3 * L);
+        c40.max(vlo).min(vhi).intoArray(c, c0 + 4 * ldc);
+        c41.max(vlo).min(vhi).intoArray(c, c0 + 4 * ldc + L);
+        c42.max(vlo).min(vhi).intoArray(c, c0 + 4 * ldc + 2 * L);
+        c43.max(vlo).min(vhi).intoArray(c, c0 + 4 * ldc + 3 * L);
+        c50.max(vlo).min(vhi).intoArray(c, c0 + 5 * ldc);
+        c51.max(vlo).min(vhi).intoArray(c, c0 + 5 * ldc + L);
+        c52.max(vlo).min(vhi).intoArray(c, c0 + 5 * ldc + 2 * L);
+        c53.max(vlo).min(vhi).intoArray(c, c0 + 5 * ldc + 3 * L);
     }
 
     /** One row: four independent FMA chains, one per vector. */
@@ -173,9 +175,11 @@ final class WideGemm {
             c02 = x.fma(FloatVector.fromArray(S, b, bi + 2 * L), c02);
             c03 = x.fma(FloatVector.fromArray(S, b, bi + 3 * L), c03);
         }
-        c00.max(lo).min(hi).intoArray(c, c0);
-        c01.max(lo).min(hi).intoArray(c, c0 + L);
-        c02.max(lo).min(hi).intoArray(c, c0 + 2 * L);
-        c03.max(lo).min(hi).intoArray(c, c0 + 3 * L);
+        FloatVector vlo = FloatVector.broadcast(S, lo);
+        FloatVector vhi = FloatVector.broadcast(S, hi);
+        c00.max(vlo).min(vhi).intoArray(c, c0);
+        c01.max(vlo).min(vhi).intoArray(c, c0 + L);
+        c02.max(vlo).min(vhi).intoArray(c, c0 + 2 * L);
+        c03.max(vlo).min(vhi).intoArray(c, c0 + 3 * L);
     }
 }
