@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 import org.mobilenet.engine.arch.LayerKind;
 import org.mobilenet.engine.arch.LayerSpec;
 import org.mobilenet.engine.eval.Agreement;
@@ -126,23 +125,44 @@ public final class Verifier {
         if (model.isQuantized()) {
             return verifyQuantized(file, proto, imp, o);
         }
-        int h = model.inputHeight();
-        int w = model.inputWidth();
         int n = o.images().isEmpty() ? o.count() : o.images().size();
         float[] input = inputs(model, o, n);
         // Every kernel set the engine runs: the cold kernels, which a short job (one image) runs, and
-        // the fast ones a long job switches to, when they differ (here on their first pass: partly
-        // before the JIT has compiled them, the same arithmetic).
+        // the fast ones a long job switches to, when they differ. The fast ones' network warms up on
+        // another thread from the start (the JIT compiling its kernels on shrunk layers) while this
+        // thread runs the cold kernels and ONNX Runtime; its pass comes last, as a long job's passes
+        // run once it has switched. Their first pass at full size used to wait here for each kernel's
+        // compilation, partly interpreted: half of a cold verify's time.
+        Kernels cold = KernelChoice.coldKernels();
+        Kernels fast = KernelChoice.defaultKernels();
         List<EngineRun> runs = new ArrayList<>();
-        for (Map.Entry<String, Supplier<Network>> e : networks(model).entrySet()) {
-            try (Network net = e.getValue().get()) {
-                runs.add(EngineRun.of(e.getKey(), net, input, n, o.perLayer()));
+        try (Network warming = cold == null ? null : Network.compile(model)) {
+            if (warming != null) {
+                warming.noWarmUpAfterPass();
+                warming.startWarmUp();
             }
+            try (Network net = Network.compile(model)) {
+                net.noWarmUpAfterPass(); // one pass: as a command classifying one image compiles it
+                runs.add(EngineRun.of(cold == null ? fast.name() : cold.name(), net, input, n, o.perLayer()));
+            }
+            Map<String, float[]> ort = runOrt(file, proto, imp, model, input, n, o.perLayer());
+            if (warming != null) {
+                runs.add(fastRun(model, warming, fast, input, n, o.perLayer()));
+            }
+            return report(file, imp, model, ort, runs, n, o);
         }
+    }
+
+    /**
+     * ONNX Runtime's outputs on the same input: the model's output, and with {@code perLayer} every layer's
+     * value the import names.
+     */
+    private static Map<String, float[]> runOrt(Path file, ModelProto proto, OnnxImport imp, Model model, float[] input,
+            int n, boolean perLayer) throws IOException {
         List<String> outputs = new ArrayList<>();
         outputs.add(imp.outputName());
         ModelProto runProto = proto;
-        if (o.perLayer()) {
+        if (perLayer) {
             for (String v : imp.layerValues().values()) {
                 if (!outputs.contains(v)) {
                     outputs.add(v);
@@ -152,15 +172,39 @@ public final class Verifier {
         } else if (OnnxFile.hasExternalData(proto)) {
             runProto = OnnxFile.inlineExternalData(file, proto);
         }
-        Map<String, float[]> ort;
         try {
             // A file that preprocesses its input in its graph takes its own input (Model.fileInput).
             float[] fed = model.metadata().containsKey(Model.PIXEL_INPUT_KEY) ? model.fileInput(input) : input;
-            ort = runOrt(runProto.toByteArray(), imp, fed, n, h, w, outputs);
+            return runOrt(runProto.toByteArray(), imp, fed, n, model.inputHeight(), model.inputWidth(), outputs);
         } catch (OrtException e) {
             throw new org.mobilenet.io.BadInputException(file, "ONNX Runtime cannot run this model: "
                     + String.valueOf(e.getMessage()).replace('\n', ' '));
         }
+    }
+
+    /**
+     * The pass on the fast kernels: on the network that warmed up meanwhile, or, when its warm-up gave up
+     * (the JIT never got them up to speed), on a network compiled with them, whose first pass then waits
+     * for the JIT (slow, the same arithmetic).
+     */
+    private static EngineRun fastRun(Model model, Network warming, Kernels fast, float[] input, int n,
+            boolean perLayer) {
+        try {
+            warming.awaitWarmUp();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // not waited for: the fallback below gives the same values
+        }
+        if (warming.kernels().name().equals(fast.name())) {
+            return EngineRun.of(fast.name(), warming, input, n, perLayer);
+        }
+        try (Network net = Network.compile(model, fast)) {
+            return EngineRun.of(fast.name(), net, input, n, perLayer);
+        }
+    }
+
+    /** The report of the float path from ONNX Runtime's outputs and the engine's runs. */
+    private static VerifyReport report(Path file, OnnxImport imp, Model model, Map<String, float[]> ort,
+            List<EngineRun> runs, int n, Options o) {
         float[] ref = ort.get(imp.outputName());
         DiffStats out = null;
         double top1 = 1;
@@ -198,27 +242,6 @@ public final class Verifier {
         return new VerifyReport(file.toString(), n, out, top1, top5, out.within(), layers, first, 0,
                 runs.stream().map(EngineRun::kernels).toList(), 0, o.atolFor(model) == o.atol() ? 0 : o.atolFor(model),
                 "true".equals(model.metadata().get(org.mobilenet.io.onnx.OnnxImport.DYNAMIC_QUANTIZATION)));
-    }
-
-    /**
-     * The engine's networks for a float model, by the name of their kernels, each compiled when asked
-     * (and closed by the caller before the next): the one a command compiles (it starts on the cold
-     * kernels and runs one pass here), and, when the default kernels differ, one on them, as a long
-     * job runs once it has switched.
-     */
-    private static Map<String, Supplier<Network>> networks(Model model) {
-        Map<String, Supplier<Network>> nets = new LinkedHashMap<>();
-        Kernels cold = KernelChoice.coldKernels();
-        Kernels fast = KernelChoice.defaultKernels();
-        nets.put(cold == null ? fast.name() : cold.name(), () -> {
-            Network net = Network.compile(model);
-            net.noWarmUpAfterPass(); // one pass: a warm-up would only take the core ONNX Runtime runs on next
-            return net;
-        });
-        if (cold != null) {
-            nets.put(fast.name(), () -> Network.compile(model, fast));
-        }
-        return nets;
     }
 
     /**
@@ -296,12 +319,11 @@ public final class Verifier {
             q[i] = in.quantize(input[i]);
             input[i] = in.dequantize(q[i], 0);
         }
-        // The integer path's plain loops (a short job's) and its Vector API kernels (a long job's), when present.
+        // The integer path's plain loops (a short job's) and its Vector API kernels (a long job's), when
+        // present; the latter after ONNX Runtime, which gives the JIT that much longer to compile them
+        // on the warm-up thread the network's compile started.
         Map<String, float[]> engines = new LinkedHashMap<>();
         engines.put("loops", net.dequantize(net.forward(q, n, QuantizedNetwork.Kernels.LOOPS)));
-        if (KernelChoice.vectorApiPresent()) {
-            engines.put("vector", net.dequantize(net.forward(q, n, QuantizedNetwork.Kernels.VECTOR)));
-        }
         ModelProto runProto = OnnxFile.hasExternalData(proto) ? OnnxFile.inlineExternalData(file, proto) : proto;
         Map<String, float[]> ort;
         try {
@@ -309,6 +331,9 @@ public final class Verifier {
         } catch (OrtException e) {
             throw new org.mobilenet.io.BadInputException(file, "ONNX Runtime cannot run this model: "
                     + String.valueOf(e.getMessage()).replace('\n', ' '));
+        }
+        if (KernelChoice.vectorApiPresent()) {
+            engines.put("vector", net.dequantize(net.forward(q, n, QuantizedNetwork.Kernels.VECTOR)));
         }
         float[] ref = ort.get(imp.outputName());
         double scale = net.output().scale();

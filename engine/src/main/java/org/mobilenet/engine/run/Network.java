@@ -403,6 +403,18 @@ public final class Network implements AutoCloseable {
     }
 
     /**
+     * Waits until the warm-up {@link #startWarmUp()} started has ended: handed its kernels over (the
+     * next pass runs them; {@link #kernels()} names them) or given up. Returns at once when no warm-up
+     * was started, or the network is warm. For a caller that has done its other work meanwhile and
+     * wants its next pass on the network's own kernels. Called by the network's thread.
+     */
+    public void awaitWarmUp() throws InterruptedException {
+        if (warmUp != null && fast == null) {
+            warmUp.join();
+        }
+    }
+
+    /**
      * The warm-up's cost in loop-kernel passes of the network itself, on top of {@link #WARM_UP_FIXED}
      * (see {@link #worthWarmingUp}).
      */

@@ -199,6 +199,14 @@ final class WarmUp implements Runnable, AutoCloseable {
         return v[v.length / 2];
     }
 
+    /** Waits for the warm-up thread to end, if it was started (at most {@link #MAX_NANOS} and a pass). */
+    void join() throws InterruptedException {
+        Thread t = thread;
+        if (t != null) {
+            t.join();
+        }
+    }
+
     /** Stops the warm-up at its next pass (the network is closed, or has taken the fast layers). */
     @Override
     public void close() {

@@ -76,6 +76,20 @@ class WarmStartTest {
     }
 
     @Test
+    void awaitWarmUpWaitsForTheHandOverAndReturnsAtOnceWhenNoneWasStarted() throws InterruptedException {
+        Model m = SeededInit.create(new ModelSpec(0.25, 40, 7, Variant.SEPARABLE, Padding.TF_SAME, true), 3);
+        try (Network net = Network.compile(m)) {
+            net.awaitWarmUp();
+            assertFalse(net.warmUpStarted(), "waiting starts no warm-up");
+            assertEquals("loops", net.kernels().name());
+            net.startWarmUp();
+            net.awaitWarmUp();
+            assertTrue(net.warm(), "the warm-up has ended when awaitWarmUp returns");
+            assertEquals("vector", net.kernels().name(), "the next pass runs the vector kernels");
+        }
+    }
+
+    @Test
     void aNetworkToldItRunsOnePassStartsNoWarmUpUntilAsked() throws InterruptedException {
         Model m = SeededInit.create(new ModelSpec(0.25, 40, 7, Variant.SEPARABLE, Padding.TF_SAME, true), 3);
         float[] in = new float[2 * 40 * 40 * 3];
