@@ -1,11 +1,14 @@
 package org.mobilenet.cli;
 
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +35,8 @@ import picocli.CommandLine;
  * {@code -XX:AOTCacheOutput} (JDK 25's AOT cache, {@code MOBILENET_CDS=aot}); every later command
  * starts from that archive. The archive holds what this run loaded, so it walks the paths users take:
  * the picocli command tree, a model written to ONNX and to TFLite (with labels) and read back, tiny
- * BMP, PNG, JPEG and TIFF images decoded and classified with both engines, {@code profile},
+ * BMP, PNG, JPEG (plain, with EXIF, with an ICC profile) and TIFF images decoded and classified with
+ * both engines, the engine's warm-up onto its Vector API kernels, {@code profile},
  * {@code info}, and the classes of the quantized TFLite import and of the WebP reader (no quantized
  * model or WebP file can be made here to exercise them for real). It needs nothing
  * outside the build (no {@code ../shared}: CI and users may lack it), prints nothing, and takes a couple
@@ -40,6 +44,9 @@ import picocli.CommandLine;
  * {@code TrainingTest} checks that none fails, so the training keeps up with the commands.
  */
 public final class Training {
+    /** The longest the training waits for the network's warm-up to hand over. */
+    private static final long WARM_UP_NANOS = 5_000_000_000L;
+
     private Training() {
     }
 
@@ -125,6 +132,25 @@ public final class Training {
             System.arraycopy(exif, 0, photo, 2, exif.length);
             System.arraycopy(jpeg, 2, photo, 2 + exif.length, jpeg.length - 2);
             Files.write(images.resolve("photo.jpg"), photo);
+            // A photo with its colour profile (an APP2 ICC_PROFILE segment, as phones and editors write
+            // them): its reading loads the profile's conversion (JpegIcc, the JDK's colour management).
+            byte[] icc = ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData();
+            byte[] tag = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
+            int length = 2 + tag.length + 2 + icc.length;
+            byte[] app2 = new byte[2 + length];
+            app2[0] = (byte) 0xFF;
+            app2[1] = (byte) 0xE2;
+            app2[2] = (byte) (length >> 8);
+            app2[3] = (byte) length;
+            System.arraycopy(tag, 0, app2, 4, tag.length);
+            app2[4 + tag.length] = 1; // segment 1 of 1
+            app2[5 + tag.length] = 1;
+            System.arraycopy(icc, 0, app2, 6 + tag.length, icc.length);
+            byte[] profiled = new byte[jpeg.length + app2.length];
+            System.arraycopy(jpeg, 0, profiled, 0, 2);
+            System.arraycopy(app2, 0, profiled, 2, app2.length);
+            System.arraycopy(jpeg, 2, profiled, 2 + app2.length, jpeg.length - 2);
+            Files.write(images.resolve("profiled.jpg"), profiled);
         });
         steps.run(() -> cli("classify", "-m", onnx.toString(), images.toString()));
         steps.run(() -> cli("classify", "-m", onnx.toString(), "--format", "json", images.resolve("img.jpg").toString()));
@@ -134,6 +160,22 @@ public final class Training {
         // A one-shot classify reads its model ahead (Session.readAhead): its classes too.
         steps.run(() -> new Session().readAhead(tflite).get());
         steps.run(() -> cli("classify", "-m", tflite.toString(), "--engine", "ort", images.resolve("img.bmp").toString()));
+        // The Vector API kernels a folder of photos and verify hand over to: the network's warm-up (the
+        // kernels prepared, shrunk layers run, interpreted at first: the Vector API's Java fallbacks
+        // and their lambdas, the method handles they link) and a batch on the kernels it hands over.
+        // The classify above has too few images to warm up; without this step all of that was loaded,
+        // spun and linked at run time, on the warm-up's thread. Bounded: a JVM whose JIT never gets
+        // the kernels up to speed still archives what loaded meanwhile.
+        steps.run(() -> {
+            try (Network net = Network.compile(seeded)) {
+                net.startWarmUp();
+                long end = System.nanoTime() + WARM_UP_NANOS;
+                while (!net.warm() && System.nanoTime() < end) {
+                    Thread.sleep(10);
+                }
+                net.forward(new float[2 * net.inputSize()], 2);
+            }
+        });
         // The reference kernels (MOBILENET_KERNELS=scalar) on the same model.
         steps.run(() -> {
             try (Network net = Network.compile(ModelFiles.load(onnx), new ScalarKernels())) {
