@@ -127,11 +127,7 @@ public final class Training {
             byte[] jpeg = Files.readAllBytes(images.resolve("img.jpg"));
             byte[] exif = {(byte) 0xFF, (byte) 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1,
                 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0};
-            byte[] photo = new byte[jpeg.length + exif.length];
-            System.arraycopy(jpeg, 0, photo, 0, 2);
-            System.arraycopy(exif, 0, photo, 2, exif.length);
-            System.arraycopy(jpeg, 2, photo, 2 + exif.length, jpeg.length - 2);
-            Files.write(images.resolve("photo.jpg"), photo);
+            Files.write(images.resolve("photo.jpg"), afterSoi(jpeg, exif));
             // A photo with its colour profile (an APP2 ICC_PROFILE segment, as phones and editors write
             // them): its reading loads the profile's conversion (JpegIcc, the JDK's colour management).
             byte[] icc = ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData();
@@ -146,11 +142,7 @@ public final class Training {
             app2[4 + tag.length] = 1; // segment 1 of 1
             app2[5 + tag.length] = 1;
             System.arraycopy(icc, 0, app2, 6 + tag.length, icc.length);
-            byte[] profiled = new byte[jpeg.length + app2.length];
-            System.arraycopy(jpeg, 0, profiled, 0, 2);
-            System.arraycopy(app2, 0, profiled, 2, app2.length);
-            System.arraycopy(jpeg, 2, profiled, 2 + app2.length, jpeg.length - 2);
-            Files.write(images.resolve("profiled.jpg"), profiled);
+            Files.write(images.resolve("profiled.jpg"), afterSoi(jpeg, app2));
         });
         steps.run(() -> cli("classify", "-m", onnx.toString(), images.toString()));
         steps.run(() -> cli("classify", "-m", onnx.toString(), "--format", "json", images.resolve("img.jpg").toString()));
@@ -188,6 +180,15 @@ public final class Training {
         steps.run(() -> loadPackage(org.mobilenet.engine.model.QuantParams.class));
         // The WebP reader (no writer exists to make a file here); named, as it comes with onnx-io.
         steps.run(() -> loadPackage(Class.forName("com.twelvemonkeys.imageio.plugins.webp.WebPImageReader")));
+    }
+
+    /** The JPEG {@code jpeg} with {@code segment} (a whole marker segment) right after its SOI marker. */
+    private static byte[] afterSoi(byte[] jpeg, byte[] segment) {
+        byte[] out = new byte[jpeg.length + segment.length];
+        System.arraycopy(jpeg, 0, out, 0, 2);
+        System.arraycopy(segment, 0, out, 2, segment.length);
+        System.arraycopy(jpeg, 2, out, 2 + segment.length, jpeg.length - 2);
+        return out;
     }
 
     /** Runs one command line in-process with its output discarded; a failing command fails the step. */
