@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * zero padding and every row would go through its scratch copy. Six rows by one vector keep six
  * FMA chains in flight, enough to hide the FMA latency.
  *
- * <p>Packed B: {@code [panels][k][NR]} as {@link VectorGemm#pack(float[], int, int, int)} with
+ * <p>Packed B: {@code [panels][k][NR]} as {@link Panels#pack(float[], int, int, int)} with
  * {@code nr = NR}; padded bias likewise.
  */
 final class NarrowGemm {

@@ -42,9 +42,9 @@ public final class VectorConv implements RangeTask {
         this.oh = s.outH();
         this.ow = s.outW();
         this.nr = NarrowGemm.preferred(s.outC()) ? NarrowGemm.NR : VectorGemm.NR;
-        this.panels = VectorGemm.panels(s.outC(), nr);
-        this.packed = VectorGemm.pack(weights, depth, s.outC(), nr);
-        this.bias = VectorGemm.padBias(bias, s.outC(), nr);
+        this.panels = Panels.count(s.outC(), nr);
+        this.packed = Panels.pack(weights, depth, s.outC(), nr);
+        this.bias = Panels.padBias(bias, s.outC(), nr);
         this.lo = VectorGemm.low(act);
         this.hi = VectorGemm.high(act);
         int k = s.kernel();
@@ -121,7 +121,7 @@ public final class VectorConv implements RangeTask {
         for (int panel = 0; panel < panels; panel++) {
             int c0 = panel * nr;
             int cols = Math.min(nr, outC - c0);
-            int bOff = VectorGemm.PACK_START + panel * depth * nr;
+            int bOff = Panels.START + panel * depth * nr;
             int o = p * outC + c0;
             if (cols == nr && nr == VectorGemm.NR) {
                 IndirectGemm.wide6(in, base, step, off, packed, bOff, depth, bias, c0, out, o, outC);
@@ -176,10 +176,10 @@ public final class VectorConv implements RangeTask {
             for (int panel = 0; panel < panels; panel++) {
                 int c0 = panel * nr;
                 if (nr == NarrowGemm.NR) {
-                    NarrowGemm.panel(col, 0, depth, rows, packed, VectorGemm.PACK_START + panel * depth * nr, depth,
+                    NarrowGemm.panel(col, 0, depth, rows, packed, Panels.START + panel * depth * nr, depth,
                             bias, c0, lo, hi, out, p * outC + c0, outC, Math.min(nr, outC - c0), t);
                 } else {
-                    VectorGemm.panel(col, 0, depth, rows, packed, VectorGemm.PACK_START + panel * depth * nr, depth,
+                    VectorGemm.panel(col, 0, depth, rows, packed, Panels.START + panel * depth * nr, depth,
                             bias, c0, lo, hi, out, p * outC + c0, outC, Math.min(nr, outC - c0), t);
                 }
             }

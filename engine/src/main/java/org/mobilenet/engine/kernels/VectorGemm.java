@@ -11,9 +11,7 @@ import org.mobilenet.engine.arch.Activation;
  * output channels in registers for the whole k loop; bias and the activation clamp are applied
  * in its epilogue before the single store.
  *
- * <p>Packed B: {@code [panels][k][NR]} from index {@link #PACK_START}, panel {@code p} holding
- * columns {@code p*NR .. p*NR+NR-1}, zero-padded past the last column. Padded bias:
- * {@code [panels * NR]}.
+ * <p>Packed B: {@link Panels}' layout with {@code nr = NR}; padded bias likewise.
  */
 final class VectorGemm {
     static final VectorSpecies<Float> S = VectorWidth.SPECIES;
@@ -24,63 +22,6 @@ final class VectorGemm {
     static final int MR = 6;
 
     private VectorGemm() {
-    }
-
-    static int panels(int cols) {
-        return panels(cols, NR);
-    }
-
-    /** Panels of {@code nr} columns that hold {@code cols} columns. */
-    static int panels(int cols, int nr) {
-        return (cols + nr - 1) / nr;
-    }
-
-    /** Packs {@code w [k, cols]} (row-major) into panels. */
-    static float[] pack(float[] w, int k, int cols) {
-        return pack(w, k, cols, NR);
-    }
-
-    /**
-     * Packs {@code w [k, cols]} (row-major) into panels of {@code nr} columns ({@code [panels][k][nr]}),
-     * the first panel at index {@link #PACK_START}.
-     */
-    static float[] pack(float[] w, int k, int cols, int nr) {
-        int panels = panels(cols, nr);
-        float[] p = new float[PACK_START + panels * k * nr];
-        // A row's columns of a panel are contiguous in both: one copy each, not a loop per value that
-        // a cold JVM would run interpreted and then compile on the stack (C2: 43 ms for 0.5/160).
-        for (int pa = 0; pa < panels; pa++) {
-            int width = Math.min(nr, cols - pa * nr);
-            for (int kk = 0; kk < k; kk++) {
-                System.arraycopy(w, kk * cols + pa * nr, p, PACK_START + (pa * k + kk) * nr, width);
-            }
-        }
-        return p;
-    }
-
-    /**
-     * Where packed panels start in their array: on a cache-line boundary when the JVM aligns objects
-     * to 64 bytes ({@code -XX:ObjectAlignmentInBytes=64}, which the launcher passes), since HotSpot's
-     * 64-bit float arrays hold their first value 16 bytes into the object. The micro-kernels load
-     * every vector of a panel once per step of k, and a 64-byte vector that straddles two cache lines
-     * costs two loads: aligned, `bench` on 0.5/160 at batch 8 ran 7% faster on the eighth session's
-     * Xeon (ratio 1.08 against 1.155, three runs each). Under the default 8-byte alignment the start
-     * is wherever the object lies, as for any array.
-     */
-    static final int PACK_START = 12;
-
-    /** The bias padded to whole panels (zeros for null). */
-    static float[] padBias(float[] bias, int cols) {
-        return padBias(bias, cols, NR);
-    }
-
-    /** The bias padded to whole panels of {@code nr} columns (zeros for null). */
-    static float[] padBias(float[] bias, int cols, int nr) {
-        float[] b = new float[panels(cols, nr) * nr];
-        if (bias != null) {
-            System.arraycopy(bias, 0, b, 0, cols);
-        }
-        return b;
     }
 
     static float low(Activation act) {

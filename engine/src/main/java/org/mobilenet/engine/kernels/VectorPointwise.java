@@ -1,6 +1,5 @@
 package org.mobilenet.engine.kernels;
 
-import java.util.Arrays;
 import org.mobilenet.engine.arch.Activation;
 
 /**
@@ -82,35 +81,16 @@ public final class VectorPointwise implements RangeTask {
         this.outC = outC;
         this.tile = tile;
         this.nr = tile.nr;
-        this.panels = VectorGemm.panels(outC, nr);
+        this.panels = Panels.count(outC, nr);
         int rest = outC % nr;
         this.lastTile = tile != Tile.FOUR || rest == 0 || rest > Tile.TWO.nr ? tile
                 : rest > Tile.ONE.nr ? Tile.TWO : Tile.ONE;
-        this.packed = lastTile == tile ? VectorGemm.pack(weights, inC, outC, nr) : packLastNarrower(weights, rest);
-        this.bias = VectorGemm.padBias(bias, outC, nr);
+        this.packed = lastTile == tile ? Panels.pack(weights, inC, outC, nr)
+                : Panels.packLastNarrower(weights, inC, outC, nr, lastTile.nr);
+        this.bias = Panels.padBias(bias, outC, nr);
         this.tmp = new float[1][VectorGemm.MR * nr];
         this.lo = VectorGemm.low(act);
         this.hi = VectorGemm.high(act);
-    }
-
-    /**
-     * The whole panels of {@link #nr} columns, then the last {@code rest} columns as one panel of
-     * {@link #lastTile}'s width, right after them (so it starts on a cache line too: the panels before
-     * it are whole multiples of 64 bytes long).
-     */
-    private float[] packLastNarrower(float[] weights, int rest) {
-        int whole = outC - rest;
-        float[] first = new float[inC * whole];
-        float[] last = new float[inC * rest];
-        for (int k = 0; k < inC; k++) {
-            System.arraycopy(weights, k * outC, first, k * whole, whole);
-            System.arraycopy(weights, k * outC + whole, last, k * rest, rest);
-        }
-        float[] a = VectorGemm.pack(first, inC, whole, nr);
-        float[] b = VectorGemm.pack(last, inC, rest, lastTile.nr);
-        float[] p = Arrays.copyOf(a, a.length + b.length - VectorGemm.PACK_START);
-        System.arraycopy(b, VectorGemm.PACK_START, p, a.length, b.length - VectorGemm.PACK_START);
-        return p;
     }
 
     /** in {@code [pixels, inC]} -> out {@code [pixels, outC]}. */
@@ -156,11 +136,11 @@ public final class VectorPointwise implements RangeTask {
             int c0 = panel * nr;
             int cols = Math.min(nr, outC - c0);
             switch (panel == panels - 1 ? lastTile : tile) {
-                case FOUR -> WideGemm.panel(in, r0 * inC, inC, rows, packed, VectorGemm.PACK_START + panel * inC * nr, inC,
+                case FOUR -> WideGemm.panel(in, r0 * inC, inC, rows, packed, Panels.START + panel * inC * nr, inC,
                         bias, c0, lo, hi, out, r0 * outC + c0, outC, cols, t);
-                case ONE -> NarrowGemm.panel(in, r0 * inC, inC, rows, packed, VectorGemm.PACK_START + panel * inC * nr, inC,
+                case ONE -> NarrowGemm.panel(in, r0 * inC, inC, rows, packed, Panels.START + panel * inC * nr, inC,
                         bias, c0, lo, hi, out, r0 * outC + c0, outC, cols, t);
-                case TWO -> VectorGemm.panel(in, r0 * inC, inC, rows, packed, VectorGemm.PACK_START + panel * inC * nr, inC,
+                case TWO -> VectorGemm.panel(in, r0 * inC, inC, rows, packed, Panels.START + panel * inC * nr, inC,
                         bias, c0, lo, hi, out, r0 * outC + c0, outC, cols, t);
             }
         }

@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * needs 29 vector registers, so it is for AVX-512's 32; with 16 registers (AVX2) C2 would spill
  * and {@link VectorGemm}'s 6 x 2 tile is used instead ({@link #preferred}).
  *
- * <p>Packed B: {@code [panels][k][NR]} as {@link VectorGemm#pack(float[], int, int, int)} with
+ * <p>Packed B: {@code [panels][k][NR]} as {@link Panels#pack(float[], int, int, int)} with
  * {@code nr = NR}; padded bias likewise.
  */
 final class WideGemm {
