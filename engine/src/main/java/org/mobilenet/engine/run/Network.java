@@ -39,8 +39,8 @@ import org.mobilenet.engine.model.TensorNames;
  * while a background thread ({@link WarmUp}, started after the first pass or when the caller asks)
  * prepares the Vector API kernels and runs them until the JIT has compiled them too; the next pass
  * after that uses them. A caller that knows how many passes it will make can decide instead
- * ({@link #noWarmUpAfterPass()}, {@link #worthWarmingUp}, {@link #startWarmUp()}): the warm-up costs
- * about a second of the other core. Both give the same results within float rounding. Compiled
+ * ({@link #noWarmUpAfterPass()}, {@link #worthWarmingUp}, {@link #startWarmUp()},
+ * {@link #awaitWarmUp()}): the warm-up costs about a second of the other core. Both give the same results within float rounding. Compiled
  * with explicit kernels, a network uses exactly those.
  */
 public final class Network implements AutoCloseable {
