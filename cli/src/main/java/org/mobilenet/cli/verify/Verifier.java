@@ -183,14 +183,21 @@ public final class Verifier {
     }
 
     /**
+     * The longest {@link #fastRun} waits for the warm-up: it takes about half a second on two loaded
+     * cores; a JVM whose JIT never compiles the kernels (C2 off) would otherwise wait for the warm-up
+     * to give up, 20 s.
+     */
+    static final java.time.Duration WARM_UP_WAIT = java.time.Duration.ofSeconds(5);
+
+    /**
      * The pass on the fast kernels: on the network that warmed up meanwhile, or, when its warm-up gave up
-     * (the JIT never got them up to speed), on a network compiled with them, whose first pass then waits
-     * for the JIT (slow, the same arithmetic).
+     * or is not done within {@link #WARM_UP_WAIT}, on a network compiled with them, whose first pass then
+     * waits for the JIT (slow, the same arithmetic).
      */
     private static EngineRun fastRun(Model model, Network warming, Kernels fast, float[] input, int n,
             boolean perLayer) {
         try {
-            warming.awaitWarmUp();
+            warming.awaitWarmUp(WARM_UP_WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // not waited for: the fallback below gives the same values
         }

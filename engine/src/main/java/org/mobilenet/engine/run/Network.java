@@ -40,8 +40,8 @@ import org.mobilenet.engine.model.TensorNames;
  * prepares the Vector API kernels and runs them until the JIT has compiled them too; the next pass
  * after that uses them. A caller that knows how many passes it will make can decide instead
  * ({@link #noWarmUpAfterPass()}, {@link #worthWarmingUp}, {@link #startWarmUp()},
- * {@link #awaitWarmUp()}): the warm-up costs about a second of the other core. Both give the same results within float rounding. Compiled
- * with explicit kernels, a network uses exactly those.
+ * {@link #awaitWarmUp}): the warm-up costs about a second of the other core. Both give the same
+ * results within float rounding. Compiled with explicit kernels, a network uses exactly those.
  */
 public final class Network implements AutoCloseable {
     private final Model folded;
@@ -403,15 +403,19 @@ public final class Network implements AutoCloseable {
     }
 
     /**
-     * Waits until the warm-up {@link #startWarmUp()} started has ended: handed its kernels over (the
-     * next pass runs them; {@link #kernels()} names them) or given up. Returns at once when no warm-up
-     * was started, or the network is warm. For a caller that has done its other work meanwhile and
-     * wants its next pass on the network's own kernels. Called by the network's thread.
+     * Waits until the warm-up {@link #startWarmUp()} started has ended (handed its kernels over: the
+     * next pass runs them, {@link #kernels()} names them; or given up), at most {@code max}; returns
+     * {@link #warm()}. Returns at once when no warm-up was started, or the network is warm. For a
+     * caller that has done its other work meanwhile and wants its next pass on the network's own
+     * kernels; the bound is for a JVM whose JIT never gets them up to speed (C2 off, as with
+     * {@code -XX:TieredStopAtLevel=1}), where the warm-up holds out for
+     * {@link WarmUp#MAX_NANOS}. Called by the network's thread.
      */
-    public void awaitWarmUp() throws InterruptedException {
-        if (warmUp != null && fast == null) {
-            warmUp.join();
+    public boolean awaitWarmUp(java.time.Duration max) throws InterruptedException {
+        if (warmUp != null && fast == null && warmUp.started()) {
+            warmUp.join(Math.max(1, max.toMillis()));
         }
+        return warm();
     }
 
     /**

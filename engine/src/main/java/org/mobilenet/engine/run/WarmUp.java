@@ -199,11 +199,14 @@ final class WarmUp implements Runnable, AutoCloseable {
         return v[v.length / 2];
     }
 
-    /** Waits for the warm-up thread to end, if it was started (at most {@link #MAX_NANOS} and a pass). */
-    void join() throws InterruptedException {
+    /**
+     * Waits for the warm-up thread to end, if it was started, at most {@code millis} (0: until it ends,
+     * which is at most {@link #MAX_NANOS} and a pass).
+     */
+    void join(long millis) throws InterruptedException {
         Thread t = thread;
         if (t != null) {
-            t.join();
+            t.join(millis);
         }
     }
 

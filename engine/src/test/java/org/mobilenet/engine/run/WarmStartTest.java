@@ -79,12 +79,12 @@ class WarmStartTest {
     void awaitWarmUpWaitsForTheHandOverAndReturnsAtOnceWhenNoneWasStarted() throws InterruptedException {
         Model m = SeededInit.create(new ModelSpec(0.25, 40, 7, Variant.SEPARABLE, Padding.TF_SAME, true), 3);
         try (Network net = Network.compile(m)) {
-            net.awaitWarmUp();
+            assertFalse(net.awaitWarmUp(java.time.Duration.ofNanos(MAX_NANOS)), "nothing to wait for: not warm");
             assertFalse(net.warmUpStarted(), "waiting starts no warm-up");
             assertEquals("loops", net.kernels().name());
             net.startWarmUp();
-            net.awaitWarmUp();
-            assertTrue(net.warm(), "the warm-up has ended when awaitWarmUp returns");
+            assertTrue(net.awaitWarmUp(java.time.Duration.ofNanos(MAX_NANOS)), "the warm-up has ended when awaitWarmUp returns");
+            assertTrue(net.warm());
             assertEquals("vector", net.kernels().name(), "the next pass runs the vector kernels");
         }
     }
