@@ -54,6 +54,15 @@ final class WarmUp implements Runnable, AutoCloseable {
      * at a fortieth of their speed.)
      */
     static final double MIN_RATE = 2.0;
+    /**
+     * The rate below which, after {@link #GRACE_NANOS}, the warm-up gives up instead of holding out to
+     * {@link #MAX_NANOS}: a quarter of {@link #MIN_RATE}, a tenth of the loop kernels' compiled rate,
+     * two to three times the C1 rate. By then the short-loop stage has had every convolution kernel
+     * compiled (its compilations block), so passes this slow mean a JVM whose JIT cannot compile them
+     * at all (C2 off: {@code -XX:TieredStopAtLevel=1}, a common start-up setting; there they stay at
+     * the C1 rate, 0.15-0.22), where holding out would stall a folder's held batches for 20 s.
+     */
+    static final double HOPELESS_RATE = 0.5;
     /** How long the warm-up holds out for {@link #RATE}, from its start. */
     static final long GRACE_NANOS = 3_000_000_000L;
     /** Input channels of the pointwise and fully connected layers in the first, short-loop stage. */
@@ -116,7 +125,7 @@ final class WarmUp implements Runnable, AutoCloseable {
             }
             shortLoops(small, fast.kernels());
             long macs = CostModel.multAdds(small);
-            long[] bounds = {(long) (macs / RATE), (long) (macs / MIN_RATE)};
+            long[] bounds = {(long) (macs / RATE), (long) (macs / MIN_RATE), (long) (macs / HOPELESS_RATE)};
             if (settle(KernelPrimer.synthetic(small, fast.kernels()), plan, input, bounds, start) >= 0) {
                 result = fast;
             }
@@ -127,8 +136,9 @@ final class WarmUp implements Runnable, AutoCloseable {
 
     /**
      * Runs the layers until {@link #converged} below {@code bounds[0]} (or {@code bounds[1]} after
-     * {@link #GRACE_NANOS}); returns the best pass in
-     * nanoseconds, or -1 when closed or out of time ({@link #MAX_NANOS} after {@code start}).
+     * {@link #GRACE_NANOS}); returns the best pass in nanoseconds, or -1 when closed, out of time
+     * ({@link #MAX_NANOS} after {@code start}) or {@link #hopeless} (no pass under {@code bounds[2]}
+     * after {@link #GRACE_NANOS}).
      */
     private long settle(PreparedLayer[] steps, BufferPlan plan, float[] input, long[] bounds, long start) {
         float[][] buffers = plan.allocate(1);
@@ -141,12 +151,21 @@ final class WarmUp implements Runnable, AutoCloseable {
             best = Math.min(best, t);
             System.arraycopy(times, 1, times, 0, times.length - 1);
             times[times.length - 1] = t;
-            long bound = System.nanoTime() - start < GRACE_NANOS ? bounds[0] : bounds[1];
+            long elapsed = System.nanoTime() - start;
+            long bound = elapsed < GRACE_NANOS ? bounds[0] : bounds[1];
             if (pass + 1 >= times.length && converged(times, bound)) {
                 return best;
             }
+            if (hopeless(best, bounds[2], elapsed)) {
+                return -1;
+            }
         }
         return -1;
+    }
+
+    /** True when, {@link #GRACE_NANOS} into the warm-up, its best pass is still slower than {@code bound}. */
+    static boolean hopeless(long best, long bound, long elapsed) {
+        return elapsed >= GRACE_NANOS && best > bound;
     }
 
     /**

@@ -201,4 +201,12 @@ class WarmStartTest {
         assertTrue(WarmUp.converged(flat, 80));
         assertFalse(WarmUp.converged(flat, 40), "slower than the bound");
     }
+
+    @Test
+    void theWarmUpGivesUpAfterItsGracePeriodOnlyWhenNoPassWasFastEnough() {
+        long grace = WarmUp.GRACE_NANOS;
+        assertFalse(WarmUp.hopeless(1_000, 500, grace - 1), "slow passes before the grace period: still hoping");
+        assertTrue(WarmUp.hopeless(1_000, 500, grace), "slow passes after it: hopeless");
+        assertFalse(WarmUp.hopeless(400, 500, grace), "a pass under the bound: not hopeless");
+    }
 }
