@@ -28,7 +28,7 @@ public final class VersionInfo implements IVersionProvider {
         return new String[] {
             "mobilenet " + version(),
             "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
-            "kernels: " + KernelChoice.defaultKernels().name(),
+            "kernels: " + KernelChoice.defaultKernelsName(),
             "ONNX Runtime " + onnxRuntimeVersion(),
         };
     }

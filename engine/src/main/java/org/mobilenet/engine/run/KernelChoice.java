@@ -32,10 +32,23 @@ public final class KernelChoice {
 
     /** The kernels to use by default on this JVM (in steady state). */
     public static Kernels defaultKernels() {
-        return switch (forced()) {
+        return switch (defaultKernelsName()) {
             case "scalar" -> new ScalarKernels();
-            case "loops" -> new LoopKernels();
-            default -> vectorApiPresent() ? new VectorKernels() : new LoopKernels();
+            case "vector" -> new VectorKernels();
+            default -> new LoopKernels();
+        };
+    }
+
+    /**
+     * The {@link Kernels#name() name} of {@link #defaultKernels()} ("scalar", "loops" or "vector")
+     * without making them: making the vector kernels initializes the Vector API's classes, some 25 ms
+     * of a cold JVM that {@code --version} would spend only to print the name.
+     */
+    public static String defaultKernelsName() {
+        return switch (forced()) {
+            case "scalar" -> "scalar";
+            case "loops" -> "loops";
+            default -> vectorApiPresent() ? "vector" : "loops";
         };
     }
 
