@@ -1,7 +1,11 @@
 package org.mobilenet.cli;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import picocli.CommandLine;
 
@@ -21,6 +25,34 @@ record CliRun(int code, String out, String err) {
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);
         return new CliRun(code, out.toString(), err.toString());
+    }
+
+    /**
+     * Runs the command line as {@code main} does ({@link Main#run(String...)}: only the subcommands it
+     * needs are set up, and a failed write to standard output is reported), with {@code System.out}
+     * and {@code System.err} captured.
+     */
+    static CliRun main(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CliRun r = main(out, args);
+        return new CliRun(r.code(), out.toString(StandardCharsets.UTF_8), r.err());
+    }
+
+    /** {@link #main(String...)} with standard output going to {@code stdout}; {@link #out()} is empty. */
+    static CliRun main(OutputStream stdout, String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            System.out.flush();
+            return new CliRun(code, "", errors.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
     }
 
     /** The repository root (surefire passes it as mobilenet.root). */

@@ -4,29 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class VersionTest {
-
-    /** Runs {@link Main#run(String...)} (which sets up only the subcommands a command line needs): code, stdout, stderr. */
-    private static String[] main(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new String[] {Integer.toString(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     @Test
     void versionNamesToolJavaKernelsAndOnnxRuntime() {
@@ -55,18 +35,18 @@ class VersionTest {
     @Test
     void theVersionAloneIsPrintedWithoutTheSubcommandsAsWithThem() {
         for (String[] args : new String[][] {{"--version"}, {"-V"}, {"--debug", "--version"}}) {
-            String[] r = main(args);
-            assertEquals("0", r[0], r[2]);
-            assertEquals(CliRun.of(args).out(), r[1], String.join(" ", args));
+            CliRun r = CliRun.main(args);
+            assertEquals(0, r.code(), r.err());
+            assertEquals(CliRun.of(args).out(), r.out(), String.join(" ", args));
         }
     }
 
     @Test
     void helpAskedWithTheVersionStillListsTheSubcommands() {
-        String[] r = main("--version", "--help");
-        assertEquals("0", r[0], r[2]);
+        CliRun r = CliRun.main("--version", "--help");
+        assertEquals(0, r.code(), r.err());
         for (String sub : MobilenetCommand.SUBCOMMANDS) {
-            assertTrue(r[1].contains("  " + sub + " "), sub + " missing from: " + r[1]);
+            assertTrue(r.out().contains("  " + sub + " "), sub + " missing from: " + r.out());
         }
     }
 
